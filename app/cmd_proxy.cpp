@@ -1,0 +1,10 @@
+#include "app/commands.hpp"
+
+namespace popcheck::app {
+
+void add_proxy_command(CLI::App& root, int& exit_code) {
+  auto* cmd = root.add_subcommand("proxy", "(being built)");
+  cmd->callback([&exit_code] { exit_code = 2; });
+}
+
+}  // namespace popcheck::app

@@ -1,0 +1,42 @@
+# Every third-party dependency comes from Debian 12's packages (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(pugixml REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(POPCHECK_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+# popcheck_module(NAME DIR DEPS...) builds every .cpp directly in DIR into a static library and, when
+# DIR/tests holds *_test.cpp files, one GoogleTest binary NAME_tests. Globbing keeps modules independent:
+# adding a file never means editing a shared list.
+function(popcheck_module name dir)
+  file(GLOB srcs CONFIGURE_DEPENDS ${dir}/*.cpp)
+  if(NOT srcs)
+    # A module still being written: headers only.
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${ARGN})
+    return()
+  endif()
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARGN} PRIVATE popcheck_warnings)
+  if(POPCHECK_BUILD_TESTS)
+    file(GLOB tests CONFIGURE_DEPENDS ${dir}/tests/*_test.cpp)
+    if(tests)
+      add_executable(${name}_tests ${tests})
+      target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock
+        popcheck_warnings)
+      gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
+        PROPERTIES ENVIRONMENT "POPCHECK_SHARED=${POPCHECK_SHARED_DIR}")
+    endif()
+  endif()
+endfunction()
+
+# ../shared holds the seed documents, corpus and metadata that tests read.
+set(POPCHECK_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "The shared material folder")

@@ -1,0 +1,76 @@
+#include "core/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace popcheck::core {
+
+namespace fs = std::filesystem;
+
+Expected<std::string> read_file(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail("io.open", "is a folder, not a file", path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("io.open", std::string("cannot open: ") + std::strerror(errno), path);
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size < 0) return fail("io.read", "cannot determine the file size", path);
+  if (static_cast<size_t>(size) > max_bytes)
+    return fail("io.too_large",
+                "file is " + std::to_string(size) + " bytes, over the limit of " +
+                    std::to_string(max_bytes),
+                path);
+  std::string data(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  in.read(data.data(), size);
+  if (!in) return fail("io.read", "read failed", path);
+  return data;
+}
+
+Expected<void> write_file_atomic(const std::string& path, std::string_view content) {
+  fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return fail("io.mkdir", "cannot create folder: " + ec.message(), target.parent_path());
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".tmp-" +
+                                             std::to_string(rng())))
+                        .string();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return fail("io.write", std::string("cannot create: ") + std::strerror(errno), tmp);
+  const char* p = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fail("io.write", std::string("write failed: ") + std::strerror(err), path);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("io.write", std::string("flush failed: ") + std::strerror(err), path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("io.write", std::string("rename failed: ") + std::strerror(err), path);
+  }
+  return {};
+}
+
+}  // namespace popcheck::core

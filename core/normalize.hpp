@@ -1,0 +1,47 @@
+#pragma once
+// Request normalisation (../shared/protocol.md section 0): the same API call reaches a server as a GET with
+// a query, a POST with a form body, a POST with everything in the query, or a V3 POST whose Action and
+// Version travel in x-acs-* headers. These functions turn any of them into one decoded parameter map.
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace popcheck::core {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A header's value by case-insensitive name; empty when absent.
+std::string header_value(const Headers& headers, std::string_view name);
+
+struct HttpRequestView {
+  std::string_view method;
+  std::string_view target;  // "/?a=b" (path and query)
+  const Headers* headers = nullptr;
+  std::string_view body;
+};
+
+// Every parameter of the request, decoded: the query, then the form body when the Content-Type is
+// application/x-www-form-urlencoded, then Action and Version from x-acs-action / x-acs-version when
+// missing. Order is preserved; a later duplicate of a name is kept as well.
+Params merge_params(const HttpRequestView& request);
+
+struct MatchOptions {
+  std::set<std::string> extra_ignored;  // e.g. "ClientToken"
+};
+
+// The parameters that identify a call: merge_params without the volatile and credential parameters
+// (Signature, SignatureNonce, Timestamp, AccessKeyId, SecurityToken, BearerToken, SignatureType,
+// SignatureMethod, SignatureVersion), with Format upper-cased; sorted by name.
+std::map<std::string, std::string> match_params(const Params& merged, const MatchOptions& options = {});
+
+// Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).
+bool is_volatile_header(std::string_view name);
+
+// A stable string for a parameter map: "k=v&k=v" in sorted order (used as a hash key).
+std::string match_key(const std::map<std::string, std::string>& params);
+
+}  // namespace popcheck::core

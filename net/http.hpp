@@ -1,0 +1,74 @@
+#pragma once
+// The HTTP values the Beast server hands to handlers, and the handler interface. The server never branches
+// on what a handler does (emulator, proxy backends, admin endpoints): it parses, calls, writes.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/normalize.hpp"
+
+namespace popcheck::net {
+
+using core::Headers;
+using core::header_value;  // case-insensitive lookup
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // "/?Action=..." (path and query as received)
+  Headers headers;     // in received order, names as received
+  std::string body;
+  std::string remote;  // "127.0.0.1:53122"
+  int version = 11;    // 10 or 11
+};
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;  // Content-Type etc.; the server adds Content-Length and Connection when missing
+  std::string body;
+
+  // Fault injection, applied by the server when writing. Ordinary handlers leave these alone.
+  std::chrono::milliseconds delay{0};  // wait before writing
+  enum class Abort { none, reset, truncate } abort = Abort::none;
+  size_t truncate_at = 0;  // with Abort::truncate: bytes of the serialised response written before closing
+  bool close = false;      // close the connection after this response
+};
+
+// Called once per response. May be called from any thread, once, now or later.
+using Respond = std::function<void(HttpResponse)>;
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Must not throw. Must call respond exactly once.
+  virtual void handle(HttpRequest request, Respond respond) = 0;
+};
+
+// A handler made of a function that answers at once.
+class FunctionHandler : public Handler {
+ public:
+  explicit FunctionHandler(std::function<HttpResponse(const HttpRequest&)> fn) : fn_(std::move(fn)) {}
+  void handle(HttpRequest request, Respond respond) override { respond(fn_(request)); }
+
+ private:
+  std::function<HttpResponse(const HttpRequest&)> fn_;
+};
+
+// An Alibaba-style error body (JSON or XML) with a fresh RequestId. Used by the server for requests it
+// cannot parse and by handlers for their own errors.
+struct ApiError {
+  int status = 400;
+  std::string code;
+  std::string message;
+  std::string host_id = "popcheck";
+  std::string recommend;  // empty: a troubleshoot URL is derived from the code
+};
+HttpResponse make_error_response(const ApiError& error, bool xml = false);
+// A fresh RequestId in the cloud's format (uppercase UUID).
+std::string new_request_id();
+
+}  // namespace popcheck::net

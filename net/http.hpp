@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/normalize.hpp"
+#include "core/protocol/normalize.hpp"
 
 namespace popcheck::net {
 

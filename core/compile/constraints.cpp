@@ -1,0 +1,612 @@
+#include "core/compile/constraints.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "core/compile/text.hpp"
+
+// The extractor is deliberately conservative: every constraint it reports becomes a negative test case
+// later, and a wrong one makes a correct service look broken. So each rule only fires on a phrasing that
+// leaves no doubt, conflicting readings of the same limit cancel each other, and lists are taken whole
+// or not at all.
+
+namespace popcheck::core {
+
+namespace {
+
+using std::string_view;
+using text::is_alnum;
+using text::is_digit;
+using text::is_space;
+
+constexpr size_t npos = string_view::npos;
+
+// UTF-8 spellings of the punctuation that matters here.
+constexpr string_view kFullColon = "：";
+constexpr string_view kFullComma = "，";
+constexpr string_view kFullStop = "。";
+constexpr string_view kFullSemicolon = "；";
+constexpr string_view kFullTilde = "～";
+constexpr string_view kFullLParen = "（";
+constexpr string_view kFullLBracket = "【";
+
+bool at(string_view s, size_t i, string_view what) { return s.substr(i).starts_with(what); }
+
+// Skips what may sit between a keyword and its value: spaces, colons, "为"/"是", opening brackets.
+size_t skip_filler(string_view s, size_t i) {
+  static constexpr std::array<string_view, 9> fillers = {
+      kFullColon, "为", "是", kFullLParen, kFullLBracket, "：", "\xE3\x80\x80", "［", "\xC2\xA0"};
+  for (;;) {
+    if (i >= s.size()) return i;
+    char c = s[i];
+    if (is_space(c) || c == ':' || c == '[' || c == '(' || c == '`') {
+      ++i;
+      continue;
+    }
+    bool moved = false;
+    for (string_view f : fillers)
+      if (at(s, i, f)) {
+        i += f.size();
+        moved = true;
+        break;
+      }
+    if (!moved) return i;
+  }
+}
+
+size_t skip_spaces(string_view s, size_t i) {
+  while (i < s.size() && (is_space(s[i]) || s[i] == '`')) ++i;
+  return i;
+}
+
+// An integer at i (an optional leading minus sign, then up to 15 digits).
+struct Int {
+  int64_t value;
+  size_t end;
+};
+std::optional<Int> parse_int(string_view s, size_t i, bool allow_sign) {
+  bool neg = false;
+  if (allow_sign && i < s.size() && s[i] == '-' && i + 1 < s.size() && is_digit(s[i + 1])) {
+    neg = true;
+    ++i;
+  }
+  size_t b = i;
+  int64_t v = 0;
+  while (i < s.size() && is_digit(s[i]) && i - b < 15) v = v * 10 + (s[i++] - '0');
+  if (i == b || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+  // A decimal number ("0.5") is not an integer limit.
+  if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) return std::nullopt;
+  return Int{neg ? -v : v, i};
+}
+
+// "1~20", "1 ～ 20", "1-10", "1 to 100", "1 至 30", "[1, 100]" at i. Returns lo, hi and the end.
+struct Range {
+  int64_t lo, hi;
+  size_t end;
+};
+std::optional<Range> parse_range(string_view s, size_t i) {
+  auto lo = parse_int(s, i, true);
+  if (!lo) return std::nullopt;
+  size_t j = skip_spaces(s, lo->end);
+  static constexpr std::array<string_view, 10> seps = {"~", kFullTilde, "-", "–", "—", "to ",
+                                                       "至", "到", ",", kFullComma};
+  bool found = false;
+  for (string_view sep : seps)
+    if (at(s, j, sep)) {
+      j += sep.size();
+      found = true;
+      break;
+    }
+  if (!found) return std::nullopt;
+  j = skip_spaces(s, j);
+  auto hi = parse_int(s, j, true);
+  if (!hi || hi->value < lo->value) return std::nullopt;
+  size_t end = hi->end;
+  if (end < s.size() && (s[end] == ']' || s[end] == ')')) ++end;
+  return Range{lo->value, hi->value, end};
+}
+
+// True when position i ends a sentence: "。", "；", ". " / "." at the end, a line break.
+bool sentence_end(string_view s, size_t i) {
+  if (i >= s.size()) return true;
+  if (s[i] == '\n' || s[i] == ';') return true;
+  if (at(s, i, kFullStop) || at(s, i, kFullSemicolon)) return true;
+  if (s[i] == '.' && (i + 1 >= s.size() || is_space(s[i + 1]))) return true;
+  return false;
+}
+
+// True when the text just before `pos` names the N of a ".N" parameter ("N 的", "N的", "of N").
+bool preceded_by_n(string_view s, size_t pos) {
+  string_view before = s.substr(0, pos);
+  while (!before.empty() && is_space(before.back())) before.remove_suffix(1);
+  for (string_view tail : {"N 的", "N的", "N"})
+    if (before.ends_with(tail)) {
+      size_t b = before.size() - tail.size();
+      return b == 0 || !is_alnum(before[b - 1]);
+    }
+  return false;
+}
+
+// Every occurrence of any marker, in text order, each with the offset just after it.
+struct Hit {
+  size_t pos, after;
+};
+std::vector<Hit> find_all(string_view s, std::initializer_list<string_view> markers,
+                          bool case_insensitive) {
+  std::vector<Hit> hits;
+  for (string_view m : markers) {
+    size_t from = 0;
+    for (;;) {
+      size_t p = case_insensitive ? text::ifind(s, m, from) : s.find(m, from);
+      if (p == npos) break;
+      hits.push_back({p, p + m.size()});
+      from = p + m.size();
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.pos < b.pos; });
+  return hits;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The .N structure.
+
+bool has_n_segment(string_view name) {
+  size_t start = 0;
+  for (;;) {
+    size_t dot = name.find('.', start);
+    string_view seg = text::trim(name.substr(start, dot == npos ? npos : dot - start));
+    if (seg == "N" || seg == "n") return true;
+    if (dot == npos) return false;
+    start = dot + 1;
+  }
+}
+
+// The range of N: "N 的取值范围：1~20", "Valid values of N: 1 to 100", "N: [1, 100]", "value range of N in
+// X.N must be [1, 100]"; else an upper bound: "最多可以输入 20 个", "You can specify up to 20 IDs".
+std::optional<Repeat> repeat_range(string_view d) {
+  for (const Hit& h : find_all(d,
+                               {"N 的取值范围", "N的取值范围", "N 取值范围", "N取值范围",
+                                "values of N", "range of N", "N:", "N：", "N is", "N must be"},
+                               false)) {
+    if (h.pos > 0 && (is_alnum(d[h.pos - 1]) || d[h.pos - 1] == '.')) continue;
+    // The range follows within a short clause ("in EventId.N must be [1, 100]").
+    size_t j = skip_filler(d, h.after);
+    size_t limit = std::min(d.size(), j + 48);
+    while (j < limit && !is_digit(d[j]) && !sentence_end(d, j)) ++j;
+    if (j >= limit || !is_digit(d[j])) continue;
+    if (auto r = parse_range(d, j); r && r->lo >= 0 && r->hi <= 100000)
+      return Repeat{static_cast<int>(std::max<int64_t>(r->lo, 0)), static_cast<int>(r->hi)};
+  }
+  for (const Hit& h : find_all(d,
+                               {"最多可以输入", "最多可输入", "最多输入", "最多可以指定", "最多可指定",
+                                "最多可以传入", "最多传入", "最多支持", "specify up to",
+                                "specify at most", "specify a maximum of", "up to", "at most",
+                                "a maximum of"},
+                               true)) {
+    size_t j = skip_spaces(d, h.after);
+    auto n = parse_int(d, j, false);
+    if (!n || n->value <= 0 || n->value > 100000) continue;
+    size_t k = skip_spaces(d, n->end);
+    string_view rest = d.substr(k, 24);
+    // A length limit ("最多支持 64 个字符", "up to 128 characters") is not the size of the list.
+    if (rest.find("字符") != npos || rest.find("字节") != npos ||
+        text::ifind(rest, "character") != npos || text::ifind(rest, "byte") != npos)
+      continue;
+    return Repeat{1, static_cast<int>(n->value)};
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Allowed values.
+
+bool is_value_token(string_view v) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7E) return false;
+    if (c == '|' || c == '(' || c == ')' || c == ',' || c == ';') return false;
+  }
+  return true;
+}
+
+// "disk", "VPC: a VPC", "recycle：实例进入停机不收费状态", "false（默认值）：...", "**true**: ..." -> the
+// value; empty when the bullet does not start with a clean token.
+std::string bullet_value(string_view content) {
+  size_t cut = content.size();
+  for (string_view sep : {kFullColon, string_view(":"), kFullLParen, string_view("(")}) {
+    // A colon inside the token ("acs:ecs") is part of the value unless followed by a space or the end.
+    size_t p = content.find(sep);
+    while (p != npos && sep == ":" && p + 1 < content.size() && !is_space(content[p + 1]))
+      p = content.find(sep, p + 1);
+    cut = std::min(cut, p);
+  }
+  std::string v = text::strip_wrapping(text::trim(content.substr(0, cut)));
+  // "**true**" may leave the stars when the wrap closes after the colon: "**true：**".
+  if (v.starts_with("**")) v = v.substr(2);
+  if (v.ends_with("**")) v.resize(v.size() - 2);
+  if (v.size() >= 2 && v.front() == '`' && v.back() == '`') v = v.substr(1, v.size() - 2);
+  if (!is_value_token(v)) return {};
+  return v;
+}
+
+// Strips a bullet marker ("-", "*", "+", "•") and returns the content, or nullopt for a non-bullet line.
+std::optional<string_view> bullet_content(string_view line) {
+  line = text::trim(line);
+  for (string_view m : {string_view("-"), string_view("*"), string_view("+"), string_view("•"),
+                        string_view("·")}) {
+    if (line.starts_with(m) && line.size() > m.size() &&
+        (is_space(line[m.size()]) || at(line, m.size(), "\xE3\x80\x80"))) {
+      if (m == "*" && line.starts_with("**")) return std::nullopt;
+      return text::trim(line.substr(m.size()));
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_note_line(string_view line) {
+  line = text::trim(line);
+  for (string_view n : {"**说明", "说明：", "**注意", "注意：", "**Note", "Note:", "> "})
+    if (line.starts_with(n)) return true;
+  return false;
+}
+
+std::vector<std::string> split_inline_values(string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    std::string v = text::strip_wrapping(text::trim(cur));
+    cur.clear();
+    if (v.empty()) return;
+    out.push_back(v);
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    bool sep = false;
+    for (string_view m : {string_view(","), kFullComma, string_view("、"), string_view(" or "),
+                          string_view(" and "), string_view("或者"), string_view("和"),
+                          string_view("或")}) {
+      if (at(s, i, m)) {
+        flush();
+        i += m.size();
+        sep = true;
+        break;
+      }
+    }
+    if (!sep) cur += s[i++];
+  }
+  flush();
+  return out;
+}
+
+std::vector<std::string> allowed_values(string_view d) {
+  std::vector<std::string> lines;
+  for (string_view l : text::split_lines(d)) lines.emplace_back(text::trim(l));
+  for (size_t li = 0; li < lines.size(); ++li) {
+    string_view line = lines[li];
+    for (const Hit& h : find_all(line,
+                                 {"取值范围", "取值", "可选值", "有效值", "Valid values",
+                                  "Valid value", "Allowed values", "Optional values"},
+                                 true)) {
+      if (preceded_by_n(line, h.pos)) continue;
+      size_t j = h.after;
+      while (j < line.size() && is_space(line[j])) ++j;
+      if (at(line, j, kFullColon)) {
+        j += kFullColon.size();
+      } else if (j < line.size() && line[j] == ':') {
+        ++j;
+      } else if (j != line.size()) {
+        continue;
+      }
+      string_view rest = text::trim(line.substr(j));
+      if (rest.empty()) {
+        // A bullet list follows. Notes between bullets are skipped; a line that introduces another
+        // list (ends with a colon) ends this one.
+        std::vector<std::string> vals;
+        bool ok = true;
+        for (size_t k = li + 1; k < lines.size(); ++k) {
+          string_view l = lines[k];
+          if (l.empty()) continue;
+          if (auto c = bullet_content(l)) {
+            std::string v = bullet_value(*c);
+            if (v.empty()) {
+              ok = false;
+              break;
+            }
+            vals.push_back(std::move(v));
+            continue;
+          }
+          if (is_note_line(l)) continue;
+          if (vals.empty()) break;
+          if (l.ends_with(":") || l.ends_with(kFullColon)) break;
+        }
+        if (ok && !vals.empty()) return vals;
+        continue;
+      }
+      // An inline list: "取值范围：disk、instance。", "Valid values: VPC, VSWITCH." Needs two or more
+      // clean tokens ending the sentence; anything else (a range, prose) is not an enumeration.
+      size_t e = 0;
+      while (e < rest.size() && !sentence_end(rest, e)) ++e;
+      string_view clause = rest.substr(0, e);
+      auto vals = split_inline_values(clause);
+      bool all_tokens = vals.size() >= 2;
+      for (auto& v : vals) {
+        if (v.size() >= 2 && v.front() == '`' && v.back() == '`') v = v.substr(1, v.size() - 2);
+        if (!is_value_token(v) || (v.find('~') != npos)) all_tokens = false;
+      }
+      if (all_tokens) return vals;
+    }
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Length limits and numeric ranges.
+
+// Accumulates readings of one limit; a second, different reading makes it a conflict.
+struct Limit {
+  std::optional<int64_t> value;
+  bool conflict = false;
+  void add(int64_t v) {
+    if (value && *value != v) conflict = true;
+    value = v;
+  }
+  std::optional<int64_t> get() const { return conflict ? std::nullopt : value; }
+};
+
+// True when the words after `i` (no digit, no sentence end, at most 30 bytes) reach "characters"/"字符".
+bool characters_follow(string_view s, size_t i) {
+  size_t limit = std::min(s.size(), i + 30);
+  for (size_t k = i; k < limit; ++k) {
+    if (at(s, k, "字符") || text::ifind(s.substr(k, 9), "character") == 0) return true;
+    if (is_digit(s[k]) || sentence_end(s, k) || s[k] == ',' || at(s, k, kFullComma)) return false;
+  }
+  return false;
+}
+
+bool context_has(string_view before, std::initializer_list<string_view> words) {
+  for (string_view w : words)
+    if (text::ifind(before, w) != npos) return true;
+  return false;
+}
+
+void length_limits(string_view d, Limit& min_len, Limit& max_len) {
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (!is_digit(d[i]) || (i > 0 && (is_alnum(d[i - 1]) || d[i - 1] == '.'))) continue;
+    // The clause before the number, back to the previous sentence end.
+    size_t b = i;
+    while (b > 0 && i - b < 40 && !sentence_end(d, b - 1)) --b;
+    string_view before = d.substr(b, i - b);
+    if (auto r = parse_range(d, i)) {
+      if (characters_follow(d, r->end) && !preceded_by_n(d, b) &&
+          before.find("N ") == npos && before.find("N的") == npos) {
+        min_len.add(r->lo);
+        max_len.add(r->hi);
+        i = r->end;
+        continue;
+      }
+    }
+    auto n = parse_int(d, i, false);
+    if (!n) continue;
+    if (characters_follow(d, n->end)) {
+      if (context_has(before, {"exceed", "up to", "maximum", "at most", "no more than", "最多",
+                               "超过", "最长", "最大", "不多于"}))
+        max_len.add(n->value);
+      else if (context_has(before, {"at least", "minimum", "至少", "最少", "不少于", "最短"}))
+        min_len.add(n->value);
+    }
+    i = n->end;
+  }
+}
+
+bool numeric_type(string_view type) {
+  std::string t = text::to_lower(text::trim(type));
+  return t == "integer" || t == "long" || t == "int" || t == "float" || t == "double" ||
+         t == "number" || t == "int32" || t == "int64";
+}
+
+void numeric_range(string_view d, Limit& lo, Limit& hi) {
+  for (const Hit& h : find_all(d,
+                               {"取值范围", "Valid values", "Value range", "value range is",
+                                "The valid range", "Valid range"},
+                               true)) {
+    if (preceded_by_n(d, h.pos)) continue;
+    size_t j = skip_filler(d, h.after);
+    if (auto r = parse_range(d, j)) {
+      lo.add(r->lo);
+      hi.add(r->hi);
+    }
+  }
+  for (const Hit& h : find_all(d, {"最大值", "Maximum value", "最小值", "Minimum value"}, true)) {
+    size_t j = skip_filler(d, h.after);
+    auto n = parse_int(d, j, true);
+    if (!n || parse_range(d, j)) continue;
+    bool is_max = at(d, h.pos, "最大值") || text::ifind(d.substr(h.pos, 7), "maximum") == 0;
+    (is_max ? hi : lo).add(n->value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Forbidden prefixes and substrings.
+
+// Words that describe a class of characters rather than a literal ("cannot start with a digit").
+bool is_descriptive_word(string_view w) {
+  static constexpr std::array<string_view, 30> words = {
+      "a",         "an",         "the",     "digit",      "digits",     "letter",
+      "letters",   "number",     "numbers", "hyphen",     "hyphens",    "underscore",
+      "underscores", "period",   "periods", "space",      "spaces",     "character",
+      "characters", "special",   "uppercase", "lowercase", "chinese",   "english",
+      "it",        "contain",    "end",     "be",         "with",       "dot"};
+  std::string l = text::to_lower(w);
+  return std::find(words.begin(), words.end(), l) != words.end();
+}
+
+// Cleans one literal: quotes and backticks removed, a sentence-final period or comma dropped.
+std::string clean_literal(string_view t) {
+  std::string v(text::trim(t));
+  for (string_view q : {"“", "”", "\"", "'", "`"}) {
+    size_t p;
+    while ((p = v.find(q)) != std::string::npos) v.erase(p, q.size());
+  }
+  while (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';' || v.back() == ')'))
+    v.pop_back();
+  return v;
+}
+
+bool is_literal(string_view v) {
+  if (!is_value_token(v) || is_descriptive_word(v)) return false;
+  return true;
+}
+
+// Chinese: the literals between the marker and 开头 (prefixes) or the clause end (substrings), split on
+// 、 ， 和 或者 或 and spaces. All or nothing: one non-literal drops the list.
+std::vector<std::string> zh_literals(string_view d, string_view marker, string_view terminator) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  for (;;) {
+    size_t p = d.find(marker, from);
+    if (p == npos) break;
+    size_t b = p + marker.size();
+    size_t e = b;
+    size_t limit = std::min(d.size(), b + 160);
+    if (!terminator.empty()) {
+      size_t t = d.find(terminator, b);
+      if (t == npos || t > limit) {
+        from = b;
+        continue;
+      }
+      e = t;
+    } else {
+      while (e < limit && !at(d, e, kFullStop) && !at(d, e, kFullComma) && !at(d, e, kFullSemicolon) &&
+             d[e] != '\n' && !(d[e] == '.' && (e + 1 >= d.size() || is_space(d[e + 1]))))
+        ++e;
+    }
+    std::vector<std::string> vals;
+    bool ok = true;
+    std::string cur;
+    string_view seg = d.substr(b, e - b);
+    auto flush = [&] {
+      std::string v = clean_literal(cur);
+      cur.clear();
+      if (v.empty()) return;
+      if (!is_literal(v)) ok = false;
+      vals.push_back(std::move(v));
+    };
+    for (size_t i = 0; i < seg.size();) {
+      bool sep = false;
+      for (string_view m : {string_view("、"), kFullComma, string_view(","), string_view("或者"),
+                            string_view("和"), string_view("或"), string_view("以及"),
+                            string_view(" ")}) {
+        if (at(seg, i, m)) {
+          flush();
+          i += m.size();
+          sep = true;
+          break;
+        }
+      }
+      if (!sep) cur += seg[i++];
+    }
+    flush();
+    if (ok)
+      for (auto& v : vals)
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    from = e;
+  }
+  return out;
+}
+
+// English: "cannot start with aliyun or acs:", "cannot contain `http://` or `https://`". Literals joined
+// by ",", "or", "and"; the list stops at the first word that is neither (and is empty when that word
+// comes first: "cannot start with a digit").
+std::vector<std::string> en_literals(string_view d, std::initializer_list<string_view> markers) {
+  std::vector<std::string> out;
+  for (const Hit& h : find_all(d, markers, true)) {
+    size_t i = h.after;
+    size_t limit = std::min(d.size(), i + 160);
+    std::vector<std::string> vals;
+    bool expect_value = true;
+    while (i < limit) {
+      while (i < limit && (is_space(d[i]) || d[i] == '`')) ++i;
+      size_t b = i;
+      while (i < limit && !is_space(d[i]) && d[i] != '`') ++i;
+      if (b == i) break;
+      string_view word = d.substr(b, i - b);
+      bool ends_sentence = (word.ends_with(".") || word.ends_with(";")) && word != ".";
+      bool ends_item = word.ends_with(",");
+      std::string lw = text::to_lower(word);
+      if (lw == "or" || lw == "and" || lw == "," || lw == "nor") {
+        expect_value = true;
+        continue;
+      }
+      if (!expect_value) break;
+      std::string v = clean_literal(word);
+      if (!is_literal(v)) break;
+      vals.push_back(v);
+      expect_value = ends_item;
+      if (ends_sentence) break;
+    }
+    for (auto& v : vals)
+      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+void merge_into(std::vector<std::string>& dst, const std::vector<std::string>& src) {
+  for (const auto& v : src)
+    if (std::find(dst.begin(), dst.end(), v) == dst.end()) dst.push_back(v);
+}
+
+bool non_empty_stated(string_view d) {
+  for (string_view m : {"不允许为空", "不能为空", "不可为空", "不得为空"})
+    if (d.find(m) != npos) return true;
+  for (string_view m : {"cannot be an empty string", "cannot be empty", "can not be empty",
+                        "must not be empty", "cannot be left empty", "cannot be an empty"})
+    if (text::ifind(d, m) != npos) return true;
+  return false;
+}
+
+}  // namespace
+
+void extract_constraints(Param& p) {
+  // Descriptions may still hold markdown escapes ("\[1, 20\]"); the rules read the plain text.
+  const std::string d = text::unescape_markdown(p.description);
+
+  if (has_n_segment(p.name) && !p.repeat) {
+    p.repeat = repeat_range(d);
+    if (!p.repeat) p.repeat = Repeat{};
+  }
+
+  if (p.allowed.empty()) p.allowed = allowed_values(d);
+
+  Limit min_len, max_len;
+  length_limits(d, min_len, max_len);
+  if (!p.min_length && min_len.get()) p.min_length = min_len.get();
+  if (!p.max_length && max_len.get()) p.max_length = max_len.get();
+  if (p.min_length && p.max_length && *p.min_length > *p.max_length) p.min_length.reset();
+
+  if (numeric_type(p.type)) {
+    Limit lo, hi;
+    numeric_range(d, lo, hi);
+    if (!p.minimum && lo.get()) p.minimum = static_cast<double>(*lo.get());
+    if (!p.maximum && hi.get()) p.maximum = static_cast<double>(*hi.get());
+  }
+
+  std::vector<std::string> prefixes;
+  merge_into(prefixes, zh_literals(d, "不能以", "开头"));
+  merge_into(prefixes, zh_literals(d, "不支持以", "开头"));
+  merge_into(prefixes, zh_literals(d, "不可以", "开头"));
+  merge_into(prefixes, en_literals(d, {"cannot start with", "can not start with",
+                                       "must not start with", "cannot begin with"}));
+  merge_into(p.forbidden_prefixes, prefixes);
+
+  std::vector<std::string> subs;
+  merge_into(subs, zh_literals(d, "不能包含", ""));
+  merge_into(subs, zh_literals(d, "不可包含", ""));
+  merge_into(subs, en_literals(d, {"cannot contain", "can not contain", "must not contain"}));
+  merge_into(p.forbidden_substrings, subs);
+
+  if (non_empty_stated(d)) p.non_empty = true;
+}
+
+}  // namespace popcheck::core

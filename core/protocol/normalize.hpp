@@ -29,13 +29,28 @@ struct HttpRequestView {
 // missing. Order is preserved; a later duplicate of a name is kept as well.
 Params merge_params(const HttpRequestView& request);
 
+// "a=1&b=%20+x" -> {a,1},{b,"  x"}: pairs split on '&', names and values percent-decoded with '+' as
+// space, a pair without '=' giving an empty value, empty pairs skipped. Order and duplicates are kept.
+Params parse_query_string(std::string_view text);
+
+// Whether a Content-Type value is application/x-www-form-urlencoded, any case, any parameters
+// ("; charset=UTF-8").
+bool is_form_content_type(std::string_view content_type);
+
 struct MatchOptions {
   std::set<std::string> extra_ignored;  // e.g. "ClientToken"
+  // The Format a request without one is matched as. V3 SDK calls send no Format and get JSON, while
+  // pop-core sends "JSON" and the tea V1 path "json": all three are one call. Empty: leave absent.
+  std::string default_format = "JSON";
 };
+
+// Whether a parameter name is one of the volatile or credential parameters below (exact case).
+bool is_volatile_param(std::string_view name);
 
 // The parameters that identify a call: merge_params without the volatile and credential parameters
 // (Signature, SignatureNonce, Timestamp, AccessKeyId, SecurityToken, BearerToken, SignatureType,
-// SignatureMethod, SignatureVersion), with Format upper-cased; sorted by name.
+// SignatureMethod, SignatureVersion), with Format upper-cased (options.default_format when absent);
+// sorted by name. When a name repeats, the first value wins (what a server acts on).
 std::map<std::string, std::string> match_params(const Params& merged, const MatchOptions& options = {});
 
 // Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).

@@ -38,6 +38,13 @@ struct V3Request {
   std::string body;
 };
 std::string v3_canonical_request(const V3Request& r);
+// The parts of the canonical request, exposed for servers that verify and for diagnostics.
+// Query: keys sorted (byte order) and written raw, values RFC 3986 encoded, as openapi-core signs.
+std::string v3_canonical_query(const Params& query);
+// "host;x-acs-action;..." : the lowercased names of the signed headers, sorted.
+std::string v3_signed_headers(const Params& headers);
+// "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
+std::string v3_string_to_sign(const V3Request& r);
 std::string v3_signature(const V3Request& r, std::string_view secret);
 // The whole Authorization header value: "ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..".
 std::string v3_authorization(const V3Request& r, std::string_view access_key_id,

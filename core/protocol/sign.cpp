@@ -1,0 +1,259 @@
+#include "core/protocol/sign.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace popcheck::core {
+
+namespace {
+
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+constexpr char kHexLower[] = "0123456789abcdef";
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out.push_back(kHexLower[data[i] >> 4]);
+    out.push_back(kHexLower[data[i] & 0x0F]);
+  }
+  return out;
+}
+
+// HMAC with OpenSSL's one-shot function; it never fails for the digests used here, but an empty
+// result is returned rather than garbage if it ever did.
+std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int size = 0;
+  const unsigned char* ok =
+      HMAC(md, key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
+  if (ok == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(out.data()), size);
+}
+
+std::string digest(const EVP_MD* md, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr) != 1) return {};
+  return std::string(reinterpret_cast<const char*>(out.data()), size);
+}
+
+std::string hex(std::string_view bytes) {
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+// The parameters sorted by key in byte order. The sort is stable so that repeated names keep the order
+// in which they were written, which is what a signer that walks a list would see.
+Params sorted_by_key(const Params& params) {
+  Params sorted = params;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return sorted;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// JavaScript's String.prototype.trim, which the reference signer applies to header values, removes
+// ASCII whitespace on both ends; the same set is used here.
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(kSpace);
+  return s.substr(first, last - first + 1);
+}
+
+bool is_signed_header(std::string_view lower_name) {
+  return lower_name == "host" || lower_name == "content-type" || lower_name.starts_with("x-acs-");
+}
+
+struct CanonicalHeaders {
+  std::string text;    // "name:value\n" lines
+  std::string signed_;  // "name;name"
+};
+
+CanonicalHeaders canonical_headers(const Params& headers) {
+  // Names are lowercased and grouped; the values of a repeated header are sorted and joined with ","
+  // exactly as openapi-core's getAuthorizationHeaders does.
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const auto& [name, value] : headers) {
+    std::string lower = to_lower(name);
+    if (!is_signed_header(lower)) continue;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == lower; });
+    if (it == groups.end()) {
+      groups.emplace_back(std::move(lower), std::vector<std::string>{std::string(trim(value))});
+    } else {
+      it->second.emplace_back(trim(value));
+    }
+  }
+  std::sort(groups.begin(), groups.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  CanonicalHeaders out;
+  for (auto& [name, values] : groups) {
+    std::sort(values.begin(), values.end());
+    out.text += name;
+    out.text += ':';
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out.text += ',';
+      out.text += values[i];
+    }
+    out.text += '\n';
+    if (!out.signed_.empty()) out.signed_ += ';';
+    out.signed_ += name;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string percent_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_unreserved(c)) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHexUpper[c >> 4]);
+      out.push_back(kHexUpper[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+  // A '%' that does not start a valid escape is kept literally: servers and SDKs are lenient here, and
+  // a decoder that rejected it would make a request unmatchable rather than merely odd.
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%' && i + 2 < s.size()) {
+      const int hi = hex_value(s[i + 1]);
+      const int lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string canonical_query(const Params& params) {
+  std::string out;
+  for (const auto& [key, value] : sorted_by_key(params)) {
+    if (key == "Signature") continue;
+    if (!out.empty()) out += '&';
+    out += percent_encode(key);
+    out += '=';
+    out += percent_encode(value);
+  }
+  return out;
+}
+
+std::string v1_string_to_sign(std::string_view method, const Params& params) {
+  std::string out(method);
+  out += "&%2F&";
+  out += percent_encode(canonical_query(params));
+  return out;
+}
+
+std::string v1_signature(std::string_view method, const Params& params, std::string_view secret) {
+  std::string key(secret);
+  key += '&';
+  return base64_encode(hmac(EVP_sha1(), key, v1_string_to_sign(method, params)));
+}
+
+std::string v3_canonical_query(const Params& query) {
+  // openapi-core's getAuthorizationQueryString: keys sorted and written raw, values RFC 3986 encoded,
+  // "k=" for an empty value. The keys of RPC APIs are ASCII names, so raw and encoded keys agree.
+  std::string out;
+  for (const auto& [key, value] : sorted_by_key(query)) {
+    if (!out.empty()) out += '&';
+    out += key;
+    out += '=';
+    out += percent_encode(value);
+  }
+  return out;
+}
+
+std::string v3_signed_headers(const Params& headers) { return canonical_headers(headers).signed_; }
+
+std::string v3_canonical_request(const V3Request& r) {
+  const CanonicalHeaders headers = canonical_headers(r.headers);
+  std::string out = r.method;
+  out += '\n';
+  out += r.path.empty() ? std::string("/") : r.path;
+  out += '\n';
+  out += v3_canonical_query(r.query);
+  out += '\n';
+  out += headers.text;
+  out += '\n';
+  out += headers.signed_;
+  out += '\n';
+  out += sha256_hex(r.body);
+  return out;
+}
+
+std::string v3_string_to_sign(const V3Request& r) {
+  return "ACS3-HMAC-SHA256\n" + sha256_hex(v3_canonical_request(r));
+}
+
+std::string v3_signature(const V3Request& r, std::string_view secret) {
+  return hex(hmac(EVP_sha256(), secret, v3_string_to_sign(r)));
+}
+
+std::string v3_authorization(const V3Request& r, std::string_view access_key_id,
+                             std::string_view secret) {
+  std::string out = "ACS3-HMAC-SHA256 Credential=";
+  out += access_key_id;
+  out += ",SignedHeaders=";
+  out += v3_signed_headers(r.headers);
+  out += ",Signature=";
+  out += v3_signature(r, secret);
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) { return hex(digest(EVP_sha256(), data)); }
+
+std::string base64_encode(std::string_view data) {
+  if (data.empty()) return {};
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace popcheck::core

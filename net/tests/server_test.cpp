@@ -1,0 +1,422 @@
+#include "net/server.hpp"
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+namespace popcheck::net {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// A blocking client on a raw socket, for the cases an HTTP library hides (malformed requests, resets,
+// truncated responses). Reads give up after 10 s so that a broken server fails the test instead of
+// hanging it.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval tv{10, 0};
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  void send(const std::string& data) { asio::write(socket_, asio::buffer(data)); }
+  // Everything until the server closes; `error` receives how the stream ended.
+  std::string read_all(boost::system::error_code& error) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      size_t n = socket_.read_some(asio::buffer(buf), error);
+      out.append(buf, n);
+      if (error) return out;
+    }
+  }
+  std::string read_all() {
+    boost::system::error_code ignored;
+    return read_all(ignored);
+  }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+};
+
+int status_of(const std::string& raw) {
+  // "HTTP/1.1 400 Bad Request"
+  if (raw.size() < 12 || raw.compare(0, 5, "HTTP/") != 0) return 0;
+  return std::stoi(raw.substr(9, 3));
+}
+
+std::string body_of(const std::string& raw) {
+  auto pos = raw.find("\r\n\r\n");
+  return pos == std::string::npos ? std::string() : raw.substr(pos + 4);
+}
+
+struct Fixture {
+  explicit Fixture(std::shared_ptr<Handler> handler, ServerOptions options = {}) {
+    options.port = 0;
+    server = std::make_unique<Server>(options, std::move(handler));
+    auto started = server->start();
+    EXPECT_TRUE(started.has_value()) << (started ? "" : started.error().to_string());
+    port = server->port();
+  }
+  std::unique_ptr<Server> server;
+  uint16_t port = 0;
+};
+
+std::shared_ptr<Handler> echo_handler() {
+  return std::make_shared<FunctionHandler>([](const HttpRequest& r) {
+    HttpResponse out;
+    nlohmann::json j;
+    j["method"] = r.method;
+    j["target"] = r.target;
+    j["body"] = r.body;
+    j["remote"] = r.remote;
+    j["version"] = r.version;
+    for (auto& [k, v] : r.headers) j["headers"][k] = v;
+    out.body = j.dump();
+    out.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+    return out;
+  });
+}
+
+TEST(Server, BindsPortZeroAndPassesTheRequestThrough) {
+  Fixture f(echo_handler());
+  ASSERT_NE(f.port, 0);
+  httplib::Client client("127.0.0.1", f.port);
+  auto res = client.Post("/?Action=Test&A=1", "x=1&y=2", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json;charset=utf-8");
+  auto j = nlohmann::json::parse(res->body);
+  EXPECT_EQ(j["method"], "POST");
+  EXPECT_EQ(j["target"], "/?Action=Test&A=1");
+  EXPECT_EQ(j["body"], "x=1&y=2");
+  EXPECT_EQ(j["headers"]["Content-Type"], "application/x-www-form-urlencoded");
+  EXPECT_EQ(j["version"], 11);
+  EXPECT_TRUE(j["remote"].get<std::string>().starts_with("127.0.0.1:"));
+}
+
+TEST(Server, KeepsTheConnectionAlive) {
+  Fixture f(echo_handler());
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  std::set<std::string> remotes;
+  for (int i = 0; i < 5; ++i) {
+    auto res = client.Get("/?n=" + std::to_string(i));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    remotes.insert(nlohmann::json::parse(res->body)["remote"].get<std::string>());
+  }
+  // One client port for every request: the same TCP connection served all five.
+  EXPECT_EQ(remotes.size(), 1u);
+}
+
+TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
+  Fixture f(echo_handler());
+  RawClient raw(f.port);
+  raw.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string all = raw.read_all();
+  auto first = all.find("/one");
+  auto second = all.find("/two");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_LT(first, second);
+}
+
+TEST(Server, MalformedRequestGets400AndOthersAreStillServed) {
+  Fixture f(echo_handler());
+  httplib::Client other("127.0.0.1", f.port);
+  other.set_keep_alive(true);
+  ASSERT_TRUE(other.Get("/before"));
+
+  RawClient bad(f.port);
+  bad.send("THIS IS NOT HTTP\r\n\r\n");
+  boost::system::error_code ended;
+  std::string raw = bad.read_all(ended);
+  EXPECT_EQ(status_of(raw), 400) << raw;
+  EXPECT_EQ(ended, asio::error::eof) << "the server closes the broken connection";
+  auto j = nlohmann::json::parse(body_of(raw));
+  EXPECT_EQ(j["Code"], "MalformedRequest");
+  EXPECT_TRUE(j.contains("RequestId"));
+  EXPECT_TRUE(j.contains("HostId"));
+  EXPECT_TRUE(j.contains("Message"));
+  EXPECT_TRUE(j.contains("Recommend"));
+
+  auto res = other.Get("/after");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST(Server, OversizedHeaderGets431) {
+  ServerOptions options;
+  options.header_limit = 1024;
+  Fixture f(echo_handler(), options);
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
+  std::string out = raw.read_all();
+  EXPECT_EQ(status_of(out), 431) << out;
+  EXPECT_EQ(nlohmann::json::parse(body_of(out))["Code"], "RequestHeaderFieldsTooLarge");
+}
+
+TEST(Server, OversizedBodyGets413EvenWhileTheClientKeepsSending) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  Fixture f(echo_handler(), options);
+  RawClient raw(f.port);
+  std::string body(256 * 1024, 'b');
+  raw.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n");
+  boost::system::error_code ignored;
+  // The server answers on the header alone; the rest of the body is drained, not reset.
+  raw.send(body);
+  std::string out = raw.read_all(ignored);
+  EXPECT_EQ(status_of(out), 413) << out;
+  EXPECT_EQ(nlohmann::json::parse(body_of(out))["Code"], "RequestEntityTooLarge");
+}
+
+TEST(Server, HandlerExceptionBecomes500InternalError) {
+  auto handler = std::make_shared<FunctionHandler>([](const HttpRequest&) -> HttpResponse {
+    throw std::runtime_error("boom");
+  });
+  Fixture f(handler);
+  httplib::Client client("127.0.0.1", f.port);
+  auto res = client.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["Code"], "InternalError");
+  // The server survives and answers again.
+  ASSERT_TRUE(client.Get("/"));
+}
+
+// Answers every request later, from a thread of its own.
+class DeferredHandler : public Handler {
+ public:
+  ~DeferredHandler() override {
+    for (auto& t : threads_) t.join();
+  }
+  void handle(HttpRequest request, Respond respond) override {
+    std::lock_guard lock(mutex_);
+    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
+      HttpResponse out;
+      out.body = "deferred:" + request.target;
+      respond(std::move(out));
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::thread> threads_;
+};
+
+TEST(Server, HandlerMayAnswerLaterFromAnotherThread) {
+  auto handler = std::make_shared<DeferredHandler>();
+  Fixture f(handler);
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Get("/x" + std::to_string(i));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "deferred:/x" + std::to_string(i));
+  }
+}
+
+TEST(Server, ServesManyClientsConcurrently) {
+  auto handler = std::make_shared<DeferredHandler>();
+  ServerOptions options;
+  options.threads = 4;
+  Fixture f(handler, options);
+  std::vector<std::future<int>> results;
+  for (int c = 0; c < 8; ++c) {
+    results.push_back(std::async(std::launch::async, [port = f.port, c] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);
+      int ok = 0;
+      for (int i = 0; i < 10; ++i) {
+        std::string target = "/c" + std::to_string(c) + "/" + std::to_string(i);
+        auto res = client.Get(target);
+        if (res && res->body == "deferred:" + target) ++ok;
+      }
+      return ok;
+    }));
+  }
+  for (auto& r : results) EXPECT_EQ(r.get(), 10);
+}
+
+std::shared_ptr<Handler> fault_handler(std::function<void(HttpResponse&)> fault) {
+  return std::make_shared<FunctionHandler>([fault](const HttpRequest&) {
+    HttpResponse out;
+    out.body = R"({"RequestId":"X","Answer":"a long enough body to be cut"})";
+    out.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+    fault(out);
+    return out;
+  });
+}
+
+TEST(Server, DelayedResponseStillArrives) {
+  Fixture f(fault_handler([](HttpResponse& r) { r.delay = std::chrono::milliseconds(30); }));
+  httplib::Client client("127.0.0.1", f.port);
+  auto res = client.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("Answer"), std::string::npos);
+}
+
+TEST(Server, ResetFaultResetsTheConnection) {
+  Fixture f(fault_handler([](HttpResponse& r) { r.abort = HttpResponse::Abort::reset; }));
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  boost::system::error_code ended;
+  std::string out = raw.read_all(ended);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(ended, asio::error::connection_reset) << ended.message();
+  // An HTTP client sees a failed request, not an answer.
+  httplib::Client client("127.0.0.1", f.port);
+  EXPECT_FALSE(client.Get("/"));
+}
+
+TEST(Server, TruncateFaultWritesOnlyThePrefix) {
+  Fixture f(fault_handler([](HttpResponse& r) {
+    r.abort = HttpResponse::Abort::truncate;
+    r.truncate_at = 40;
+  }));
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  boost::system::error_code ended;
+  std::string out = raw.read_all(ended);
+  EXPECT_EQ(out.size(), 40u);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\n")) << out;
+  EXPECT_EQ(ended, asio::error::eof);
+}
+
+TEST(Server, CloseFieldClosesAfterTheResponse) {
+  Fixture f(fault_handler([](HttpResponse& r) { r.close = true; }));
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  boost::system::error_code ended;
+  std::string out = raw.read_all(ended);
+  EXPECT_EQ(status_of(out), 200);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  EXPECT_NE(out.find("Answer"), std::string::npos);
+  EXPECT_EQ(ended, asio::error::eof);
+}
+
+TEST(Server, StatusHeadersAndContentLengthAreWritten) {
+  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest&) {
+    HttpResponse out;
+    out.status = 403;
+    out.body = "<Error/>";
+    out.headers.emplace_back("Content-Type", "text/xml;charset=utf-8");
+    out.headers.emplace_back("X-Custom", "v");
+    return out;
+  }));
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out = raw.read_all();
+  EXPECT_EQ(status_of(out), 403);
+  EXPECT_NE(out.find("Content-Type: text/xml;charset=utf-8\r\n"), std::string::npos);
+  EXPECT_NE(out.find("X-Custom: v\r\n"), std::string::npos);
+  EXPECT_NE(out.find("Content-Length: 8\r\n"), std::string::npos);
+  EXPECT_EQ(body_of(out), "<Error/>");
+}
+
+TEST(Server, BindErrorNamesTheAddress) {
+  Fixture first(echo_handler());
+  ServerOptions options;
+  options.port = first.port;
+  Server second(options, echo_handler());
+  auto started = second.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().code, "net.bind");
+  EXPECT_NE(started.error().message.find("127.0.0.1:" + std::to_string(first.port)),
+            std::string::npos);
+}
+
+// Never answers until told to: stop() must not wait for it.
+class StuckHandler : public Handler {
+ public:
+  void handle(HttpRequest, Respond respond) override {
+    std::lock_guard lock(mutex);
+    pending.push_back(std::move(respond));
+    arrived.set_value();
+  }
+  std::mutex mutex;
+  std::vector<Respond> pending;
+  std::promise<void> arrived;
+};
+
+TEST(Server, StopsWithOpenConnectionsAndAnswersStillOwed) {
+  auto handler = std::make_shared<StuckHandler>();
+  auto server = std::make_unique<Server>(ServerOptions{}, handler);
+  ASSERT_TRUE(server->start());
+  RawClient idle(server->port());  // a keep-alive client that sends nothing
+  RawClient waiting(server->port());
+  waiting.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  handler->arrived.get_future().wait();
+  std::thread waiter([&] { server->wait(); });
+  server->stop();
+  waiter.join();
+  server.reset();
+  // Answering after the server is gone is harmless.
+  std::lock_guard lock(handler->mutex);
+  for (auto& r : handler->pending) r(HttpResponse{});
+}
+
+TEST(Http, ErrorResponseJson) {
+  auto r = make_error_response({404, "InvalidInstanceId.NotFound", "The instance is not found.",
+                                "ecs.aliyuncs.com"});
+  EXPECT_EQ(r.status, 404);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].second, "application/json;charset=utf-8");
+  auto j = nlohmann::ordered_json::parse(r.body);
+  std::vector<std::string> keys;
+  for (auto& [k, v] : j.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"RequestId", "HostId", "Code", "Message", "Recommend"}));
+  EXPECT_EQ(j["HostId"], "ecs.aliyuncs.com");
+  EXPECT_EQ(j["Code"], "InvalidInstanceId.NotFound");
+  EXPECT_EQ(j["Message"], "The instance is not found.");
+  std::string rid = j["RequestId"];
+  EXPECT_EQ(j["Recommend"], "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"
+                            "&product=ecs&requestId=" + rid);
+}
+
+TEST(Http, ErrorResponseXml) {
+  auto r = make_error_response({403, "Forbidden", "a < b & c", "vpc.aliyuncs.com", "see docs"}, true);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.headers[0].second, "text/xml;charset=utf-8");
+  EXPECT_TRUE(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>")) << r.body;
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(r.body.c_str()));
+  auto root = doc.child("Error");
+  EXPECT_EQ(std::string(root.child_value("Code")), "Forbidden");
+  EXPECT_EQ(std::string(root.child_value("Message")), "a < b & c");
+  EXPECT_EQ(std::string(root.child_value("HostId")), "vpc.aliyuncs.com");
+  EXPECT_EQ(std::string(root.child_value("Recommend")), "see docs");
+  EXPECT_FALSE(std::string(root.child_value("RequestId")).empty());
+}
+
+TEST(Http, RequestIdsAreUppercaseUuidV4AndUnique) {
+  std::regex uuid("^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$");
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = new_request_id();
+    EXPECT_TRUE(std::regex_match(id, uuid)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+}  // namespace
+}  // namespace popcheck::net

@@ -1,0 +1,129 @@
+#include "core/check/redact.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace popcheck::check {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Percent-encoding as the signers use it (RFC 3986 unreserved characters stay literal). Kept local so
+// that this file needs nothing beyond the standard library.
+std::string encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+std::string decode_name(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_secret_param(std::string_view name) {
+  static constexpr std::array<std::string_view, 5> names = {
+      "AccessKeyId", "Signature", "SecurityToken", "BearerToken", "AccessKeySecret"};
+  return std::any_of(names.begin(), names.end(), [&](auto n) { return iequals(n, name); });
+}
+
+bool is_secret_header(std::string_view name) {
+  static constexpr std::array<std::string_view, 4> names = {
+      "authorization", "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"};
+  return std::any_of(names.begin(), names.end(), [&](auto n) { return iequals(n, name); });
+}
+
+std::string redact_query(std::string_view query) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(pos, amp - pos);
+    size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    if (eq != std::string_view::npos && is_secret_param(decode_name(name))) {
+      out.append(name);
+      out += '=';
+      out += kRedacted;
+    } else {
+      out.append(pair);
+    }
+    if (amp < query.size()) out += '&';
+    pos = amp + 1;
+  }
+  return out;
+}
+
+std::string redact_url(std::string_view url) {
+  size_t q = url.find('?');
+  if (q == std::string_view::npos) return std::string(url);
+  size_t hash = url.find('#', q);
+  std::string out(url.substr(0, q + 1));
+  out += redact_query(url.substr(q + 1, hash == std::string_view::npos ? hash : hash - q - 1));
+  if (hash != std::string_view::npos) out.append(url.substr(hash));
+  return out;
+}
+
+core::Headers redact_headers(const core::Headers& headers) {
+  core::Headers out = headers;
+  for (auto& [name, value] : out)
+    if (is_secret_header(name)) value = std::string(kRedacted);
+  return out;
+}
+
+RecordedRequest redact(RecordedRequest request) {
+  request.url = redact_url(request.url);
+  std::string type;
+  for (const auto& [name, value] : request.headers)
+    if (iequals(name, "content-type")) type = value;
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (type.find("application/x-www-form-urlencoded") != std::string::npos)
+    request.body = redact_query(request.body);
+  request.headers = redact_headers(request.headers);
+  return request;
+}
+
+std::string scrub(std::string text, std::string_view secret) {
+  // Short values would match innocent text; credentials are never that short.
+  if (secret.size() < 4) return text;
+  for (const std::string& needle : {std::string(secret), encode(secret)}) {
+    size_t pos = 0;
+    while ((pos = text.find(needle, pos)) != std::string::npos) {
+      text.replace(pos, needle.size(), kRedacted);
+      pos += kRedacted.size();
+    }
+  }
+  return text;
+}
+
+}  // namespace popcheck::check

@@ -1,0 +1,77 @@
+#pragma once
+// The Result model: what running one case produced. The runner fills it, the report renderers read it;
+// both depend on this header only, so reports never see runner internals.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/protocol/normalize.hpp"
+
+namespace popcheck::check {
+
+// One check of one exchange. `path` locates the value in the body ("Regions.Region[0].RegionId") where
+// the check is about a part of the body; it is empty for status, Content-Type and the like.
+struct CheckResult {
+  std::string check;  // stable name: "status", "content-type", "parse", "root", "shape", "code", ...
+  bool passed = true;
+  std::string expected;
+  std::string actual;
+  std::string path;
+};
+
+enum class CaseStatus {
+  passed,   // every check passed
+  failed,   // at least one check failed
+  skipped,  // not run: a need could not be met (skip_reason says which)
+  error,    // run but no HTTP answer came back (network failure after retries)
+};
+
+std::string to_string(CaseStatus s);
+
+// The request as sent and the response as received, with credentials already removed (see redact.hpp).
+struct RecordedRequest {
+  std::string method;
+  std::string url;  // scheme://host:port/path?query
+  core::Headers headers;
+  std::string body;
+};
+
+struct RecordedResponse {
+  int status = 0;
+  core::Headers headers;
+  std::string body;
+};
+
+struct CaseResult {
+  std::string id, product, version, action, kind, description;
+  CaseStatus status = CaseStatus::passed;
+  std::vector<CheckResult> checks;  // every check that ran, passed or not, in a fixed order
+  std::string skip_reason;          // with CaseStatus::skipped
+  std::string error;                // with CaseStatus::error: what went wrong on the network
+  bool sent = false;                // whether a request went out (request/response are meaningful)
+  RecordedRequest request;
+  bool answered = false;  // whether `response` holds an answer
+  RecordedResponse response;
+  double duration_s = 0;  // wall time of the case, provisioning included
+
+  std::vector<const CheckResult*> failures() const;
+};
+
+struct Summary {
+  int passed = 0, failed = 0, skipped = 0, errors = 0, total = 0;
+  double duration_s = 0;
+};
+
+// One run of the runner: the cases in catalogue order (never in completion order).
+struct RunReport {
+  std::string endpoint;
+  std::string timestamp;  // start, "YYYY-MM-DDThh:mm:ss" UTC (the JUnit schema allows no zone)
+  std::string hostname;
+  double duration_s = 0;
+  std::vector<CaseResult> cases;
+};
+
+Summary summarize(const RunReport& report);
+
+}  // namespace popcheck::check

@@ -1,0 +1,246 @@
+#include "reports/reports.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "core/check/redact.hpp"
+#include "core/files.hpp"
+
+namespace popcheck::reports {
+
+namespace {
+
+using check::CaseResult;
+using check::CaseStatus;
+using ojson = nlohmann::ordered_json;
+
+// Durations with a fixed number of decimals: xs:decimal in JUnit, and stable text in both files.
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s < 0 ? 0.0 : s);
+  return buf;
+}
+
+// XML 1.0 admits neither most control characters nor invalid UTF-8. Response bodies can hold either,
+// so each offending byte sequence becomes U+FFFD rather than making the whole report unreadable.
+std::string xml_safe(std::string_view s) {
+  static const std::string replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+      out += replacement;
+      ++i;
+      continue;
+    }
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    bool ok = true;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 2) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and characters XML excludes.
+    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (ok && (cp < min_for_len[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF ||
+               cp == 0xFFFE || cp == 0xFFFF || (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD)))
+      ok = false;
+    if (!ok) {
+      out += replacement;
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+std::string failure_text(const CaseResult& c) {
+  std::ostringstream out;
+  for (const auto* f : c.failures()) {
+    out << f->check;
+    if (!f->path.empty()) out << " at " << f->path;
+    out << ": expected " << f->expected << ", actual " << f->actual << "\n";
+  }
+  return out.str();
+}
+
+std::string failure_message(const CaseResult& c) {
+  auto failures = c.failures();
+  std::string msg = std::to_string(failures.size()) + (failures.size() == 1 ? " check" : " checks") +
+                    " failed:";
+  for (size_t i = 0; i < failures.size(); ++i) msg += (i ? ", " : " ") + failures[i]->check;
+  return msg;
+}
+
+std::string exchange_text(const CaseResult& c) {
+  std::ostringstream out;
+  out << "=== " << c.id << " (" << check::to_string(c.status) << ")\n";
+  if (c.status == CaseStatus::skipped) out << "skipped: " << c.skip_reason << "\n";
+  if (!c.sent) return out.str();
+  check::RecordedRequest req = check::redact(c.request);
+  out << "> " << req.method << " " << req.url << "\n";
+  for (const auto& [k, v] : req.headers) out << "> " << k << ": " << v << "\n";
+  if (!req.body.empty()) out << ">\n" << req.body << "\n";
+  if (c.answered) {
+    out << "< " << c.response.status << "\n";
+    for (const auto& [k, v] : c.response.headers) out << "< " << k << ": " << v << "\n";
+    if (!c.response.body.empty()) out << "<\n" << c.response.body << "\n";
+  } else if (!c.error.empty()) {
+    out << "! " << c.error << "\n";
+  }
+  return out.str();
+}
+
+ojson headers_json(const core::Headers& headers) {
+  ojson a = ojson::array();
+  for (const auto& [k, v] : headers) a.push_back(ojson::array({k, v}));
+  return a;
+}
+
+}  // namespace
+
+std::string render_junit(const check::RunReport& report) {
+  // Group by product and action in order of first appearance; cases keep their order inside a group.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const CaseResult*>> groups;
+  for (const auto& c : report.cases) {
+    std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
+                      (c.action.empty() ? "unknown" : c.action);
+    if (!groups.count(key)) order.push_back(key);
+    groups[key].push_back(&c);
+  }
+  pugi::xml_document doc;
+  auto suites = doc.append_child("testsuites");
+  std::string timestamp = report.timestamp.empty() ? "1970-01-01T00:00:00" : report.timestamp;
+  std::string hostname = report.hostname.empty() ? "localhost" : report.hostname;
+  int id = 0;
+  for (const auto& key : order) {
+    const auto& cases = groups[key];
+    int failures = 0, errors = 0, skipped = 0;
+    double time = 0;
+    for (const auto* c : cases) {
+      failures += c->status == CaseStatus::failed;
+      errors += c->status == CaseStatus::error;
+      skipped += c->status == CaseStatus::skipped;
+      time += c->duration_s;
+    }
+    auto suite = suites.append_child("testsuite");
+    suite.append_attribute("name") = xml_safe(key).c_str();
+    suite.append_attribute("timestamp") = timestamp.c_str();
+    suite.append_attribute("hostname") = xml_safe(hostname).c_str();
+    suite.append_attribute("tests") = static_cast<int>(cases.size());
+    suite.append_attribute("failures") = failures;
+    suite.append_attribute("errors") = errors;
+    suite.append_attribute("skipped") = skipped;
+    suite.append_attribute("time") = seconds(time).c_str();
+    suite.append_attribute("package") = xml_safe(cases.front()->product.empty() ? "unknown"
+                                                                                : cases.front()->product)
+                                            .c_str();
+    suite.append_attribute("id") = id++;
+    auto props = suite.append_child("properties");
+    auto prop = [&](const char* name, const std::string& value) {
+      auto p = props.append_child("property");
+      p.append_attribute("name") = name;
+      p.append_attribute("value") = xml_safe(value).c_str();
+    };
+    prop("endpoint", check::redact_url(report.endpoint));
+    prop("product", cases.front()->product);
+    prop("action", cases.front()->action);
+    if (!cases.front()->version.empty()) prop("version", cases.front()->version);
+    std::string system_out;
+    for (const auto* c : cases) {
+      auto tc = suite.append_child("testcase");
+      tc.append_attribute("name") = xml_safe(c->id).c_str();
+      tc.append_attribute("classname") = xml_safe(key).c_str();
+      tc.append_attribute("time") = seconds(c->duration_s).c_str();
+      if (c->status == CaseStatus::failed) {
+        auto f = tc.append_child("failure");
+        f.append_attribute("message") = xml_safe(failure_message(*c)).c_str();
+        f.append_attribute("type") = "conformance";
+        f.text().set(xml_safe(failure_text(*c)).c_str());
+      } else if (c->status == CaseStatus::error) {
+        auto e = tc.append_child("error");
+        e.append_attribute("message") = xml_safe(c->error).c_str();
+        e.append_attribute("type") = "network";
+        e.text().set(xml_safe(c->error).c_str());
+      } else if (c->status == CaseStatus::skipped) {
+        auto s = tc.append_child("skipped");
+        s.append_attribute("message") = xml_safe(c->skip_reason).c_str();
+      }
+      system_out += exchange_text(*c);
+    }
+    suite.append_child("system-out").text().set(xml_safe(system_out).c_str());
+    suite.append_child("system-err");
+  }
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default | pugi::format_no_declaration);
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
+}
+
+std::string render_json(const check::RunReport& report) {
+  check::Summary s = check::summarize(report);
+  ojson j;
+  j["summary"] = ojson{{"passed", s.passed},   {"failed", s.failed}, {"skipped", s.skipped},
+                       {"errors", s.errors},   {"total", s.total},
+                       {"duration", std::stod(seconds(s.duration_s))}};
+  j["endpoint"] = check::redact_url(report.endpoint);
+  j["timestamp"] = report.timestamp;
+  ojson cases = ojson::array();
+  for (const auto& c : report.cases) {
+    ojson o;
+    o["id"] = c.id;
+    o["product"] = c.product;
+    o["version"] = c.version;
+    o["action"] = c.action;
+    o["kind"] = c.kind;
+    o["status"] = check::to_string(c.status);
+    o["duration"] = std::stod(seconds(c.duration_s));
+    ojson failures = ojson::array();
+    for (const auto* f : c.failures())
+      failures.push_back(
+          ojson{{"check", f->check}, {"expected", f->expected}, {"actual", f->actual}, {"path", f->path}});
+    o["failures"] = std::move(failures);
+    ojson checks = ojson::array();
+    for (const auto& r : c.checks) checks.push_back(r.check);
+    o["checks"] = std::move(checks);
+    if (c.status == CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
+    if (!c.error.empty()) o["error"] = c.error;
+    if (c.sent) {
+      check::RecordedRequest req = check::redact(c.request);
+      o["request"] = ojson{{"method", req.method},
+                           {"url", req.url},
+                           {"headers", headers_json(req.headers)},
+                           {"body", req.body}};
+    }
+    if (c.answered)
+      o["response"] = ojson{{"status", c.response.status},
+                            {"headers", headers_json(c.response.headers)},
+                            {"body", c.response.body}};
+    cases.push_back(std::move(o));
+  }
+  j["cases"] = std::move(cases);
+  // Bodies may hold invalid UTF-8; replace it rather than fail to write the whole file.
+  return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
+
+Expected<void> write_reports(const check::RunReport& report, const std::string& dir) {
+  namespace fs = std::filesystem;
+  auto junit = core::write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(report));
+  if (!junit) return junit;
+  return core::write_file_atomic((fs::path(dir) / "results.json").string(), render_json(report));
+}
+
+}  // namespace popcheck::reports

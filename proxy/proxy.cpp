@@ -1,0 +1,414 @@
+#include "proxy/proxy.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+
+#include "proxy/forward.hpp"
+
+namespace popcheck::proxy {
+
+using core::ojson;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string utc_now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+net::HttpResponse json_response(int status, const ojson& body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+  r.body = body.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  return r;
+}
+
+net::HttpResponse api_error(int status, std::string code, std::string message, bool xml = false) {
+  net::ApiError e;
+  e.status = status;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  e.host_id = "popcheck-proxy";
+  return net::make_error_response(e, xml);
+}
+
+// Response headers that belong to one connection or one moment; never recorded nor relayed as such.
+bool is_transient_response_header(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"content-length", "connection", "keep-alive",
+                                                "transfer-encoding", "date", "set-cookie",
+                                                "proxy-connection", "trailer", "upgrade"};
+  return std::any_of(std::begin(kNames), std::end(kNames),
+                     [&](std::string_view n) { return iequals(n, name); });
+}
+
+// The access key id a V3 Authorization header names ("... Credential=ID,SignedHeaders=...").
+std::string v3_credential(std::string_view authorization) {
+  size_t at = authorization.find("Credential=");
+  if (at == std::string_view::npos) return {};
+  at += 11;
+  size_t end = authorization.find_first_of(", ", at);
+  return std::string(authorization.substr(at, end - at));
+}
+
+std::string param(const MatchMap& match, const std::string& name) {
+  auto it = match.find(name);
+  return it == match.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+std::string_view mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::record: return "record";
+    case Mode::replay: return "replay";
+    case Mode::auto_: return "auto";
+    case Mode::passthrough: return "passthrough";
+  }
+  return "replay";
+}
+
+std::optional<Mode> parse_mode(std::string_view text) {
+  for (Mode m : {Mode::record, Mode::replay, Mode::auto_, Mode::passthrough})
+    if (iequals(text, mode_name(m))) return m;
+  return std::nullopt;
+}
+
+struct ProxyHandler::Pool {
+  explicit Pool(size_t n) : pool(n) {}
+  boost::asio::thread_pool pool;
+};
+
+ProxyHandler::ProxyHandler(ProxyOptions options)
+    : options_(std::move(options)),
+      store_(options_.fixtures,
+             core::MatchOptions{{options_.ignore_params.begin(), options_.ignore_params.end()}}),
+      mode_(options_.mode) {}
+
+ProxyHandler::~ProxyHandler() {
+  // Workers refer to this object; they finish before any member goes away.
+  if (pool_) pool_->pool.join();
+}
+
+Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions options,
+                                                             LoadReport& report) {
+  if (options.fixtures.empty()) return fail("proxy.usage", "a fixtures folder is required");
+  std::shared_ptr<ProxyHandler> handler(new ProxyHandler(std::move(options)));
+  if (!handler->options_.upstream.url.empty()) {
+    auto up = Upstream::create(handler->options_.upstream);
+    if (!up) return std::unexpected(up.error());
+    handler->upstream_ = std::move(*up);
+  } else if (handler->options_.mode != Mode::replay) {
+    return fail("proxy.usage", std::string("mode ") + std::string(mode_name(handler->options_.mode)) +
+                                   " forwards requests and needs --upstream");
+  }
+  handler->pool_ = std::make_unique<Pool>(std::max<size_t>(1, handler->options_.forward_threads));
+  report = handler->store_.load();
+  return handler;
+}
+
+Expected<void> ProxyHandler::set_mode(Mode mode) {
+  if (mode != Mode::replay && !upstream_)
+    return fail("proxy.usage", std::string("mode ") + std::string(mode_name(mode)) +
+                                   " forwards requests and the proxy has no upstream");
+  mode_.store(mode);
+  return {};
+}
+
+ProxyStats ProxyHandler::stats() const {
+  return {hits_.load(), misses_.load(), recorded_.load(), forwarded_.load(), errors_.load()};
+}
+
+LoadReport ProxyHandler::reload() { return store_.load(); }
+
+void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
+  try {
+    std::string_view target = request.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    Mode mode = mode_.load(std::memory_order_relaxed);
+    if (path.starts_with("/__popcheck/")) {
+      static constexpr std::string_view kOwn[] = {"/__popcheck/health", "/__popcheck/stats",
+                                                  "/__popcheck/mode", "/__popcheck/reload",
+                                                  "/__popcheck/misses"};
+      if (std::find(std::begin(kOwn), std::end(kOwn), path) != std::end(kOwn) || !upstream_ ||
+          mode == Mode::replay) {
+        respond(admin(request, path));
+        return;
+      }
+      // Another server's admin endpoints (an emulator's provisioning) pass through, unrecorded.
+      forward(std::move(request), std::move(respond), false, {}, {});
+      return;
+    }
+    core::Params merged = core::merge_params(
+        core::HttpRequestView{request.method, request.target, &request.headers, request.body});
+    MatchMap match = store_.match_of(merged);
+    std::string key = FixtureStore::key_of(match);
+    if (mode == Mode::replay || mode == Mode::auto_) {
+      if (auto entry = store_.next(key)) {
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        net::HttpResponse r;
+        r.status = entry->status;
+        r.headers = entry->headers;
+        r.body = entry->body;
+        respond(std::move(r));
+        return;
+      }
+      if (mode == Mode::replay) {
+        misses_.fetch_add(1, std::memory_order_relaxed);
+        respond(miss(request, match));
+        return;
+      }
+    }
+    forward(std::move(request), std::move(respond), mode != Mode::passthrough, std::move(key),
+            std::move(match));
+  } catch (const std::exception& e) {
+    errors_.fetch_add(1);
+    respond(api_error(500, "Popcheck.Proxy.InternalError", std::string("proxy error: ") + e.what()));
+  }
+}
+
+net::HttpResponse ProxyHandler::miss(const net::HttpRequest& request, const MatchMap& match) {
+  (void)request;
+  std::string action = param(match, "Action");
+  std::string message = "No recorded exchange matches this request (Action=" +
+                        (action.empty() ? std::string("<none>") : action) + ").";
+  ojson entry;
+  entry["action"] = action;
+  entry["params"] = ojson(match);
+  if (auto near = store_.nearest(match)) {
+    message += " Nearest recording: " + near->file + " (" + near->action + ")";
+    if (near->differences.empty()) {
+      message += ", identical parameters.";
+    } else {
+      message += "; differing parameters: ";
+      for (size_t i = 0; i < near->differences.size(); ++i)
+        message += (i ? "; " : "") + near->differences[i];
+      message += ".";
+    }
+    entry["nearest"] = near->file;
+    entry["differences"] = near->differences;
+  } else {
+    message += " There are no recordings in " + store_.dir() + ".";
+    entry["nearest"] = nullptr;
+    entry["differences"] = ojson::array();
+  }
+  {
+    std::lock_guard lock(misses_mutex_);
+    miss_log_.push_back(std::move(entry));
+    while (miss_log_.size() > options_.miss_log) miss_log_.pop_front();
+  }
+  return api_error(404, "Popcheck.Replay.NoMatch", message, param(match, "Format") == "XML");
+}
+
+net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::string_view path) {
+  const std::string& method = request.method;
+  auto method_not_allowed = [&](std::string_view allowed) {
+    return api_error(405, "Popcheck.Admin.MethodNotAllowed",
+                     std::string(path) + " accepts " + std::string(allowed) + ", not " + method);
+  };
+  if (path == "/__popcheck/health") {
+    ojson j;
+    j["service"] = "popcheck-proxy";
+    j["status"] = "ok";
+    j["mode"] = mode_name(mode());
+    j["fixtures"] = store_.size();
+    j["version"] = POPCHECK_VERSION;
+    return json_response(200, j);
+  }
+  if (path == "/__popcheck/stats") {
+    ProxyStats s = stats();
+    ojson j;
+    j["mode"] = mode_name(mode());
+    j["fixtures"] = store_.size();
+    j["hits"] = s.hits;
+    j["misses"] = s.misses;
+    j["recorded"] = s.recorded;
+    j["forwarded"] = s.forwarded;
+    j["errors"] = s.errors;
+    return json_response(200, j);
+  }
+  if (path == "/__popcheck/mode") {
+    if (method == "PUT" || method == "POST") {
+      // The new mode as {"mode": "..."}, a bare word in the body, or ?mode=... in the query.
+      std::string wanted;
+      try {
+        ojson body = ojson::parse(request.body);
+        if (body.is_object() && body.contains("mode") && body["mode"].is_string())
+          wanted = body["mode"].get<std::string>();
+        else if (body.is_string())
+          wanted = body.get<std::string>();
+      } catch (const ojson::exception&) {
+        wanted = request.body;
+        while (!wanted.empty() && std::isspace(static_cast<unsigned char>(wanted.back())))
+          wanted.pop_back();
+      }
+      if (wanted.empty()) {
+        for (const auto& [k, v] : core::parse_query_string(
+                 std::string_view(request.target).substr(std::min(request.target.find('?'),
+                                                                  request.target.size()))))
+          if (k == "mode" || k == "?mode") wanted = v;
+      }
+      auto m = parse_mode(wanted);
+      if (!m)
+        return api_error(400, "Popcheck.Admin.InvalidMode",
+                         "unknown mode '" + wanted + "': use record, replay, auto or passthrough");
+      if (auto set = set_mode(*m); !set)
+        return api_error(409, "Popcheck.Admin.ModeUnavailable", set.error().message);
+    } else if (method != "GET") {
+      return method_not_allowed("GET, PUT and POST");
+    }
+    return json_response(200, ojson{{"mode", mode_name(mode())}});
+  }
+  if (path == "/__popcheck/reload") {
+    if (method != "POST" && method != "PUT") return method_not_allowed("POST");
+    LoadReport report = reload();
+    ojson j;
+    j["loaded"] = report.loaded;
+    ojson errors = ojson::array();
+    for (const auto& e : report.errors) errors.push_back(e.to_string());
+    j["errors"] = std::move(errors);
+    return json_response(200, j);
+  }
+  if (path == "/__popcheck/misses") {
+    std::lock_guard lock(misses_mutex_);
+    if (method == "DELETE") {
+      miss_log_.clear();
+    } else if (method != "GET") {
+      return method_not_allowed("GET and DELETE");
+    }
+    ojson list = ojson::array();
+    for (const auto& m : miss_log_) list.push_back(m);
+    return json_response(200, ojson{{"misses", std::move(list)}});
+  }
+  return api_error(404, "Popcheck.Admin.NotFound", "no admin endpoint " + std::string(path));
+}
+
+Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const UpstreamRequest& sent,
+                                     const UpstreamResponse& response, const MatchMap& match,
+                                     long long duration_ms) const {
+  (void)sent;
+  core::Params merged = core::merge_params(
+      core::HttpRequestView{request.method, request.target, &request.headers, request.body});
+  // Every credential either side used: none of them may reach the file, wherever it appears.
+  std::vector<std::string> secrets = {options_.credentials.access_key_id,
+                                      options_.credentials.access_key_secret,
+                                      options_.credentials.security_token,
+                                      v3_credential(core::header_value(request.headers,
+                                                                       "authorization")),
+                                      core::header_value(request.headers, "x-acs-security-token"),
+                                      core::header_value(request.headers, "x-acs-accesskey-id")};
+  for (const auto& [k, v] : merged)
+    if (k == "AccessKeyId" || k == "SecurityToken" || k == "BearerToken") secrets.push_back(v);
+
+  Exchange e;
+  e.action = param(match, "Action");
+  std::string version = param(match, "Version");
+  e.product = product_for(upstream_ ? upstream_->url().host : std::string(), version);
+  e.request.method = request.method;
+  e.request.path = request.target.substr(0, request.target.find('?'));
+  for (auto& [k, v] : merged) {
+    if (is_credential_param(k)) continue;
+    std::string value = v;
+    scrub_secrets(value, secrets);
+    e.request.params.emplace_back(k, std::move(value));
+  }
+  for (const auto& [k, v] : request.headers) {
+    if (is_unrecorded_header(k) || core::is_volatile_header(k)) continue;
+    std::string value = v;
+    scrub_secrets(value, secrets);
+    e.request.headers.emplace_back(k, std::move(value));
+  }
+  if (!core::is_form_content_type(core::header_value(request.headers, "content-type"))) {
+    e.request.body = request.body;
+    scrub_secrets(e.request.body, secrets);
+  }
+  e.response.status = response.status;
+  for (const auto& [k, v] : response.headers) {
+    if (iequals(k, "content-type")) {
+      e.response.content_type = v;
+      continue;
+    }
+    if (is_transient_response_header(k)) continue;
+    std::string value = v;
+    scrub_secrets(value, secrets);
+    e.response.headers.emplace_back(k, std::move(value));
+  }
+  e.response.body = response.body;
+  redact_json_paths(e.response.body, options_.redact_paths);
+  scrub_secrets(e.response.body, secrets);
+  e.provenance.recorded_at = utc_now();
+  e.provenance.upstream = upstream_ ? upstream_->url().to_string() : std::string();
+  e.provenance.api_version = version;
+  e.provenance.duration_ms = duration_ms;
+  return e;
+}
+
+void ProxyHandler::forward(net::HttpRequest request, net::Respond respond, bool record,
+                           std::string key, MatchMap match) {
+  if (!upstream_) {
+    errors_.fetch_add(1);
+    respond(api_error(502, "Popcheck.Upstream.Unreachable", "the proxy has no upstream"));
+    return;
+  }
+  boost::asio::post(pool_->pool, [this, request = std::move(request), respond = std::move(respond),
+                                  record, key = std::move(key), match = std::move(match)]() {
+    try {
+      UpstreamRequest sent = prepare_forward(request, upstream_->url(), options_.credentials);
+      auto start = std::chrono::steady_clock::now();
+      auto response = upstream_->send(sent);
+      auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      if (!response) {
+        errors_.fetch_add(1);
+        const Error& err = response.error();
+        bool timeout = err.code == "upstream.timeout";
+        respond(api_error(timeout ? 504 : 502,
+                          timeout ? "Popcheck.Upstream.Timeout" : "Popcheck.Upstream.Unreachable",
+                          "upstream " + upstream_->url().to_string() + ": " + err.message +
+                              " [" + err.code + "]; nothing was recorded"));
+        return;
+      }
+      forwarded_.fetch_add(1, std::memory_order_relaxed);
+      if (record) {
+        Exchange exchange = make_exchange(request, sent, *response, match, duration);
+        auto written = store_.record(exchange, key);
+        if (!written) {
+          errors_.fetch_add(1);
+          respond(api_error(500, "Popcheck.Fixture.WriteFailed",
+                            "the upstream answered but the exchange could not be saved: " +
+                                written.error().to_string() + "; nothing was recorded"));
+          return;
+        }
+        recorded_.fetch_add(1, std::memory_order_relaxed);
+      }
+      net::HttpResponse r;
+      r.status = response->status;
+      for (auto& [k, v] : response->headers)
+        if (!is_transient_response_header(k)) r.headers.emplace_back(std::move(k), std::move(v));
+      r.body = std::move(response->body);
+      respond(std::move(r));
+    } catch (const std::exception& e) {
+      errors_.fetch_add(1);
+      respond(
+          api_error(500, "Popcheck.Proxy.InternalError", std::string("proxy error: ") + e.what()));
+    }
+  });
+}
+
+}  // namespace popcheck::proxy

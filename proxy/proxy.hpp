@@ -1,0 +1,78 @@
+#pragma once
+// The record/replay proxy as a net::Handler: admin endpoints under /__popcheck/, then the mode's
+// behaviour (record, replay, auto, passthrough) on every other request. Replay answers on the server
+// thread from the in-memory index; forwarding runs on a pool of worker threads so that a slow upstream
+// never blocks replay or admin requests.
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/protocol/sign.hpp"
+#include "net/http.hpp"
+#include "proxy/store.hpp"
+#include "proxy/upstream.hpp"
+
+namespace popcheck::proxy {
+
+enum class Mode { record, replay, auto_, passthrough };
+std::string_view mode_name(Mode mode);
+std::optional<Mode> parse_mode(std::string_view text);
+
+struct ProxyOptions {
+  Mode mode = Mode::replay;
+  std::string fixtures;
+  std::vector<std::string> ignore_params;  // extra parameters left out of matching (ClientToken)
+  std::vector<std::string> redact_paths;   // JSON paths removed from recorded responses
+  core::Credentials credentials;           // held credentials; empty: forward as is
+  UpstreamOptions upstream;                // url empty: replay only
+  size_t forward_threads = 16;
+  size_t miss_log = 1000;  // misses kept for GET /__popcheck/misses
+};
+
+struct ProxyStats {
+  uint64_t hits = 0, misses = 0, recorded = 0, forwarded = 0, errors = 0;
+};
+
+class ProxyHandler : public net::Handler {
+ public:
+  // Loads the fixtures (problems go to `report`) and connects nothing yet. Errors: a bad upstream URL
+  // or CA file, a mode that forwards without an upstream.
+  static Expected<std::shared_ptr<ProxyHandler>> create(ProxyOptions options, LoadReport& report);
+  ~ProxyHandler() override;
+
+  void handle(net::HttpRequest request, net::Respond respond) override;
+
+  Mode mode() const { return mode_.load(); }
+  Expected<void> set_mode(Mode mode);
+  ProxyStats stats() const;
+  LoadReport reload();
+  const FixtureStore& store() const { return store_; }
+
+ private:
+  explicit ProxyHandler(ProxyOptions options);
+  struct Pool;
+
+  net::HttpResponse admin(const net::HttpRequest& request, std::string_view path);
+  net::HttpResponse miss(const net::HttpRequest& request, const MatchMap& match);
+  void forward(net::HttpRequest request, net::Respond respond, bool record, std::string key,
+               MatchMap match);
+  Exchange make_exchange(const net::HttpRequest& request, const UpstreamRequest& sent,
+                         const UpstreamResponse& response, const MatchMap& match,
+                         long long duration_ms) const;
+
+  ProxyOptions options_;
+  FixtureStore store_;
+  std::unique_ptr<Upstream> upstream_;
+  std::unique_ptr<Pool> pool_;
+  std::atomic<Mode> mode_;
+  std::atomic<uint64_t> hits_{0}, misses_{0}, recorded_{0}, forwarded_{0}, errors_{0};
+  mutable std::mutex misses_mutex_;
+  std::deque<core::ojson> miss_log_;
+};
+
+}  // namespace popcheck::proxy

@@ -10,5 +10,6 @@ void add_compile_command(CLI::App& root, int& exit_code);
 void add_run_command(CLI::App& root, int& exit_code);
 void add_emulate_command(CLI::App& root, int& exit_code);
 void add_proxy_command(CLI::App& root, int& exit_code);
+void add_report_command(CLI::App& root, int& exit_code);
 
 }  // namespace popcheck::app

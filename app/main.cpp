@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   popcheck::app::add_run_command(root, exit_code);
   popcheck::app::add_emulate_command(root, exit_code);
   popcheck::app::add_proxy_command(root, exit_code);
+  popcheck::app::add_report_command(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,10 +1,186 @@
+// `popcheck proxy`: the record/replay proxy on the shared Beast server, stopped cleanly by SIGINT or
+// SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "app/commands.hpp"
+#include "core/protocol/credentials.hpp"
+#include "net/server.hpp"
+#include "proxy/proxy.hpp"
 
 namespace popcheck::app {
 
+namespace {
+
+struct ProxyArgs {
+  std::string mode = "replay";
+  std::string upstream;
+  std::string fixtures;
+  std::string listen = "127.0.0.1:18081";
+  std::vector<std::string> ignore_params;
+  std::vector<std::string> redact_paths;
+  std::string profile;
+  std::string ca_file;
+  bool insecure = false;
+  double timeout = 30;
+  int threads = 2;
+  int forward_threads = 16;
+};
+
+// "HOST:PORT", "[::1]:PORT" or ":PORT".
+Expected<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos)
+    return fail("usage", "--listen '" + text + "' must be HOST:PORT (port 0 picks a free port)");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "127.0.0.1";
+  std::string port_text = text.substr(colon + 1);
+  char* end = nullptr;
+  long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535)
+    return fail("usage", "--listen '" + text + "' has an invalid port");
+  return std::pair{host, static_cast<uint16_t>(port)};
+}
+
+int run_proxy(const ProxyArgs& args) {
+  auto mode = proxy::parse_mode(args.mode);
+  if (!mode) {
+    std::cerr << "popcheck proxy: unknown --mode '" << args.mode
+              << "' (record, replay, auto or passthrough)\n";
+    return 2;
+  }
+  auto listen = parse_listen(args.listen);
+  if (!listen) {
+    std::cerr << "popcheck proxy: " << listen.error().message << "\n";
+    return 2;
+  }
+  if (args.timeout <= 0) {
+    std::cerr << "popcheck proxy: --timeout must be positive\n";
+    return 2;
+  }
+  proxy::ProxyOptions options;
+  options.mode = *mode;
+  options.fixtures = args.fixtures;
+  options.ignore_params = args.ignore_params;
+  options.redact_paths = args.redact_paths;
+  options.upstream.url = args.upstream;
+  options.upstream.ca_file = args.ca_file;
+  options.upstream.insecure = args.insecure;
+  options.upstream.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+  options.forward_threads = static_cast<size_t>(std::max(1, args.forward_threads));
+  // Held credentials are used only when asked for (--profile) or offered (the environment); the
+  // proxy never reaches for a config file's default profile on its own.
+  if (!args.profile.empty() || std::getenv(std::string(core::kEnvAccessKeyId).c_str())) {
+    auto creds = core::load_credentials(args.profile);
+    if (!creds) {
+      std::cerr << "popcheck proxy: " << creds.error().to_string() << "\n";
+      return 2;
+    }
+    options.credentials = creds->credentials;
+    std::cerr << "popcheck proxy: re-signing forwarded requests with the credentials from "
+              << creds->source << "\n";
+  }
+
+  proxy::LoadReport report;
+  auto handler = proxy::ProxyHandler::create(options, report);
+  if (!handler) {
+    std::cerr << "popcheck proxy: " << handler.error().to_string() << "\n";
+    return 2;
+  }
+  for (const auto& e : report.errors)
+    std::cerr << "popcheck proxy: skipped fixture " << e.to_string() << "\n";
+
+  // Signals are taken by a dedicated thread with sigwait, so that stopping the server happens in
+  // ordinary code rather than in a signal handler. They are blocked before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  net::ServerOptions server_options;
+  server_options.host = listen->first;
+  server_options.port = listen->second;
+  server_options.threads = std::max(1, args.threads);
+  net::Server server(server_options, *handler);
+  if (auto started = server.start(); !started) {
+    std::cerr << "popcheck proxy: " << started.error().to_string() << "\n";
+    return 2;
+  }
+  std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]"
+                                                                   : listen->first;
+  std::cout << "popcheck proxy listening on http://" << host << ":" << server.port() << " (mode "
+            << proxy::mode_name(*mode) << ", " << report.loaded << " fixtures"
+            << (report.errors.empty() ? "" : ", " + std::to_string(report.errors.size()) +
+                                                 " unreadable")
+            << (args.upstream.empty() ? "" : ", upstream " + args.upstream) << ")" << std::endl;
+
+  std::jthread waiter([&server, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.stop();
+  });
+  server.wait();
+  // Wake the waiter if the server stopped for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  auto s = (*handler)->stats();
+  std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses << ", recorded "
+            << s.recorded << ", forwarded " << s.forwarded << ", errors " << s.errors << ")\n";
+  return 0;
+}
+
+}  // namespace
+
 void add_proxy_command(CLI::App& root, int& exit_code) {
-  auto* cmd = root.add_subcommand("proxy", "(being built)");
-  cmd->callback([&exit_code] { exit_code = 2; });
+  auto args = std::make_shared<ProxyArgs>();
+  auto* cmd = root.add_subcommand(
+      "proxy",
+      "Record real exchanges into fixtures and replay them offline.\n"
+      "Point an SDK's endpoint at the proxy. Modes: record (forward and save every exchange), replay\n"
+      "(answer from fixtures only; a miss is a 404 Popcheck.Replay.NoMatch naming the nearest\n"
+      "recording), auto (replay what exists, record the rest), passthrough (forward only).\n"
+      "Requests match on their decoded parameters (query, form body, x-acs-action/version), whatever\n"
+      "their shape (GET, POST form, V3), without signatures, nonces, timestamps or credentials.\n"
+      "Admin endpoints: GET /__popcheck/health, /__popcheck/stats, /__popcheck/misses;\n"
+      "GET/PUT /__popcheck/mode ({\"mode\":\"replay\"}); POST /__popcheck/reload.\n"
+      "With credentials (ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET[/SECURITY_TOKEN] or --profile) every\n"
+      "forwarded request is re-signed (V1 and V3), so clients can use dummy keys. Without them,\n"
+      "requests are forwarded as signed; the Host header is rewritten to the upstream's except for\n"
+      "V3, which signs it.");
+  cmd->add_option("--mode", args->mode, "record, replay, auto or passthrough")
+      ->capture_default_str();
+  cmd->add_option("--upstream", args->upstream,
+                  "http:// or https:// URL of the real endpoint or emulator (not needed for replay)");
+  cmd->add_option("--fixtures", args->fixtures, "fixtures folder (<product>/<Action>/*.json)")
+      ->required();
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--ignore-param", args->ignore_params,
+                  "parameter left out of matching, e.g. ClientToken (repeatable)");
+  cmd->add_option("--redact-response-path", args->redact_paths,
+                  "JSON path removed from recorded responses, e.g. $.AccessKeySecret or "
+                  "Credentials.* (repeatable)");
+  cmd->add_option("--profile", args->profile,
+                  "aliyun CLI profile holding the credentials used to re-sign forwarded requests");
+  cmd->add_option("--ca-file", args->ca_file, "extra CA certificates (PEM) for an https upstream");
+  cmd->add_flag("--insecure", args->insecure,
+                "do not verify the upstream's TLS certificate (testing only)");
+  cmd->add_option("--timeout", args->timeout, "upstream timeout per step, in seconds")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "server threads")->capture_default_str();
+  cmd->add_option("--forward-threads", args->forward_threads,
+                  "concurrent upstream requests")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = run_proxy(*args); });
 }
 
 }  // namespace popcheck::app

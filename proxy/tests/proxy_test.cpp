@@ -1,0 +1,484 @@
+// The proxy handler end to end in one process: a fake upstream on one net::Server, the proxy on
+// another, and the proxy's own upstream client as the test's HTTP client.
+#include "proxy/proxy.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "core/files.hpp"
+#include "core/protocol/sign.hpp"
+#include "net/server.hpp"
+#include "proxy/forward.hpp"
+
+namespace popcheck::proxy {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDummyId = "LTAIdummyKeyId0001";
+constexpr const char* kDummySecret = "dummySecretValue0001";
+constexpr const char* kDummyToken = "STS.dummyTokenValue0001";
+constexpr const char* kRealId = "LTAIrealKeyId0002";
+constexpr const char* kRealSecret = "realSecretValue0002";
+
+std::string encode(const core::Params& params) {
+  std::string out;
+  for (const auto& [k, v] : params)
+    out += (out.empty() ? "" : "&") + core::percent_encode(k) + "=" + core::percent_encode(v);
+  return out;
+}
+
+// A V1 request as pop-core sends it (GET, everything in the query), signed with the dummy key.
+UpstreamRequest v1_get(core::Params api, const std::string& nonce) {
+  core::Params p = std::move(api);
+  p.insert(p.end(), {{"Format", "JSON"},
+                     {"AccessKeyId", kDummyId},
+                     {"SecurityToken", kDummyToken},
+                     {"SignatureMethod", "HMAC-SHA1"},
+                     {"SignatureVersion", "1.0"},
+                     {"SignatureNonce", nonce},
+                     {"Timestamp", "2026-11-23T14:54:01Z"}});
+  std::string sig = core::v1_signature("GET", p, kDummySecret);
+  return {"GET", "/?" + encode(p) + "&Signature=" + core::percent_encode(sig), {}, ""};
+}
+
+// A V1 request as pop-core's POST sends it: everything in a form body.
+UpstreamRequest v1_form(core::Params api, const std::string& nonce) {
+  UpstreamRequest r = v1_get(std::move(api), nonce);
+  core::Params p = core::parse_query_string(r.target.substr(2));
+  r.method = "POST";
+  std::erase_if(p, [](const auto& kv) { return kv.first == "Signature"; });
+  r.body = encode(p) + "&Signature=" + core::percent_encode(core::v1_signature("POST", p, kDummySecret));
+  r.target = "/";
+  r.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+  return r;
+}
+
+// A V3 request as openapi-core sends it, signed with the dummy key for the proxy's host.
+UpstreamRequest v3_post(const std::string& action, const std::string& version, core::Params query,
+                        const std::string& proxy_host, const std::string& nonce) {
+  UpstreamRequest r;
+  r.method = "POST";
+  r.target = "/?" + encode(query);
+  r.headers = {{"host", proxy_host},
+               {"x-acs-action", action},
+               {"x-acs-version", version},
+               {"x-acs-date", "2026-11-23T14:54:02Z"},
+               {"x-acs-signature-nonce", nonce},
+               {"x-acs-content-sha256", core::sha256_hex("")},
+               {"x-acs-accesskey-id", kDummyId},
+               {"x-acs-security-token", kDummyToken}};
+  core::V3Request v3{"POST", "/", query, r.headers, ""};
+  r.headers.emplace_back("Authorization", core::v3_authorization(v3, kDummyId, kDummySecret));
+  return r;
+}
+
+struct Seen {
+  std::string method, target, host, authorization;
+  net::Headers headers;
+  std::string body;
+};
+
+// The upstream: answers by Action, counts calls, remembers the last request.
+class FakeUpstream {
+ public:
+  FakeUpstream() {
+    handler_ = std::make_shared<net::FunctionHandler>([this](const net::HttpRequest& req) {
+      calls_.fetch_add(1);
+      {
+        std::lock_guard lock(mutex_);
+        last_ = {req.method, req.target, core::header_value(req.headers, "host"),
+                 core::header_value(req.headers, "authorization"), req.headers, req.body};
+      }
+      auto params = core::merge_params({req.method, req.target, &req.headers, req.body});
+      std::string action;
+      for (const auto& [k, v] : params)
+        if (k == "Action") action = v;
+      net::HttpResponse r;
+      if (action == "DeleteInstances") {
+        r.status = 403;
+        r.headers = {{"Content-Type", "text/xml;charset=utf-8"}, {"x-acs-request-id", "XR"}};
+        r.body =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <RequestId>XR</RequestId>\n"
+            "  <Code>IncorrectInstanceStatus</Code>\n</Error>\n";
+      } else if (action == "GetSecret") {
+        r.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+        r.body = std::string(R"({"RequestId":"S","AccessKeySecret":"returnedSecret99","Echo":")") +
+                 kDummyId + "\"}";
+      } else {
+        r.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+        r.body = "{ \"RequestId\" : \"R-" + std::to_string(calls_.load()) + "\", \"Action\": \"" +
+                 action + "\" }";
+      }
+      return r;
+    });
+    server_ = std::make_unique<net::Server>(net::ServerOptions{}, handler_);
+    auto started = server_->start();
+    EXPECT_TRUE(started.has_value());
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  void stop() { server_->stop(); }
+  int calls() const { return calls_.load(); }
+  Seen last() {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
+
+ private:
+  std::shared_ptr<net::Handler> handler_;
+  std::unique_ptr<net::Server> server_;
+  std::atomic<int> calls_{0};
+  std::mutex mutex_;
+  Seen last_;
+};
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() / ("popcheck-proxy-it-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string str() const { return path_.string(); }
+  fs::path path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::vector<fs::path> fixture_files(const fs::path& dir) {
+  std::vector<fs::path> out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& f : fs::recursive_directory_iterator(dir))
+    if (f.is_regular_file()) out.push_back(f.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A running proxy and a client for it.
+struct RunningProxy {
+  std::shared_ptr<ProxyHandler> handler;
+  std::unique_ptr<net::Server> server;
+  std::unique_ptr<Upstream> client;
+  LoadReport report;
+
+  explicit RunningProxy(ProxyOptions options) {
+    auto h = ProxyHandler::create(std::move(options), report);
+    if (!h) throw std::runtime_error(h.error().to_string());
+    handler = *h;
+    server = std::make_unique<net::Server>(net::ServerOptions{}, handler);
+    if (!server->start()) throw std::runtime_error("proxy did not start");
+    auto c = Upstream::create({.url = "http://127.0.0.1:" + std::to_string(server->port())});
+    client = std::move(*c);
+  }
+  std::string host() const { return "127.0.0.1:" + std::to_string(server->port()); }
+  UpstreamResponse send(const UpstreamRequest& r) {
+    auto res = client->send(r);
+    if (!res) throw std::runtime_error(res.error().to_string());
+    return *res;
+  }
+  core::ojson admin(const std::string& method, const std::string& path, std::string body = "") {
+    auto res = send({method, path, {}, std::move(body)});
+    return core::ojson::parse(res.body);
+  }
+};
+
+std::string content_type(const UpstreamResponse& r) {
+  return core::header_value(r.headers, "content-type");
+}
+
+TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+
+  std::vector<UpstreamRequest> calls = {
+      v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "n1"),
+      v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "n2"),
+      v1_form({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
+              "n3"),
+      v3_post("TagResources", "2016-04-28", {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}},
+              proxy.host(), "n4"),
+  };
+  std::vector<UpstreamResponse> recorded;
+  for (const auto& c : calls) recorded.push_back(proxy.send(c));
+  EXPECT_EQ(upstream.calls(), 4);
+  EXPECT_EQ(recorded[2].status, 403);
+  EXPECT_EQ(content_type(recorded[2]), "text/xml;charset=utf-8");
+  auto files = fixture_files(dir.path());
+  ASSERT_EQ(files.size(), 4u);
+  EXPECT_EQ(files[0].parent_path().filename(), "DeleteInstances");
+  EXPECT_EQ(files[0].parent_path().parent_path().filename(), "ecs");
+  EXPECT_EQ(files[3].parent_path().parent_path().filename(), "vpc");
+  // No credential the client used reaches a fixture.
+  for (const auto& f : files) {
+    auto text = core::read_file(f.string());
+    ASSERT_TRUE(text);
+    for (const char* secret : {kDummyId, kDummySecret, kDummyToken, "Signature\"", "n1\"", "n4\""})
+      EXPECT_EQ(text->find(secret), std::string::npos) << secret << " in " << f;
+    auto j = core::ojson::parse(*text);
+    EXPECT_FALSE(j["provenance"]["recorded_at"].get<std::string>().empty());
+    EXPECT_EQ(j["provenance"]["upstream"], upstream.url());
+  }
+  auto stats = proxy.admin("GET", "/__popcheck/stats");
+  EXPECT_EQ(stats["recorded"], 4);
+
+  upstream.stop();
+  EXPECT_EQ(proxy.admin("PUT", "/__popcheck/mode", R"({"mode":"replay"})")["mode"], "replay");
+  // New nonces and signatures, and the other shapes of the same calls, still match.
+  std::vector<UpstreamRequest> again = {
+      v1_form({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "m1"),
+      v3_post("DescribeRegions", "2014-05-26", {}, proxy.host(), "m2"),
+      v1_get({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
+             "m3"),
+      v3_post("TagResources", "2016-04-28", {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}},
+              proxy.host(), "m4"),
+  };
+  for (size_t i = 0; i < again.size(); ++i) {
+    auto r = proxy.send(again[i]);
+    EXPECT_EQ(r.status, recorded[i].status) << i;
+    EXPECT_EQ(content_type(r), content_type(recorded[i])) << i;
+    EXPECT_EQ(r.body, recorded[i].body) << i;
+    EXPECT_EQ(core::header_value(r.headers, "x-acs-request-id"),
+              core::header_value(recorded[i].headers, "x-acs-request-id"));
+  }
+  // The third DescribeRegions repeats the last recording.
+  EXPECT_EQ(proxy.send(again[0]).body, recorded[1].body);
+  stats = proxy.admin("GET", "/__popcheck/stats");
+  EXPECT_EQ(stats["hits"], 5);
+  EXPECT_EQ(stats["misses"], 0);
+
+  // A fresh proxy on the same folder replays the same, in recorded order.
+  ProxyOptions replay;
+  replay.fixtures = dir.str();
+  RunningProxy second(replay);
+  EXPECT_EQ(second.report.loaded, 4u);
+  EXPECT_EQ(second.send(again[0]).body, recorded[0].body);
+  EXPECT_EQ(second.send(again[0]).body, recorded[1].body);
+}
+
+TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+  proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-1"}, {"InstanceId", "i-1"}}, "a"));
+  ASSERT_TRUE(proxy.handler->set_mode(Mode::replay));
+  auto r = proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-2"}, {"InstanceId", "i-1"}}, "b"));
+  EXPECT_EQ(r.status, 404);
+  auto body = core::ojson::parse(r.body);
+  EXPECT_EQ(body["Code"], "Popcheck.Replay.NoMatch");
+  std::string message = body["Message"];
+  EXPECT_NE(message.find("DetachDisk"), std::string::npos) << message;
+  EXPECT_NE(message.find("DiskId: recorded 'd-1', request 'd-2'"), std::string::npos) << message;
+  EXPECT_NE(message.find(".json"), std::string::npos) << message;
+  EXPECT_EQ(message.find("InstanceId"), std::string::npos) << message;  // equal params not listed
+  auto misses = proxy.admin("GET", "/__popcheck/misses");
+  ASSERT_EQ(misses["misses"].size(), 1u);
+  EXPECT_EQ(misses["misses"][0]["action"], "DetachDisk");
+  EXPECT_EQ(misses["misses"][0]["params"]["DiskId"], "d-2");
+  EXPECT_EQ(upstream.calls(), 1);  // replay never forwards
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["misses"], 1);
+}
+
+TEST(Proxy, AutoModeRecordsOnlyWhatIsMissing) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::auto_;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+  auto first = proxy.send(v1_get({{"Action", "DescribeZones"}}, "a"));
+  auto second = proxy.send(v1_get({{"Action", "DescribeZones"}}, "b"));
+  EXPECT_EQ(upstream.calls(), 1);
+  EXPECT_EQ(first.body, second.body);
+  proxy.send(v1_get({{"Action", "DescribeZones"}, {"RegionId", "x"}}, "c"));
+  EXPECT_EQ(upstream.calls(), 2);
+  EXPECT_EQ(fixture_files(dir.path()).size(), 2u);
+  // Passthrough forwards and records nothing.
+  ASSERT_TRUE(proxy.handler->set_mode(Mode::passthrough));
+  proxy.send(v1_get({{"Action", "DescribeZones"}}, "d"));
+  EXPECT_EQ(upstream.calls(), 3);
+  EXPECT_EQ(fixture_files(dir.path()).size(), 2u);
+}
+
+TEST(Proxy, UnreachableUpstreamIsA502AndNothingIsRecorded) {
+  TempDir dir;
+  std::string dead_url;
+  {
+    FakeUpstream upstream;
+    dead_url = upstream.url();
+    upstream.stop();
+  }
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = dead_url;
+  options.upstream.timeout = std::chrono::milliseconds(2000);
+  RunningProxy proxy(options);
+  auto r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "a"));
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Upstream.Unreachable");
+  EXPECT_TRUE(fixture_files(dir.path()).empty());
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/health")["status"], "ok");
+}
+
+TEST(Proxy, AFailedFixtureWriteIsA5xxLeavesNothingAndTheProxyKeepsServing) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = (dir.path() / "fixtures").string();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+  // The fixtures folder is a file: nothing can be written below it (works as root too).
+  std::ofstream(dir.path() / "fixtures") << "not a folder";
+  auto r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "a"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Fixture.WriteFailed");
+  EXPECT_EQ(fixture_files(dir.path()), std::vector<fs::path>{dir.path() / "fixtures"});
+  fs::remove(dir.path() / "fixtures");
+  r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "b"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(fixture_files(dir.path()).size(), 1u);
+  auto stats = proxy.admin("GET", "/__popcheck/stats");
+  EXPECT_EQ(stats["errors"], 1);
+  EXPECT_EQ(stats["recorded"], 1);
+}
+
+TEST(Proxy, RedactsResponsePathsAndSecretsFromFixtures) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  options.redact_paths = {"$.AccessKeySecret"};
+  RunningProxy proxy(options);
+  auto r = proxy.send(v1_get({{"Action", "GetSecret"}, {"Version", "2015-04-01"}}, "a"));
+  EXPECT_NE(r.body.find("returnedSecret99"), std::string::npos);  // the client gets the answer
+  auto files = fixture_files(dir.path());
+  ASSERT_EQ(files.size(), 1u);
+  auto text = core::read_file(files[0].string());
+  EXPECT_EQ(text->find("returnedSecret99"), std::string::npos);
+  EXPECT_EQ(text->find(kDummyId), std::string::npos);
+}
+
+TEST(Proxy, HeldCredentialsReSignV1AndV3ForTheUpstream) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::passthrough;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  options.credentials = {kRealId, kRealSecret, ""};
+  RunningProxy proxy(options);
+  std::string upstream_host = upstream.url().substr(7);
+
+  for (const auto& req : {v1_get({{"Action", "DescribeRegions"}, {"Tag.1.Value", "a b*"}}, "a"),
+                          v1_form({{"Action", "DescribeRegions"}}, "b")}) {
+    proxy.send(req);
+    Seen seen = upstream.last();
+    EXPECT_EQ(seen.host, upstream_host);
+    core::Params params = core::parse_query_string(seen.target.substr(seen.target.find('?') + 1));
+    if (seen.method == "POST") params = core::parse_query_string(seen.body);
+    std::string signature;
+    for (const auto& [k, v] : params)
+      if (k == "Signature") signature = v;
+    std::erase_if(params, [](const auto& p) { return p.first == "Signature"; });
+    EXPECT_EQ(signature, core::v1_signature(seen.method, params, kRealSecret));
+    EXPECT_NE(std::find(params.begin(), params.end(), std::pair<std::string, std::string>{
+                            "AccessKeyId", kRealId}),
+              params.end());
+    for (const auto& [k, v] : params) EXPECT_NE(k, "SecurityToken");  // the dummy token is gone
+  }
+
+  proxy.send(v3_post("DescribeRegions", "2014-05-26", {{"RegionId", "cn-hangzhou"}}, proxy.host(), "c"));
+  Seen seen = upstream.last();
+  EXPECT_EQ(seen.host, upstream_host);
+  EXPECT_TRUE(core::header_value(seen.headers, "x-acs-security-token").empty());
+  core::Params headers;
+  for (const auto& [k, v] : seen.headers)
+    if (!(k == "Authorization" || k == "authorization")) headers.emplace_back(k, v);
+  core::V3Request v3{"POST", "/",
+                     core::parse_query_string(seen.target.substr(seen.target.find('?') + 1)),
+                     headers, seen.body};
+  EXPECT_EQ(seen.authorization, core::v3_authorization(v3, kRealId, kRealSecret));
+  EXPECT_NE(seen.authorization.find(std::string("Credential=") + kRealId), std::string::npos);
+}
+
+TEST(Proxy, WithoutCredentialsV3KeepsItsSignedHostAndV1GetsTheUpstreamHost) {
+  auto url = parse_upstream_url("https://ecs.aliyuncs.com");
+  ASSERT_TRUE(url);
+  net::HttpRequest v3;
+  v3.method = "POST";
+  v3.target = "/?A=1";
+  v3.headers = {{"host", "127.0.0.1:9"}, {"Authorization", "ACS3-HMAC-SHA256 Credential=x"}};
+  auto out = prepare_forward(v3, *url, {});
+  EXPECT_EQ(core::header_value(out.headers, "host"), "127.0.0.1:9");
+  EXPECT_EQ(core::header_value(out.headers, "authorization"), "ACS3-HMAC-SHA256 Credential=x");
+  net::HttpRequest v1;
+  v1.method = "GET";
+  v1.target = "/?Action=X&Signature=abc";
+  v1.headers = {{"Host", "127.0.0.1:9"}};
+  out = prepare_forward(v1, *url, {});
+  EXPECT_EQ(core::header_value(out.headers, "host"), "ecs.aliyuncs.com");
+  EXPECT_EQ(out.target, v1.target);
+}
+
+TEST(Proxy, AdminEndpoints) {
+  TempDir dir;
+  ProxyOptions options;
+  options.fixtures = dir.str();
+  RunningProxy proxy(options);
+  auto health = proxy.admin("GET", "/__popcheck/health");
+  EXPECT_EQ(health["service"], "popcheck-proxy");
+  EXPECT_EQ(health["mode"], "replay");
+  // Without an upstream only replay is possible.
+  auto r = proxy.send({"PUT", "/__popcheck/mode", {}, "record"});
+  EXPECT_EQ(r.status, 409);
+  r = proxy.send({"PUT", "/__popcheck/mode", {}, "sideways"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/mode")["mode"], "replay");
+  // Reload picks up fixtures written by someone else, and names the broken ones.
+  Exchange e;
+  e.product = "ecs";
+  e.action = "DescribeRegions";
+  e.request.params = {{"Action", "DescribeRegions"}};
+  e.response.content_type = "application/json";
+  e.response.body = "{\"RequestId\":\"X\"}";
+  ASSERT_TRUE(core::write_file_atomic((dir.path() / "ecs/DescribeRegions/000000-a.json").string(),
+                                      exchange_to_text(e)));
+  ASSERT_TRUE(core::write_file_atomic((dir.path() / "ecs/DescribeRegions/000001-b.json").string(),
+                                      "{broken"));
+  auto reload = proxy.admin("POST", "/__popcheck/reload");
+  EXPECT_EQ(reload["loaded"], 1);
+  ASSERT_EQ(reload["errors"].size(), 1u);
+  EXPECT_NE(reload["errors"][0].get<std::string>().find("000001-b.json"), std::string::npos);
+  auto hit = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "z"));
+  EXPECT_EQ(hit.body, "{\"RequestId\":\"X\"}");
+  EXPECT_EQ(content_type(hit), "application/json");
+  EXPECT_EQ(proxy.send({"GET", "/__popcheck/nope", {}, ""}).status, 404);
+}
+
+}  // namespace
+}  // namespace popcheck::proxy

@@ -1,0 +1,74 @@
+#pragma once
+// `popcheck compile`: inputs (API reference pages and api-docs.json metadata, in any mix) -> contracts
+// -> cases -> one catalogue file per action. compile_texts is pure (texts in, entries out);
+// compile_files adds the reading of inputs and the writing of DIR/<product>/<Action>.json.
+//
+// Which source wins: a page and metadata that describe the same product/action are merged with the
+// page winning (it is the reviewed, human-facing document and what the seed catalogue is built from);
+// the metadata only fills what the page leaves out: product and version, endpoint, a missing response
+// tree or success example. Product and version of a page come from the page, else from the
+// --product/--version options, else from the metadata when exactly one metadata API matches the action
+// (several matches are ranked by shared parameter names and examples). Two pages of one action: the
+// first input wins and the later one is reported as a warning.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/model.hpp"
+
+namespace popcheck::core {
+
+struct CompileOptions {
+  std::string product;  // for pages that do not name their product (--product)
+  std::string version;  // for pages that do not name their version (--version)
+};
+
+struct CompileInput {
+  std::string path;
+  std::string text;
+  // Lookup-only metadata: used to fill what pages leave out, adds no actions of its own.
+  bool lookup_only = false;
+};
+
+struct CompileSummary {
+  size_t inputs = 0;         // inputs read (lookup-only metadata excluded)
+  size_t failed_inputs = 0;  // inputs that could not be compiled
+  size_t actions = 0;
+  size_t params = 0;
+  size_t error_rows = 0;
+  std::map<std::string, size_t> cases;     // kind -> count
+  std::map<std::string, size_t> products;  // product -> actions
+  size_t cases_with_needs = 0;
+  size_t fault_cases = 0;  // cases whose error only an injected fault produces
+  size_t warnings = 0;
+  size_t files_written = 0;  // catalogue files created or changed (unchanged ones are not rewritten)
+};
+
+struct CompileResult {
+  std::vector<CatalogueEntry> entries;  // sorted by product, then action
+  std::vector<Error> errors;            // one per input that failed; the others still compile
+  std::vector<std::string> warnings;    // "file: what was tolerated"
+  CompileSummary summary;
+};
+
+// True when the text is (meant to be) JSON metadata rather than a page: it starts with '{' or '['.
+bool looks_like_metadata(std::string_view text);
+
+CompileResult compile_texts(const std::vector<CompileInput>& inputs, const CompileOptions& options);
+
+// Reads every input (size-limited; errors name the file), compiles, and writes each entry under
+// out_dir. Write failures are reported in `errors` like input failures.
+CompileResult compile_files(const std::vector<std::string>& inputs,
+                            const std::vector<std::string>& lookup_metadata,
+                            const std::string& out_dir, const CompileOptions& options);
+
+// The largest input compile_files accepts. Pages are kilobytes and api-docs.json files a few
+// megabytes; anything far larger is not an API description.
+inline constexpr size_t kMaxInputBytes = size_t(16) << 20;
+
+// "5 actions (Ecs 3, Ess 1, Vpc 1), 42 params, 48 error rows; cases: 10 example, 48 error, ...".
+std::string format_summary(const CompileSummary& s);
+
+}  // namespace popcheck::core

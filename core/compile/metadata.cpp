@@ -1,0 +1,429 @@
+#include "core/compile/metadata.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include <pugixml.hpp>
+
+#include "core/compile/constraints.hpp"
+
+namespace popcheck::core {
+
+namespace {
+
+// The line holding byte `offset`; nlohmann reports parse errors as byte positions.
+int line_at(std::string_view s, size_t offset) {
+  offset = std::min(offset, s.size());
+  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(offset), '\n'));
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Metadata writes most scalars as strings ("minimum": "0") but not all; take either.
+std::string scalar_text(const ojson& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_number_integer()) return std::to_string(j.get<int64_t>());
+  if (j.is_number()) return j.dump();
+  return {};
+}
+
+std::string str_at(const ojson& j, const char* key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  return it == j.end() ? std::string() : scalar_text(*it);
+}
+
+std::optional<double> number_at(const ojson& j, const char* key) {
+  std::string s = str_at(j, key);
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || *end != '\0') return std::nullopt;
+  return v;
+}
+
+bool bool_at(const ojson& j, const char* key) {
+  if (!j.is_object()) return false;
+  auto it = j.find(key);
+  if (it == j.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_string()) return it->get<std::string>() == "true";
+  return false;
+}
+
+// Metadata types are JSON-schema words; pages write String/Integer/Long/Boolean/Float/RepeatList/Object.
+// Contracts carry the page spelling so that a page and the metadata of one action read alike.
+std::string page_type(const ojson& schema) {
+  std::string t = str_at(schema, "type");
+  std::string f = str_at(schema, "format");
+  if (t == "string") return "String";
+  if (t == "integer") return f == "int64" ? "Long" : "Integer";
+  if (t == "boolean") return "Boolean";
+  if (t == "number") return f == "double" ? "Double" : "Float";
+  if (t == "array") return "RepeatList";
+  if (t == "object") return "Object";
+  if (t.empty()) return "String";
+  return t;
+}
+
+std::string response_type(const std::string& t) {
+  if (t == "string" || t == "integer" || t == "boolean" || t == "number" || t == "array" ||
+      t == "object")
+    return t;
+  return "string";
+}
+
+std::string raw_response_type(const ojson& schema) {
+  std::string t = page_type(schema);
+  if (t == "RepeatList") {
+    auto it = schema.find("items");
+    std::string item = (it != schema.end() && it->is_object()) ? page_type(*it) : "String";
+    return "Array of " + item;
+  }
+  return t;
+}
+
+// Copies what the schema states in structured form; extract_constraints later fills the rest from
+// prose and never overrides these.
+void apply_schema(Param& p, const ojson& schema) {
+  p.required = bool_at(schema, "required");
+  p.example = str_at(schema, "example");
+  p.description = str_at(schema, "description");
+  if (auto it = schema.find("enum"); it != schema.end() && it->is_array())
+    for (const auto& v : *it) {
+      std::string s = scalar_text(v);
+      if (!s.empty()) p.allowed.push_back(s);
+    }
+  if (auto v = number_at(schema, "maxLength")) p.max_length = static_cast<int64_t>(*v);
+  if (auto v = number_at(schema, "minLength")) p.min_length = static_cast<int64_t>(*v);
+  if (auto v = number_at(schema, "maximum")) p.maximum = *v;
+  if (auto v = number_at(schema, "minimum")) p.minimum = *v;
+  if (std::string pat = str_at(schema, "pattern"); !pat.empty()) p.pattern = pat;
+}
+
+struct Flattener {
+  std::string position;
+  std::vector<Param>* out;
+  std::vector<std::string>* warnings;
+
+  // One schema at `name`. `repeat` is the range of the outermost .N, carried down to every leaf so that
+  // "Tag.N.Key" knows its N range even though maxItems sits on the array above it.
+  void add(const std::string& name, const ojson& schema, const std::string& style, int depth,
+           std::optional<Repeat> repeat, bool parent_required) {
+    if (!schema.is_object()) {
+      warnings->push_back("parameter " + name + " has no schema; read as String");
+      Param p;
+      p.name = name;
+      p.type = "String";
+      p.position = position;
+      p.depth = depth;
+      out->push_back(std::move(p));
+      return;
+    }
+    std::string type = str_at(schema, "type");
+    // json and simple styles travel as one value (a JSON text or a comma-separated list): pages
+    // document them as one String parameter.
+    if ((type == "array" || type == "object") && (style == "json" || style == "simple")) {
+      Param p;
+      p.name = name;
+      p.type = "String";
+      p.position = position;
+      p.depth = depth;
+      apply_schema(p, schema);
+      p.required = p.required && parent_required;
+      p.repeat = repeat;
+      out->push_back(std::move(p));
+      return;
+    }
+    if (type == "array") {
+      auto items = schema.find("items");
+      Repeat r;
+      if (auto mn = number_at(schema, "minItems"); mn && *mn >= 1) r.min = static_cast<int>(*mn);
+      if (auto mx = number_at(schema, "maxItems")) r.max = static_cast<int>(*mx);
+      std::optional<Repeat> rep = repeat ? repeat : std::optional<Repeat>(r);
+      bool req = bool_at(schema, "required") && parent_required;
+      if (items == schema.end() || !items->is_object()) {
+        warnings->push_back("parameter " + name + " is an array without items; read as a list of "
+                            "strings");
+        Param p;
+        p.name = name + ".N";
+        p.type = "RepeatList";
+        p.position = position;
+        p.depth = depth;
+        apply_schema(p, schema);
+        p.required = req;
+        p.repeat = rep;
+        out->push_back(std::move(p));
+        return;
+      }
+      std::string item_type = str_at(*items, "type");
+      if (item_type == "object") {
+        add_properties(name + ".N", *items, depth, rep, req);
+        return;
+      }
+      if (item_type == "array") {
+        add(name + ".N", *items, style, depth + 1, rep, req);
+        return;
+      }
+      // An array of scalars: "InstanceId.N", documented by pages as RepeatList.
+      Param p;
+      p.name = name + ".N";
+      p.type = "RepeatList";
+      p.position = position;
+      p.depth = depth;
+      apply_schema(p, *items);
+      // The array's own description and required flag are the parameter's; the item schema only
+      // adds the example and value constraints.
+      if (std::string d = str_at(schema, "description"); !d.empty()) p.description = d;
+      if (p.example.empty()) p.example = str_at(schema, "example");
+      p.required = req;
+      p.repeat = rep;
+      out->push_back(std::move(p));
+      return;
+    }
+    if (type == "object") {
+      add_properties(name, schema, depth, repeat, bool_at(schema, "required") && parent_required);
+      return;
+    }
+    Param p;
+    p.name = name;
+    p.type = page_type(schema);
+    p.position = position;
+    p.depth = depth;
+    apply_schema(p, schema);
+    p.required = p.required && parent_required;
+    p.repeat = repeat;
+    out->push_back(std::move(p));
+  }
+
+  // Object properties become "Name.Prop"; an object without properties stays one Object parameter.
+  void add_properties(const std::string& name, const ojson& schema, int depth,
+                      std::optional<Repeat> repeat, bool required) {
+    auto props = schema.find("properties");
+    if (props == schema.end() || !props->is_object() || props->empty()) {
+      Param p;
+      p.name = name;
+      p.type = "Object";
+      p.position = position;
+      p.depth = depth;
+      apply_schema(p, schema);
+      p.required = required;
+      p.repeat = repeat;
+      out->push_back(std::move(p));
+      return;
+    }
+    for (auto it = props->begin(); it != props->end(); ++it)
+      add(name + "." + it.key(), it.value(), "flat", depth + 1, repeat, required);
+  }
+};
+
+ResponseNode read_response(const std::string& name, const ojson& schema) {
+  ResponseNode n;
+  n.name = name;
+  if (!schema.is_object()) {
+    n.type = "string";
+    n.raw_type = "String";
+    return n;
+  }
+  n.type = response_type(str_at(schema, "type"));
+  n.raw_type = raw_response_type(schema);
+  n.description = str_at(schema, "description");
+  n.example = str_at(schema, "example");
+  const ojson* props_of = &schema;
+  if (n.type == "array") {
+    auto items = schema.find("items");
+    if (items == schema.end() || !items->is_object()) return n;
+    props_of = &*items;
+  }
+  if (auto props = props_of->find("properties"); props != props_of->end() && props->is_object())
+    for (auto it = props->begin(); it != props->end(); ++it)
+      n.children.push_back(read_response(it.key(), it.value()));
+  return n;
+}
+
+// responseDemo's errorExample often repeats the success example; it is an error example only when
+// it looks like one (a JSON object with Code, or an XML <Error> root).
+bool looks_like_error(const std::string& format, const std::string& body) {
+  if (format == "json") {
+    auto j = ojson::parse(body, nullptr, false);
+    return j.is_object() && j.contains("Code") && j.contains("Message");
+  }
+  pugi::xml_document doc;
+  if (!doc.load_string(body.c_str())) return false;
+  return std::string(doc.document_element().name()) == "Error";
+}
+
+bool valid_in_format(const std::string& format, const std::string& body) {
+  if (format == "json") return !ojson::parse(body, nullptr, false).is_discarded();
+  pugi::xml_document doc;
+  return static_cast<bool>(doc.load_string(body.c_str()));
+}
+
+void read_demos(Contract& c, const ojson& api) {
+  std::string demo = str_at(api, "responseDemo");
+  if (demo.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  auto list = ojson::parse(demo, nullptr, false);
+  if (!list.is_array()) {
+    c.warnings.push_back("responseDemo is not a JSON list; examples skipped");
+    return;
+  }
+  for (const auto& d : list) {
+    std::string format = lower(str_at(d, "type"));
+    if (format != "json" && format != "xml") continue;
+    std::string example = str_at(d, "example");
+    if (!example.empty()) {
+      ExampleBlock b{format, example, valid_in_format(format, example)};
+      if (!b.valid) c.warnings.push_back("the " + format + " success example does not parse");
+      auto& slot = format == "json" ? c.examples.json : c.examples.xml;
+      if (!slot) slot = b;
+    }
+    std::string err = str_at(d, "errorExample");
+    if (!err.empty() && looks_like_error(format, err))
+      c.examples.errors.push_back(ExampleBlock{format, err, true});
+  }
+}
+
+bool has_cjk(std::string_view s) {
+  // Any byte sequence starting with E3..E9 is in the CJK blocks of UTF-8 (U+3000..U+9FFF).
+  for (unsigned char ch : s)
+    if (ch >= 0xE3 && ch <= 0xE9) return true;
+  return false;
+}
+
+std::string central_endpoint(const ojson& root, const std::string& product) {
+  std::string fallback = lower(product) + ".aliyuncs.com";
+  if (auto eps = root.find("endpoints"); eps != root.end() && eps->is_array())
+    for (const auto& e : *eps)
+      if (str_at(e, "endpoint") == fallback) return fallback;
+  return fallback;
+}
+
+Contract read_api(const std::string& action, const ojson& api, const std::string& product,
+                  const std::string& version, const std::string& endpoint, const std::string& file) {
+  Contract c;
+  c.product = product;
+  c.version = version;
+  c.action = action;
+  c.endpoint = endpoint;
+  c.source = Source{file, "metadata", ""};
+  if (!api.is_object()) {
+    c.title = action;
+    c.warnings.push_back("API entry " + action + " is not an object; only its name is known");
+    return c;
+  }
+  c.title = str_at(api, "title");
+  if (c.title.empty()) c.title = str_at(api, "summary");
+  if (c.title.empty()) c.title = action;
+
+  auto params = api.find("parameters");
+  if (params == api.end() || !params->is_array()) {
+    c.warnings.push_back("API " + action + " lists no parameters");
+  } else {
+    for (const auto& p : *params) {
+      std::string name = str_at(p, "name");
+      if (name.empty()) {
+        c.warnings.push_back("API " + action + " has a parameter without a name; skipped");
+        continue;
+      }
+      std::string in = str_at(p, "in");
+      std::vector<Param> flat;
+      Flattener f{in == "formData" ? "Body" : in == "query" ? "Query" : in, &flat, &c.warnings};
+      auto schema = p.find("schema");
+      f.add(name, schema == p.end() ? ojson() : *schema, str_at(p, "style"), 0, std::nullopt, true);
+      // Metadata sometimes lists a parameter twice (ECS TagResources: RegionId); a request carries it
+      // once, so the first entry stands.
+      for (auto& q : flat) {
+        if (std::any_of(c.params.begin(), c.params.end(),
+                        [&](const Param& o) { return o.name == q.name; })) {
+          c.warnings.push_back("parameter " + q.name + " is listed twice; kept the first");
+          continue;
+        }
+        c.params.push_back(std::move(q));
+      }
+    }
+  }
+  for (auto& p : c.params) extract_constraints(p);
+
+  auto resp = api.find("responses");
+  const ojson* schema = nullptr;
+  if (resp != api.end() && resp->is_object())
+    if (auto ok = resp->find("200"); ok != resp->end() && ok->is_object())
+      if (auto s = ok->find("schema"); s != ok->end() && s->is_object()) schema = &*s;
+  if (schema) {
+    c.response = read_response("", *schema);
+    c.response.type = "object";
+  } else {
+    c.response.type = "object";
+    c.warnings.push_back("API " + action + " has no 200 response schema");
+  }
+  read_demos(c, api);
+
+  if (auto codes = api.find("errorCodes"); codes != api.end() && codes->is_object()) {
+    for (auto it = codes->begin(); it != codes->end(); ++it) {
+      if (!it.value().is_array()) continue;
+      for (const auto& e : it.value()) {
+        ErrorRow row;
+        row.http_raw = it.key();
+        bool digits = !row.http_raw.empty() && row.http_raw.size() <= 6 &&
+                      std::all_of(row.http_raw.begin(), row.http_raw.end(),
+                                  [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (digits) row.http = std::stoi(row.http_raw);
+        row.code = str_at(e, "errorCode");
+        row.message = str_at(e, "errorMessage");
+        row.description = str_at(e, "description");
+        c.errors.push_back(std::move(row));
+      }
+    }
+  }
+
+  bool zh = has_cjk(c.title);
+  for (size_t i = 0; !zh && i < c.params.size(); ++i) zh = has_cjk(c.params[i].description);
+  c.source.language = zh ? "zh" : "en";
+  return c;
+}
+
+}  // namespace
+
+Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::string& file) {
+  ojson root;
+  try {
+    root = ojson::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line ...";
+    // keep only the part after the last ": " that says what was wrong.
+    auto pos = what.rfind(": ");
+    std::string detail = pos == std::string::npos ? what : what.substr(pos + 2);
+    return fail("metadata.json", "not valid JSON: " + detail, file,
+                line_at(text, e.byte > 0 ? e.byte - 1 : 0));
+  }
+  if (!root.is_object())
+    return fail("metadata.format", "JSON but not an api-docs.json file: the top level is not an object",
+                file, 1);
+  auto apis = root.find("apis");
+  auto info = root.find("info");
+  if (apis == root.end() || !apis->is_object())
+    return fail("metadata.format",
+                "JSON but not an api-docs.json file: there is no \"apis\" object", file, 1);
+  if (info == root.end() || !info->is_object())
+    return fail("metadata.format",
+                "JSON but not an api-docs.json file: there is no \"info\" object", file, 1);
+  std::string product = str_at(*info, "product");
+  std::string version = str_at(*info, "version");
+  if (product.empty() || version.empty())
+    return fail("metadata.format", "api-docs.json without info.product or info.version", file, 1);
+  std::string endpoint = central_endpoint(root, product);
+
+  std::vector<Contract> out;
+  out.reserve(apis->size());
+  for (auto it = apis->begin(); it != apis->end(); ++it)
+    out.push_back(read_api(it.key(), it.value(), product, version, endpoint, file));
+  return out;
+}
+
+}  // namespace popcheck::core

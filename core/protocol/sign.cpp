@@ -93,13 +93,19 @@ struct CanonicalHeaders {
   std::string signed_;  // "name;name"
 };
 
-CanonicalHeaders canonical_headers(const Params& headers) {
+// `only`, when given, names (lowercase) the headers to sign instead of the default rule; a server
+// verifying a request signs exactly what the client's SignedHeaders lists.
+CanonicalHeaders canonical_headers(const Params& headers,
+                                   const std::vector<std::string>* only = nullptr) {
   // Names are lowercased and grouped; the values of a repeated header are sorted and joined with ","
   // exactly as openapi-core's getAuthorizationHeaders does.
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& [name, value] : headers) {
     std::string lower = to_lower(name);
-    if (!is_signed_header(lower)) continue;
+    if (only != nullptr ? std::find(only->begin(), only->end(), lower) == only->end()
+                        : !is_signed_header(lower)) {
+      continue;
+    }
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const auto& g) { return g.first == lower; });
     if (it == groups.end()) {
@@ -209,8 +215,10 @@ std::string v3_canonical_query(const Params& query) {
 
 std::string v3_signed_headers(const Params& headers) { return canonical_headers(headers).signed_; }
 
-std::string v3_canonical_request(const V3Request& r) {
-  const CanonicalHeaders headers = canonical_headers(r.headers);
+std::string v3_canonical_request(const V3Request& r) { return v3_canonical_request(r, nullptr); }
+
+std::string v3_canonical_request(const V3Request& r, const std::vector<std::string>* signed_headers) {
+  const CanonicalHeaders headers = canonical_headers(r.headers, signed_headers);
   std::string out = r.method;
   out += '\n';
   out += r.path.empty() ? std::string("/") : r.path;
@@ -230,7 +238,11 @@ std::string v3_string_to_sign(const V3Request& r) {
 }
 
 std::string v3_signature(const V3Request& r, std::string_view secret) {
-  return hex(hmac(EVP_sha256(), secret, v3_string_to_sign(r)));
+  return hmac_sha256_hex(secret, v3_string_to_sign(r));
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  return hex(hmac(EVP_sha256(), key, data));
 }
 
 std::string v3_authorization(const V3Request& r, std::string_view access_key_id,

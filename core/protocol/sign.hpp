@@ -3,6 +3,7 @@
 // ../shared/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/model.hpp"
 
@@ -38,6 +39,10 @@ struct V3Request {
   std::string body;
 };
 std::string v3_canonical_request(const V3Request& r);
+// The same with the signed headers given explicitly (lowercase names, as a request's SignedHeaders
+// lists them) instead of the host / content-type / x-acs-* rule. A listed header the request lacks is
+// left out.
+std::string v3_canonical_request(const V3Request& r, const std::vector<std::string>* signed_headers);
 // The parts of the canonical request, exposed for servers that verify and for diagnostics.
 // Query: keys sorted (byte order) and written raw, values RFC 3986 encoded, as openapi-core signs.
 std::string v3_canonical_query(const Params& query);
@@ -52,6 +57,8 @@ std::string v3_authorization(const V3Request& r, std::string_view access_key_id,
 
 // Hex SHA-256 of data (x-acs-content-sha256).
 std::string sha256_hex(std::string_view data);
+// Lowercase hex HMAC-SHA256.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string base64_encode(std::string_view data);
 
 }  // namespace popcheck::core

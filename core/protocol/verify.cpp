@@ -82,9 +82,18 @@ SplitTarget split_target(std::string_view target) {
   if (const size_t hash = target.find('#'); hash != std::string_view::npos) {
     target = target.substr(0, hash);
   }
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return {target, {}};
-  return {target.substr(0, q), target.substr(q + 1)};
+  std::string_view query;
+  if (const size_t q = target.find('?'); q != std::string_view::npos) {
+    query = target.substr(q + 1);
+    target = target.substr(0, q);
+  }
+  // A forward proxy receives the absolute form "http://host:port/path"; the path is what was signed.
+  if (const size_t scheme = target.find("://");
+      !target.starts_with('/') && scheme != std::string_view::npos) {
+    const size_t slash = target.find('/', scheme + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  return {target, query};
 }
 
 VerifyOutcome verify_v1(const HttpRequestView& request, const Headers& headers,

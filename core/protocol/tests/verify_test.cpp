@@ -353,6 +353,19 @@ TEST(Verify, TeaWireEncodingOfReservedCharactersVerifies) {
   EXPECT_TRUE(verify(r).ok());
 }
 
+TEST(Verify, AbsoluteFormTargetsAsAForwardProxySeesThem) {
+  auto v3 = V3Builder{}.build();
+  v3.target = "http://127.0.0.1:18080" + v3.target;
+  EXPECT_TRUE(verify(v3).ok());
+  auto v1 = V1Builder{}.build();
+  v1.target = "http://ecs.aliyuncs.com" + v1.target;
+  EXPECT_TRUE(verify(v1).ok());
+  // Without a path the path is "/".
+  auto bare = V3Builder{}.build();
+  bare.target = "http://127.0.0.1:18080" + bare.target.substr(1);
+  EXPECT_TRUE(verify(bare).ok()) << bare.target;
+}
+
 TEST(NonceCacheTest, BoundedAndExpiring) {
   NonceCache cache(2, 60s);
   EXPECT_TRUE(cache.insert("k", "a", kNow));

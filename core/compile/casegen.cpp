@@ -735,16 +735,20 @@ class Generator {
 
   RuleResult count_rule(const ErrorRow& row) {
     bool count = icontains(row.code, "Count") || icontains(row.code, "SizeLimitExceeded") ||
+                 icontains(row.code, "ExceedLimit") || icontains(row.code, "TooMany") ||
                  icontains(row.message, "beyond the permitted range") ||
-                 icontains(row.message, "maximum number of");
+                 icontains(row.message, "maximum number of") ||
+                 icontains(row.message, "number of");
     if (!count || icontains(row.code, "Quota")) return std::nullopt;
     string word = code_word_after(row.code, "SizeLimitExceeded");
+    if (word.empty()) word = code_word_before(row.code, "ExceedLimit");
     if (word.empty()) {
       word = row.code;
       auto dot = word.find('.');
       if (dot != string::npos) word = word.substr(0, dot);
     }
     const Param* target = find_param(word);
+    if (!target || !has_n(target->name)) target = param_in_message(row.message);
     if (!target || !has_n(target->name) || !target->repeat || !target->repeat->max)
       return std::nullopt;
     int n = *target->repeat->max + 1;
@@ -855,7 +859,8 @@ class Generator {
       }
     if (word.empty()) return std::nullopt;
     const Param* target = find_param(word);
-    if (!target) return std::nullopt;
+    if (!target) target = param_in_message(row.message);
+    if (!target || is_system_param(target->name)) return std::nullopt;
     Draft d = base_;
     if (target->name == "RegionId") {
       set_value(d, *target, "popcheck-nowhere-1");
@@ -881,6 +886,7 @@ class Generator {
   // A value of p that breaks one stated constraint, and the constraint's kind.
   static std::optional<std::pair<string, string>> invalid_value(const Param& p) {
     string ex = default_value(p);
+    if (p.name == "RegionId") return std::pair<string, string>{"popcheck-nowhere-1", "allowed"};
     if (!p.allowed.empty()) return std::pair<string, string>{"popcheck-unsupported", "allowed"};
     if (!p.forbidden_prefixes.empty())
       return std::pair<string, string>{p.forbidden_prefixes.front() + ex, "forbidden_prefix"};
@@ -914,6 +920,7 @@ class Generator {
       word = row.code;
     if (word.empty()) return std::nullopt;
     const Param* target = find_param(word);
+    if (!target) target = param_in_message(row.message);
     if (!target || is_system_param(target->name)) return std::nullopt;
     auto bad = invalid_value(*target);
     if (!bad) return std::nullopt;

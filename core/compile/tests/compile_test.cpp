@@ -1,0 +1,247 @@
+// The compile orchestration: kinds of input decided by content, product/version resolution (page, then
+// options, then metadata), page-over-metadata merging, per-input errors that leave the other inputs
+// compiled, summary counts, and the written catalogue (layout, stable bytes, unchanged files left alone).
+#include "core/compile/compile.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/compile/docs.hpp"
+
+namespace popcheck::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path shared_dir() {
+  if (const char* s = std::getenv("POPCHECK_SHARED")) return s;
+  return fs::path(POPCHECK_SOURCE_DIR) / ".." / "shared";
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path seed(const std::string& prefix) {
+  for (const auto& e : fs::directory_iterator(shared_dir() / "seeds"))
+    if (e.path().filename().string().starts_with(prefix)) return e.path();
+  return {};
+}
+
+CompileInput input(const fs::path& p, bool lookup = false) {
+  return CompileInput{p.string(), slurp(p), lookup};
+}
+
+CompileInput metadata(const std::string& name, bool lookup) {
+  return input(shared_dir() / "metadata" / name, lookup);
+}
+
+const CatalogueEntry* entry(const CompileResult& r, const std::string& product,
+                            const std::string& action) {
+  for (const auto& e : r.entries)
+    if (e.contract.product == product && e.contract.action == action) return &e;
+  return nullptr;
+}
+
+// A small page with a product-less plain layout is not needed: the markdown seeds without a version
+// on the page show the resolution rules.
+TEST(Compile, MetadataDetectedByContent) {
+  EXPECT_TRUE(looks_like_metadata("  \n{\"apis\": {}}"));
+  EXPECT_TRUE(looks_like_metadata("\xEF\xBB\xBF{"));
+  EXPECT_FALSE(looks_like_metadata("# RemoveTags\n"));
+  EXPECT_FALSE(looks_like_metadata(""));
+}
+
+TEST(Compile, PageWinsAndMetadataFillsTheVersion) {
+  auto r = compile_texts({input(seed("002_")), metadata("ecs-2014-05-26.json", true)}, {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  ASSERT_EQ(r.entries.size(), 1u);  // lookup-only metadata adds no actions
+  const Contract& c = r.entries[0].contract;
+  EXPECT_EQ(c.product, "Ecs");
+  EXPECT_EQ(c.action, "DetachDisk");
+  EXPECT_EQ(c.version, "2014-05-26");
+  EXPECT_EQ(c.endpoint, "ecs.aliyuncs.com");
+  EXPECT_EQ(c.source.format, "markdown");
+  // The page's three parameters, not the metadata's longer list.
+  EXPECT_EQ(c.params.size(), 3u);
+  EXPECT_EQ(c.errors.size(), 10u);
+  bool told = false;
+  for (const auto& w : c.warnings) told |= w.find("filled from metadata") != std::string::npos;
+  EXPECT_TRUE(told);
+}
+
+TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
+  // Seed 001 (plain text) names no product; ECS and VPC both have a TagResources, so metadata lookup
+  // must rank them by the page's parameters and examples.
+  if (!read_document(slurp(seed("001_")), "001"))
+    GTEST_SKIP() << "the plain-text reader does not read seed 001 yet";
+  // The version flag alone does not name a product.
+  auto none = compile_texts({input(seed("001_")), input(seed("000_"))},
+                            CompileOptions{"", "2014-05-26"});
+  ASSERT_EQ(none.errors.size(), 1u);
+  EXPECT_EQ(none.errors[0].file, seed("001_").string());
+  EXPECT_EQ(none.errors[0].code, "compile.no_product");
+  ASSERT_EQ(none.entries.size(), 1u);
+  EXPECT_EQ(none.entries[0].contract.action, "RemoveTags");
+  EXPECT_EQ(none.summary.failed_inputs, 1u);
+
+  auto flags = compile_texts({input(seed("001_"))}, CompileOptions{"Vpc", "2016-04-28"});
+  ASSERT_TRUE(flags.errors.empty()) << flags.errors.front().to_string();
+  EXPECT_EQ(flags.entries[0].contract.product, "Vpc");
+  EXPECT_EQ(flags.entries[0].contract.version, "2016-04-28");
+  EXPECT_EQ(flags.entries[0].contract.endpoint, "vpc.aliyuncs.com");
+
+  auto lookup = compile_texts({input(seed("001_")), metadata("ecs-2014-05-26.json", true),
+                               metadata("vpc-2016-04-28.json", true)},
+                              {});
+  ASSERT_TRUE(lookup.errors.empty()) << lookup.errors.front().to_string();
+  EXPECT_EQ(lookup.entries[0].contract.product, "Vpc");
+  EXPECT_EQ(lookup.entries[0].contract.version, "2016-04-28");
+}
+
+TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
+  auto r = compile_texts({metadata("ess-2014-08-28.json", false), input(seed("004_"))}, {});
+  ASSERT_TRUE(r.errors.empty());
+  auto raw = nlohmann::json::parse(slurp(shared_dir() / "metadata" / "ess-2014-08-28.json"));
+  EXPECT_EQ(r.entries.size(), raw["apis"].size());
+  const CatalogueEntry* e = entry(r, "Ess", "RemoveInstances");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->contract.source.format, "markdown");
+  EXPECT_EQ(e->contract.errors.size(), 9u);
+  EXPECT_EQ(r.summary.products.at("Ess"), raw["apis"].size());
+  // Sorted by product and action, so the output does not depend on input order.
+  EXPECT_TRUE(std::is_sorted(r.entries.begin(), r.entries.end(), [](const auto& a, const auto& b) {
+    return a.contract.action < b.contract.action;
+  }));
+}
+
+TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
+  auto r = compile_texts({input(seed("000_")), input(seed("000_"))}, {CompileOptions{"", "x"}});
+  EXPECT_EQ(r.entries.size(), 1u);
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings.back().find("also described by"), std::string::npos);
+}
+
+TEST(Compile, SummaryCountsAgreeWithTheEntries) {
+  auto r = compile_texts({input(seed("000_")), input(seed("002_")), input(seed("003_")),
+                          input(seed("004_"))},
+                         CompileOptions{"", "2014-05-26"});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  size_t params = 0, rows = 0, errors = 0, examples = 0, negatives = 0;
+  for (const auto& e : r.entries) {
+    params += e.contract.params.size();
+    rows += e.contract.errors.size();
+    for (const auto& k : e.cases) {
+      errors += k.kind == "error";
+      examples += k.kind == "example";
+      negatives += k.kind == "negative";
+    }
+  }
+  EXPECT_EQ(r.summary.actions, 4u);
+  EXPECT_EQ(r.summary.params, params);
+  EXPECT_EQ(r.summary.error_rows, rows);
+  EXPECT_EQ(rows, 7u + 10u + 9u + 9u);
+  EXPECT_EQ(r.summary.cases.at("error"), errors);
+  EXPECT_EQ(errors, rows);
+  EXPECT_EQ(r.summary.cases.at("example"), examples);
+  EXPECT_EQ(examples, 8u);
+  EXPECT_EQ(r.summary.cases.at("negative"), negatives);
+  std::string text = format_summary(r.summary);
+  EXPECT_NE(text.find("4 actions"), std::string::npos);
+  EXPECT_NE(text.find(std::to_string(rows) + " error rows"), std::string::npos);
+}
+
+TEST(Compile, BadInputsAreErrorsNamingTheFile) {
+  std::vector<CompileInput> in = {
+      {"empty.md", "", false},
+      {"binary.bin", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00", 12), false},
+      {"notjson.json", "{\n\"info\": {\n  broken\n}", false},
+      {"utf8.md", "# RemoveTags\n\n## 请求参数\n\n|名称|类型|\n|--|--|\n|A\xff|String|\n", false},
+      input(seed("000_"))};
+  auto r = compile_texts(in, CompileOptions{"Ecs", "2014-05-26"});
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].contract.action, "RemoveTags");
+  ASSERT_EQ(r.errors.size(), 4u);
+  EXPECT_EQ(r.summary.failed_inputs, 4u);
+  EXPECT_EQ(r.summary.inputs, 5u);
+  std::set<std::string> files;
+  for (const auto& e : r.errors) files.insert(e.file);
+  EXPECT_EQ(files, (std::set<std::string>{"empty.md", "binary.bin", "notjson.json", "utf8.md"}));
+  for (const auto& e : r.errors)
+    if (e.file == "notjson.json") {
+      EXPECT_EQ(e.code, "metadata.json");
+      EXPECT_EQ(e.line, 3);
+    }
+}
+
+class CompileFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("popcheck-compile-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
+  std::vector<std::string> in = {seed("000_").string(), seed("004_").string()};
+  std::vector<std::string> meta = {(shared_dir() / "metadata" / "ecs-2014-05-26.json").string(),
+                                   (shared_dir() / "metadata" / "ess-2014-08-28.json").string()};
+  auto out = (dir_ / "cat").string();
+  auto r = compile_files(in, meta, out, {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  EXPECT_EQ(r.summary.files_written, 2u);
+  fs::path file = dir_ / "cat" / "ecs" / "RemoveTags.json";
+  ASSERT_TRUE(fs::exists(file));
+  ASSERT_TRUE(fs::exists(dir_ / "cat" / "ess" / "RemoveInstances.json"));
+  // What was written reads back as the same entry.
+  auto back = load_catalogue_file(file.string());
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(to_json(*back).dump(), to_json(*entry(r, "Ecs", "RemoveTags")).dump());
+  auto first = slurp(file);
+  auto mtime = fs::last_write_time(file);
+  auto again = compile_files(in, meta, out, {});
+  EXPECT_EQ(again.summary.files_written, 0u);
+  EXPECT_EQ(slurp(file), first);
+  EXPECT_EQ(fs::last_write_time(file), mtime);
+  // No temporary files are left behind.
+  for (const auto& e : fs::recursive_directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(CompileFiles, UnreadableAndOversizedInputsAreErrors) {
+  fs::path big = dir_ / "big.md";
+  {
+    std::ofstream out(big, std::ios::binary);
+    std::string line(1023, 'x');
+    line += '\n';
+    for (size_t i = 0; i < (kMaxInputBytes >> 10) + 1; ++i) out << line;
+  }
+  std::vector<std::string> in = {(dir_ / "missing.md").string(), big.string(),
+                                 seed("000_").string()};
+  auto r = compile_files(in, {}, (dir_ / "cat").string(), CompileOptions{"Ecs", "2014-05-26"});
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].file, (dir_ / "missing.md").string());
+  EXPECT_EQ(r.errors[1].file, big.string());
+  EXPECT_EQ(r.errors[1].code, "io.too_large");
+  EXPECT_EQ(r.summary.inputs, 3u);
+  EXPECT_EQ(r.summary.failed_inputs, 2u);
+  EXPECT_TRUE(fs::exists(dir_ / "cat" / "ecs" / "RemoveTags.json"));
+}
+
+}  // namespace
+}  // namespace popcheck::core

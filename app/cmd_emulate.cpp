@@ -1,10 +1,135 @@
+// `popcheck emulate`: the reference emulator of the seed APIs on a listening socket until SIGINT or
+// SIGTERM.
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "app/commands.hpp"
+#include "emulator/emulator.hpp"
+#include "net/server.hpp"
 
 namespace popcheck::app {
 
+namespace {
+
+struct EmulateFlags {
+  std::string listen = "127.0.0.1:" + std::to_string(emulator::kDefaultPort);
+  std::string state;
+  bool verify_signature = false;
+  std::vector<std::string> keys;  // ID=SECRET
+  std::vector<std::string> metadata;
+  int threads = 2;
+  std::string deviation;
+};
+
+// "HOST:PORT", "[V6]:PORT" or "PORT".
+bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
+  std::string port_text = text;
+  host = "127.0.0.1";
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find("]:");
+    if (close == std::string::npos) return false;
+    host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else if (auto colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  if (host.empty() || port_text.empty() || port_text.size() > 5) return false;
+  for (char c : port_text) {
+    if (c < '0' || c > '9') return false;
+  }
+  int p = std::stoi(port_text);
+  if (p > 65535) return false;
+  port = static_cast<uint16_t>(p);
+  return true;
+}
+
+int run_emulate(const EmulateFlags& flags) {
+  emulator::EmulatorOptions options;
+  options.state_file = flags.state;
+  options.verify_signature = flags.verify_signature;
+  options.metadata_files = flags.metadata;
+  options.deviation = flags.deviation;
+  for (const auto& k : flags.keys) {
+    auto eq = k.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == k.size()) {
+      // Only the id part is echoed: the secret never reaches a log.
+      std::cerr << "popcheck emulate: --key wants ID=SECRET, got '" << k.substr(0, eq)
+                << (eq == std::string::npos ? "" : "=...") << "' [usage]\n";
+      return 2;
+    }
+    options.keys[k.substr(0, eq)] = k.substr(eq + 1);
+  }
+  if (options.verify_signature && options.keys.empty()) {
+    std::cerr << "popcheck emulate: --verify-signature needs at least one --key ID=SECRET [usage]\n";
+    return 2;
+  }
+  net::ServerOptions server;
+  if (!parse_listen(flags.listen, server.host, server.port)) {
+    std::cerr << "popcheck emulate: --listen wants HOST:PORT, got '" << flags.listen << "' [usage]\n";
+    return 2;
+  }
+  if (flags.threads < 1 || flags.threads > 256) {
+    std::cerr << "popcheck emulate: --threads must be between 1 and 256 [usage]\n";
+    return 2;
+  }
+  server.threads = flags.threads;
+
+  // Block the stop signals before any thread starts, so that every thread inherits the mask and the
+  // main thread alone receives them through sigwait: no handler runs inside a server thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto running = emulator::EmbeddedEmulator::start(options, server);
+  if (!running) {
+    std::cerr << "popcheck emulate: " << running.error().to_string() << "\n";
+    return 2;
+  }
+  std::string url = (*running)->url();
+  std::cout << "popcheck emulator listening on " << url << std::endl;
+  std::cerr << "health: " << url << "/__popcheck/health; stop with Ctrl-C\n";
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  (*running)->stop();
+  std::cerr << "popcheck emulate: stopped (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  return 0;
+}
+
+}  // namespace
+
 void add_emulate_command(CLI::App& root, int& exit_code) {
-  auto* cmd = root.add_subcommand("emulate", "(being built)");
-  cmd->callback([&exit_code] { exit_code = 2; });
+  auto flags = std::make_shared<EmulateFlags>();
+  auto* cmd = root.add_subcommand(
+      "emulate",
+      "Serve the reference emulator of the seed APIs (ECS RemoveTags, DetachDisk, DeleteInstances; VPC\n"
+      "TagResources; ESS RemoveInstances) with real state, and every other API of the metadata with\n"
+      "its documented example. Admin endpoints: /__popcheck/health, state, reset, provision.");
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on")
+      ->capture_default_str();
+  cmd->add_option("--state", flags->state,
+                  "JSON state to start from (the format of GET /__popcheck/state); default: built-in")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--verify-signature", flags->verify_signature,
+                "Check V1 and V3 signatures against the --key credentials");
+  cmd->add_option("--key", flags->keys, "ID=SECRET accepted by --verify-signature (repeatable)");
+  cmd->add_option("--metadata", flags->metadata,
+                  "api-docs.json files for the contract-driven responder (default: the shared "
+                  "folder's metadata/)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
+  // Mutation testing of the runner; hidden from --help (empty group).
+  cmd->add_option("--deviation", flags->deviation,
+                  "Inject one deviation: status:ACTION:CODE, code:ACTION, message:ACTION, "
+                  "drop:ACTION:FIELD, xmlroot:ACTION, contenttype:ACTION")
+      ->group("");
+  cmd->callback([flags, &exit_code] { exit_code = run_emulate(*flags); });
 }
 
 }  // namespace popcheck::app

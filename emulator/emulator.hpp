@@ -42,6 +42,7 @@ class EmbeddedEmulator {
  private:
   EmbeddedEmulator() = default;
   std::unique_ptr<net::Server> server_;
+  std::string host_ = "127.0.0.1";
 };
 
 }  // namespace popcheck::emulator

@@ -1,0 +1,372 @@
+#include "emulator/emulator.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "core/files.hpp"
+#include "core/protocol/normalize.hpp"
+#include "emulator/apis.hpp"
+#include "emulator/contracts.hpp"
+#include "emulator/deviation.hpp"
+#include "emulator/signature.hpp"
+#include "emulator/state.hpp"
+
+namespace popcheck::emulator {
+
+namespace {
+
+constexpr std::string_view kAdminPrefix = "/__popcheck/";
+constexpr const char* kJson = "application/json;charset=utf-8";
+constexpr const char* kXml = "text/xml;charset=utf-8";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const std::string* param(const core::Params& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+// Metadata files the contract-driven responder reads when none are configured: the shared folder's
+// metadata/*.json (POPCHECK_SHARED, else ../shared beside the source tree).
+std::vector<std::string> default_metadata_files() {
+  std::vector<std::string> roots;
+  if (const char* env = std::getenv("POPCHECK_SHARED"); env != nullptr && *env != '\0') {
+    roots.emplace_back(env);
+  }
+  roots.emplace_back(std::string(POPCHECK_SOURCE_DIR) + "/../shared");
+  std::error_code ec;
+  for (const auto& root : roots) {
+    std::filesystem::path dir = std::filesystem::path(root) / "metadata";
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+  return {};
+}
+
+net::HttpResponse json_response(int status, const ojson& body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.body = body.dump(2, ' ', false, ojson::error_handler_t::replace);
+  r.headers.emplace_back("Content-Type", kJson);
+  return r;
+}
+
+net::HttpResponse admin_error(int status, std::string code, std::string message) {
+  return net::make_error_response({status, std::move(code), std::move(message), "popcheck"});
+}
+
+class EmulatorHandler : public net::Handler {
+ public:
+  EmulatorHandler(const EmulatorOptions& options, State initial, Deviation deviation,
+                  std::vector<std::string> metadata_files)
+      : options_(options),
+        deviation_(std::move(deviation)),
+        initial_(std::move(initial)),
+        state_(initial_),
+        catalogue_(std::move(metadata_files)) {}
+
+  void handle(net::HttpRequest request, net::Respond respond) override {
+    respond(serve(request));
+  }
+
+ private:
+  net::HttpResponse serve(const net::HttpRequest& request) {
+    std::string_view target = request.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    if (path.starts_with(kAdminPrefix)) return admin(request, path.substr(kAdminPrefix.size()));
+    return api(request);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // The emulated cloud API.
+
+  net::HttpResponse api(const net::HttpRequest& request) {
+    core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
+    core::Params params = core::merge_params(view);
+    const std::string* format = param(params, "Format");
+    // Format is optional and V3 clients send none: JSON is the default (protocol.md 1.2: the common
+    // parameters page and ESS document JSON; every SDK that omits Format parses JSON).
+    bool xml = format != nullptr && iequals(*format, "XML");
+    const std::string* action = param(params, "Action");
+    const std::string* version = param(params, "Version");
+    std::string host = gateway_host(request);
+
+    auto error = [&](const ApiResult& r, const std::string& host_id) {
+      return finish(render_error(r, host_id, xml), xml, action ? *action : std::string());
+    };
+    if (request.method != "GET" && request.method != "POST") {
+      return error(api_error(400, "UnsupportedHTTPMethod",
+                             "The HTTP method " + request.method + " is not supported; use GET or POST."),
+                   host);
+    }
+    for (const auto& [k, v] : params) {
+      bool printable = !k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) {
+        return c > 0x20 && c != 0x7F;
+      });
+      if (!printable) {
+        return error(api_error(400, "InvalidParameter",
+                               "The request carries a parameter whose name is empty or holds control "
+                               "characters."),
+                     host);
+      }
+    }
+    if (action == nullptr || action->empty()) return error(missing_parameter("Action"), host);
+    if (version == nullptr || version->empty()) return error(missing_parameter("Version"), host);
+
+    // The product is the one whose API version this is; seed products are known without metadata.
+    std::string product;
+    std::string product_host;
+    for (const auto& p : known_products()) {
+      if (p.version == *version) {
+        product = p.name;
+        product_host = p.host;
+      }
+    }
+    const SeedApi* seed = product.empty() ? nullptr : find_seed_api(product, *action);
+    const core::Contract* contract = nullptr;
+    if (seed == nullptr) {
+      contract = catalogue_.find(*version, *action);
+      if (product.empty()) product = catalogue_.product_of_version(*version);
+      if (contract != nullptr && !contract->endpoint.empty()) product_host = contract->endpoint;
+    }
+    if (product.empty()) {
+      return error(api_error(400, "NoSuchVersion",
+                             "The specified version \"" + *version + "\" does not exist."),
+                   host);
+    }
+    if (product_host.empty()) product_host = lower(product) + ".aliyuncs.com";
+    if (seed == nullptr && contract == nullptr) {
+      return error(api_error(404, "InvalidAction.NotFound",
+                             "Specified api is not found, please check your url and method."),
+                   product_host);
+    }
+
+    if (options_.verify_signature) {
+      if (auto bad = check_signature(request, params, options_.keys, nonces_)) return error(*bad, product_host);
+    }
+
+    // A sandboxed request runs on a fresh copy of the initial state and leaves the shared state alone,
+    // so that documented examples that consume resources succeed every time they are sent.
+    bool sandbox = iequals(core::header_value(request.headers, "x-popcheck-state"), "initial");
+    ApiResult result;
+    {
+      std::unique_lock lock(mutex_);
+      State scratch;
+      State* state = &state_;
+      if (sandbox) {
+        scratch = initial_;
+        state = &scratch;
+      }
+      if (auto fault = take_fault(*state, *action, params)) {
+        result = *fault;
+      } else if (seed != nullptr) {
+        result = seed->run(params, *state);
+      } else if (auto invalid = validate_against(*contract, params)) {
+        result = *invalid;
+      }
+    }
+    if (!result.ok()) return error(result, product_host);
+
+    net::HttpResponse response;
+    std::string request_id = net::new_request_id();
+    response.body = seed != nullptr ? render_success(*action, result.body, xml, request_id)
+                                    : example_body(*contract, xml, request_id);
+    response.headers.emplace_back("Content-Type", xml ? kXml : kJson);
+    response.headers.emplace_back("x-acs-request-id", std::move(request_id));
+    return finish(std::move(response), xml, *action);
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  // The host errors name before the product is known: the request's Host without its port.
+  static std::string gateway_host(const net::HttpRequest& request) {
+    std::string host = core::header_value(request.headers, "Host");
+    if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
+      host.resize(colon);
+    }
+    return host.empty() ? "popcheck" : host;
+  }
+
+  static net::HttpResponse render_error(const ApiResult& r, const std::string& host_id, bool xml) {
+    auto response = net::make_error_response({r.status, r.code, r.message, host_id}, xml);
+    // The real gateway repeats the RequestId in a header; SDKs read either.
+    std::string body_id;
+    if (xml) {
+      pugi::xml_document doc;
+      if (doc.load_string(response.body.c_str())) body_id = doc.child("Error").child_value("RequestId");
+    } else {
+      body_id = ojson::parse(response.body).value("RequestId", std::string());
+    }
+    response.headers.emplace_back("x-acs-request-id", body_id);
+    return response;
+  }
+
+  // The first fault that applies to this request, counted down.
+  static std::optional<ApiResult> take_fault(State& state, const std::string& action,
+                                             const core::Params& params) {
+    for (auto& f : state.faults) {
+      if (f.count == 0) continue;
+      if (!f.action.empty() && f.action != action) continue;
+      bool matches = std::all_of(f.match.begin(), f.match.end(), [&](const auto& kv) {
+        const std::string* v = param(params, kv.first);
+        return v != nullptr && *v == kv.second;
+      });
+      if (!matches) continue;
+      if (f.count > 0) --f.count;
+      return api_error(f.status, f.code, f.message);
+    }
+    return std::nullopt;
+  }
+
+  net::HttpResponse finish(net::HttpResponse response, bool xml, const std::string& action) {
+    if (deviation_.applies_to(action)) deviation_.apply(response, xml, action);
+    return response;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Admin endpoints.
+
+  net::HttpResponse admin(const net::HttpRequest& request, std::string_view what) {
+    const std::string& method = request.method;
+    if (what == "health") {
+      if (method != "GET") return admin_error(405, "MethodNotAllowed", "health answers GET only.");
+      ojson body = {{"service", "popcheck-emulator"}, {"version", POPCHECK_VERSION}};
+      return json_response(200, body);
+    }
+    if (what == "state") {
+      if (method == "GET") {
+        std::lock_guard lock(mutex_);
+        return json_response(200, to_json(state_));
+      }
+      if (method == "PUT") {
+        ojson body;
+        try {
+          body = ojson::parse(request.body);
+        } catch (const ojson::parse_error& e) {
+          return admin_error(400, "InvalidState", std::string("The state is not JSON: ") + e.what());
+        }
+        auto state = state_from_json(body);
+        if (!state) return admin_error(400, "InvalidState", state.error().message);
+        std::lock_guard lock(mutex_);
+        state_ = std::move(*state);
+        return json_response(200, {{"ok", true}});
+      }
+      return admin_error(405, "MethodNotAllowed", "state answers GET and PUT only.");
+    }
+    if (what == "reset") {
+      if (method != "POST") return admin_error(405, "MethodNotAllowed", "reset answers POST only.");
+      std::lock_guard lock(mutex_);
+      state_ = initial_;
+      return json_response(200, {{"ok", true}});
+    }
+    if (what == "provision") {
+      if (method != "POST") return admin_error(405, "MethodNotAllowed", "provision answers POST only.");
+      ojson body;
+      try {
+        body = ojson::parse(request.body);
+      } catch (const ojson::parse_error& e) {
+        return admin_error(400, "InvalidNeed", std::string("The needs are not JSON: ") + e.what());
+      }
+      std::lock_guard lock(mutex_);
+      auto vars = provision(state_, body);
+      if (!vars) return admin_error(400, "InvalidNeed", vars.error().message);
+      return json_response(200, *vars);
+    }
+    return admin_error(404, "NotFound",
+                       "No admin endpoint " + std::string(kAdminPrefix) + std::string(what) +
+                           " (health, state, reset, provision).");
+  }
+
+  EmulatorOptions options_;
+  Deviation deviation_;
+  const State initial_;
+  std::mutex mutex_;  // guards state_
+  State state_;
+  ContractCatalogue catalogue_;
+  NonceCache nonces_;
+};
+
+}  // namespace
+
+Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& options) {
+  auto deviation = parse_deviation(options.deviation);
+  if (!deviation) return std::unexpected(deviation.error());
+  State initial;
+  if (options.state_file.empty()) {
+    initial = default_state();
+  } else {
+    auto text = core::read_file(options.state_file);
+    if (!text) return std::unexpected(text.error());
+    ojson json;
+    try {
+      json = ojson::parse(*text);
+    } catch (const ojson::parse_error& e) {
+      return fail("state.json", std::string("the state file is not JSON: ") + e.what(),
+                  options.state_file);
+    }
+    auto state = state_from_json(json);
+    if (!state) {
+      Error e = state.error();
+      e.file = options.state_file;
+      return std::unexpected(e);
+    }
+    initial = std::move(*state);
+  }
+  std::vector<std::string> files = options.metadata_files;
+  if (files.empty()) files = default_metadata_files();
+  for (const auto& f : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f, ec)) {
+      return fail("io.open", "the metadata file does not exist", f);
+    }
+  }
+  return std::make_shared<EmulatorHandler>(options, std::move(initial), std::move(*deviation),
+                                           std::move(files));
+}
+
+Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const EmulatorOptions& options,
+                                                                    net::ServerOptions server) {
+  auto handler = make_handler(options);
+  if (!handler) return std::unexpected(handler.error());
+  std::unique_ptr<EmbeddedEmulator> out(new EmbeddedEmulator());
+  // A wildcard listener is reached through loopback.
+  out->host_ = (server.host == "0.0.0.0" || server.host.empty()) ? "127.0.0.1" : server.host;
+  if (out->host_.find(':') != std::string::npos) out->host_ = "[" + out->host_ + "]";
+  if (out->host_ == "[::]") out->host_ = "[::1]";
+  out->server_ = std::make_unique<net::Server>(std::move(server), std::move(*handler));
+  auto started = out->server_->start();
+  if (!started) return std::unexpected(started.error());
+  return out;
+}
+
+std::string EmbeddedEmulator::url() const {
+  return "http://" + host_ + ":" + std::to_string(port());
+}
+
+uint16_t EmbeddedEmulator::port() const { return server_ ? server_->port() : 0; }
+
+void EmbeddedEmulator::stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace popcheck::emulator

@@ -1,0 +1,121 @@
+#pragma once
+// The emulator's world: regions, ECS instances and disks, taggable resources (ECS snapshots, images and
+// security groups; VPC resources), ESS scaling groups and injected faults. Plain values guarded by the
+// caller (the emulator holds one mutex); serialised to and from the JSON of GET/PUT /__popcheck/state.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/model.hpp"
+
+namespace popcheck::emulator {
+
+using core::ojson;
+using Tags = std::vector<std::pair<std::string, std::string>>;  // insertion order, unique keys
+
+// The most tags one resource carries (ECS and VPC pages: "up to 20 tags to each instance").
+inline constexpr size_t kMaxTagsPerResource = 20;
+
+struct Instance {
+  std::string id, region;
+  std::string status = "Running";  // Running, Stopped, Pending, Starting, Stopping
+  bool deletion_protection = false;
+  bool security_locked = false;
+  std::string charge_type = "PostPaid";  // PostPaid, PrePaid
+  bool expired = false;
+  bool slb_configuring = false;  // used by an SLB that is being configured
+  bool route_entry = false;      // the next hop of a custom route entry
+  Tags tags;
+};
+
+struct Disk {
+  std::string id, region;
+  std::string instance_id;  // empty: not attached
+  std::string type = "data";  // data, system
+  bool portable = true;
+  std::string status = "Available";  // In_use, Available, Attaching, Detaching, Creating
+  bool delete_with_instance = true;
+  Tags tags;
+};
+
+// Resources that only carry tags here. Kinds: snapshot, image, securitygroup (ECS); vpc, vswitch,
+// routetable, eip, vpngateway, natgateway (VPC).
+struct TaggedResource {
+  std::string id, kind, region;
+  Tags tags;
+};
+
+struct ScalingMember {
+  std::string instance_id;
+  std::string creation_type = "AutoCreated";  // AutoCreated, Attached
+};
+
+struct ScalingGroup {
+  std::string id, region;
+  std::string status = "Active";  // Active, Inactive, Deleting
+  int min_size = 0;
+  int max_size = 100;
+  bool activity_in_progress = false;
+  std::string scaling_policy = "release";  // release, recycle
+  std::string load_balancer_status = "active";
+  std::string db_instance_status = "Running";
+  std::string load_balancer_id, db_instance_id;
+  std::vector<ScalingMember> instances;
+  std::vector<std::string> activities;  // ScalingActivityIds of accepted removals
+};
+
+// An error answered instead of the real behaviour, for conditions no resource state produces.
+struct Fault {
+  std::string id;
+  std::string action;  // empty: any action
+  int status = 500;
+  std::string code = "InternalError";
+  std::string message = "The request processing has failed due to some unknown error.";
+  std::map<std::string, std::string> match;  // fires only for requests carrying these values
+  int count = 1;                             // how many more times it fires; < 0: always
+};
+
+struct State {
+  std::vector<std::string> regions;
+  std::map<std::string, Instance> instances;
+  std::map<std::string, Disk> disks;
+  std::map<std::string, TaggedResource> resources;
+  std::map<std::string, ScalingGroup> scaling_groups;
+  std::map<std::string, std::set<std::string>> released;  // kind -> ids that existed and are gone
+  std::vector<Fault> faults;
+  uint64_t next_serial = 1;  // makes generated ids unique within this state
+
+  bool has_region(const std::string& region) const;
+  bool is_released(const std::string& kind, const std::string& id) const;
+  // Removes an instance, its membership in scaling groups and, per DeleteWithInstance (or all of them
+  // when `all_disks`), its disks; the rest of its disks become Available.
+  void release_instance(const std::string& id, bool all_disks);
+  // A fresh id with the kind's prefix ("i-", "d-", ...) that this state has never used.
+  std::string new_id(const std::string& kind);
+  // The tags of any taggable resource by kind and id; nullptr when there is no such resource.
+  Tags* tags_of(const std::string& kind, const std::string& id);
+  // The kind of whatever resource has this id ("instance", "disk", "vpc", ...); empty when none.
+  std::string kind_of(const std::string& id) const;
+};
+
+// The built-in world: a few regions and resources, including every id the seed pages use in their
+// request examples and parameter examples, so that each documented request succeeds.
+State default_state();
+
+ojson to_json(const State& state);
+// Errors: "state.format" naming the JSON path that is wrong.
+Expected<State> state_from_json(const ojson& json);
+
+// POST /__popcheck/provision: creates the resources the needs describe (docs/needs.md), in order,
+// substituting ${var} references to earlier needs. Returns {"vars": {...}}. Errors: "provision.need"
+// naming the need and the attribute.
+Expected<ojson> provision(State& state, const ojson& request);
+
+}  // namespace popcheck::emulator

@@ -31,7 +31,9 @@ constexpr string_view kFullTilde = "～";
 constexpr string_view kFullLParen = "（";
 constexpr string_view kFullLBracket = "【";
 
-bool at(string_view s, size_t i, string_view what) { return s.substr(i).starts_with(what); }
+bool at(string_view s, size_t i, string_view what) {
+  return i < s.size() && s[i] == what[0] && s.compare(i, what.size(), what) == 0;
+}
 
 // Skips what may sit between a keyword and its value: spaces, colons, "为"/"是", opening brackets.
 size_t skip_filler(string_view s, size_t i) {
@@ -135,10 +137,16 @@ struct Hit {
 std::vector<Hit> find_all(string_view s, std::initializer_list<string_view> markers,
                           bool case_insensitive) {
   std::vector<Hit> hits;
-  for (string_view m : markers) {
+  // One lowered copy serves every marker: ASCII lowering keeps byte offsets, and std::string::find is
+  // much faster than a character-by-character case-insensitive search.
+  std::string lowered = case_insensitive ? text::to_lower(s) : std::string();
+  string_view hay = case_insensitive ? string_view(lowered) : s;
+  for (string_view marker : markers) {
+    std::string lm = case_insensitive ? text::to_lower(marker) : std::string(marker);
+    string_view m = lm;
     size_t from = 0;
     for (;;) {
-      size_t p = case_insensitive ? text::ifind(s, m, from) : s.find(m, from);
+      size_t p = hay.find(m, from);
       if (p == npos) break;
       hits.push_back({p, p + m.size()});
       from = p + m.size();
@@ -359,7 +367,9 @@ struct Limit {
 bool characters_follow(string_view s, size_t i) {
   size_t limit = std::min(s.size(), i + 30);
   for (size_t k = i; k < limit; ++k) {
-    if (at(s, k, "字符") || text::ifind(s.substr(k, 9), "character") == 0) return true;
+    if (at(s, k, "字符") ||
+        ((s[k] == 'c' || s[k] == 'C') && text::ifind(s.substr(k, 9), "character") == 0))
+      return true;
     if (is_digit(s[k]) || sentence_end(s, k) || s[k] == ',' || at(s, k, kFullComma)) return false;
   }
   return false;
@@ -560,9 +570,10 @@ void merge_into(std::vector<std::string>& dst, const std::vector<std::string>& s
 bool non_empty_stated(string_view d) {
   for (string_view m : {"不允许为空", "不能为空", "不可为空", "不得为空"})
     if (d.find(m) != npos) return true;
+  std::string lowered = text::to_lower(d);
   for (string_view m : {"cannot be an empty string", "cannot be empty", "can not be empty",
                         "must not be empty", "cannot be left empty", "cannot be an empty"})
-    if (text::ifind(d, m) != npos) return true;
+    if (lowered.find(m) != npos) return true;
   return false;
 }
 

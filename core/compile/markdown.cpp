@@ -195,7 +195,7 @@ struct Scan {
 
 void scan_line(string_view line, Scan& st) {
   for (size_t i = 0; i < line.size();) {
-    if (line.compare(i, 3, "```") == 0) {
+    if (line[i] == '`' && line.compare(i, 3, "```") == 0) {
       st.in_fence = !st.in_fence;
       i += 3;
     } else if (line[i] == '\\' && i + 1 < line.size()) {
@@ -212,7 +212,7 @@ std::vector<std::string> split_row(string_view row) {
   std::string cur;
   bool in_fence = false;
   for (size_t i = 0; i < row.size();) {
-    if (row.compare(i, 3, "```") == 0) {
+    if (row[i] == '`' && row.compare(i, 3, "```") == 0) {
       in_fence = !in_fence;
       cur.append("```");
       i += 3;

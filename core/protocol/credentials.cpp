@@ -5,9 +5,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/files.hpp"
 
@@ -18,8 +17,7 @@ namespace {
 constexpr std::string_view kMask = "***";
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -32,7 +30,8 @@ std::string env_value(const std::map<std::string, std::string>& env, std::string
 
 int line_of(std::string_view text, size_t byte) {
   byte = std::min(byte, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
 }
 
 // A string field of a profile; absent or null gives "", another type is an error.
@@ -42,7 +41,8 @@ Expected<std::string> string_field(const nlohmann::json& profile, const char* fi
   if (it == profile.end() || it->is_null()) return std::string();
   if (!it->is_string()) {
     return fail("credentials.config",
-                "field \"" + std::string(field) + "\" of profile '" + name + "' is not a string", path);
+                "field \"" + std::string(field) + "\" of profile '" + name + "' is not a string",
+                path);
   }
   return it->get<std::string>();
 }
@@ -53,11 +53,13 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
   if (!query.config_text) {
     if (explicit_request) {
       return fail("credentials.profile",
-                  "profile '" + wanted + "' was requested but the config file does not exist", path);
+                  "profile '" + wanted + "' was requested but the config file does not exist",
+                  path);
     }
     return fail("credentials.missing",
                 "no credentials: set " + std::string(kEnvAccessKeyId) + " and " +
-                    std::string(kEnvAccessKeySecret) + ", or configure a profile (aliyun configure)",
+                    std::string(kEnvAccessKeySecret) +
+                    ", or configure a profile (aliyun configure)",
                 path);
   }
   nlohmann::json doc;
@@ -68,7 +70,8 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
                 "the config file is not valid JSON (" + std::string(e.what()) + ")", path,
                 line_of(*query.config_text, e.byte == 0 ? 0 : e.byte - 1));
   }
-  if (!doc.is_object()) return fail("credentials.config", "the config file is not a JSON object", path);
+  if (!doc.is_object())
+    return fail("credentials.config", "the config file is not a JSON object", path);
   std::string name = wanted;
   if (name.empty()) {
     const auto current = doc.find("current");
@@ -110,10 +113,11 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
   }
   std::string m = mode->empty() ? (token->empty() ? "AK" : "StsToken") : *mode;
   if (m != "AK" && m != "StsToken") {
-    return fail("credentials.mode",
-                "profile '" + name + "' has mode '" + m +
-                    "'; only AK and StsToken profiles are supported (the others need network calls)",
-                path);
+    return fail(
+        "credentials.mode",
+        "profile '" + name + "' has mode '" + m +
+            "'; only AK and StsToken profiles are supported (the others need network calls)",
+        path);
   }
   std::vector<std::string> missing;
   if (id->empty()) missing.push_back("access_key_id");
@@ -122,13 +126,14 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
   if (!missing.empty()) {
     std::string list;
     for (const auto& f : missing) list += (list.empty() ? "" : ", ") + f;
-    return fail("credentials.profile",
-                "profile '" + name + "' (mode " + m + ") has no " + list, path);
+    return fail("credentials.profile", "profile '" + name + "' (mode " + m + ") has no " + list,
+                path);
   }
   ResolvedCredentials out;
   out.credentials.access_key_id = *id;
   out.credentials.access_key_secret = *secret;
-  // An AK profile may carry a stale sts_token from an earlier mode; it is not used, as the CLI does.
+  // An AK profile may carry a stale sts_token from an earlier mode; it is not used, as the CLI
+  // does.
   if (m == "StsToken") out.credentials.security_token = *token;
   out.region_id = *region;
   out.source = "profile '" + name + "' in " + path;
@@ -155,8 +160,8 @@ void mask_field(std::string& text, std::string_view name) {
   size_t pos = 0;
   while (pos < text.size()) {
     // Case-insensitive search: header names are case-insensitive and a log may write either.
-    auto it = std::search(text.begin() + static_cast<long>(pos), text.end(), name.begin(), name.end(),
-                          [](char a, char b) {
+    auto it = std::search(text.begin() + static_cast<long>(pos), text.end(), name.begin(),
+                          name.end(), [](char a, char b) {
                             return std::tolower(static_cast<unsigned char>(a)) ==
                                    std::tolower(static_cast<unsigned char>(b));
                           });
@@ -183,8 +188,9 @@ void mask_field(std::string& text, std::string_view name) {
 }
 
 constexpr std::array<std::string_view, 8> kSecretNames = {
-    "AccessKeyId",          "Signature",          "SecurityToken",     "BearerToken",
-    "Authorization",        "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"};
+    "AccessKeyId",        "Signature",         "SecurityToken",
+    "BearerToken",        "Authorization",     "x-acs-security-token",
+    "x-acs-accesskey-id", "x-acs-bearer-token"};
 
 }  // namespace
 
@@ -218,7 +224,8 @@ std::string default_config_path() {
 Expected<ResolvedCredentials> load_credentials(const std::string& profile,
                                                const std::string& config_path) {
   CredentialQuery query;
-  for (std::string_view name : {kEnvAccessKeyId, kEnvAccessKeySecret, kEnvSecurityToken, kEnvProfile}) {
+  for (std::string_view name :
+       {kEnvAccessKeyId, kEnvAccessKeySecret, kEnvSecurityToken, kEnvProfile}) {
     if (const char* v = std::getenv(std::string(name).c_str())) query.env.emplace(name, v);
   }
   query.config_path = config_path.empty() ? default_config_path() : config_path;

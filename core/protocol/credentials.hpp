@@ -1,8 +1,8 @@
 #pragma once
-// Credentials as Alibaba Cloud's own tools take them: the ALIBABA_CLOUD_* environment variables or a
-// named profile of the aliyun CLI's ~/.aliyun/config.json. The resolution is a pure function of its
-// inputs so that it can be tested without touching the real environment; load_credentials is the thin
-// shell that reads the process environment and the file.
+// Credentials as Alibaba Cloud's own tools take them: the ALIBABA_CLOUD_* environment variables or
+// a named profile of the aliyun CLI's ~/.aliyun/config.json. The resolution is a pure function of
+// its inputs so that it can be tested without touching the real environment; load_credentials is
+// the thin shell that reads the process environment and the file.
 //
 // Secrets must never reach a fixture, a report or a log: redact and redact_params exist for that.
 #include <map>
@@ -19,13 +19,15 @@ namespace popcheck::core {
 inline constexpr std::string_view kEnvAccessKeyId = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 inline constexpr std::string_view kEnvAccessKeySecret = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 inline constexpr std::string_view kEnvSecurityToken = "ALIBABA_CLOUD_SECURITY_TOKEN";
-// The profile to use when none is named explicitly (the variable the Alibaba credentials SDKs read).
+// The profile to use when none is named explicitly (the variable the Alibaba credentials SDKs
+// read).
 inline constexpr std::string_view kEnvProfile = "ALIBABA_CLOUD_PROFILE";
 
 struct ResolvedCredentials {
   Credentials credentials;
   std::string region_id;  // the profile's region_id; empty from the environment
-  // Where they came from, for messages: "environment" or "profile 'default' in /home/u/.aliyun/...".
+  // Where they came from, for messages: "environment" or "profile 'default' in
+  // /home/u/.aliyun/...".
   std::string source;
 };
 
@@ -39,13 +41,14 @@ struct CredentialQuery {
 
 // Resolution order:
 //  1. An explicitly requested profile: that profile from the config file, or an error.
-//  2. ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN).
+//  2. ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (+
+//  ALIBABA_CLOUD_SECURITY_TOKEN).
 //     One of the two without the other is an error rather than a silent fallback to a profile.
 //  3. The profile named by ALIBABA_CLOUD_PROFILE, else the file's "current", else "default".
-// Profiles of mode "AK" need access_key_id and access_key_secret; "StsToken" also sts_token. A missing
-// mode is inferred (StsToken when sts_token is set). Other modes (RamRoleArn, EcsRamRole, ...) need
-// network calls and are reported as unsupported.
-// Error codes: credentials.missing, credentials.profile, credentials.config, credentials.mode.
+// Profiles of mode "AK" need access_key_id and access_key_secret; "StsToken" also sts_token. A
+// missing mode is inferred (StsToken when sts_token is set). Other modes (RamRoleArn, EcsRamRole,
+// ...) need network calls and are reported as unsupported. Error codes: credentials.missing,
+// credentials.profile, credentials.config, credentials.mode.
 Expected<ResolvedCredentials> resolve_credentials(const CredentialQuery& query);
 
 // ~/.aliyun/config.json from $HOME ("" when HOME is unset).
@@ -57,8 +60,9 @@ Expected<ResolvedCredentials> load_credentials(const std::string& profile = {},
 
 // text with every occurrence of the key id, secret and token (raw and percent-encoded) replaced by
 // "***", and with the values of signature-bearing fields masked whatever credentials produced them:
-// Signature=, Credential=, AccessKeyId=, SecurityToken=, BearerToken= (query, form and Authorization
-// syntax), "Signature": ... (JSON) and the x-acs-security-token / x-acs-accesskey-id headers.
+// Signature=, Credential=, AccessKeyId=, SecurityToken=, BearerToken= (query, form and
+// Authorization syntax), "Signature": ... (JSON) and the x-acs-security-token / x-acs-accesskey-id
+// headers.
 std::string redact(std::string_view text, const Credentials& credentials = {});
 
 // Whether a parameter or header name carries a credential or signature (AccessKeyId, Signature,

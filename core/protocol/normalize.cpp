@@ -11,8 +11,7 @@ namespace popcheck::core {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -40,8 +39,8 @@ bool has_param(const Params& params, std::string_view name) {
 // (protocol.md section 0). Format is not here: it selects the response format and so identifies a
 // call; it is normalised instead.
 constexpr std::array<std::string_view, 9> kVolatileParams = {
-    "Signature",     "SignatureNonce", "Timestamp",     "AccessKeyId",     "SecurityToken",
-    "BearerToken",   "SignatureType",  "SignatureMethod", "SignatureVersion"};
+    "Signature",   "SignatureNonce", "Timestamp",       "AccessKeyId",     "SecurityToken",
+    "BearerToken", "SignatureType",  "SignatureMethod", "SignatureVersion"};
 
 constexpr std::array<std::string_view, 21> kVolatileHeaders = {
     // V3 signing and credentials.
@@ -65,8 +64,8 @@ std::string header_value(const Headers& headers, std::string_view name) {
 
 Params parse_query_string(std::string_view text) {
   // '+' means a space here as in form bodies: every SDK writes a literal '+' as %2B, and a browser
-  // form or curl --data-urlencode writes a space as '+', so decoding '+' as space is never wrong for
-  // the clients that exist.
+  // form or curl --data-urlencode writes a space as '+', so decoding '+' as space is never wrong
+  // for the clients that exist.
   Params out;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -87,8 +86,8 @@ Params parse_query_string(std::string_view text) {
 }
 
 bool is_form_content_type(std::string_view content_type) {
-  // "application/x-www-form-urlencoded", optionally followed by parameters such as "; charset=UTF-8";
-  // media types are case-insensitive.
+  // "application/x-www-form-urlencoded", optionally followed by parameters such as ";
+  // charset=UTF-8"; media types are case-insensitive.
   std::string_view media = content_type.substr(0, content_type.find(';'));
   return iequals(trim(media), "application/x-www-form-urlencoded");
 }

@@ -1,7 +1,8 @@
 #pragma once
-// Request normalisation (../shared/protocol.md section 0): the same API call reaches a server as a GET with
-// a query, a POST with a form body, a POST with everything in the query, or a V3 POST whose Action and
-// Version travel in x-acs-* headers. These functions turn any of them into one decoded parameter map.
+// Request normalisation (../shared/protocol.md section 0): the same API call reaches a server as a
+// GET with a query, a POST with a form body, a POST with everything in the query, or a V3 POST
+// whose Action and Version travel in x-acs-* headers. These functions turn any of them into one
+// decoded parameter map.
 #include <map>
 #include <set>
 #include <string>
@@ -29,8 +30,9 @@ struct HttpRequestView {
 // missing. Order is preserved; a later duplicate of a name is kept as well.
 Params merge_params(const HttpRequestView& request);
 
-// "a=1&b=%20+x" -> {a,1},{b,"  x"}: pairs split on '&', names and values percent-decoded with '+' as
-// space, a pair without '=' giving an empty value, empty pairs skipped. Order and duplicates are kept.
+// "a=1&b=%20+x" -> {a,1},{b,"  x"}: pairs split on '&', names and values percent-decoded with '+'
+// as space, a pair without '=' giving an empty value, empty pairs skipped. Order and duplicates are
+// kept.
 Params parse_query_string(std::string_view text);
 
 // Whether a Content-Type value is application/x-www-form-urlencoded, any case, any parameters
@@ -51,7 +53,8 @@ bool is_volatile_param(std::string_view name);
 // (Signature, SignatureNonce, Timestamp, AccessKeyId, SecurityToken, BearerToken, SignatureType,
 // SignatureMethod, SignatureVersion), with Format upper-cased (options.default_format when absent);
 // sorted by name. When a name repeats, the first value wins (what a server acts on).
-std::map<std::string, std::string> match_params(const Params& merged, const MatchOptions& options = {});
+std::map<std::string, std::string> match_params(const Params& merged,
+                                                const MatchOptions& options = {});
 
 // Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).
 bool is_volatile_header(std::string_view name);

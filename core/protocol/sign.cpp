@@ -1,11 +1,11 @@
 #include "core/protocol/sign.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 namespace popcheck::core {
 
@@ -59,8 +59,8 @@ std::string hex(std::string_view bytes) {
   return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
-// The parameters sorted by key in byte order. The sort is stable so that repeated names keep the order
-// in which they were written, which is what a signer that walks a list would see.
+// The parameters sorted by key in byte order. The sort is stable so that repeated names keep the
+// order in which they were written, which is what a signer that walks a list would see.
 Params sorted_by_key(const Params& params) {
   Params sorted = params;
   std::stable_sort(sorted.begin(), sorted.end(),
@@ -89,7 +89,7 @@ bool is_signed_header(std::string_view lower_name) {
 }
 
 struct CanonicalHeaders {
-  std::string text;    // "name:value\n" lines
+  std::string text;     // "name:value\n" lines
   std::string signed_;  // "name;name"
 };
 
@@ -97,8 +97,8 @@ struct CanonicalHeaders {
 // verifying a request signs exactly what the client's SignedHeaders lists.
 CanonicalHeaders canonical_headers(const Params& headers,
                                    const std::vector<std::string>* only = nullptr) {
-  // Names are lowercased and grouped; the values of a repeated header are sorted and joined with ","
-  // exactly as openapi-core's getAuthorizationHeaders does.
+  // Names are lowercased and grouped; the values of a repeated header are sorted and joined with
+  // "," exactly as openapi-core's getAuthorizationHeaders does.
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& [name, value] : headers) {
     std::string lower = to_lower(name);
@@ -106,8 +106,8 @@ CanonicalHeaders canonical_headers(const Params& headers,
                         : !is_signed_header(lower)) {
       continue;
     }
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& g) { return g.first == lower; });
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == lower; });
     if (it == groups.end()) {
       groups.emplace_back(std::move(lower), std::vector<std::string>{std::string(trim(value))});
     } else {
@@ -151,8 +151,8 @@ std::string percent_encode(std::string_view s) {
 }
 
 std::string percent_decode(std::string_view s, bool plus_is_space) {
-  // A '%' that does not start a valid escape is kept literally: servers and SDKs are lenient here, and
-  // a decoder that rejected it would make a request unmatchable rather than merely odd.
+  // A '%' that does not start a valid escape is kept literally: servers and SDKs are lenient here,
+  // and a decoder that rejected it would make a request unmatchable rather than merely odd.
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -201,8 +201,9 @@ std::string v1_signature(std::string_view method, const Params& params, std::str
 }
 
 std::string v3_canonical_query(const Params& query) {
-  // openapi-core's getAuthorizationQueryString: keys sorted and written raw, values RFC 3986 encoded,
-  // "k=" for an empty value. The keys of RPC APIs are ASCII names, so raw and encoded keys agree.
+  // openapi-core's getAuthorizationQueryString: keys sorted and written raw, values RFC 3986
+  // encoded, "k=" for an empty value. The keys of RPC APIs are ASCII names, so raw and encoded keys
+  // agree.
   std::string out;
   for (const auto& [key, value] : sorted_by_key(query)) {
     if (!out.empty()) out += '&';
@@ -217,7 +218,8 @@ std::string v3_signed_headers(const Params& headers) { return canonical_headers(
 
 std::string v3_canonical_request(const V3Request& r) { return v3_canonical_request(r, nullptr); }
 
-std::string v3_canonical_request(const V3Request& r, const std::vector<std::string>* signed_headers) {
+std::string v3_canonical_request(const V3Request& r,
+                                 const std::vector<std::string>* signed_headers) {
   const CanonicalHeaders headers = canonical_headers(r.headers, signed_headers);
   std::string out = r.method;
   out += '\n';

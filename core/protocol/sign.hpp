@@ -1,5 +1,6 @@
 #pragma once
-// Alibaba Cloud request signing: V1 (HMAC-SHA1, "RPC signature 1.0") and V3 (ACS3-HMAC-SHA256), exactly as
+// Alibaba Cloud request signing: V1 (HMAC-SHA1, "RPC signature 1.0") and V3 (ACS3-HMAC-SHA256),
+// exactly as
 // ../shared/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
 #include <string>
 #include <string_view>
@@ -18,7 +19,8 @@ struct Credentials {
 
 // RFC 3986 percent-encoding: only A-Z a-z 0-9 - _ . ~ stay literal; hex digits uppercase.
 std::string percent_encode(std::string_view s);
-// Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query strings).
+// Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query
+// strings).
 std::string percent_decode(std::string_view s, bool plus_is_space = true);
 
 // "k=v&k=v" of the parameters sorted by key (byte order), every key and value percent-encoded.
@@ -31,18 +33,19 @@ std::string v1_signature(std::string_view method, const Params& params, std::str
 
 // V3 (ACS3-HMAC-SHA256).
 struct V3Request {
-  std::string method;     // "POST"
+  std::string method;      // "POST"
   std::string path = "/";  // canonical URI
   Params query;            // decoded query parameters
-  Params headers;          // every header the request carries (any case); host, content-type and x-acs-*
-                           // are signed
+  Params headers;  // every header the request carries (any case); host, content-type and x-acs-*
+                   // are signed
   std::string body;
 };
 std::string v3_canonical_request(const V3Request& r);
 // The same with the signed headers given explicitly (lowercase names, as a request's SignedHeaders
-// lists them) instead of the host / content-type / x-acs-* rule. A listed header the request lacks is
-// left out.
-std::string v3_canonical_request(const V3Request& r, const std::vector<std::string>* signed_headers);
+// lists them) instead of the host / content-type / x-acs-* rule. A listed header the request lacks
+// is left out.
+std::string v3_canonical_request(const V3Request& r,
+                                 const std::vector<std::string>* signed_headers);
 // The parts of the canonical request, exposed for servers that verify and for diagnostics.
 // Query: keys sorted (byte order) and written raw, values RFC 3986 encoded, as openapi-core signs.
 std::string v3_canonical_query(const Params& query);
@@ -51,7 +54,8 @@ std::string v3_signed_headers(const Params& headers);
 // "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
 std::string v3_string_to_sign(const V3Request& r);
 std::string v3_signature(const V3Request& r, std::string_view secret);
-// The whole Authorization header value: "ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..".
+// The whole Authorization header value: "ACS3-HMAC-SHA256
+// Credential=..,SignedHeaders=..,Signature=..".
 std::string v3_authorization(const V3Request& r, std::string_view access_key_id,
                              std::string_view secret);
 

@@ -1,11 +1,11 @@
 #include "core/protocol/verify.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <vector>
-
-#include <openssl/crypto.h>
 
 #include "core/protocol/sign.hpp"
 
@@ -54,7 +54,8 @@ VerifyOutcome outcome(VerifyStatus status, SignatureScheme scheme, std::string i
 // The time checks shared by V1 and V3; nullopt when the time is acceptable.
 std::optional<VerifyOutcome> check_time(std::string_view name, std::string_view value,
                                         SignatureScheme scheme, const std::string& id,
-                                        std::chrono::sys_seconds now, const VerifyOptions& options) {
+                                        std::chrono::sys_seconds now,
+                                        const VerifyOptions& options) {
   const auto t = parse_iso8601_utc(value);
   if (!t) {
     return outcome(VerifyStatus::timestamp_malformed, scheme, id,
@@ -87,7 +88,8 @@ SplitTarget split_target(std::string_view target) {
     query = target.substr(q + 1);
     target = target.substr(0, q);
   }
-  // A forward proxy receives the absolute form "http://host:port/path"; the path is what was signed.
+  // A forward proxy receives the absolute form "http://host:port/path"; the path is what was
+  // signed.
   if (const size_t scheme = target.find("://");
       !target.starts_with('/') && scheme != std::string_view::npos) {
     const size_t slash = target.find('/', scheme + 3);
@@ -109,9 +111,8 @@ VerifyOutcome verify_v1(const HttpRequestView& request, const Headers& headers,
   }
   const std::string* id = find_param(params, "AccessKeyId");
   const std::string key_id = id != nullptr ? *id : std::string();
-  for (std::string_view required :
-       {"Signature", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce",
-        "Timestamp"}) {
+  for (std::string_view required : {"Signature", "AccessKeyId", "SignatureMethod",
+                                    "SignatureVersion", "SignatureNonce", "Timestamp"}) {
     const std::string* v = find_param(params, required);
     if (v == nullptr || v->empty()) {
       return outcome(VerifyStatus::missing_parameter, kScheme, key_id, std::string(required));
@@ -137,9 +138,9 @@ VerifyOutcome verify_v1(const HttpRequestView& request, const Headers& headers,
   }
   const std::string expected = v1_signature(request.method, params, *secret);
   if (!same_signature(expected, *find_param(params, "Signature"))) {
-    auto o = outcome(VerifyStatus::signature_mismatch, kScheme, key_id,
-                     "the V1 signature does not match the " + std::string(request.method) +
-                         " string to sign");
+    auto o = outcome(
+        VerifyStatus::signature_mismatch, kScheme, key_id,
+        "the V1 signature does not match the " + std::string(request.method) + " string to sign");
     o.string_to_sign = v1_string_to_sign(request.method, params);
     return o;
   }
@@ -258,15 +259,24 @@ std::string nonce_key(std::string_view id, std::string_view nonce) {
 
 std::string_view to_string(VerifyStatus status) {
   switch (status) {
-    case VerifyStatus::ok: return "ok";
-    case VerifyStatus::missing_signature: return "missing_signature";
-    case VerifyStatus::missing_parameter: return "missing_parameter";
-    case VerifyStatus::incomplete_signature: return "incomplete_signature";
-    case VerifyStatus::unknown_access_key: return "unknown_access_key";
-    case VerifyStatus::timestamp_malformed: return "timestamp_malformed";
-    case VerifyStatus::timestamp_expired: return "timestamp_expired";
-    case VerifyStatus::signature_mismatch: return "signature_mismatch";
-    case VerifyStatus::nonce_reused: return "nonce_reused";
+    case VerifyStatus::ok:
+      return "ok";
+    case VerifyStatus::missing_signature:
+      return "missing_signature";
+    case VerifyStatus::missing_parameter:
+      return "missing_parameter";
+    case VerifyStatus::incomplete_signature:
+      return "incomplete_signature";
+    case VerifyStatus::unknown_access_key:
+      return "unknown_access_key";
+    case VerifyStatus::timestamp_malformed:
+      return "timestamp_malformed";
+    case VerifyStatus::timestamp_expired:
+      return "timestamp_expired";
+    case VerifyStatus::signature_mismatch:
+      return "signature_mismatch";
+    case VerifyStatus::nonce_reused:
+      return "nonce_reused";
   }
   return "unknown";
 }
@@ -278,10 +288,12 @@ std::optional<VerifyError> verify_error(const VerifyOutcome& o) {
                            "\" that is mandatory for processing this request is not supplied."};
   };
   switch (o.status) {
-    case VerifyStatus::ok: return std::nullopt;
+    case VerifyStatus::ok:
+      return std::nullopt;
     case VerifyStatus::missing_signature:
       return missing(o.scheme == SignatureScheme::v3 ? "Authorization" : "Signature");
-    case VerifyStatus::missing_parameter: return missing(o.detail);
+    case VerifyStatus::missing_parameter:
+      return missing(o.detail);
     case VerifyStatus::incomplete_signature:
       return VerifyError{400, "IncompleteSignature",
                          "The request signature does not conform to Aliyun standards."};
@@ -353,15 +365,16 @@ VerifyOutcome verify_request(const HttpRequestView& request, const KeyLookup& ke
   if (find_param(merged, "Signature") == nullptr) {
     const std::string* id = find_param(merged, "AccessKeyId");
     return outcome(VerifyStatus::missing_signature, SignatureScheme::none,
-                   id != nullptr ? *id : std::string(), "no Signature parameter or Authorization header");
+                   id != nullptr ? *id : std::string(),
+                   "no Signature parameter or Authorization header");
   }
   return verify_v1(request, headers, keys, now, nonces, options);
 }
 
 std::optional<std::chrono::sys_seconds> parse_iso8601_utc(std::string_view s) {
   // yyyy-MM-ddTHH:mm:ssZ, exactly 20 characters.
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-      s[19] != 'Z') {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z') {
     return std::nullopt;
   }
   auto num = [&](size_t pos, size_t len) -> int {

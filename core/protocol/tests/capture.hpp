@@ -1,8 +1,8 @@
 #pragma once
-// The requests captured from the real Node SDKs in ../shared/protocol.md section 4.4, verbatim, and a
-// small reader that turns such a text into a request. The reader exists only for these fixtures (a
-// request line, "name: value" lines, a blank line, a body); production code gets its requests from
-// Boost.Beast.
+// The requests captured from the real Node SDKs in ../shared/protocol.md section 4.4, verbatim, and
+// a small reader that turns such a text into a request. The reader exists only for these fixtures
+// (a request line, "name: value" lines, a blank line, a body); production code gets its requests
+// from Boost.Beast.
 #include <string>
 #include <string_view>
 
@@ -87,14 +87,16 @@ inline constexpr std::string_view kEcsV3 =
     "x-acs-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
     "x-acs-credentials-provider: static_ak\n"
     "Authorization: ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;"
-    "x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version,"
+    "x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;"
+    "x-acs-version,"
     "Signature=3ffaa4bb7227fc6b72829c9e5af43e82b5dbf2a060e00bcf574fd0f2347a8c03\n"
     "Content-Length: 0\n";
 
 // @alicloud/ecs20140526 with signatureAlgorithm 'v2' (V1: POST with everything in the query,
 // lowercase "json").
 inline constexpr std::string_view kEcsV2 =
-    "POST /?Action=DeleteInstances&Format=json&Version=2014-05-26&Timestamp=2026-11-23T14%3A54%3A02Z&"
+    "POST "
+    "/?Action=DeleteInstances&Format=json&Version=2014-05-26&Timestamp=2026-11-23T14%3A54%3A02Z&"
     "SignatureNonce=bf635cfc8182eb464d2c8c888ba0c41488f054f082ece35716242bd5091e77d2&Force=true&"
     "InstanceId.1=i-abc&InstanceId.2=i-def&RegionId=cn-hangzhou&SignatureMethod=HMAC-SHA1&"
     "SignatureVersion=1.0&AccessKeyId=testid&Signature=fO9ujDGrETiBz1YWHq2VNbDpMLA%3D\n"

@@ -2,13 +2,12 @@
 #include "core/protocol/credentials.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 #include "core/protocol/tests/capture.hpp"
 
@@ -19,8 +18,8 @@ namespace {
 constexpr const char* kConfig = R"({
   "current": "work",
   "profiles": [
-    {"name": "default", "mode": "AK", "access_key_id": "LTAIdefault", "access_key_secret": "secretD",
-     "region_id": "cn-hangzhou"},
+    {"name": "default", "mode": "AK", "access_key_id": "LTAIdefault",
+     "access_key_secret": "secretD", "region_id": "cn-hangzhou"},
     {"name": "work", "mode": "AK", "access_key_id": "LTAIwork", "access_key_secret": "secretW",
      "sts_token": "stale", "region_id": "cn-beijing"},
     {"name": "sts", "mode": "StsToken", "access_key_id": "STS.id", "access_key_secret": "secretS",
@@ -59,9 +58,9 @@ TEST(Credentials, HalfSetEnvironmentIsAnError) {
 }
 
 TEST(Credentials, ExplicitProfileBeatsEnvironment) {
-  const auto r = resolve_credentials(query_with({{"ALIBABA_CLOUD_ACCESS_KEY_ID", "envid"},
-                                                 {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "envsecret"}},
-                                                "default"));
+  const auto r = resolve_credentials(query_with(
+      {{"ALIBABA_CLOUD_ACCESS_KEY_ID", "envid"}, {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "envsecret"}},
+      "default"));
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->credentials.access_key_id, "LTAIdefault");
   EXPECT_EQ(r->region_id, "cn-hangzhou");
@@ -79,7 +78,8 @@ TEST(Credentials, CurrentProfileThenEnvProfileThenDefault) {
   EXPECT_EQ(r->credentials.security_token, "STS.tok+en/=");
   EXPECT_EQ(r->region_id, "eu-central-1");
   CredentialQuery q = query_with({});
-  q.config_text = R"({"profiles":[{"name":"default","access_key_id":"i","access_key_secret":"s"}]})";
+  q.config_text =
+      R"({"profiles":[{"name":"default","access_key_id":"i","access_key_secret":"s"}]})";
   r = resolve_credentials(q);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->credentials.access_key_id, "i");
@@ -202,11 +202,13 @@ TEST(Redact, LeavesOrdinaryTextAlone) {
 }
 
 TEST(RedactParams, MasksCredentialAndSignatureValues) {
-  const Params p = {{"Action", "A"},           {"AccessKeyId", "id"},     {"Signature", "s"},
-                    {"SecurityToken", "t"},    {"authorization", "ACS3"}, {"X-Acs-Security-Token", "t"},
+  const Params p = {{"Action", "A"},           {"AccessKeyId", "id"},
+                    {"Signature", "s"},        {"SecurityToken", "t"},
+                    {"authorization", "ACS3"}, {"X-Acs-Security-Token", "t"},
                     {"SignatureNonce", "n"}};
-  const Params expected = {{"Action", "A"},           {"AccessKeyId", "***"},     {"Signature", "***"},
-                           {"SecurityToken", "***"},  {"authorization", "***"},   {"X-Acs-Security-Token", "***"},
+  const Params expected = {{"Action", "A"},          {"AccessKeyId", "***"},
+                           {"Signature", "***"},     {"SecurityToken", "***"},
+                           {"authorization", "***"}, {"X-Acs-Security-Token", "***"},
                            {"SignatureNonce", "n"}};
   EXPECT_EQ(redact_params(p), expected);
   EXPECT_TRUE(is_secret_name("x-acs-accesskey-id"));

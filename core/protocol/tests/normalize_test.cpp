@@ -23,8 +23,8 @@ TEST(HeaderValue, CaseInsensitiveFirstMatchEmptyWhenAbsent) {
 
 TEST(ParseQueryString, SplitsDecodesKeepsOrderAndDuplicates) {
   const Params p = parse_query_string("b=2&a=%2A+x&&flag&b=3&e=&k%20y=v=w");
-  const Params expected = {{"b", "2"}, {"a", "* x"}, {"flag", ""}, {"b", "3"}, {"e", ""},
-                           {"k y", "v=w"}};
+  const Params expected = {{"b", "2"}, {"a", "* x"}, {"flag", ""},
+                           {"b", "3"}, {"e", ""},    {"k y", "v=w"}};
   EXPECT_EQ(p, expected);
   EXPECT_TRUE(parse_query_string("").empty());
   EXPECT_TRUE(parse_query_string("&&").empty());
@@ -72,7 +72,7 @@ TEST(MergeParams, PlusMeansSpaceInQueryAndForm) {
 }
 
 std::map<std::string, std::string> expected_delete_instances() {
-  return {{"Action", "DeleteInstances"}, {"Force", "true"},        {"Format", "JSON"},
+  return {{"Action", "DeleteInstances"}, {"Force", "true"},         {"Format", "JSON"},
           {"InstanceId.1", "i-abc"},     {"InstanceId.2", "i-def"}, {"RegionId", "cn-hangzhou"},
           {"Version", "2014-05-26"}};
 }
@@ -91,10 +91,10 @@ TEST(MatchParams, FourCapturedShapesAreOneCall) {
 }
 
 TEST(MatchParams, DropsVolatileUppercasesFormatAndHonoursExtraIgnored) {
-  Params merged = {{"Action", "A"},           {"Format", "xml"},       {"Signature", "s"},
-                   {"SignatureNonce", "n"},   {"Timestamp", "t"},      {"AccessKeyId", "k"},
-                   {"SecurityToken", "tok"},  {"BearerToken", "b"},    {"SignatureType", "x"},
-                   {"SignatureMethod", "m"},  {"SignatureVersion", "v"}, {"ClientToken", "uuid"}};
+  Params merged = {{"Action", "A"},          {"Format", "xml"},         {"Signature", "s"},
+                   {"SignatureNonce", "n"},  {"Timestamp", "t"},        {"AccessKeyId", "k"},
+                   {"SecurityToken", "tok"}, {"BearerToken", "b"},      {"SignatureType", "x"},
+                   {"SignatureMethod", "m"}, {"SignatureVersion", "v"}, {"ClientToken", "uuid"}};
   const auto all = match_params(merged);
   const std::map<std::string, std::string> expected = {
       {"Action", "A"}, {"ClientToken", "uuid"}, {"Format", "XML"}};

@@ -6,10 +6,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/protocol/credentials.hpp"
 #include "core/protocol/normalize.hpp"
@@ -41,7 +40,8 @@ class SdkVectors : public ::testing::Test {
 
   static Params pairs(const json& j) {
     Params out;
-    for (const auto& p : j) out.emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
+    for (const auto& p : j)
+      out.emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
     return out;
   }
 
@@ -106,7 +106,8 @@ TEST_F(SdkVectors, WireRequestsVerifyNormaliseAndRedact) {
     }
     const auto now = parse_iso8601_utc(time);
     ASSERT_TRUE(now) << context;
-    const VerifyOutcome outcome = verify_request(request, key_lookup({{id, secret}}), *now, nullptr);
+    const VerifyOutcome outcome =
+        verify_request(request, key_lookup({{id, secret}}), *now, nullptr);
     EXPECT_TRUE(outcome.ok()) << to_string(outcome.status) << ": " << outcome.detail << "\n"
                               << outcome.string_to_sign << "\n"
                               << context;

@@ -38,8 +38,9 @@ TEST(PercentEncode, UnreservedStayLiteralEverythingElseUppercaseHex) {
     const std::string encoded = percent_encode(one);
     ASSERT_EQ(encoded.size(), 3u) << c;
     EXPECT_EQ(encoded[0], '%');
-    EXPECT_TRUE(std::none_of(encoded.begin(), encoded.end(), [](char x) { return x >= 'a' && x <= 'f'; }))
-        << encoded;
+    EXPECT_TRUE(std::none_of(encoded.begin(), encoded.end(), [](char x) {
+      return x >= 'a' && x <= 'f';
+    })) << encoded;
     EXPECT_EQ(percent_decode(encoded), one);
   }
   EXPECT_EQ(percent_encode(""), "");
@@ -106,10 +107,11 @@ Params vector_c() {
 }
 
 TEST(V1, VectorAStringToSignAndSignature) {
-  EXPECT_EQ(v1_string_to_sign("GET", vector_a()),
-            "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26"
-            "SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26"
-            "SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
+  EXPECT_EQ(
+      v1_string_to_sign("GET", vector_a()),
+      "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26"
+      "SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26"
+      "SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
   const std::string signature = v1_signature("GET", vector_a(), "testsecret");
   EXPECT_EQ(signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
   // Section 2.2: the signature as it appears in a URL.
@@ -223,18 +225,19 @@ TEST(V3, OfficialVector) {
 
 TEST(V3, CanonicalRequestLayout) {
   const V3Request r = official_v3();
-  EXPECT_EQ(v3_canonical_request(r),
-            "POST\n/\n"
-            "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
-            "host:ecs.cn-shanghai.aliyuncs.com\n"
-            "x-acs-action:RunInstances\n"
-            "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-            "x-acs-date:2023-10-26T10:22:32Z\n"
-            "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\n"
-            "x-acs-version:2014-05-26\n"
-            "\n"
-            "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(
+      v3_canonical_request(r),
+      "POST\n/\n"
+      "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+      "host:ecs.cn-shanghai.aliyuncs.com\n"
+      "x-acs-action:RunInstances\n"
+      "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+      "x-acs-date:2023-10-26T10:22:32Z\n"
+      "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\n"
+      "x-acs-version:2014-05-26\n"
+      "\n"
+      "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(V3, HeaderNamesCaseValuesTrimmedUnsignedHeadersIgnored) {
@@ -270,7 +273,8 @@ TEST(V3, QueryValuesEncodedAndBodyHashed) {
   r.query = {{"Tag.1.Value", "a b*~!'()中"}, {"Empty", ""}};
   r.body = "x=1";
   const std::string canonical = v3_canonical_request(r);
-  EXPECT_NE(canonical.find("Empty=&Tag.1.Value=a%20b%2A~%21%27%28%29%E4%B8%AD\n"), std::string::npos)
+  EXPECT_NE(canonical.find("Empty=&Tag.1.Value=a%20b%2A~%21%27%28%29%E4%B8%AD\n"),
+            std::string::npos)
       << canonical;
   EXPECT_TRUE(canonical.ends_with(sha256_hex("x=1"))) << canonical;
   V3Request other = r;
@@ -291,7 +295,8 @@ TEST(V3Capture, EcsDefaultAuthorizationHeader) {
   r.query = parse_query_string(std::string_view(capture.target).substr(q + 1));
   r.headers.assign(capture.headers.begin(), capture.headers.end());
   r.body = capture.body;
-  EXPECT_EQ(v3_authorization(r, "testid", kCaptureSecret), header_value(capture.headers, "Authorization"));
+  EXPECT_EQ(v3_authorization(r, "testid", kCaptureSecret),
+            header_value(capture.headers, "Authorization"));
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ const std::chrono::sys_seconds kNow = at("2026-11-23T15:00:00Z");
 
 KeyLookup test_keys() { return key_lookup({{"testid", "testsecret"}, {"other", "othersecret"}}); }
 
-// A V1 request built and signed here, as GET (query), POST form or POST with everything in the query.
+// A V1 request built and signed here, as GET (query), POST form or POST with everything in the
+// query.
 struct V1Builder {
   std::string method = "GET";
   bool form = false;
@@ -62,7 +63,8 @@ struct V1Builder {
 // A V3 request built and signed here.
 struct V3Builder {
   std::string method = "POST";
-  Params query = {{"RegionId", "cn-hangzhou"}, {"InstanceId.1", "i-abc"}, {"Tag.1.Value", "a b*!()中"}};
+  Params query = {
+      {"RegionId", "cn-hangzhou"}, {"InstanceId.1", "i-abc"}, {"Tag.1.Value", "a b*!()中"}};
   std::string body;
   std::string id = "testid", secret = "testsecret", nonce = "v3-nonce";
   std::chrono::sys_seconds time = kNow;
@@ -387,8 +389,8 @@ TEST(Iso8601, ParseAndFormat) {
   EXPECT_EQ(format_iso8601_utc(*t), "2016-02-23T12:46:24Z");
   EXPECT_EQ(format_iso8601_utc(std::chrono::sys_seconds{}), "1970-01-01T00:00:00Z");
   for (const char* bad : {"2016-02-23T12:46:24", "2016-02-23 12:46:24Z", "2016-02-30T12:46:24Z",
-                          "2016-13-01T00:00:00Z", "2016-02-23T24:00:00Z", "2016-02-23T12:46:24.123Z",
-                          "", "x016-02-23T12:46:24Z"}) {
+                          "2016-13-01T00:00:00Z", "2016-02-23T24:00:00Z",
+                          "2016-02-23T12:46:24.123Z", "", "x016-02-23T12:46:24Z"}) {
     EXPECT_FALSE(parse_iso8601_utc(bad)) << bad;
   }
 }

@@ -253,8 +253,9 @@ std::string redact(std::string_view text, const Credentials& credentials) {
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   for (const auto& v : values) mask_all(out, v);
   for (std::string_view name :
-       {"Signature", "Credential", "AccessKeyId", "SecurityToken", "BearerToken",
-        "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"}) {
+       {"Signature", "Credential", "AccessKeyId", "AccessKeySecret", "SecurityToken", "BearerToken",
+        "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token", "access_key_id",
+        "access_key_secret", "sts_token"}) {
     mask_field(out, name);
   }
   return out;

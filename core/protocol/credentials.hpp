@@ -60,9 +60,10 @@ Expected<ResolvedCredentials> load_credentials(const std::string& profile = {},
 
 // text with every occurrence of the key id, secret and token (raw and percent-encoded) replaced by
 // "***", and with the values of signature-bearing fields masked whatever credentials produced them:
-// Signature=, Credential=, AccessKeyId=, SecurityToken=, BearerToken= (query, form and
-// Authorization syntax), "Signature": ... (JSON) and the x-acs-security-token / x-acs-accesskey-id
-// headers.
+// Signature=, Credential=, AccessKeyId=, AccessKeySecret=, SecurityToken=, BearerToken= (query,
+// form and Authorization syntax), the same names as JSON keys ("Signature": "..."), the
+// x-acs-security-token / x-acs-accesskey-id headers and the aliyun CLI's access_key_id,
+// access_key_secret and sts_token fields. Names match case-insensitively and only whole.
 std::string redact(std::string_view text, const Credentials& credentials = {});
 
 // Whether a parameter or header name carries a credential or signature (AccessKeyId, Signature,

@@ -196,6 +196,15 @@ TEST(Redact, MasksSignaturesWhoeverMadeThem) {
   EXPECT_EQ(out, "x-acs-security-token: ***\nx-acs-accesskey-id: ***\nhost: h");
 }
 
+TEST(Redact, MasksCliConfigFields) {
+  const std::string out = redact(kConfig);
+  for (const char* leak : {"LTAIdefault", "secretD", "LTAIwork", "STS.tok+en/=", "stale"}) {
+    EXPECT_EQ(out.find(leak), std::string::npos) << leak << " in " << out;
+  }
+  EXPECT_NE(out.find("\"region_id\": \"cn-hangzhou\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"name\": \"default\""), std::string::npos) << out;
+}
+
 TEST(Redact, LeavesOrdinaryTextAlone) {
   const std::string text = "DeleteInstances RegionId=cn-hangzhou x-signature-nonce: n";
   EXPECT_EQ(redact(text, {}), text);

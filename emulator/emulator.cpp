@@ -80,7 +80,9 @@ class EmulatorHandler : public net::Handler {
         deviation_(std::move(deviation)),
         initial_(std::move(initial)),
         state_(initial_),
-        catalogue_(std::move(metadata_files)) {}
+        catalogue_(std::move(metadata_files)) {
+    if (options_.verify_signature) signatures_ = std::make_unique<SignatureChecker>(options_.keys);
+  }
 
   void handle(net::HttpRequest request, net::Respond respond) override {
     respond(serve(request));
@@ -158,8 +160,8 @@ class EmulatorHandler : public net::Handler {
                    product_host);
     }
 
-    if (options_.verify_signature) {
-      if (auto bad = check_signature(request, params, options_.keys, nonces_)) return error(*bad, product_host);
+    if (signatures_) {
+      if (auto bad = signatures_->check(request)) return error(*bad, product_host);
     }
 
     // A sandboxed request runs on a fresh copy of the initial state and leaves the shared state alone,
@@ -303,7 +305,7 @@ class EmulatorHandler : public net::Handler {
   std::mutex mutex_;  // guards state_
   State state_;
   ContractCatalogue catalogue_;
-  NonceCache nonces_;
+  std::unique_ptr<SignatureChecker> signatures_;  // null unless --verify-signature
 };
 
 }  // namespace

@@ -649,7 +649,8 @@ Expected<ojson> provision(State& s, const ojson& request) {
     std::string var = need.value("var", std::string());
     std::string resource = need.value("resource", std::string());
     if (!var.empty()) where += " (" + var + ")";
-    const ojson with = need.contains("with") ? need["with"] : ojson::object();
+    const ojson with = need.contains("with") && !need["with"].is_null() ? need["with"]
+                                                                       : ojson::object();
     if (!with.is_object() && !with.is_string()) {
       return fail("provision.need", where + ": with must be an object");
     }

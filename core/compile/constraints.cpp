@@ -77,6 +77,10 @@ std::optional<Int> parse_int(string_view s, size_t i, bool allow_sign) {
   int64_t v = 0;
   while (i < s.size() && is_digit(s[i]) && i - b < 15) v = v * 10 + (s[i++] - '0');
   if (i == b || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+  // "10,000" is a quantity written with a thousands separator, never a bound we can use.
+  if (i + 3 < s.size() && s[i] == ',' && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+      is_digit(s[i + 3]))
+    return std::nullopt;
   // A decimal number ("0.5") is not an integer limit.
   if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) return std::nullopt;
   return Int{neg ? -v : v, i};
@@ -91,10 +95,13 @@ std::optional<Range> parse_range(string_view s, size_t i) {
   auto lo = parse_int(s, i, true);
   if (!lo) return std::nullopt;
   size_t j = skip_spaces(s, lo->end);
+  // A comma separates the bounds only inside brackets ("[1, 100]"); "0, 1, 2" is a list of values.
+  bool bracketed = i > 0 && (s[i - 1] == '[' || (i >= 3 && (at(s, i - 3, "［") || at(s, i - 3, "【"))));
   static constexpr std::array<string_view, 10> seps = {"~", kFullTilde, "-", "–", "—", "to ",
                                                        "至", "到", ",", kFullComma};
   bool found = false;
   for (string_view sep : seps)
+    if ((sep != "," && sep != kFullComma) || bracketed)
     if (at(s, j, sep)) {
       j += sep.size();
       found = true;
@@ -122,7 +129,7 @@ bool sentence_end(string_view s, size_t i) {
 bool preceded_by_n(string_view s, size_t pos) {
   string_view before = s.substr(0, pos);
   while (!before.empty() && is_space(before.back())) before.remove_suffix(1);
-  for (string_view tail : {"N 的", "N的", "N"})
+  for (string_view tail : {"N 的", "N的", "N", "n 的", "n的"})
     if (before.ends_with(tail)) {
       size_t b = before.size() - tail.size();
       return b == 0 || !is_alnum(before[b - 1]);
@@ -156,6 +163,12 @@ std::vector<Hit> find_all(string_view s, std::initializer_list<string_view> mark
   return hits;
 }
 
+bool numeric_type(string_view type) {
+  std::string t = text::to_lower(text::trim(type));
+  return t == "integer" || t == "long" || t == "int" || t == "float" || t == "double" ||
+         t == "number" || t == "int32" || t == "int64";
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The .N structure.
 
@@ -170,11 +183,24 @@ bool has_n_segment(string_view name) {
   }
 }
 
+// True when the words after a count (up to the sentence end) name list members.
+bool counts_members(string_view words) {
+  size_t e = 0;
+  while (e < words.size() && !sentence_end(words, e) && words[e] != ',') ++e;
+  std::string l = text::to_lower(words.substr(0, e));
+  for (string_view noun : {"id", "name", "instance", "group", "value", "key", "tag", "item",
+                           "element", "disk", "event", "rule", "resource", "status", "type",
+                           "address", "zone", "host", "configuration", "snapshot", "image"})
+    if (l.find(noun) != npos) return true;
+  return false;
+}
+
 // The range of N: "N 的取值范围：1~20", "Valid values of N: 1 to 100", "N: [1, 100]", "value range of N in
 // X.N must be [1, 100]"; else an upper bound: "最多可以输入 20 个", "You can specify up to 20 IDs".
 std::optional<Repeat> repeat_range(string_view d) {
   for (const Hit& h : find_all(d,
                                {"N 的取值范围", "N的取值范围", "N 取值范围", "N取值范围",
+                                "n 的取值范围", "n的取值范围",
                                 "values of N", "range of N", "N:", "N：", "N is", "N must be"},
                                false)) {
     if (h.pos > 0 && (is_alnum(d[h.pos - 1]) || d[h.pos - 1] == '.')) continue;
@@ -201,6 +227,12 @@ std::optional<Repeat> repeat_range(string_view d) {
     if (rest.find("字符") != npos || rest.find("字节") != npos ||
         text::ifind(rest, "character") != npos || text::ifind(rest, "byte") != npos)
       continue;
+    // A bare "up to N" bounds a list only when what it counts is a list member ("up to 20 IDs", "up
+    // to 5 Load Balancer instances"), not a quantity ("up to 10,000 IOPS").
+    bool bare = h.after - h.pos <= std::string_view("a maximum of").size() &&
+                text::ifind(d.substr(h.pos, h.after - h.pos), "specify") == npos &&
+                static_cast<unsigned char>(d[h.pos]) < 0x80;
+    if (bare && !counts_members(d.substr(k, 48))) continue;
     return Repeat{1, static_cast<int>(n->value)};
   }
   return std::nullopt;
@@ -214,7 +246,8 @@ bool is_value_token(string_view v) {
   for (char c : v) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x21 || u > 0x7E) return false;
-    if (c == '|' || c == '(' || c == ')' || c == ',' || c == ';') return false;
+    if (c == '|' || c == '(' || c == ')' || c == ',' || c == ';' || c == '[' || c == ']')
+      return false;
   }
   return true;
 }
@@ -410,11 +443,6 @@ void length_limits(string_view d, Limit& min_len, Limit& max_len) {
   }
 }
 
-bool numeric_type(string_view type) {
-  std::string t = text::to_lower(text::trim(type));
-  return t == "integer" || t == "long" || t == "int" || t == "float" || t == "double" ||
-         t == "number" || t == "int32" || t == "int64";
-}
 
 void numeric_range(string_view d, Limit& lo, Limit& hi) {
   for (const Hit& h : find_all(d,
@@ -542,6 +570,12 @@ std::vector<std::string> en_literals(string_view d, std::initializer_list<string
       while (i < limit && !is_space(d[i]) && d[i] != '`') ++i;
       if (b == i) break;
       string_view word = d.substr(b, i - b);
+      // Punctuation split off by a closing backtick ("`https://`.") ends the item or the sentence.
+      if (word == "," || word == ";") {
+        expect_value = true;
+        continue;
+      }
+      if (word == "." || word == "。") break;
       bool ends_sentence = (word.ends_with(".") || word.ends_with(";")) && word != ".";
       bool ends_item = word.ends_with(",");
       std::string lw = text::to_lower(word);
@@ -549,7 +583,12 @@ std::vector<std::string> en_literals(string_view d, std::initializer_list<string
         expect_value = true;
         continue;
       }
-      if (!expect_value) break;
+      if (!expect_value) {
+        // A literal followed by a word with no connector is an adjective, not a literal
+        // ("cannot contain consecutive periods"): the whole reading is dropped.
+        vals.clear();
+        break;
+      }
       std::string v = clean_literal(word);
       if (!is_literal(v)) break;
       vals.push_back(v);
@@ -579,16 +618,52 @@ bool non_empty_stated(string_view d) {
 
 }  // namespace
 
+// The description without its bullet lines. Bullets describe values or special cases ("Key 最多支持 64
+// 个字符" inside a JSON-valued parameter, "For Windows instances: 2 to 15 characters"), so limits found
+// there do not bind the parameter itself.
+std::string without_bullets(string_view d) {
+  std::string out;
+  for (string_view line : text::split_lines(d)) {
+    if (bullet_content(line)) continue;
+    out.append(line);
+    out += '\n';
+  }
+  return out;
+}
+
+// Allowed values must fit the parameter's type: numbers for a numeric parameter, true/false for a
+// boolean. A list of category names on a numeric parameter ("cloud：40-500") is a table of ranges.
+bool values_fit_type(const std::vector<std::string>& values, string_view type) {
+  std::string t = text::to_lower(text::trim(type));
+  for (const auto& v : values) {
+    if (numeric_type(type)) {
+      size_t i = (v.size() > 1 && v[0] == '-') ? 1 : 0;
+      if (i >= v.size() || !std::all_of(v.begin() + static_cast<long>(i), v.end(), [](char c) {
+            return text::is_digit(c) || c == '.';
+          }))
+        return false;
+    } else if (t == "boolean" || t == "bool") {
+      std::string l = text::to_lower(v);
+      if (l != "true" && l != "false") return false;
+    }
+  }
+  return true;
+}
+
 void extract_constraints(Param& p) {
   // Descriptions may still hold markdown escapes ("\[1, 20\]"); the rules read the plain text.
-  const std::string d = text::unescape_markdown(p.description);
+  const std::string full = text::unescape_markdown(p.description);
+  const std::string d = without_bullets(full);
 
   if (has_n_segment(p.name) && !p.repeat) {
     p.repeat = repeat_range(d);
     if (!p.repeat) p.repeat = Repeat{};
   }
 
-  if (p.allowed.empty()) p.allowed = allowed_values(d);
+  if (p.allowed.empty()) {
+    std::vector<std::string> values = allowed_values(full);
+    if (values_fit_type(values, p.type)) p.allowed = std::move(values);
+  }
 
   Limit min_len, max_len;
   length_limits(d, min_len, max_len);

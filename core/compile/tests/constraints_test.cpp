@@ -114,6 +114,12 @@ TEST(Constraints, RepeatRangeSpellings) {
   Param p = make("SecurityGroupIds.N", "RepeatList", "The IDs of the security groups.");
   ASSERT_TRUE(p.repeat);
   EXPECT_FALSE(p.repeat->max);
+  // "up to" counting a quantity rather than list members is not the range of N.
+  Param q = make("DataDisk.N.PerformanceLevel", "String",
+                 "The performance level. A single ESSD can deliver up to 10,000 random read/write IOPS. "
+                 "A cloud disk delivers up to 500 MB/s.");
+  ASSERT_TRUE(q.repeat);
+  EXPECT_FALSE(q.repeat->max);
   // A name without .N has no repeat, even when the text says "up to".
   EXPECT_FALSE(make("Name", "String", "You can specify up to 20 names.").repeat);
 }
@@ -137,6 +143,13 @@ TEST(Constraints, LengthSpellings) {
   EXPECT_EQ(c.max_length, 256);
   EXPECT_EQ(c.forbidden_prefixes, (std::vector<std::string>{"http://", "https://"}));
 
+  Param c2 = make("Tag.N.Key", "String",
+                  "It can be up to 128 characters in length and cannot start with `acs:` or `aliyun`. It "
+                  "cannot contain `http://` or`https://`.");
+  EXPECT_EQ(c2.forbidden_prefixes, (std::vector<std::string>{"acs:", "aliyun"}));
+  EXPECT_EQ(c2.forbidden_substrings, (std::vector<std::string>{"http://", "https://"}));
+  EXPECT_EQ(c2.max_length, 128);
+
   Param d = make("ClientToken", "String", "只支持ASCII字符，且不能超过64个字符。");
   EXPECT_EQ(d.max_length, 64);
   EXPECT_FALSE(d.min_length);
@@ -144,6 +157,25 @@ TEST(Constraints, LengthSpellings) {
   Param e = make("Name", "String", "The name must be 2-40 characters (English or Chinese) long.");
   EXPECT_EQ(e.min_length, 2);
   EXPECT_EQ(e.max_length, 40);
+}
+
+TEST(Constraints, BulletsDoNotBindTheParameter) {
+  // Limits stated for the parts of a JSON-valued parameter, or for special cases, are not limits of
+  // the parameter's own value.
+  Param p = make("Tags", "String",
+                 "实例标签。Key 和 Value 的使用要求如下：\n\n-   Key 最多支持 64 个字符，不支持以 aliyun、"
+                 "http:// 和 https:// 开头。一旦使用标签，Key 不允许为空字符串。\n-   Value 最多支持 128 "
+                 "个字符。");
+  EXPECT_FALSE(p.max_length);
+  EXPECT_TRUE(p.forbidden_prefixes.empty());
+  EXPECT_FALSE(p.non_empty);
+  // Category names over a numeric parameter are a table of ranges, not allowed values.
+  Param q = make("SystemDisk.Size", "Integer",
+                 "系统盘大小，单位：GB。取值范围：\n\n-   cloud：40-500\n-   cloud_efficiency：40-500\n");
+  EXPECT_TRUE(q.allowed.empty());
+  // Numeric values on a numeric parameter are fine.
+  Param r = make("Period", "Integer", "Valid values:\n\n-   60\n-   600\n-   3600");
+  EXPECT_EQ(r.allowed, (std::vector<std::string>{"60", "600", "3600"}));
 }
 
 TEST(Constraints, ConflictingLimitsCancel) {
@@ -156,7 +188,8 @@ TEST(Constraints, ConflictingLimitsCancel) {
 
 TEST(Constraints, DescriptiveWordsAreNotLiterals) {
   Param p = make("Name", "String",
-                 "It cannot start with a digit and cannot contain periods (.). 不能以点号（.）或短横线（-）开头。");
+                 "It cannot start with a digit and cannot contain periods (.). 不能以点号（.）或短横线（-）开头。"
+                 " It cannot contain consecutive periods.");
   EXPECT_TRUE(p.forbidden_prefixes.empty());
   EXPECT_TRUE(p.forbidden_substrings.empty());
 }
@@ -169,6 +202,13 @@ TEST(Constraints, NumericRangesOnlyForNumbers) {
   EXPECT_EQ(j.minimum, 1.0);
   EXPECT_EQ(j.maximum, 100.0);
   Param k = make("MaxResults", "Integer", "Maximum value: 500.");
+  // Commas separate range bounds only inside brackets: "0, 1, 2" is a list.
+  Param spot = make("SpotDuration", "Integer", "Valid values: 0, 1, 2, 3, 4, 5, and 6.");
+  EXPECT_FALSE(spot.maximum);
+  EXPECT_EQ(spot.allowed.size(), 7u);
+  Param size = make("MaxSize", "Integer", "取值范围：\\[0, 1000\\]。");
+  EXPECT_EQ(size.maximum, 1000.0);
+  EXPECT_TRUE(size.allowed.empty());
   EXPECT_EQ(k.maximum, 500.0);
   EXPECT_FALSE(k.minimum);
   // The same words on a string parameter are not a numeric range.

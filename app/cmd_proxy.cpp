@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -89,6 +91,19 @@ int run_proxy(const ProxyArgs& args) {
               << creds->source << "\n";
   }
 
+  // Signals are taken by a dedicated thread with sigwait, so that stopping the server happens in
+  // ordinary code rather than in a signal handler. They are blocked before any thread starts
+  // (the forwarding pool included), so that no other thread receives them.
+  // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded before
+  // sigwait could see it, so the default disposition is restored first.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   proxy::LoadReport report;
   auto handler = proxy::ProxyHandler::create(options, report);
   if (!handler) {
@@ -97,14 +112,6 @@ int run_proxy(const ProxyArgs& args) {
   }
   for (const auto& e : report.errors)
     std::cerr << "popcheck proxy: skipped fixture " << e.to_string() << "\n";
-
-  // Signals are taken by a dedicated thread with sigwait, so that stopping the server happens in
-  // ordinary code rather than in a signal handler. They are blocked before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   net::ServerOptions server_options;
   server_options.host = listen->first;
@@ -123,14 +130,16 @@ int run_proxy(const ProxyArgs& args) {
                                                  " unreadable")
             << (args.upstream.empty() ? "" : ", upstream " + args.upstream) << ")" << std::endl;
 
-  std::jthread waiter([&server, signals] {
+  std::atomic<bool> signalled{false};
+  std::jthread waiter([&server, &signalled, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
+    signalled = true;
     server.stop();
   });
   server.wait();
   // Wake the waiter if the server stopped for another reason.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   auto s = (*handler)->stats();
   std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses << ", recorded "

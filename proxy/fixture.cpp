@@ -61,19 +61,37 @@ bool valid_utf8(std::string_view s) {
   }
 }
 
-ojson headers_to_json(const Headers& headers) {
+// Name/value pairs as a JSON object when every name is distinct (the readable common case), else as an
+// array of [name, value] pairs so that repeated names survive.
+ojson pairs_to_json(const Params& pairs) {
+  std::set<std::string_view> names;
+  bool distinct = true;
+  for (const auto& [k, v] : pairs) distinct = names.insert(k).second && distinct;
+  if (distinct) {
+    ojson out = ojson::object();
+    for (const auto& [k, v] : pairs) out[k] = v;
+    return out;
+  }
   ojson out = ojson::array();
-  for (const auto& [k, v] : headers) out.push_back(ojson::array({k, v}));
+  for (const auto& [k, v] : pairs) out.push_back(ojson::array({k, v}));
   return out;
 }
 
-Expected<Headers> headers_from_json(const ojson& j, const std::string& what, const std::string& file) {
-  Headers out;
+Expected<Params> pairs_from_json(const ojson& j, const std::string& what, const std::string& file) {
+  Params out;
   if (j.is_null()) return out;
-  if (!j.is_array()) return fail("fixture.schema", what + " must be an array of [name, value]", file);
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (!v.is_string()) return fail("fixture.schema", what + "." + k + " must be a string", file);
+      out.emplace_back(k, v.get<std::string>());
+    }
+    return out;
+  }
+  if (!j.is_array())
+    return fail("fixture.schema", what + " must be an object or an array of [name, value]", file);
   for (const auto& pair : j) {
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
-      return fail("fixture.schema", what + " must be an array of [name, value] strings", file);
+      return fail("fixture.schema", what + " must hold [name, value] strings", file);
     out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   }
   return out;
@@ -260,16 +278,14 @@ std::string exchange_to_text(const Exchange& e) {
   ojson req;
   req["method"] = e.request.method;
   req["path"] = e.request.path;
-  ojson params = ojson::array();
-  for (const auto& [k, v] : e.request.params) params.push_back(ojson::array({k, v}));
-  req["params"] = std::move(params);
-  req["headers"] = headers_to_json(e.request.headers);
+  req["params"] = pairs_to_json(e.request.params);
+  req["headers"] = pairs_to_json(e.request.headers);
   if (!e.request.body.empty()) body_to_json(req, e.request.body, true);
   j["request"] = std::move(req);
   ojson res;
   res["status"] = e.response.status;
   res["content_type"] = e.response.content_type;
-  res["headers"] = headers_to_json(e.response.headers);
+  res["headers"] = pairs_to_json(e.response.headers);
   body_to_json(res, e.response.body, true);
   j["response"] = std::move(res);
   ojson prov;
@@ -300,16 +316,10 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
     const ojson& req = j["request"];
     e.request.method = req.value("method", "GET");
     e.request.path = req.value("path", "/");
-    if (req.contains("params")) {
-      if (!req["params"].is_array())
-        return fail("fixture.schema", "request.params must be an array of [name, value]", file);
-      for (const auto& pair : req["params"]) {
-        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
-          return fail("fixture.schema", "request.params must hold [name, value] strings", file);
-        e.request.params.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-      }
-    }
-    auto req_headers = headers_from_json(req.value("headers", ojson()), "request.headers", file);
+    auto params = pairs_from_json(req.value("params", ojson()), "request.params", file);
+    if (!params) return std::unexpected(params.error());
+    e.request.params = std::move(*params);
+    auto req_headers = pairs_from_json(req.value("headers", ojson()), "request.headers", file);
     if (!req_headers) return std::unexpected(req_headers.error());
     e.request.headers = std::move(*req_headers);
     if (req.contains("body")) {
@@ -324,7 +334,7 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
     if (e.response.status < 100 || e.response.status > 999)
       return fail("fixture.schema", "response.status is out of range", file);
     e.response.content_type = res.value("content_type", "");
-    auto res_headers = headers_from_json(res.value("headers", ojson()), "response.headers", file);
+    auto res_headers = pairs_from_json(res.value("headers", ojson()), "response.headers", file);
     if (!res_headers) return std::unexpected(res_headers.error());
     e.response.headers = std::move(*res_headers);
     auto body = body_from_json(res, file);

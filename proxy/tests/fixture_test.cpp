@@ -133,3 +133,26 @@ TEST(Fixture, ProductFolder) {
 
 }  // namespace
 }  // namespace popcheck::proxy
+
+namespace popcheck::proxy {
+namespace {
+
+TEST(Fixture, ParamsAreAnObjectUnlessANameRepeats) {
+  Exchange e;
+  e.request.params = {{"Action", "A"}, {"RegionId", "x"}};
+  e.response.body = "{}";
+  auto j = core::ojson::parse(exchange_to_text(e));
+  EXPECT_TRUE(j["request"]["params"].is_object());
+  EXPECT_EQ(j["request"]["params"]["RegionId"], "x");
+  e.request.params = {{"Action", "A"}, {"Tag", "1"}, {"Tag", "2"}};
+  e.response.headers = {{"Set-X", "a"}, {"Set-X", "b"}};
+  j = core::ojson::parse(exchange_to_text(e));
+  EXPECT_TRUE(j["request"]["params"].is_array());
+  auto back = exchange_from_text(exchange_to_text(e), "f");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->request.params, e.request.params);
+  EXPECT_EQ(back->response.headers, e.response.headers);
+}
+
+}  // namespace
+}  // namespace popcheck::proxy

@@ -3,6 +3,9 @@
 // is V1 (Signature parameter) or V3 (Authorization: ACS3-HMAC-SHA256 ...), recompute the signature
 // with the secret of its AccessKeyId and say what is wrong, if anything, as the real API would.
 //
+// STS tokens (SecurityToken, x-acs-security-token) are accepted as sent: there is no STS to ask,
+// and the signature already covers them.
+//
 // core has no clock and no shared state: the caller passes the current time and owns the nonce
 // cache (and serialises access to it when it serves several threads).
 #include <chrono>

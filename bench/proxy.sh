@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Proxy benchmarks (figures are printed, never asserted):
+#  1. replay requests/s and p50/p99 latency with wrk on loopback at 16 and 64 connections, beside
+#     nginx serving the same body with the same Content-Type in the same run;
+#  2. record-mode (and passthrough) overhead against calling the upstream (the emulator) directly;
+#  3. start-up time and memory (max RSS, /usr/bin/time -v) with 100,000 generated fixtures.
+# Usage: bash bench/proxy.sh [POPCHECK_BINARY]   (env: DURATION=10s, THREADS=2, FIXTURES=100000)
+# Needs wrk, nginx and GNU time: bash scripts/setup.sh bench.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+bin=${1:-${POPCHECK:-$src/build/popcheck}}
+duration=${DURATION:-10s}
+threads=${THREADS:-2}
+nfixtures=${FIXTURES:-100000}
+for tool in wrk nginx /usr/bin/time python3 curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: bash scripts/setup.sh bench" >&2; exit 2; }
+done
+[[ -x "$bin" ]] || { echo "no popcheck binary at $bin" >&2; exit 2; }
+source "$here/lib/nginx.sh"
+
+tmp=$(mktemp -d /tmp/popcheck-bench-proxy.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  nginx_stop
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+start() {  # start NAME CMD...: waits for the URL the server prints; sets $url and $pid
+  local name=$1
+  shift
+  mkfifo "$tmp/$name.fifo"
+  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
+  pid=$!
+  pids+=($pid)
+  exec {fd}<"$tmp/$name.fifo"
+  local line=""
+  read -r -t 600 -u "$fd" line || { echo "$name did not start: $(cat "$tmp/$name.err")" >&2; exit 1; }
+  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
+  cat <&"$fd" >/dev/null &
+  pids+=($!)
+  exec {fd}<&-
+}
+stop() { kill -TERM "$1"; wait "$1" || true; }
+
+# wrk_run URL CONNECTIONS -> "requests/s p50 p99" (latencies in ms)
+wrk_run() {
+  local out
+  out=$(wrk -t "$threads" -c "$2" -d "$duration" --latency "$1")
+  python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(label):
+    m = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % label, out, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+print("%.0f %.3f %.3f %s" % (rps, ms("50%"), ms("99%"), errors.group(1) if errors else 0))
+PY
+}
+
+# One recorded exchange and the same body for nginx.
+query='/?Action=DescribeRegions&Version=2014-05-26&Format=JSON&RegionId=cn-hangzhou&AccessKeyId=bench&SignatureNonce=1&Signature=x'
+python3 - "$tmp" <<'PY'
+import json, sys, os
+tmp = sys.argv[1]
+regions = [{"RegionId": r, "RegionEndpoint": "ecs.%s.aliyuncs.com" % r, "LocalName": r.upper()}
+           for r in ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen"]]
+body = json.dumps({"RequestId": "611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F",
+                   "Regions": {"Region": regions}}, separators=(",", ":"))
+open(os.path.join(tmp, "body.json"), "w").write(body)
+fixture = {"popcheck_fixture": 1, "product": "ecs", "action": "DescribeRegions",
+           "request": {"method": "GET", "path": "/",
+                       "params": {"Action": "DescribeRegions", "Version": "2014-05-26",
+                                  "Format": "JSON", "RegionId": "cn-hangzhou"}, "headers": {}},
+           "response": {"status": 200, "content_type": "application/json;charset=utf-8",
+                        "headers": {}, "body_format": "json", "body": json.loads(body)},
+           "provenance": {"recorded_at": "", "upstream": "", "api_version": "2014-05-26",
+                          "duration_ms": 0, "popcheck_version": ""}}
+d = os.path.join(tmp, "one", "ecs", "DescribeRegions")
+os.makedirs(d)
+json.dump(fixture, open(os.path.join(d, "000000-bench.json"), "w"), indent=2)
+PY
+echo "popcheck: $("$bin" --version) ($bin); $(nproc) cores; wrk -t$threads -d$duration; body $(wc -c <"$tmp/body.json") bytes"
+
+echo
+echo "== 1. replay vs nginx (same body, same Content-Type, same run) =="
+nginx_start "$tmp/body.json" "application/json;charset=utf-8" "$threads"
+start replay "$bin" proxy --mode replay --fixtures "$tmp/one" --listen 127.0.0.1:0 --threads "$threads"
+proxy_url=$url
+proxy_pid=$pid
+cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" || { echo "replay does not serve the body" >&2; exit 1; }
+printf '%-12s %5s %12s %9s %9s %7s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
+for c in 16 64; do
+  read -r n_rps n_p50 n_p99 n_err < <(wrk_run "http://127.0.0.1:$NGINX_PORT$query" "$c")
+  read -r p_rps p_p50 p_p99 p_err < <(wrk_run "$proxy_url$query" "$c")
+  printf '%-12s %5s %12s %9s %9s %7s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err"
+  printf '%-12s %5s %12s %9s %9s %7s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" "$p_err"
+  python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
+done
+stop "$proxy_pid"
+nginx_stop
+
+echo
+echo "== 2. record and passthrough overhead against the upstream (emulator) called directly =="
+start emulator "$bin" emulate --listen 127.0.0.1:0 --threads "$threads"
+emu_url=$url
+emu_pid=$pid
+start record "$bin" proxy --mode record --upstream "$emu_url" --fixtures "$tmp/rec" \
+  --listen 127.0.0.1:0 --threads "$threads"
+rec_url=$url
+rec_pid=$pid
+start pass "$bin" proxy --mode passthrough --upstream "$emu_url" --fixtures "$tmp/pass" \
+  --listen 127.0.0.1:0 --threads "$threads"
+pass_url=$url
+pass_pid=$pid
+printf '%-22s %5s %12s %9s %9s %7s\n' path conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
+for c in 16; do
+  read -r d_rps d_p50 d_p99 d_err < <(wrk_run "$emu_url$query" "$c")
+  read -r s_rps s_p50 s_p99 s_err < <(wrk_run "$pass_url$query" "$c")
+  read -r r_rps r_p50 r_p99 r_err < <(wrk_run "$rec_url$query" "$c")
+  printf '%-22s %5s %12s %9s %9s %7s\n' "emulator direct" "$c" "$d_rps" "$d_p50" "$d_p99" "$d_err"
+  printf '%-22s %5s %12s %9s %9s %7s\n' "proxy passthrough" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err"
+  printf '%-22s %5s %12s %9s %9s %7s\n' "proxy record (fsync)" "$c" "$r_rps" "$r_p50" "$r_p99" "$r_err"
+done
+echo "fixtures written while recording: $(find "$tmp/rec" -name '*.json' | wc -l)"
+stop "$rec_pid"
+stop "$pass_pid"
+stop "$emu_pid"
+rm -rf "$tmp/rec"
+
+echo
+echo "== 3. start-up with $nfixtures fixtures =="
+python3 - "$tmp/many" "$nfixtures" <<'PY'
+import json, os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+actions = ["DescribeInstances", "DescribeDisks", "DescribeRegions", "RemoveTags", "DetachDisk",
+           "DeleteInstances", "TagResources", "RemoveInstances", "DescribeVpcs", "DescribeZones"]
+for i in range(n):
+    action = actions[i % len(actions)]
+    d = os.path.join(root, "ecs", action)
+    if i < len(actions):
+        os.makedirs(d, exist_ok=True)
+    params = {"Action": action, "Version": "2014-05-26", "RegionId": "cn-hangzhou",
+              "InstanceId": "i-%08d" % i, "PageNumber": str(i % 7)}
+    body = {"RequestId": "%08X-0000-4000-8000-%012X" % (i, i), "InstanceId": "i-%08d" % i,
+            "TotalCount": i % 50, "Items": {"Item": [{"Id": "x-%d" % j} for j in range(3)]}}
+    fixture = {"popcheck_fixture": 1, "product": "ecs", "action": action,
+               "request": {"method": "GET", "path": "/", "params": params, "headers": {}},
+               "response": {"status": 200, "content_type": "application/json;charset=utf-8",
+                            "headers": {}, "body_format": "json", "body": body},
+               "provenance": {"recorded_at": "2026-11-23T00:00:00Z", "upstream": "bench",
+                              "api_version": "2014-05-26", "duration_ms": 1,
+                              "popcheck_version": "bench"}}
+    with open(os.path.join(d, "%06d-%08x.json" % (i // len(actions), i)), "w") as f:
+        json.dump(fixture, f, indent=2)
+PY
+echo "generated: $(du -sh "$tmp/many" | cut -f1) in $nfixtures files"
+sync
+t0=$(date +%s%N)
+start many /usr/bin/time -v -o "$tmp/time.txt" "$bin" proxy --mode replay --fixtures "$tmp/many" \
+  --listen 127.0.0.1:0 --threads "$threads"
+t1=$(date +%s%N)
+many_pid=$pid
+health=$(curl -sf "$url/__popcheck/health")
+probe=$(curl -s -o /dev/null -w '%{http_code}' "$url/?Action=DescribeDisks&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId=i-00000001&PageNumber=1")
+# Stop the proxy itself (GNU time does not forward signals), so that time reports and exits.
+stop_child=$(pgrep -P "$many_pid" | head -1)
+kill -TERM "$stop_child"
+wait "$many_pid" || true
+echo "start-up to listening: $(( (t1 - t0) / 1000000 )) ms (warm page cache); health: $health; probe: HTTP $probe"
+grep -E 'Maximum resident set size|Elapsed \(wall clock\)' "$tmp/time.txt" | sed 's/^\s*/  /'

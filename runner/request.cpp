@@ -1,0 +1,182 @@
+#include "runner/request.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace popcheck::runner {
+
+namespace {
+
+bool has_param(const core::Params& params, std::string_view name) {
+  return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+}
+
+std::string value_of(const core::Params& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return {};
+}
+
+std::string encode_pairs(const core::Params& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += core::percent_encode(k);
+    out += '=';
+    out += core::percent_encode(v);
+  }
+  return out;
+}
+
+std::string with_query(const std::string& path, const std::string& query) {
+  return query.empty() ? path : path + "?" + query;
+}
+
+}  // namespace
+
+Expected<SignatureVersion> parse_signature_version(std::string_view text) {
+  if (text == "v1" || text == "V1") return SignatureVersion::v1;
+  if (text == "v3" || text == "V3") return SignatureVersion::v3;
+  return fail("usage.signature", "--signature takes v1 or v3, not '" + std::string(text) + "'");
+}
+
+Expected<Style> parse_style(std::string_view text) {
+  if (text == "get") return Style::get;
+  if (text == "post-form") return Style::post_form;
+  if (text == "post-query") return Style::post_query;
+  return fail("usage.style", "--style takes get, post-form or post-query, not '" + std::string(text) + "'");
+}
+
+std::string to_string(Style s) {
+  switch (s) {
+    case Style::get: return "get";
+    case Style::post_form: return "post-form";
+    case Style::post_query: return "post-query";
+  }
+  return "get";
+}
+
+Style resolve_style(std::optional<Style> requested, std::string_view case_method, SignatureVersion sig) {
+  if (requested) return *requested;
+  if (case_method == "POST" || case_method == "post")
+    return sig == SignatureVersion::v3 ? Style::post_query : Style::post_form;
+  return Style::get;
+}
+
+std::string Endpoint::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
+
+std::string Endpoint::host_header() const {
+  bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+  return default_port ? host : host + ":" + std::to_string(port);
+}
+
+std::string Endpoint::url(std::string_view target) const {
+  bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+  return scheme + "://" + (default_port ? host : host + ":" + std::to_string(port)) + std::string(target);
+}
+
+Expected<Endpoint> parse_endpoint(std::string_view url) {
+  Endpoint e;
+  size_t sep = url.find("://");
+  if (sep == std::string_view::npos)
+    return fail("usage.endpoint", "--endpoint must start with http:// or https://: '" + std::string(url) + "'");
+  e.scheme = std::string(url.substr(0, sep));
+  std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (e.scheme != "http" && e.scheme != "https")
+    return fail("usage.endpoint", "--endpoint scheme must be http or https, not '" + e.scheme + "'");
+  std::string_view rest = url.substr(sep + 3);
+  size_t slash = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, slash);
+  if (slash != std::string_view::npos && rest[slash] == '/') {
+    std::string_view path = rest.substr(slash);
+    path = path.substr(0, path.find_first_of("?#"));
+    e.path = std::string(path);
+  }
+  if (authority.find('@') != std::string_view::npos)
+    return fail("usage.endpoint", "--endpoint must not carry user information");
+  size_t colon = authority.rfind(':');
+  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail("usage.endpoint", "unterminated IPv6 address in --endpoint");
+    e.host = std::string(authority.substr(0, close + 1));
+    colon = authority.size() > close + 1 && authority[close + 1] == ':' ? close + 1 : std::string_view::npos;
+  } else {
+    e.host = std::string(authority.substr(0, colon));
+  }
+  if (e.host.empty()) return fail("usage.endpoint", "--endpoint has no host: '" + std::string(url) + "'");
+  e.port = e.scheme == "https" ? 443 : 80;
+  if (colon != std::string_view::npos) {
+    std::string_view p = authority.substr(colon + 1);
+    auto r = std::from_chars(p.data(), p.data() + p.size(), e.port);
+    if (r.ec != std::errc{} || r.ptr != p.data() + p.size() || e.port < 1 || e.port > 65535)
+      return fail("usage.endpoint", "--endpoint has a bad port: '" + std::string(p) + "'");
+  }
+  return e;
+}
+
+OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& params,
+                              std::string_view format, const SignParams& sign) {
+  OutgoingRequest out;
+  const auto& creds = sign.credentials;
+  out.method = sign.style == Style::get ? "GET" : "POST";
+  out.headers.emplace_back("Host", endpoint.host_header());
+  out.headers.emplace_back("User-Agent", sign.user_agent);
+
+  if (sign.signature == SignatureVersion::v1) {
+    core::Params p = params;
+    auto add = [&](const char* name, const std::string& value) {
+      if (!has_param(p, name)) p.emplace_back(name, value);
+    };
+    add("Format", std::string(format));
+    add("AccessKeyId", creds.access_key_id);
+    add("SignatureMethod", "HMAC-SHA1");
+    add("SignatureVersion", "1.0");
+    add("SignatureNonce", sign.nonce);
+    add("Timestamp", sign.timestamp);
+    if (!creds.security_token.empty()) add("SecurityToken", creds.security_token);
+    std::string signature = core::v1_signature(out.method, p, creds.access_key_secret);
+    p.emplace_back("Signature", signature);
+    std::string encoded = encode_pairs(p);
+    if (sign.style == Style::post_form) {
+      out.target = endpoint.path;
+      out.body = std::move(encoded);
+      out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    } else {
+      out.target = with_query(endpoint.path, encoded);
+    }
+    return out;
+  }
+
+  // V3: Action and Version travel as headers; everything else is an API parameter.
+  core::Params api;
+  for (const auto& kv : params)
+    if (kv.first != "Action" && kv.first != "Version") api.push_back(kv);
+  if (!has_param(api, "Format")) api.emplace_back("Format", std::string(format));
+  core::V3Request v3;
+  v3.method = out.method;
+  v3.path = endpoint.path;
+  if (sign.style == Style::post_form) {
+    out.body = encode_pairs(api);
+    out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  } else {
+    v3.query = api;
+  }
+  out.target = with_query(endpoint.path, encode_pairs(v3.query));
+  if (has_param(params, "Action")) out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
+  if (has_param(params, "Version")) out.headers.emplace_back("x-acs-version", value_of(params, "Version"));
+  out.headers.emplace_back("x-acs-date", sign.timestamp);
+  out.headers.emplace_back("x-acs-signature-nonce", sign.nonce);
+  out.headers.emplace_back("x-acs-content-sha256", core::sha256_hex(out.body));
+  if (!creds.security_token.empty()) {
+    out.headers.emplace_back("x-acs-accesskey-id", creds.access_key_id);
+    out.headers.emplace_back("x-acs-security-token", creds.security_token);
+  }
+  v3.headers = out.headers;
+  v3.body = out.body;
+  out.headers.emplace_back("Authorization",
+                           core::v3_authorization(v3, creds.access_key_id, creds.access_key_secret));
+  return out;
+}
+
+}  // namespace popcheck::runner

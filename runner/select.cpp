@@ -1,0 +1,78 @@
+#include "runner/select.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace popcheck::runner {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
+  return list.empty() ||
+         std::any_of(list.begin(), list.end(), [&](const std::string& v) { return iequals(v, value); });
+}
+
+bool any_glob(const std::vector<std::string>& globs, const std::string& id) {
+  return globs.empty() || std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
+           return fnmatch(g.c_str(), id.c_str(), 0) == 0;
+         });
+}
+
+}  // namespace
+
+Expected<Shard> parse_shard(std::string_view text) {
+  auto bad = [&] {
+    return fail("usage.shard", "--shard takes I/N with 1 <= I <= N (for example 2/4), not '" +
+                                   std::string(text) + "'");
+  };
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return bad();
+  Shard s;
+  auto a = text.substr(0, slash), b = text.substr(slash + 1);
+  auto r1 = std::from_chars(a.data(), a.data() + a.size(), s.index);
+  auto r2 = std::from_chars(b.data(), b.data() + b.size(), s.count);
+  if (r1.ec != std::errc{} || r1.ptr != a.data() + a.size() || r2.ec != std::errc{} ||
+      r2.ptr != b.data() + b.size() || s.count < 1 || s.index < 1 || s.index > s.count)
+    return bad();
+  return s;
+}
+
+std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entries,
+                                   const Selection& selection, const Shard& shard) {
+  std::vector<CaseItem> all;
+  for (const auto& e : entries) {
+    auto contract = std::make_shared<const core::Contract>(e.contract);
+    for (const auto& c : e.cases) {
+      const std::string& product = c.product.empty() ? e.contract.product : c.product;
+      const std::string& action = c.action.empty() ? e.contract.action : c.action;
+      if (!any_iequal(selection.products, product) || !any_iequal(selection.actions, action) ||
+          !any_iequal(selection.kinds, c.kind) || !any_glob(selection.id_globs, c.id))
+        continue;
+      CaseItem item{c, contract};
+      if (item.c.product.empty()) item.c.product = product;
+      if (item.c.action.empty()) item.c.action = action;
+      if (item.c.version.empty()) item.c.version = e.contract.version;
+      all.push_back(std::move(item));
+    }
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const CaseItem& a, const CaseItem& b) { return a.c.id < b.c.id; });
+  if (shard.count <= 1) return all;
+  std::vector<CaseItem> out;
+  for (size_t i = static_cast<size_t>(shard.index - 1); i < all.size(); i += static_cast<size_t>(shard.count))
+    out.push_back(std::move(all[i]));
+  return out;
+}
+
+}  // namespace popcheck::runner

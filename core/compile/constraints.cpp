@@ -141,13 +141,19 @@ bool preceded_by_n(string_view s, size_t pos) {
 struct Hit {
   size_t pos, after;
 };
-std::vector<Hit> find_all(string_view s, std::initializer_list<string_view> markers,
+// A text with its ASCII-lowered copy: lowering keeps byte offsets, so one copy made per description
+// serves every case-insensitive marker search (std::string::find is far faster than a
+// character-by-character case-insensitive search).
+struct Lowered {
+  string_view raw;
+  std::string lower;
+  explicit Lowered(string_view s) : raw(s), lower(text::to_lower(s)) {}
+};
+
+std::vector<Hit> find_all(const Lowered& s, std::initializer_list<string_view> markers,
                           bool case_insensitive) {
   std::vector<Hit> hits;
-  // One lowered copy serves every marker: ASCII lowering keeps byte offsets, and std::string::find is
-  // much faster than a character-by-character case-insensitive search.
-  std::string lowered = case_insensitive ? text::to_lower(s) : std::string();
-  string_view hay = case_insensitive ? string_view(lowered) : s;
+  string_view hay = case_insensitive ? string_view(s.lower) : s.raw;
   for (string_view marker : markers) {
     std::string lm = case_insensitive ? text::to_lower(marker) : std::string(marker);
     string_view m = lm;
@@ -197,8 +203,9 @@ bool counts_members(string_view words) {
 
 // The range of N: "N 的取值范围：1~20", "Valid values of N: 1 to 100", "N: [1, 100]", "value range of N in
 // X.N must be [1, 100]"; else an upper bound: "最多可以输入 20 个", "You can specify up to 20 IDs".
-std::optional<Repeat> repeat_range(string_view d) {
-  for (const Hit& h : find_all(d,
+std::optional<Repeat> repeat_range(const Lowered& l) {
+  string_view d = l.raw;
+  for (const Hit& h : find_all(l,
                                {"N 的取值范围", "N的取值范围", "N 取值范围", "N取值范围",
                                 "n 的取值范围", "n的取值范围",
                                 "values of N", "range of N", "N:", "N：", "N is", "N must be"},
@@ -212,7 +219,7 @@ std::optional<Repeat> repeat_range(string_view d) {
     if (auto r = parse_range(d, j); r && r->lo >= 0 && r->hi <= 100000)
       return Repeat{static_cast<int>(std::max<int64_t>(r->lo, 0)), static_cast<int>(r->hi)};
   }
-  for (const Hit& h : find_all(d,
+  for (const Hit& h : find_all(l,
                                {"最多可以输入", "最多可输入", "最多输入", "最多可以指定", "最多可指定",
                                 "最多可以传入", "最多传入", "最多支持", "specify up to",
                                 "specify at most", "specify a maximum of", "up to", "at most",
@@ -326,7 +333,8 @@ std::vector<std::string> allowed_values(string_view d) {
   for (string_view l : text::split_lines(d)) lines.emplace_back(text::trim(l));
   for (size_t li = 0; li < lines.size(); ++li) {
     string_view line = lines[li];
-    for (const Hit& h : find_all(line,
+    Lowered lowered_line(line);
+    for (const Hit& h : find_all(lowered_line,
                                  {"取值范围", "取值", "可选值", "有效值", "Valid values",
                                   "Valid value", "Allowed values", "Optional values"},
                                  true)) {
@@ -444,8 +452,9 @@ void length_limits(string_view d, Limit& min_len, Limit& max_len) {
 }
 
 
-void numeric_range(string_view d, Limit& lo, Limit& hi) {
-  for (const Hit& h : find_all(d,
+void numeric_range(const Lowered& l, Limit& lo, Limit& hi) {
+  string_view d = l.raw;
+  for (const Hit& h : find_all(l,
                                {"取值范围", "Valid values", "Value range", "value range is",
                                 "The valid range", "Valid range"},
                                true)) {
@@ -456,7 +465,7 @@ void numeric_range(string_view d, Limit& lo, Limit& hi) {
       hi.add(r->hi);
     }
   }
-  for (const Hit& h : find_all(d, {"最大值", "Maximum value", "最小值", "Minimum value"}, true)) {
+  for (const Hit& h : find_all(l, {"最大值", "Maximum value", "最小值", "Minimum value"}, true)) {
     size_t j = skip_filler(d, h.after);
     auto n = parse_int(d, j, true);
     if (!n || parse_range(d, j)) continue;
@@ -557,9 +566,10 @@ std::vector<std::string> zh_literals(string_view d, string_view marker, string_v
 // English: "cannot start with aliyun or acs:", "cannot contain `http://` or `https://`". Literals joined
 // by ",", "or", "and"; the list stops at the first word that is neither (and is empty when that word
 // comes first: "cannot start with a digit").
-std::vector<std::string> en_literals(string_view d, std::initializer_list<string_view> markers) {
+std::vector<std::string> en_literals(const Lowered& l, std::initializer_list<string_view> markers) {
+  string_view d = l.raw;
   std::vector<std::string> out;
-  for (const Hit& h : find_all(d, markers, true)) {
+  for (const Hit& h : find_all(l, markers, true)) {
     size_t i = h.after;
     size_t limit = std::min(d.size(), i + 160);
     std::vector<std::string> vals;
@@ -606,13 +616,13 @@ void merge_into(std::vector<std::string>& dst, const std::vector<std::string>& s
     if (std::find(dst.begin(), dst.end(), v) == dst.end()) dst.push_back(v);
 }
 
-bool non_empty_stated(string_view d) {
+bool non_empty_stated(const Lowered& l) {
+  string_view d = l.raw;
   for (string_view m : {"不允许为空", "不能为空", "不可为空", "不得为空"})
     if (d.find(m) != npos) return true;
-  std::string lowered = text::to_lower(d);
   for (string_view m : {"cannot be an empty string", "cannot be empty", "can not be empty",
                         "must not be empty", "cannot be left empty", "cannot be an empty"})
-    if (lowered.find(m) != npos) return true;
+    if (l.lower.find(m) != npos) return true;
   return false;
 }
 
@@ -654,9 +664,10 @@ void extract_constraints(Param& p) {
   // Descriptions may still hold markdown escapes ("\[1, 20\]"); the rules read the plain text.
   const std::string full = text::unescape_markdown(p.description);
   const std::string d = without_bullets(full);
+  const Lowered lowered(d);
 
   if (has_n_segment(p.name) && !p.repeat) {
-    p.repeat = repeat_range(d);
+    p.repeat = repeat_range(lowered);
     if (!p.repeat) p.repeat = Repeat{};
   }
 
@@ -673,7 +684,7 @@ void extract_constraints(Param& p) {
 
   if (numeric_type(p.type)) {
     Limit lo, hi;
-    numeric_range(d, lo, hi);
+    numeric_range(lowered, lo, hi);
     if (!p.minimum && lo.get()) p.minimum = static_cast<double>(*lo.get());
     if (!p.maximum && hi.get()) p.maximum = static_cast<double>(*hi.get());
   }
@@ -682,17 +693,17 @@ void extract_constraints(Param& p) {
   merge_into(prefixes, zh_literals(d, "不能以", "开头"));
   merge_into(prefixes, zh_literals(d, "不支持以", "开头"));
   merge_into(prefixes, zh_literals(d, "不可以", "开头"));
-  merge_into(prefixes, en_literals(d, {"cannot start with", "can not start with",
+  merge_into(prefixes, en_literals(lowered, {"cannot start with", "can not start with",
                                        "must not start with", "cannot begin with"}));
   merge_into(p.forbidden_prefixes, prefixes);
 
   std::vector<std::string> subs;
   merge_into(subs, zh_literals(d, "不能包含", ""));
   merge_into(subs, zh_literals(d, "不可包含", ""));
-  merge_into(subs, en_literals(d, {"cannot contain", "can not contain", "must not contain"}));
+  merge_into(subs, en_literals(lowered, {"cannot contain", "can not contain", "must not contain"}));
   merge_into(p.forbidden_substrings, subs);
 
-  if (non_empty_stated(d)) p.non_empty = true;
+  if (non_empty_stated(lowered)) p.non_empty = true;
 }
 
 }  // namespace popcheck::core

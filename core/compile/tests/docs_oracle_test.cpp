@@ -52,7 +52,10 @@ struct Tally {
     return true;
   }
   void print(const std::string& title) const {
-    std::cout << "[agreement] " << title << "\n";
+    std::cout << "[agreement] " << title << "\n"
+              << "  ambiguous records: action_conflict -> the oracle's action (title, then Action row, "
+                 "then request example) plus a warning; error_columns_suspect -> error_codes_alt (the "
+                 "message is the column after the code) plus a warning\n";
     for (const auto& [f, c] : fields)
       std::cout << "  " << f << ": " << c.first << "/" << c.second << " ("
                 << (c.second ? 100.0 * c.first / c.second : 100.0) << "%)\n";

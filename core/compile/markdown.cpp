@@ -580,17 +580,28 @@ Expected<Contract> read_markdown(string_view text, const std::string& file,
         if (s.kind == Kind::Response) {
           response.insert(response.end(), rows.begin(), rows.end());
         } else {
-          // A "## XxxSet" section describes the members of the response field of that name.
+          // A "## XxxSet" section describes the members of the response field whose type refers to it
+          // ("Array of [XxxSet](#anchor)") or, failing that, of the field of that name.
+          auto refers = [&](const ResponseRow& r) {
+            size_t p = r.raw_type.find(s.title);
+            if (p == std::string::npos) return false;
+            size_t e = p + s.title.size();
+            bool left = p == 0 || !text::is_alnum(r.raw_type[p - 1]);
+            bool right = e == r.raw_type.size() || !text::is_alnum(r.raw_type[e]);
+            return left && right;
+          };
           size_t at = response.size();
           int base = 0;
-          for (size_t k = 0; k < response.size(); ++k)
-            if (response[k].name == s.title) {
-              base = response[k].depth + 1;
-              at = k + 1;
-              while (at < response.size() && response[at].depth > response[k].depth) ++at;
-              break;
-            }
-          if (at == response.size() && base == 0) {
+          size_t owner = response.size();
+          for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
+            if (refers(response[k])) owner = k;
+          for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
+            if (response[k].name == s.title) owner = k;
+          if (owner < response.size()) {
+            base = response[owner].depth + 1;
+            at = owner + 1;
+            while (at < response.size() && response[at].depth > response[owner].depth) ++at;
+          } else {
             response.push_back(ResponseRow{s.title, "", "", "", 0});
             at = response.size();
             base = 1;

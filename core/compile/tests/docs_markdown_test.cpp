@@ -95,6 +95,23 @@ TEST(DocsMarkdown, EnglishLayoutWithPositionColumnAndNestedResponse) {
             (Params{{"Action", "ListThings"}, {"RegionId", "cn-hangzhou"}, {"PageSize", "10"}}));
 }
 
+TEST(DocsMarkdown, SetSectionsNestUnderTheFieldThatRefersToThem) {
+  std::string page =
+      "# DescribeThings\n\n## 请求参数\n\n|名称|类型|是否必选|描述|\n|:-|:-|:-|:-|\n|RegionId|String|是|x|\n\n"
+      "## 返回参数\n\n|名称|类型|描述|\n|:-|:-|:-|\n|RequestId|String|x|\n"
+      "|Models|Array of [ModelSet](#a)|x|\n\n## ModelSet {#a}\n\n|名称|类型|描述|\n|:-|:-|:-|\n"
+      "|Id|String|x|\n|Types|Array of [TypeSet](#b)|x|\n\n## TypeSet {#b}\n\n|名称|类型|描述|\n"
+      "|:-|:-|:-|\n|Type|String|x|\n";
+  Contract c = read_ok(page);
+  ASSERT_EQ(c.response.children.size(), 2u);
+  const ResponseNode& models = c.response.children[1];
+  EXPECT_EQ(models.type, "array");
+  ASSERT_EQ(models.children.size(), 2u);
+  EXPECT_EQ(models.children[0].name, "Id");
+  ASSERT_EQ(models.children[1].children.size(), 1u);
+  EXPECT_EQ(models.children[1].children[0].name, "Type");
+}
+
 TEST(DocsMarkdown, ExamplesWithAndWithoutInfoStringsInvalidJsonAndErrorExamples) {
   std::string page = zh_page(
       "|Action|String|是|DoThing|系统规定参数。|\n",

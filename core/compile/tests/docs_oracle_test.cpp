@@ -14,6 +14,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -90,6 +91,26 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
     want_names.push_back(json::array({p["name"], p["required"]}));
   t.check("request_params(name,required)", names == want_names, name,
           "got " + names.dump() + "\n     want " + want_names.dump());
+
+  json typed = json::array(), want_typed = json::array();
+  for (const auto& p : c.params)
+    if (p.table == 0) typed.push_back(json::array({p.name, p.type, p.depth}));
+  for (const auto& p : rec["request_params"])
+    want_typed.push_back(json::array({p["name"], p["type"], p.value("depth", 0)}));
+  t.check("request_params(type,depth)", typed == want_typed, name,
+          "got " + typed.dump() + "\n     want " + want_typed.dump());
+
+  json resp = json::array(), want_resp = json::array();
+  std::function<void(const ResponseNode&, int)> walk = [&](const ResponseNode& n, int depth) {
+    for (const auto& ch : n.children) {
+      resp.push_back(json::array({ch.name, ch.raw_type}));
+      walk(ch, depth + 1);
+    }
+  };
+  walk(c.response, 0);
+  for (const auto& r : rec["response_params"]) want_resp.push_back(json::array({r["name"], r["type"]}));
+  t.check("response_params(name,type)", resp == want_resp, name,
+          "got " + resp.dump() + "\n     want " + want_resp.dump());
 
   json sub = json::array(), want_sub = json::array();
   for (const auto& p : c.params)

@@ -174,6 +174,13 @@ string default_value(const Param& p) {
 string nth_value(const Param& p, int i) {
   string v = default_value(p);
   if (i <= 1 || numeric_type(p.type) || !p.allowed.empty()) return v;
+  // Documented examples mask ids ("vpc-bp16qjewdsunr41m1****"); the mask becomes the item number so
+  // that every item is a well-formed, distinct value.
+  if (auto star = v.find("****"); star != string::npos) {
+    string n = std::to_string(i);
+    v.replace(star, 4, string(n.size() < 4 ? 4 - n.size() : 0, '0') + n);
+    return v;
+  }
   string s = v + std::to_string(i);
   if (p.max_length && static_cast<int64_t>(s.size()) > *p.max_length)
     s = s.substr(s.size() - static_cast<size_t>(*p.max_length));
@@ -220,7 +227,7 @@ string describe_resource(const string& resource) {
       {"vswitch", "a vSwitch"},            {"routetable", "a route table"},
       {"eip", "an EIP"},                   {"vpngateway", "a VPN gateway"},
       {"natgateway", "a NAT gateway"},     {"scalinggroup", "a scaling group"},
-      {"scalinginstance", "an ECS instance in that scaling group"}};
+      {"scalinginstance", "an ECS instance"}};
   if (auto it = names.find(resource); it != names.end()) return it->second;
   return "a " + resource;
 }
@@ -618,15 +625,21 @@ class Generator {
     Draft d = base_;
     bool json = format == "JSON";
     const auto& ex = json ? c_.examples.json : c_.examples.xml;
-    d.description = "The documented request example with Format=" + format +
-                    "; the response must have the shape of the documented " + lower(format) +
-                    " example.";
+    string shape = ex && ex->valid ? "example" : c_.response.children.empty() ? "none" : "contract";
+    d.description = string(c_.examples.request_params.empty() ? "A request built from the "
+                                                                  "parameters' examples"
+                                                                : "The documented request example") +
+                    ", with Format=" + format + "; " +
+                    (shape == "example"   ? "the response must have the shape of the documented " +
+                                              lower(format) + " example."
+                     : shape == "contract" ? "there is no valid " + lower(format) +
+                                                 " example, so the response is checked against the "
+                                                 "documented response fields."
+                                           : "there is neither a valid example nor a response "
+                                             "table, so only the status is checked.");
     Case k = make_case("example", prefix_ + ".example." + lower(format), d, format);
     k.expect.status = 200;
-    if (ex && ex->valid)
-      k.expect.shape = "example";
-    else
-      k.expect.shape = c_.response.children.empty() ? "none" : "contract";
+    k.expect.shape = shape;
     if (!json) k.expect.root = c_.action + "Response";
     out.push_back(std::move(k));
   }
@@ -710,9 +723,8 @@ class Generator {
     if (!target) return std::nullopt;
     if (target->required) {
       erase_instances(d.params, target->name);
-      if (param_value(d.params, target->name)) std::erase_if(d.params, [&](const auto& kv) {
-          return kv.first == target->name;
-        });
+      std::erase_if(d.params, [&](const auto& kv) { return kv.first == target->name; });
+      if (target->name == "RegionId") pin_region(d);
       d.description = "Omits the required parameter " + target->name + ".";
     } else if (has_n(target->name)) {
       // An optional list member is required once its siblings are given: send a sibling alone.
@@ -835,8 +847,30 @@ class Generator {
     return d;
   }
 
-  // Sets the value of `target` in the request (its first item for a list).
-  static void set_value(Draft& d, const Param& target, const string& value) {
+  // Sets the value of `target` in the request (its first item for a list). Resources are provisioned
+  // in the request's region by default; when the region itself is what the case breaks, they keep
+  // the valid one.
+  void set_value(Draft& d, const Param& target, const string& value) const {
+    if (target.name == "RegionId") pin_region(d);
+    set_value_only(d, target, value);
+  }
+
+  void pin_region(Draft& d) const {
+    if (const string* region = param_value_const(original_, "RegionId"))
+      for (auto& n : d.needs)
+        if (n.resource != "fault" && !n.with.contains("RegionId")) {
+          n.with["RegionId"] = *region;
+          n.description = describe_need(n);
+        }
+  }
+
+  static const string* param_value_const(const Params& ps, const string& name) {
+    for (const auto& [k, v] : ps)
+      if (k == name) return &v;
+    return nullptr;
+  }
+
+  static void set_value_only(Draft& d, const Param& target, const string& value) {
     string name = has_n(target.name) ? instantiate(target.name, 1) : target.name;
     if (string* v = param_value(d.params, name)) {
       *v = value;
@@ -1194,6 +1228,7 @@ class Generator {
         if (kind == "required") {
           erase_instances(d.params, p.name);
           std::erase_if(d.params, [&](const auto& kv) { return kv.first == p.name; });
+          if (p.name == "RegionId") pin_region(d);
           d.description = "Omits the required parameter " + p.name + "; no error row names this.";
         } else if (kind == "repeat") {
           int n = *p.repeat->max + 1;

@@ -395,10 +395,14 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
     root = ojson::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
-    // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line ...";
-    // keep only the part after the last ": " that says what was wrong.
-    auto pos = what.rfind(": ");
-    std::string detail = pos == std::string::npos ? what : what.substr(pos + 2);
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 4, column 5: syntax
+    // error ..."; the line goes into the Error, the column and the reason into the message.
+    std::string detail = what;
+    if (auto at = what.find("column "); at != std::string::npos) {
+      auto colon = what.find(": ", at);
+      if (colon != std::string::npos)
+        detail = what.substr(colon + 2) + " (" + what.substr(at, colon - at) + ")";
+    }
     return fail("metadata.json", "not valid JSON: " + detail, file,
                 line_at(text, e.byte > 0 ? e.byte - 1 : 0));
   }

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// popcheck SDK adapter for @alicloud/pop-core (RPCClient). Protocol: docs/adapters.md.
+// Modules are resolved through NODE_PATH, which `popcheck run --sdk` sets to the SDK folder
+// (tests/sdk/node_modules by default), so this file needs nothing installed next to it.
+//
+// Options (the request's "options" object):
+//   method  "GET" (default) or "POST": RPCClient.request(action, params, {method}). With POST the
+//           parameters travel in a form body, as protocol.md 4.1 records.
+//   timeout milliseconds for the SDK's own timeout (default 10000; the SDK's default is 3000).
+'use strict';
+
+const readline = require('readline');
+
+function sdkVersion(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch (e) {
+    return 'unknown';
+  }
+}
+
+let RPCClient;
+try {
+  RPCClient = require('@alicloud/pop-core');
+} catch (e) {
+  // The hello line is the place to say so: the driver reports it as a clear infrastructure error.
+  process.stdout.write(JSON.stringify({ adapter: 'pop-core', protocol: 1,
+    fatal: `cannot load @alicloud/pop-core (NODE_PATH=${process.env.NODE_PATH || ''}): ${e.message}` }) + '\n');
+  process.exit(3);
+}
+
+// Values of a parsed body or a thrown error may hold json-bigint numbers; JSON.stringify keeps them
+// as numbers through toJSON, and anything else that cannot be serialised becomes a string.
+function safe(value) {
+  const seen = new WeakSet();
+  return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v && typeof v === 'object') {
+      if (seen.has(v)) return undefined;
+      seen.add(v);
+    }
+    return v;
+  }));
+}
+
+// pop-core puts the signed URL into its messages; the credentials and the signature are cut out here
+// (the runner scrubs again, as a last net).
+function redact(text) {
+  return String(text).replace(/([?&](?:AccessKeyId|Signature|SecurityToken)=)[^&\s]*/g, '$1REDACTED');
+}
+
+function errorOf(err) {
+  const e = {
+    name: err && err.name ? String(err.name) : 'Error',
+    code: err && err.code !== undefined ? String(err.code) : null,
+    message: redact(err && err.message !== undefined ? err.message : err),
+    // pop-core keeps the RequestId only inside the body it attaches as `data`.
+    request_id: err && err.data && err.data.RequestId ? String(err.data.RequestId) : null,
+    status: err && err.entry && err.entry.response ? err.entry.response.statusCode : null,
+    data: err && err.data !== undefined ? safe(err.data) : null,
+  };
+  return e;
+}
+
+async function handle(req) {
+  const opts = req.options || {};
+  const method = String(opts.method || 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'POST')
+    throw new Error(`option method must be GET or POST, not ${opts.method}`);
+  const creds = req.credentials || {};
+  const config = {
+    accessKeyId: creds.access_key_id,
+    accessKeySecret: creds.access_key_secret,
+    endpoint: req.endpoint.replace(/\/+$/, ''),
+    apiVersion: req.version,
+  };
+  if (creds.security_token) config.securityToken = creds.security_token;
+  const client = new RPCClient(config);
+  const timeout = Number(opts.timeout || 10000);
+  try {
+    // formatParams:false keeps the case's parameter names byte for byte; formatAction:false keeps the
+    // action as the case spells it (negative cases may spell it wrongly on purpose).
+    // verbose makes request() resolve [body, entry], entry holding the response status and headers.
+    client.verbose = true;
+    const [body, entry] = await client.request(req.action, req.params || {}, { method, timeout,
+      formatParams: false, formatAction: false });
+    return {
+      id: req.id, outcome: 'success', body: safe(body),
+      http: entry && entry.response ? { status: entry.response.statusCode,
+        headers: safe(entry.response.headers) } : null,
+      raw: { method },
+    };
+  } catch (err) {
+    const out = { id: req.id, outcome: 'error', body: null, error: errorOf(err), raw: { method } };
+    if (err && err.entry && err.entry.response)
+      out.http = { status: err.entry.response.statusCode, headers: safe(err.entry.response.headers) };
+    return out;
+  }
+}
+
+function main() {
+  process.stdout.write(JSON.stringify({ adapter: 'pop-core',
+    sdk: `@alicloud/pop-core@${sdkVersion('@alicloud/pop-core')}`, protocol: 1 }) + '\n');
+  const rl = readline.createInterface({ input: process.stdin, terminal: false });
+  // One request at a time, in order: the driver waits for each answer before sending the next line.
+  let chain = Promise.resolve();
+  rl.on('line', (line) => {
+    chain = chain.then(async () => {
+      let req;
+      try {
+        req = JSON.parse(line);
+      } catch (e) {
+        process.stdout.write(JSON.stringify({ id: null, outcome: 'adapter-error',
+          message: `request line is not JSON: ${e.message}` }) + '\n');
+        return;
+      }
+      let out;
+      try {
+        out = await handle(req);
+      } catch (e) {
+        out = { id: req.id, outcome: 'adapter-error', message: e.message };
+      }
+      process.stdout.write(JSON.stringify(out) + '\n');
+    });
+  });
+  rl.on('close', () => { chain.then(() => process.exit(0)); });
+}
+
+main();

@@ -1,0 +1,548 @@
+#include "runner/sdk.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "core/check/redact.hpp"
+#include "core/check/sdk_check.hpp"
+#include "runner/client.hpp"
+
+extern char** environ;
+
+namespace popcheck::runner {
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+bool is_executable_file(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string param(const core::Params& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return {};
+}
+
+// Every literal credential value and every secret query parameter removed from a text that an
+// adapter produced (pop-core puts the signed URL into its error messages).
+std::string scrub_all(std::string s, const core::Credentials& creds) {
+  for (const std::string* secret : {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
+    s = check::scrub(std::move(s), *secret);
+  // Signed URLs inside messages: redact their query the way reports do.
+  for (size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos;) {
+    size_t start = s.rfind(' ', pos);
+    start = start == std::string::npos ? 0 : start + 1;
+    size_t end = s.find_first_of(" \"", pos);
+    if (end == std::string::npos) end = s.size();
+    std::string red = check::redact_url(std::string_view(s).substr(start, end - start));
+    s.replace(start, end - start, red);
+    pos = start + red.size();
+  }
+  return s;
+}
+
+json scrub_json(const json& j, const core::Credentials& creds) {
+  if (j.is_string()) return scrub_all(j.get<std::string>(), creds);
+  if (j.is_object()) {
+    json out = json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (check::is_secret_param(it.key()) || check::is_secret_header(it.key()))
+        out[it.key()] = std::string(check::kRedacted);
+      else
+        out[it.key()] = scrub_json(*it, creds);
+    }
+    return out;
+  }
+  if (j.is_array()) {
+    json out = json::array();
+    for (const auto& v : j) out.push_back(scrub_json(v, creds));
+    return out;
+  }
+  return j;
+}
+
+struct Provisioned {
+  Vars vars;
+  std::string skip_reason;
+};
+
+// The emulator's POST /__popcheck/provision for a case's needs. This mirrors the runner's own
+// (internal to runner.cpp) so that SDK runs meet needs exactly as HTTP runs do; to be de-duplicated
+// once runner.hpp exposes it.
+Provisioned provision(HttpClient& client, const RunOptions& options, const core::Case& c) {
+  json needs = json::array();
+  for (const auto& n : c.needs)
+    needs.push_back({{"var", n.var}, {"resource", n.resource}, {"with", json::parse(n.with.dump())},
+                     {"description", n.description}});
+  std::string region = param(c.request.params, "RegionId");
+  if (region.find("${") != std::string::npos) region.clear();
+  json body{{"needs", needs}, {"region", region}};
+  OutgoingRequest req;
+  req.method = "POST";
+  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
+                                            : options.endpoint.path + "/__popcheck/provision";
+  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
+  req.body = body.dump();
+  Expected<HttpAnswer> answer = fail("net.error", "not sent");
+  for (int attempt = 0; attempt <= options.retries && !answer; ++attempt) answer = client.send(req);
+  std::string described;
+  for (const auto& n : c.needs)
+    described += (described.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
+  if (!answer) return {{}, described + " (provisioning failed: " + answer.error().message + ")"};
+  auto j = json::parse(answer->body, nullptr, false);
+  if (answer->status != 200 || j.is_discarded() || !j.is_object() || !j.contains("vars") ||
+      !j["vars"].is_object()) {
+    std::string why = "HTTP " + std::to_string(answer->status);
+    if (!j.is_discarded() && j.is_object() && j.contains("Message") && j["Message"].is_string())
+      why += ": " + j["Message"].get<std::string>();
+    return {{}, described + " (the emulator could not provision it: " + why + ")"};
+  }
+  Provisioned p;
+  for (auto it = j["vars"].begin(); it != j["vars"].end(); ++it)
+    p.vars[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+  return p;
+}
+
+std::string report_timestamp() {
+  std::string t = utc_timestamp();
+  t.pop_back();
+  return t;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+// Options.
+
+Expected<void> parse_sdk_option(std::string_view text, SdkOptions& options) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return fail("usage.sdk-option", "--sdk-option wants KEY=VALUE, got \"" + std::string(text) + "\"");
+  options.options[std::string(text.substr(0, eq))] = std::string(text.substr(eq + 1));
+  return {};
+}
+
+Expected<std::vector<std::string>> adapter_command(const SdkOptions& options) {
+  if (options.adapter.empty()) return fail("usage.sdk", "no adapter given (--sdk NAME or PATH)");
+  std::string path = options.adapter;
+  bool named = path.find('/') == std::string::npos && !is_executable_file(path);
+  if (named) {
+    std::string dir = options.adapters_dir;
+    if (dir.empty()) {
+      const char* env = std::getenv("POPCHECK_ADAPTERS");
+      dir = env && *env ? env : "adapters";
+    }
+    path = dir + "/" + options.adapter + (path.ends_with(".js") ? "" : ".js");
+  }
+  if (!is_executable_file(path))
+    return fail("usage.sdk", "adapter \"" + options.adapter + "\" not found (looked for " + path +
+                                 "; shipped adapters: pop-core, openapi; set POPCHECK_ADAPTERS to "
+                                 "their folder)");
+  if (path.ends_with(".js")) return std::vector<std::string>{options.node, path};
+  return std::vector<std::string>{path};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One process.
+
+Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+    std::chrono::milliseconds hello_timeout, const std::string& log_file) {
+  if (argv.empty()) return fail("sdk.spawn", "empty adapter command");
+  std::unique_ptr<AdapterProcess> p(new AdapterProcess());
+  p->name_ = argv.back();
+  int in_pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_pair) != 0)
+    return fail("sdk.spawn", std::string("socketpair: ") + std::strerror(errno));
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    close(in_pair[0]);
+    close(in_pair[1]);
+    return fail("sdk.spawn", std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in_pair[1], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
+  if (!log_file.empty())
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, log_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+  // The environment: ours, with `env` replacing or adding entries.
+  std::vector<std::string> envs;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto name = kv.substr(0, kv.find('='));
+    if (!env.count(std::string(name))) envs.emplace_back(kv);
+  }
+  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : envs) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = argv;
+  std::vector<char*> argp;
+  for (auto& s : args) argp.push_back(s.data());
+  argp.push_back(nullptr);
+
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, argp[0], &fa, nullptr, argp.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  close(in_pair[1]);
+  close(out_pipe[1]);
+  if (rc != 0) {
+    close(in_pair[0]);
+    close(out_pipe[0]);
+    return fail("sdk.spawn", "could not start " + argv[0] + ": " + std::strerror(rc));
+  }
+  p->pid_ = pid;
+  p->in_fd_ = in_pair[0];
+  p->out_fd_ = out_pipe[0];
+
+  auto line = p->read_line(hello_timeout);
+  if (!line) {
+    std::string why = line.error().code == "sdk.timeout"
+                          ? "no hello line within " + std::to_string(hello_timeout.count()) + " ms"
+                          : line.error().message;
+    return fail("sdk.hello", "adapter " + p->name_ + " did not start: " + why);
+  }
+  auto hello = json::parse(*line, nullptr, false);
+  if (hello.is_discarded() || !hello.is_object())
+    return fail("sdk.hello", "adapter " + p->name_ + " sent a hello line that is not a JSON object: " +
+                                 line->substr(0, 200));
+  if (hello.contains("fatal"))
+    return fail("sdk.hello", "adapter " + p->name_ + " cannot run: " +
+                                 (hello["fatal"].is_string() ? hello["fatal"].get<std::string>()
+                                                             : hello["fatal"].dump()));
+  if (!hello.contains("protocol") || hello["protocol"] != 1)
+    return fail("sdk.hello", "adapter " + p->name_ + " speaks protocol " +
+                                 (hello.contains("protocol") ? hello["protocol"].dump() : "(none)") +
+                                 "; this popcheck speaks protocol 1");
+  if (!hello.contains("adapter") || !hello["adapter"].is_string())
+    return fail("sdk.hello", "adapter " + p->name_ + " sent a hello line without an \"adapter\" name");
+  p->hello_ = std::move(hello);
+  return p;
+}
+
+AdapterProcess::~AdapterProcess() { stop(); }
+
+std::string AdapterProcess::describe() const {
+  std::string s = hello_.value("adapter", name_);
+  if (hello_.contains("sdk") && hello_["sdk"].is_string()) s += " (" + hello_["sdk"].get<std::string>() + ")";
+  return s;
+}
+
+Expected<std::string> AdapterProcess::read_line(std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;  // blank lines carry nothing
+      return line;
+    }
+    // A line longer than this is not an answer but a runaway adapter.
+    if (buffer_.size() > (size_t(64) << 20)) {
+      broken_ = true;
+      return fail("sdk.malformed", "the adapter wrote more than 64 MiB without a newline");
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      broken_ = true;
+      return fail("sdk.timeout", "no answer within " + std::to_string(timeout.count()) + " ms");
+    }
+    pollfd pfd{out_fd_, POLLIN, 0};
+    int n = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    char buf[65536];
+    ssize_t got = ::read(out_fd_, buf, sizeof buf);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got <= 0) {
+      broken_ = true;
+      int status = 0;
+      std::string how = "closed its stdout";
+      if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        if (WIFEXITED(status)) how = "exited with status " + std::to_string(WEXITSTATUS(status));
+        else if (WIFSIGNALED(status)) how = "was killed by signal " + std::to_string(WTERMSIG(status));
+      }
+      return fail("sdk.died", "the adapter " + how);
+    }
+    buffer_.append(buf, static_cast<size_t>(got));
+  }
+}
+
+Expected<json> AdapterProcess::exchange(const json& request, std::chrono::milliseconds timeout) {
+  if (!alive()) return fail("sdk.died", "the adapter is not running");
+  std::string line = request.dump() + "\n";
+  size_t off = 0;
+  while (off < line.size()) {
+    ssize_t n = ::send(in_fd_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_ = true;
+      return fail("sdk.died", std::string("the adapter stopped reading its stdin (") +
+                                  std::strerror(errno) + ")");
+    }
+    off += static_cast<size_t>(n);
+  }
+  auto answer = read_line(timeout);
+  if (!answer) return std::unexpected(answer.error());
+  auto j = json::parse(*answer, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    broken_ = true;
+    return fail("sdk.malformed", "the adapter answered with a line that is not a JSON object: " +
+                                     answer->substr(0, 200));
+  }
+  std::string want = request.value("id", "");
+  if (!j.contains("id") || !j["id"].is_string() || j["id"].get<std::string>() != want) {
+    // An adapter-error about an unparsable request has a null id; anything else is out of step.
+    broken_ = true;
+    return fail("sdk.malformed", "the adapter answered for id " + (j.contains("id") ? j["id"].dump() : "(none)") +
+                                     " while case \"" + want + "\" was waiting");
+  }
+  return j;
+}
+
+void AdapterProcess::kill_now() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+}
+
+void AdapterProcess::stop() {
+  if (in_fd_ >= 0) {
+    ::close(in_fd_);  // end of input: a well-behaved adapter finishes and exits
+    in_fd_ = -1;
+  }
+  if (pid_ > 0) {
+    if (!broken_) {
+      // Give it a moment to exit by itself, then insist.
+      for (int i = 0; i < 100 && pid_ > 0; ++i) {
+        int status = 0;
+        pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_ || (r < 0 && errno == ECHILD)) pid_ = -1;
+        else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+    kill_now();
+  }
+  if (out_fd_ >= 0) {
+    ::close(out_fd_);
+    out_fd_ = -1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The driver with its restart policy.
+
+Expected<std::unique_ptr<AdapterDriver>> AdapterDriver::start(const SdkOptions& options) {
+  auto argv = adapter_command(options);
+  if (!argv) return std::unexpected(argv.error());
+  std::unique_ptr<AdapterDriver> d(new AdapterDriver());
+  d->argv_ = *argv;
+  d->options_ = options;
+  std::string node_path = options.node_path;
+  if (node_path.empty()) {
+    const char* env = std::getenv("POPCHECK_SDK_MODULES");
+    if (env && *env) node_path = env;
+    else if (std::filesystem::is_directory("tests/sdk/node_modules"))
+      node_path = std::filesystem::absolute("tests/sdk/node_modules").string();
+  }
+  if (!node_path.empty()) d->env_["NODE_PATH"] = node_path;
+  auto p = AdapterProcess::start(d->argv_, d->env_, options.hello_timeout, options.log_file);
+  if (!p) return std::unexpected(p.error());
+  d->process_ = std::move(*p);
+  return d;
+}
+
+Expected<json> AdapterDriver::exchange(const json& request, bool* fatal) {
+  *fatal = false;
+  if (!process_ || !process_->alive()) {
+    if (restarts_ >= 1) {
+      *fatal = true;
+      return fail("sdk.dead", "the adapter failed again after its restart; stopping the run");
+    }
+    ++restarts_;
+    if (process_) process_->stop();
+    auto p = AdapterProcess::start(argv_, env_, options_.hello_timeout, options_.log_file);
+    if (!p) {
+      *fatal = true;
+      return fail("sdk.dead", "the adapter could not be restarted: " + p.error().message);
+    }
+    process_ = std::move(*p);
+  }
+  auto answer = process_->exchange(request, options_.case_timeout);
+  if (!answer && !process_->alive()) process_->stop();  // a hung or confused adapter is killed now
+  return answer;
+}
+
+void AdapterDriver::stop() {
+  if (process_) process_->stop();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cases.
+
+json sdk_request_line(const core::Case& c, const core::Params& substituted, const RunOptions& options,
+                      const SdkOptions& sdk) {
+  std::string action = c.action, version = c.version;
+  bool has_format = false;
+  json params = json::object();
+  for (const auto& [k, v] : substituted) {
+    if (k == "Action") action = v;
+    else if (k == "Version") version = v;
+    else {
+      if (k == "Format") has_format = true;
+      params[k] = v;
+    }
+  }
+  if (!has_format) params["Format"] = c.request.format;
+  json opts = json::object();
+  for (const auto& [k, v] : sdk.options) opts[k] = v;
+  std::string endpoint = options.endpoint.origin();
+  if (options.endpoint.path != "/") endpoint += options.endpoint.path;
+  return json{{"id", c.id},
+              {"action", action},
+              {"version", version},
+              {"product", c.product},
+              {"params", params},
+              {"format", c.request.format},
+              {"method", c.request.method},
+              {"endpoint", endpoint},
+              {"credentials",
+               {{"access_key_id", options.credentials.access_key_id},
+                {"access_key_secret", options.credentials.access_key_secret},
+                {"security_token", options.credentials.security_token}}},
+              {"options", opts}};
+}
+
+Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
+                                              const RunOptions& options, const Target& target,
+                                              const SdkOptions& sdk, const Progress& progress) {
+  check::RunReport report;
+  report.timestamp = report_timestamp();
+  report.hostname = hostname();
+  auto started = Clock::now();
+  auto driver = AdapterDriver::start(sdk);
+  if (!driver) return std::unexpected(driver.error());
+  report.endpoint = options.endpoint.url(options.endpoint.path) + " via SDK adapter " +
+                    (*driver)->process().describe();
+  HttpClient admin(options.endpoint, options.client);
+
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const core::Case& c = cases[i].c;
+    check::CaseResult r;
+    r.id = c.id;
+    r.product = c.product;
+    r.version = c.version;
+    r.action = c.action;
+    r.kind = c.kind;
+    r.description = c.description;
+    auto case_start = Clock::now();
+    auto done = [&] {
+      r.duration_s = std::chrono::duration<double>(Clock::now() - case_start).count();
+      report.cases.push_back(std::move(r));
+      if (progress) progress(i + 1, cases.size(), report.cases.back());
+    };
+
+    Vars vars = options.vars;
+    std::string skip;
+    if (!c.needs.empty()) {
+      if (target.emulator) {
+        Provisioned p = provision(admin, options, c);
+        skip = p.skip_reason;
+        for (auto& [k, v] : p.vars) vars[k] = v;
+      } else {
+        for (const auto& n : c.needs)
+          if (!vars.count(n.var)) {
+            skip = (n.description.empty() ? "needs " + n.resource : n.description) +
+                   " (no value for ${" + n.var + "}: pass --var " + n.var + "=VALUE)";
+            break;
+          }
+      }
+    }
+    std::vector<std::string> missing;
+    core::Params params = substitute(c.request.params, vars, &missing);
+    if (skip.empty() && !missing.empty())
+      skip = "no value for ${" + missing.front() + "}: pass --var " + missing.front() + "=VALUE";
+    if (!skip.empty()) {
+      r.status = check::CaseStatus::skipped;
+      r.skip_reason = skip;
+      done();
+      continue;
+    }
+
+    json line = sdk_request_line(c, params, options, sdk);
+    json shown = line;
+    shown.erase("credentials");
+    r.sent = true;
+    r.request.method = "SDK";
+    r.request.url = scrub_all(line["endpoint"].get<std::string>(), options.credentials);
+    r.request.headers = {{"Content-Type", "application/x-ndjson"}};
+    r.request.body = scrub_json(shown, options.credentials).dump();
+
+    bool fatal = false;
+    auto answer = (*driver)->exchange(line, &fatal);
+    if (!answer) {
+      if (fatal) {
+        (*driver)->stop();
+        return fail("sdk.dead", "case " + c.id + ": " + answer.error().message);
+      }
+      r.status = check::CaseStatus::error;
+      r.error = "SDK adapter: " + answer.error().message + " [" + answer.error().code + "]";
+      done();
+      continue;
+    }
+    json clean = scrub_json(*answer, options.credentials);
+    auto parsed = check::sdk_answer_from_json(clean);
+    if (!parsed) {
+      r.status = check::CaseStatus::error;
+      r.error = "SDK adapter: " + parsed.error().message + " [" + parsed.error().code + "]";
+      r.answered = true;
+      r.response.body = clean.dump();
+      done();
+      continue;
+    }
+    r.answered = true;
+    r.response.status = parsed->http_status ? *parsed->http_status
+                                            : (parsed->error && parsed->error->status ? *parsed->error->status : 0);
+    r.response.headers = parsed->http_headers;
+    r.response.body = clean.dump(2);
+    r.checks = check::check_sdk(c, *cases[i].contract, *parsed);
+    r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
+    done();
+  }
+  (*driver)->stop();
+  report.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+}  // namespace popcheck::runner

@@ -64,6 +64,11 @@ pre{background:#f6f8fa;border:1px solid var(--line);padding:8px;overflow:auto;ma
 button{font:inherit;padding:2px 10px;cursor:pointer}
 .muted{color:var(--muted)}
 .group{margin-top:14px}
+.group table{table-layout:fixed}
+.group th:nth-child(1){width:34%}.group th:nth-child(2){width:8%}.group th:nth-child(3){width:7%}
+.group th:nth-child(4){width:6%}.group th:nth-child(6){width:80px}
+.scroll{max-height:460px;overflow:auto;border:1px solid var(--line)}
+.scroll thead th{position:sticky;top:0}
 .exchange{display:grid;grid-template-columns:1fr 1fr;gap:8px}
 @media(max-width:900px){.exchange{grid-template-columns:1fr}}
 )CSS";
@@ -139,7 +144,7 @@ constexpr std::string_view kScript = R"JS(
     return lines.join('\n');
   }
   function detailRow(c) {
-    const td = el('td', {colspan: '5'});
+    const td = el('td', {colspan: '6'});
     if (c.failures.length) {
       const t = el('table', null, el('tr', null, el('th', {text: 'check'}), el('th', {text: 'path'}),
         el('th', {text: 'expected'}), el('th', {text: 'actual'})));
@@ -166,7 +171,7 @@ constexpr std::string_view kScript = R"JS(
     const btn = el('button', {type: 'button', text: 'details'});
     const tr = el('tr', {class: 'case ' + c.status, 'data-status': c.status},
       el('td', {class: 'id', text: c.id}), el('td', {text: c.kind}), el('td', null, badge(c.status)),
-      el('td', {text: c.duration.toFixed(3)}), el('td', null, what, ' ', btn));
+      el('td', {text: c.duration.toFixed(3)}), el('td', null, what), el('td', null, btn));
     let open = null;
     btn.addEventListener('click', () => {
       if (open) { open.remove(); open = null; return; }
@@ -181,7 +186,7 @@ constexpr std::string_view kScript = R"JS(
     results.appendChild(el('div', {class: 'group'}, el('h3', {text: groupKey}),
       el('table', null, el('thead', null, el('tr', null, el('th', {text: 'case'}),
         el('th', {text: 'kind'}), el('th', {text: 'status'}), el('th', {text: 'seconds'}),
-        el('th', {text: 'result'}))), tbody)));
+        el('th', {text: 'result'}), el('th', {text: ''}))), tbody)));
   }
   function renderMore() {
     const end = Math.min(matched.length, shown + CHUNK);
@@ -278,10 +283,10 @@ constexpr std::string_view kScript = R"JS(
         });
       }
     }
-    parts.push(el('table', null, el('thead', null, el('tr', null, el('th', {text: 'product'}),
+    parts.push(el('div', {class: 'scroll'}, el('table', null, el('thead', null, el('tr', null, el('th', {text: 'product'}),
       el('th', {text: 'action'}), el('th', {text: 'error codes exercised / documented'}),
       el('th', {text: 'examples run / documented'}), el('th', {text: 'cases run / in report'}),
-      el('th', {text: 'skipped'}), el('th', {text: ''}))), tb));
+      el('th', {text: 'skipped'}), el('th', {text: ''}))), tb)));
     if (!n) parts.push(el('p', {class: 'muted', text: 'No action matches the filters.'}));
     box.replaceChildren(...parts);
   }

@@ -1,10 +1,278 @@
+// `popcheck run`: execute catalogue cases against an endpoint (or the embedded emulator), check every
+// answer against its contract, write JUnit and JSON reports. A thin shell around runner:: and reports::.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "app/commands.hpp"
+#include "core/files.hpp"
+#include "core/model.hpp"
+#include "core/protocol/credentials.hpp"
+#include "emulator/emulator.hpp"
+#include "reports/reports.hpp"
+#include "runner/runner.hpp"
 
 namespace popcheck::app {
 
+namespace {
+
+struct RunFlags {
+  std::string endpoint;
+  std::vector<std::string> cases{"cases"};
+  std::vector<std::string> products, actions, kinds, ids;
+  std::string shard;
+  int jobs = 1;
+  std::vector<std::string> vars;
+  std::vector<std::string> var_files;
+  std::string profile;
+  std::string signature = "v1";
+  std::string style;
+  double timeout = 10;
+  int retries = 2;
+  std::string ca_file;
+  bool insecure = false;
+  std::string report_dir = "reports";
+  bool quiet = false;
+};
+
+int usage(const std::string& message) {
+  std::cerr << "popcheck run: " << message << "\n";
+  return 2;
+}
+
+int usage(const Error& e) { return usage(e.to_string()); }
+
+std::string failed_names(const check::CaseResult& r) {
+  std::string out;
+  for (const auto* f : r.failures()) out += (out.empty() ? "" : ", ") + f->check;
+  return out;
+}
+
+// Console output while cases complete: a progress bar on a terminal, plain lines otherwise.
+class Console {
+ public:
+  Console(bool quiet) : quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
+
+  void on_case(size_t done, size_t total, const check::CaseResult& r) {
+    if (quiet_) return;
+    using check::CaseStatus;
+    counts_[static_cast<int>(r.status)]++;
+    std::string line;
+    switch (r.status) {
+      case CaseStatus::passed: line = tty_ ? "" : "PASS  " + r.id; break;
+      case CaseStatus::failed: line = "FAIL  " + r.id + " (" + failed_names(r) + ")"; break;
+      case CaseStatus::skipped: line = tty_ ? "" : "SKIP  " + r.id + ": " + r.skip_reason; break;
+      case CaseStatus::error: line = "ERROR " + r.id + ": " + r.error; break;
+    }
+    if (!tty_) {
+      std::cout << line << "\n";
+      return;
+    }
+    // Erase the bar, print what deserves a line of its own, redraw the bar.
+    std::cout << "\r\033[K";
+    if (!line.empty()) std::cout << line << "\n";
+    const int width = 30;
+    int filled = total ? static_cast<int>(done * width / total) : width;
+    std::cout << "[" << std::string(static_cast<size_t>(filled), '#')
+              << std::string(static_cast<size_t>(width - filled), '.') << "] " << done << "/" << total
+              << "  passed " << counts_[0] << "  failed " << counts_[1] << "  skipped " << counts_[2];
+    if (counts_[3]) std::cout << "  errors " << counts_[3];
+    if (done == total) std::cout << "\n";
+    std::cout << std::flush;
+  }
+
+ private:
+  bool quiet_;
+  bool tty_;
+  int counts_[4] = {0, 0, 0, 0};
+};
+
+int run(const RunFlags& f) {
+  // 1. Flags.
+  runner::RunOptions options;
+  auto sig = runner::parse_signature_version(f.signature);
+  if (!sig) return usage(sig.error());
+  options.signature = *sig;
+  if (!f.style.empty()) {
+    auto style = runner::parse_style(f.style);
+    if (!style) return usage(style.error());
+    options.style = *style;
+  }
+  runner::Shard shard;
+  if (!f.shard.empty()) {
+    auto s = runner::parse_shard(f.shard);
+    if (!s) return usage(s.error());
+    shard = *s;
+  }
+  if (f.jobs < 1 || f.jobs > 256) return usage("-j must be between 1 and 256");
+  if (f.retries < 0 || f.retries > 10) return usage("--retries must be between 0 and 10");
+  if (!(f.timeout > 0) || f.timeout > 3600) return usage("--timeout must be between 0 and 3600 seconds");
+  for (const auto& file : f.var_files) {
+    auto text = core::read_file(file, size_t(16) << 20);
+    if (!text) return usage(text.error());
+    auto vars = runner::parse_vars_text(*text, file);
+    if (!vars) return usage(vars.error());
+    for (auto& [k, v] : *vars) options.vars[k] = v;
+  }
+  for (const auto& v : f.vars)  // --var wins over --vars
+    if (auto r = runner::parse_var(v, options.vars); !r) return usage(r.error());
+  options.jobs = f.jobs;
+  options.retries = f.retries;
+  auto timeout = std::chrono::milliseconds(static_cast<long long>(f.timeout * 1000));
+  options.client.read_timeout = timeout;
+  options.client.connect_timeout = std::min(timeout, std::chrono::milliseconds(10000));
+  options.client.ca_file = f.ca_file;
+  options.client.insecure = f.insecure;
+
+  // 2. Cases.
+  core::LoadedCatalogue catalogue = core::load_catalogue(f.cases);
+  for (const auto& e : catalogue.errors) std::cerr << "popcheck run: " << e.to_string() << "\n";
+  if (!catalogue.errors.empty())
+    return usage(std::to_string(catalogue.errors.size()) +
+                 " catalogue file(s) could not be read; fix or remove them (see above)");
+  size_t in_catalogue = 0;
+  for (const auto& e : catalogue.entries) in_catalogue += e.cases.size();
+  if (in_catalogue == 0) {
+    std::string where;
+    for (const auto& p : f.cases) where += (where.empty() ? "" : ", ") + p;
+    return usage("no cases found in " + where +
+                 " (compile some with `popcheck compile DOCS... --out DIR` and pass --cases DIR)");
+  }
+  runner::Selection selection{f.products, f.actions, f.kinds, f.ids};
+  if (runner::select_cases(catalogue.entries, selection).empty())
+    return usage("no case matches the selection (--product/--action/--kind/--id)");
+  std::vector<runner::CaseItem> cases = runner::select_cases(catalogue.entries, selection, shard);
+
+  // 3. Endpoint: the one given, or the embedded emulator.
+  std::unique_ptr<emulator::EmbeddedEmulator> embedded;
+  std::string endpoint_url = f.endpoint;
+  if (endpoint_url.empty()) {
+    auto emu = emulator::EmbeddedEmulator::start(emulator::EmulatorOptions{});
+    if (!emu) return usage("could not start the embedded emulator: " + emu.error().to_string());
+    embedded = std::move(*emu);
+    endpoint_url = embedded->url();
+  }
+  auto endpoint = runner::parse_endpoint(endpoint_url);
+  if (!endpoint) return usage(endpoint.error());
+  options.endpoint = *endpoint;
+
+  // 4. Reachability, once: an unreachable endpoint is one message, not a page of failed cases.
+  auto target = runner::probe(options);
+  if (!target) {
+    std::cerr << "popcheck run: " << target.error().message << " [" << target.error().code << "]\n";
+    return 2;
+  }
+
+  // 5. Credentials: environment or profile; a documented dummy pair for an emulator.
+  auto creds = core::load_credentials(f.profile);
+  if (creds) {
+    options.credentials = creds->credentials;
+  } else if (creds.error().code == "credentials.missing" && target->emulator) {
+    options.credentials = {std::string(runner::kDummyAccessKeyId),
+                           std::string(runner::kDummyAccessKeySecret), ""};
+  } else {
+    return usage(creds.error().to_string() +
+                 " (set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile)");
+  }
+
+  // 6. Run.
+  if (!f.quiet)
+    std::cout << "running " << cases.size() << " case(s) against " << endpoint_url
+              << (target->emulator ? " (popcheck emulator)" : "") << " with -j " << f.jobs << "\n";
+  Console console(f.quiet);
+  check::RunReport report = runner::run_cases(
+      cases, options, *target,
+      [&](size_t done, size_t total, const check::CaseResult& r) { console.on_case(done, total, r); });
+  if (embedded) embedded->stop();
+
+  // 7. Reports and summary.
+  if (auto w = reports::write_reports(report, f.report_dir); !w) {
+    std::cerr << "popcheck run: could not write the reports: " << w.error().to_string() << "\n";
+    return 2;
+  }
+  check::Summary s = check::summarize(report);
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.2f", s.duration_s);
+  std::cout << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped";
+  if (s.errors) std::cout << ", " << s.errors << " network errors";
+  std::cout << " (" << s.total << " cases, " << duration << " s); reports in " << f.report_dir
+            << "/junit.xml and " << f.report_dir << "/results.json\n";
+
+  int executed = s.total - s.skipped;
+  if (s.errors > 0 && s.errors == executed) {
+    std::string first;
+    for (const auto& c : report.cases)
+      if (c.status == check::CaseStatus::error) {
+        first = c.error;
+        break;
+      }
+    std::cerr << "popcheck run: every case failed on the network (" << first
+              << "); treating this as an infrastructure error\n";
+    return 2;
+  }
+  return s.failed + s.errors > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 void add_run_command(CLI::App& root, int& exit_code) {
-  auto* cmd = root.add_subcommand("run", "(being built)");
-  cmd->callback([&exit_code] { exit_code = 2; });
+  auto f = std::make_shared<RunFlags>();
+  auto* cmd = root.add_subcommand(
+      "run", "Run catalogue cases against an endpoint and check each answer against its contract.");
+  cmd->add_option("--endpoint", f->endpoint,
+                  "http:// or https:// URL of the API (real cloud, emulator, proxy). Default: start the "
+                  "embedded emulator and run against it");
+  cmd->add_option("--cases", f->cases, "Catalogue files or folders (default: cases/)")->expected(1, -1);
+  cmd->add_option("--product", f->products, "Only these products (Ecs, Vpc, Ess; repeatable)")
+      ->delimiter(',');
+  cmd->add_option("--action", f->actions, "Only these actions (repeatable)")->delimiter(',');
+  cmd->add_option("--kind", f->kinds, "Only these case kinds: example, error, negative, recorded")
+      ->delimiter(',');
+  cmd->add_option("--id", f->ids, "Only case ids matching this glob (repeatable): 'Ecs.RemoveTags.*'");
+  cmd->add_option("--shard", f->shard,
+                  "Run shard I of N (1-based, e.g. 2/4): N jobs with 1/N..N/N run every case once");
+  cmd->add_option("-j,--jobs", f->jobs, "Cases run in parallel")->capture_default_str();
+  cmd->add_option("--var", f->vars, "NAME=VALUE for a case's ${NAME} (repeatable; wins over --vars)");
+  cmd->add_option("--vars", f->var_files, "File of variables: a JSON object or NAME=VALUE lines")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--profile", f->profile, "Credentials profile of ~/.aliyun/config.json");
+  cmd->add_option("--signature", f->signature, "v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
+      ->capture_default_str();
+  cmd->add_option("--style", f->style,
+                  "get, post-form or post-query (default: the case's method: GET -> get, POST -> "
+                  "post-form with v1, post-query with v3)");
+  cmd->add_option("--timeout", f->timeout, "Seconds to wait for an answer")->capture_default_str();
+  cmd->add_option("--retries", f->retries,
+                  "Extra attempts after a network failure (never after an HTTP answer)")
+      ->capture_default_str();
+  cmd->add_option("--ca-file", f->ca_file, "PEM bundle of the CAs to trust (instead of the system's)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--insecure", f->insecure, "Do not verify the endpoint's TLS certificate");
+  cmd->add_option("--report-dir", f->report_dir, "Where junit.xml and results.json go")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", f->quiet, "Print only the summary line");
+  cmd->footer(
+      "Credentials, as Alibaba Cloud's tools take them: ALIBABA_CLOUD_ACCESS_KEY_ID,\n"
+      "ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, or --profile NAME from\n"
+      "~/.aliyun/config.json. Against a popcheck emulator with no credentials set, the dummy pair\n"
+      "popcheck-dummy-key-id / popcheck-dummy-key-secret is used.\n"
+      "\n"
+      "A case's needs (docs/needs.md) are provisioned by a popcheck emulator (recognised by\n"
+      "GET /__popcheck/health); against anything else they come from --var/--vars, and a case\n"
+      "whose needs have no value is skipped with the reason in the reports.\n"
+      "\n"
+      "Checks: HTTP status, Content-Type, body parses in the requested format, XML root, shape\n"
+      "against the documented example or response tree, error Code, Message (with %s wildcards),\n"
+      "RequestId, HostId on errors. Credentials and signatures never reach the reports.\n"
+      "\n"
+      "Exit status: 0 every case passed (skips allowed), 1 some case failed, 2 usage error or\n"
+      "infrastructure failure (endpoint unreachable, TLS refused, every case failed on the network).");
+  cmd->callback([f, &exit_code] { exit_code = run(*f); });
 }
 
 }  // namespace popcheck::app

@@ -200,9 +200,13 @@ ApiResult remove_tags(const Params& params, State& state) {
     return api_error(400, "InvalidTagCount", "The specified tags are beyond the permitted range.");
   }
   for (const auto& [n, t] : tags) {
-    if (!t.key) continue;  // a value alone selects nothing
-    if (t.key->empty() || char_length(*t.key) > 64 || has_forbidden_text(*t.key)) {
+    if (t.key && (t.key->empty() || char_length(*t.key) > 64 || has_forbidden_text(*t.key))) {
       return api_error(400, "InvalidTagKey.Malformed", "The specified Tag.n.Key is not valid.");
+    }
+    // The page limits values as it limits keys; ECS names that error InvalidTagValue.Malformed
+    // (its metadata lists the code for the tag APIs).
+    if (t.value && (char_length(*t.value) > 128 || has_forbidden_text(*t.value))) {
+      return api_error(400, "InvalidTagValue.Malformed", "The specified Tag.n.Value is not valid.");
     }
   }
 

@@ -257,9 +257,17 @@ std::string State::kind_of(const std::string& id) const {
 
 State default_state() {
   State s;
-  s.regions = {"cn-hangzhou", "cn-shanghai", "cn-beijing",    "cn-shenzhen",  "cn-qingdao",
-               "cn-zhangjiakou", "cn-huhehaote", "cn-chengdu", "cn-hongkong", "ap-southeast-1",
-               "ap-northeast-1", "us-west-1",    "us-east-1",  "eu-central-1", "eu-west-1"};
+  // The public regions of ECS, VPC and ESS (their metadata's endpoint lists).
+  s.regions = {"cn-qingdao",     "cn-beijing",      "cn-zhangjiakou", "cn-huhehaote",
+               "cn-wulanchabu",  "cn-hangzhou",     "cn-shanghai",    "cn-nanjing",
+               "cn-fuzhou",      "cn-shenzhen",     "cn-heyuan",      "cn-guangzhou",
+               "cn-chengdu",     "cn-wuhan-lr",     "cn-hongkong",    "ap-northeast-1",
+               "ap-northeast-2", "ap-southeast-1",  "ap-southeast-2", "ap-southeast-3",
+               "ap-southeast-5", "ap-southeast-6",  "ap-southeast-7", "ap-south-1",
+               "us-east-1",      "us-west-1",       "eu-west-1",      "eu-central-1",
+               "me-east-1",      "me-central-1",    "cn-shanghai-finance-1",
+               "cn-shenzhen-finance-1", "cn-beijing-finance-1", "cn-hangzhou-finance",
+               "cn-zhengzhou-jva",      "cn-north-2-gov-1"};
   auto add_instance = [&](const std::string& id, const std::string& region, const std::string& status) {
     Instance i;
     i.id = id;
@@ -657,7 +665,9 @@ Expected<ojson> provision(State& s, const ojson& request) {
     NeedReader r(with, where, vars);
     auto region = r.str("RegionId", default_region);
     if (!region) return std::unexpected(region.error());
-    if (!work.has_region(*region)) work.regions.push_back(*region);
+    // A region the need names explicitly becomes known; the request's region does not, so that a
+    // case sending an unknown RegionId still gets InvalidRegionId.NotFound.
+    if (r.has("RegionId") && !work.has_region(*region)) work.regions.push_back(*region);
 
     // An id that never existed, or one that existed and is gone.
     std::string special = special_of(with, resource);

@@ -286,3 +286,41 @@ TEST(RemoveInstances, ValidatesGroupStateBeforeMembers) {
 
 }  // namespace
 }  // namespace popcheck::emulator
+
+namespace popcheck::emulator {
+namespace {
+
+using namespace testing;
+
+TEST(RemoveTags, ValuesAreLimitedLikeKeys) {
+  Harness h;
+  auto vars = h.provision(json::array({{{"var", "s"}, {"resource", "snapshot"}}}));
+  auto with_value = [&](std::string value) {
+    return h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
+                                     {"ResourceId", vars["s"]}, {"Tag.1.Key", "k"},
+                                     {"Tag.1.Value", value}}));
+  };
+  EXPECT_EQ(with_value(std::string(128, 'v')).status, 200);
+  EXPECT_EQ(with_value(std::string(129, 'v')).code(), "InvalidTagValue.Malformed");
+  EXPECT_EQ(with_value("aliyun-v").code(), "InvalidTagValue.Malformed");
+  EXPECT_EQ(with_value("see https://x").code(), "InvalidTagValue.Malformed");
+}
+
+TEST(Provision, TheRequestRegionDoesNotBecomeKnown) {
+  Harness h;
+  // The runner passes the request's RegionId; a case about an unknown region must still see it unknown.
+  auto vars = h.provision(json::array({{{"var", "s"}, {"resource", "snapshot"}}}), "xx-nowhere-1");
+  Reply r = h.call(ecs("RemoveTags", {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "snapshot"},
+                                      {"ResourceId", vars["s"]}}));
+  EXPECT_EQ(r.code(), "InvalidRegionId.NotFound");
+  // A region a need names itself is made known.
+  auto named = h.provision(json::array(
+      {{{"var", "s"}, {"resource", "snapshot"}, {"with", {{"RegionId", "xx-private-1"}}}}}));
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "xx-private-1"}, {"ResourceType", "snapshot"},
+                                      {"ResourceId", named["s"]}}))
+                .status,
+            200);
+}
+
+}  // namespace
+}  // namespace popcheck::emulator

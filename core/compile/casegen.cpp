@@ -349,6 +349,14 @@ Need* find_need(Draft& d, const string& var) {
   return nullptr;
 }
 
+bool mentions(const ojson& j, const string& ref) {
+  if (j.is_string()) return j.get_ref<const string&>().find(ref) != string::npos;
+  if (j.is_structured())
+    for (const auto& v : j)
+      if (mentions(v, ref)) return true;
+  return false;
+}
+
 // Drops needs that neither the request nor a later need refers to (a rule replaced the id).
 void prune_needs(Draft& d) {
   bool changed = true;
@@ -360,7 +368,7 @@ void prune_needs(Draft& d) {
       for (const auto& [k, v] : d.params)
         if (v.find(ref) != string::npos) used = true;
       for (size_t j = 0; j < d.needs.size() && !used; ++j)
-        if (j != i && d.needs[j].with.dump().find(ref) != string::npos) used = true;
+        if (j != i && mentions(d.needs[j].with, ref)) used = true;
       if (!used) {
         d.needs.erase(d.needs.begin() + static_cast<long>(i));
         changed = true;

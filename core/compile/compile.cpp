@@ -287,6 +287,18 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
       ++out.summary.failed_inputs;
       continue;
     }
+    // An action the metadata does not list (a page newer than the metadata, or a typo in the page)
+    // still belongs to the product: when the product's metadata has one version, that is the one.
+    if (page.version.empty()) {
+      std::set<std::string> versions;
+      for (const auto& m : meta)
+        if (lower(m.product) == lower(page.product)) versions.insert(m.version);
+      if (versions.size() == 1) {
+        page.version = *versions.begin();
+        page.warnings.push_back("the metadata has no " + page.action + "; version " +
+                                page.version + " taken from the product's metadata");
+      }
+    }
     if (page.version.empty()) {
       out.errors.push_back(Error{"compile.no_version",
                                  "the page does not name the API version of " + page.product +

@@ -109,6 +109,24 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
   EXPECT_EQ(lookup.entries[0].contract.version, "2016-04-28");
 }
 
+TEST(Compile, ActionMissingFromMetadataTakesTheProductsOnlyVersion) {
+  CompileInput page = input(seed("000_"));
+  for (size_t pos; (pos = page.text.find("RemoveTags")) != std::string::npos;)
+    page.text.replace(pos, 10, "RemoveLabels");
+  auto r = compile_texts({page, metadata("ecs-2014-05-26.json", true)}, {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].contract.action, "RemoveLabels");
+  EXPECT_EQ(r.entries[0].contract.version, "2014-05-26");
+  bool told = false;
+  for (const auto& w : r.warnings) told |= w.find("has no RemoveLabels") != std::string::npos;
+  EXPECT_TRUE(told);
+  // Without the metadata there is no version to take.
+  auto none = compile_texts({page}, {});
+  ASSERT_EQ(none.errors.size(), 1u);
+  EXPECT_EQ(none.errors[0].code, "compile.no_version");
+}
+
 TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
   auto r = compile_texts({metadata("ess-2014-08-28.json", false), input(seed("004_"))}, {});
   ASSERT_TRUE(r.errors.empty());

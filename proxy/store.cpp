@@ -115,7 +115,8 @@ LoadReport FixtureStore::load() {
       parsed[i].entry = make_entry(*exchange, files[i].path, std::move(match));
     }
   };
-  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  // Twice the cores, so that reading files (a cold page cache) overlaps with parsing.
+  size_t threads = std::clamp<size_t>(2 * std::thread::hardware_concurrency(), 2, 8);
   if (files.size() < 64) threads = 1;
   std::vector<std::jthread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);

@@ -173,7 +173,8 @@ struct Upstream::Impl {
     http::async_write(stream, req, [&](beast::error_code e, size_t) { ec = e; });
     run(c);
     if (ec) {
-      retryable = true;
+      // A timeout is never retried: the upstream may be slow rather than gone, and may act twice.
+      retryable = ec != beast::error::timeout;
       if (ec == beast::error::timeout)
         return fail("upstream.timeout", "writing to " + url.host_header() + " timed out",
                     url.to_string());
@@ -188,7 +189,7 @@ struct Upstream::Impl {
     run(c);
     if (ec) {
       // A kept-alive connection the server closed in the meantime fails before any byte arrives.
-      retryable = !parser.got_some();
+      retryable = !parser.got_some() && ec != beast::error::timeout;
       if (ec == beast::error::timeout)
         return fail("upstream.timeout",
                     "no response from " + url.host_header() + " within " +

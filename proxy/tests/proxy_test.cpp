@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "core/files.hpp"
 #include "core/protocol/sign.hpp"
@@ -92,6 +93,7 @@ class FakeUpstream {
       calls_.fetch_add(1);
       {
         std::lock_guard lock(mutex_);
+        remotes_.insert(req.remote);
         last_ = {req.method, req.target, core::header_value(req.headers, "host"),
                  core::header_value(req.headers, "authorization"), req.headers, req.body};
       }
@@ -100,7 +102,10 @@ class FakeUpstream {
       for (const auto& [k, v] : params)
         if (k == "Action") action = v;
       net::HttpResponse r;
-      if (action == "DeleteInstances") {
+      if (action == "Slow") {
+        r.delay = std::chrono::milliseconds(3000);
+        r.body = "{}";
+      } else if (action == "DeleteInstances") {
         r.status = 403;
         r.headers = {{"Content-Type", "text/xml;charset=utf-8"}, {"x-acs-request-id", "XR"}};
         r.body =
@@ -128,6 +133,10 @@ class FakeUpstream {
     std::lock_guard lock(mutex_);
     return last_;
   }
+  size_t connections() {
+    std::lock_guard lock(mutex_);
+    return remotes_.size();
+  }
 
  private:
   std::shared_ptr<net::Handler> handler_;
@@ -135,6 +144,7 @@ class FakeUpstream {
   std::atomic<int> calls_{0};
   std::mutex mutex_;
   Seen last_;
+  std::set<std::string> remotes_;  // client address:port of every request: one per connection
 };
 
 class TempDir {
@@ -443,6 +453,37 @@ TEST(Proxy, WithoutCredentialsV3KeepsItsSignedHostAndV1GetsTheUpstreamHost) {
   out = prepare_forward(v1, *url, {});
   EXPECT_EQ(core::header_value(out.headers, "host"), "ecs.aliyuncs.com");
   EXPECT_EQ(out.target, v1.target);
+}
+
+TEST(Proxy, UpstreamConnectionsAreReused) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::passthrough;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(proxy.send(v1_get({{"Action", "DescribeRegions"}}, std::to_string(i))).status, 200);
+  EXPECT_EQ(upstream.calls(), 6);
+  EXPECT_EQ(upstream.connections(), 1u);  // sequential requests share one kept-alive connection
+}
+
+TEST(Proxy, ASlowUpstreamIsA504AndNothingIsRecorded) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  options.upstream.timeout = std::chrono::milliseconds(100);
+  RunningProxy proxy(options);
+  auto r = proxy.send(v1_get({{"Action", "Slow"}}, "a"));
+  EXPECT_EQ(r.status, 504);
+  EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Upstream.Timeout");
+  EXPECT_TRUE(fixture_files(dir.path()).empty());
+  // The timed-out connection is not reused for the next request, which succeeds.
+  EXPECT_EQ(proxy.send(v1_get({{"Action", "DescribeRegions"}}, "b")).status, 200);
 }
 
 TEST(Proxy, AdminEndpoints) {

@@ -125,4 +125,19 @@ n=$(find "$fixtures" -name '*.json' | wc -l)
 stats=$(curl -sf "$proxy/__popcheck/stats")
 echo "stats: $stats"
 grep -q '"recorded":2' <<<"$stats" || fail "stats do not count 2 recordings"
-echo "PASS: malformed HTTP, slow clients, a huge body and a full disk; the proxy kept serving"
+# Corrupt fixture files are named at start-up, and the rest still load and replay.
+kill -TERM "${pids[2]}"; wait "${pids[2]}" || true  # the recording proxy
+mkdir -p "$tmp/replay/ecs/DescribeRegions"
+good=$(grep -rl '"RegionId": "cn-hangzhou"' "$fixtures" | head -1)
+cp "$good" "$tmp/replay/ecs/DescribeRegions/000000-good.json"
+printf '{"request": {"method": "GET"' >"$tmp/replay/ecs/DescribeRegions/000001-truncated.json"
+printf '{"request": {}, "response": {"status": "x"}}' >"$tmp/replay/ecs/DescribeRegions/000002-bad.json"
+start replay "$bin" proxy --mode replay --fixtures "$tmp/replay" --listen 127.0.0.1:0
+for f in 000001-truncated.json 000002-bad.json; do
+  grep -q "$f" "$tmp/replay.err" || fail "start-up does not name $f: $(cat "$tmp/replay.err")"
+done
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$url/?Action=DescribeRegions&Version=2014-05-26&RegionId=cn-hangzhou") == 200 ]] ||
+  fail "the good fixture does not replay beside corrupt ones"
+echo "start-up report: $(cat "$tmp/replay.err")"
+
+echo "PASS: malformed HTTP, slow clients, a huge body, a full disk, corrupt fixtures; the proxy kept serving"

@@ -283,10 +283,19 @@ Expected<std::string> AdapterProcess::read_line(std::chrono::milliseconds timeou
       broken_ = true;
       int status = 0;
       std::string how = "closed its stdout";
-      if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        if (WIFEXITED(status)) how = "exited with status " + std::to_string(WEXITSTATUS(status));
-        else if (WIFSIGNALED(status)) how = "was killed by signal " + std::to_string(WTERMSIG(status));
+      // The end of its stdout usually means the adapter is exiting; give it a second to finish so
+      // that the message can say how it ended.
+      for (int i = 0; i < 50 && pid_ > 0; ++i) {
+        pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) {
+          pid_ = -1;
+          if (WIFEXITED(status)) how = "exited with status " + std::to_string(WEXITSTATUS(status));
+          else if (WIFSIGNALED(status)) how = "was killed by signal " + std::to_string(WTERMSIG(status));
+        } else if (r < 0) {
+          break;
+        } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
       }
       return fail("sdk.died", "the adapter " + how);
     }
@@ -400,7 +409,14 @@ Expected<json> AdapterDriver::exchange(const json& request, bool* fatal) {
     process_ = std::move(*p);
   }
   auto answer = process_->exchange(request, options_.case_timeout);
-  if (!answer && !process_->alive()) process_->stop();  // a hung or confused adapter is killed now
+  if (!answer && !process_->alive()) {
+    process_->stop();  // a hung or confused adapter is killed now
+    if (restarts_ >= 1) {
+      *fatal = true;
+      return fail("sdk.dead", answer.error().message + " [" + answer.error().code +
+                                  "], after the adapter's one restart; stopping the run");
+    }
+  }
   return answer;
 }
 

@@ -82,8 +82,9 @@ class AdapterProcess {
 class AdapterDriver {
  public:
   static Expected<std::unique_ptr<AdapterDriver>> start(const SdkOptions& options);
-  // The answer line, or the case's Error. `fatal` is set when the run must stop (the restart budget is
-  // spent or the restart failed); the Error then says why.
+  // The answer line, or the case's Error. A failed process is restarted before the next exchange,
+  // once per run. `fatal` is set when the run must stop: the adapter failed again after its restart,
+  // or the restart itself failed; the Error then says why.
   Expected<nlohmann::json> exchange(const nlohmann::json& request, bool* fatal);
   const AdapterProcess& process() const { return *process_; }
   int restarts() const { return restarts_; }

@@ -1,5 +1,6 @@
-// `popcheck report diff|merge|html`: reports made from the results.json files that runs leave behind.
-// Thin shells: read files, call the pure functions of reports/, write files, choose the exit status.
+// `popcheck report diff|merge|html`: reports made from the results.json files that runs leave
+// behind. Thin shells: read files, call the pure functions of reports/, write files, choose the
+// exit status.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -34,12 +35,12 @@ struct HtmlArgs {
   std::vector<std::string> cases;
 };
 
-int report_error(const char* command, const Error& e) {
+int report_error(const char *command, const Error &e) {
   std::cerr << "popcheck report " << command << ": " << e.to_string() << "\n";
   return 2;
 }
 
-int run_diff(const DiffArgs& a) {
+int run_diff(const DiffArgs &a) {
   auto baseline = reports::read_results(a.baseline);
   if (!baseline) return report_error("diff", baseline.error());
   auto current = reports::read_results(a.current);
@@ -52,9 +53,11 @@ int run_diff(const DiffArgs& a) {
     return report_error("diff", w.error());
   }
   if (!a.junit.empty())
-    if (auto w = core::write_file_atomic(a.junit, reports::render_diff_junit(d, current->report)); !w)
+    if (auto w = core::write_file_atomic(a.junit, reports::render_diff_junit(d, current->report));
+        !w)
       return report_error("diff", w.error());
-  // With the Markdown in a file, one line on stderr says what happened (stdout stays clean for pipes).
+  // With the Markdown in a file, one line on stderr says what happened (stdout stays clean for
+  // pipes).
   if (!a.markdown.empty() && a.markdown != "-")
     std::cerr << "popcheck report diff: " << d.new_failures.size() << " new failures, "
               << d.reason_changed.size() << " changed reasons, " << d.still_failing.size()
@@ -63,9 +66,9 @@ int run_diff(const DiffArgs& a) {
   return reports::regressed(d) ? 1 : 0;
 }
 
-int run_merge(const MergeArgs& a) {
+int run_merge(const MergeArgs &a) {
   std::vector<reports::ShardInput> inputs;
-  for (const auto& path : a.inputs) {
+  for (const auto &path : a.inputs) {
     auto r = reports::read_results(path);
     if (!r) return report_error("merge", r.error());
     inputs.push_back({path, std::move(r->report)});
@@ -80,14 +83,15 @@ int run_merge(const MergeArgs& a) {
   return s.failed + s.errors > 0 ? 1 : 0;
 }
 
-int run_html(const HtmlArgs& a) {
+int run_html(const HtmlArgs &a) {
   auto loaded = reports::read_results(a.input);
   if (!loaded) return report_error("html", loaded.error());
   core::ojson coverage;
   if (!a.cases.empty()) {
     core::LoadedCatalogue catalogue = core::load_catalogue(a.cases);
     if (!catalogue.errors.empty()) {
-      for (const auto& e : catalogue.errors) report_error("html", e);
+      for (const auto &e : catalogue.errors)
+        report_error("html", e);
       std::cerr << "popcheck report html: the catalogue given with --cases could not be read\n";
       return 2;
     }
@@ -110,25 +114,25 @@ int run_html(const HtmlArgs& a) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-void add_report_command(CLI::App& root, int& exit_code) {
-  auto* cmd = root.add_subcommand(
-      "report",
-      "Reports made from results.json files: regression diff, shard merge, HTML.");
+void add_report_command(CLI::App &root, int &exit_code) {
+  auto *cmd = root.add_subcommand(
+      "report", "Reports made from results.json files: regression diff, shard merge, HTML.");
   cmd->require_subcommand(1);
   cmd->footer(
       "Every subcommand reads the results.json that `popcheck run --report-dir DIR` writes.\n"
       "Exit status: see each subcommand; 2 always means bad input or a usage error.");
 
   auto diff = std::make_shared<DiffArgs>();
-  auto* d = cmd->add_subcommand(
+  auto *d = cmd->add_subcommand(
       "diff", "Compare a run with a baseline run: what broke, what was fixed, what still fails.");
   d->footer(
       "Categories (each case is in at most one):\n"
       "  new failures      failing now (failed or error), passed or skipped in the baseline\n"
       "  reason changed    failing in both, but the failed checks' names, expected or actual\n"
-      "                    values differ (RequestIds, times, hex ids, loopback ports and durations\n"
+      "                    values differ (RequestIds, times, hex ids, loopback ports and "
+      "durations\n"
       "                    are masked first, so they never count as a change)\n"
       "  still failing     failing in both for the same reason\n"
       "  fixed             failing in the baseline, passed now\n"
@@ -159,8 +163,9 @@ void add_report_command(CLI::App& root, int& exit_code) {
   d->callback([diff, &exit_code] { exit_code = run_diff(*diff); });
 
   auto merge = std::make_shared<MergeArgs>();
-  auto* m = cmd->add_subcommand(
-      "merge", "Join the results of `popcheck run --shard I/N` jobs into one results.json and junit.xml.");
+  auto *m = cmd->add_subcommand(
+      "merge",
+      "Join the results of `popcheck run --shard I/N` jobs into one results.json and junit.xml.");
   m->footer(
       "The output is what one unsharded run would have written: cases in the runner's order\n"
       "(sorted by id), the same summary, the same JUnit suites. The merged run's timestamp is the\n"
@@ -184,9 +189,10 @@ void add_report_command(CLI::App& root, int& exit_code) {
   m->callback([merge, &exit_code] { exit_code = run_merge(*merge); });
 
   auto html = std::make_shared<HtmlArgs>();
-  auto* h = cmd->add_subcommand("html", "Write a self-contained HTML report of a run.");
+  auto *h = cmd->add_subcommand("html", "Write a self-contained HTML report of a run.");
   h->footer(
-      "One file with inline CSS and JavaScript and no network asset: the summary, coverage, a table\n"
+      "One file with inline CSS and JavaScript and no network asset: the summary, coverage, a "
+      "table\n"
       "per product and action, and for each failure the checks' expected against actual values\n"
       "and the request (credentials removed) and response. Filters by status, product, action and\n"
       "id. Rows are rendered in chunks while scrolling, so whole-catalogue runs stay responsive.\n"
@@ -208,4 +214,4 @@ void add_report_command(CLI::App& root, int& exit_code) {
   h->callback([html, &exit_code] { exit_code = run_html(*html); });
 }
 
-}  // namespace popcheck::app
+} // namespace popcheck::app

@@ -11,20 +11,22 @@ namespace {
 using check::CaseStatus;
 
 // Position of a state in the order documented in coverage.hpp: lower is better.
-int rank(const std::string& state) {
-  static const char* order[] = {"passed", "failed", "error", "skipped", "not-run", "no-case"};
+int rank(const std::string &state) {
+  static const char *order[] = {"passed", "failed", "error", "skipped", "not-run", "no-case"};
   for (int i = 0; i < 6; ++i)
     if (state == order[i]) return i;
   return 6;
 }
 
-bool ran(CaseStatus s) { return s == CaseStatus::passed || s == CaseStatus::failed; }
+bool ran(CaseStatus s) {
+  return s == CaseStatus::passed || s == CaseStatus::failed;
+}
 
-using Key = std::pair<std::string, std::string>;  // product, action
+using Key = std::pair<std::string, std::string>; // product, action
 
-ActionCoverage& action_of(std::map<Key, ActionCoverage>& actions, const std::string& product,
-                          const std::string& action, const std::string& version) {
-  auto& a = actions[{product, action}];
+ActionCoverage &action_of(std::map<Key, ActionCoverage> &actions, const std::string &product,
+                          const std::string &action, const std::string &version) {
+  auto &a = actions[{product, action}];
   if (a.action.empty()) {
     a.product = product;
     a.action = action;
@@ -33,41 +35,41 @@ ActionCoverage& action_of(std::map<Key, ActionCoverage>& actions, const std::str
   return a;
 }
 
-ErrorCodeCoverage* find_code(ActionCoverage& a, const std::string& code) {
-  for (auto& e : a.errors)
+ErrorCodeCoverage *find_code(ActionCoverage &a, const std::string &code) {
+  for (auto &e : a.errors)
     if (e.code == code) return &e;
   return nullptr;
 }
 
-}  // namespace
+} // namespace
 
-Coverage compute_coverage(const check::RunReport& report,
-                          const std::vector<core::CatalogueEntry>& catalogue) {
+Coverage compute_coverage(const check::RunReport &report,
+                          const std::vector<core::CatalogueEntry> &catalogue) {
   Coverage out;
   out.catalogue = !catalogue.empty();
   std::map<Key, ActionCoverage> actions;
   // Catalogue cases by id: the code an error case expects lives there.
-  std::unordered_map<std::string, const core::Case*> catalogue_cases;
+  std::unordered_map<std::string, const core::Case *> catalogue_cases;
 
-  for (const auto& e : catalogue) {
-    auto& a = action_of(actions, e.contract.product, e.contract.action, e.contract.version);
+  for (const auto &e : catalogue) {
+    auto &a = action_of(actions, e.contract.product, e.contract.action, e.contract.version);
     a.documented = true;
     // Rows may repeat a code (one per HTTP status or message variant); a code is covered once.
-    for (const auto& row : e.contract.errors) {
+    for (const auto &row : e.contract.errors) {
       if (row.code.empty() || find_code(a, row.code)) continue;
       a.errors.push_back(ErrorCodeCoverage{row.code, row.http, true, "no-case", {}});
     }
-    for (const auto& c : e.cases) {
+    for (const auto &c : e.cases) {
       catalogue_cases.emplace(c.id, &c);
       if (c.kind == "example") ++a.examples_documented;
       if (c.kind == "error" && c.expect.code)
-        if (auto* code = find_code(a, *c.expect.code); code && code->state == "no-case")
+        if (auto *code = find_code(a, *c.expect.code); code && code->state == "no-case")
           code->state = "not-run";
     }
   }
 
-  for (const auto& c : report.cases) {
-    auto& a = action_of(actions, c.product, c.action, c.version);
+  for (const auto &c : report.cases) {
+    auto &a = action_of(actions, c.product, c.action, c.version);
     ++a.cases_total;
     if (ran(c.status)) ++a.cases_run;
     if (c.status == CaseStatus::skipped) a.skips.push_back(SkipEntry{c.id, c.skip_reason});
@@ -77,13 +79,14 @@ Coverage compute_coverage(const check::RunReport& report,
     }
     if (c.kind != "error") continue;
     std::string code;
-    if (auto it = catalogue_cases.find(c.id); it != catalogue_cases.end() && it->second->expect.code)
+    if (auto it = catalogue_cases.find(c.id);
+        it != catalogue_cases.end() && it->second->expect.code)
       code = *it->second->expect.code;
     if (code.empty())
-      for (const auto& check : c.checks)
+      for (const auto &check : c.checks)
         if (check.check == "code" && !check.passed) code = check.expected;
-    if (code.empty()) continue;  // an error case whose code cannot be known (passed, no catalogue)
-    auto* entry = find_code(a, code);
+    if (code.empty()) continue; // an error case whose code cannot be known (passed, no catalogue)
+    auto *entry = find_code(a, code);
     if (!entry) {
       a.errors.push_back(ErrorCodeCoverage{code, std::nullopt, false, "not-run", {}});
       entry = &a.errors.back();
@@ -93,14 +96,14 @@ Coverage compute_coverage(const check::RunReport& report,
     if (rank(state) < rank(entry->state)) entry->state = state;
   }
 
-  for (auto& [key, a] : actions) {
-    for (const auto& e : a.errors) {
+  for (auto &[key, a] : actions) {
+    for (const auto &e : a.errors) {
       if (!e.documented) continue;
       ++a.codes_documented;
       if (e.state == "passed" || e.state == "failed") ++a.codes_exercised;
       if (e.state == "passed") ++a.codes_passed;
     }
-    auto& t = out.totals;
+    auto &t = out.totals;
     t.actions_documented += a.documented;
     t.actions_run += a.cases_run > 0;
     t.codes_documented += a.codes_documented;
@@ -115,9 +118,9 @@ Coverage compute_coverage(const check::RunReport& report,
   return out;
 }
 
-core::ojson to_json(const Coverage& coverage) {
+core::ojson to_json(const Coverage &coverage) {
   using core::ojson;
-  const auto& t = coverage.totals;
+  const auto &t = coverage.totals;
   ojson j;
   j["catalogue"] = coverage.catalogue;
   j["totals"] = ojson{{"actions_documented", t.actions_documented},
@@ -130,7 +133,7 @@ core::ojson to_json(const Coverage& coverage) {
                       {"examples_passed", t.examples_passed},
                       {"skipped", t.skipped}};
   ojson actions = ojson::array();
-  for (const auto& a : coverage.actions) {
+  for (const auto &a : coverage.actions) {
     ojson o;
     o["product"] = a.product;
     o["version"] = a.version;
@@ -145,7 +148,7 @@ core::ojson to_json(const Coverage& coverage) {
     o["cases_run"] = a.cases_run;
     o["cases_total"] = a.cases_total;
     ojson errors = ojson::array();
-    for (const auto& e : a.errors) {
+    for (const auto &e : a.errors) {
       ojson x;
       x["code"] = e.code;
       if (e.http) x["http"] = *e.http;
@@ -156,7 +159,8 @@ core::ojson to_json(const Coverage& coverage) {
     }
     o["errors"] = std::move(errors);
     ojson skips = ojson::array();
-    for (const auto& s : a.skips) skips.push_back(ojson{{"id", s.id}, {"reason", s.reason}});
+    for (const auto &s : a.skips)
+      skips.push_back(ojson{{"id", s.id}, {"reason", s.reason}});
     o["skips"] = std::move(skips);
     actions.push_back(std::move(o));
   }
@@ -164,4 +168,4 @@ core::ojson to_json(const Coverage& coverage) {
   return j;
 }
 
-}  // namespace popcheck::reports
+} // namespace popcheck::reports

@@ -8,9 +8,10 @@ namespace {
 
 using core::ojson;
 
-ojson headers_json(const core::Headers& headers) {
+ojson headers_json(const core::Headers &headers) {
   ojson a = ojson::array();
-  for (const auto& [k, v] : headers) a.push_back(ojson::array({k, v}));
+  for (const auto &[k, v] : headers)
+    a.push_back(ojson::array({k, v}));
   return a;
 }
 
@@ -18,26 +19,29 @@ std::string escape_html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
     }
   }
   return out;
 }
 
-// The page around the data. Kept as one literal so that the report stays a single self-contained file.
+// The page around the data. Kept as one literal so that the report stays a single self-contained
+// file.
 constexpr std::string_view kStyle = R"CSS(
 :root{--pass:#1a7f37;--fail:#cf222e;--skip:#9a6700;--err:#8250df;--line:#d0d7de;--muted:#57606a}
 *{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;
+  background:#f6f8fa}
 header{background:#24292f;color:#fff;padding:12px 20px}
 header h1{font-size:18px;margin:0}
 header .meta{color:#c9d1d9;font-size:12px;margin-top:4px;word-break:break-all}
 main{padding:16px 20px;max-width:1400px}
-section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 16px;margin-bottom:16px}
+section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 16px;
+  margin-bottom:16px}
 h2{font-size:16px;margin:0 0 10px}
 h3{font-size:14px;margin:14px 0 6px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}
@@ -59,14 +63,16 @@ td.id{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
 .fail-list{margin:0;padding-left:16px}
 .fail-list li{margin:2px 0}
 code,pre{font-family:ui-monospace,monospace;font-size:12px}
-pre{background:#f6f8fa;border:1px solid var(--line);padding:8px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all}
+pre{background:#f6f8fa;border:1px solid var(--line);padding:8px;overflow:auto;max-height:320px;
+  white-space:pre-wrap;word-break:break-all}
 .exp{color:var(--pass)}.act{color:var(--fail)}
 button{font:inherit;padding:2px 10px;cursor:pointer}
 .muted{color:var(--muted)}
 .group{margin-top:14px}
-.group table{table-layout:fixed}
-.group th:nth-child(1){width:34%}.group th:nth-child(2){width:8%}.group th:nth-child(3){width:7%}
-.group th:nth-child(4){width:6%}.group th:nth-child(6){width:80px}
+.group>table{table-layout:fixed}
+.group>table>thead th:nth-child(1){width:34%}.group>table>thead th:nth-child(2){width:8%}
+.group>table>thead th:nth-child(3){width:7%}.group>table>thead th:nth-child(4){width:6%}
+.group>table>thead th:nth-child(6){width:80px}
 .scroll{max-height:460px;overflow:auto;border:1px solid var(--line)}
 .scroll thead th{position:sticky;top:0}
 .exchange{display:grid;grid-template-columns:1fr 1fr;gap:8px}
@@ -106,7 +112,10 @@ constexpr std::string_view kScript = R"JS(
   const fText = document.getElementById('filter-text');
   const products = [], actionsOf = new Map();
   for (const c of cases) {
-    if (!actionsOf.has(c.product)) { products.push(c.product); actionsOf.set(c.product, new Set()); }
+    if (!actionsOf.has(c.product)) {
+      products.push(c.product);
+      actionsOf.set(c.product, new Set());
+    }
     actionsOf.get(c.product).add(c.action);
   }
   for (const p of products) fProduct.appendChild(el('option', {value: p, text: p}));
@@ -146,10 +155,12 @@ constexpr std::string_view kScript = R"JS(
   function detailRow(c) {
     const td = el('td', {colspan: '6'});
     if (c.failures.length) {
-      const t = el('table', null, el('tr', null, el('th', {text: 'check'}), el('th', {text: 'path'}),
+      const t = el('table', null, el('tr', null, el('th', {text: 'check'}),
+        el('th', {text: 'path'}),
         el('th', {text: 'expected'}), el('th', {text: 'actual'})));
       for (const f of c.failures)
-        t.appendChild(el('tr', null, el('td', {text: f.check}), el('td', {class: 'id', text: f.path}),
+        t.appendChild(el('tr', null, el('td', {text: f.check}),
+          el('td', {class: 'id', text: f.path}),
           el('td', null, el('pre', {class: 'exp', text: f.expected})),
           el('td', null, el('pre', {class: 'act', text: f.actual}))));
       td.appendChild(t);
@@ -159,18 +170,21 @@ constexpr std::string_view kScript = R"JS(
     ex.appendChild(el('div', null, el('h3', {text: 'Request (credentials removed)'}),
       el('pre', {text: c.request ? exchangeText(c.request, true) : '(not sent)'})));
     ex.appendChild(el('div', null, el('h3', {text: 'Response'}),
-      el('pre', {text: c.response ? exchangeText(c.response, false) : (c.error || '(no answer)')})));
+      el('pre', {text: c.response ? exchangeText(c.response, false)
+                                  : (c.error || '(no answer)')})));
     td.appendChild(ex);
     return el('tr', {class: 'detail'}, td);
   }
   function row(c) {
     let what = null;
     if (c.status === 'failed') what = failureList(c);
-    else if (c.status === 'skipped') what = el('span', {class: 'muted', text: 'skipped: ' + c.skip_reason});
+    else if (c.status === 'skipped')
+      what = el('span', {class: 'muted', text: 'skipped: ' + c.skip_reason});
     else if (c.status === 'error') what = el('span', {class: 'act', text: c.error});
     const btn = el('button', {type: 'button', text: 'details'});
     const tr = el('tr', {class: 'case ' + c.status, 'data-status': c.status},
-      el('td', {class: 'id', text: c.id}), el('td', {text: c.kind}), el('td', null, badge(c.status)),
+      el('td', {class: 'id', text: c.id}), el('td', {text: c.kind}),
+      el('td', null, badge(c.status)),
       el('td', {text: c.duration.toFixed(3)}), el('td', null, what), el('td', null, btn));
     let open = null;
     btn.addEventListener('click', () => {
@@ -228,7 +242,10 @@ constexpr std::string_view kScript = R"JS(
   fProduct.addEventListener('change', () => { fillActions(); applyFilters(); });
   for (const f of [fStatus, fAction]) f.addEventListener('change', applyFilters);
   let typing = null;
-  fText.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(applyFilters, 200); });
+  fText.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(applyFilters, 200);
+  });
 
   // Coverage: totals, then one row per action (with the product and action filters applied).
   const cov = data.coverage;
@@ -236,28 +253,34 @@ constexpr std::string_view kScript = R"JS(
     const box = document.getElementById('coverage-body');
     if (!cov) {
       box.replaceChildren(el('p', {class: 'muted',
-        text: 'No coverage: give the case catalogue with --cases to compare the run with the documentation.'}));
+        text: 'No coverage: give the case catalogue with --cases to compare the run with ' +
+              'the documentation.'}));
       return;
     }
     const t = cov.totals;
     const parts = [el('p', null,
-      'Error codes exercised: ', el('strong', {id: 'cov-codes', text: t.codes_exercised + ' / ' + t.codes_documented}),
+      'Error codes exercised: ',
+      el('strong', {id: 'cov-codes', text: t.codes_exercised + ' / ' + t.codes_documented}),
       ' (passed ' + t.codes_passed + '). Example cases run: ',
       el('strong', {id: 'cov-examples', text: t.examples_run + ' / ' + t.examples_documented}),
-      ' (passed ' + t.examples_passed + '). Actions run: ' + t.actions_run + ' / ' + t.actions_documented +
-      '. Skipped cases: ' + t.skipped + '.' + (cov.catalogue ? '' : ' (No catalogue: documented figures are 0.)'))];
+      ' (passed ' + t.examples_passed + '). Actions run: ' + t.actions_run + ' / ' +
+      t.actions_documented + '. Skipped cases: ' + t.skipped + '.' +
+      (cov.catalogue ? '' : ' (No catalogue: documented figures are 0.)'))];
     const pr = fProduct.value, ac = fAction.value;
     const tb = el('tbody');
     let n = 0;
     for (const a of cov.actions) {
       if ((pr && a.product !== pr) || (ac && a.action !== ac)) continue;
       ++n;
-      const btn = a.errors.length || a.skips.length ? el('button', {type: 'button', text: 'codes and skips'}) : null;
-      const tr = el('tr', {class: 'cov-row'}, el('td', {text: a.product}), el('td', {text: a.action}),
+      const btn = a.errors.length || a.skips.length
+        ? el('button', {type: 'button', text: 'codes and skips'}) : null;
+      const tr = el('tr', {class: 'cov-row'}, el('td', {text: a.product}),
+        el('td', {text: a.action}),
         el('td', {text: a.codes_exercised + ' / ' + a.codes_documented}),
         el('td', {text: a.examples_run + ' / ' + a.examples_documented}),
         el('td', {text: String(a.cases_run) + ' / ' + a.cases_total}),
-        el('td', {text: String(a.skips.length)}), el('td', null, a.documented ? '' : 'not in catalogue ', btn));
+        el('td', {text: String(a.skips.length)}),
+        el('td', null, a.documented ? '' : 'not in catalogue ', btn));
       tb.appendChild(tr);
       if (btn) {
         let open = null;
@@ -265,17 +288,21 @@ constexpr std::string_view kScript = R"JS(
           if (open) { open.remove(); open = null; return; }
           const td = el('td', {colspan: '7'});
           if (a.errors.length) {
-            const ct = el('table', null, el('tr', null, el('th', {text: 'code'}), el('th', {text: 'HTTP'}),
+            const ct = el('table', null, el('tr', null, el('th', {text: 'code'}),
+              el('th', {text: 'HTTP'}),
               el('th', {text: 'state'}), el('th', {text: 'cases'})));
             for (const e of a.errors)
-              ct.appendChild(el('tr', null, el('td', {class: 'id', text: e.code + (e.documented ? '' : ' (undocumented)')}),
-                el('td', {text: e.http === undefined ? '' : String(e.http)}), el('td', null, badge(e.state)),
+              ct.appendChild(el('tr', null,
+                el('td', {class: 'id', text: e.code + (e.documented ? '' : ' (undocumented)')}),
+                el('td', {text: e.http === undefined ? '' : String(e.http)}),
+                el('td', null, badge(e.state)),
                 el('td', {class: 'id', text: e.cases.join(', ')})));
             td.appendChild(ct);
           }
           if (a.skips.length) {
             const ul = el('ul');
-            for (const k of a.skips) ul.appendChild(el('li', null, el('code', {text: k.id}), ': ' + k.reason));
+            for (const k of a.skips)
+              ul.appendChild(el('li', null, el('code', {text: k.id}), ': ' + k.reason));
             td.appendChild(el('div', null, el('h3', {text: 'Skipped'}), ul));
           }
           open = el('tr', null, td);
@@ -283,7 +310,8 @@ constexpr std::string_view kScript = R"JS(
         });
       }
     }
-    parts.push(el('div', {class: 'scroll'}, el('table', null, el('thead', null, el('tr', null, el('th', {text: 'product'}),
+    parts.push(el('div', {class: 'scroll'}, el('table', null, el('thead', null, el('tr', null,
+      el('th', {text: 'product'}),
       el('th', {text: 'action'}), el('th', {text: 'error codes exercised / documented'}),
       el('th', {text: 'examples run / documented'}), el('th', {text: 'cases run / in report'}),
       el('th', {text: 'skipped'}), el('th', {text: ''}))), tb)));
@@ -296,19 +324,19 @@ constexpr std::string_view kScript = R"JS(
 })();
 )JS";
 
-}  // namespace
+} // namespace
 
-ojson html_data(const check::RunReport& report, const ojson* coverage, const HtmlOptions& options) {
+ojson html_data(const check::RunReport &report, const ojson *coverage, const HtmlOptions &options) {
   check::Summary s = check::summarize(report);
   ojson j;
   j["title"] = options.title;
   j["source"] = options.source;
   j["endpoint"] = check::redact_url(report.endpoint);
   j["timestamp"] = report.timestamp;
-  j["summary"] = ojson{{"passed", s.passed}, {"failed", s.failed},   {"skipped", s.skipped},
-                       {"errors", s.errors}, {"total", s.total},     {"duration", s.duration_s}};
+  j["summary"] = ojson{{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped},
+                       {"errors", s.errors}, {"total", s.total},   {"duration", s.duration_s}};
   ojson cases = ojson::array();
-  for (const auto& c : report.cases) {
+  for (const auto &c : report.cases) {
     ojson o;
     o["id"] = c.id;
     o["product"] = c.product;
@@ -318,9 +346,11 @@ ojson html_data(const check::RunReport& report, const ojson* coverage, const Htm
     o["duration"] = c.duration_s;
     o["description"] = c.description;
     ojson failures = ojson::array();
-    for (const auto* f : c.failures())
-      failures.push_back(
-          ojson{{"check", f->check}, {"expected", f->expected}, {"actual", f->actual}, {"path", f->path}});
+    for (const auto *f : c.failures())
+      failures.push_back(ojson{{"check", f->check},
+                               {"expected", f->expected},
+                               {"actual", f->actual},
+                               {"path", f->path}});
     o["failures"] = std::move(failures);
     if (c.status == check::CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
     if (!c.error.empty()) o["error"] = c.error;
@@ -342,7 +372,7 @@ ojson html_data(const check::RunReport& report, const ojson* coverage, const Htm
   return j;
 }
 
-std::string script_safe_json(const ojson& data) {
+std::string script_safe_json(const ojson &data) {
   // Bodies may hold invalid UTF-8: replaced rather than failing the whole report.
   std::string text = data.dump(-1, ' ', false, ojson::error_handler_t::replace);
   std::string out;
@@ -366,13 +396,13 @@ std::string script_safe_json(const ojson& data) {
   return out;
 }
 
-std::string render_html(const check::RunReport& report, const ojson* coverage,
-                        const HtmlOptions& options) {
+std::string render_html(const check::RunReport &report, const ojson *coverage,
+                        const HtmlOptions &options) {
   std::string title = escape_html(options.title);
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  // Nothing may come from the network: the policy makes a stray reference fail visibly in the console
-  // instead of leaking a request.
+  // Nothing may come from the network: the policy makes a stray reference fail visibly in the
+  // console instead of leaking a request.
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -396,11 +426,14 @@ std::string render_html(const check::RunReport& report, const ojson* coverage,
 <section id="coverage"><h2>Coverage</h2><div id="coverage-body"></div></section>
 <section id="cases"><h2>Cases</h2>
 <div class="filters">
-<label>status <select id="filter-status"><option value="">all</option><option value="failed">failed</option><option value="error">error</option><option value="skipped">skipped</option><option value="passed">passed</option></select></label>
+<label>status <select id="filter-status"><option value="">all</option>
+<option value="failed">failed</option><option value="error">error</option>
+<option value="skipped">skipped</option><option value="passed">passed</option></select></label>
 <label>product <select id="filter-product"><option value="">all products</option></select></label>
 <label>action <select id="filter-action"></select></label>
 <label>id <input id="filter-text" type="search" placeholder="part of a case id"></label>
-<span class="muted">showing <span id="shown-count">0</span> of <span id="match-count">0</span> matching cases</span>
+<span class="muted">showing <span id="shown-count">0</span> of
+<span id="match-count">0</span> matching cases</span>
 </div>
 <div id="results"></div>
 <button id="more" type="button" hidden>show more</button>
@@ -414,4 +447,4 @@ std::string render_html(const check::RunReport& report, const ojson* coverage,
   return out;
 }
 
-}  // namespace popcheck::reports
+} // namespace popcheck::reports

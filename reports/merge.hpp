@@ -1,6 +1,6 @@
 #pragma once
-// Joining the results of `popcheck run --shard I/N` runs into the report one unsharded run would have
-// produced. Pure: reports in, one report out; app/cmd_report.cpp reads and writes the files.
+// Joining the results of `popcheck run --shard I/N` runs into the report one unsharded run would
+// have produced. Pure: reports in, one report out; app/cmd_report.cpp reads and writes the files.
 #include <string>
 #include <vector>
 
@@ -10,19 +10,20 @@
 namespace popcheck::reports {
 
 struct ShardInput {
-  std::string file;  // named in errors
+  std::string file; // named in errors
   check::RunReport report;
 };
 
 // The merged report:
-// - cases sorted by id, the order in which the runner lists a selection (runner/select.hpp: sorted by
+// - cases sorted by id, the order in which the runner lists a selection (runner/select.hpp: sorted
+// by
 //   id, ties in catalogue order; ids are unique, so there are no ties);
 // - endpoint: the shards' common endpoint (shards run against different endpoints are an error);
 // - timestamp and hostname: those of the shard that started first (the earliest timestamp);
 // - duration: the sum of the shards' durations, the time one job would have needed.
 // Deterministic: the same inputs in any order give the same report.
-// Errors: "merge.empty" (no input), "merge.duplicate" (a case id in two inputs, or twice in one; the
-// message names both files), "merge.endpoint" (different endpoints).
-Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs);
+// Errors: "merge.empty" (no input), "merge.duplicate" (a case id in two inputs, or twice in one;
+// the message names both files), "merge.endpoint" (different endpoints).
+Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs);
 
-}  // namespace popcheck::reports
+} // namespace popcheck::reports

@@ -15,7 +15,7 @@ namespace {
 
 using check::CaseStatus;
 
-check::CaseResult diff_case(const std::string& id, CaseStatus status,
+check::CaseResult diff_case(const std::string &id, CaseStatus status,
                             std::vector<check::CheckResult> failed = {}) {
   check::CaseResult c;
   c.id = id;
@@ -25,7 +25,7 @@ check::CaseResult diff_case(const std::string& id, CaseStatus status,
   c.status = status;
   c.duration_s = 0.5;
   c.checks.push_back({"status", true, "404", "404", ""});
-  for (auto& f : failed) {
+  for (auto &f : failed) {
     f.passed = false;
     c.checks.push_back(f);
   }
@@ -38,9 +38,10 @@ check::CheckResult code_check(std::string expected, std::string actual) {
   return {"code", false, std::move(expected), std::move(actual), ""};
 }
 
-std::vector<std::string> ids(const std::vector<CaseChange>& list) {
+std::vector<std::string> ids(const std::vector<CaseChange> &list) {
   std::vector<std::string> out;
-  for (const auto& c : list) out.push_back(c.id);
+  for (const auto &c : list)
+    out.push_back(c.id);
   return out;
 }
 
@@ -52,8 +53,8 @@ Pair sample_pair() {
   Pair p;
   p.baseline.timestamp = "2026-11-20T10:00:00";
   p.current.timestamp = "2026-11-23T10:00:00";
-  auto& b = p.baseline.cases;
-  auto& c = p.current.cases;
+  auto &b = p.baseline.cases;
+  auto &c = p.current.cases;
   // A: passed -> failed (new failure).
   b.push_back(diff_case("Ecs.A.error.1", CaseStatus::passed));
   c.push_back(diff_case("Ecs.A.error.1", CaseStatus::failed, {code_check("X", "Y")}));
@@ -84,8 +85,8 @@ Pair sample_pair() {
   b.push_back(diff_case("Ess.H.error.1", CaseStatus::passed));
   c.push_back(diff_case("Ess.H.error.1", CaseStatus::skipped));
   b.push_back(diff_case("Ess.I.error.1", CaseStatus::skipped));
-  c.push_back(diff_case("Ess.I.error.1", CaseStatus::failed, {{"shape", false, "string", "integer",
-                                                              "Items[0].Id"}}));
+  c.push_back(diff_case("Ess.I.error.1", CaseStatus::failed,
+                        {{"shape", false, "string", "integer", "Items[0].Id"}}));
   // J: passed in both (in no category); K: the same network error on another port (still failing).
   b.push_back(diff_case("Ess.J.error.1", CaseStatus::passed));
   c.push_back(diff_case("Ess.J.error.1", CaseStatus::passed));
@@ -119,7 +120,7 @@ TEST(Diff, NoRegressionWhenOnlyFixesAndStableFailures) {
   Diff same = diff_reports(p.baseline, p.baseline);
   EXPECT_FALSE(regressed(same));
   EXPECT_TRUE(same.new_failures.empty());
-  EXPECT_EQ(same.still_failing.size(), 5u);  // B, C, D, E and K fail in the baseline
+  EXPECT_EQ(same.still_failing.size(), 5u); // B, C, D, E and K fail in the baseline
   // Only a fix and an added failing case: not a regression.
   check::RunReport before, after;
   before.cases.push_back(diff_case("Ecs.B.error.1", CaseStatus::failed, {code_check("X", "Y")}));
@@ -196,25 +197,28 @@ TEST(Diff, JunitHoldsTheRegressionsAndValidates) {
                                              "reason changed"}));
   EXPECT_NE(xml.find("actual Z"), std::string::npos);
 
-  const char* shared = std::getenv("POPCHECK_SHARED");
-  std::string xsd = std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") +
-                    "/schemas/junit-ant.xsd";
+  const char *shared = std::getenv("POPCHECK_SHARED");
+  std::string xsd =
+      std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") + "/schemas/junit-ant.xsd";
   ASSERT_TRUE(std::filesystem::exists(xsd)) << xsd;
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "xmllint is not installed (scripts/setup.sh test installs it)";
   namespace fs = std::filesystem;
-  fs::path file = fs::temp_directory_path() / ("popcheck-diff-" + std::to_string(::getpid()) + ".xml");
-  std::string cmd = "xmllint --noout --schema '" + xsd + "' '" + file.string() + "' >/dev/null 2>&1";
+  fs::path file =
+      fs::temp_directory_path() / ("popcheck-diff-" + std::to_string(::getpid()) + ".xml");
+  std::string cmd =
+      "xmllint --noout --schema '" + xsd + "' '" + file.string() + "' >/dev/null 2>&1";
   // A control character in a value must not make the file invalid.
   p.current.cases[0].checks[1].actual = std::string("Y\x01\xff");
-  ASSERT_TRUE(core::write_file_atomic(file.string(), render_diff_junit(diff_reports(p.baseline, p.current), p.current)));
+  ASSERT_TRUE(core::write_file_atomic(
+      file.string(), render_diff_junit(diff_reports(p.baseline, p.current), p.current)));
   EXPECT_EQ(std::system(cmd.c_str()), 0) << core::read_file(file.string()).value_or("");
   // No regression at all: still a valid document.
-  ASSERT_TRUE(core::write_file_atomic(file.string(),
-                                      render_diff_junit(diff_reports(p.baseline, p.baseline), p.baseline)));
+  ASSERT_TRUE(core::write_file_atomic(
+      file.string(), render_diff_junit(diff_reports(p.baseline, p.baseline), p.baseline)));
   EXPECT_EQ(std::system(cmd.c_str()), 0) << core::read_file(file.string()).value_or("");
   fs::remove(file);
 }
 
-}  // namespace
-}  // namespace popcheck::reports
+} // namespace
+} // namespace popcheck::reports

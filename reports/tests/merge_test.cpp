@@ -18,8 +18,8 @@ check::RunReport full_run(int n) {
   r.endpoint = "http://127.0.0.1:8080";
   r.timestamp = "2026-11-23T09:00:00";
   std::vector<check::CaseResult> cases;
-  const char* actions[] = {"DescribeRegions", "CreateVpc", "RemoveTags"};
-  const char* products[] = {"Ecs", "Vpc", "Ecs"};
+  const char *actions[] = {"DescribeRegions", "CreateVpc", "RemoveTags"};
+  const char *products[] = {"Ecs", "Vpc", "Ecs"};
   for (int i = 0; i < n; ++i) {
     check::CaseResult c;
     c.product = products[i % 3];
@@ -35,30 +35,32 @@ check::RunReport full_run(int n) {
       c.checks = {{"status", true, "200", "200", ""},
                   {"code", c.status != CaseStatus::failed, "A", "B", ""}};
       c.sent = true;
-      c.request = {"GET", r.endpoint + "/?Action=" + c.action + "&AccessKeyId=LTAIkey&Signature=s",
-                   {{"x-acs-action", c.action}}, ""};
+      c.request = {"GET",
+                   r.endpoint + "/?Action=" + c.action + "&AccessKeyId=LTAIkey&Signature=s",
+                   {{"x-acs-action", c.action}},
+                   ""};
       if (c.status == CaseStatus::error) {
         c.checks.clear();
         c.error = "timeout";
       } else {
         c.answered = true;
-        c.response = {200, {{"Content-Type", "application/json;charset=utf-8"}},
+        c.response = {200,
+                      {{"Content-Type", "application/json;charset=utf-8"}},
                       "{\"RequestId\":\"" + std::to_string(i) + "\",\"Bad\":\"\xff\"}"};
       }
     }
     cases.push_back(std::move(c));
   }
-  std::sort(cases.begin(), cases.end(),
-            [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(cases.begin(), cases.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
   r.cases = std::move(cases);
   return r;
 }
 
-// Shard I of N as the runner takes it: every N-th case of the sorted selection, starting at I-1. Each
-// shard is written to JSON and read back, as the merge command sees it.
-std::vector<ShardInput> shards_of(const check::RunReport& full, int count,
-                                  const std::vector<double>& durations,
-                                  const std::vector<std::string>& timestamps) {
+// Shard I of N as the runner takes it: every N-th case of the sorted selection, starting at I-1.
+// Each shard is written to JSON and read back, as the merge command sees it.
+std::vector<ShardInput> shards_of(const check::RunReport &full, int count,
+                                  const std::vector<double> &durations,
+                                  const std::vector<std::string> &timestamps) {
   std::vector<ShardInput> out;
   for (int s = 0; s < count; ++s) {
     check::RunReport shard;
@@ -90,7 +92,8 @@ TEST(Merge, ShardsGiveTheSingleRunsBytes) {
   std::vector<int> order = {0, 1, 2};
   do {
     std::vector<ShardInput> inputs;
-    for (int i : order) inputs.push_back(shards[static_cast<size_t>(i)]);
+    for (int i : order)
+      inputs.push_back(shards[static_cast<size_t>(i)]);
     auto merged = merge_reports(inputs);
     ASSERT_TRUE(merged) << merged.error().to_string();
     EXPECT_EQ(render_json(*merged), want_json);
@@ -132,5 +135,5 @@ TEST(Merge, DifferentEndpointsAndNoInputAreErrors) {
   EXPECT_EQ(none.error().code, "merge.empty");
 }
 
-}  // namespace
-}  // namespace popcheck::reports
+} // namespace
+} // namespace popcheck::reports

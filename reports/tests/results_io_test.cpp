@@ -37,15 +37,18 @@ check::CaseResult io_case(std::string id, CaseStatus status) {
               {"code", status != CaseStatus::failed, "InvalidRegionId.Malformed", "Other", ""},
               {"request-id", true, "", "", ""}};
   c.sent = true;
-  c.request = {"POST", "http://127.0.0.1:9/?Action=DescribeRegions&Signature=abc",
-               {{"Content-Type", "application/x-www-form-urlencoded"}}, "RegionId=cn-hangzhou"};
+  c.request = {"POST",
+               "http://127.0.0.1:9/?Action=DescribeRegions&Signature=abc",
+               {{"Content-Type", "application/x-www-form-urlencoded"}},
+               "RegionId=cn-hangzhou"};
   if (status == CaseStatus::error) {
     c.checks.clear();
     c.error = "connection reset";
     return c;
   }
   c.answered = true;
-  c.response = {400, {{"Content-Type", "application/json;charset=utf-8"}},
+  c.response = {400,
+                {{"Content-Type", "application/json;charset=utf-8"}},
                 "{\"Code\":\"Other\",\"Message\":\"\xe4\xb8\xad \\u2028\"}"};
   return c;
 }
@@ -75,7 +78,7 @@ TEST(ResultsIo, RoundTripGivesTheSameFiles) {
 TEST(ResultsIo, RebuildsChecksInTheirPlaces) {
   auto back = parse_results(render_json(io_report()), "results.json");
   ASSERT_TRUE(back);
-  const auto& failed = back->report.cases[1];
+  const auto &failed = back->report.cases[1];
   EXPECT_EQ(failed.status, CaseStatus::failed);
   ASSERT_EQ(failed.checks.size(), 5u);
   EXPECT_TRUE(failed.checks[1].passed);
@@ -123,7 +126,7 @@ TEST(ResultsIo, SyntaxErrorNamesFileAndLine) {
 
 TEST(ResultsIo, ShapeErrorsNameTheJsonPath) {
   ojson base = ojson::parse(render_json(io_report()));
-  auto expect_error = [&](ojson j, const std::string& path) {
+  auto expect_error = [&](ojson j, const std::string &path) {
     auto r = parse_results(j.dump(), "base.json");
     ASSERT_FALSE(r) << path;
     EXPECT_EQ(r.error().code, "results.shape");
@@ -169,5 +172,5 @@ TEST(ResultsIo, ReadsAWrittenFile) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace popcheck::reports
+} // namespace
+} // namespace popcheck::reports

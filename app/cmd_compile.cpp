@@ -78,7 +78,8 @@ void add_compile_command(CLI::App& root, int& exit_code) {
                   "API version of pages that do not name it, e.g. 2016-04-28");
   cmd->add_option("--metadata", args->metadata,
                   "api-docs.json used only to fill what pages leave out (product, version, "
-                  "endpoint); adds no actions of its own")
+                  "endpoint); adds no actions of its own. Takes every file up to the next option, "
+                  "so put it after the inputs")
       ->type_name("FILE");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
   cmd->add_flag("--warnings,-w", args->warnings,

@@ -714,8 +714,11 @@ class Generator {
                      icontains(row.message, "is required")));
     if (!missing) return std::nullopt;
     const Param* target = find_param(code_word_after(row.code, "MissingParameter"));
-    if (!target && starts_with_ci(row.code, "Missing") && row.code.find('.') == string::npos)
-      target = find_param(row.code.substr(7));
+    if (!target && starts_with_ci(row.code, "Missing")) {
+      // "MissingInstanceId", "MissingParam.vpcId".
+      auto dot = row.code.find('.');
+      target = find_param(dot == string::npos ? row.code.substr(7) : row.code.substr(dot + 1));
+    }
     if (!target) target = param_in_message(row.message);
     Draft d = base_;
     if (!target) {
@@ -1016,7 +1019,9 @@ class Generator {
     const auto& vocab = status_vocabulary(resource);
     auto allowed = statuses_in(row.description, vocab);
     if (allowed.empty()) allowed = required_statuses(c_, resource);
-    if (allowed.empty() && n.with.contains("Status")) allowed = {n.with["Status"].get<string>()};
+    // Nothing documented: a status that no action accepts is a transitional one, so every stable
+    // status counts as allowed.
+    if (allowed.empty()) allowed = {"Running", "Stopped", "Available", "In_use", "Active"};
     bool attached = n.with.contains("InstanceId");
     for (const auto& s : vocab) {
       if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) continue;

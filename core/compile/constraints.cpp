@@ -518,7 +518,8 @@ std::vector<std::string> zh_literals(string_view d, string_view marker, string_v
     size_t e = b;
     size_t limit = std::min(d.size(), b + 160);
     if (!terminator.empty()) {
-      size_t t = d.find(terminator, b);
+      size_t t = d.substr(b, limit - b + terminator.size()).find(terminator);
+      if (t != npos) t += b;
       if (t == npos || t > limit) {
         from = b;
         continue;

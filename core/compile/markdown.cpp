@@ -273,6 +273,15 @@ bool typed_valid(Role role, const std::string& raw) {
   }
 }
 
+constexpr size_t kMaxFoldColumns = 16;
+// A header above its delimiter row spans at most this many non-blank lines (one per cell).
+constexpr size_t kMaxHeaderLines = 64;
+// A short one-line row's extension looks this many lines ahead at most; real multi-line cells are
+// far shorter, and the bound keeps a page of short rows linear.
+constexpr size_t kMaxExtensionLines = 4096;
+// Response rows above which "## XxxSet" sections are appended rather than nested.
+constexpr size_t kMaxNestedRows = 4096;
+
 // Folds a row with too many cells back to `ncols`: each column in turn takes the extra pipes, and the
 // reading with the most valid typed columns wins; ties go to a description or message column (prose
 // is where a stray pipe lives), then to the leftmost.
@@ -283,6 +292,13 @@ std::vector<std::string> fold_cells(std::vector<std::string> cells, const std::v
     return cells;
   }
   size_t extra = cells.size() - ncols;
+  // Real tables have a handful of columns; a pathological header gets the plain reading (extra cells
+  // joined into the last column) so that folding never costs more than a few passes over the row.
+  if (ncols > kMaxFoldColumns) {
+    for (size_t k = ncols; k < cells.size(); ++k) cells[ncols - 1] += "|" + cells[k];
+    cells.resize(ncols);
+    return cells;
+  }
   std::vector<std::string> best;
   int best_score = -1;
   for (size_t c = 0; c < ncols; ++c) {
@@ -317,10 +333,11 @@ Expected<std::vector<Table>> read_tables(const std::vector<string_view>& lines, 
     if (ncols == 0) continue;
     // The header: lines above the delimiter back to the one that completes ncols+1 pipes (a header
     // may be written one cell per line, with blank lines between).
-    size_t top = i, pipes = 0;
+    size_t top = i, pipes = 0, seen = 0;
     for (size_t j = i; j-- > begin;) {
       string_view t = text::trim(lines[j]);
       if (t.empty()) continue;
+      if (++seen > kMaxHeaderLines) break;
       if (!t.starts_with("|") && !(top == i && t.find('|') != npos)) break;
       Scan sc;
       scan_line(lines[j], sc);
@@ -368,7 +385,8 @@ Expected<std::vector<Table>> read_tables(const std::vector<string_view>& lines, 
           Scan tsc = sc;
           size_t k = r;
           bool done = false;
-          while (k < end && !done) {
+          size_t limit = short_one_line ? std::min(end, r + kMaxExtensionLines) : end;
+          while (k < limit && !done) {
             trial += '\n';
             trial.append(lines[k]);
             scan_line(lines[k], tsc);
@@ -593,10 +611,14 @@ Expected<Contract> read_markdown(string_view text, const std::string& file,
           size_t at = response.size();
           int base = 0;
           size_t owner = response.size();
-          for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
-            if (refers(response[k])) owner = k;
-          for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
-            if (response[k].name == s.title) owner = k;
+          // Real pages have a few dozen response rows; beyond kMaxNestedRows a Set section is simply
+          // appended, which keeps a pathological page linear.
+          if (response.size() <= kMaxNestedRows) {
+            for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
+              if (refers(response[k])) owner = k;
+            for (size_t k = 0; k < response.size() && owner == response.size(); ++k)
+              if (response[k].name == s.title) owner = k;
+          }
           if (owner < response.size()) {
             base = response[owner].depth + 1;
             at = owner + 1;

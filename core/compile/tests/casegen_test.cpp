@@ -312,6 +312,30 @@ TEST(Casegen, StateErrorsDeclareNeeds) {
   EXPECT_EQ(f->with["Match"]["InstanceId"], "${instance}");
 }
 
+TEST(Casegen, UndocumentedStatusErrorsUseATransitionalStatus) {
+  Contract c;
+  c.product = "Vpc";
+  c.version = "2016-04-28";
+  c.action = "CreateThing";
+  c.params = {param("ZoneId", "String", true, "cn-hangzhou-b"),
+              param("VpcId", "String", true, "vpc-1"), param("InstanceId", "String", false, "i-1")};
+  c.errors = {row(400, "MissingParam.vpcId", "x"), row(403, "IncorrectInstanceStatus", "%s")};
+  auto cases = generate_cases(c);
+  const Case* missing = by_id(cases, "Vpc.CreateThing.error.MissingParam.vpcId");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(has(*missing, "VpcId"));
+  EXPECT_TRUE(has(*missing, "ZoneId"));
+  // InstanceId is optional and not in the action's name: the base request does not carry it, so
+  // the status error has no instance to put in a state and falls back to a fault.
+  const Case* st = by_id(cases, "Vpc.CreateThing.error.IncorrectInstanceStatus");
+  ASSERT_TRUE(need(*st, "fault"));
+  c.params[2].required = true;
+  cases = generate_cases(c);
+  st = by_id(cases, "Vpc.CreateThing.error.IncorrectInstanceStatus");
+  ASSERT_TRUE(need(*st, "instance"));
+  EXPECT_EQ(need(*st, "instance")->with["Status"], "Starting");
+}
+
 TEST(Casegen, ScalingGroupStates) {
   Contract c;
   c.product = "Ess";

@@ -387,6 +387,9 @@ Expected<std::vector<Table>> read_tables(const std::vector<string_view>& lines, 
           bool done = false;
           size_t limit = short_one_line ? std::min(end, r + kMaxExtensionLines) : end;
           while (k < limit && !done) {
+            // A short row never takes in a line that starts another row (or a table header).
+            string_view lt = text::trim(lines[k]);
+            if (short_one_line && !tsc.in_fence && lt.starts_with("|") && lt != "|") break;
             trial += '\n';
             trial.append(lines[k]);
             scan_line(lines[k], tsc);
@@ -459,6 +462,8 @@ ExampleContext label_context(string_view line, ExampleContext current) {
   return current;
 }
 
+constexpr size_t kMaxLabelBytes = 80;
+
 void read_examples(const std::vector<string_view>& lines, const Section& s, Examples& ex,
                    std::vector<std::string>& warnings) {
   ExampleContext context = label_context(s.title, ExampleContext::Any);
@@ -479,7 +484,10 @@ void read_examples(const std::vector<string_view>& lines, const Section& s, Exam
       i = k;
       continue;
     }
-    if (!t.empty() && !t.starts_with("|")) context = label_context(t, context);
+    // Labels are short lines ("**异常返回示例**", "Error response example"); a paragraph of prose that
+    // happens to mention an error does not switch the context.
+    if (!t.empty() && !t.starts_with("|") && t.size() <= kMaxLabelBytes)
+      context = label_context(t, context);
   }
 }
 

@@ -136,6 +136,45 @@ TEST(DocsMarkdown, ExamplesWithAndWithoutInfoStringsInvalidJsonAndErrorExamples)
   EXPECT_TRUE(warned);
 }
 
+TEST(DocsMarkdown, CrlfLineEndingsAndByteOrderMarkReadTheSame) {
+  std::string page = zh_page("|RegionId|String|是|cn-hangzhou|地域。\n\n 第二段。\n\n |\n",
+                             "## 错误码\n\n|HttpCode|错误码|错误信息|描述|\n|--|--|--|--|\n"
+                             "|404|Bad.Thing|It is bad.|坏了。|\n");
+  std::string crlf = "\xEF\xBB\xBF";
+  for (char ch : page) {
+    if (ch == '\n') crlf += '\r';
+    crlf += ch;
+  }
+  Contract a = read_ok(page), b = read_ok(crlf);
+  EXPECT_EQ(to_json(a).dump(), to_json(b).dump());
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_EQ(b.errors[0].description, "坏了。");
+}
+
+TEST(DocsMarkdown, ProseMentioningErrorsDoesNotTurnSuccessExamplesIntoErrors) {
+  std::string page = zh_page(
+      "|A|String|是|a|说明。|\n",
+      "## Examples\n\nThe following sample shows a successful call; if the call fails, an error code "
+      "and an error message are returned instead, as described in the error code section below.\n\n"
+      "```\n{\"RequestId\": \"r\"}\n```\n");
+  Contract c = read_ok(page);
+  ASSERT_TRUE(c.examples.json);
+  EXPECT_TRUE(c.examples.errors.empty());
+}
+
+TEST(DocsMarkdown, PathologicalShapesStayReadable) {
+  // Many tables whose rows are short and followed by prose: each short row stands on its own.
+  std::string page = "# DoThing\n\n## 请求参数\n\n";
+  for (int i = 0; i < 2000; ++i)
+    page += "|名称|类型|是否必选|描述|\n|--|--|--|--|\n|P" + std::to_string(i) + "|String|是|\nprose\n\n";
+  Contract c = read_ok(page);
+  ASSERT_EQ(c.params.size(), 2000u);
+  EXPECT_EQ(c.params[1999].name, "P1999");
+  EXPECT_EQ(c.params[1999].table, 1999);
+  EXPECT_EQ(c.params[1000].description, "");
+  EXPECT_TRUE(c.params[1000].required);
+}
+
 TEST(DocsMarkdown, JsonTopKeys) {
   EXPECT_EQ(json_top_keys("{\"b\": {\"x\": 1}, \"a\": [1, {\"y\": 2}]}"),
             (std::vector<std::string>{"b", "a"}));

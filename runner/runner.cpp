@@ -90,7 +90,7 @@ Provisioned provision(HttpClient& client, const RunOptions& options, const core:
                      {"description", n.description}});
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
-  nlohmann::ordered_json body{{"needs", needs}, {"region", region}};
+  nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
   OutgoingRequest req;
   req.method = "POST";
   req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
@@ -176,7 +176,12 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
       [&] {
         sign.timestamp = utc_timestamp();
         sign.nonce = new_nonce();
-        return build_request(options.endpoint, params, c.request.format, sign);
+        OutgoingRequest req = build_request(options.endpoint, params, c.request.format, sign);
+        // Lets an emulator tie what it provisioned for this case (an injected fault above all) to this
+        // case's requests, so that cases running side by side with equal parameters do not trip over
+        // each other's faults. Only emulators get it; the header is not signed.
+        if (target.emulator) req.headers.emplace_back(std::string(kCaseHeader), c.id);
+        return req;
       },
       &sent);
   r.sent = true;

@@ -23,6 +23,11 @@ namespace popcheck::runner {
 inline constexpr std::string_view kDummyAccessKeyId = "popcheck-dummy-key-id";
 inline constexpr std::string_view kDummyAccessKeySecret = "popcheck-dummy-key-secret";
 
+// Against a popcheck emulator, every API request carries the id of its case in this header, and the
+// provisioning request names the case ({"needs": [...], "region": ..., "case": id}), so that the
+// emulator can scope what it provisioned (injected faults above all) to that case's requests.
+inline constexpr std::string_view kCaseHeader = "x-popcheck-case";
+
 struct RunOptions {
   Endpoint endpoint;
   SignatureVersion signature = SignatureVersion::v1;

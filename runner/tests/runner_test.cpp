@@ -514,6 +514,8 @@ TEST(Needs, VarsFillNeeds) {
   std::lock_guard lock(api.mutex);
   ASSERT_EQ(api.seen.size(), 1u);
   EXPECT_NE(api.seen[0].query().find("ScalingGroupId=asg-from-user"), std::string::npos);
+  // Not an emulator: no popcheck header reaches it.
+  EXPECT_EQ(api.seen[0].header("x-popcheck-case"), "");
 }
 
 TEST(Needs, AnUndeclaredVariableSkipsToo) {
@@ -541,6 +543,9 @@ TEST(Needs, TheEmulatorProvisionsThem) {
   EXPECT_EQ(body["region"], "cn-hangzhou");
   EXPECT_EQ(body["needs"][0]["resource"], "scalinggroup");
   EXPECT_EQ(body["needs"][0]["with"]["Status"], "Active");
+  EXPECT_EQ(body["case"], "Ess.RemoveInstances.need");
+  // The emulator can tie the request to the case it provisioned for.
+  EXPECT_EQ(api.seen[0].header("x-popcheck-case"), "Ess.RemoveInstances.need");
 }
 
 TEST(Runner, RecordedRequestsCarryNoSecrets) {

@@ -120,15 +120,14 @@ Expected<Contract> read_checked(string_view text, const std::string& file, const
       ++controls;
   if (controls * 100 > text.size())
     return fail("doc.binary", "the document holds binary data (control characters), not text", file);
-  if (auto bad = text::find_invalid_utf8(text))
+  if (auto bad = text::find_invalid_utf8(text)) {
+    size_t nl = *bad == 0 ? npos : text.rfind('\n', *bad - 1);
+    size_t column = *bad - (nl == npos ? 0 : nl + 1) + 1;
     return fail("doc.utf8",
-                "invalid UTF-8 at byte " + std::to_string(*bad) + " (column " +
-                    std::to_string(*bad - (text.rfind('\n', *bad) == npos
-                                               ? size_t(0)
-                                               : text.rfind('\n', *bad) + 1) +
-                                   1) +
-                    ")",
+                "invalid UTF-8 at byte " + std::to_string(*bad) + " (column " + std::to_string(column) +
+                    " of the line)",
                 file, text::line_of(text, *bad));
+  }
   Expected<Contract> c = doc::looks_like_plaintext(text) ? doc::read_plaintext(text, file, options)
                                                          : doc::read_markdown(text, file, options);
   if (c) {

@@ -22,12 +22,14 @@ unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
 # A plain API server: no /__popcheck/ endpoints, a conforming DetachDisk answer for everything else,
 # and a log of the query strings it received.
 cat >"$tmp/server.py" <<'PY'
-import http.server, sys
+import http.server, os, sys
 log = open(sys.argv[1], "a")
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/__popcheck/"):
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+        if os.path.exists(sys.argv[1] + ".drop"):  # hang up on API requests without answering
+            self.close_connection = True; return
         log.write(self.path + "\n"); log.flush()
         body = b'{"RequestId":"0A1B2C3D-0000-0000-0000-000000000000"}'
         self.send_response(200)
@@ -97,4 +99,14 @@ grep -q 'InstanceId=i-given.*DiskId=d-from-file\|DiskId=d-from-file.*InstanceId=
   "$tmp/requests.log" || fail "the values did not reach the server: $(cat "$tmp/requests.log")"
 ! grep -q 'e2e-key-id\|e2e-key-secret' "$tmp/r3/results.json" "$tmp/r3/junit.xml" ||
   fail "credentials in the reports"
-echo "PASS: unmet needs skip with their description; --var/--vars meet them"
+
+# The server answers its health endpoint but hangs up on every API request: every case fails on the
+# network, which is an infrastructure error (exit 2, one message), not a list of failed cases.
+touch "$tmp/requests.log.drop"
+rc=0
+"$bin" run --endpoint "$url" --cases "$tmp/cases" --report-dir "$tmp/r4" --retries 1 \
+  >"$tmp/out4" 2>"$tmp/err4" || rc=$?
+[[ $rc -eq 2 ]] || fail "every case failing on the network: exit $rc: $(cat "$tmp/out4" "$tmp/err4")"
+grep -q 'every case failed on the network' "$tmp/err4" || fail "message: $(cat "$tmp/err4")"
+grep -q '"errors": 1' "$tmp/r4/results.json" || fail "the network error is not in results.json"
+echo "PASS: unmet needs skip with their description; --var/--vars meet them; all-network-failure is exit 2"

@@ -64,16 +64,37 @@ std::vector<string_view> words(string_view s) {
 }
 
 bool is_type_word(string_view w) {
+  // Older pages capitalise the type ("String"), newer ones write it in lower case ("string").
   static constexpr std::array<string_view, 18> types = {
-      "String", "Integer", "Long",   "Boolean", "Float",  "Double", "Array", "Object", "List",
-      "Map",    "RepeatList", "Struct", "Json", "Number", "Int",    "Date",  "Byte",  "Short"};
-  return std::find(types.begin(), types.end(), w) != types.end() || w.starts_with("Array");
+      "string", "integer", "long",   "boolean", "float",  "double", "array", "object", "list",
+      "map",    "repeatlist", "struct", "json", "number", "int",    "date",  "byte",  "short"};
+  std::string l = text::to_lower(w);
+  return std::find(types.begin(), types.end(), l) != types.end();
 }
+
 
 bool is_param_name(string_view w) {
   if (w.empty() || !text::is_alpha(w[0])) return false;
   return std::all_of(w.begin(), w.end(),
                      [](char c) { return text::is_alnum(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+constexpr size_t kMaxExampleWords = 3;
+
+bool is_sentence_word(string_view w) {
+  static constexpr std::array<string_view, 16> words = {
+      "The", "This", "That", "A",    "An",    "If",   "When",  "For",
+      "You", "It",   "Each", "Only", "Valid", "Default", "Note", "Set"};
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// The type at w[i]: one word, or "Array of X" over three. Returns the type and the next index.
+std::optional<std::pair<std::string, size_t>> read_type(const std::vector<string_view>& w,
+                                                        size_t i) {
+  if (i >= w.size() || !is_type_word(w[i])) return std::nullopt;
+  if (i + 2 < w.size() && w[i + 1] == "of" && is_param_name(w[i + 2]))
+    return std::pair{std::string(w[i]) + " of " + std::string(w[i + 2]), i + 3};
+  return std::pair{std::string(w[i]), i + 1};
 }
 
 std::optional<bool> yes_no(string_view w) {
@@ -238,29 +259,37 @@ Expected<Contract> read_plaintext(string_view text, const std::string& file,
         }
         auto w = words(t);
         bool row = false;
-        if (kind == Kind::Request && w.size() >= 3 && is_param_name(w[0]) && is_type_word(w[1]) &&
-            yes_no(w[2])) {
+        // A row line is short: the name, the type, the flag, then at most an example of a few words.
+        // A sentence of a description ("The string must ...") is longer, or starts with a word that
+        // no parameter is named.
+        auto type = w.size() >= 2 && is_param_name(w[0]) && !is_sentence_word(w[0])
+                        ? read_type(w, 1)
+                        : std::nullopt;
+        size_t tail = type ? w.size() - type->second : 0;
+        if (kind == Kind::Request && type && type->second < w.size() && yes_no(w[type->second]) &&
+            tail <= 1 + kMaxExampleWords) {
           flush_desc();
           current_resp = nullptr;
           Param p;
           p.name = std::string(w[0]);
-          p.type = std::string(w[1]);
-          p.required = *yes_no(w[2]);
-          size_t ex = static_cast<size_t>(w[2].data() - t.data()) + w[2].size();
+          p.type = type->first;
+          string_view flag = w[type->second];
+          p.required = *yes_no(flag);
+          size_t ex = static_cast<size_t>(flag.data() - t.data()) + flag.size();
           p.example = text::collapse_whitespace(t.substr(ex));
           c.params.push_back(std::move(p));
           current = &c.params.back();
           if (current->name == "Action" && !sources.action_param && action_shaped(current->example))
             sources.action_param = current->example;
           row = true;
-        } else if (kind == Kind::Response && w.size() >= 2 && is_param_name(w[0]) &&
-                   is_type_word(w[1])) {
+        } else if (kind == Kind::Response && type && tail <= kMaxExampleWords) {
           flush_desc();
           current = nullptr;
           ResponseRow r;
           r.name = std::string(w[0]);
-          r.raw_type = std::string(w[1]);
-          size_t ex = static_cast<size_t>(w[1].data() - t.data()) + w[1].size();
+          r.raw_type = type->first;
+          string_view last = w[type->second - 1];
+          size_t ex = static_cast<size_t>(last.data() - t.data()) + last.size();
           r.example = text::collapse_whitespace(t.substr(ex));
           response.push_back(std::move(r));
           current_resp = &response.back();

@@ -267,8 +267,12 @@ TEST(DocsPlaintext, AnotherPageOfTheWebCopyFamily) {
       "Deletes a thing.\n\nRequest parameters\n\nParameter Type Required Example Description\n"
       "Action String Yes DeleteThing\n\nThe operation. Set the value to DeleteThing.\n\n"
       "ThingId.N String Yes t-1\n\nThe IDs. You can specify up to 10 IDs.\n\n"
-      "DryRun Boolean No\n\nWhether to check only.\n\nResponse parameters\n\n"
-      "Parameter Type Example Description\nRequestId String r-1\n\nThe request ID.\n\n"
+      "DryRun Boolean No\n\nWhether to check only.\n\n"
+      "Tags array of Tag No\n\nThe tags, written the newer way (lower-case type over three words).\n\n"
+      "Response parameters\n\n"
+      "Parameter Type Example Description\nRequestId String r-1\n\nThe request ID.\n"
+      "The string is a UUID and is returned for every call.\n"
+      "Items array of Item\n\nThe items.\n\n"
       "Error codes\n\nHttpCode Error code Error message Description\n"
       "404 InvalidThingId.NotFound The thing does not exist The error message returned because the "
       "thing is missing.\n"
@@ -280,7 +284,15 @@ TEST(DocsPlaintext, AnotherPageOfTheWebCopyFamily) {
   const Contract& c = *r;
   EXPECT_EQ(c.source.format, "plaintext");
   EXPECT_EQ(c.action, "DeleteThing");
-  ASSERT_EQ(c.params.size(), 3u);
+  ASSERT_EQ(c.params.size(), 4u);
+  EXPECT_EQ(c.params[3].name, "Tags");
+  EXPECT_EQ(c.params[3].type, "array of Tag");
+  EXPECT_FALSE(c.params[3].required);
+  ASSERT_EQ(c.response.children.size(), 2u);
+  EXPECT_EQ(c.response.children[1].type, "array");
+  EXPECT_EQ(c.response.children[1].example, "");
+  EXPECT_EQ(c.response.children[0].description,
+            "The request ID.\nThe string is a UUID and is returned for every call.");
   EXPECT_EQ(c.params[1].name, "ThingId.N");
   ASSERT_TRUE(c.params[1].repeat);
   EXPECT_EQ(c.params[1].repeat->max, 10);

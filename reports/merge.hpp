@@ -18,7 +18,9 @@ struct ShardInput {
 // - cases sorted by id, the order in which the runner lists a selection (runner/select.hpp: sorted
 // by
 //   id, ties in catalogue order; ids are unique, so there are no ties);
-// - endpoint: the shards' common endpoint (shards run against different endpoints are an error);
+// - endpoint: the shards' common endpoint (shards run against different endpoints are an error, except
+//   loopback endpoints that differ only in the port: each run against the embedded emulator gets its
+//   own; the earliest shard's is kept);
 // - timestamp and hostname: those of the shard that started first (the earliest timestamp);
 // - duration: the sum of the shards' durations, the time one job would have needed.
 // Deterministic: the same inputs in any order give the same report.

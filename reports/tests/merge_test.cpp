@@ -130,6 +130,12 @@ TEST(Merge, DifferentEndpointsAndNoInputAreErrors) {
   ASSERT_FALSE(merged);
   EXPECT_EQ(merged.error().code, "merge.endpoint");
   EXPECT_EQ(merged.error().file, "shard-2/results.json");
+  // Loopback endpoints that differ only in the port (one embedded emulator per shard) do merge.
+  shards[0].report.endpoint = "http://127.0.0.1:40001/";
+  shards[1].report.endpoint = "http://127.0.0.1:40002/";
+  auto local = merge_reports(shards);
+  ASSERT_TRUE(local) << local.error().to_string();
+  EXPECT_EQ(local->endpoint, "http://127.0.0.1:40001/");
   auto none = merge_reports({});
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, "merge.empty");

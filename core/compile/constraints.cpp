@@ -619,10 +619,14 @@ void merge_into(std::vector<std::string>& dst, const std::vector<std::string>& s
 
 bool non_empty_stated(const Lowered& l) {
   string_view d = l.raw;
-  for (string_view m : {"不允许为空", "不能为空", "不可为空", "不得为空"})
+  // Only the empty-string phrasings: "不能为空" / "cannot be empty" alone usually means "required
+  // when ...", a condition the negative case could not reproduce.
+  for (string_view m : {"不允许为空字符串", "不能为空字符串", "不可为空字符串", "不得为空字符串",
+                        "不能是空字符串", "不允许是空字符串"})
     if (d.find(m) != npos) return true;
-  for (string_view m : {"cannot be an empty string", "cannot be empty", "can not be empty",
-                        "must not be empty", "cannot be left empty", "cannot be an empty"})
+  for (string_view m : {"cannot be an empty string", "cannot be empty string",
+                        "can not be an empty string", "must not be an empty string",
+                        "cannot be set to an empty string"})
     if (l.lower.find(m) != npos) return true;
   return false;
 }

@@ -233,6 +233,15 @@ TEST(Constraints, InlineEnumerations) {
   EXPECT_TRUE(s.allowed.empty());
 }
 
+TEST(Constraints, NonEmptyOnlyForTheEmptyStringPhrasing) {
+  EXPECT_TRUE(make("K", "String", "一旦传入该值，则不允许为空字符串。").non_empty);
+  EXPECT_TRUE(make("K", "String", "The tag key cannot be an empty string.").non_empty);
+  // A conditional "must be given" is not a statement about the empty string.
+  EXPECT_FALSE(make("K", "String", "当 Type 为 custom 时，该参数不能为空。").non_empty);
+  EXPECT_FALSE(make("K", "String", "If Type is custom, this parameter cannot be empty.").non_empty);
+  EXPECT_FALSE(make("K", "String", "The tag value can be an empty string.").non_empty);
+}
+
 TEST(Constraints, MetadataValuesAreKept) {
   Param p;
   p.name = "Tag.N.Key";

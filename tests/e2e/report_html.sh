@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The HTML report in a real browser: headless Chromium opens reports made from synthetic results of the
-# seed catalogue (small, every detail checked) and of the whole ECS/VPC/ESS catalogue compiled from the
-# metadata (17,000+ cases: it must open and filter). tests/browser/check_report.mjs does the checking;
-# screenshots and the reports are kept under $POPCHECK_ARTIFACTS (default: <build>/artifacts/report_html).
+# The HTML report in a real browser: headless Chromium opens reports made from synthetic results of
+# the seed catalogue (small, every detail checked) and of the whole ECS/VPC/ESS catalogue compiled
+# from the metadata (17,000+ cases: it must open and filter). tests/browser/check_report.mjs does
+# the checking; screenshots and the reports are kept under $POPCHECK_ARTIFACTS (default:
+# <build>/artifacts/report_html).
 #
 # Needs Chromium (Debian's chromium package; installed here with apt-get when missing and running as
 # root) and playwright-core from tests/browser/package-lock.json (installed here with npm ci when
@@ -39,7 +40,8 @@ fi
 # --- A small report with coverage against the seed catalogue -------------------------------------
 "$POPCHECK" compile "$POPCHECK_SHARED"/seeds/*.txt --metadata "$POPCHECK_SHARED"/metadata/*.json \
   --out "$work/seed-cases" -q 2>"$work/compile.log" ||
-  echo "report_html: some seed pages did not compile (not this test's subject): $(head -c 300 "$work/compile.log")"
+  echo "report_html: some seed pages did not compile (not this test's subject):" \
+    "$(head -c 300 "$work/compile.log")"
 [ -n "$(find "$work/seed-cases" -name '*.json' 2>/dev/null)" ] || fail "no seed page compiled"
 node "$browser_dir/make_results.mjs" "$work/seed-cases" "$work/small.json"
 "$POPCHECK" report html "$work/small.json" -o "$artifacts/small.html" --cases "$work/seed-cases" \
@@ -48,12 +50,15 @@ node "$browser_dir/make_results.mjs" "$work/seed-cases" "$work/small.json"
 if grep -q -e LTAIe2eFakeKeyId0001 -e e2eFakeSignatureValue "$artifacts/small.html"; then
   fail "the HTML report holds the fake credentials of the results file"
 fi
-node "$browser_dir/check_report.mjs" "$artifacts/small.html" "$work/small.json" "$artifacts/small.png"
+node "$browser_dir/check_report.mjs" "$artifacts/small.html" "$work/small.json" \
+  "$artifacts/small.png"
 
-# --- The whole catalogue: the big-report path must open and filter ---------------------------------
+# --- The whole catalogue: the big-report path must open and filter --------------------------------
 "$POPCHECK" compile "$POPCHECK_SHARED"/metadata/*.json --out "$work/all-cases" -q
 node "$browser_dir/make_results.mjs" "$work/all-cases" "$work/big.json"
-total=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).cases.length)' "$work/big.json")
+total=$(node -e 'const fs = require("fs");
+  console.log(JSON.parse(fs.readFileSync(process.argv[1])).cases.length)' \
+  "$work/big.json")
 echo "report_html: whole catalogue: $total cases"
 [ "$total" -ge 10000 ] || fail "the big report has only $total cases; it should have 10,000 or more"
 "$POPCHECK" report html "$work/big.json" -o "$artifacts/big.html" --cases "$work/all-cases" \

@@ -144,6 +144,17 @@ TEST(SdkCheck, EachErrorDeviationHasItsOwnCheck) {
   EXPECT_EQ(failed(nc), (std::vector<std::string>{"sdk-code"}));
   EXPECT_EQ(find(nc, "sdk-code")->actual, "SDK did not surface the error Code");
 
+  // openapi-core's code for a body without Code is the text "undefined".
+  json undef = openapi_error_line("undefined");
+  auto u = check_sdk(error_case(), contract(), answer(undef));
+  EXPECT_EQ(failed(u), (std::vector<std::string>{"sdk-code"}));
+  EXPECT_EQ(find(u, "sdk-code")->actual, "SDK surfaced the text \"undefined\" as the error Code");
+  core::Case negative = error_case();
+  negative.expect.code.reset();
+  negative.expect.message.reset();
+  EXPECT_EQ(failed(check_sdk(negative, contract(), answer(undef))), (std::vector<std::string>{"sdk-code"}));
+  EXPECT_TRUE(failed(check_sdk(negative, contract(), answer(openapi_error_line()))).empty());
+
   json msg = openapi_error_line();
   msg["error"]["message"] = "InvalidScalingGroupId.NotFound: code: 404, Something else";
   auto m = check_sdk(error_case(), contract(), answer(msg));

@@ -1,0 +1,193 @@
+// Helper of sdk_adapters.sh (plain Node, no packages).
+//   node sdk_adapters_check.js xml-errors CASES_DIR
+//     adds to every catalogue file an XML copy of each error case (id + ".xml", Format=XML, root Error).
+//   node sdk_adapters_check.js check CASES_DIR REPORTS_DIR [FINDINGS.md]
+//     checks each configuration's results.json against the behaviours of protocol.md 4.2, derived from
+//     the cases themselves (never from a list of ids), and optionally writes the Markdown summary.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+
+function catalogueFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...catalogueFiles(p));
+    else if (e.name.endsWith('.json')) out.push(p);
+  }
+  return out.sort();
+}
+
+function expectsError(c) {
+  return c.expect.status >= 400 || !!c.expect.code;
+}
+
+function xmlErrors(dir) {
+  let added = 0;
+  for (const file of catalogueFiles(dir)) {
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const copies = [];
+    for (const c of entry.cases) {
+      if (c.kind !== 'error' || String(c.request.format).toUpperCase() !== 'JSON') continue;
+      const x = JSON.parse(JSON.stringify(c));
+      x.id = `${c.id}.xml`;
+      x.description = `${c.description || ''} (XML copy of the JSON error case)`.trim();
+      x.request.format = 'XML';
+      x.expect.root = 'Error';
+      copies.push(x);
+    }
+    entry.cases.push(...copies);
+    added += copies.length;
+    fs.writeFileSync(file, JSON.stringify(entry, null, 1));
+  }
+  assert.ok(added > 0, 'the seed suite has no JSON error case to copy');
+  console.log(`added ${added} XML error case(s)`);
+}
+
+function loadCases(dir) {
+  const cases = new Map();
+  for (const file of catalogueFiles(dir))
+    for (const c of JSON.parse(fs.readFileSync(file, 'utf8')).cases) cases.set(c.id, c);
+  return cases;
+}
+
+// What each configuration is expected to show, by case category.
+//   xmlSuccess: "parse"  -> sdk-outcome fails with "SDK failed to parse the XML success body"
+//   xmlError:   "parse"  -> sdk-outcome fails with "SDK failed to parse the XML error body"
+//               "parsed" -> no sdk-outcome failure (the V3 path reads <Error> with the exact type)
+const CONFIGS = {
+  'pop-core-get': { sdk: '@alicloud/pop-core, GET', xmlError: 'parse', products: null },
+  'pop-core-post': { sdk: '@alicloud/pop-core, POST form', xmlError: 'parse', products: null },
+  'ecs20140526-v3': { sdk: '@alicloud/ecs20140526, V3 (default)', xmlError: 'parsed', products: ['ecs'] },
+  'ecs20140526-v2': { sdk: "@alicloud/ecs20140526, signatureAlgorithm 'v2'", xmlError: 'parse',
+    products: ['ecs'] },
+  'vpc20160428-v3': { sdk: '@alicloud/vpc20160428, V3 (default)', xmlError: 'parsed', products: ['vpc'] },
+};
+
+function category(c) {
+  const xml = String(c.request.format).toUpperCase() === 'XML';
+  if (expectsError(c)) return xml ? 'xml-error' : 'json-error';
+  return xml ? 'xml-success' : 'json-success';
+}
+
+function check(casesDir, reportsDir, findingsFile) {
+  const cases = loadCases(casesDir);
+  const baseline = new Map();
+  for (const r of JSON.parse(fs.readFileSync(path.join(reportsDir, 'http', 'results.json'), 'utf8')).cases)
+    baseline.set(r.id, r.status);
+  const md = [];
+  let problems = 0;
+  const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
+  for (const [name, cfg] of Object.entries(CONFIGS)) {
+    const results = JSON.parse(fs.readFileSync(path.join(reportsDir, name, 'results.json'), 'utf8'));
+    const rs = results.cases;
+    const want = [...cases.values()].filter((c) => !cfg.products ||
+      cfg.products.includes(String(c.product).toLowerCase()));
+    if (rs.length !== want.length)
+      problem(`${name}: ${rs.length} case results for ${want.length} selected cases`);
+    const s = results.summary;
+    if (s.passed + s.failed + s.skipped + (s.errors || 0) !== rs.length)
+      problem(`${name}: summary ${JSON.stringify(s)} does not add up to ${rs.length}`);
+    const stats = {};
+    const findings = new Map();  // "check: actual (normalised)" -> count
+    for (const r of rs) {
+      const c = cases.get(r.id);
+      if (!c) { problem(`${name}: result for unknown case ${r.id}`); continue; }
+      const cat = category(c);
+      stats[cat] = stats[cat] || { total: 0, passed: 0, failed: 0, skipped: 0, error: 0 };
+      stats[cat].total++;
+      stats[cat][r.status === 'errors' ? 'error' : r.status] =
+        (stats[cat][r.status === 'errors' ? 'error' : r.status] || 0) + 1;
+      // The emulator provisions every need: nothing is skipped, and the adapter never fails.
+      if (r.status === 'skipped') problem(`${name}: ${r.id} skipped: ${r.skip_reason || r.reason || ''}`);
+      if (r.status === 'error') problem(`${name}: ${r.id} error: ${r.error || ''}`);
+      const failures = r.failures || [];
+      const outcome = failures.find((f) => f.check === 'sdk-outcome');
+      for (const f of failures) {
+        const key = `${f.check}: ${String(f.actual).replace(/[0-9A-F]{8}-[0-9A-F-]{27}/g, '<RequestId>')
+          .replace(/'[^']*'/g, "'…'").slice(0, 140)}`;
+        findings.set(key, (findings.get(key) || 0) + 1);
+      }
+      // Beyond the SDK's parse behaviour, an SDK run may only repeat what plain HTTP finds.
+      const parseFinding = outcome && outcome.actual.startsWith('SDK failed to parse the XML');
+      if (failures.length && !parseFinding && baseline.get(r.id) === 'passed')
+        problem(`${name}: ${r.id} passes over plain HTTP but fails through the SDK: ${JSON.stringify(failures)}`);
+      if (cat === 'xml-success') {
+        if (!outcome || !outcome.actual.startsWith('SDK failed to parse the XML success body'))
+          problem(`${name}: ${r.id}: expected an XML success parse failure, got ${JSON.stringify(failures)}`);
+      } else if (cat === 'xml-error') {
+        if (cfg.xmlError === 'parse') {
+          if (!outcome || !outcome.actual.startsWith('SDK failed to parse the XML error body'))
+            problem(`${name}: ${r.id}: expected an XML error parse failure, got ${JSON.stringify(failures)}`);
+        } else if (outcome) {
+          problem(`${name}: ${r.id}: the V3 path should parse the XML error, got ${outcome.actual}`);
+        }
+      } else if (cat === 'json-error') {
+        // Every error body of the emulator carries Code, so every SDK rejects (pop-core included,
+        // although it ignores the status).
+        if (outcome) problem(`${name}: ${r.id}: the SDK should reject a JSON error, got ${outcome.actual}`);
+      } else if (outcome) {
+        problem(`${name}: ${r.id}: a JSON success should come back as a success, got ${outcome.actual}`);
+      }
+    }
+    if (stats['xml-success'] === undefined || stats['xml-error'] === undefined)
+      problem(`${name}: the suite lacks XML success or XML error cases`);
+
+    md.push(`### ${cfg.sdk} (\`${name}\`)`, '');
+    md.push(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${rs.length} cases.`, '');
+    md.push('| cases | total | passed | failed |', '|---|---|---|---|');
+    for (const cat of ['json-success', 'json-error', 'xml-success', 'xml-error'])
+      if (stats[cat]) md.push(`| ${cat} | ${stats[cat].total} | ${stats[cat].passed || 0} | ${stats[cat].failed || 0} |`);
+    md.push('', '| finding (check: what the SDK did) | cases |', '|---|---|');
+    for (const [k, n] of [...findings.entries()].sort((a, b) => b[1] - a[1]))
+      md.push(`| ${k.replace(/\|/g, '\\|')} | ${n} |`);
+    md.push('');
+    console.log(`${name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  }
+  if (findingsFile) fs.writeFileSync(findingsFile, md.join('\n') + '\n');
+  if (problems) process.exit(1);
+}
+
+// The emulator's DetachDisk error bodies lack Code (--deviation drop:DetachDisk:Code).
+function dropcode(casesDir, reportsDir, findingsFile) {
+  const cases = loadCases(casesDir);
+  let problems = 0;
+  const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
+  const md = ['### An error body without Code (`popcheck emulate --deviation drop:DetachDisk:Code`)', '',
+    '| SDK | JSON error cases | finding | cases |', '|---|---|---|---|'];
+  const expectations = {
+    'dropcode-pop-core-get': { check: 'sdk-outcome', re: /^SDK returned success for an HTTP 4\d\d response$/,
+      sdk: '@alicloud/pop-core, GET' },
+    // openapi-core throws ClientError with code "undefined" (a template string of a missing key).
+    'dropcode-ecs20140526-v3': { check: 'sdk-code', re: /^SDK surfaced the text "undefined" as the error Code$/,
+      sdk: '@alicloud/ecs20140526, V3' },
+  };
+  for (const [name, want] of Object.entries(expectations)) {
+    const rs = JSON.parse(fs.readFileSync(path.join(reportsDir, name, 'results.json'), 'utf8')).cases;
+    let jsonErrors = 0, hits = 0;
+    for (const r of rs) {
+      const c = cases.get(r.id);
+      if (!c || c.action !== 'DetachDisk') { problem(`${name}: unexpected case ${r.id}`); continue; }
+      if (category(c) !== 'json-error') continue;
+      jsonErrors++;
+      const f = (r.failures || []).find((x) => x.check === want.check && want.re.test(x.actual));
+      if (f) hits++;
+      else problem(`${name}: ${r.id}: expected ${want.check} ${want.re}, got ${JSON.stringify(r.failures)}`);
+    }
+    if (jsonErrors === 0) problem(`${name}: no DetachDisk JSON error case ran`);
+    md.push(`| ${want.sdk} | ${jsonErrors} | ${want.check}: ${String(want.re).slice(2, -2).replace(/\\d/g, 'x')} | ${hits} |`);
+    console.log(`${name}: ${hits}/${jsonErrors} JSON error cases show ${want.check}`);
+  }
+  if (findingsFile) fs.appendFileSync(findingsFile, md.join('\n') + '\n');
+  if (problems) process.exit(1);
+}
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === 'xml-errors') xmlErrors(args[0]);
+else if (mode === 'check') check(args[0], args[1], args[2]);
+else if (mode === 'dropcode') dropcode(args[0], args[1], args[2]);
+else {
+  console.error('usage: sdk_adapters_check.js xml-errors DIR | check CASES REPORTS [FINDINGS.md]');
+  process.exit(2);
+}

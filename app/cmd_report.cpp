@@ -22,6 +22,7 @@ namespace {
 
 struct DiffArgs {
   std::string baseline, current, markdown, junit;
+  std::vector<std::string> cases;
   size_t max_rows = 500;
 };
 
@@ -35,18 +36,31 @@ struct HtmlArgs {
   std::vector<std::string> cases;
 };
 
-int report_error(const char *command, const Error &e) {
+int report_error(const char* command, const Error& e) {
   std::cerr << "popcheck report " << command << ": " << e.to_string() << "\n";
   return 2;
 }
 
-int run_diff(const DiffArgs &a) {
+int run_diff(const DiffArgs& a) {
   auto baseline = reports::read_results(a.baseline);
   if (!baseline) return report_error("diff", baseline.error());
   auto current = reports::read_results(a.current);
   if (!current) return report_error("diff", current.error());
   reports::Diff d = reports::diff_reports(baseline->report, current->report);
   std::string markdown = reports::render_diff_markdown(d, a.baseline, a.current, a.max_rows);
+  // Coverage of the current run: from the catalogue when given, else as embedded in the file.
+  if (!a.cases.empty()) {
+    core::LoadedCatalogue catalogue = core::load_catalogue(a.cases);
+    for (const auto& e : catalogue.errors) report_error("diff", e);
+    if (!catalogue.errors.empty() || catalogue.entries.empty()) {
+      std::cerr << "popcheck report diff: --cases: the catalogue could not be read\n";
+      return 2;
+    }
+    markdown += "\n" + reports::render_coverage_markdown(reports::to_json(
+                            reports::compute_coverage(current->report, catalogue.entries)));
+  } else if (current->coverage) {
+    markdown += "\n" + reports::render_coverage_markdown(*current->coverage);
+  }
   if (a.markdown.empty() || a.markdown == "-") {
     std::cout << markdown;
   } else if (auto w = core::write_file_atomic(a.markdown, markdown); !w) {
@@ -66,9 +80,9 @@ int run_diff(const DiffArgs &a) {
   return reports::regressed(d) ? 1 : 0;
 }
 
-int run_merge(const MergeArgs &a) {
+int run_merge(const MergeArgs& a) {
   std::vector<reports::ShardInput> inputs;
-  for (const auto &path : a.inputs) {
+  for (const auto& path : a.inputs) {
     auto r = reports::read_results(path);
     if (!r) return report_error("merge", r.error());
     inputs.push_back({path, std::move(r->report)});
@@ -83,15 +97,14 @@ int run_merge(const MergeArgs &a) {
   return s.failed + s.errors > 0 ? 1 : 0;
 }
 
-int run_html(const HtmlArgs &a) {
+int run_html(const HtmlArgs& a) {
   auto loaded = reports::read_results(a.input);
   if (!loaded) return report_error("html", loaded.error());
   core::ojson coverage;
   if (!a.cases.empty()) {
     core::LoadedCatalogue catalogue = core::load_catalogue(a.cases);
     if (!catalogue.errors.empty()) {
-      for (const auto &e : catalogue.errors)
-        report_error("html", e);
+      for (const auto& e : catalogue.errors) report_error("html", e);
       std::cerr << "popcheck report html: the catalogue given with --cases could not be read\n";
       return 2;
     }
@@ -114,10 +127,10 @@ int run_html(const HtmlArgs &a) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
-void add_report_command(CLI::App &root, int &exit_code) {
-  auto *cmd = root.add_subcommand(
+void add_report_command(CLI::App& root, int& exit_code) {
+  auto* cmd = root.add_subcommand(
       "report", "Reports made from results.json files: regression diff, shard merge, HTML.");
   cmd->require_subcommand(1);
   cmd->footer(
@@ -125,7 +138,7 @@ void add_report_command(CLI::App &root, int &exit_code) {
       "Exit status: see each subcommand; 2 always means bad input or a usage error.");
 
   auto diff = std::make_shared<DiffArgs>();
-  auto *d = cmd->add_subcommand(
+  auto* d = cmd->add_subcommand(
       "diff", "Compare a run with a baseline run: what broke, what was fixed, what still fails.");
   d->footer(
       "Categories (each case is in at most one):\n"
@@ -142,6 +155,8 @@ void add_report_command(CLI::App &root, int &exit_code) {
       "The Markdown goes to stdout unless --markdown FILE is given (for GitHub Actions:\n"
       "--markdown \"$GITHUB_STEP_SUMMARY\"). --junit FILE writes one failing testcase per\n"
       "regression (new failure or changed reason), grouped by product and action.\n"
+      "With --cases (or coverage embedded in CURRENT) the Markdown ends with the current run's\n"
+      "coverage: documented error codes and examples exercised, and the least covered actions.\n"
       "\n"
       "Exit status: 1 when something regressed (a new failure or a changed reason), 0 otherwise\n"
       "(added failing cases are listed but are not regressions), 2 on unreadable input.\n"
@@ -158,12 +173,15 @@ void add_report_command(CLI::App &root, int &exit_code) {
       ->type_name("FILE");
   d->add_option("--junit", diff->junit, "write the regressions as JUnit XML (ant schema)")
       ->type_name("FILE");
+  d->add_option("--cases", diff->cases,
+                "catalogue files or folders: adds the current run's coverage to the Markdown")
+      ->type_name("PATH");
   d->add_option("--max-rows", diff->max_rows, "rows per Markdown table; the rest are counted")
       ->capture_default_str();
   d->callback([diff, &exit_code] { exit_code = run_diff(*diff); });
 
   auto merge = std::make_shared<MergeArgs>();
-  auto *m = cmd->add_subcommand(
+  auto* m = cmd->add_subcommand(
       "merge",
       "Join the results of `popcheck run --shard I/N` jobs into one results.json and junit.xml.");
   m->footer(
@@ -190,7 +208,7 @@ void add_report_command(CLI::App &root, int &exit_code) {
   m->callback([merge, &exit_code] { exit_code = run_merge(*merge); });
 
   auto html = std::make_shared<HtmlArgs>();
-  auto *h = cmd->add_subcommand("html", "Write a self-contained HTML report of a run.");
+  auto* h = cmd->add_subcommand("html", "Write a self-contained HTML report of a run.");
   h->footer(
       "One file with inline CSS and JavaScript and no network asset: the summary, coverage, a "
       "table\n"
@@ -215,4 +233,4 @@ void add_report_command(CLI::App &root, int &exit_code) {
   h->callback([html, &exit_code] { exit_code = run_html(*html); });
 }
 
-} // namespace popcheck::app
+}  // namespace popcheck::app

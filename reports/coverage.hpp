@@ -18,9 +18,9 @@ namespace popcheck::reports {
 struct ErrorCodeCoverage {
   std::string code;
   std::optional<int> http;
-  bool documented = true; // false: a case of the run expects a code the contract does not list
+  bool documented = true;  // false: a case of the run expects a code the contract does not list
   std::string state;
-  std::vector<std::string> cases; // ids of the run's error cases for this code
+  std::vector<std::string> cases;  // ids of the run's error cases for this code
 };
 
 struct SkipEntry {
@@ -30,17 +30,17 @@ struct SkipEntry {
 
 struct ActionCoverage {
   std::string product, version, action;
-  bool documented = false; // the catalogue holds this action's contract
+  bool documented = false;  // the catalogue holds this action's contract
   std::vector<ErrorCodeCoverage>
-      errors;                  // documented codes in document order, then undocumented ones
-  int codes_documented = 0;    // distinct documented codes
-  int codes_exercised = 0;     // documented codes whose state is passed or failed
-  int codes_passed = 0;        // documented codes whose state is passed
-  int examples_documented = 0; // example cases in the catalogue
-  int examples_run = 0;        // example cases that ran (passed or failed)
+      errors;                   // documented codes in document order, then undocumented ones
+  int codes_documented = 0;     // distinct documented codes
+  int codes_exercised = 0;      // documented codes whose state is passed or failed
+  int codes_passed = 0;         // documented codes whose state is passed
+  int examples_documented = 0;  // example cases in the catalogue
+  int examples_run = 0;         // example cases that ran (passed or failed)
   int examples_passed = 0;
-  int cases_run = 0;   // cases of the action that ran (passed or failed), any kind
-  int cases_total = 0; // cases of the action in the run, any status
+  int cases_run = 0;    // cases of the action that ran (passed or failed), any kind
+  int cases_total = 0;  // cases of the action in the run, any status
   std::vector<SkipEntry> skips;
 };
 
@@ -52,21 +52,26 @@ struct CoverageTotals {
 };
 
 struct Coverage {
-  bool catalogue = false; // whether contracts were given; without them "documented" figures are 0
+  bool catalogue = false;  // whether contracts were given; without them "documented" figures are 0
   CoverageTotals totals;
-  std::vector<ActionCoverage> actions; // sorted by product, then action
+  std::vector<ActionCoverage> actions;  // sorted by product, then action
 };
 
 // The code an error case expects: from its catalogue case when known, else from a failed "code"
 // check. Cases of the run that the catalogue does not hold still count (for example cases recorded
 // later).
-Coverage compute_coverage(const check::RunReport &report,
-                          const std::vector<core::CatalogueEntry> &catalogue);
+Coverage compute_coverage(const check::RunReport& report,
+                          const std::vector<core::CatalogueEntry>& catalogue);
 
 // {"catalogue", "totals": {...}, "actions": [{"product", "version", "action", "documented",
 //  "codes_documented", "codes_exercised", "codes_passed", "examples_documented", "examples_run",
 //  "examples_passed", "cases_run", "cases_total", "errors": [{"code", "http"?, "documented",
 //  "state", "cases"}], "skips": [{"id", "reason"}]}]}. Keys in that order.
-core::ojson to_json(const Coverage &coverage);
+core::ojson to_json(const Coverage& coverage);
 
-} // namespace popcheck::reports
+// Markdown of a coverage object (the to_json form, so that coverage embedded in a results file renders
+// too): the totals, then the actions whose documented error codes or examples are not all exercised,
+// least covered first (at most max_rows; the rest are counted).
+std::string render_coverage_markdown(const core::ojson& coverage, size_t max_rows = 100);
+
+}  // namespace popcheck::reports

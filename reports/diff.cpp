@@ -14,12 +14,10 @@ namespace {
 using check::CaseResult;
 using check::CaseStatus;
 
-bool failing(CaseStatus s) {
-  return s == CaseStatus::failed || s == CaseStatus::error;
-}
+bool failing(CaseStatus s) { return s == CaseStatus::failed || s == CaseStatus::error; }
 
-CaseChange change_of(const CaseResult *before, const CaseResult *after) {
-  const CaseResult &any = after ? *after : *before;
+CaseChange change_of(const CaseResult* before, const CaseResult* after) {
+  const CaseResult& any = after ? *after : *before;
   CaseChange c;
   c.id = any.id;
   c.product = any.product;
@@ -73,24 +71,24 @@ std::string cell(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-    case '|': out += "\\|"; break;
-    case '\n': out += "<br>"; break;
-    case '\r': break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '&': out += "&amp;"; break;
-    default: out += ch;
+      case '|': out += "\\|"; break;
+      case '\n': out += "<br>"; break;
+      case '\r': break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      default: out += ch;
     }
   }
   return out;
 }
 
-std::string status_text(const CaseChange &c, bool after) {
+std::string status_text(const CaseChange& c, bool after) {
   if (after ? !c.in_after : !c.in_before) return "-";
   return check::to_string(after ? c.after : c.before);
 }
 
-} // namespace
+}  // namespace
 
 std::string mask_volatile(std::string_view text) {
   // Compiled once; the order matters: UUIDs and times before the generic hexadecimal rule.
@@ -108,16 +106,15 @@ std::string mask_volatile(std::string_view text) {
     return r;
   }();
   std::string out(text);
-  for (const auto &[re, replacement] : rules)
-    out = std::regex_replace(out, re, replacement);
+  for (const auto& [re, replacement] : rules) out = std::regex_replace(out, re, replacement);
   return out;
 }
 
-std::string failure_reason(const CaseResult &c) {
+std::string failure_reason(const CaseResult& c) {
   if (c.status == CaseStatus::error) return "error: " + mask_volatile(c.error);
   if (c.status != CaseStatus::failed) return {};
   std::string out;
-  for (const auto *f : c.failures()) {
+  for (const auto* f : c.failures()) {
     if (!out.empty()) out += "\n";
     out += f->check;
     if (!f->path.empty()) out += " at " + f->path;
@@ -126,21 +123,19 @@ std::string failure_reason(const CaseResult &c) {
   return out;
 }
 
-Diff diff_reports(const check::RunReport &baseline, const check::RunReport &current) {
+Diff diff_reports(const check::RunReport& baseline, const check::RunReport& current) {
   Diff d;
-  std::unordered_map<std::string_view, const CaseResult *> before, after;
-  for (const auto &c : baseline.cases)
-    before.emplace(c.id, &c);
-  for (const auto &c : current.cases)
-    after.emplace(c.id, &c);
-  for (const auto &now : current.cases) {
+  std::unordered_map<std::string_view, const CaseResult*> before, after;
+  for (const auto& c : baseline.cases) before.emplace(c.id, &c);
+  for (const auto& c : current.cases) after.emplace(c.id, &c);
+  for (const auto& now : current.cases) {
     auto it = before.find(now.id);
     if (it == before.end()) {
       d.added.push_back(change_of(nullptr, &now));
       continue;
     }
     ++d.compared;
-    const CaseResult &was = *it->second;
+    const CaseResult& was = *it->second;
     CaseChange c = change_of(&was, &now);
     if (failing(now.status) && !failing(was.status)) {
       d.new_failures.push_back(std::move(c));
@@ -153,25 +148,25 @@ Diff diff_reports(const check::RunReport &baseline, const check::RunReport &curr
       d.newly_skipped.push_back(std::move(c));
     }
   }
-  for (const auto &was : baseline.cases)
+  for (const auto& was : baseline.cases)
     if (!after.count(was.id)) d.removed.push_back(change_of(&was, nullptr));
   return d;
 }
 
-bool regressed(const Diff &diff) {
+bool regressed(const Diff& diff) {
   return !diff.new_failures.empty() || !diff.reason_changed.empty();
 }
 
-std::string render_diff_markdown(const Diff &d, const std::string &baseline_name,
-                                 const std::string &current_name, size_t max_rows) {
+std::string render_diff_markdown(const Diff& d, const std::string& baseline_name,
+                                 const std::string& current_name, size_t max_rows) {
   std::ostringstream out;
   out << "## popcheck: " << (regressed(d) ? "regressions found" : "no regressions") << "\n\n";
   out << "Baseline `" << cell(baseline_name) << "`, current `" << cell(current_name)
       << "`: " << d.compared << " cases in both runs.\n\n";
   struct Section {
-    const char *title;
-    const std::vector<CaseChange> *list;
-    bool reasons; // whether the table shows the reason columns
+    const char* title;
+    const std::vector<CaseChange>* list;
+    bool reasons;  // whether the table shows the reason columns
   };
   const Section sections[] = {{"New failures", &d.new_failures, true},
                               {"Failures whose reason changed", &d.reason_changed, true},
@@ -181,9 +176,8 @@ std::string render_diff_markdown(const Diff &d, const std::string &baseline_name
                               {"Added", &d.added, true},
                               {"Removed", &d.removed, false}};
   out << "| Category | Cases |\n|---|---:|\n";
-  for (const auto &s : sections)
-    out << "| " << s.title << " | " << s.list->size() << " |\n";
-  for (const auto &s : sections) {
+  for (const auto& s : sections) out << "| " << s.title << " | " << s.list->size() << " |\n";
+  for (const auto& s : sections) {
     if (s.list->empty()) continue;
     out << "\n### " << s.title << " (" << s.list->size() << ")\n\n";
     if (s.reasons)
@@ -192,7 +186,7 @@ std::string render_diff_markdown(const Diff &d, const std::string &baseline_name
     else
       out << "| Case | Action | Before | After |\n|---|---|---|---|\n";
     size_t n = 0;
-    for (const auto &c : *s.list) {
+    for (const auto& c : *s.list) {
       if (n++ == max_rows) break;
       out << "| `" << cell(c.id) << "` | " << cell(c.product + "." + c.action) << " | "
           << status_text(c, false) << " | " << status_text(c, true) << " |";
@@ -204,15 +198,15 @@ std::string render_diff_markdown(const Diff &d, const std::string &baseline_name
   return out.str();
 }
 
-std::string render_diff_junit(const Diff &d, const check::RunReport &current) {
+std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
   struct Item {
-    const CaseChange *change;
-    const char *kind;
+    const CaseChange* change;
+    const char* kind;
   };
   std::vector<std::string> order;
   std::map<std::string, std::vector<Item>> groups;
-  auto add = [&](const std::vector<CaseChange> &list, const char *kind) {
-    for (const auto &c : list) {
+  auto add = [&](const std::vector<CaseChange>& list, const char* kind) {
+    for (const auto& c : list) {
       std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
                         (c.action.empty() ? "unknown" : c.action);
       if (!groups.count(key)) order.push_back(key);
@@ -228,8 +222,8 @@ std::string render_diff_junit(const Diff &d, const check::RunReport &current) {
       current.timestamp.size() >= 19 ? current.timestamp.substr(0, 19) : "1970-01-01T00:00:00";
   std::string hostname = current.hostname.empty() ? "localhost" : current.hostname;
   int id = 0;
-  for (const auto &key : order) {
-    const auto &items = groups[key];
+  for (const auto& key : order) {
+    const auto& items = groups[key];
     auto suite = suites.append_child("testsuite");
     suite.append_attribute("name") = xml_text(key).c_str();
     suite.append_attribute("timestamp") = timestamp.c_str();
@@ -247,8 +241,8 @@ std::string render_diff_junit(const Diff &d, const check::RunReport &current) {
     auto prop = props.append_child("property");
     prop.append_attribute("name") = "report";
     prop.append_attribute("value") = "popcheck regression diff";
-    for (const auto &item : items) {
-      const CaseChange &c = *item.change;
+    for (const auto& item : items) {
+      const CaseChange& c = *item.change;
       auto tc = suite.append_child("testcase");
       tc.append_attribute("name") = xml_text(c.id).c_str();
       tc.append_attribute("classname") = xml_text(key).c_str();
@@ -271,4 +265,4 @@ std::string render_diff_junit(const Diff &d, const check::RunReport &current) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
 }
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

@@ -8,10 +8,9 @@ namespace {
 
 using core::ojson;
 
-ojson headers_json(const core::Headers &headers) {
+ojson headers_json(const core::Headers& headers) {
   ojson a = ojson::array();
-  for (const auto &[k, v] : headers)
-    a.push_back(ojson::array({k, v}));
+  for (const auto& [k, v] : headers) a.push_back(ojson::array({k, v}));
   return a;
 }
 
@@ -19,11 +18,11 @@ std::string escape_html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -324,9 +323,9 @@ constexpr std::string_view kScript = R"JS(
 })();
 )JS";
 
-} // namespace
+}  // namespace
 
-ojson html_data(const check::RunReport &report, const ojson *coverage, const HtmlOptions &options) {
+ojson html_data(const check::RunReport& report, const ojson* coverage, const HtmlOptions& options) {
   check::Summary s = check::summarize(report);
   ojson j;
   j["title"] = options.title;
@@ -336,7 +335,7 @@ ojson html_data(const check::RunReport &report, const ojson *coverage, const Htm
   j["summary"] = ojson{{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped},
                        {"errors", s.errors}, {"total", s.total},   {"duration", s.duration_s}};
   ojson cases = ojson::array();
-  for (const auto &c : report.cases) {
+  for (const auto& c : report.cases) {
     ojson o;
     o["id"] = c.id;
     o["product"] = c.product;
@@ -346,7 +345,7 @@ ojson html_data(const check::RunReport &report, const ojson *coverage, const Htm
     o["duration"] = c.duration_s;
     o["description"] = c.description;
     ojson failures = ojson::array();
-    for (const auto *f : c.failures())
+    for (const auto* f : c.failures())
       failures.push_back(ojson{{"check", f->check},
                                {"expected", f->expected},
                                {"actual", f->actual},
@@ -372,7 +371,7 @@ ojson html_data(const check::RunReport &report, const ojson *coverage, const Htm
   return j;
 }
 
-std::string script_safe_json(const ojson &data) {
+std::string script_safe_json(const ojson& data) {
   // Bodies may hold invalid UTF-8: replaced rather than failing the whole report.
   std::string text = data.dump(-1, ' ', false, ojson::error_handler_t::replace);
   std::string out;
@@ -396,15 +395,16 @@ std::string script_safe_json(const ojson &data) {
   return out;
 }
 
-std::string render_html(const check::RunReport &report, const ojson *coverage,
-                        const HtmlOptions &options) {
+std::string render_html(const check::RunReport& report, const ojson* coverage,
+                        const HtmlOptions& options) {
   std::string title = escape_html(options.title);
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // Nothing may come from the network: the policy makes a stray reference fail visibly in the
   // console instead of leaking a request.
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<link rel=\"icon\" href=\"data:,\">\n";
   out += "<title>" + title + "</title>\n<style>";
@@ -447,4 +447,4 @@ std::string render_html(const check::RunReport &report, const ojson *coverage,
   return out;
 }
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

@@ -7,16 +7,16 @@
 
 namespace popcheck::reports {
 
-Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs) {
+Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs) {
   if (inputs.empty())
     return fail("merge.empty", "nothing to merge: give at least one results file");
   check::RunReport out;
   // The shard that started first provides the run's identity; ties go to the first file by name, so
   // that the result does not depend on the order of the arguments.
-  const ShardInput *first = &inputs.front();
-  for (const auto &in : inputs) {
-    const auto &a = in.report;
-    const auto &b = first->report;
+  const ShardInput* first = &inputs.front();
+  for (const auto& in : inputs) {
+    const auto& a = in.report;
+    const auto& b = first->report;
     if (a.timestamp < b.timestamp || (a.timestamp == b.timestamp && in.file < first->file))
       first = &in;
   }
@@ -27,12 +27,11 @@ Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs) 
   // Summed in sorted order: floating-point addition depends on the order, the inputs' order must
   // not.
   std::vector<double> durations;
-  std::unordered_map<std::string, const std::string *> seen; // case id -> file
+  std::unordered_map<std::string, const std::string*> seen;  // case id -> file
   size_t total = 0;
-  for (const auto &in : inputs)
-    total += in.report.cases.size();
+  for (const auto& in : inputs) total += in.report.cases.size();
   out.cases.reserve(total);
-  for (const auto &in : inputs) {
+  for (const auto& in : inputs) {
     // Shards against an embedded or local emulator each get their own loopback port: the same
     // endpoint for this purpose. Any other difference means the files are not shards of one run.
     if (in.report.endpoint != out.endpoint &&
@@ -42,7 +41,7 @@ Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs) 
                       out.endpoint + "; shards of one run share an endpoint",
                   in.file);
     durations.push_back(in.report.duration_s);
-    for (const auto &c : in.report.cases) {
+    for (const auto& c : in.report.cases) {
       auto [it, inserted] = seen.emplace(c.id, &in.file);
       if (!inserted)
         return fail("merge.duplicate",
@@ -53,12 +52,11 @@ Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs) 
     }
   }
   std::sort(durations.begin(), durations.end());
-  for (double d : durations)
-    out.duration_s += d;
+  for (double d : durations) out.duration_s += d;
   std::stable_sort(
       out.cases.begin(), out.cases.end(),
-      [](const check::CaseResult &a, const check::CaseResult &b) { return a.id < b.id; });
+      [](const check::CaseResult& a, const check::CaseResult& b) { return a.id < b.id; });
   return out;
 }
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

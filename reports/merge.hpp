@@ -10,7 +10,7 @@
 namespace popcheck::reports {
 
 struct ShardInput {
-  std::string file; // named in errors
+  std::string file;  // named in errors
   check::RunReport report;
 };
 
@@ -18,14 +18,15 @@ struct ShardInput {
 // - cases sorted by id, the order in which the runner lists a selection (runner/select.hpp: sorted
 // by
 //   id, ties in catalogue order; ids are unique, so there are no ties);
-// - endpoint: the shards' common endpoint (shards run against different endpoints are an error, except
-//   loopback endpoints that differ only in the port: each run against the embedded emulator gets its
-//   own; the earliest shard's is kept);
+// - endpoint: the shards' common endpoint (shards run against different endpoints are an error,
+// except
+//   loopback endpoints that differ only in the port: each run against the embedded emulator gets
+//   its own; the earliest shard's is kept);
 // - timestamp and hostname: those of the shard that started first (the earliest timestamp);
 // - duration: the sum of the shards' durations, the time one job would have needed.
 // Deterministic: the same inputs in any order give the same report.
 // Errors: "merge.empty" (no input), "merge.duplicate" (a case id in two inputs, or twice in one;
 // the message names both files), "merge.endpoint" (different endpoints).
-Expected<check::RunReport> merge_reports(const std::vector<ShardInput> &inputs);
+Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs);
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

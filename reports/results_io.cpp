@@ -14,17 +14,17 @@ using json = nlohmann::ordered_json;
 // Reads the values of one results file, remembering the file for errors. Each accessor names the
 // JSON path of the value it complains about.
 class Reader {
-public:
-  explicit Reader(const std::string &file) : file_(file) {}
+ public:
+  explicit Reader(const std::string& file) : file_(file) {}
 
-  std::unexpected<Error> bad(const std::string &path, const std::string &what) const {
+  std::unexpected<Error> bad(const std::string& path, const std::string& what) const {
     return fail("results.shape", path + ": " + what, file_);
   }
 
-  static const char *type_name(const json &j) { return j.type_name(); }
+  static const char* type_name(const json& j) { return j.type_name(); }
 
   // An optional string member: absent or null gives the default.
-  Expected<std::string> str(const json &obj, const char *key, const std::string &path) const {
+  Expected<std::string> str(const json& obj, const char* key, const std::string& path) const {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::string();
     if (!it->is_string())
@@ -32,7 +32,7 @@ public:
     return it->get<std::string>();
   }
 
-  Expected<double> number(const json &obj, const char *key, const std::string &path) const {
+  Expected<double> number(const json& obj, const char* key, const std::string& path) const {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return 0.0;
     if (!it->is_number())
@@ -41,13 +41,13 @@ public:
   }
 
   // Headers as written by render_json ([[name, value], ...]) or as an object {name: value}.
-  Expected<core::Headers> headers(const json &obj, const std::string &path) const {
+  Expected<core::Headers> headers(const json& obj, const std::string& path) const {
     core::Headers out;
     auto it = obj.find("headers");
     if (it == obj.end() || it->is_null()) return out;
     std::string p = path + ".headers";
     if (it->is_object()) {
-      for (const auto &[k, v] : it->items()) {
+      for (const auto& [k, v] : it->items()) {
         if (!v.is_string()) return bad(p + "." + k, "expected a string header value");
         out.emplace_back(k, v.get<std::string>());
       }
@@ -55,7 +55,7 @@ public:
     }
     if (!it->is_array()) return bad(p, std::string("expected an array, found ") + type_name(*it));
     for (size_t i = 0; i < it->size(); ++i) {
-      const json &h = (*it)[i];
+      const json& h = (*it)[i];
       if (!h.is_array() || h.size() != 2 || !h[0].is_string() || !h[1].is_string())
         return bad(p + "[" + std::to_string(i) + "]", "expected a [name, value] pair of strings");
       out.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
@@ -63,7 +63,7 @@ public:
     return out;
   }
 
-  Expected<check::CaseResult> one_case(const json &j, const std::string &path) const {
+  Expected<check::CaseResult> one_case(const json& j, const std::string& path) const {
     if (!j.is_object()) return bad(path, std::string("expected an object, found ") + type_name(j));
     check::CaseResult c;
     auto id = str(j, "id", path);
@@ -71,8 +71,8 @@ public:
     if (id->empty()) return bad(path + ".id", "every case needs a non-empty id");
     c.id = std::move(*id);
     struct Field {
-      const char *key;
-      std::string *target;
+      const char* key;
+      std::string* target;
     };
     for (Field f :
          {Field{"product", &c.product}, Field{"version", &c.version}, Field{"action", &c.action},
@@ -100,7 +100,7 @@ public:
         return bad(path + ".failures", std::string("expected an array, found ") + type_name(*it));
       for (size_t i = 0; i < it->size(); ++i) {
         std::string p = path + ".failures[" + std::to_string(i) + "]";
-        const json &f = (*it)[i];
+        const json& f = (*it)[i];
         if (!f.is_object()) return bad(p, std::string("expected an object, found ") + type_name(f));
         check::CheckResult r;
         r.passed = false;
@@ -119,7 +119,7 @@ public:
         return bad(path + ".checks", std::string("expected an array, found ") + type_name(*it));
       size_t next = 0;
       for (size_t i = 0; i < it->size(); ++i) {
-        const json &name = (*it)[i];
+        const json& name = (*it)[i];
         if (!name.is_string())
           return bad(path + ".checks[" + std::to_string(i) + "]", "expected a check name");
         std::string n = name.get<std::string>();
@@ -130,8 +130,7 @@ public:
         }
       }
       // Failures the list did not name (a hand-edited file) are kept rather than lost.
-      for (; next < failures.size(); ++next)
-        c.checks.push_back(std::move(failures[next]));
+      for (; next < failures.size(); ++next) c.checks.push_back(std::move(failures[next]));
     } else {
       c.checks = std::move(failures);
     }
@@ -171,8 +170,8 @@ public:
     return c;
   }
 
-private:
-  const std::string &file_;
+ private:
+  const std::string& file_;
 };
 
 // 1-based line of a byte offset, for syntax errors.
@@ -182,7 +181,7 @@ int line_of(std::string_view text, size_t byte) {
          static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
 }
 
-} // namespace
+}  // namespace
 
 std::optional<check::CaseStatus> parse_case_status(std::string_view text) {
   using check::CaseStatus;
@@ -192,11 +191,11 @@ std::optional<check::CaseStatus> parse_case_status(std::string_view text) {
   return std::nullopt;
 }
 
-Expected<LoadedResults> parse_results(std::string_view text, const std::string &file) {
+Expected<LoadedResults> parse_results(std::string_view text, const std::string& file) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error &e) {
+  } catch (const json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     size_t at = e.byte > 0 ? e.byte - 1 : 0;
     std::string what = e.what();
@@ -209,7 +208,7 @@ Expected<LoadedResults> parse_results(std::string_view text, const std::string &
   if (!j.is_object())
     return r.bad("$", std::string("a results file is a JSON object, found ") + j.type_name());
   LoadedResults out;
-  auto &report = out.report;
+  auto& report = out.report;
   auto endpoint = r.str(j, "endpoint", "$");
   if (!endpoint) return std::unexpected(endpoint.error());
   report.endpoint = std::move(*endpoint);
@@ -240,10 +239,10 @@ Expected<LoadedResults> parse_results(std::string_view text, const std::string &
   return out;
 }
 
-Expected<LoadedResults> read_results(const std::string &path) {
+Expected<LoadedResults> read_results(const std::string& path) {
   auto text = core::read_file(path);
   if (!text) return std::unexpected(text.error());
   return parse_results(*text, path);
 }
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

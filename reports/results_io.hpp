@@ -31,12 +31,12 @@ struct LoadedResults {
 // which of them failed: the first ones of that name take the failures. A file without "checks"
 // gives just the failed checks. Either way, rendering the result again with render_json gives the
 // same bytes.
-Expected<LoadedResults> parse_results(std::string_view text, const std::string &file);
+Expected<LoadedResults> parse_results(std::string_view text, const std::string& file);
 
 // Reads and parses a results file; errors name the file.
-Expected<LoadedResults> read_results(const std::string &path);
+Expected<LoadedResults> read_results(const std::string& path);
 
 // "passed", "failed", "skipped", "error" -> CaseStatus; anything else is unset.
 std::optional<check::CaseStatus> parse_case_status(std::string_view text);
 
-} // namespace popcheck::reports
+}  // namespace popcheck::reports

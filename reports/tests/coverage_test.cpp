@@ -7,7 +7,7 @@ namespace {
 
 using check::CaseStatus;
 
-core::Case catalogue_case(const std::string &id, const std::string &kind,
+core::Case catalogue_case(const std::string& id, const std::string& kind,
                           std::optional<std::string> code = std::nullopt) {
   core::Case c;
   c.id = id;
@@ -50,7 +50,7 @@ std::vector<core::CatalogueEntry> catalogue() {
   return {tags, disks};
 }
 
-check::CaseResult result(const std::string &id, const std::string &kind, CaseStatus status) {
+check::CaseResult result(const std::string& id, const std::string& kind, CaseStatus status) {
   check::CaseResult c;
   c.id = id;
   c.kind = kind;
@@ -79,8 +79,8 @@ check::RunReport run() {
   return r;
 }
 
-const ActionCoverage &find(const Coverage &c, const std::string &action) {
-  for (const auto &a : c.actions)
+const ActionCoverage& find(const Coverage& c, const std::string& action) {
+  for (const auto& a : c.actions)
     if (a.action == action) return a;
   throw std::runtime_error("no action " + action);
 }
@@ -88,12 +88,12 @@ const ActionCoverage &find(const Coverage &c, const std::string &action) {
 TEST(Coverage, StatesOfDocumentedCodes) {
   Coverage c = compute_coverage(run(), catalogue());
   EXPECT_TRUE(c.catalogue);
-  const auto &tags = find(c, "RemoveTags");
+  const auto& tags = find(c, "RemoveTags");
   EXPECT_TRUE(tags.documented);
   ASSERT_EQ(tags.errors.size(), 5u);
   struct Want {
-    const char *code;
-    const char *state;
+    const char* code;
+    const char* state;
     bool documented;
     size_t cases;
   };
@@ -124,13 +124,13 @@ TEST(Coverage, StatesOfDocumentedCodes) {
 
 TEST(Coverage, ActionsNotRunAndNotDocumented) {
   Coverage c = compute_coverage(run(), catalogue());
-  const auto &disks = find(c, "AttachDisk");
+  const auto& disks = find(c, "AttachDisk");
   ASSERT_EQ(disks.errors.size(), 1u);
   EXPECT_EQ(disks.errors[0].state,
-            "not-run"); // the catalogue has a case; this run did not include it
+            "not-run");  // the catalogue has a case; this run did not include it
   EXPECT_EQ(disks.examples_documented, 1);
   EXPECT_EQ(disks.examples_run, 0);
-  const auto &start = find(c, "StartInstance");
+  const auto& start = find(c, "StartInstance");
   EXPECT_FALSE(start.documented);
   EXPECT_EQ(start.examples_run, 1);
   // Sorted by product then action.
@@ -138,7 +138,7 @@ TEST(Coverage, ActionsNotRunAndNotDocumented) {
   EXPECT_EQ(c.actions[0].action, "AttachDisk");
   EXPECT_EQ(c.actions[1].action, "RemoveTags");
   EXPECT_EQ(c.actions[2].action, "StartInstance");
-  const auto &t = c.totals;
+  const auto& t = c.totals;
   EXPECT_EQ(t.actions_documented, 2);
   EXPECT_EQ(t.actions_run, 2);
   EXPECT_EQ(t.codes_documented, 5);
@@ -155,7 +155,7 @@ TEST(Coverage, WithoutCatalogueOnlyTheRunCounts) {
   EXPECT_FALSE(c.catalogue);
   EXPECT_EQ(c.totals.codes_documented, 0);
   EXPECT_EQ(c.totals.examples_run, 3);
-  const auto &tags = find(c, "RemoveTags");
+  const auto& tags = find(c, "RemoveTags");
   // Only the failed code check tells which code a case expected.
   ASSERT_EQ(tags.errors.size(), 1u);
   EXPECT_EQ(tags.errors[0].code, "E.Undocumented");
@@ -167,7 +167,7 @@ TEST(Coverage, JsonCarriesTheFigures) {
   EXPECT_EQ(j["totals"]["codes_documented"], 5);
   EXPECT_EQ(j["totals"]["codes_exercised"], 2);
   ASSERT_EQ(j["actions"].size(), 3u);
-  const auto &tags = j["actions"][1];
+  const auto& tags = j["actions"][1];
   EXPECT_EQ(tags["action"], "RemoveTags");
   EXPECT_EQ(tags["errors"][0]["code"], "A.NotFound");
   EXPECT_EQ(tags["errors"][0]["http"], 404);
@@ -175,11 +175,28 @@ TEST(Coverage, JsonCarriesTheFigures) {
   EXPECT_FALSE(tags["errors"][4].contains("http"));
   EXPECT_EQ(tags["skips"][1]["reason"], "needs Ecs.RemoveTags.error.c");
   std::vector<std::string> keys;
-  for (const auto &[k, v] : tags.items())
-    keys.push_back(k);
+  for (const auto& [k, v] : tags.items()) keys.push_back(k);
   EXPECT_EQ(keys.front(), "product");
   EXPECT_EQ(keys.back(), "skips");
 }
 
-} // namespace
-} // namespace popcheck::reports
+TEST(Coverage, MarkdownShowsTotalsAndGaps) {
+  std::string md = render_coverage_markdown(to_json(compute_coverage(run(), catalogue())));
+  EXPECT_NE(md.find("| Error codes (passed 1) | 2 | 5 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| Example cases (passed 2) | 3 | 3 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| Actions | 2 | 2 |"), std::string::npos) << md;
+  // AttachDisk (nothing run) is less covered than RemoveTags; StartInstance has no gap.
+  size_t disk = md.find("| Ecs.AttachDisk | 0 / 1 | 0 / 1 | 0 |");
+  size_t tags = md.find("| Ecs.RemoveTags | 2 / 4 | 2 / 2 | 2 |");
+  ASSERT_NE(disk, std::string::npos) << md;
+  ASSERT_NE(tags, std::string::npos) << md;
+  EXPECT_LT(disk, tags);
+  EXPECT_EQ(md.find("StartInstance"), std::string::npos);
+  std::string cut = render_coverage_markdown(to_json(compute_coverage(run(), catalogue())), 1);
+  EXPECT_NE(cut.find("... and 1 more."), std::string::npos);
+  EXPECT_NE(render_coverage_markdown(to_json(compute_coverage(run(), {}))).find("No catalogue"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace popcheck::reports

@@ -15,7 +15,7 @@ namespace {
 
 using check::CaseStatus;
 
-check::CaseResult diff_case(const std::string &id, CaseStatus status,
+check::CaseResult diff_case(const std::string& id, CaseStatus status,
                             std::vector<check::CheckResult> failed = {}) {
   check::CaseResult c;
   c.id = id;
@@ -25,7 +25,7 @@ check::CaseResult diff_case(const std::string &id, CaseStatus status,
   c.status = status;
   c.duration_s = 0.5;
   c.checks.push_back({"status", true, "404", "404", ""});
-  for (auto &f : failed) {
+  for (auto& f : failed) {
     f.passed = false;
     c.checks.push_back(f);
   }
@@ -38,10 +38,9 @@ check::CheckResult code_check(std::string expected, std::string actual) {
   return {"code", false, std::move(expected), std::move(actual), ""};
 }
 
-std::vector<std::string> ids(const std::vector<CaseChange> &list) {
+std::vector<std::string> ids(const std::vector<CaseChange>& list) {
   std::vector<std::string> out;
-  for (const auto &c : list)
-    out.push_back(c.id);
+  for (const auto& c : list) out.push_back(c.id);
   return out;
 }
 
@@ -53,8 +52,8 @@ Pair sample_pair() {
   Pair p;
   p.baseline.timestamp = "2026-11-20T10:00:00";
   p.current.timestamp = "2026-11-23T10:00:00";
-  auto &b = p.baseline.cases;
-  auto &c = p.current.cases;
+  auto& b = p.baseline.cases;
+  auto& c = p.current.cases;
   // A: passed -> failed (new failure).
   b.push_back(diff_case("Ecs.A.error.1", CaseStatus::passed));
   c.push_back(diff_case("Ecs.A.error.1", CaseStatus::failed, {code_check("X", "Y")}));
@@ -120,7 +119,7 @@ TEST(Diff, NoRegressionWhenOnlyFixesAndStableFailures) {
   Diff same = diff_reports(p.baseline, p.baseline);
   EXPECT_FALSE(regressed(same));
   EXPECT_TRUE(same.new_failures.empty());
-  EXPECT_EQ(same.still_failing.size(), 5u); // B, C, D, E and K fail in the baseline
+  EXPECT_EQ(same.still_failing.size(), 5u);  // B, C, D, E and K fail in the baseline
   // Only a fix and an added failing case: not a regression.
   check::RunReport before, after;
   before.cases.push_back(diff_case("Ecs.B.error.1", CaseStatus::failed, {code_check("X", "Y")}));
@@ -197,7 +196,7 @@ TEST(Diff, JunitHoldsTheRegressionsAndValidates) {
                                              "reason changed"}));
   EXPECT_NE(xml.find("actual Z"), std::string::npos);
 
-  const char *shared = std::getenv("POPCHECK_SHARED");
+  const char* shared = std::getenv("POPCHECK_SHARED");
   std::string xsd =
       std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") + "/schemas/junit-ant.xsd";
   ASSERT_TRUE(std::filesystem::exists(xsd)) << xsd;
@@ -220,5 +219,5 @@ TEST(Diff, JunitHoldsTheRegressionsAndValidates) {
   fs::remove(file);
 }
 
-} // namespace
-} // namespace popcheck::reports
+}  // namespace
+}  // namespace popcheck::reports

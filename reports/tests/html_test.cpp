@@ -8,7 +8,7 @@ namespace {
 using check::CaseStatus;
 using core::ojson;
 
-check::CaseResult html_case(const std::string &id, const std::string &action, CaseStatus status) {
+check::CaseResult html_case(const std::string& id, const std::string& action, CaseStatus status) {
   check::CaseResult c;
   c.id = id;
   c.product = "Ecs";
@@ -23,11 +23,11 @@ check::CaseResult html_case(const std::string &id, const std::string &action, Ca
   c.checks = {{"status", true, "200", "200", ""},
               {"shape", status != CaseStatus::failed, "string", "integer", "Regions.Region[0].Id"}};
   c.sent = true;
-  c.request = {"GET",
-               "http://127.0.0.1:1/?Action=" + action +
-                   "&AccessKeyId=LTAIsupersecretid&Signature=c2ln",
-               {{"Authorization", "ACS3-HMAC-SHA256 Credential=LTAIsupersecretid,Signature=ff00"}},
-               ""};
+  c.request = {
+      "GET",
+      "http://127.0.0.1:1/?Action=" + action + "&AccessKeyId=LTAIsupersecretid&Signature=c2ln",
+      {{"Authorization", "ACS3-HMAC-SHA256 Credential=LTAIsupersecretid,Signature=ff00"}},
+      ""};
   c.answered = true;
   // A body that tries to end the data block early, and the two line separators JavaScript once
   // treated as line ends.
@@ -51,7 +51,7 @@ check::RunReport html_run() {
 }
 
 // The text of the embedded data block.
-std::string data_block(const std::string &html) {
+std::string data_block(const std::string& html) {
   const std::string open = "<script type=\"application/json\" id=\"popcheck-data\">";
   size_t b = html.find(open);
   if (b == std::string::npos) return {};
@@ -60,10 +60,9 @@ std::string data_block(const std::string &html) {
   return html.substr(b, e - b);
 }
 
-size_t count(const std::string &text, const std::string &what) {
+size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
-  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
-    ++n;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
   return n;
 }
 
@@ -115,12 +114,12 @@ TEST(Html, CredentialsNeverReachThePage) {
 TEST(Html, SelfContained) {
   std::string html = render_html(html_run(), nullptr);
   // No external script, style sheet, image or font: every asset is inline.
-  for (const char *needle :
+  for (const char* needle :
        {"src=", "<link rel=\"stylesheet\"", "@import", "url(", "//cdn", "https://"})
     EXPECT_EQ(html.find(needle), std::string::npos) << needle;
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
   // Everything the program looks up by id is in the page.
-  for (const char *id : {"count-total", "count-passed", "count-failed", "count-skipped",
+  for (const char* id : {"count-total", "count-passed", "count-failed", "count-skipped",
                          "count-errors", "filter-status", "filter-product", "filter-action",
                          "results", "coverage-body", "match-count", "shown-count"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
@@ -136,5 +135,5 @@ TEST(Html, EscapesHeaderText) {
   EXPECT_EQ(html.find("<b>now"), std::string::npos);
 }
 
-} // namespace
-} // namespace popcheck::reports
+}  // namespace
+}  // namespace popcheck::reports

@@ -18,8 +18,8 @@ check::RunReport full_run(int n) {
   r.endpoint = "http://127.0.0.1:8080";
   r.timestamp = "2026-11-23T09:00:00";
   std::vector<check::CaseResult> cases;
-  const char *actions[] = {"DescribeRegions", "CreateVpc", "RemoveTags"};
-  const char *products[] = {"Ecs", "Vpc", "Ecs"};
+  const char* actions[] = {"DescribeRegions", "CreateVpc", "RemoveTags"};
+  const char* products[] = {"Ecs", "Vpc", "Ecs"};
   for (int i = 0; i < n; ++i) {
     check::CaseResult c;
     c.product = products[i % 3];
@@ -51,16 +51,16 @@ check::RunReport full_run(int n) {
     }
     cases.push_back(std::move(c));
   }
-  std::sort(cases.begin(), cases.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+  std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   r.cases = std::move(cases);
   return r;
 }
 
 // Shard I of N as the runner takes it: every N-th case of the sorted selection, starting at I-1.
 // Each shard is written to JSON and read back, as the merge command sees it.
-std::vector<ShardInput> shards_of(const check::RunReport &full, int count,
-                                  const std::vector<double> &durations,
-                                  const std::vector<std::string> &timestamps) {
+std::vector<ShardInput> shards_of(const check::RunReport& full, int count,
+                                  const std::vector<double>& durations,
+                                  const std::vector<std::string>& timestamps) {
   std::vector<ShardInput> out;
   for (int s = 0; s < count; ++s) {
     check::RunReport shard;
@@ -83,17 +83,16 @@ TEST(Merge, ShardsGiveTheSingleRunsBytes) {
   full.duration_s = 1.25 + 2.5 + 0.75;
   auto shards = shards_of(full, 3, {1.25, 2.5, 0.75},
                           {"2026-11-23T09:00:02", "2026-11-23T09:00:00", "2026-11-23T09:00:01"});
-  ASSERT_EQ(shards[0].report.cases.size() + shards[1].report.cases.size() +
-                shards[2].report.cases.size(),
-            40u);
+  ASSERT_EQ(
+      shards[0].report.cases.size() + shards[1].report.cases.size() + shards[2].report.cases.size(),
+      40u);
   std::string want_json = render_json(full);
   std::string want_junit = render_junit(full);
   // Every order of the inputs gives the same bytes.
   std::vector<int> order = {0, 1, 2};
   do {
     std::vector<ShardInput> inputs;
-    for (int i : order)
-      inputs.push_back(shards[static_cast<size_t>(i)]);
+    for (int i : order) inputs.push_back(shards[static_cast<size_t>(i)]);
     auto merged = merge_reports(inputs);
     ASSERT_TRUE(merged) << merged.error().to_string();
     EXPECT_EQ(render_json(*merged), want_json);
@@ -141,5 +140,5 @@ TEST(Merge, DifferentEndpointsAndNoInputAreErrors) {
   EXPECT_EQ(none.error().code, "merge.empty");
 }
 
-} // namespace
-} // namespace popcheck::reports
+}  // namespace
+}  // namespace popcheck::reports

@@ -78,7 +78,7 @@ TEST(ResultsIo, RoundTripGivesTheSameFiles) {
 TEST(ResultsIo, RebuildsChecksInTheirPlaces) {
   auto back = parse_results(render_json(io_report()), "results.json");
   ASSERT_TRUE(back);
-  const auto &failed = back->report.cases[1];
+  const auto& failed = back->report.cases[1];
   EXPECT_EQ(failed.status, CaseStatus::failed);
   ASSERT_EQ(failed.checks.size(), 5u);
   EXPECT_TRUE(failed.checks[1].passed);
@@ -126,7 +126,7 @@ TEST(ResultsIo, SyntaxErrorNamesFileAndLine) {
 
 TEST(ResultsIo, ShapeErrorsNameTheJsonPath) {
   ojson base = ojson::parse(render_json(io_report()));
-  auto expect_error = [&](ojson j, const std::string &path) {
+  auto expect_error = [&](ojson j, const std::string& path) {
     auto r = parse_results(j.dump(), "base.json");
     ASSERT_FALSE(r) << path;
     EXPECT_EQ(r.error().code, "results.shape");
@@ -172,5 +172,5 @@ TEST(ResultsIo, ReadsAWrittenFile) {
   fs::remove_all(dir);
 }
 
-} // namespace
-} // namespace popcheck::reports
+}  // namespace
+}  // namespace popcheck::reports

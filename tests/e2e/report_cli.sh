@@ -66,6 +66,12 @@ validate regressions.xml
 expect_status 0 "$POPCHECK" report diff base.json base.json --markdown summary.md
 [ ! -s out.txt ] || fail "diff --markdown FILE should leave stdout empty"
 grep -q "no regressions" summary.md || fail "diff: the Markdown file says nothing"
+# An embedded coverage object (as the runner may write it) ends the Markdown.
+node -e 'const fs = require("fs"); const j = JSON.parse(fs.readFileSync("cur.json"));
+  j.coverage = {catalogue: true, totals: {codes_exercised: 3, codes_documented: 7}, actions: []};
+  fs.writeFileSync("cur-cov.json", JSON.stringify(j));'
+expect_status 1 "$POPCHECK" report diff base.json cur-cov.json
+grep -q "| Error codes (passed 0) | 3 | 7 |" out.txt || fail "diff: no coverage in the Markdown"
 
 # --- merge ----------------------------------------------------------------------------------------
 all=("$(case_json Ecs.A.error.1 A passed)" "$(case_json Ecs.B.error.1 B failed Y)"

@@ -258,10 +258,11 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
           wanted.pop_back();
       }
       if (wanted.empty()) {
-        for (const auto& [k, v] : core::parse_query_string(
-                 std::string_view(request.target).substr(std::min(request.target.find('?'),
-                                                                  request.target.size()))))
-          if (k == "mode" || k == "?mode") wanted = v;
+        size_t q = request.target.find('?');
+        std::string_view query =
+            q == std::string::npos ? std::string_view() : std::string_view(request.target).substr(q + 1);
+        for (const auto& [k, v] : core::parse_query_string(query))
+          if (k == "mode") wanted = v;
       }
       auto m = parse_mode(wanted);
       if (!m)

@@ -183,6 +183,8 @@ struct Upstream::Impl {
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.body_limit);
+    // A response to HEAD announces a length but carries no body.
+    if (req.method() == http::verb::head) parser.skip(true);
     parser.header_limit(64 * 1024);
     c.lowest().expires_after(options.timeout);
     http::async_read(stream, c.buffer, parser, [&](beast::error_code e, size_t) { ec = e; });

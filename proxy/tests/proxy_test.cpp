@@ -500,6 +500,8 @@ TEST(Proxy, AdminEndpoints) {
   r = proxy.send({"PUT", "/__popcheck/mode", {}, "sideways"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(proxy.admin("GET", "/__popcheck/mode")["mode"], "replay");
+  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=record", {}, ""}).status, 409);
+  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=replay", {}, ""}).status, 200);
   // Reload picks up fixtures written by someone else, and names the broken ones.
   Exchange e;
   e.product = "ecs";

@@ -69,9 +69,9 @@ Coverage compute_coverage(const check::RunReport& report,
 //  "state", "cases"}], "skips": [{"id", "reason"}]}]}. Keys in that order.
 core::ojson to_json(const Coverage& coverage);
 
-// Markdown of a coverage object (the to_json form, so that coverage embedded in a results file renders
-// too): the totals, then the actions whose documented error codes or examples are not all exercised,
-// least covered first (at most max_rows; the rest are counted).
+// Markdown of a coverage object (the to_json form, so that coverage embedded in a results file
+// renders too): the totals, then the actions whose documented error codes or examples are not all
+// exercised, least covered first (at most max_rows; the rest are counted).
 std::string render_coverage_markdown(const core::ojson& coverage, size_t max_rows = 100);
 
 }  // namespace popcheck::reports

@@ -52,7 +52,7 @@ mkdir -p "$tmp/synthetic/ecs"
     printf '  {"id": "Ecs.DescribeRegions.bench.%05d", "kind": "example", "product": "Ecs",' "$i"
     printf ' "version": "2014-05-26", "action": "DescribeRegions", "request": {"method": "GET",'
     printf ' "format": "JSON", "params": {"Action": "DescribeRegions", "Version": "2014-05-26",'
-    printf ' "RegionId": "cn-hangzhou", "AcceptLanguage": "zh-CN", "InstanceChargeType": "PostPaid%d"}},' "$i"
+    printf ' "RegionId": "cn-hangzhou", "AcceptLanguage": "zh-CN"}},'
     printf ' "expect": {"status": 200, "shape": "example"}}'
   done
   printf '\n]}\n'

@@ -13,8 +13,6 @@
 
 #include <gtest/gtest.h>
 
-#include "reports/reports.hpp"
-
 namespace popcheck::runner {
 namespace {
 
@@ -313,52 +311,6 @@ TEST(SdkRun, StopsWhenTheAdapterDiesAfterItsRestart) {
                                      options_for(s.write("broken.sh", "echo '{\"oops\":1}'\n")));
   ASSERT_FALSE(no_start);
   EXPECT_EQ(no_start.error().code, "sdk.hello");
-}
-
-// The seed suite through a real adapter, driven by tests/e2e/sdk_adapters.sh until `popcheck run
-// --sdk` exists in the binary: the script starts an emulator and sets POPCHECK_SDK_RUN_* to say what to
-// run; the report goes where POPCHECK_SDK_RUN_REPORT_DIR says, for the script to check. Skipped when
-// those variables are not set (a plain unit-test run).
-
-TEST(SdkSeedRun, FromEnvironment) {
-  const char* endpoint = std::getenv("POPCHECK_SDK_RUN_ENDPOINT");
-  const char* adapter = std::getenv("POPCHECK_SDK_RUN_ADAPTER");
-  const char* cases_dir = std::getenv("POPCHECK_SDK_RUN_CASES");
-  const char* report_dir = std::getenv("POPCHECK_SDK_RUN_REPORT_DIR");
-  if (!endpoint || !adapter || !cases_dir || !report_dir) GTEST_SKIP() << "driven by tests/e2e/sdk_adapters.sh";
-  RunOptions options;
-  auto ep = parse_endpoint(endpoint);
-  ASSERT_TRUE(ep) << ep.error().to_string();
-  options.endpoint = *ep;
-  options.credentials = {std::string(kDummyAccessKeyId), std::string(kDummyAccessKeySecret), ""};
-  auto target = probe(options);
-  ASSERT_TRUE(target) << target.error().to_string();
-  SdkOptions sdk;
-  sdk.adapter = adapter;
-  if (const char* opts = std::getenv("POPCHECK_SDK_RUN_OPTIONS")) {
-    std::string all = opts;
-    for (size_t pos = 0; pos < all.size();) {
-      size_t end = all.find(',', pos);
-      if (end == std::string::npos) end = all.size();
-      if (end > pos) {
-        ASSERT_TRUE(parse_sdk_option(all.substr(pos, end - pos), sdk));
-      }
-      pos = end + 1;
-    }
-  }
-  Selection selection;
-  if (const char* product = std::getenv("POPCHECK_SDK_RUN_PRODUCT"); product && *product)
-    selection.products = {product};
-  if (const char* action = std::getenv("POPCHECK_SDK_RUN_ACTION"); action && *action)
-    selection.actions = {action};
-  core::LoadedCatalogue catalogue = core::load_catalogue({cases_dir});
-  ASSERT_TRUE(catalogue.errors.empty()) << catalogue.errors.front().to_string();
-  auto cases = select_cases(catalogue.entries, selection);
-  ASSERT_FALSE(cases.empty());
-  auto report = run_cases_with_sdk(cases, options, *target, sdk);
-  ASSERT_TRUE(report) << report.error().to_string();
-  auto written = reports::write_reports(*report, report_dir);
-  ASSERT_TRUE(written) << written.error().to_string();
 }
 
 }  // namespace

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The seed suite through each shipped SDK adapter against `popcheck emulate`: pop-core GET and POST,
 # ecs20140526 V3 and v2, vpc20160428 V3. The emulator answers conformingly, so every reported failure
-# is the SDK's own behaviour; sdk_adapters_check.js checks the counts and the findings of protocol.md
-# 4.2 in each results.json. The suite is the repository's cases/ plus, because the seed pages document
-# errors in JSON only, an XML copy of every error case (same request and expectation, Format=XML).
-# Environment: POPCHECK (binary), POPCHECK_SRC (repository). Set SDK_FINDINGS=FILE to also write the
-# Markdown summary that docs/sdk-findings.md shows.
+# is the SDK's own behaviour (checked against a plain HTTP run of the same suite); sdk_adapters_check.js
+# checks the counts and the findings of protocol.md 4.2 in each results.json. The suite is the
+# repository's cases/ plus, because the seed pages document errors in JSON only, an XML copy of every
+# error case (same request and expectation, Format=XML). Then an emulator whose DetachDisk errors lack
+# Code shows pop-core ignoring the HTTP status.
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (for the JUnit schema).
+# Set SDK_FINDINGS=FILE to also write the Markdown summary that docs/sdk-findings.md shows.
 set -euo pipefail
 
 src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+POPCHECK_SHARED=${POPCHECK_SHARED:-$src/../shared}
 bin=${POPCHECK:?set POPCHECK to the popcheck binary}
 here=$(cd "$(dirname "$0")" && pwd)
 sdk="$src/tests/sdk/node_modules"
@@ -50,49 +53,31 @@ start_emulator
 cp -r "$src/cases" "$tmp/cases"
 node "$here/sdk_adapters_check.js" xml-errors "$tmp/cases"
 
-# `popcheck run --sdk` when the binary has it; until then the runner's test binary drives the same
-# entry point (runner::run_cases_with_sdk, test SdkSeedRun.FromEnvironment).
-use_cli=0
-if "$bin" run --help 2>/dev/null | grep -q -- '--sdk'; then use_cli=1; fi
-tests_bin=$(dirname "$bin")/runner/popcheck_runner_tests
-if [[ $use_cli == 0 && ! -x "$tests_bin" ]]; then
-  echo "FAIL: the binary has no --sdk flag and $tests_bin is not built" >&2
-  exit 1
-fi
-
 run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
   local name=$1 adapter=$2 product=$3 options=$4 action=${5:-} out="$tmp/reports/$1"
   mkdir -p "$out"
   # Each run starts from the emulator's initial state.
   curl -sf -X POST "$url/__popcheck/reset" >/dev/null
-  if [[ $use_cli == 1 ]]; then
-    local args=(run --sdk "$adapter" --endpoint "$url" --cases "$tmp/cases" --report-dir "$out" -q)
-    [[ -n "$product" ]] && args+=(--product "$product")
-    [[ -n "$action" ]] && args+=(--action "$action")
-    local IFS=,
-    for o in $options; do args+=(--sdk-option "$o"); done
-    unset IFS
-    local rc=0
-    POPCHECK_ADAPTERS="$src/adapters" POPCHECK_SDK_MODULES="$sdk" "$bin" "${args[@]}" \
-      >"$out/console.txt" 2>"$out/adapter.log" || rc=$?
-    if [[ $rc -ne 1 ]]; then  # the SDKs' findings are failures: exit status 1
-      echo "FAIL: $name: popcheck run exited with $rc" >&2
-      cat "$out/console.txt" "$out/adapter.log" >&2
-      return 1
-    fi
-  else
-    POPCHECK_SDK_RUN_ENDPOINT="$url" POPCHECK_SDK_RUN_ADAPTER="$src/adapters/$adapter.js" \
-      POPCHECK_SDK_RUN_CASES="$tmp/cases" POPCHECK_SDK_RUN_REPORT_DIR="$out" \
-      POPCHECK_SDK_RUN_PRODUCT="$product" POPCHECK_SDK_RUN_OPTIONS="$options" \
-      POPCHECK_SDK_RUN_ACTION="$action" \
-      POPCHECK_SDK_MODULES="$sdk" \
-      "$tests_bin" --gtest_filter=SdkSeedRun.FromEnvironment >"$out/console.txt" 2>&1 || {
-        echo "FAIL: $name: the SDK run did not complete" >&2
-        cat "$out/console.txt" >&2
-        return 1
-      }
+  local args=(run --sdk "$adapter" --endpoint "$url" --cases "$tmp/cases" --report-dir "$out" -q)
+  [[ -n "$product" ]] && args+=(--product "$product")
+  [[ -n "$action" ]] && args+=(--action "$action")
+  local IFS=,
+  for o in $options; do args+=(--sdk-option "$o"); done
+  unset IFS
+  local rc=0
+  POPCHECK_ADAPTERS="$src/adapters" POPCHECK_SDK_MODULES="$sdk" "$bin" "${args[@]}" \
+    >"$out/console.txt" 2>"$out/adapter.log" || rc=$?
+  if [[ $rc -ne 1 ]]; then  # the SDKs' findings are failures: exit status 1
+    echo "FAIL: $name: popcheck run exited with $rc" >&2
+    cat "$out/console.txt" "$out/adapter.log" >&2
+    return 1
   fi
   [[ -f "$out/results.json" ]] || { echo "FAIL: $name: no results.json" >&2; return 1; }
+  # The JUnit report of an SDK run validates like any other.
+  if command -v xmllint >/dev/null 2>&1 && [[ -f "$POPCHECK_SHARED/schemas/junit-ant.xsd" ]]; then
+    xmllint --noout --schema "$POPCHECK_SHARED/schemas/junit-ant.xsd" "$out/junit.xml" 2>"$out/xmllint.txt" ||
+      { echo "FAIL: $name: junit.xml does not validate" >&2; cat "$out/xmllint.txt" >&2; return 1; }
+  fi
 }
 
 # The baseline: the same suite over plain HTTP. Whatever it finds is the emulator's or the catalogue's
@@ -122,7 +107,7 @@ for c in "${configs[@]}"; do
 done
 
 # Secrets never reach a report: the dummy secret must not appear anywhere in them.
-if grep -rq 'popcheck-dummy-key-secret' "$tmp/reports"; then
+if grep -rqE 'popcheck-dummy-key-(secret|id)' "$tmp/reports"; then
   echo "FAIL: the access key secret reached a report" >&2
   exit 1
 fi
@@ -135,7 +120,7 @@ start_emulator --deviation drop:DetachDisk:Code
 run dropcode-pop-core-get pop-core "" method=GET DetachDisk
 run dropcode-ecs20140526-v3 openapi Ecs signature=v3 DetachDisk
 node "$here/sdk_adapters_check.js" dropcode "$tmp/cases" "$tmp/reports" ${SDK_FINDINGS:+"$SDK_FINDINGS"}
-if grep -rq 'popcheck-dummy-key-secret' "$tmp/reports"; then
+if grep -rqE 'popcheck-dummy-key-(secret|id)' "$tmp/reports"; then
   echo "FAIL: the access key secret reached a report" >&2
   exit 1
 fi

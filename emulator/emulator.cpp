@@ -212,14 +212,13 @@ class EmulatorHandler : public net::Handler {
   static net::HttpResponse render_error(const ApiResult& r, const std::string& host_id, bool xml) {
     auto response = net::make_error_response({r.status, r.code, r.message, host_id}, xml);
     // The real gateway repeats the RequestId in a header; SDKs read either.
-    std::string body_id;
-    if (xml) {
-      pugi::xml_document doc;
-      if (doc.load_string(response.body.c_str())) body_id = doc.child("Error").child_value("RequestId");
-    } else {
-      body_id = ojson::parse(response.body).value("RequestId", std::string());
+    // make_error_response writes RequestId first in both formats; find it without re-parsing.
+    std::string_view body = response.body;
+    std::string_view marker = xml ? "<RequestId>" : "\"RequestId\":\"";
+    if (auto at = body.find(marker); at != std::string_view::npos) {
+      std::string_view rest = body.substr(at + marker.size());
+      response.headers.emplace_back("x-acs-request-id", std::string(rest.substr(0, rest.find_first_of("<\""))));
     }
-    response.headers.emplace_back("x-acs-request-id", body_id);
     return response;
   }
 

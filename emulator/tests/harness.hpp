@@ -18,6 +18,7 @@ using json = nlohmann::ordered_json;
 struct Reply {
   int status = 0;
   std::string content_type;
+  std::map<std::string, std::string> headers;
   std::string body;
   json json_body;  // parsed when the body is JSON
   std::string code() const { return json_body.value("Code", std::string()); }
@@ -44,6 +45,7 @@ class Harness {
       reply.body = std::move(r.body);
       for (auto& [k, v] : r.headers) {
         if (k == "Content-Type") reply.content_type = v;
+        reply.headers[k] = v;
       }
     });
     if (reply.content_type.starts_with("application/json")) {

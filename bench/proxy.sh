@@ -172,4 +172,4 @@ stop_child=$(pgrep -P "$many_pid" | head -1)
 kill -TERM "$stop_child"
 wait "$many_pid" || true
 echo "start-up to listening: $(( (t1 - t0) / 1000000 )) ms (warm page cache); health: $health; probe: HTTP $probe"
-grep -E 'Maximum resident set size|Elapsed \(wall clock\)' "$tmp/time.txt" | sed 's/^\s*/  /'
+grep -E 'Maximum resident set size|Elapsed \(wall clock\)|User time|System time' "$tmp/time.txt" | sed 's/^\s*/  /'

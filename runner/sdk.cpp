@@ -41,7 +41,8 @@ std::string param(const core::Params& params, std::string_view name) {
 // Every literal credential value and every secret query parameter removed from a text that an
 // adapter produced (pop-core puts the signed URL into its error messages).
 std::string scrub_all(std::string s, const core::Credentials& creds) {
-  for (const std::string* secret : {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
+  for (const std::string* secret :
+       {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
     s = check::scrub(std::move(s), *secret);
   // Signed URLs inside messages: redact their query the way reports do.
   for (size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos;) {
@@ -87,7 +88,9 @@ struct Provisioned {
 Provisioned provision(HttpClient& client, const RunOptions& options, const core::Case& c) {
   json needs = json::array();
   for (const auto& n : c.needs)
-    needs.push_back({{"var", n.var}, {"resource", n.resource}, {"with", json::parse(n.with.dump())},
+    needs.push_back({{"var", n.var},
+                     {"resource", n.resource},
+                     {"with", json::parse(n.with.dump())},
                      {"description", n.description}});
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
@@ -132,13 +135,14 @@ std::string hostname() {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Options.
 
 Expected<void> parse_sdk_option(std::string_view text, SdkOptions& options) {
   auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0)
-    return fail("usage.sdk-option", "--sdk-option wants KEY=VALUE, got \"" + std::string(text) + "\"");
+    return fail("usage.sdk-option",
+                "--sdk-option wants KEY=VALUE, got \"" + std::string(text) + "\"");
   options.options[std::string(text.substr(0, eq))] = std::string(text.substr(eq + 1));
   return {};
 }
@@ -163,7 +167,7 @@ Expected<std::vector<std::string>> adapter_command(const SdkOptions& options) {
   return std::vector<std::string>{path};
 }
 
-// ---------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // One process.
 
 Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
@@ -228,18 +232,21 @@ Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
   }
   auto hello = json::parse(*line, nullptr, false);
   if (hello.is_discarded() || !hello.is_object())
-    return fail("sdk.hello", "adapter " + p->name_ + " sent a hello line that is not a JSON object: " +
-                                 line->substr(0, 200));
+    return fail("sdk.hello",
+                "adapter " + p->name_ +
+                    " sent a hello line that is not a JSON object: " + line->substr(0, 200));
   if (hello.contains("fatal"))
     return fail("sdk.hello", "adapter " + p->name_ + " cannot run: " +
                                  (hello["fatal"].is_string() ? hello["fatal"].get<std::string>()
                                                              : hello["fatal"].dump()));
   if (!hello.contains("protocol") || hello["protocol"] != 1)
-    return fail("sdk.hello", "adapter " + p->name_ + " speaks protocol " +
-                                 (hello.contains("protocol") ? hello["protocol"].dump() : "(none)") +
-                                 "; this popcheck speaks protocol 1");
+    return fail("sdk.hello",
+                "adapter " + p->name_ + " speaks protocol " +
+                    (hello.contains("protocol") ? hello["protocol"].dump() : "(none)") +
+                    "; this popcheck speaks protocol 1");
   if (!hello.contains("adapter") || !hello["adapter"].is_string())
-    return fail("sdk.hello", "adapter " + p->name_ + " sent a hello line without an \"adapter\" name");
+    return fail("sdk.hello",
+                "adapter " + p->name_ + " sent a hello line without an \"adapter\" name");
   p->hello_ = std::move(hello);
   return p;
 }
@@ -248,7 +255,8 @@ AdapterProcess::~AdapterProcess() { stop(); }
 
 std::string AdapterProcess::describe() const {
   std::string s = hello_.value("adapter", name_);
-  if (hello_.contains("sdk") && hello_["sdk"].is_string()) s += " (" + hello_["sdk"].get<std::string>() + ")";
+  if (hello_.contains("sdk") && hello_["sdk"].is_string())
+    s += " (" + hello_["sdk"].get<std::string>() + ")";
   return s;
 }
 
@@ -289,8 +297,10 @@ Expected<std::string> AdapterProcess::read_line(std::chrono::milliseconds timeou
         pid_t r = ::waitpid(pid_, &status, WNOHANG);
         if (r == pid_) {
           pid_ = -1;
-          if (WIFEXITED(status)) how = "exited with status " + std::to_string(WEXITSTATUS(status));
-          else if (WIFSIGNALED(status)) how = "was killed by signal " + std::to_string(WTERMSIG(status));
+          if (WIFEXITED(status))
+            how = "exited with status " + std::to_string(WEXITSTATUS(status));
+          else if (WIFSIGNALED(status))
+            how = "was killed by signal " + std::to_string(WTERMSIG(status));
         } else if (r < 0) {
           break;
         } else {
@@ -329,7 +339,8 @@ Expected<json> AdapterProcess::exchange(const json& request, std::chrono::millis
   if (!j.contains("id") || !j["id"].is_string() || j["id"].get<std::string>() != want) {
     // An adapter-error about an unparsable request has a null id; anything else is out of step.
     broken_ = true;
-    return fail("sdk.malformed", "the adapter answered for id " + (j.contains("id") ? j["id"].dump() : "(none)") +
+    return fail("sdk.malformed", "the adapter answered for id " +
+                                     (j.contains("id") ? j["id"].dump() : "(none)") +
                                      " while case \"" + want + "\" was waiting");
   }
   return j;
@@ -356,8 +367,10 @@ void AdapterProcess::stop() {
       for (int i = 0; i < 100 && pid_ > 0; ++i) {
         int status = 0;
         pid_t r = ::waitpid(pid_, &status, WNOHANG);
-        if (r == pid_ || (r < 0 && errno == ECHILD)) pid_ = -1;
-        else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (r == pid_ || (r < 0 && errno == ECHILD))
+          pid_ = -1;
+        else
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
     if (pid_ > 0) ::kill(pid_, SIGTERM);
@@ -369,7 +382,7 @@ void AdapterProcess::stop() {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // The driver with its restart policy.
 
 Expected<std::unique_ptr<AdapterDriver>> AdapterDriver::start(const SdkOptions& options) {
@@ -381,7 +394,8 @@ Expected<std::unique_ptr<AdapterDriver>> AdapterDriver::start(const SdkOptions& 
   std::string node_path = options.node_path;
   if (node_path.empty()) {
     const char* env = std::getenv("POPCHECK_SDK_MODULES");
-    if (env && *env) node_path = env;
+    if (env && *env)
+      node_path = env;
     else if (std::filesystem::is_directory("tests/sdk/node_modules"))
       node_path = std::filesystem::absolute("tests/sdk/node_modules").string();
   }
@@ -424,17 +438,19 @@ void AdapterDriver::stop() {
   if (process_) process_->stop();
 }
 
-// ---------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Cases.
 
-json sdk_request_line(const core::Case& c, const core::Params& substituted, const RunOptions& options,
-                      const SdkOptions& sdk) {
+json sdk_request_line(const core::Case& c, const core::Params& substituted,
+                      const RunOptions& options, const SdkOptions& sdk) {
   std::string action = c.action, version = c.version;
   bool has_format = false;
   json params = json::object();
   for (const auto& [k, v] : substituted) {
-    if (k == "Action") action = v;
-    else if (k == "Version") version = v;
+    if (k == "Action")
+      action = v;
+    else if (k == "Version")
+      version = v;
     else {
       if (k == "Format") has_format = true;
       params[k] = v;
@@ -548,8 +564,9 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
       continue;
     }
     r.answered = true;
-    r.response.status = parsed->http_status ? *parsed->http_status
-                                            : (parsed->error && parsed->error->status ? *parsed->error->status : 0);
+    r.response.status = parsed->http_status
+                            ? *parsed->http_status
+                            : (parsed->error && parsed->error->status ? *parsed->error->status : 0);
     r.response.headers = parsed->http_headers;
     r.response.body = clean.dump(2);
     r.checks = check::check_sdk(c, *cases[i].contract, *parsed);

@@ -13,8 +13,8 @@ Expected<std::string> opt_string(const json& obj, const char* key, const char* w
   const json& v = obj[key];
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number()) return v.dump();
-  return fail("sdk.malformed", std::string(where) + "." + key + " must be a string or null, not " +
-                                   v.type_name());
+  return fail("sdk.malformed",
+              std::string(where) + "." + key + " must be a string or null, not " + v.type_name());
 }
 
 Expected<std::optional<int>> opt_status(const json& obj, const char* key, const char* where) {
@@ -27,8 +27,8 @@ Expected<std::optional<int>> opt_status(const json& obj, const char* key, const 
     } catch (const std::exception&) {
     }
   }
-  return fail("sdk.malformed", std::string(where) + "." + key + " must be an integer HTTP status, not " +
-                                   v.dump());
+  return fail("sdk.malformed",
+              std::string(where) + "." + key + " must be an integer HTTP status, not " + v.dump());
 }
 
 std::string format_of(const core::Case& c) {
@@ -39,7 +39,8 @@ std::string format_of(const core::Case& c) {
 
 std::string status_text(const core::Expect& e) {
   if (e.status_max > e.status) {
-    if (e.status % 100 == 0 && e.status_max == e.status + 99) return std::to_string(e.status / 100) + "xx";
+    if (e.status % 100 == 0 && e.status_max == e.status + 99)
+      return std::to_string(e.status / 100) + "xx";
     return std::to_string(e.status) + ".." + std::to_string(e.status_max);
   }
   return std::to_string(e.status);
@@ -133,8 +134,9 @@ Expected<SdkAnswer> sdk_answer_from_json(const json& line) {
     return fail("sdk.adapter", "the adapter could not run the case: " + m);
   }
   if (outcome != "success" && outcome != "error")
-    return fail("sdk.malformed",
-                "\"outcome\" must be \"success\", \"error\" or \"adapter-error\", not \"" + outcome + "\"");
+    return fail(
+        "sdk.malformed",
+        "\"outcome\" must be \"success\", \"error\" or \"adapter-error\", not \"" + outcome + "\"");
   if (line.contains("http") && !line["http"].is_null()) {
     const json& h = line["http"];
     if (!h.is_object()) return fail("sdk.malformed", "\"http\" must be an object or null");
@@ -143,7 +145,8 @@ Expected<SdkAnswer> sdk_answer_from_json(const json& line) {
     a.http_status = *st;
     if (h.contains("headers") && h["headers"].is_object())
       for (auto it = h["headers"].begin(); it != h["headers"].end(); ++it)
-        a.http_headers.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+        a.http_headers.emplace_back(it.key(),
+                                    it->is_string() ? it->get<std::string>() : it->dump());
   }
   if (outcome == "success") {
     a.success = true;
@@ -154,8 +157,9 @@ Expected<SdkAnswer> sdk_answer_from_json(const json& line) {
     return fail("sdk.malformed", "an \"error\" outcome needs an \"error\" object");
   const json& e = line["error"];
   SdkError err;
-  for (auto [field, key] : {std::pair{&err.name, "name"}, std::pair{&err.code, "code"},
-                            std::pair{&err.message, "message"}, std::pair{&err.request_id, "request_id"}}) {
+  for (auto [field, key] :
+       {std::pair{&err.name, "name"}, std::pair{&err.code, "code"},
+        std::pair{&err.message, "message"}, std::pair{&err.request_id, "request_id"}}) {
     auto v = opt_string(e, key, "error");
     if (!v) return std::unexpected(v.error());
     *field = std::move(*v);
@@ -190,8 +194,8 @@ std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& co
     // "undefined": that is no code either, and the report says so in those words.
     const bool placeholder = err.code == "undefined" || err.code == "null";
     std::string got = err.code.empty() ? "SDK did not surface the error Code"
-                      : placeholder    ? "SDK surfaced the text \"" + err.code + "\" as the error Code"
-                                       : err.code;
+                      : placeholder ? "SDK surfaced the text \"" + err.code + "\" as the error Code"
+                                    : err.code;
     if (e.code)
       out.push_back({"sdk-code", err.code == *e.code, *e.code, got, "code"});
     else
@@ -229,7 +233,8 @@ std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& co
   Answer synthetic{e.status, {{"Content-Type", expected_content_type("JSON")}}, a.body.dump()};
   for (auto& r : check_exchange(as_json, contract, synthetic)) {
     if (r.check == "parse" && !r.passed) {
-      out.push_back({"sdk-shape", false, "a JSON object", "SDK returned " + r.actual.substr(0, 200), ""});
+      out.push_back(
+          {"sdk-shape", false, "a JSON object", "SDK returned " + r.actual.substr(0, 200), ""});
     }
     if (r.check != "shape") continue;
     r.check = "sdk-shape";

@@ -1,8 +1,9 @@
-// The SDK adapter driver against fake adapters (small /bin/sh scripts written by each test): the hello
-// handshake and its failures, answers, timeouts, deaths and the one restart, malformed lines, and a
-// whole run through run_cases_with_sdk producing a report without credentials.
+// The SDK adapter driver against fake adapters (small /bin/sh scripts written by each test): the
+// hello handshake and its failures, answers, timeouts, deaths and the one restart, malformed lines,
+// and a whole run through run_cases_with_sdk producing a report without credentials.
 #include "runner/sdk.hpp"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <memory>
 #include <random>
-
-#include <gtest/gtest.h>
 
 namespace popcheck::runner {
 namespace {
@@ -24,8 +23,8 @@ class Scripts {
  public:
   Scripts() {
     std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("popcheck-sdk-test-" + std::to_string(rd()) + "-" +
-                                        std::to_string(::getpid()));
+    dir_ = fs::temp_directory_path() /
+           ("popcheck-sdk-test-" + std::to_string(rd()) + "-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
   ~Scripts() {
@@ -46,31 +45,40 @@ class Scripts {
 
 const char* kHello = "echo '{\"adapter\":\"fake\",\"sdk\":\"fake-sdk@0.1\",\"protocol\":1}'\n";
 
-// Answers every line by id; lines naming a case id with "hang", "die", "garbage" or "stranger" misbehave
-// that way. Each answer echoes the access key secret in its message to prove that the runner scrubs.
+// Answers every line by id; lines naming a case id with "hang", "die", "garbage" or "stranger"
+// misbehave that way. Each answer echoes the access key secret in its message to prove that the
+// runner scrubs.
 std::string fake_adapter_body() {
   return std::string(kHello) +
          "while IFS= read -r line; do\n"
          "  id=$(printf '%s' \"$line\" | sed -n 's/.*\"id\":\"\\([^\"]*\\)\".*/\\1/p')\n"
-         "  secret=$(printf '%s' \"$line\" | sed -n 's/.*\"access_key_secret\":\"\\([^\"]*\\)\".*/\\1/p')\n"
+         "  secret=$(printf '%s' \"$line\" | sed -n "
+         "'s/.*\"access_key_secret\":\"\\([^\"]*\\)\".*/\\1/p')\n"
          "  case \"$id\" in\n"
          "    *hang*) exec sleep 30 ;;\n"
          "    *die*) exit 7 ;;\n"
          "    *garbage*) echo 'this is not json' ;;\n"
          "    *stranger*) echo '{\"id\":\"someone-else\",\"outcome\":\"success\"}' ;;\n"
-         "    *error*) printf '{\"id\":\"%s\",\"outcome\":\"error\",\"body\":null,\"error\":{\"name\":"
-         "\"ClientError\",\"code\":\"Bad.Thing\",\"message\":\"Bad.Thing: code: 400, it is bad. URL: "
-         "http://x/?Signature=abc&AccessKeyId=k %s\",\"request_id\":\"RID-1\",\"status\":400,\"data\":"
-         "{\"RequestId\":\"RID-1\",\"Code\":\"Bad.Thing\"}},\"http\":{\"status\":400,\"headers\":{}}}\\n'"
+         "    *error*) printf "
+         "'{\"id\":\"%s\",\"outcome\":\"error\",\"body\":null,\"error\":{\"name\":"
+         "\"ClientError\",\"code\":\"Bad.Thing\",\"message\":\"Bad.Thing: code: 400, it is bad. "
+         "URL: "
+         "http://x/?Signature=abc&AccessKeyId=k "
+         "%s\",\"request_id\":\"RID-1\",\"status\":400,\"data\":"
+         "{\"RequestId\":\"RID-1\",\"Code\":\"Bad.Thing\"}},\"http\":{\"status\":400,\"headers\":{}"
+         "}}\\n'"
          " \"$id\" \"$secret\" ;;\n"
          "    *) printf '{\"id\":\"%s\",\"outcome\":\"success\",\"body\":{\"RequestId\":\"RID-2\"},"
-         "\"http\":{\"status\":200,\"headers\":{\"content-type\":\"application/json;charset=utf-8\"}}}\\n'"
+         "\"http\":{\"status\":200,\"headers\":{\"content-type\":\"application/"
+         "json;charset=utf-8\"}}}\\n'"
          " \"$id\" ;;\n"
          "  esac\n"
          "done\n";
 }
 
-json request(const std::string& id) { return json{{"id", id}, {"action", "X"}, {"params", json::object()}}; }
+json request(const std::string& id) {
+  return json{{"id", id}, {"action", "X"}, {"params", json::object()}};
+}
 
 SdkOptions options_for(const std::string& path) {
   SdkOptions o;
@@ -124,7 +132,8 @@ TEST(SdkAdapterProcess, HelloFailuresAreClearErrors) {
                                     std::chrono::milliseconds(200));
   ASSERT_FALSE(hang);
   EXPECT_NE(hang.error().message.find("no hello line within 200 ms"), std::string::npos);
-  auto missing = AdapterProcess::start({s.dir() + "/does-not-exist"}, {}, std::chrono::milliseconds(1000));
+  auto missing =
+      AdapterProcess::start({s.dir() + "/does-not-exist"}, {}, std::chrono::milliseconds(1000));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "sdk.spawn");
 }
@@ -216,7 +225,9 @@ core::Case make_case(const std::string& id, int status, std::optional<std::strin
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "RemoveTags";
-  c.request.params = {{"Action", "RemoveTags"}, {"Version", "2014-05-26"}, {"RegionId", "${region}"},
+  c.request.params = {{"Action", "RemoveTags"},
+                      {"Version", "2014-05-26"},
+                      {"RegionId", "${region}"},
                       {"Tag.1.Key", "k"}};
   c.expect.status = status;
   c.expect.code = code;
@@ -255,15 +266,17 @@ TEST(SdkRun, ReportsChecksSkipsErrorsAndNoSecrets) {
       {make_case("Ecs.RemoveTags.after", 200, std::nullopt), contract},
   };
   cases.push_back({make_case("Ecs.RemoveTags.needs", 200, std::nullopt), contract});
-  cases.back().c.needs.push_back({"instance_id", "instance", core::ojson::object(), "a Running instance"});
+  cases.back().c.needs.push_back(
+      {"instance_id", "instance", core::ojson::object(), "a Running instance"});
   RunOptions options;
   options.endpoint = *parse_endpoint("http://127.0.0.1:9");
   options.credentials = {"key-id-xyz", "very-secret-value", ""};
   options.vars["region"] = "cn-hangzhou";
   SdkOptions sdk = options_for(s.write("fake.sh", fake_adapter_body()));
   size_t progress_calls = 0;
-  auto report = run_cases_with_sdk(cases, options, Target{}, sdk,
-                                   [&](size_t, size_t, const check::CaseResult&) { ++progress_calls; });
+  auto report =
+      run_cases_with_sdk(cases, options, Target{}, sdk,
+                         [&](size_t, size_t, const check::CaseResult&) { ++progress_calls; });
   ASSERT_TRUE(report) << report.error().to_string();
   ASSERT_EQ(report->cases.size(), cases.size());
   EXPECT_EQ(progress_calls, cases.size());

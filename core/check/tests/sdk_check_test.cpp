@@ -13,7 +13,8 @@ core::Contract contract() {
   core::Contract c;
   c.product = "Ess";
   c.action = "RemoveInstances";
-  c.examples.json = core::ExampleBlock{"json", R"({"ScalingActivityId":"asa-1","RequestId":"R"})", true};
+  c.examples.json =
+      core::ExampleBlock{"json", R"({"ScalingActivityId":"asa-1","RequestId":"R"})", true};
   return c;
 }
 
@@ -44,14 +45,19 @@ SdkAnswer answer(const json& line) {
 }
 
 json success_line(json body, int status = 200) {
-  return {{"id", "x"}, {"outcome", "success"}, {"body", std::move(body)},
-          {"http", {{"status", status}, {"headers", {{"content-type", "application/json;charset=utf-8"}}}}}};
+  return {
+      {"id", "x"},
+      {"outcome", "success"},
+      {"body", std::move(body)},
+      {"http",
+       {{"status", status}, {"headers", {{"content-type", "application/json;charset=utf-8"}}}}}};
 }
 
 // The error openapi-core throws for a JSON 404 (ClientError with the parsed body as data).
 json openapi_error_line(std::string code = "InvalidScalingGroupId.NotFound", int status = 404,
                         std::string request_id = "RID") {
-  json data = {{"RequestId", request_id}, {"Code", code},
+  json data = {{"RequestId", request_id},
+               {"Code", code},
                {"Message", "The specified scaling group (asg-1) does not exist."}};
   return {{"id", "x"},
           {"outcome", "error"},
@@ -59,9 +65,9 @@ json openapi_error_line(std::string code = "InvalidScalingGroupId.NotFound", int
           {"error",
            {{"name", "ClientError"},
             {"code", code},
-            {"message", code + ": code: " + std::to_string(status) +
-                            ", The specified scaling group (asg-1) does not exist. request id: " +
-                            request_id},
+            {"message",
+             code + ": code: " + std::to_string(status) +
+                 ", The specified scaling group (asg-1) does not exist. request id: " + request_id},
             {"request_id", request_id.empty() ? json() : json(request_id)},
             {"status", status},
             {"data", data}}},
@@ -71,8 +77,13 @@ json openapi_error_line(std::string code = "InvalidScalingGroupId.NotFound", int
 json syntax_error_line() {
   return {{"id", "x"},
           {"outcome", "error"},
-          {"error", {{"name", "SyntaxError"}, {"code", nullptr}, {"message", "Unexpected '<'"},
-                     {"request_id", nullptr}, {"status", nullptr}, {"data", nullptr}}}};
+          {"error",
+           {{"name", "SyntaxError"},
+            {"code", nullptr},
+            {"message", "Unexpected '<'"},
+            {"request_id", nullptr},
+            {"status", nullptr},
+            {"data", nullptr}}}};
 }
 
 std::vector<std::string> failed(const std::vector<CheckResult>& checks) {
@@ -97,7 +108,8 @@ TEST(SdkCheck, ConformingSuccessAndErrorPass) {
 
   auto err = check_sdk(error_case(), contract(), answer(openapi_error_line()));
   EXPECT_TRUE(failed(err).empty());
-  for (const char* name : {"sdk-outcome", "sdk-status", "sdk-code", "sdk-message", "sdk-request-id"})
+  for (const char* name :
+       {"sdk-outcome", "sdk-status", "sdk-code", "sdk-message", "sdk-request-id"})
     EXPECT_TRUE(find(err, name)) << name;
   EXPECT_FALSE(find(err, "sdk-shape"));
 }
@@ -130,8 +142,9 @@ TEST(SdkCheck, ThrowingOnASuccessSaysWhatWasThrown) {
   line["error"]["name"] = "SomeBizErrorError";
   auto r = check_sdk(success_case(), contract(), answer(line));
   EXPECT_EQ(failed(r), (std::vector<std::string>{"sdk-outcome"}));
-  EXPECT_NE(find(r, "sdk-outcome")->actual.find("SDK threw for an HTTP 200 response: SomeBizErrorError"),
-            std::string::npos);
+  EXPECT_NE(
+      find(r, "sdk-outcome")->actual.find("SDK threw for an HTTP 200 response: SomeBizErrorError"),
+      std::string::npos);
 }
 
 TEST(SdkCheck, EachErrorDeviationHasItsOwnCheck) {
@@ -152,7 +165,8 @@ TEST(SdkCheck, EachErrorDeviationHasItsOwnCheck) {
   core::Case negative = error_case();
   negative.expect.code.reset();
   negative.expect.message.reset();
-  EXPECT_EQ(failed(check_sdk(negative, contract(), answer(undef))), (std::vector<std::string>{"sdk-code"}));
+  EXPECT_EQ(failed(check_sdk(negative, contract(), answer(undef))),
+            (std::vector<std::string>{"sdk-code"}));
   EXPECT_TRUE(failed(check_sdk(negative, contract(), answer(openapi_error_line()))).empty());
 
   json msg = openapi_error_line();
@@ -180,7 +194,8 @@ TEST(SdkCheck, ShapeOfTheReturnedBody) {
   auto r = check_sdk(success_case(), contract(), answer(success_line({{"RequestId", "R"}})));
   EXPECT_EQ(failed(r), (std::vector<std::string>{"sdk-shape"}));
   EXPECT_EQ(find(r, "sdk-shape")->path, "ScalingActivityId");
-  auto no_rid = check_sdk(success_case(), contract(), answer(success_line({{"ScalingActivityId", "a"}})));
+  auto no_rid =
+      check_sdk(success_case(), contract(), answer(success_line({{"ScalingActivityId", "a"}})));
   EXPECT_EQ(failed(no_rid), (std::vector<std::string>{"sdk-request-id"}));
   // An XML case whose body the SDK did parse is judged by the same (JSON) shape rules.
   auto xml = check_sdk(success_case("XML"), contract(),
@@ -205,12 +220,12 @@ TEST(SdkAnswerFromJson, MalformedLinesAreClearErrors) {
   auto no_error = sdk_answer_from_json(json{{"id", "x"}, {"outcome", "error"}});
   ASSERT_FALSE(no_error);
   EXPECT_NE(no_error.error().message.find("\"error\" object"), std::string::npos);
-  auto bad_status = sdk_answer_from_json(json{{"id", "x"}, {"outcome", "success"},
-                                              {"http", {{"status", "teapot"}}}});
+  auto bad_status = sdk_answer_from_json(
+      json{{"id", "x"}, {"outcome", "success"}, {"http", {{"status", "teapot"}}}});
   ASSERT_FALSE(bad_status);
   EXPECT_NE(bad_status.error().message.find("http.status"), std::string::npos);
-  auto adapter = sdk_answer_from_json(json{{"id", "x"}, {"outcome", "adapter-error"},
-                                           {"message", "option method must be GET or POST"}});
+  auto adapter = sdk_answer_from_json(json{
+      {"id", "x"}, {"outcome", "adapter-error"}, {"message", "option method must be GET or POST"}});
   ASSERT_FALSE(adapter);
   EXPECT_EQ(adapter.error().code, "sdk.adapter");
   EXPECT_NE(adapter.error().message.find("GET or POST"), std::string::npos);

@@ -1,5 +1,6 @@
-// `popcheck run`: execute catalogue cases against an endpoint (or the embedded emulator), check every
-// answer against its contract, write JUnit and JSON reports. A thin shell around runner:: and reports::.
+// `popcheck run`: execute catalogue cases against an endpoint (or the embedded emulator), check
+// every answer against its contract, write JUnit and JSON reports. A thin shell around runner:: and
+// reports::.
 #include <unistd.h>
 
 #include <cstdio>
@@ -67,10 +68,18 @@ class Console {
     counts_[static_cast<int>(r.status)]++;
     std::string line;
     switch (r.status) {
-      case CaseStatus::passed: line = tty_ ? "" : "PASS  " + r.id; break;
-      case CaseStatus::failed: line = "FAIL  " + r.id + " (" + failed_names(r) + ")"; break;
-      case CaseStatus::skipped: line = tty_ ? "" : "SKIP  " + r.id + ": " + r.skip_reason; break;
-      case CaseStatus::error: line = "ERROR " + r.id + ": " + r.error; break;
+      case CaseStatus::passed:
+        line = tty_ ? "" : "PASS  " + r.id;
+        break;
+      case CaseStatus::failed:
+        line = "FAIL  " + r.id + " (" + failed_names(r) + ")";
+        break;
+      case CaseStatus::skipped:
+        line = tty_ ? "" : "SKIP  " + r.id + ": " + r.skip_reason;
+        break;
+      case CaseStatus::error:
+        line = "ERROR " + r.id + ": " + r.error;
+        break;
     }
     if (!tty_) {
       std::cout << line << "\n";
@@ -82,8 +91,9 @@ class Console {
     const int width = 30;
     int filled = total ? static_cast<int>(done * width / total) : width;
     std::cout << "[" << std::string(static_cast<size_t>(filled), '#')
-              << std::string(static_cast<size_t>(width - filled), '.') << "] " << done << "/" << total
-              << "  passed " << counts_[0] << "  failed " << counts_[1] << "  skipped " << counts_[2];
+              << std::string(static_cast<size_t>(width - filled), '.') << "] " << done << "/"
+              << total << "  passed " << counts_[0] << "  failed " << counts_[1] << "  skipped "
+              << counts_[2];
     if (counts_[3]) std::cout << "  errors " << counts_[3];
     if (done == total) std::cout << "\n";
     std::cout << std::flush;
@@ -114,7 +124,8 @@ int run(const RunFlags& f) {
   }
   if (f.jobs < 1 || f.jobs > 256) return usage("-j must be between 1 and 256");
   if (f.retries < 0 || f.retries > 10) return usage("--retries must be between 0 and 10");
-  if (!(f.timeout > 0) || f.timeout > 3600) return usage("--timeout must be between 0 and 3600 seconds");
+  if (!(f.timeout > 0) || f.timeout > 3600)
+    return usage("--timeout must be between 0 and 3600 seconds");
   for (const auto& file : f.var_files) {
     auto text = core::read_file(file, size_t(16) << 20);
     if (!text) return usage(text.error());
@@ -189,8 +200,9 @@ int run(const RunFlags& f) {
     options.credentials = {std::string(runner::kDummyAccessKeyId),
                            std::string(runner::kDummyAccessKeySecret), ""};
   } else {
-    return usage(creds.error().to_string() +
-                 " (set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile)");
+    return usage(
+        creds.error().to_string() +
+        " (set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or --profile)");
   }
 
   // 6. Run.
@@ -251,20 +263,24 @@ void add_run_command(CLI::App& root, int& exit_code) {
   auto f = std::make_shared<RunFlags>();
   auto* cmd = root.add_subcommand(
       "run", "Run catalogue cases against an endpoint and check each answer against its contract.");
-  cmd->add_option("--endpoint", f->endpoint,
-                  "http:// or https:// URL of the API (real cloud, emulator, proxy). Default: start the "
-                  "embedded emulator and run against it");
-  cmd->add_option("--cases", f->cases, "Catalogue files or folders (default: cases/)")->expected(1, -1);
+  cmd->add_option(
+      "--endpoint", f->endpoint,
+      "http:// or https:// URL of the API (real cloud, emulator, proxy). Default: start the "
+      "embedded emulator and run against it");
+  cmd->add_option("--cases", f->cases, "Catalogue files or folders (default: cases/)")
+      ->expected(1, -1);
   cmd->add_option("--product", f->products, "Only these products (Ecs, Vpc, Ess; repeatable)")
       ->delimiter(',');
   cmd->add_option("--action", f->actions, "Only these actions (repeatable)")->delimiter(',');
   cmd->add_option("--kind", f->kinds, "Only these case kinds: example, error, negative, recorded")
       ->delimiter(',');
-  cmd->add_option("--id", f->ids, "Only case ids matching this glob (repeatable): 'Ecs.RemoveTags.*'");
+  cmd->add_option("--id", f->ids,
+                  "Only case ids matching this glob (repeatable): 'Ecs.RemoveTags.*'");
   cmd->add_option("--shard", f->shard,
                   "Run shard I of N (1-based, e.g. 2/4): N jobs with 1/N..N/N run every case once");
   cmd->add_option("-j,--jobs", f->jobs, "Cases run in parallel")->capture_default_str();
-  cmd->add_option("--var", f->vars, "NAME=VALUE for a case's ${NAME} (repeatable; wins over --vars)");
+  cmd->add_option("--var", f->vars,
+                  "NAME=VALUE for a case's ${NAME} (repeatable; wins over --vars)");
   cmd->add_option("--vars", f->var_files, "File of variables: a JSON object or NAME=VALUE lines")
       ->check(CLI::ExistingFile);
   cmd->add_option("--profile", f->profile, "Credentials profile of ~/.aliyun/config.json");
@@ -277,14 +293,16 @@ void add_run_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--retries", f->retries,
                   "Extra attempts after a network failure (never after an HTTP answer)")
       ->capture_default_str();
-  cmd->add_option("--ca-file", f->ca_file, "PEM bundle of the CAs to trust (instead of the system's)")
+  cmd->add_option("--ca-file", f->ca_file,
+                  "PEM bundle of the CAs to trust (instead of the system's)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--insecure", f->insecure, "Do not verify the endpoint's TLS certificate");
   cmd->add_option("--report-dir", f->report_dir, "Where junit.xml and results.json go")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", f->quiet, "Print only the summary line");
-  cmd->add_option("--sdk", f->sdk,
-                  "Run the cases through an SDK adapter (docs/adapters.md): pop-core, openapi, or a path");
+  cmd->add_option(
+      "--sdk", f->sdk,
+      "Run the cases through an SDK adapter (docs/adapters.md): pop-core, openapi, or a path");
   cmd->add_option("--sdk-option", f->sdk_options,
                   "KEY=VALUE passed to the adapter (repeatable), e.g. method=POST, signature=v2");
   cmd->footer(
@@ -302,7 +320,8 @@ void add_run_command(CLI::App& root, int& exit_code) {
       "RequestId, HostId on errors. Credentials and signatures never reach the reports.\n"
       "\n"
       "Exit status: 0 every case passed (skips allowed), 1 some case failed, 2 usage error or\n"
-      "infrastructure failure (endpoint unreachable, TLS refused, every case failed on the network).");
+      "infrastructure failure (endpoint unreachable, TLS refused, every case failed on the "
+      "network).");
   cmd->callback([f, &exit_code] { exit_code = run(*f); });
 }
 

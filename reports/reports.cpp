@@ -3,10 +3,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "core/check/redact.hpp"
 #include "core/files.hpp"
@@ -26,8 +25,9 @@ std::string seconds(double s) {
   return buf;
 }
 
-// XML 1.0 admits neither most control characters nor invalid UTF-8. Response bodies can hold either,
-// so each offending byte sequence becomes U+FFFD rather than making the whole report unreadable.
+// XML 1.0 admits neither most control characters nor invalid UTF-8. Response bodies can hold
+// either, so each offending byte sequence becomes U+FFFD rather than making the whole report
+// unreadable.
 std::string xml_safe(std::string_view s) {
   static const std::string replacement = "\xEF\xBF\xBD";
   std::string out;
@@ -79,8 +79,8 @@ std::string failure_text(const CaseResult& c) {
 
 std::string failure_message(const CaseResult& c) {
   auto failures = c.failures();
-  std::string msg = std::to_string(failures.size()) + (failures.size() == 1 ? " check" : " checks") +
-                    " failed:";
+  std::string msg =
+      std::to_string(failures.size()) + (failures.size() == 1 ? " check" : " checks") + " failed:";
   for (size_t i = 0; i < failures.size(); ++i) msg += (i ? ", " : " ") + failures[i]->check;
   return msg;
 }
@@ -113,7 +113,8 @@ ojson headers_json(const core::Headers& headers) {
 }  // namespace
 
 std::string render_junit(const check::RunReport& report) {
-  // Group by product and action in order of first appearance; cases keep their order inside a group.
+  // Group by product and action in order of first appearance; cases keep their order inside a
+  // group.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const CaseResult*>> groups;
   for (const auto& c : report.cases) {
@@ -146,9 +147,8 @@ std::string render_junit(const check::RunReport& report) {
     suite.append_attribute("errors") = errors;
     suite.append_attribute("skipped") = skipped;
     suite.append_attribute("time") = seconds(time).c_str();
-    suite.append_attribute("package") = xml_safe(cases.front()->product.empty() ? "unknown"
-                                                                                : cases.front()->product)
-                                            .c_str();
+    suite.append_attribute("package") =
+        xml_safe(cases.front()->product.empty() ? "unknown" : cases.front()->product).c_str();
     suite.append_attribute("id") = id++;
     auto props = suite.append_child("properties");
     auto prop = [&](const char* name, const std::string& value) {
@@ -193,9 +193,9 @@ std::string render_junit(const check::RunReport& report) {
 std::string render_json(const check::RunReport& report) {
   check::Summary s = check::summarize(report);
   ojson j;
-  j["summary"] = ojson{{"passed", s.passed},   {"failed", s.failed}, {"skipped", s.skipped},
-                       {"errors", s.errors},   {"total", s.total},
-                       {"duration", std::stod(seconds(s.duration_s))}};
+  j["summary"] = ojson{{"passed", s.passed},   {"failed", s.failed},
+                       {"skipped", s.skipped}, {"errors", s.errors},
+                       {"total", s.total},     {"duration", std::stod(seconds(s.duration_s))}};
   j["endpoint"] = check::redact_url(report.endpoint);
   j["timestamp"] = report.timestamp;
   ojson cases = ojson::array();
@@ -210,8 +210,10 @@ std::string render_json(const check::RunReport& report) {
     o["duration"] = std::stod(seconds(c.duration_s));
     ojson failures = ojson::array();
     for (const auto* f : c.failures())
-      failures.push_back(
-          ojson{{"check", f->check}, {"expected", f->expected}, {"actual", f->actual}, {"path", f->path}});
+      failures.push_back(ojson{{"check", f->check},
+                               {"expected", f->expected},
+                               {"actual", f->actual},
+                               {"path", f->path}});
     o["failures"] = std::move(failures);
     ojson checks = ojson::array();
     for (const auto& r : c.checks) checks.push_back(r.check);
@@ -238,7 +240,8 @@ std::string render_json(const check::RunReport& report) {
 
 Expected<void> write_reports(const check::RunReport& report, const std::string& dir) {
   namespace fs = std::filesystem;
-  auto junit = core::write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(report));
+  auto junit =
+      core::write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(report));
   if (!junit) return junit;
   return core::write_file_atomic((fs::path(dir) / "results.json").string(), render_json(report));
 }

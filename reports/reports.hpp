@@ -1,6 +1,6 @@
 #pragma once
-// Report renderers: pure functions of a RunReport. Both render the cases in the order the report holds
-// them (catalogue order), so the same run gives the same bytes whatever the parallelism was.
+// Report renderers: pure functions of a RunReport. Both render the cases in the order the report
+// holds them (catalogue order), so the same run gives the same bytes whatever the parallelism was.
 #include <string>
 
 #include "core/check/result.hpp"
@@ -9,15 +9,16 @@
 namespace popcheck::reports {
 
 // JUnit XML in the Apache Ant dialect of ../shared/schemas/junit-ant.xsd: <testsuites> holding one
-// <testsuite> per product and action (in order of first appearance), one <testcase> per case. A failed
-// case carries one <failure> listing expected against actual for each failed check; a network error
-// an <error>; a skip a <skipped> with the reason. Each suite's <system-out> holds the requests and
-// responses of its cases with credentials and signatures removed.
+// <testsuite> per product and action (in order of first appearance), one <testcase> per case. A
+// failed case carries one <failure> listing expected against actual for each failed check; a
+// network error an <error>; a skip a <skipped> with the reason. Each suite's <system-out> holds the
+// requests and responses of its cases with credentials and signatures removed.
 std::string render_junit(const check::RunReport& report);
 
 // The JSON results file: {"summary": {passed, failed, skipped, errors, total, duration},
-// "endpoint", "timestamp", "cases": [{id, product, version, action, kind, status, duration, failures:
-// [{check, expected, actual, path}], skip_reason?, error?, request?, response?}]}. Keys in that order.
+// "endpoint", "timestamp", "cases": [{id, product, version, action, kind, status, duration,
+// failures: [{check, expected, actual, path}], checks: [names of every check run], skip_reason?,
+// error?, request?, response?}]}. Keys in that order.
 std::string render_json(const check::RunReport& report);
 
 // Writes DIR/junit.xml and DIR/results.json, each atomically. Returns the first error.

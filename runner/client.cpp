@@ -11,7 +11,8 @@ Error describe(httplib::Error e, const Endpoint& endpoint) {
   switch (e) {
     case httplib::Error::Connection:
     case httplib::Error::BindIPAddress:
-      return {"net.connect", "cannot connect to " + where + " (connection refused or host unreachable)"};
+      return {"net.connect",
+              "cannot connect to " + where + " (connection refused or host unreachable)"};
     case httplib::Error::ConnectionTimeout:
       return {"net.timeout", "connecting to " + where + " timed out"};
     case httplib::Error::SSLConnection:
@@ -19,10 +20,12 @@ Error describe(httplib::Error e, const Endpoint& endpoint) {
     case httplib::Error::SSLLoadingCerts:
       return {"net.tls", "could not load the CA certificates for " + where + " (check --ca-file)"};
     case httplib::Error::SSLServerVerification:
-      return {"net.tls", "the TLS certificate of " + where +
-                             " could not be verified (use --ca-file, or --insecure to skip the check)"};
+      return {"net.tls",
+              "the TLS certificate of " + where +
+                  " could not be verified (use --ca-file, or --insecure to skip the check)"};
     case httplib::Error::Read:
-      return {"net.read", "no complete answer from " + where + " (connection closed or read timed out)"};
+      return {"net.read",
+              "no complete answer from " + where + " (connection closed or read timed out)"};
     case httplib::Error::Write:
       return {"net.write", "sending the request to " + where + " failed"};
     default:
@@ -81,8 +84,8 @@ Expected<HttpAnswer> HttpClient::send(const OutgoingRequest& request) {
   HttpAnswer answer;
   answer.status = result->status;
   for (const auto& [k, v] : result->headers) {
-    // Hop-by-hop headers manage this connection (RFC 9110 7.6.1); they are not part of the API answer
-    // and vary with connection reuse, which would make reports depend on scheduling.
+    // Hop-by-hop headers manage this connection (RFC 9110 7.6.1); they are not part of the API
+    // answer and vary with connection reuse, which would make reports depend on scheduling.
     if (detail_is_hop_by_hop(k)) continue;
     answer.headers.emplace_back(k, v);
   }

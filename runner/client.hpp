@@ -1,7 +1,7 @@
 #pragma once
-// The runner's HTTP client: cpp-httplib, one connection (kept alive) per worker. It sends exactly one
-// request per call; retries are the caller's business because a retry must be re-signed (a new nonce
-// and time), as the SDKs do.
+// The runner's HTTP client: cpp-httplib, one connection (kept alive) per worker. It sends exactly
+// one request per call; retries are the caller's business because a retry must be re-signed (a new
+// nonce and time), as the SDKs do.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -36,8 +36,8 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // One exchange. Any HTTP answer (whatever its status) is a value; only a failure to get one is an
-  // Error, with code "net.connect", "net.tls", "net.timeout", "net.read" or "net.write" and a message
-  // that names the endpoint.
+  // Error, with code "net.connect", "net.tls", "net.timeout", "net.read" or "net.write" and a
+  // message that names the endpoint.
   Expected<HttpAnswer> send(const OutgoingRequest& request);
 
   const Endpoint& endpoint() const { return endpoint_; }

@@ -44,19 +44,24 @@ Expected<Style> parse_style(std::string_view text) {
   if (text == "get") return Style::get;
   if (text == "post-form") return Style::post_form;
   if (text == "post-query") return Style::post_query;
-  return fail("usage.style", "--style takes get, post-form or post-query, not '" + std::string(text) + "'");
+  return fail("usage.style",
+              "--style takes get, post-form or post-query, not '" + std::string(text) + "'");
 }
 
 std::string to_string(Style s) {
   switch (s) {
-    case Style::get: return "get";
-    case Style::post_form: return "post-form";
-    case Style::post_query: return "post-query";
+    case Style::get:
+      return "get";
+    case Style::post_form:
+      return "post-form";
+    case Style::post_query:
+      return "post-query";
   }
   return "get";
 }
 
-Style resolve_style(std::optional<Style> requested, std::string_view case_method, SignatureVersion sig) {
+Style resolve_style(std::optional<Style> requested, std::string_view case_method,
+                    SignatureVersion sig) {
   if (requested) return *requested;
   if (case_method == "POST" || case_method == "post")
     return sig == SignatureVersion::v3 ? Style::post_query : Style::post_form;
@@ -72,19 +77,22 @@ std::string Endpoint::host_header() const {
 
 std::string Endpoint::url(std::string_view target) const {
   bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-  return scheme + "://" + (default_port ? host : host + ":" + std::to_string(port)) + std::string(target);
+  return scheme + "://" + (default_port ? host : host + ":" + std::to_string(port)) +
+         std::string(target);
 }
 
 Expected<Endpoint> parse_endpoint(std::string_view url) {
   Endpoint e;
   size_t sep = url.find("://");
   if (sep == std::string_view::npos)
-    return fail("usage.endpoint", "--endpoint must start with http:// or https://: '" + std::string(url) + "'");
+    return fail("usage.endpoint",
+                "--endpoint must start with http:// or https://: '" + std::string(url) + "'");
   e.scheme = std::string(url.substr(0, sep));
   std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   if (e.scheme != "http" && e.scheme != "https")
-    return fail("usage.endpoint", "--endpoint scheme must be http or https, not '" + e.scheme + "'");
+    return fail("usage.endpoint",
+                "--endpoint scheme must be http or https, not '" + e.scheme + "'");
   std::string_view rest = url.substr(sep + 3);
   size_t slash = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, slash);
@@ -98,13 +106,16 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
   size_t colon = authority.rfind(':');
   if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
     size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail("usage.endpoint", "unterminated IPv6 address in --endpoint");
+    if (close == std::string_view::npos)
+      return fail("usage.endpoint", "unterminated IPv6 address in --endpoint");
     e.host = std::string(authority.substr(0, close + 1));
-    colon = authority.size() > close + 1 && authority[close + 1] == ':' ? close + 1 : std::string_view::npos;
+    colon = authority.size() > close + 1 && authority[close + 1] == ':' ? close + 1
+                                                                        : std::string_view::npos;
   } else {
     e.host = std::string(authority.substr(0, colon));
   }
-  if (e.host.empty()) return fail("usage.endpoint", "--endpoint has no host: '" + std::string(url) + "'");
+  if (e.host.empty())
+    return fail("usage.endpoint", "--endpoint has no host: '" + std::string(url) + "'");
   e.port = e.scheme == "https" ? 443 : 80;
   if (colon != std::string_view::npos) {
     std::string_view p = authority.substr(colon + 1);
@@ -163,8 +174,10 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
     v3.query = api;
   }
   out.target = with_query(endpoint.path, encode_pairs(v3.query));
-  if (has_param(params, "Action")) out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
-  if (has_param(params, "Version")) out.headers.emplace_back("x-acs-version", value_of(params, "Version"));
+  if (has_param(params, "Action"))
+    out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
+  if (has_param(params, "Version"))
+    out.headers.emplace_back("x-acs-version", value_of(params, "Version"));
   out.headers.emplace_back("x-acs-date", sign.timestamp);
   out.headers.emplace_back("x-acs-signature-nonce", sign.nonce);
   out.headers.emplace_back("x-acs-content-sha256", core::sha256_hex(out.body));
@@ -174,8 +187,8 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
   }
   v3.headers = out.headers;
   v3.body = out.body;
-  out.headers.emplace_back("Authorization",
-                           core::v3_authorization(v3, creds.access_key_id, creds.access_key_secret));
+  out.headers.emplace_back(
+      "Authorization", core::v3_authorization(v3, creds.access_key_id, creds.access_key_secret));
   return out;
 }
 

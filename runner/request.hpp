@@ -1,7 +1,7 @@
 #pragma once
-// Building the signed HTTP request of a case: V1 (HMAC-SHA1) in any of the three request styles, or V3
-// (ACS3-HMAC-SHA256) in the shape protocol.md 4.4 captures from the SDKs. Pure: the nonce and the time
-// are inputs, so a request can be rebuilt exactly in a test.
+// Building the signed HTTP request of a case: V1 (HMAC-SHA1) in any of the three request styles, or
+// V3 (ACS3-HMAC-SHA256) in the shape protocol.md 4.4 captures from the SDKs. Pure: the nonce and
+// the time are inputs, so a request can be rebuilt exactly in a test.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,25 +15,27 @@ namespace popcheck::runner {
 
 enum class SignatureVersion { v1, v3 };
 // get: every parameter in the query of a GET. post_form: a POST with the parameters in an
-// application/x-www-form-urlencoded body. post_query: a POST with the parameters in the query and an
-// empty body.
+// application/x-www-form-urlencoded body. post_query: a POST with the parameters in the query and
+// an empty body.
 enum class Style { get, post_form, post_query };
 
 Expected<SignatureVersion> parse_signature_version(std::string_view text);  // "v1" | "v3"
 Expected<Style> parse_style(std::string_view text);  // "get" | "post-form" | "post-query"
 std::string to_string(Style s);
 
-// The style a case is sent in: the one asked for, else the case's method (GET -> get; POST -> post_form
-// with V1 and post_query with V3, as the SDKs send them).
-Style resolve_style(std::optional<Style> requested, std::string_view case_method, SignatureVersion sig);
+// The style a case is sent in: the one asked for, else the case's method (GET -> get; POST ->
+// post_form with V1 and post_query with V3, as the SDKs send them).
+Style resolve_style(std::optional<Style> requested, std::string_view case_method,
+                    SignatureVersion sig);
 
 struct Endpoint {
   std::string scheme;  // "http" or "https"
   std::string host;
   int port = 0;
-  std::string path = "/";  // base path; the RPC path is always "/"
-  std::string origin() const;       // "https://host:port" (what the HTTP client connects to)
-  std::string host_header() const;  // "host" or "host:port" when the port is not the scheme's default
+  std::string path = "/";      // base path; the RPC path is always "/"
+  std::string origin() const;  // "https://host:port" (what the HTTP client connects to)
+  std::string host_header()
+      const;  // "host" or "host:port" when the port is not the scheme's default
   std::string url(std::string_view target) const;  // origin() + target
 };
 // "http(s)://host[:port][/path]". Errors: "usage.endpoint" saying what is wrong.
@@ -58,9 +60,9 @@ struct OutgoingRequest {
 // The signed request for API parameters `params` (Action and Version among them; values already
 // substituted) in `format` ("JSON"/"XML").
 // V1 adds, unless the case sets them itself (negative cases may): Format, AccessKeyId,
-// SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, SignatureNonce, Timestamp, SecurityToken (with STS),
-// then Signature. V3 moves Action and Version to x-acs-action / x-acs-version, keeps the API parameters
-// (and Format) in the query, or in a form body with post_form, and adds x-acs-date,
+// SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, SignatureNonce, Timestamp, SecurityToken (with
+// STS), then Signature. V3 moves Action and Version to x-acs-action / x-acs-version, keeps the API
+// parameters (and Format) in the query, or in a form body with post_form, and adds x-acs-date,
 // x-acs-signature-nonce, x-acs-content-sha256, the STS headers and Authorization.
 OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& params,
                               std::string_view format, const SignParams& sign);

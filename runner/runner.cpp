@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "core/check/check.hpp"
 #include "core/check/redact.hpp"
@@ -48,7 +47,8 @@ std::string param(const core::Params& params, std::string_view name) {
   return {};
 }
 
-// Sends with bounded retries for network failures. Each attempt is built afresh (new nonce and time).
+// Sends with bounded retries for network failures. Each attempt is built afresh (new nonce and
+// time).
 Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
                                        const std::function<OutgoingRequest()>& build,
                                        OutgoingRequest* last_sent) {
@@ -68,7 +68,8 @@ check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& r
   check::RecordedRequest r{req.method, endpoint.url(req.target), req.headers, req.body};
   r = check::redact(std::move(r));
   auto scrub_all = [&](std::string s) {
-    for (const std::string* secret : {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
+    for (const std::string* secret :
+         {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
       s = check::scrub(std::move(s), *secret);
     return s;
   };
@@ -86,7 +87,9 @@ struct Provisioned {
 Provisioned provision(HttpClient& client, const RunOptions& options, const core::Case& c) {
   nlohmann::ordered_json needs = nlohmann::ordered_json::array();
   for (const auto& n : c.needs)
-    needs.push_back({{"var", n.var}, {"resource", n.resource}, {"with", n.with},
+    needs.push_back({{"var", n.var},
+                     {"resource", n.resource},
+                     {"with", n.with},
                      {"description", n.description}});
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
@@ -97,19 +100,24 @@ Provisioned provision(HttpClient& client, const RunOptions& options, const core:
                                             : options.endpoint.path + "/__popcheck/provision";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
   req.body = body.dump();
-  auto answer = send_with_retries(client, options.retries, [&] { return req; }, nullptr);
+  auto answer = send_with_retries(
+      client, options.retries, [&] { return req; }, nullptr);
   auto describe_needs = [&] {
     std::string d;
-    for (const auto& n : c.needs) d += (d.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
+    for (const auto& n : c.needs)
+      d += (d.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
     return d;
   };
-  if (!answer) return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
+  if (!answer)
+    return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
   auto j = nlohmann::json::parse(answer->body, nullptr, false);
   if (answer->status != 200 || j.is_discarded() || !j.contains("vars") || !j["vars"].is_object()) {
     std::string why = "HTTP " + std::to_string(answer->status);
     if (!j.is_discarded() && j.is_object()) {
-      if (j.contains("Message") && j["Message"].is_string()) why += ": " + j["Message"].get<std::string>();
-      else if (j.contains("error") && j["error"].is_string()) why += ": " + j["error"].get<std::string>();
+      if (j.contains("Message") && j["Message"].is_string())
+        why += ": " + j["Message"].get<std::string>();
+      else if (j.contains("error") && j["error"].is_string())
+        why += ": " + j["error"].get<std::string>();
     }
     return {{}, describe_needs() + " (the emulator could not provision it: " + why + ")"};
   }
@@ -161,7 +169,8 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
   core::Params params = substitute(c.request.params, vars, &missing);
   if (!missing.empty()) {
     r.status = check::CaseStatus::skipped;
-    r.skip_reason = "no value for ${" + missing.front() + "}: pass --var " + missing.front() + "=VALUE";
+    r.skip_reason =
+        "no value for ${" + missing.front() + "}: pass --var " + missing.front() + "=VALUE";
     finish(r);
     return r;
   }
@@ -177,9 +186,9 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
         sign.timestamp = utc_timestamp();
         sign.nonce = new_nonce();
         OutgoingRequest req = build_request(options.endpoint, params, c.request.format, sign);
-        // Lets an emulator tie what it provisioned for this case (an injected fault above all) to this
-        // case's requests, so that cases running side by side with equal parameters do not trip over
-        // each other's faults. Only emulators get it; the header is not signed.
+        // Lets an emulator tie what it provisioned for this case (an injected fault above all) to
+        // this case's requests, so that cases running side by side with equal parameters do not
+        // trip over each other's faults. Only emulators get it; the header is not signed.
         if (target.emulator) req.headers.emplace_back(std::string(kCaseHeader), c.id);
         return req;
       },
@@ -194,7 +203,8 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
   }
   r.answered = true;
   r.response = {answer->status, answer->headers, answer->body};
-  r.checks = check::check_exchange(c, *item.contract, {answer->status, answer->headers, answer->body});
+  r.checks =
+      check::check_exchange(c, *item.contract, {answer->status, answer->headers, answer->body});
   r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
   finish(r);
   return r;
@@ -218,12 +228,13 @@ Expected<Target> probe(const RunOptions& options) {
   req.target = options.endpoint.path == "/" ? "/__popcheck/health"
                                             : options.endpoint.path + "/__popcheck/health";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
-  auto answer = send_with_retries(client, options.retries, [&] { return req; }, nullptr);
+  auto answer = send_with_retries(
+      client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());
   Target t;
   auto j = nlohmann::json::parse(answer->body, nullptr, false);
-  t.emulator = answer->status == 200 && !j.is_discarded() && j.is_object() && j.contains("service") &&
-               j["service"] == "popcheck-emulator";
+  t.emulator = answer->status == 200 && !j.is_discarded() && j.is_object() &&
+               j.contains("service") && j["service"] == "popcheck-emulator";
   return t;
 }
 

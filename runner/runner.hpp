@@ -1,6 +1,7 @@
 #pragma once
-// Running cases against an endpoint: meet each case's needs, sign and send its request, check the answer.
-// Cases run on -j worker threads; the report lists them in selection order whatever the parallelism.
+// Running cases against an endpoint: meet each case's needs, sign and send its request, check the
+// answer. Cases run on -j worker threads; the report lists them in selection order whatever the
+// parallelism.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -17,9 +18,9 @@
 
 namespace popcheck::runner {
 
-// The key pair used against a popcheck emulator when no credentials are configured. The emulator does
-// not check signatures unless started with --verify-signature, so any pair works there; this one is
-// documented so that an emulator started with verification can be configured to accept it.
+// The key pair used against a popcheck emulator when no credentials are configured. The emulator
+// does not check signatures unless started with --verify-signature, so any pair works there; this
+// one is documented so that an emulator started with verification can be configured to accept it.
 inline constexpr std::string_view kDummyAccessKeyId = "popcheck-dummy-key-id";
 inline constexpr std::string_view kDummyAccessKeySecret = "popcheck-dummy-key-secret";
 
@@ -45,16 +46,16 @@ struct Target {
 };
 
 // Reachability check, once before any case runs: GET <endpoint>/__popcheck/health. Any HTTP answer
-// means reachable; a popcheck emulator is recognised by its answer. A network or TLS failure (after the
-// retries) is returned as the Error to report before exiting with status 2.
+// means reachable; a popcheck emulator is recognised by its answer. A network or TLS failure (after
+// the retries) is returned as the Error to report before exiting with status 2.
 Expected<Target> probe(const RunOptions& options);
 
 // Called after each case, from the worker that ran it, one call at a time.
 using Progress = std::function<void(size_t done, size_t total, const check::CaseResult& result)>;
 
-// Runs every case and returns the report (cases in the order given). Needs are met by the emulator's
-// POST /__popcheck/provision when target.emulator, else from options.vars; a case whose needs cannot be
-// met is skipped with the need's description as the reason.
+// Runs every case and returns the report (cases in the order given). Needs are met by the
+// emulator's POST /__popcheck/provision when target.emulator, else from options.vars; a case whose
+// needs cannot be met is skipped with the need's description as the reason.
 check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
                            const Target& target, const Progress& progress = {});
 

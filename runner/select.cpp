@@ -11,16 +11,15 @@ namespace popcheck::runner {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
 }
 
 bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
-  return list.empty() ||
-         std::any_of(list.begin(), list.end(), [&](const std::string& v) { return iequals(v, value); });
+  return list.empty() || std::any_of(list.begin(), list.end(),
+                                     [&](const std::string& v) { return iequals(v, value); });
 }
 
 bool any_glob(const std::vector<std::string>& globs, const std::string& id) {
@@ -70,7 +69,8 @@ std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entr
                    [](const CaseItem& a, const CaseItem& b) { return a.c.id < b.c.id; });
   if (shard.count <= 1) return all;
   std::vector<CaseItem> out;
-  for (size_t i = static_cast<size_t>(shard.index - 1); i < all.size(); i += static_cast<size_t>(shard.count))
+  for (size_t i = static_cast<size_t>(shard.index - 1); i < all.size();
+       i += static_cast<size_t>(shard.count))
     out.push_back(std::move(all[i]));
   return out;
 }

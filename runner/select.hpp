@@ -16,8 +16,8 @@ struct CaseItem {
   std::shared_ptr<const core::Contract> contract;
 };
 
-// Every filter is a list of accepted values; an empty list accepts everything. Product, action and kind
-// compare case-insensitively ("ecs" selects "Ecs"); ids match shell globs (fnmatch: * ? [..]).
+// Every filter is a list of accepted values; an empty list accepts everything. Product, action and
+// kind compare case-insensitively ("ecs" selects "Ecs"); ids match shell globs (fnmatch: * ? [..]).
 struct Selection {
   std::vector<std::string> products, actions, kinds, id_globs;
 };
@@ -30,9 +30,9 @@ struct Shard {
 // Errors: "usage.shard" for anything but I/N with 1 <= I <= N.
 Expected<Shard> parse_shard(std::string_view text);
 
-// The selected cases in a stable order: sorted by id (ties keep catalogue order). Sharding then takes
-// every N-th case of that order starting at I-1, so the N shards are disjoint, their union is the whole
-// selection, and their sizes differ by at most one.
+// The selected cases in a stable order: sorted by id (ties keep catalogue order). Sharding then
+// takes every N-th case of that order starting at I-1, so the N shards are disjoint, their union is
+// the whole selection, and their sizes differ by at most one.
 std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entries,
                                    const Selection& selection, const Shard& shard = {});
 

@@ -1,7 +1,6 @@
 #include "runner/vars.hpp"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace popcheck::runner {
@@ -9,8 +8,10 @@ namespace popcheck::runner {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -38,8 +39,8 @@ Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
       else if (it->is_number() || it->is_boolean())
         out[it.key()] = it->dump();
       else
-        return fail("vars.json", "the value of '" + it.key() + "' must be a string, number or boolean",
-                    path);
+        return fail("vars.json",
+                    "the value of '" + it.key() + "' must be a string, number or boolean", path);
     }
     return out;
   }
@@ -84,7 +85,8 @@ std::string substitute(std::string_view text, const Vars& vars, std::vector<std:
   return out;
 }
 
-core::Params substitute(const core::Params& params, const Vars& vars, std::vector<std::string>* missing) {
+core::Params substitute(const core::Params& params, const Vars& vars,
+                        std::vector<std::string>* missing) {
   core::Params out;
   out.reserve(params.size());
   for (const auto& [k, v] : params) out.emplace_back(k, substitute(v, vars, missing));

@@ -19,10 +19,11 @@ Expected<void> parse_var(std::string_view text, Vars& into);
 // Errors name the file and line.
 Expected<Vars> parse_vars_text(std::string_view text, const std::string& path);
 
-// Every ${name} in text replaced by its value. Names without a value are appended to `missing` (once
-// each) and left as they were.
+// Every ${name} in text replaced by its value. Names without a value are appended to `missing`
+// (once each) and left as they were.
 std::string substitute(std::string_view text, const Vars& vars, std::vector<std::string>* missing);
 // The params with every value substituted.
-core::Params substitute(const core::Params& params, const Vars& vars, std::vector<std::string>* missing);
+core::Params substitute(const core::Params& params, const Vars& vars,
+                        std::vector<std::string>* missing);
 
 }  // namespace popcheck::runner

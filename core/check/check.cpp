@@ -4,10 +4,9 @@
 #include <cctype>
 #include <map>
 #include <memory>
-#include <set>
-
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
+#include <set>
 
 namespace popcheck::check {
 
@@ -16,13 +15,12 @@ namespace {
 // ordered_json keeps the document's key order, so failures come out in the order of the page.
 using json = nlohmann::ordered_json;
 
-// A shape comparison stops reporting after this many mismatches: one broken array element type would
-// otherwise produce a failure per element.
+// A shape comparison stops reporting after this many mismatches: one broken array element type
+// would otherwise produce a failure per element.
 constexpr size_t kMaxShapeFailures = 20;
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -35,28 +33,38 @@ std::string header(const core::Headers& headers, std::string_view name) {
 }
 
 bool has_header(const core::Headers& headers, std::string_view name) {
-  return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); });
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const auto& h) { return iequals(h.first, name); });
 }
 
 bool is_xml(std::string_view format) { return iequals(format, "XML"); }
 
 std::string status_text(const core::Expect& e) {
   if (e.status_max == 0) return std::to_string(e.status);
-  if (e.status % 100 == 0 && e.status_max == e.status + 99) return std::to_string(e.status / 100) + "xx";
+  if (e.status % 100 == 0 && e.status_max == e.status + 99)
+    return std::to_string(e.status / 100) + "xx";
   return std::to_string(e.status) + "-" + std::to_string(e.status_max);
 }
 
 std::string json_kind(const json& v) {
   switch (v.type()) {
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::object:
+      return "object";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::null: return "null";
-    default: return "unknown";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::null:
+      return "null";
+    default:
+      return "unknown";
   }
 }
 
@@ -83,8 +91,8 @@ class Collector {
   std::vector<CheckResult> finish(std::string expected_on_pass) && {
     if (out_.empty()) return {{check_, true, expected_on_pass, "as expected", ""}};
     if (failures_ > out_.size())
-      out_.push_back({check_, false, "", std::to_string(failures_ - out_.size()) + " more mismatches",
-                      ""});
+      out_.push_back(
+          {check_, false, "", std::to_string(failures_ - out_.size()) + " more mismatches", ""});
     return std::move(out_);
   }
 
@@ -94,7 +102,8 @@ class Collector {
   size_t failures_ = 0;
 };
 
-// ---- JSON against a documented example -------------------------------------------------------------
+// ---- JSON against a documented example
+// -------------------------------------------------------------
 
 bool json_compatible(const json& example, const json& actual) {
   if (example.is_null()) return true;
@@ -132,7 +141,8 @@ void compare_json_value(const json& ex, const json& act, const std::string& path
   }
 }
 
-// ---- JSON against the response tree -----------------------------------------------------------------
+// ---- JSON against the response tree
+// -----------------------------------------------------------------
 
 bool node_type_matches(const std::string& type, const json& v) {
   if (type == "object") return v.is_object();
@@ -148,13 +158,15 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
                         Collector& out);
 
 void compare_node_fields(const std::vector<core::ResponseNode>& fields, const json& act,
-                         const std::string& path, const std::set<std::string>& skip, Collector& out) {
+                         const std::string& path, const std::set<std::string>& skip,
+                         Collector& out) {
   for (const auto& child : fields) {
     if (child.name.empty() || skip.count(child.name)) continue;
     std::string p = join(path, child.name);
     auto found = act.find(child.name);
     if (found == act.end()) {
-      out.fail(p, "present (" + (child.type.empty() ? std::string("any") : child.type) + ")", "missing");
+      out.fail(p, "present (" + (child.type.empty() ? std::string("any") : child.type) + ")",
+               "missing");
       continue;
     }
     compare_node_value(child, *found, p, out);
@@ -190,7 +202,8 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
   }
 }
 
-// ---- XML structure ------------------------------------------------------------------------------------
+// ---- XML structure
+// ------------------------------------------------------------------------------------
 
 bool has_element_children(pugi::xml_node n) {
   for (auto c : n.children())
@@ -207,8 +220,8 @@ bool has_text(pugi::xml_node n) {
   return false;
 }
 
-// A container is documented; the answer must not hold plain text there. An empty element is an empty
-// container and passes.
+// A container is documented; the answer must not hold plain text there. An empty element is an
+// empty container and passes.
 bool xml_container_ok(pugi::xml_node n) { return has_element_children(n) || !has_text(n); }
 
 void compare_xml_example(pugi::xml_node ex, pugi::xml_node act, const std::string& path,
@@ -243,7 +256,8 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
                       Collector& out);
 
 void compare_xml_fields(const std::vector<core::ResponseNode>& fields, pugi::xml_node act,
-                        const std::string& path, const std::set<std::string>& skip, Collector& out) {
+                        const std::string& path, const std::set<std::string>& skip,
+                        Collector& out) {
   for (const auto& child : fields) {
     if (child.name.empty() || skip.count(child.name)) continue;
     std::string p = path + "/" + child.name;
@@ -272,8 +286,8 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
     compare_xml_fields(node.children, act, path, {}, out);
     return;
   }
-  // An array: its child elements are the items. A single documented child named like the items is the
-  // item itself; otherwise the documented children are the fields of each item that has fields.
+  // An array: its child elements are the items. A single documented child named like the items is
+  // the item itself; otherwise the documented children are the fields of each item that has fields.
   if (node.children.empty()) return;
   size_t index = 0;
   for (auto item : act.children()) {
@@ -286,7 +300,8 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
   }
 }
 
-// ---- helpers for the top-level keys -----------------------------------------------------------------
+// ---- helpers for the top-level keys
+// -----------------------------------------------------------------
 
 // A top-level string value of the body: JSON key or XML child of the root. nullopt when absent.
 std::optional<std::string> top_value(const Body& body, const std::string& key, bool* is_string) {
@@ -429,7 +444,8 @@ CheckResult check_status(const core::Expect& expect, int status) {
 
 CheckResult check_content_type(std::string_view format, const core::Headers& headers) {
   std::string want = expected_content_type(format);
-  std::string got = has_header(headers, "content-type") ? header(headers, "content-type") : "(none)";
+  std::string got =
+      has_header(headers, "content-type") ? header(headers, "content-type") : "(none)";
   return {"content-type", got == want, want, got, ""};
 }
 
@@ -448,7 +464,8 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
     pugi::xml_parse_result r = body.doc.load_buffer(answer.body.data(), answer.body.size());
     if (!r) {
       parse.passed = false;
-      parse.actual = std::string("not XML: ") + r.description() + " at byte " + std::to_string(r.offset);
+      parse.actual =
+          std::string("not XML: ") + r.description() + " at byte " + std::to_string(r.offset);
     } else if (!body.root()) {
       parse.passed = false;
       parse.actual = "an XML document without a root element";
@@ -476,7 +493,8 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
   for (auto& r : check_shape(c, contract, body)) out.push_back(std::move(r));
   if (e.code) {
     auto v = top_value(body, "Code", nullptr);
-    out.push_back({"code", v && *v == *e.code, *e.code, v ? *v : "missing", top_path(body, "Code")});
+    out.push_back(
+        {"code", v && *v == *e.code, *e.code, v ? *v : "missing", top_path(body, "Code")});
   }
   if (e.message) {
     auto v = top_value(body, "Message", nullptr);

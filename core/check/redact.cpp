@@ -9,15 +9,14 @@ namespace popcheck::check {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
 }
 
-// Percent-encoding as the signers use it (RFC 3986 unreserved characters stay literal). Kept local so
-// that this file needs nothing beyond the standard library.
+// Percent-encoding as the signers use it (RFC 3986 unreserved characters stay literal). Kept local
+// so that this file needs nothing beyond the standard library.
 std::string encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

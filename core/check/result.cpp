@@ -4,10 +4,14 @@ namespace popcheck::check {
 
 std::string to_string(CaseStatus s) {
   switch (s) {
-    case CaseStatus::passed: return "passed";
-    case CaseStatus::failed: return "failed";
-    case CaseStatus::skipped: return "skipped";
-    case CaseStatus::error: return "error";
+    case CaseStatus::passed:
+      return "passed";
+    case CaseStatus::failed:
+      return "failed";
+    case CaseStatus::skipped:
+      return "skipped";
+    case CaseStatus::error:
+      return "error";
   }
   return "unknown";
 }
@@ -23,10 +27,18 @@ Summary summarize(const RunReport& report) {
   Summary s;
   for (const auto& c : report.cases) {
     switch (c.status) {
-      case CaseStatus::passed: ++s.passed; break;
-      case CaseStatus::failed: ++s.failed; break;
-      case CaseStatus::skipped: ++s.skipped; break;
-      case CaseStatus::error: ++s.errors; break;
+      case CaseStatus::passed:
+        ++s.passed;
+        break;
+      case CaseStatus::failed:
+        ++s.failed;
+        break;
+      case CaseStatus::skipped:
+        ++s.skipped;
+        break;
+      case CaseStatus::error:
+        ++s.errors;
+        break;
     }
   }
   s.total = static_cast<int>(report.cases.size());

@@ -1,6 +1,6 @@
 #pragma once
-// The Result model: what running one case produced. The runner fills it, the report renderers read it;
-// both depend on this header only, so reports never see runner internals.
+// The Result model: what running one case produced. The runner fills it, the report renderers read
+// it; both depend on this header only, so reports never see runner internals.
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,10 +10,11 @@
 
 namespace popcheck::check {
 
-// One check of one exchange. `path` locates the value in the body ("Regions.Region[0].RegionId") where
-// the check is about a part of the body; it is empty for status, Content-Type and the like.
+// One check of one exchange. `path` locates the value in the body ("Regions.Region[0].RegionId")
+// where the check is about a part of the body; it is empty for status, Content-Type and the like.
 struct CheckResult {
-  std::string check;  // stable name: "status", "content-type", "parse", "root", "shape", "code", ...
+  std::string
+      check;  // stable name: "status", "content-type", "parse", "root", "shape", "code", ...
   bool passed = true;
   std::string expected;
   std::string actual;
@@ -29,7 +30,8 @@ enum class CaseStatus {
 
 std::string to_string(CaseStatus s);
 
-// The request as sent and the response as received, with credentials already removed (see redact.hpp).
+// The request as sent and the response as received, with credentials already removed (see
+// redact.hpp).
 struct RecordedRequest {
   std::string method;
   std::string url;  // scheme://host:port/path?query

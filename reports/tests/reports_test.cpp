@@ -1,10 +1,10 @@
 #include "reports/reports.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -16,7 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using check::CaseStatus;
 
-check::CaseResult make_case(std::string id, std::string product, std::string action, CaseStatus status) {
+check::CaseResult make_case(std::string id, std::string product, std::string action,
+                            CaseStatus status) {
   check::CaseResult c;
   c.id = std::move(id);
   c.product = std::move(product);
@@ -48,7 +49,8 @@ check::CaseResult make_case(std::string id, std::string product, std::string act
   }
   c.answered = true;
   // A body with a control character and an invalid UTF-8 byte: neither may break the XML.
-  c.response = {200, {{"Content-Type", "application/json;charset=utf-8"}},
+  c.response = {200,
+                {{"Content-Type", "application/json;charset=utf-8"}},
                 std::string("{\"RequestId\":\"R\",\"Note\":\"a\x01b\xff\"}")};
   return c;
 }
@@ -59,10 +61,13 @@ check::RunReport sample() {
   r.timestamp = "2026-11-23T16:00:00";
   r.hostname = "host";
   r.duration_s = 1.5;
-  r.cases.push_back(make_case("Ecs.RemoveTags.example.json", "Ecs", "RemoveTags", CaseStatus::passed));
-  r.cases.push_back(make_case("Ess.RemoveInstances.error.1", "Ess", "RemoveInstances", CaseStatus::failed));
+  r.cases.push_back(
+      make_case("Ecs.RemoveTags.example.json", "Ecs", "RemoveTags", CaseStatus::passed));
+  r.cases.push_back(
+      make_case("Ess.RemoveInstances.error.1", "Ess", "RemoveInstances", CaseStatus::failed));
   r.cases.push_back(make_case("Ecs.RemoveTags.error.1", "Ecs", "RemoveTags", CaseStatus::skipped));
-  r.cases.push_back(make_case("Ess.RemoveInstances.error.2", "Ess", "RemoveInstances", CaseStatus::error));
+  r.cases.push_back(
+      make_case("Ess.RemoveInstances.error.2", "Ess", "RemoveInstances", CaseStatus::error));
   return r;
 }
 
@@ -79,7 +84,8 @@ TEST(Junit, OneSuitePerActionOneCasePerCase) {
   EXPECT_EQ(ecs.attribute("skipped").as_int(), 1);
   EXPECT_EQ(ecs.attribute("id").as_int(), 0);
   EXPECT_STREQ(ecs.attribute("time").value(), "0.500");
-  EXPECT_TRUE(ecs.find_child_by_attribute("testcase", "name", "Ecs.RemoveTags.error.1").child("skipped"));
+  EXPECT_TRUE(
+      ecs.find_child_by_attribute("testcase", "name", "Ecs.RemoveTags.error.1").child("skipped"));
   auto ess = suites.find_child_by_attribute("testsuite", "name", "Ess.RemoveInstances");
   EXPECT_EQ(ess.attribute("failures").as_int(), 1);
   EXPECT_EQ(ess.attribute("errors").as_int(), 1);
@@ -88,9 +94,11 @@ TEST(Junit, OneSuitePerActionOneCasePerCase) {
   ASSERT_TRUE(failure);
   std::string text = failure.text().get();
   EXPECT_NE(text.find("code at Code: expected A.B, actual A.C"), std::string::npos) << text;
-  EXPECT_NE(text.find("shape at Items[0].Name: expected string, actual integer"), std::string::npos);
+  EXPECT_NE(text.find("shape at Items[0].Name: expected string, actual integer"),
+            std::string::npos);
   EXPECT_STREQ(failure.attribute("message").value(), "2 checks failed: code, shape");
-  EXPECT_TRUE(ess.find_child_by_attribute("testcase", "name", "Ess.RemoveInstances.error.2").child("error"));
+  EXPECT_TRUE(ess.find_child_by_attribute("testcase", "name", "Ess.RemoveInstances.error.2")
+                  .child("error"));
   std::string out = ess.child("system-out").text().get();
   EXPECT_NE(out.find("> GET http://127.0.0.1:1/?Action=RemoveInstances"), std::string::npos);
 }
@@ -106,8 +114,8 @@ TEST(Junit, NoCredentialOrSignatureReachesTheReport) {
 
 TEST(Junit, ValidatesAgainstTheAntSchema) {
   const char* shared = std::getenv("POPCHECK_SHARED");
-  std::string xsd = std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") +
-                    "/schemas/junit-ant.xsd";
+  std::string xsd =
+      std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") + "/schemas/junit-ant.xsd";
   ASSERT_TRUE(fs::exists(xsd)) << xsd;
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "xmllint is not installed (scripts/setup.sh test installs it)";
@@ -115,7 +123,8 @@ TEST(Junit, ValidatesAgainstTheAntSchema) {
   ASSERT_TRUE(write_reports(sample(), dir.string()));
   std::string cmd = "xmllint --noout --schema '" + xsd + "' '" + (dir / "junit.xml").string() +
                     "' >/dev/null 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << core::read_file((dir / "junit.xml").string()).value_or("");
+  EXPECT_EQ(std::system(cmd.c_str()), 0)
+      << core::read_file((dir / "junit.xml").string()).value_or("");
   // An empty run is valid too.
   ASSERT_TRUE(write_reports(check::RunReport{}, dir.string()));
   EXPECT_EQ(std::system(cmd.c_str()), 0);

@@ -1,8 +1,10 @@
-// The runner against an in-process cpp-httplib server on 127.0.0.1 (port 0): conforming answers pass,
-// each deviation is reported by the check that owns it and only it, every request carries a valid
-// signature (checked by the independent verifier of verify.hpp), and reports do not depend on -j.
+// The runner against an in-process cpp-httplib server on 127.0.0.1 (port 0): conforming answers
+// pass, each deviation is reported by the check that owns it and only it, every request carries a
+// valid signature (checked by the independent verifier of verify.hpp), and reports do not depend on
+// -j.
 #include "runner/runner.hpp"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,12 +12,10 @@
 
 #include <atomic>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "reports/reports.hpp"
 #include "runner/tests/verify.hpp"
@@ -29,15 +29,26 @@ const char* kKeyId = "test-key-id";
 const char* kSecret = "test-key-secret";
 
 // What the fake API does to its otherwise conforming answers.
-enum class Deviation { none, status, code, message, missing_key, value_type, xml_root, content_type,
-                       request_id };
+enum class Deviation {
+  none,
+  status,
+  code,
+  message,
+  missing_key,
+  value_type,
+  xml_root,
+  content_type,
+  request_id
+};
 
 // A fake ESS RemoveInstances: ScalingGroupId "asg-missing" gets the documented 404, anything else
 // succeeds. Every request's signature is verified and counted.
 class FakeApi {
  public:
   FakeApi() {
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res);
+    };
     server_.Get("/.*", handler);
     server_.Post("/.*", handler);
     server_.set_tcp_nodelay(true);
@@ -61,7 +72,7 @@ class FakeApi {
   std::string key_id = kKeyId;
 
   std::mutex mutex;
-  std::vector<SeenRequest> seen;         // API requests (admin endpoints excluded)
+  std::vector<SeenRequest> seen;            // API requests (admin endpoints excluded)
   std::vector<std::string> bad_signatures;  // what the verifier said about each bad request
   std::vector<std::string> provision_bodies;
 
@@ -94,12 +105,14 @@ class FakeApi {
           res.set_content(R"({"error":"cannot create that"})", "application/json");
           return;
         }
-        vars[n["var"].get<std::string>()] = "asg-provisioned-" + std::to_string(provision_bodies.size());
+        vars[n["var"].get<std::string>()] =
+            "asg-provisioned-" + std::to_string(provision_bodies.size());
       }
       res.set_content(nlohmann::json{{"vars", vars}}.dump(), "application/json");
       return;
     }
-    std::string verdict = v3 ? testing::verify_v3(s, key_id, secret) : testing::verify_v1(s, key_id, secret);
+    std::string verdict =
+        v3 ? testing::verify_v3(s, key_id, secret) : testing::verify_v1(s, key_id, secret);
     std::map<std::string, std::string> params;
     for (auto& [k, v] : s.params()) params[k] = v;
     if (v3) {
@@ -126,26 +139,30 @@ class FakeApi {
     std::string body;
     if (error) {
       res.status = d == Deviation::status ? 400 : 404;
-      std::string code = d == Deviation::code ? "InvalidScalingGroupId.Malformed" : "InvalidScalingGroupId.NotFound";
-      std::string message = d == Deviation::message ? "Scaling group " + group + " is unknown."
-                                                    : "The specified scaling group (" + group + ") does not exist.";
+      std::string code = d == Deviation::code ? "InvalidScalingGroupId.Malformed"
+                                              : "InvalidScalingGroupId.NotFound";
+      std::string message = d == Deviation::message
+                                ? "Scaling group " + group + " is unknown."
+                                : "The specified scaling group (" + group + ") does not exist.";
       if (xml)
         body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>" + request_id +
                "<HostId>ess.aliyuncs.com</HostId><Code>" + code + "</Code><Message>" + message +
                "</Message></Error>";
       else
         body = "{" + json_request_id + R"("HostId":"ess.aliyuncs.com","Code":")" + code +
-               R"(","Message":")" + message + R"(","Recommend":"https://api.aliyun.com/troubleshoot"})";
+               R"(","Message":")" + message +
+               R"(","Recommend":"https://api.aliyun.com/troubleshoot"})";
     } else {
       res.status = d == Deviation::status ? 202 : 200;
-      std::string root = d == Deviation::xml_root ? "RemoveInstancesResult" : "RemoveInstancesResponse";
+      std::string root =
+          d == Deviation::xml_root ? "RemoveInstancesResult" : "RemoveInstancesResponse";
       if (xml) {
         std::string activity = d == Deviation::missing_key ? ""
                                : d == Deviation::value_type
                                    ? "<ScalingActivityId><Id>asa-1</Id></ScalingActivityId>"
                                    : "<ScalingActivityId>asa-1</ScalingActivityId>";
-        body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + ">" + request_id + activity + "</" +
-               root + ">";
+        body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + ">" + request_id + activity +
+               "</" + root + ">";
       } else {
         std::string activity = d == Deviation::missing_key  ? ""
                                : d == Deviation::value_type ? R"("ScalingActivityId":1234,)"
@@ -169,12 +186,13 @@ std::shared_ptr<const core::Contract> contract() {
   c.product = "Ess";
   c.version = "2014-08-28";
   c.action = "RemoveInstances";
-  c.examples.json = core::ExampleBlock{"json", R"({"ScalingActivityId":"asa-0","RequestId":"R"})", true};
-  c.examples.xml = core::ExampleBlock{
-      "xml",
-      "<RemoveInstancesResponse><ScalingActivityId>asa-0</ScalingActivityId><RequestId>R</RequestId>"
-      "</RemoveInstancesResponse>",
-      true};
+  c.examples.json =
+      core::ExampleBlock{"json", R"({"ScalingActivityId":"asa-0","RequestId":"R"})", true};
+  c.examples.xml = core::ExampleBlock{"xml",
+                                      "<RemoveInstancesResponse><ScalingActivityId>asa-0</"
+                                      "ScalingActivityId><RequestId>R</RequestId>"
+                                      "</RemoveInstancesResponse>",
+                                      true};
   c.response.type = "object";
   c.response.children = {{"RequestId", "string"}, {"ScalingActivityId", "string"}};
   return std::make_shared<const core::Contract>(c);
@@ -190,9 +208,10 @@ CaseItem make_case(std::string id, bool error, std::string format, std::string g
   c.version = "2014-08-28";
   c.action = "RemoveInstances";
   c.request.format = format;
-  c.request.params = {{"Action", "RemoveInstances"}, {"Version", "2014-08-28"},
-                      {"RegionId", "cn-hangzhou"}, {"ScalingGroupId", error ? "asg-missing" : group},
-                      {"InstanceId.1", "i-1"}, {"Note", "a b*~!'()中"}};
+  c.request.params = {
+      {"Action", "RemoveInstances"}, {"Version", "2014-08-28"},
+      {"RegionId", "cn-hangzhou"},   {"ScalingGroupId", error ? "asg-missing" : group},
+      {"InstanceId.1", "i-1"},       {"Note", "a b*~!'()中"}};
   if (error) {
     c.expect.status = 404;
     c.expect.code = "InvalidScalingGroupId.NotFound";
@@ -237,7 +256,8 @@ TEST(Runner, ConformingAnswersPass) {
 struct DeviationCase {
   Deviation deviation;
   std::string owner;
-  // Which of the four cases the deviation touches: error JSON, error XML, success JSON, success XML.
+  // Which of the four cases the deviation touches: error JSON, error XML, success JSON, success
+  // XML.
   std::array<bool, 4> applies;
 };
 
@@ -313,7 +333,8 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Bool()));
 
 TEST(Signing, AWrongSecretIsCaughtByTheVerifier) {
-  // The verifier is what the signature tests rest on: it must reject a request signed with another key.
+  // The verifier is what the signature tests rest on: it must reject a request signed with another
+  // key.
   FakeApi api;
   api.secret = "another-secret";
   run_cases(four_cases(), options_for(api), {});
@@ -328,7 +349,8 @@ TEST(Signing, TheVerifierAcceptsTheProtocolVectors) {
   a.target =
       "/?AccessKeyId=testid&Action=DescribeRegions&Format=XML&SignatureMethod=HMAC-SHA1"
       "&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&SignatureVersion=1.0"
-      "&Timestamp=2016-02-23T12%3A46%3A24Z&Version=2014-05-26&Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D";
+      "&Timestamp=2016-02-23T12%3A46%3A24Z&Version=2014-05-26&Signature=OLeaidS1JvxuMvnyHOwuJ%"
+      "2BuX5qY%3D";
   EXPECT_EQ(testing::verify_v1(a, "testid", "testsecret"), "");
   EXPECT_NE(testing::verify_v1(a, "testid", "wrong"), "");
   SeenRequest b;
@@ -383,7 +405,8 @@ TEST(Runner, ReportsAreTheSameWhateverTheParallelism) {
   EXPECT_EQ(mask(reports::render_junit(a)), mask(reports::render_junit(b)));
   for (size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(b.cases[i].id, cases[i].c.id);
   // The masked report still names what matters (the masking does not hide the comparison).
-  EXPECT_NE(mask(reports::render_json(a)).find("Ess.RemoveInstances.example.xml.139"), std::string::npos);
+  EXPECT_NE(mask(reports::render_json(a)).find("Ess.RemoveInstances.example.xml.139"),
+            std::string::npos);
 }
 
 TEST(Runner, NoRetryAfterAnHttpAnswer) {
@@ -498,8 +521,9 @@ TEST(Needs, UnmetNeedsSkipWithTheDescription) {
   auto report = run_cases({case_with_need("Ess.RemoveInstances.need")}, options_for(api), {});
   ASSERT_EQ(report.cases.size(), 1u);
   EXPECT_EQ(report.cases[0].status, check::CaseStatus::skipped);
-  EXPECT_NE(report.cases[0].skip_reason.find("an Active scaling group with room to remove an instance"),
-            std::string::npos);
+  EXPECT_NE(
+      report.cases[0].skip_reason.find("an Active scaling group with room to remove an instance"),
+      std::string::npos);
   EXPECT_NE(report.cases[0].skip_reason.find("--var group="), std::string::npos);
   std::lock_guard lock(api.mutex);
   EXPECT_TRUE(api.seen.empty());

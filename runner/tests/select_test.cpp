@@ -1,10 +1,11 @@
-#include <algorithm>
-#include <set>
+#include "runner/select.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "runner/request.hpp"
-#include "runner/select.hpp"
 #include "runner/vars.hpp"
 
 namespace popcheck::runner {
@@ -147,9 +148,12 @@ TEST(Request, V1AddsCommonParametersUnlessTheCaseSetsThem) {
   EXPECT_NE(r.target.find("Format=XML"), std::string::npos);
   EXPECT_NE(r.target.find("Timestamp=2026-01-01T00%3A00%3A00Z"), std::string::npos);
   // The signature is the signer's for exactly these parameters.
-  core::Params signed_params = {{"Action", "A"},         {"SignatureMethod", "HMAC-SHA256"},
-                                {"Format", "XML"},       {"AccessKeyId", "id"},
-                                {"SignatureVersion", "1.0"}, {"SignatureNonce", "n1"},
+  core::Params signed_params = {{"Action", "A"},
+                                {"SignatureMethod", "HMAC-SHA256"},
+                                {"Format", "XML"},
+                                {"AccessKeyId", "id"},
+                                {"SignatureVersion", "1.0"},
+                                {"SignatureNonce", "n1"},
                                 {"Timestamp", "2026-01-01T00:00:00Z"}};
   std::string sig = core::percent_encode(core::v1_signature("GET", signed_params, "secret"));
   EXPECT_TRUE(r.target.ends_with("&Signature=" + sig)) << r.target;

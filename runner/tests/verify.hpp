@@ -1,7 +1,7 @@
 #pragma once
 // An independent server-side check of V1 and V3 signatures for the runner tests, written from
-// protocol.md with OpenSSL directly. It deliberately shares no code with core/protocol/sign.cpp, so a
-// bug there cannot hide itself here.
+// protocol.md with OpenSSL directly. It deliberately shares no code with core/protocol/sign.cpp, so
+// a bug there cannot hide itself here.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -21,8 +21,8 @@ inline std::string rfc3986(const std::string& s) {
   std::string out;
   char buf[4];
   for (unsigned char ch : s) {
-    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-        ch == '_' || ch == '.' || ch == '~') {
+    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+        ch == '-' || ch == '_' || ch == '.' || ch == '~') {
       out += static_cast<char>(ch);
     } else {
       std::snprintf(buf, sizeof buf, "%%%02X", ch);
@@ -66,8 +66,8 @@ inline Pairs split_pairs(const std::string& s) {
 inline std::string hmac_raw(const EVP_MD* md, const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  HMAC(md, key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
@@ -90,14 +90,15 @@ inline std::string sha256_hex_of(const std::string& data) {
 inline std::string b64(const std::string& raw) {
   std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+                          reinterpret_cast<const unsigned char*>(raw.data()),
+                          static_cast<int>(raw.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
 
 struct SeenRequest {
   std::string method;
-  std::string target;  // raw path and query
+  std::string target;                               // raw path and query
   std::multimap<std::string, std::string> headers;  // lower-case names
   std::string body;
 
@@ -123,7 +124,8 @@ struct SeenRequest {
 };
 
 // "" when the V1 signature is valid for secret; otherwise what is wrong.
-inline std::string verify_v1(const SeenRequest& r, const std::string& key_id, const std::string& secret) {
+inline std::string verify_v1(const SeenRequest& r, const std::string& key_id,
+                             const std::string& secret) {
   Pairs p = r.params();
   std::string signature;
   Pairs signed_params;
@@ -135,8 +137,8 @@ inline std::string verify_v1(const SeenRequest& r, const std::string& key_id, co
       signed_params.emplace_back(k, v);
     by_name[k] = v;
   }
-  for (const char* required : {"AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce",
-                               "Timestamp", "Format", "Action", "Version"})
+  for (const char* required : {"AccessKeyId", "SignatureMethod", "SignatureVersion",
+                               "SignatureNonce", "Timestamp", "Format", "Action", "Version"})
     if (!by_name.count(required)) return std::string("missing ") + required;
   if (by_name["AccessKeyId"] != key_id) return "wrong AccessKeyId";
   if (by_name["SignatureMethod"] != "HMAC-SHA1") return "wrong SignatureMethod";
@@ -144,14 +146,16 @@ inline std::string verify_v1(const SeenRequest& r, const std::string& key_id, co
   if (signature.empty()) return "no Signature";
   std::sort(signed_params.begin(), signed_params.end());
   std::string canonical;
-  for (auto& [k, v] : signed_params) canonical += (canonical.empty() ? "" : "&") + rfc3986(k) + "=" + rfc3986(v);
+  for (auto& [k, v] : signed_params)
+    canonical += (canonical.empty() ? "" : "&") + rfc3986(k) + "=" + rfc3986(v);
   std::string to_sign = r.method + "&%2F&" + rfc3986(canonical);
   std::string expected = b64(hmac_raw(EVP_sha1(), secret + "&", to_sign));
   return expected == signature ? "" : "V1 signature mismatch";
 }
 
 // "" when the V3 Authorization header is valid for secret; otherwise what is wrong.
-inline std::string verify_v3(const SeenRequest& r, const std::string& key_id, const std::string& secret) {
+inline std::string verify_v3(const SeenRequest& r, const std::string& key_id,
+                             const std::string& secret) {
   std::string auth = r.header("authorization");
   const std::string prefix = "ACS3-HMAC-SHA256 ";
   if (auth.rfind(prefix, 0) != 0) return "no ACS3-HMAC-SHA256 Authorization";
@@ -179,14 +183,16 @@ inline std::string verify_v3(const SeenRequest& r, const std::string& key_id, co
                                "x-acs-signature-nonce", "x-acs-content-sha256"})
     if (std::find(signed_headers.begin(), signed_headers.end(), required) == signed_headers.end())
       return std::string("not signed: ") + required;
-  if (!r.body.empty() &&
-      std::find(signed_headers.begin(), signed_headers.end(), "content-type") == signed_headers.end())
+  if (!r.body.empty() && std::find(signed_headers.begin(), signed_headers.end(), "content-type") ==
+                             signed_headers.end())
     return "content-type not signed";
-  if (r.header("x-acs-content-sha256") != sha256_hex_of(r.body)) return "wrong x-acs-content-sha256";
+  if (r.header("x-acs-content-sha256") != sha256_hex_of(r.body))
+    return "wrong x-acs-content-sha256";
   Pairs q = split_pairs(r.query());
   std::sort(q.begin(), q.end());
   std::string canonical_query;
-  for (auto& [k, v] : q) canonical_query += (canonical_query.empty() ? "" : "&") + rfc3986(k) + "=" + rfc3986(v);
+  for (auto& [k, v] : q)
+    canonical_query += (canonical_query.empty() ? "" : "&") + rfc3986(k) + "=" + rfc3986(v);
   std::string canonical_headers;
   for (const auto& h : signed_headers) {
     std::string v = r.header(h);
@@ -194,8 +200,8 @@ inline std::string verify_v3(const SeenRequest& r, const std::string& key_id, co
     while (!v.empty() && v.front() == ' ') v.erase(0, 1);
     canonical_headers += h + ":" + v + "\n";
   }
-  std::string canonical = r.method + "\n" + r.path() + "\n" + canonical_query + "\n" + canonical_headers +
-                          "\n" + sh + "\n" + sha256_hex_of(r.body);
+  std::string canonical = r.method + "\n" + r.path() + "\n" + canonical_query + "\n" +
+                          canonical_headers + "\n" + sh + "\n" + sha256_hex_of(r.body);
   std::string to_sign = "ACS3-HMAC-SHA256\n" + sha256_hex_of(canonical);
   std::string expected = to_hex(hmac_raw(EVP_sha256(), secret, to_sign));
   return expected == fields["Signature"] ? "" : "V3 signature mismatch";

@@ -1,8 +1,8 @@
 #include "core/check/check.hpp"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "core/check/redact.hpp"
 
@@ -18,11 +18,12 @@ core::Contract remove_instances_contract() {
       R"({"ScalingActivityId":"asa-1","RequestId":"R","Count":2,"Ratio":0.5,"Done":true,)"
       R"("Ids":{"Id":["i-1"]},"Items":[{"Name":"a","Size":1}]})",
       true};
-  c.examples.xml = core::ExampleBlock{
-      "xml",
-      "<RemoveInstancesResponse><ScalingActivityId>asa-1</ScalingActivityId><RequestId>R</RequestId>"
-      "<Ids><Id>i-1</Id><Id>i-2</Id></Ids></RemoveInstancesResponse>",
-      true};
+  c.examples.xml =
+      core::ExampleBlock{"xml",
+                         "<RemoveInstancesResponse><ScalingActivityId>asa-1</"
+                         "ScalingActivityId><RequestId>R</RequestId>"
+                         "<Ids><Id>i-1</Id><Id>i-2</Id></Ids></RemoveInstancesResponse>",
+                         true};
   core::ResponseNode root{"", "object"};
   root.children.push_back({"RequestId", "string"});
   root.children.push_back({"ScalingActivityId", "string"});
@@ -90,17 +91,21 @@ std::vector<std::string> names(const std::vector<CheckResult>& all) {
 }
 
 TEST(CheckExchange, ConformingJsonSuccessPassesEveryCheck) {
-  auto results = check_exchange(success_case(), remove_instances_contract(), json_answer(200, kGoodJson));
-  EXPECT_TRUE(failed(results).empty()) << failed(results)[0].check << " " << failed(results)[0].path;
+  auto results =
+      check_exchange(success_case(), remove_instances_contract(), json_answer(200, kGoodJson));
+  EXPECT_TRUE(failed(results).empty())
+      << failed(results)[0].check << " " << failed(results)[0].path;
   EXPECT_EQ(names(results),
             (std::vector<std::string>{"status", "content-type", "parse", "shape", "request-id"}));
 }
 
 TEST(CheckExchange, ConformingXmlSuccessPassesEveryCheck) {
-  auto results = check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, kGoodXml));
-  EXPECT_TRUE(failed(results).empty()) << failed(results)[0].check << " " << failed(results)[0].path;
-  EXPECT_EQ(names(results), (std::vector<std::string>{"status", "content-type", "parse", "root", "shape",
-                                                      "request-id"}));
+  auto results =
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, kGoodXml));
+  EXPECT_TRUE(failed(results).empty())
+      << failed(results)[0].check << " " << failed(results)[0].path;
+  EXPECT_EQ(names(results), (std::vector<std::string>{"status", "content-type", "parse", "root",
+                                                      "shape", "request-id"}));
 }
 
 TEST(CheckExchange, ConformingErrorsPassInBothFormats) {
@@ -108,7 +113,8 @@ TEST(CheckExchange, ConformingErrorsPassInBothFormats) {
   EXPECT_TRUE(failed(j).empty());
   EXPECT_EQ(names(j), (std::vector<std::string>{"status", "content-type", "parse", "shape", "code",
                                                 "message", "request-id", "host-id"}));
-  auto x = check_exchange(error_case("XML"), remove_instances_contract(), xml_answer(404, kErrorXml));
+  auto x =
+      check_exchange(error_case("XML"), remove_instances_contract(), xml_answer(404, kErrorXml));
   EXPECT_TRUE(failed(x).empty()) << failed(x)[0].check;
 }
 
@@ -128,12 +134,14 @@ TEST(CheckStatus, ExactAndRange) {
 }
 
 TEST(CheckContentType, ExactBytes) {
-  EXPECT_TRUE(check_content_type("JSON", {{"content-type", "application/json;charset=utf-8"}}).passed);
+  EXPECT_TRUE(
+      check_content_type("JSON", {{"content-type", "application/json;charset=utf-8"}}).passed);
   EXPECT_TRUE(check_content_type("xml", {{"Content-Type", "text/xml;charset=utf-8"}}).passed);
   auto r = check_content_type("JSON", {{"Content-Type", "application/json"}});
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.actual, "application/json");
-  EXPECT_FALSE(check_content_type("XML", {{"Content-Type", "application/xml;charset=utf-8"}}).passed);
+  EXPECT_FALSE(
+      check_content_type("XML", {{"Content-Type", "application/xml;charset=utf-8"}}).passed);
   EXPECT_EQ(check_content_type("JSON", {}).actual, "(none)");
 }
 
@@ -142,7 +150,8 @@ TEST(CheckExchange, UnparsableBodyStopsBodyChecks) {
   ASSERT_EQ(failed(r).size(), 1u);
   EXPECT_EQ(failed(r)[0].check, "parse");
   EXPECT_EQ(names(r), (std::vector<std::string>{"status", "content-type", "parse"}));
-  auto x = check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, "<a><b></a>"));
+  auto x = check_exchange(success_case("XML"), remove_instances_contract(),
+                          xml_answer(200, "<a><b></a>"));
   ASSERT_EQ(failed(x).size(), 1u);
   EXPECT_EQ(failed(x)[0].check, "parse");
   // A JSON array is JSON but not an API answer.
@@ -154,23 +163,27 @@ TEST(CheckExchange, WrongXmlRootIsOnlyARootFailure) {
   std::string body = kGoodXml;
   body.replace(body.find("<RemoveInstancesResponse>"), 25, "<RemoveTagsResponse>");
   body.replace(body.find("</RemoveInstancesResponse>"), 26, "</RemoveTagsResponse>");
-  auto r = failed(check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, body)));
+  auto r = failed(
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "root");
   EXPECT_EQ(r[0].expected, "<RemoveInstancesResponse>");
   EXPECT_EQ(r[0].actual, "<RemoveTagsResponse>");
   // An error case expects <Error>.
-  auto e = failed(check_exchange(error_case("XML"), remove_instances_contract(),
-                                 xml_answer(404, std::string(kErrorXml).replace(21, 7, "<Err>")
-                                                     .replace(std::string(kErrorXml).size() - 8 - 2, 8,
-                                                              "</Err>"))));
+  auto e = failed(check_exchange(
+      error_case("XML"), remove_instances_contract(),
+      xml_answer(404, std::string(kErrorXml)
+                          .replace(21, 7, "<Err>")
+                          .replace(std::string(kErrorXml).size() - 8 - 2, 8, "</Err>"))));
   ASSERT_FALSE(e.empty());
   EXPECT_EQ(e[0].check, "root");
 }
 
 TEST(CheckShape, MissingKeyIsReportedWithItsPath) {
-  std::string body = R"({"RequestId":"R","Count":3,"Ratio":1,"Done":false,"Ids":{"Id":[]},"Items":[]})";
-  auto r = failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
+  std::string body =
+      R"({"RequestId":"R","Count":3,"Ratio":1,"Done":false,"Ids":{"Id":[]},"Items":[]})";
+  auto r =
+      failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "shape");
   EXPECT_EQ(r[0].path, "ScalingActivityId");
@@ -178,16 +191,17 @@ TEST(CheckShape, MissingKeyIsReportedWithItsPath) {
 }
 
 TEST(CheckShape, WrongValueTypesAnywhereInTheTree) {
-  std::string body =
-      R"({"RequestId":"R","ScalingActivityId":7,"Count":3.5,"Ratio":1,"Done":"no",)"
-      R"("Ids":{"Id":["i-7"]},"Items":[{"Name":"x","Size":4},{"Name":1,"Size":5}]})";
-  auto r = failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
+  std::string body = R"({"RequestId":"R","ScalingActivityId":7,"Count":3.5,"Ratio":1,"Done":"no",)"
+                     R"("Ids":{"Id":["i-7"]},"Items":[{"Name":"x","Size":4},{"Name":1,"Size":5}]})";
+  auto r =
+      failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
   std::vector<std::string> paths;
   for (auto& f : r) {
     EXPECT_EQ(f.check, "shape");
     paths.push_back(f.path);
   }
-  EXPECT_EQ(paths, (std::vector<std::string>{"ScalingActivityId", "Count", "Done", "Items[1].Name"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"ScalingActivityId", "Count", "Done", "Items[1].Name"}));
   EXPECT_EQ(r[0].expected, "string");
   EXPECT_EQ(r[0].actual, "integer");
 }
@@ -197,33 +211,38 @@ TEST(CheckShape, XmlComparesStructureNotScalarTypes) {
   std::string body =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>9</ScalingActivityId>"
       "<Ids>i-1</Ids></RemoveInstancesResponse>";
-  auto r = failed(check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, body)));
+  auto r = failed(
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "shape");
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Ids[0]");
-  std::string missing = "<RemoveInstancesResponse><RequestId>R</RequestId><Ids/></RemoveInstancesResponse>";
-  auto m = failed(check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, missing)));
+  std::string missing =
+      "<RemoveInstancesResponse><RequestId>R</RequestId><Ids/></RemoveInstancesResponse>";
+  auto m = failed(
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, missing)));
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].path, "RemoveInstancesResponse/ScalingActivityId");
   std::string nested =
-      "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId><a>1</a></ScalingActivityId>"
+      "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId><a>1</a></"
+      "ScalingActivityId>"
       "<Ids/></RemoveInstancesResponse>";
-  auto n = failed(check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, nested)));
+  auto n = failed(
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, nested)));
   ASSERT_EQ(n.size(), 1u);
   EXPECT_EQ(n[0].expected, "text");
 }
 
 TEST(CheckShape, ContractTreeWithWrappedArrays) {
   core::Case c = success_case("JSON", "contract");
-  std::string good =
-      R"({"RequestId":"R","ScalingActivityId":"a","Count":1,)"
-      R"("Regions":{"Region":[{"RegionId":"cn","Local":true}]}})";
-  EXPECT_TRUE(failed(check_exchange(c, remove_instances_contract(), json_answer(200, good))).empty());
+  std::string good = R"({"RequestId":"R","ScalingActivityId":"a","Count":1,)"
+                     R"("Regions":{"Region":[{"RegionId":"cn","Local":true}]}})";
+  EXPECT_TRUE(
+      failed(check_exchange(c, remove_instances_contract(), json_answer(200, good))).empty());
   std::string plain = R"({"RequestId":"R","ScalingActivityId":"a","Count":1,"Regions":[]})";
-  EXPECT_TRUE(failed(check_exchange(c, remove_instances_contract(), json_answer(200, plain))).empty());
-  std::string bad =
-      R"({"RequestId":"R","ScalingActivityId":"a","Count":"1",)"
-      R"("Regions":{"Region":[{"RegionId":"cn"}]}})";
+  EXPECT_TRUE(
+      failed(check_exchange(c, remove_instances_contract(), json_answer(200, plain))).empty());
+  std::string bad = R"({"RequestId":"R","ScalingActivityId":"a","Count":"1",)"
+                    R"("Regions":{"Region":[{"RegionId":"cn"}]}})";
   auto r = failed(check_exchange(c, remove_instances_contract(), json_answer(200, bad)));
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].path, "Count");
@@ -236,9 +255,11 @@ TEST(CheckShape, ContractTreeInXml) {
   core::Case c = success_case("XML", "contract");
   std::string good =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
-      "<Count>1</Count><Regions><Region><RegionId>cn</RegionId><Local>true</Local></Region></Regions>"
+      "<Count>1</Count><Regions><Region><RegionId>cn</RegionId><Local>true</Local></Region></"
+      "Regions>"
       "</RemoveInstancesResponse>";
-  EXPECT_TRUE(failed(check_exchange(c, remove_instances_contract(), xml_answer(200, good))).empty());
+  EXPECT_TRUE(
+      failed(check_exchange(c, remove_instances_contract(), xml_answer(200, good))).empty());
   std::string bad =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Count>1</Count><Regions><Region><RegionId>cn</RegionId></Region></Regions>"
@@ -260,7 +281,8 @@ TEST(CheckShape, ExampleFallsBackToTheTreeWhenThereIsNoExample) {
 TEST(CheckCode, ExactCode) {
   std::string body = kErrorJson;
   body.replace(body.find("InvalidScalingGroupId.NotFound"), 30, "InvalidScalingGroupId.Missing");
-  auto r = failed(check_exchange(error_case(), remove_instances_contract(), json_answer(404, body)));
+  auto r =
+      failed(check_exchange(error_case(), remove_instances_contract(), json_answer(404, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "code");
   EXPECT_EQ(r[0].expected, "InvalidScalingGroupId.NotFound");
@@ -280,7 +302,8 @@ TEST(CheckMessage, TemplateAndExact) {
 
   std::string body = kErrorXml;
   body.replace(body.find("does not exist."), 15, "is gone.");
-  auto r = failed(check_exchange(error_case("XML"), remove_instances_contract(), xml_answer(404, body)));
+  auto r =
+      failed(check_exchange(error_case("XML"), remove_instances_contract(), xml_answer(404, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "message");
   EXPECT_EQ(r[0].path, "Error/Message");
@@ -290,13 +313,15 @@ TEST(CheckMessage, TemplateAndExact) {
 TEST(CheckRequestId, MissingOrEmpty) {
   std::string body = kGoodJson;
   body.replace(body.find(R"("RequestId":"R-1",)"), 18, "");
-  auto r = failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
+  auto r =
+      failed(check_exchange(success_case(), remove_instances_contract(), json_answer(200, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "request-id");
   EXPECT_EQ(r[0].actual, "missing");
   std::string empty = kGoodXml;
   empty.replace(empty.find("R-1"), 3, "");
-  auto x = failed(check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, empty)));
+  auto x = failed(
+      check_exchange(success_case("XML"), remove_instances_contract(), xml_answer(200, empty)));
   ASSERT_EQ(x.size(), 1u);
   EXPECT_EQ(x[0].actual, "empty");
 }
@@ -304,7 +329,8 @@ TEST(CheckRequestId, MissingOrEmpty) {
 TEST(CheckHostId, RequiredOnErrorsOnly) {
   std::string body = kErrorJson;
   body.replace(body.find(R"("HostId":"ess.aliyuncs.com",)"), 28, "");
-  auto r = failed(check_exchange(error_case(), remove_instances_contract(), json_answer(404, body)));
+  auto r =
+      failed(check_exchange(error_case(), remove_instances_contract(), json_answer(404, body)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].check, "host-id");
   // A success answer without HostId is fine (kGoodJson has none).
@@ -337,7 +363,8 @@ TEST(Redact, QueryHeadersBodyAndLiteralSecrets) {
             "A=1&AccessKeyId=REDACTED&Signature=REDACTED&SecurityToken=REDACTED&B=2");
   EXPECT_EQ(redact_url("http://h/?Signature=x#f"), "http://h/?Signature=REDACTED#f");
   EXPECT_EQ(redact_url("http://h/"), "http://h/");
-  RecordedRequest req{"POST", "http://h/?x=1",
+  RecordedRequest req{"POST",
+                      "http://h/?x=1",
                       {{"Authorization", "ACS3-HMAC-SHA256 Credential=ak,Signature=s"},
                        {"x-acs-security-token", "tok"},
                        {"Content-Type", "application/x-www-form-urlencoded"},

@@ -4,12 +4,13 @@
 // Modules are resolved through NODE_PATH, which `popcheck run --sdk` sets to the SDK folder
 // (tests/sdk/node_modules by default).
 //
-// Every case goes through the client's own generic RPC path, client.callApi(Params, OpenApiRequest,
-// RuntimeOptions), with exactly the Params the generated typed methods pass (see DeleteInstances in
-// @alicloud/ecs20140526/dist/client.js): style RPC, method POST, reqBodyType formData, bodyType json,
-// the flat API parameters as the query. Like the typed methods, a success is then cast into the typed
-// response model of the action when the package has one, so the body the adapter reports is what a
-// user of the typed method sees (unknown keys dropped), written back with the documented key names.
+// Every case goes through the client's own generic RPC path, client.callApi(Params,
+// OpenApiRequest, RuntimeOptions), with exactly the Params the generated typed methods pass (see
+// DeleteInstances in @alicloud/ecs20140526/dist/client.js): style RPC, method POST, reqBodyType
+// formData, bodyType json, the flat API parameters as the query. Like the typed methods, a success
+// is then cast into the typed response model of the action when the package has one, so the body
+// the adapter reports is what a user of the typed method sees (unknown keys dropped), written back
+// with the documented key names.
 //
 // Options (the request's "options" object):
 //   signature "v3" (default: ACS3-HMAC-SHA256 through doRequest) or "v2" (signatureAlgorithm 'v2':
@@ -71,9 +72,9 @@ function safe(value) {
   }));
 }
 
-// openapi-core's `endpoint` must be a bare host[:port]: with a scheme it builds "https://http//..."
-// (protocol.md 4.1). The scheme goes to `protocol` instead, which also overrides the HTTPS default the
-// API metadata would otherwise impose.
+// openapi-core's `endpoint` must be a bare host[:port]: with a scheme it builds
+// "https://http//..." (protocol.md 4.1). The scheme goes to `protocol` instead, which also
+// overrides the HTTPS default the API metadata would otherwise impose.
 function splitEndpoint(url) {
   const u = new URL(url);
   return { host: u.host, protocol: u.protocol.replace(':', '') };
@@ -128,7 +129,8 @@ async function handle(req) {
     throw new Error(`option signature must be v3 or v2, not ${opts.signature}`);
   let key = String(opts.package || 'auto');
   if (key === 'auto') key = BY_PRODUCT[String(req.product || '').toLowerCase()] || 'openapi-core';
-  if (!PACKAGES[key]) throw new Error(`option package must be auto, ${Object.keys(PACKAGES).join(', ')}`);
+  if (!PACKAGES[key])
+    throw new Error(`option package must be auto, ${Object.keys(PACKAGES).join(', ')}`);
   const cast = String(opts.cast === undefined ? 'true' : opts.cast) !== 'false';
   const client = clientFor(req, key, signature);
 
@@ -168,7 +170,8 @@ async function handle(req) {
 
 function main() {
   const names = Object.values(PACKAGES).map((n) => `${n}@${version(n)}`);
-  process.stdout.write(JSON.stringify({ adapter: 'openapi', sdk: names.join(' '), protocol: 1 }) + '\n');
+  const hello = { adapter: 'openapi', sdk: names.join(' '), protocol: 1 };
+  process.stdout.write(JSON.stringify(hello) + '\n');
   const rl = readline.createInterface({ input: process.stdin, terminal: false });
   let chain = Promise.resolve();
   rl.on('line', (line) => {

@@ -24,8 +24,9 @@ try {
   RPCClient = require('@alicloud/pop-core');
 } catch (e) {
   // The hello line is the place to say so: the driver reports it as a clear infrastructure error.
+  const where = `NODE_PATH=${process.env.NODE_PATH || ''}`;
   process.stdout.write(JSON.stringify({ adapter: 'pop-core', protocol: 1,
-    fatal: `cannot load @alicloud/pop-core (NODE_PATH=${process.env.NODE_PATH || ''}): ${e.message}` }) + '\n');
+    fatal: `cannot load @alicloud/pop-core (${where}): ${e.message}` }) + '\n');
   process.exit(3);
 }
 
@@ -43,10 +44,11 @@ function safe(value) {
   }));
 }
 
-// pop-core puts the signed URL into its messages; the credentials and the signature are cut out here
-// (the runner scrubs again, as a last net).
+// pop-core puts the signed URL into its messages; the credentials and the signature are cut out
+// here (the runner scrubs again, as a last net).
 function redact(text) {
-  return String(text).replace(/([?&](?:AccessKeyId|Signature|SecurityToken)=)[^&\s]*/g, '$1REDACTED');
+  return String(text)
+    .replace(/([?&](?:AccessKeyId|Signature|SecurityToken)=)[^&\s]*/g, '$1REDACTED');
 }
 
 function errorOf(err) {
@@ -78,8 +80,8 @@ async function handle(req) {
   const client = new RPCClient(config);
   const timeout = Number(opts.timeout || 10000);
   try {
-    // formatParams:false keeps the case's parameter names byte for byte; formatAction:false keeps the
-    // action as the case spells it (negative cases may spell it wrongly on purpose).
+    // formatParams:false keeps the case's parameter names byte for byte; formatAction:false keeps
+    // the action as the case spells it (negative cases may spell it wrongly on purpose).
     // verbose makes request() resolve [body, entry], entry holding the response status and headers.
     client.verbose = true;
     const [body, entry] = await client.request(req.action, req.params || {}, { method, timeout,
@@ -92,8 +94,10 @@ async function handle(req) {
     };
   } catch (err) {
     const out = { id: req.id, outcome: 'error', body: null, error: errorOf(err), raw: { method } };
-    if (err && err.entry && err.entry.response)
-      out.http = { status: err.entry.response.statusCode, headers: safe(err.entry.response.headers) };
+    if (err && err.entry && err.entry.response) {
+      const res = err.entry.response;
+      out.http = { status: res.statusCode, headers: safe(res.headers) };
+    }
     return out;
   }
 }

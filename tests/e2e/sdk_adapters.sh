@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The seed suite through each shipped SDK adapter against `popcheck emulate`: pop-core GET and POST,
-# ecs20140526 V3 and v2, vpc20160428 V3. The emulator answers conformingly, so every reported failure
-# is the SDK's own behaviour (checked against a plain HTTP run of the same suite); sdk_adapters_check.js
-# checks the counts and the findings of protocol.md 4.2 in each results.json. The suite is the
-# repository's cases/ plus, because the seed pages document errors in JSON only, an XML copy of every
-# error case (same request and expectation, Format=XML). Then an emulator whose DetachDisk errors lack
-# Code shows pop-core ignoring the HTTP status.
+# The seed suite through each shipped SDK adapter against `popcheck emulate`: pop-core GET and
+# POST, ecs20140526 V3 and v2, vpc20160428 V3. The emulator answers conformingly, so every reported
+# failure is the SDK's own behaviour (checked against a plain HTTP run of the same suite);
+# sdk_adapters_check.js checks the counts and the findings of protocol.md 4.2 in each results.json.
+# The suite is the repository's cases/ plus, because the seed pages document errors in JSON only, an
+# XML copy of every error case (same request and expectation, Format=XML). Then an emulator whose
+# DetachDisk errors lack Code shows pop-core ignoring the HTTP status.
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (for the JUnit schema).
 # Set SDK_FINDINGS=FILE to also write the Markdown summary that docs/sdk-findings.md shows.
 set -euo pipefail
@@ -29,8 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts `popcheck emulate ARGS...` on a free port and sets $url. The emulator prints its URL once it
-# listens: that line is the readiness signal (no sleeping).
+# Starts `popcheck emulate ARGS...` on a free port and sets $url. The emulator prints its URL once
+# it listens: that line is the readiness signal (no sleeping).
 start_emulator() {
   local fifo="$tmp/out.${#pids[@]}" line fd
   mkfifo "$fifo"
@@ -78,13 +78,14 @@ run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
   [[ -f "$out/results.json" ]] || { echo "FAIL: $name: no results.json" >&2; return 1; }
   # The JUnit report of an SDK run validates like any other.
   if command -v xmllint >/dev/null 2>&1 && [[ -f "$POPCHECK_SHARED/schemas/junit-ant.xsd" ]]; then
-    xmllint --noout --schema "$POPCHECK_SHARED/schemas/junit-ant.xsd" "$out/junit.xml" 2>"$out/xmllint.txt" ||
+    xmllint --noout --schema "$POPCHECK_SHARED/schemas/junit-ant.xsd" "$out/junit.xml" \
+      2>"$out/xmllint.txt" ||
       { echo "FAIL: $name: junit.xml does not validate" >&2; cat "$out/xmllint.txt" >&2; return 1; }
   fi
 }
 
-# The baseline: the same suite over plain HTTP. Whatever it finds is the emulator's or the catalogue's
-# business; the SDK runs may repeat it but must add nothing beyond protocol.md 4.2.
+# The baseline: the same suite over plain HTTP. Whatever it finds is the emulator's or the
+# catalogue's business; the SDK runs may repeat it but must add nothing beyond protocol.md 4.2.
 curl -sf -X POST "$url/__popcheck/reset" >/dev/null
 mkdir -p "$tmp/reports/http"
 rc=0
@@ -115,14 +116,16 @@ if grep -rqE 'popcheck-dummy-key-(secret|id)' "$tmp/reports"; then
   exit 1
 fi
 
-node "$here/sdk_adapters_check.js" check "$tmp/cases" "$tmp/reports" ${SDK_FINDINGS:+"$SDK_FINDINGS"}
+node "$here/sdk_adapters_check.js" check "$tmp/cases" "$tmp/reports" \
+  ${SDK_FINDINGS:+"$SDK_FINDINGS"}
 
-# pop-core never looks at the HTTP status (protocol.md 4.2): an emulator whose DetachDisk errors carry
-# no Code makes it return success for 4xx answers, while openapi-core throws without a code.
+# pop-core never looks at the HTTP status (protocol.md 4.2): an emulator whose DetachDisk errors
+# carry no Code makes it return success for 4xx answers, while openapi-core throws without a code.
 start_emulator --deviation drop:DetachDisk:Code
 run dropcode-pop-core-get pop-core "" method=GET DetachDisk
 run dropcode-ecs20140526-v3 openapi Ecs signature=v3 DetachDisk
-node "$here/sdk_adapters_check.js" dropcode "$tmp/cases" "$tmp/reports" ${SDK_FINDINGS:+"$SDK_FINDINGS"}
+node "$here/sdk_adapters_check.js" dropcode "$tmp/cases" "$tmp/reports" \
+  ${SDK_FINDINGS:+"$SDK_FINDINGS"}
 if grep -rqE 'popcheck-dummy-key-(secret|id)' "$tmp/reports"; then
   echo "FAIL: the access key secret reached a report" >&2
   exit 1

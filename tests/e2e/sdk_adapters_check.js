@@ -1,13 +1,18 @@
 // Helper of sdk_adapters.sh (plain Node, no packages).
 //   node sdk_adapters_check.js xml-errors CASES_DIR
-//     adds to every catalogue file an XML copy of each error case (id + ".xml", Format=XML, root Error).
+//     adds to every catalogue file an XML copy of each error case (id + ".xml", Format=XML, root
+//     Error).
 //   node sdk_adapters_check.js check CASES_DIR REPORTS_DIR [FINDINGS.md]
-//     checks each configuration's results.json against the behaviours of protocol.md 4.2, derived from
-//     the cases themselves (never from a list of ids), and optionally writes the Markdown summary.
+//     checks each configuration's results.json against the behaviours of protocol.md 4.2, derived
+//     from the cases themselves (never from a list of ids), and optionally writes the Markdown
+//     summary.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
+
+const readJson = (...parts) => JSON.parse(fs.readFileSync(path.join(...parts), 'utf8'));
+const show = (v) => JSON.stringify(v);
 
 function catalogueFiles(dir) {
   const out = [];
@@ -59,10 +64,12 @@ function loadCases(dir) {
 const CONFIGS = {
   'pop-core-get': { sdk: '@alicloud/pop-core, GET', xmlError: 'parse', products: null },
   'pop-core-post': { sdk: '@alicloud/pop-core, POST form', xmlError: 'parse', products: null },
-  'ecs20140526-v3': { sdk: '@alicloud/ecs20140526, V3 (default)', xmlError: 'parsed', products: ['ecs'] },
+  'ecs20140526-v3': { sdk: '@alicloud/ecs20140526, V3 (default)', xmlError: 'parsed',
+    products: ['ecs'] },
   'ecs20140526-v2': { sdk: "@alicloud/ecs20140526, signatureAlgorithm 'v2'", xmlError: 'parse',
     products: ['ecs'] },
-  'vpc20160428-v3': { sdk: '@alicloud/vpc20160428, V3 (default)', xmlError: 'parsed', products: ['vpc'] },
+  'vpc20160428-v3': { sdk: '@alicloud/vpc20160428, V3 (default)', xmlError: 'parsed',
+    products: ['vpc'] },
 };
 
 function category(c) {
@@ -74,13 +81,13 @@ function category(c) {
 function check(casesDir, reportsDir, findingsFile) {
   const cases = loadCases(casesDir);
   const baseline = new Map();
-  for (const r of JSON.parse(fs.readFileSync(path.join(reportsDir, 'http', 'results.json'), 'utf8')).cases)
+  for (const r of readJson(reportsDir, 'http', 'results.json').cases)
     baseline.set(r.id, r.status);
   const md = [];
   let problems = 0;
   const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
   for (const [name, cfg] of Object.entries(CONFIGS)) {
-    const results = JSON.parse(fs.readFileSync(path.join(reportsDir, name, 'results.json'), 'utf8'));
+    const results = readJson(reportsDir, name, 'results.json');
     const rs = results.cases;
     const want = [...cases.values()].filter((c) => !cfg.products ||
       cfg.products.includes(String(c.product).toLowerCase()));
@@ -100,45 +107,51 @@ function check(casesDir, reportsDir, findingsFile) {
       stats[cat][r.status === 'errors' ? 'error' : r.status] =
         (stats[cat][r.status === 'errors' ? 'error' : r.status] || 0) + 1;
       // The emulator provisions every need: nothing is skipped, and the adapter never fails.
-      if (r.status === 'skipped') problem(`${name}: ${r.id} skipped: ${r.skip_reason || r.reason || ''}`);
+      if (r.status === 'skipped') problem(`${name}: ${r.id} skipped: ${r.skip_reason || ''}`);
       if (r.status === 'error') problem(`${name}: ${r.id} error: ${r.error || ''}`);
       const failures = r.failures || [];
       const outcome = failures.find((f) => f.check === 'sdk-outcome');
       for (const f of failures) {
-        const key = `${f.check}: ${String(f.actual).replace(/[0-9A-F]{8}-[0-9A-F-]{27}/g, '<RequestId>')
-          .replace(/'[^']*'/g, "'…'").slice(0, 140)}`;
+        const actual = String(f.actual).replace(/[0-9A-F]{8}-[0-9A-F-]{27}/g, '<RequestId>')
+          .replace(/'[^']*'/g, "'…'").replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+          .slice(0, 140);
+        const key = `${f.check}: ${actual}`;
         findings.set(key, (findings.get(key) || 0) + 1);
       }
       // Beyond the SDK's parse behaviour, an SDK run may only repeat what plain HTTP finds.
       const parseFinding = outcome && outcome.actual.startsWith('SDK failed to parse the XML');
       if (failures.length && !parseFinding && baseline.get(r.id) === 'passed')
-        problem(`${name}: ${r.id} passes over plain HTTP but fails through the SDK: ${JSON.stringify(failures)}`);
+        problem(`${name}: ${r.id} passes over HTTP but fails through the SDK: ${show(failures)}`);
       if (cat === 'xml-success') {
         if (!outcome || !outcome.actual.startsWith('SDK failed to parse the XML success body'))
-          problem(`${name}: ${r.id}: expected an XML success parse failure, got ${JSON.stringify(failures)}`);
+          problem(`${name}: ${r.id}: expected an XML success parse failure, got ${show(failures)}`);
       } else if (cat === 'xml-error') {
         if (cfg.xmlError === 'parse') {
           if (!outcome || !outcome.actual.startsWith('SDK failed to parse the XML error body'))
-            problem(`${name}: ${r.id}: expected an XML error parse failure, got ${JSON.stringify(failures)}`);
+            problem(`${name}: ${r.id}: expected an XML error parse failure, got ${show(failures)}`);
         } else if (outcome) {
-          problem(`${name}: ${r.id}: the V3 path should parse the XML error, got ${outcome.actual}`);
+          problem(`${name}: ${r.id}: the V3 path should parse the XML error: ${outcome.actual}`);
         }
       } else if (cat === 'json-error') {
         // Every error body of the emulator carries Code, so every SDK rejects (pop-core included,
         // although it ignores the status).
-        if (outcome) problem(`${name}: ${r.id}: the SDK should reject a JSON error, got ${outcome.actual}`);
+        if (outcome) problem(`${name}: ${r.id}: the SDK should reject: ${outcome.actual}`);
       } else if (outcome) {
-        problem(`${name}: ${r.id}: a JSON success should come back as a success, got ${outcome.actual}`);
+        problem(`${name}: ${r.id}: a JSON success should be a success: ${outcome.actual}`);
       }
     }
     if (stats['xml-success'] === undefined || stats['xml-error'] === undefined)
       problem(`${name}: the suite lacks XML success or XML error cases`);
 
     md.push(`### ${cfg.sdk} (\`${name}\`)`, '');
-    md.push(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${rs.length} cases.`, '');
+    md.push(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${rs.length} cases.`,
+      '');
     md.push('| cases | total | passed | failed |', '|---|---|---|---|');
     for (const cat of ['json-success', 'json-error', 'xml-success', 'xml-error'])
-      if (stats[cat]) md.push(`| ${cat} | ${stats[cat].total} | ${stats[cat].passed || 0} | ${stats[cat].failed || 0} |`);
+      if (stats[cat]) {
+        const t = stats[cat];
+        md.push(`| ${cat} | ${t.total} | ${t.passed || 0} | ${t.failed || 0} |`);
+      }
     md.push('', '| finding (check: what the SDK did) | cases |', '|---|---|');
     for (const [k, n] of [...findings.entries()].sort((a, b) => b[1] - a[1]))
       md.push(`| ${k.replace(/\|/g, '\\|')} | ${n} |`);
@@ -154,29 +167,36 @@ function dropcode(casesDir, reportsDir, findingsFile) {
   const cases = loadCases(casesDir);
   let problems = 0;
   const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
-  const md = ['### An error body without Code (`popcheck emulate --deviation drop:DetachDisk:Code`)', '',
+  const md = [
+    '### An error body without Code (`popcheck emulate --deviation drop:DetachDisk:Code`)', '',
     '| SDK | JSON error cases | finding | cases |', '|---|---|---|---|'];
   const expectations = {
-    'dropcode-pop-core-get': { check: 'sdk-outcome', re: /^SDK returned success for an HTTP 4\d\d response$/,
+    'dropcode-pop-core-get': { check: 'sdk-outcome',
+      re: /^SDK returned success for an HTTP 4\d\d response$/,
       sdk: '@alicloud/pop-core, GET' },
     // openapi-core throws ClientError with code "undefined" (a template string of a missing key).
-    'dropcode-ecs20140526-v3': { check: 'sdk-code', re: /^SDK surfaced the text "undefined" as the error Code$/,
+    'dropcode-ecs20140526-v3': { check: 'sdk-code',
+      re: /^SDK surfaced the text "undefined" as the error Code$/,
       sdk: '@alicloud/ecs20140526, V3' },
   };
   for (const [name, want] of Object.entries(expectations)) {
-    const rs = JSON.parse(fs.readFileSync(path.join(reportsDir, name, 'results.json'), 'utf8')).cases;
+    const rs = readJson(reportsDir, name, 'results.json').cases;
     let jsonErrors = 0, hits = 0;
     for (const r of rs) {
       const c = cases.get(r.id);
-      if (!c || c.action !== 'DetachDisk') { problem(`${name}: unexpected case ${r.id}`); continue; }
+      if (!c || c.action !== 'DetachDisk') {
+        problem(`${name}: unexpected case ${r.id}`);
+        continue;
+      }
       if (category(c) !== 'json-error') continue;
       jsonErrors++;
       const f = (r.failures || []).find((x) => x.check === want.check && want.re.test(x.actual));
       if (f) hits++;
-      else problem(`${name}: ${r.id}: expected ${want.check} ${want.re}, got ${JSON.stringify(r.failures)}`);
+      else problem(`${name}: ${r.id}: expected ${want.check} ${want.re}, got ${show(r.failures)}`);
     }
     if (jsonErrors === 0) problem(`${name}: no DetachDisk JSON error case ran`);
-    md.push(`| ${want.sdk} | ${jsonErrors} | ${want.check}: ${String(want.re).slice(2, -2).replace(/\\d/g, 'x')} | ${hits} |`);
+    const finding = String(want.re).slice(2, -2).replace(/\\d/g, 'x');
+    md.push(`| ${want.sdk} | ${jsonErrors} | ${want.check}: ${finding} | ${hits} |`);
     console.log(`${name}: ${hits}/${jsonErrors} JSON error cases show ${want.check}`);
   }
   if (findingsFile) fs.appendFileSync(findingsFile, md.join('\n') + '\n');

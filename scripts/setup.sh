@@ -9,7 +9,7 @@ pkgs=(g++ cmake ninja-build pkg-config git ca-certificates
       libcpp-httplib-dev libcli11-dev)
 case "$what" in
   build) ;;
-  test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm) ;;
+  test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm python3 chromium openssl) ;;
   bench) pkgs+=(libgtest-dev libgmock-dev googletest wrk nginx-light valgrind time) ;;
   *) echo "setup.sh: unknown profile '$what' (build, test or bench)" >&2; exit 2 ;;
 esac
@@ -20,6 +20,7 @@ for p in "${pkgs[@]}"; do
   case "$p" in
     nodejs) command -v node >/dev/null 2>&1 && continue ;;
     npm) command -v npm >/dev/null 2>&1 && continue ;;
+    python3) command -v python3 >/dev/null 2>&1 && continue ;;
   esac
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing+=("$p")

@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-# Real SDKs for the end-to-end tests, pinned by the lock file.
-if [ -f tests/sdk/package-lock.json ]; then
-  (cd tests/sdk && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+# Node packages for the end-to-end tests (the real SDKs; playwright-core driving the system Chromium),
+# pinned by their lock files.
+for dir in tests/sdk tests/browser; do
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+done
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
 ctest --preset ci -j "$(nproc)"

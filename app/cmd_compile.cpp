@@ -28,7 +28,8 @@ int run_compile(const CompileArgs& a) {
   if (a.warnings)
     for (const auto& w : r.warnings) std::cerr << "popcheck compile: warning: " << w << "\n";
   if (!a.quiet) {
-    std::cout << "catalogue written to " << a.out << "\n" << core::format_summary(r.summary) << "\n";
+    std::cout << "catalogue written to " << a.out << "\n"
+              << core::format_summary(r.summary) << "\n";
     if (!r.errors.empty())
       std::cout << r.errors.size() << " input(s) or output(s) failed; see the messages above\n";
   }
@@ -39,9 +40,9 @@ int run_compile(const CompileArgs& a) {
 
 void add_compile_command(CLI::App& root, int& exit_code) {
   auto args = std::make_shared<CompileArgs>();
-  auto* cmd = root.add_subcommand(
-      "compile",
-      "Compile API documentation into a case catalogue: one DIR/<product>/<Action>.json per action.");
+  auto* cmd = root.add_subcommand("compile",
+                                  "Compile API documentation into a case catalogue: one "
+                                  "DIR/<product>/<Action>.json per action.");
   cmd->footer(
       "Inputs, in any mix (the kind is decided by content, not by name):\n"
       "  - API reference pages in markdown (Chinese or English, every table layout of the\n"
@@ -66,7 +67,8 @@ void add_compile_command(CLI::App& root, int& exit_code) {
       "  popcheck compile ../shared/seeds/*.txt --metadata ../shared/metadata/*.json --out cases\n"
       "  popcheck compile page.md --product Vpc --version 2016-04-28 --out catalogue\n"
       "  popcheck compile ../shared/metadata/ecs-2014-05-26.json --out build/ecs-catalogue");
-  cmd->add_option("INPUT", args->inputs, "API pages (markdown or plain text) and api-docs.json files")
+  cmd->add_option("INPUT", args->inputs,
+                  "API pages (markdown or plain text) and api-docs.json files")
       ->required()
       ->type_name("FILE");
   cmd->add_option("--out,-o", args->out, "Folder to write the catalogue into (created if missing)")

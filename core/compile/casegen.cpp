@@ -6,13 +6,14 @@
 #include <set>
 
 // How error rows become requests. The same rules run over the five seed pages and every API of the
-// metadata, so they are keyed on code shapes ("X.NotFound", "MissingParameter.X", "Incorrect<R>Status"),
-// on parameter names and on words of the row's description, never on particular actions. Each rule
-// starts from one valid base request (the documented example, or one built from parameter examples, with
-// resource ids replaced by provisioned ${vars}) and changes the one thing that should make exactly that
-// error fire, so an emulator validating in the usual order (common parameters, required parameters,
-// formats and limits, existence, state) answers with the documented row. An error that no request or
-// state of docs/needs.md can produce becomes a `fault` need scoped to this request.
+// metadata, so they are keyed on code shapes ("X.NotFound", "MissingParameter.X",
+// "Incorrect<R>Status"), on parameter names and on words of the row's description, never on
+// particular actions. Each rule starts from one valid base request (the documented example, or one
+// built from parameter examples, with resource ids replaced by provisioned ${vars}) and changes the
+// one thing that should make exactly that error fire, so an emulator validating in the usual order
+// (common parameters, required parameters, formats and limits, existence, state) answers with the
+// documented row. An error that no request or state of docs/needs.md can produce becomes a `fault`
+// need scoped to this request.
 
 namespace popcheck::core {
 
@@ -140,8 +141,8 @@ bool is_system_param(string_view name) {
 // Parameters that a request example carries but that are the signer's business, not the case's.
 bool is_signing_param(string_view name) {
   static const std::set<string, std::less<>> names = {
-      "Format",    "AccessKeyId", "Signature",     "SignatureMethod", "SignatureVersion",
-      "Timestamp", "SignatureNonce", "SecurityToken", "SignatureType", "Version"};
+      "Format",    "AccessKeyId",    "Signature",     "SignatureMethod", "SignatureVersion",
+      "Timestamp", "SignatureNonce", "SecurityToken", "SignatureType",   "Version"};
   return names.contains(name);
 }
 
@@ -152,7 +153,8 @@ bool numeric_type(string_view t) {
 }
 
 string fmt_number(double v) {
-  if (v == static_cast<double>(static_cast<int64_t>(v))) return std::to_string(static_cast<int64_t>(v));
+  if (v == static_cast<double>(static_cast<int64_t>(v)))
+    return std::to_string(static_cast<int64_t>(v));
   string s = std::to_string(v);
   while (!s.empty() && s.back() == '0') s.pop_back();
   return s;
@@ -169,8 +171,8 @@ string default_value(const Param& p) {
   return "popcheck";
 }
 
-// A value that meets every constraint the contract states for p, with a distinct suffix for the i-th
-// item of a list so that repeated keys stay unique.
+// A value that meets every constraint the contract states for p, with a distinct suffix for the
+// i-th item of a list so that repeated keys stay unique.
 string nth_value(const Param& p, int i) {
   string v = default_value(p);
   if (i <= 1 || numeric_type(p.type) || !p.allowed.empty()) return v;
@@ -187,24 +189,31 @@ string nth_value(const Param& p, int i) {
   return s;
 }
 
-// An id that cannot exist: the example's prefix ("d-", "i-", "vpc-") kept so that format checks pass.
+// An id that cannot exist: the example's prefix ("d-", "i-", "vpc-") kept so that format checks
+// pass.
 string missing_id(const string& example) {
   auto dash = example.find('-');
   string prefix = dash != string::npos && dash <= 6 ? example.substr(0, dash + 1) : string();
   return prefix + "popcheck0missing0000";
 }
 
-// ---- resources and needs ---------------------------------------------------------------------------
+// ---- resources and needs
+// ---------------------------------------------------------------------------
 
 // Id parameters whose resource the emulator can provision (docs/needs.md).
 std::optional<string> resource_of_id_param(string_view root) {
-  static const std::map<string, string, std::less<>> ids = {
-      {"InstanceId", "instance"},       {"DiskId", "disk"},
-      {"SnapshotId", "snapshot"},       {"ImageId", "image"},
-      {"SecurityGroupId", "securitygroup"}, {"VpcId", "vpc"},
-      {"VSwitchId", "vswitch"},         {"RouteTableId", "routetable"},
-      {"AllocationId", "eip"},          {"VpnGatewayId", "vpngateway"},
-      {"NatGatewayId", "natgateway"},   {"ScalingGroupId", "scalinggroup"}};
+  static const std::map<string, string, std::less<>> ids = {{"InstanceId", "instance"},
+                                                            {"DiskId", "disk"},
+                                                            {"SnapshotId", "snapshot"},
+                                                            {"ImageId", "image"},
+                                                            {"SecurityGroupId", "securitygroup"},
+                                                            {"VpcId", "vpc"},
+                                                            {"VSwitchId", "vswitch"},
+                                                            {"RouteTableId", "routetable"},
+                                                            {"AllocationId", "eip"},
+                                                            {"VpnGatewayId", "vpngateway"},
+                                                            {"NatGatewayId", "natgateway"},
+                                                            {"ScalingGroupId", "scalinggroup"}};
   if (auto it = ids.find(root); it != ids.end()) return it->second;
   return std::nullopt;
 }
@@ -212,8 +221,8 @@ std::optional<string> resource_of_id_param(string_view root) {
 // A ResourceType value ("snapshot", "VPC", "VpnGateway") as a resource of the vocabulary.
 std::optional<string> resource_of_type_value(string_view value) {
   static const std::set<string, std::less<>> known = {
-      "instance", "disk", "snapshot", "image", "securitygroup", "vpc",
-      "vswitch",  "routetable", "eip", "vpngateway", "natgateway"};
+      "instance", "disk",       "snapshot", "image",      "securitygroup", "vpc",
+      "vswitch",  "routetable", "eip",      "vpngateway", "natgateway"};
   string l = lower(value);
   if (known.contains(l)) return l;
   return std::nullopt;
@@ -221,12 +230,18 @@ std::optional<string> resource_of_type_value(string_view value) {
 
 string describe_resource(const string& resource) {
   static const std::map<string, string, std::less<>> names = {
-      {"instance", "an ECS instance"},     {"disk", "a disk"},
-      {"snapshot", "a snapshot"},          {"image", "an image"},
-      {"securitygroup", "a security group"}, {"vpc", "a VPC"},
-      {"vswitch", "a vSwitch"},            {"routetable", "a route table"},
-      {"eip", "an EIP"},                   {"vpngateway", "a VPN gateway"},
-      {"natgateway", "a NAT gateway"},     {"scalinggroup", "a scaling group"},
+      {"instance", "an ECS instance"},
+      {"disk", "a disk"},
+      {"snapshot", "a snapshot"},
+      {"image", "an image"},
+      {"securitygroup", "a security group"},
+      {"vpc", "a VPC"},
+      {"vswitch", "a vSwitch"},
+      {"routetable", "a route table"},
+      {"eip", "an EIP"},
+      {"vpngateway", "a VPN gateway"},
+      {"natgateway", "a NAT gateway"},
+      {"scalinggroup", "a scaling group"},
       {"scalinginstance", "an ECS instance"}};
   if (auto it = names.find(resource); it != names.end()) return it->second;
   return "a " + resource;
@@ -272,8 +287,8 @@ std::vector<string> sentences(string_view text) {
   std::vector<string> out;
   string cur;
   for (size_t i = 0; i < text.size(); ++i) {
-    bool end = text[i] == '\n' || text[i] == ';' || (text[i] == '.' && (i + 1 == text.size() ||
-                                                                       text[i + 1] == ' '));
+    bool end = text[i] == '\n' || text[i] == ';' ||
+               (text[i] == '.' && (i + 1 == text.size() || text[i + 1] == ' '));
     if (text.substr(i).starts_with("。") || text.substr(i).starts_with("；")) {
       end = true;
       i += 2;
@@ -289,14 +304,15 @@ std::vector<string> sentences(string_view text) {
   return out;
 }
 
-// Statuses a contract says the instance must be in ("必须处于已停止（Stopped）状态", "must be in the
-// Running state"), from sentences that state a requirement. Empty when the contract does not say.
+// Statuses a contract says the instance must be in ("必须处于已停止（Stopped）状态", "must be in
+// the Running state"), from sentences that state a requirement. Empty when the contract does not
+// say.
 std::vector<string> required_statuses(const Contract& c, const string& resource) {
   const auto& vocab = status_vocabulary(resource);
   auto scan = [&](const string& text) -> std::vector<string> {
     for (const auto& s : sentences(text)) {
-      if (!(s.find("必须") != string::npos || icontains(s, "must ") || s.find("仅") != string::npos ||
-            s.find("才") != string::npos))
+      if (!(s.find("必须") != string::npos || icontains(s, "must ") ||
+            s.find("仅") != string::npos || s.find("才") != string::npos))
         continue;
       auto found = statuses_in(s, vocab);
       if (!found.empty()) return found;
@@ -393,7 +409,8 @@ bool has_instance(const Params& ps, const string& pattern) {
                      [&](const auto& kv) { return instance_of(kv.first, pattern); });
 }
 
-// ---- the generator -------------------------------------------------------------------------------
+// ---- the generator
+// -------------------------------------------------------------------------------
 
 class Generator {
  public:
@@ -434,7 +451,7 @@ class Generator {
   string prefix_;
   string method_;
   Draft base_;
-  Params original_;  // the base request before ids were replaced by ${vars}
+  Params original_;                 // the base request before ids were replaced by ${vars}
   std::map<string, string> bound_;  // parameter pattern -> var of the resource its value names
   std::map<string, string> var_resource_;
   std::set<std::pair<string, string>> covered_;  // (parameter, constraint kind) an error case uses
@@ -483,7 +500,8 @@ class Generator {
     return nullptr;
   }
 
-  // Members of the repeat group p belongs to ("Tag.N.Key" -> Tag.N.Key, Tag.N.Value), canonical only.
+  // Members of the repeat group p belongs to ("Tag.N.Key" -> Tag.N.Key, Tag.N.Value), canonical
+  // only.
   std::vector<const Param*> group_of(const Param& p) const {
     std::vector<const Param*> out;
     string r = root_of(p.name);
@@ -510,7 +528,8 @@ class Generator {
   }
 
   // The documented request example, or one built from parameter examples: required parameters plus
-  // the parameters the action is named after (TagResources carries a tag). Action and Version first.
+  // the parameters the action is named after (TagResources carries a tag). Action and Version
+  // first.
   void build_base() {
     Params ps;
     ps.emplace_back("Action", c_.action);
@@ -544,8 +563,8 @@ class Generator {
     var_resource_[var] = resource;
   }
 
-  // Replaces ids of provisionable resources with ${var} and declares the happy-path state: the request
-  // must succeed as it stands, so that each error rule changes one thing only.
+  // Replaces ids of provisionable resources with ${var} and declares the happy-path state: the
+  // request must succeed as it stands, so that each error rule changes one thing only.
   void bind_resources() {
     auto& ps = base_.params;
     const Param* group_param = param("ScalingGroupId");
@@ -635,10 +654,10 @@ class Generator {
     const auto& ex = json ? c_.examples.json : c_.examples.xml;
     string shape = ex && ex->valid ? "example" : c_.response.children.empty() ? "none" : "contract";
     d.description = string(c_.examples.request_params.empty() ? "A request built from the "
-                                                                  "parameters' examples"
-                                                                : "The documented request example") +
+                                                                "parameters' examples"
+                                                              : "The documented request example") +
                     ", with Format=" + format + "; " +
-                    (shape == "example"   ? "the response must have the shape of the documented " +
+                    (shape == "example" ? "the response must have the shape of the documented " +
                                               lower(format) + " example."
                      : shape == "contract" ? "there is no valid " + lower(format) +
                                                  " example, so the response is checked against the "
@@ -683,7 +702,8 @@ class Generator {
 
   // A parameter name quoted in a message: "The input parameter TagValue that is mandatory...".
   const Param* param_in_message(const string& msg) const {
-    for (const string& marker : {string("parameter "), string("Parameter "), string("specified ")}) {
+    for (const string& marker :
+         {string("parameter "), string("Parameter "), string("specified ")}) {
       for (size_t pos = msg.find(marker); pos != string::npos; pos = msg.find(marker, pos + 1)) {
         size_t b = pos + marker.size();
         while (b < msg.size() && (msg[b] == '"' || msg[b] == '\'' || msg[b] == '`')) ++b;
@@ -706,12 +726,11 @@ class Generator {
   RuleResult missing_rule(const ErrorRow& row) {
     // The message markers count only when the message is about a parameter: "A required
     // authorization ... is not supplied" is a permission error.
-    bool missing = icontains(row.code, "Missing") ||
-                   (icontains(row.message, "parameter") &&
-                    (icontains(row.message, "mandatory") ||
-                     icontains(row.message, "is not supplied") ||
-                     icontains(row.message, "must be specified") ||
-                     icontains(row.message, "is required")));
+    bool missing =
+        icontains(row.code, "Missing") ||
+        (icontains(row.message, "parameter") &&
+         (icontains(row.message, "mandatory") || icontains(row.message, "is not supplied") ||
+          icontains(row.message, "must be specified") || icontains(row.message, "is required")));
     if (!missing) return std::nullopt;
     const Param* target = find_param(code_word_after(row.code, "MissingParameter"));
     if (!target && starts_with_ci(row.code, "Missing")) {
@@ -760,8 +779,7 @@ class Generator {
     bool count = icontains(row.code, "Count") || icontains(row.code, "SizeLimitExceeded") ||
                  icontains(row.code, "ExceedLimit") || icontains(row.code, "TooMany") ||
                  icontains(row.message, "beyond the permitted range") ||
-                 icontains(row.message, "maximum number of") ||
-                 icontains(row.message, "number of");
+                 icontains(row.message, "maximum number of") || icontains(row.message, "number of");
     if (!count || icontains(row.code, "Quota")) return std::nullopt;
     string word = code_word_after(row.code, "SizeLimitExceeded");
     if (word.empty()) word = code_word_before(row.code, "ExceedLimit");
@@ -831,8 +849,8 @@ class Generator {
     n->description = describe_need(*n);
     erase_group(d.params, *key);
     for (const Param* q : group_of(*key))
-      d.params.emplace_back(instantiate(q->name, 1), q == key ? "popcheck-quota-extra"
-                                                              : nth_value(*q, 1));
+      d.params.emplace_back(instantiate(q->name, 1),
+                            q == key ? "popcheck-quota-extra" : nth_value(*q, 1));
     d.description = "The resource already carries " + std::to_string(quota) +
                     " tags and the request adds another one.";
     return d;
@@ -850,17 +868,17 @@ class Generator {
     for (int i = 1; i <= 2; ++i)
       for (const Param* q : group)
         if (q == target || has_instance(base_.params, q->name))
-          d.params.emplace_back(instantiate(q->name, i), q == target ? nth_value(*q, 1)
-                                                                     : nth_value(*q, i));
+          d.params.emplace_back(instantiate(q->name, i),
+                                q == target ? nth_value(*q, 1) : nth_value(*q, i));
     d.description = "Sends the same " + target->name + " twice.";
     covered_.insert({target->name, "duplicate"});
     prune_needs(d);
     return d;
   }
 
-  // Sets the value of `target` in the request (its first item for a list). Resources are provisioned
-  // in the request's region by default; when the region itself is what the case breaks, they keep
-  // the valid one.
+  // Sets the value of `target` in the request (its first item for a list). Resources are
+  // provisioned in the request's region by default; when the region itself is what the case breaks,
+  // they keep the valid one.
   void set_value(Draft& d, const Param& target, const string& value) const {
     if (target.name == "RegionId") pin_region(d);
     set_value_only(d, target, value);
@@ -913,12 +931,13 @@ class Generator {
       covered_.insert({target->name, "allowed"});
     } else if (!target->allowed.empty() && !id_like(*target)) {
       set_value(d, *target, "popcheck-unsupported");
-      d.description = "Sends " + target->name + "=popcheck-unsupported, outside the documented "
+      d.description = "Sends " + target->name +
+                      "=popcheck-unsupported, outside the documented "
                       "values.";
       covered_.insert({target->name, "allowed"});
     } else {
-      string* cur = param_value(original_, has_n(target->name) ? instantiate(target->name, 1)
-                                                               : target->name);
+      string* cur =
+          param_value(original_, has_n(target->name) ? instantiate(target->name, 1) : target->name);
       string example = target->example.empty() && cur ? *cur : target->example;
       string id = missing_id(example);
       set_value(d, *target, id);
@@ -946,8 +965,8 @@ class Generator {
       return std::pair<string, string>{"popcheck-not-a-number", "type"};
     }
     string t = lower(p.type);
-    if (t == "boolean" || t == "bool") return std::pair<string, string>{"popcheck-not-a-boolean",
-                                                                        "type"};
+    if (t == "boolean" || t == "bool")
+      return std::pair<string, string>{"popcheck-not-a-boolean", "type"};
     if (p.non_empty) return std::pair<string, string>{"", "non_empty"};
     if (p.min_length && *p.min_length > 1)
       return std::pair<string, string>{string(static_cast<size_t>(*p.min_length) - 1, 'a'),
@@ -971,8 +990,8 @@ class Generator {
     if (!bad) return std::nullopt;
     Draft d = base_;
     set_value(d, *target, bad->first);
-    d.description = "Sends a value of " + target->name + " that breaks its " + bad->second +
-                    " constraint.";
+    d.description =
+        "Sends a value of " + target->name + " that breaks its " + bad->second + " constraint.";
     covered_.insert({target->name, bad->second});
     prune_needs(d);
     return d;
@@ -1041,8 +1060,8 @@ class Generator {
       Need* n = find_need(d, *var);
       n->with[attr] = std::move(value);
       n->description = describe_need(*n);
-      d.description = "Needs " + describe_resource(n->resource) + " " + what + ": " +
-                      n->description + ".";
+      d.description =
+          "Needs " + describe_resource(n->resource) + " " + what + ": " + n->description + ".";
       return d;
     };
 
@@ -1114,8 +1133,9 @@ class Generator {
       Need* dn = find_need(d, *disk);
       dn->with["InstanceId"] = "${other_instance}";
       dn->description = describe_need(*dn);
-      d.description = "Needs a disk attached to another instance than the requested one: " +
-                      dn->description + ".";
+      d.description =
+          "Needs a disk attached to another instance than the requested one: " + dn->description +
+          ".";
       return d;
     }
     return std::nullopt;
@@ -1189,10 +1209,10 @@ class Generator {
 
   Case error_case(const ErrorRow& row) {
     RuleResult r;
-    for (auto rule : {&Generator::missing_rule, &Generator::count_rule,
-                      &Generator::tag_quota_rule, &Generator::duplicate_rule,
-                      &Generator::unsupported_value_rule, &Generator::not_found_rule,
-                      &Generator::state_rule, &Generator::invalid_value_rule}) {
+    for (auto rule :
+         {&Generator::missing_rule, &Generator::count_rule, &Generator::tag_quota_rule,
+          &Generator::duplicate_rule, &Generator::unsupported_value_rule,
+          &Generator::not_found_rule, &Generator::state_rule, &Generator::invalid_value_rule}) {
       r = (this->*rule)(row);
       if (r) break;
     }
@@ -1211,7 +1231,8 @@ class Generator {
     return k;
   }
 
-  // ---- negative cases ----------------------------------------------------------------------------
+  // ---- negative cases
+  // ----------------------------------------------------------------------------
 
   void negative_cases(std::vector<Case>& out) {
     for (const auto& p : c_.params) {
@@ -1232,8 +1253,10 @@ class Generator {
       if (p.min_length && *p.min_length > 1)
         tries.emplace_back("min_length", string(static_cast<size_t>(*p.min_length) - 1, 'a'));
       if (p.non_empty) tries.emplace_back("non_empty", "");
-      if (numeric_type(p.type) && p.maximum) tries.emplace_back("maximum", fmt_number(*p.maximum + 1));
-      if (numeric_type(p.type) && p.minimum) tries.emplace_back("minimum", fmt_number(*p.minimum - 1));
+      if (numeric_type(p.type) && p.maximum)
+        tries.emplace_back("maximum", fmt_number(*p.maximum + 1));
+      if (numeric_type(p.type) && p.minimum)
+        tries.emplace_back("minimum", fmt_number(*p.minimum - 1));
       if (has_n(p.name) && p.repeat && p.repeat->max) tries.emplace_back("repeat", "\x02");
       for (const auto& [kind, value] : tries) {
         if (covered_.contains({p.name, kind})) continue;
@@ -1255,8 +1278,8 @@ class Generator {
                           ", above the documented maximum; no error row names this.";
         } else {
           set_value(d, p, value);
-          d.description = "Breaks the " + kind + " constraint of " + p.name +
-                          "; no error row names this.";
+          d.description =
+              "Breaks the " + kind + " constraint of " + p.name + "; no error row names this.";
         }
         prune_needs(d);
         Case k = make_case("negative", prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
@@ -1271,8 +1294,6 @@ class Generator {
 
 }  // namespace
 
-std::vector<Case> generate_cases(const Contract& contract) {
-  return Generator(contract).run();
-}
+std::vector<Case> generate_cases(const Contract& contract) { return Generator(contract).run(); }
 
 }  // namespace popcheck::core

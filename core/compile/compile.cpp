@@ -25,13 +25,15 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Metadata spells products "Ecs", "Vpc", "Ess"; pages and hosts say "ECS" or "ecs". One spelling keeps
-// DIR/<product> and case ids stable whatever the source.
+// Metadata spells products "Ecs", "Vpc", "Ess"; pages and hosts say "ECS" or "ecs". One spelling
+// keeps DIR/<product> and case ids stable whatever the source.
 std::string canonical_product(const std::string& p, const std::set<std::string>& known) {
   for (const auto& k : known)
     if (lower(k) == lower(p)) return k;
-  bool all_lower = std::none_of(p.begin(), p.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-  bool all_upper = std::none_of(p.begin(), p.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+  bool all_lower = std::none_of(p.begin(), p.end(),
+                                [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  bool all_upper = std::none_of(p.begin(), p.end(),
+                                [](char c) { return std::islower(static_cast<unsigned char>(c)); });
   if (p.empty() || !(all_lower || all_upper)) return p;
   std::string out = lower(p);
   out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
@@ -102,14 +104,14 @@ Error io_error(const std::string& code, const std::string& what, const std::stri
 }
 
 // Writes every entry as DIR/<product lowercase>/<Action>.json (the layout and bytes of
-// write_catalogue_entry) with the same guarantees as write_file_atomic, batched: all temporary files
-// are written first, one syncfs() makes them durable, then each is renamed over its target and the
-// folders are synced. A reader never sees a half-written file and an old file is replaced only by a
-// complete new one, but the full metadata catalogue costs one flush instead of 800 fsync calls (the
-// difference between 0.3 s and 4 s here). Files whose content is unchanged are left alone so that
-// an unchanged document leaves no trace, not even a new modification time.
-std::vector<Error> write_entries(const std::string& out_dir, const std::vector<CatalogueEntry>& entries,
-                                 size_t& written) {
+// write_catalogue_entry) with the same guarantees as write_file_atomic, batched: all temporary
+// files are written first, one syncfs() makes them durable, then each is renamed over its target
+// and the folders are synced. A reader never sees a half-written file and an old file is replaced
+// only by a complete new one, but the full metadata catalogue costs one flush instead of 800 fsync
+// calls (the difference between 0.3 s and 4 s here). Files whose content is unchanged are left
+// alone so that an unchanged document leaves no trace, not even a new modification time.
+std::vector<Error> write_entries(const std::string& out_dir,
+                                 const std::vector<CatalogueEntry>& entries, size_t& written) {
   std::vector<Error> errors;
   struct Pending {
     std::string tmp, target;
@@ -196,12 +198,14 @@ std::vector<Error> write_entries(const std::string& out_dir, const std::vector<C
 bool looks_like_metadata(std::string_view text) {
   size_t i = 0;
   if (text.starts_with("\xEF\xBB\xBF")) i = 3;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
     ++i;
   return i < text.size() && (text[i] == '{' || text[i] == '[');
 }
 
-CompileResult compile_texts(const std::vector<CompileInput>& inputs, const CompileOptions& options) {
+CompileResult compile_texts(const std::vector<CompileInput>& inputs,
+                            const CompileOptions& options) {
   CompileResult out;
   std::vector<Contract> meta;   // every metadata API, in input order
   std::vector<bool> meta_emit;  // whether it becomes an entry of its own
@@ -278,7 +282,8 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
     if (page.product.empty()) {
       std::string why = candidates.size() > 1
                             ? "the page does not name its product and several metadata APIs are "
-                              "called " + page.action
+                              "called " +
+                                  page.action
                             : "the page does not name its product";
       out.errors.push_back(Error{"compile.no_product",
                                  why + "; pass --product and --version, or the product's "
@@ -295,8 +300,8 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
         if (lower(m.product) == lower(page.product)) versions.insert(m.version);
       if (versions.size() == 1) {
         page.version = *versions.begin();
-        page.warnings.push_back("the metadata has no " + page.action + "; version " +
-                                page.version + " taken from the product's metadata");
+        page.warnings.push_back("the metadata has no " + page.action + "; version " + page.version +
+                                " taken from the product's metadata");
       }
     }
     if (page.version.empty()) {
@@ -311,7 +316,8 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
     resolved.push_back(std::move(page));
   }
 
-  // One entry per product/action: pages first (in input order), then the metadata they did not cover.
+  // One entry per product/action: pages first (in input order), then the metadata they did not
+  // cover.
   std::map<std::pair<std::string, std::string>, std::string> seen;  // -> source file
   std::vector<Contract> contracts;
   auto add = [&](Contract&& c) {
@@ -329,7 +335,8 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
     if (meta_emit[i] && !merged_meta.contains(i)) add(std::move(meta[i]));
 
   for (auto& c : contracts) {
-    for (const auto& w : c.warnings) out.warnings.push_back(c.source.file + ": " + c.action + ": " + w);
+    for (const auto& w : c.warnings)
+      out.warnings.push_back(c.source.file + ": " + c.action + ": " + w);
     CatalogueEntry e;
     e.cases = generate_cases(c);
     e.contract = std::move(c);
@@ -356,8 +363,9 @@ CompileResult compile_files(const std::vector<std::string>& inputs,
       Error e = t.error();
       if (e.file.empty()) e.file = path;
       if (e.code == "io.too_large")
-        e.message = "the input is larger than 16 MiB; API pages and api-docs.json files are far "
-                    "smaller, so this is not one";
+        e.message =
+            "the input is larger than 16 MiB; API pages and api-docs.json files are far "
+            "smaller, so this is not one";
       read_errors.push_back(std::move(e));
       if (!lookup) ++failed;
       return;

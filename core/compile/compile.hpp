@@ -1,15 +1,16 @@
 #pragma once
-// `popcheck compile`: inputs (API reference pages and api-docs.json metadata, in any mix) -> contracts
+// `popcheck compile`: inputs (API reference pages and api-docs.json metadata, in any mix) ->
+// contracts
 // -> cases -> one catalogue file per action. compile_texts is pure (texts in, entries out);
 // compile_files adds the reading of inputs and the writing of DIR/<product>/<Action>.json.
 //
 // Which source wins: a page and metadata that describe the same product/action are merged with the
-// page winning (it is the reviewed, human-facing document and what the seed catalogue is built from);
-// the metadata only fills what the page leaves out: product and version, endpoint, a missing response
-// tree or success example. Product and version of a page come from the page, else from the
-// --product/--version options, else from the metadata when exactly one metadata API matches the action
-// (several matches are ranked by shared parameter names and examples). Two pages of one action: the
-// first input wins and the later one is reported as a warning.
+// page winning (it is the reviewed, human-facing document and what the seed catalogue is built
+// from); the metadata only fills what the page leaves out: product and version, endpoint, a missing
+// response tree or success example. Product and version of a page come from the page, else from the
+// --product/--version options, else from the metadata when exactly one metadata API matches the
+// action (several matches are ranked by shared parameter names and examples). Two pages of one
+// action: the first input wins and the later one is reported as a warning.
 #include <cstddef>
 #include <map>
 #include <string>
@@ -43,7 +44,8 @@ struct CompileSummary {
   size_t cases_with_needs = 0;
   size_t fault_cases = 0;  // cases whose error only an injected fault produces
   size_t warnings = 0;
-  size_t files_written = 0;  // catalogue files created or changed (unchanged ones are not rewritten)
+  size_t files_written =
+      0;  // catalogue files created or changed (unchanged ones are not rewritten)
 };
 
 struct CompileResult {

@@ -56,8 +56,9 @@ bool bool_at(const ojson& j, const char* key) {
   return false;
 }
 
-// Metadata types are JSON-schema words; pages write String/Integer/Long/Boolean/Float/RepeatList/Object.
-// Contracts carry the page spelling so that a page and the metadata of one action read alike.
+// Metadata types are JSON-schema words; pages write
+// String/Integer/Long/Boolean/Float/RepeatList/Object. Contracts carry the page spelling so that a
+// page and the metadata of one action read alike.
 std::string page_type(const ojson& schema) {
   std::string t = str_at(schema, "type");
   std::string f = str_at(schema, "format");
@@ -111,8 +112,8 @@ struct Flattener {
   std::vector<Param>* out;
   std::vector<std::string>* warnings;
 
-  // One schema at `name`. `repeat` is the range of the outermost .N, carried down to every leaf so that
-  // "Tag.N.Key" knows its N range even though maxItems sits on the array above it.
+  // One schema at `name`. `repeat` is the range of the outermost .N, carried down to every leaf so
+  // that "Tag.N.Key" knows its N range even though maxItems sits on the array above it.
   void add(const std::string& name, const ojson& schema, const std::string& style, int depth,
            std::optional<Repeat> repeat, bool parent_required) {
     if (!schema.is_object()) {
@@ -148,7 +149,8 @@ struct Flattener {
       std::optional<Repeat> rep = repeat ? repeat : std::optional<Repeat>(r);
       bool req = bool_at(schema, "required") && parent_required;
       if (items == schema.end() || !items->is_object()) {
-        warnings->push_back("parameter " + name + " is an array without items; read as a list of "
+        warnings->push_back("parameter " + name +
+                            " is an array without items; read as a list of "
                             "strings");
         Param p;
         p.name = name + ".N";
@@ -304,7 +306,8 @@ std::string central_endpoint(const ojson& root, const std::string& product) {
 }
 
 Contract read_api(const std::string& action, const ojson& api, const std::string& product,
-                  const std::string& version, const std::string& endpoint, const std::string& file) {
+                  const std::string& version, const std::string& endpoint,
+                  const std::string& file) {
   Contract c;
   c.product = product;
   c.version = version;
@@ -335,8 +338,8 @@ Contract read_api(const std::string& action, const ojson& api, const std::string
       Flattener f{in == "formData" ? "Body" : in == "query" ? "Query" : in, &flat, &c.warnings};
       auto schema = p.find("schema");
       f.add(name, schema == p.end() ? ojson() : *schema, str_at(p, "style"), 0, std::nullopt, true);
-      // Metadata sometimes lists a parameter twice (ECS TagResources: RegionId); a request carries it
-      // once, so the first entry stands.
+      // Metadata sometimes lists a parameter twice (ECS TagResources: RegionId); a request carries
+      // it once, so the first entry stands.
       for (auto& q : flat) {
         if (std::any_of(c.params.begin(), c.params.end(),
                         [&](const Param& o) { return o.name == q.name; })) {
@@ -407,8 +410,8 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
                 line_at(text, e.byte > 0 ? e.byte - 1 : 0));
   }
   if (!root.is_object())
-    return fail("metadata.format", "JSON but not an api-docs.json file: the top level is not an object",
-                file, 1);
+    return fail("metadata.format",
+                "JSON but not an api-docs.json file: the top level is not an object", file, 1);
   auto apis = root.find("apis");
   auto info = root.find("info");
   if (apis == root.end() || !apis->is_object())

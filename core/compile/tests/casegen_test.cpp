@@ -1,6 +1,6 @@
 // The case generator: one rule at a time on small contracts, the seed pages' expectations, and the
-// whole metadata (every API compiles; error cases and documented error rows are counted separately and
-// must agree; ids are unique; every ${var} is provisioned by a need).
+// whole metadata (every API compiles; error cases and documented error rows are counted separately
+// and must agree; ids are unique; every ${var} is provisioned by a need).
 #include "core/compile/casegen.hpp"
 
 #include <gtest/gtest.h>
@@ -116,8 +116,10 @@ TEST(Casegen, ExampleCasesBuiltFromParamExamples) {
   EXPECT_EQ(json->kind, "example");
   EXPECT_EQ(json->request.format, "JSON");
   EXPECT_EQ(xml->request.format, "XML");
-  EXPECT_EQ(json->request.params.at(0), (std::pair<std::string, std::string>{"Action", "RemoveThingTags"}));
-  EXPECT_EQ(json->request.params.at(1), (std::pair<std::string, std::string>{"Version", "2014-05-26"}));
+  EXPECT_EQ(json->request.params.at(0),
+            (std::pair<std::string, std::string>{"Action", "RemoveThingTags"}));
+  EXPECT_EQ(json->request.params.at(1),
+            (std::pair<std::string, std::string>{"Version", "2014-05-26"}));
   EXPECT_EQ(value(*json, "RegionId"), "cn-beijing");
   // The resource id is provisioned: a disk, because the ResourceType is disk.
   EXPECT_EQ(value(*json, "ResourceId"), "${disk}");
@@ -135,8 +137,11 @@ TEST(Casegen, ExampleCasesBuiltFromParamExamples) {
 
 TEST(Casegen, DocumentedRequestExampleIsUsedAndCompleted) {
   Contract c = tagging();
-  c.examples.request_params = {{"Action", "RemoveThingTags"}, {"ResourceType", "instance"},
-                               {"ResourceId", "i-1"}, {"Format", "XML"}, {"Timestamp", "x"}};
+  c.examples.request_params = {{"Action", "RemoveThingTags"},
+                               {"ResourceType", "instance"},
+                               {"ResourceId", "i-1"},
+                               {"Format", "XML"},
+                               {"Timestamp", "x"}};
   auto cases = generate_cases(c);
   const Case& k = cases.front();
   EXPECT_EQ(value(k, "ResourceId"), "${instance}");
@@ -192,10 +197,9 @@ TEST(Casegen, MissingParameterNamedByCodeOrMessage) {
 
 TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   Contract c = tagging();
-  c.errors = {row(404, "InvalidResourceId.NotFound", "x"),
-              row(404, "InvalidResourceType.NotFound", "x"),
-              row(404, "InvalidRegionId.NotFound", "x"),
-              row(400, "InvalidInstanceType.NotFound", "x")};
+  c.errors = {
+      row(404, "InvalidResourceId.NotFound", "x"), row(404, "InvalidResourceType.NotFound", "x"),
+      row(404, "InvalidRegionId.NotFound", "x"), row(400, "InvalidInstanceType.NotFound", "x")};
   auto cases = generate_cases(c);
   const Case* id = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceId.NotFound");
   ASSERT_TRUE(id);
@@ -210,8 +214,9 @@ TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   // Tagging APIs say "instance" for the resource: InstanceType means ResourceType.
   const Case* inst = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
   EXPECT_NE(value(*inst, "ResourceType"), "disk");
-  for (const Case* k : {id, type, inst}) EXPECT_TRUE(std::none_of(
-      k->needs.begin(), k->needs.end(), [](const Need& n) { return n.resource == "fault"; }));
+  for (const Case* k : {id, type, inst})
+    EXPECT_TRUE(std::none_of(k->needs.begin(), k->needs.end(),
+                             [](const Need& n) { return n.resource == "fault"; }));
 }
 
 TEST(Casegen, CountAboveTheRangeSendsMaxPlusOneItems) {
@@ -232,8 +237,7 @@ TEST(Casegen, CountAboveTheRangeSendsMaxPlusOneItems) {
 
 TEST(Casegen, MalformedPicksAStatedConstraintAndDuplicateRepeatsTheKey) {
   Contract c = tagging();
-  c.errors = {row(400, "InvalidTagKey.Malformed", "x"),
-              row(400, "InvalidTagValue.Malformed", "x"),
+  c.errors = {row(400, "InvalidTagKey.Malformed", "x"), row(400, "InvalidTagValue.Malformed", "x"),
               row(400, "Forbidden.TagKey.Duplicated", "x")};
   auto cases = generate_cases(c);
   const Case* key = by_id(cases, "Ecs.RemoveThingTags.error.InvalidTagKey.Malformed");
@@ -280,7 +284,9 @@ TEST(Casegen, StateErrorsDeclareNeeds) {
       row(403, "DependencyViolation", "The specified disk has not been attached on the instance."),
       row(500, "InternalError", "Unknown.")};
   auto cases = generate_cases(c);
-  auto err = [&](const std::string& code) { return by_id(cases, "Ecs.DetachVolume.error." + code); };
+  auto err = [&](const std::string& code) {
+    return by_id(cases, "Ecs.DetachVolume.error." + code);
+  };
   const Case* st = err("IncorrectInstanceStatus");
   ASSERT_TRUE(st);
   EXPECT_EQ(value(*st, "InstanceId"), "${instance}");
@@ -299,9 +305,9 @@ TEST(Casegen, StateErrorsDeclareNeeds) {
   EXPECT_LT(std::find_if(dep->needs.begin(), dep->needs.end(),
                          [](const Need& n) { return n.var == "other_instance"; }) -
                 dep->needs.begin(),
-            std::find_if(dep->needs.begin(), dep->needs.end(),
-                         [](const Need& n) { return n.var == "disk"; }) -
-                dep->needs.begin());
+            std::find_if(dep->needs.begin(), dep->needs.end(), [](const Need& n) {
+              return n.var == "disk";
+            }) - dep->needs.begin());
   const Case* fault = err("InternalError");
   const Need* f = need(*fault, "fault");
   ASSERT_TRUE(f);
@@ -349,8 +355,9 @@ TEST(Casegen, ScalingGroupStates) {
   c.errors = {row(400, "ScalingActivityInProgress", "x"),
               row(400, "IncorrectScalingGroupStatus", "x", "伸缩组为非active状态。"),
               row(400, "IncorrectCapacity.MinSize", "x"),
-              row(400, "InvalidParameter", "The specified group does not support the specified "
-                                           "RemovePolicy.")};
+              row(400, "InvalidParameter",
+                  "The specified group does not support the specified "
+                  "RemovePolicy.")};
   auto cases = generate_cases(c);
   const Case* ex = by_id(cases, "Ess.DetachThings.example.json");
   EXPECT_EQ(value(*ex, "InstanceId.1"), "${instance}");
@@ -392,7 +399,8 @@ TEST(CasegenSeeds, DetachDiskHasTenErrorCasesWithTheExpectedNeeds) {
     EXPECT_TRUE(k) << code;
     return k;
   };
-  EXPECT_FALSE(has(*err("InvalidParameter"), "InstanceId") && has(*err("InvalidParameter"), "DiskId"));
+  EXPECT_FALSE(has(*err("InvalidParameter"), "InstanceId") &&
+               has(*err("InvalidParameter"), "DiskId"));
   EXPECT_EQ(need(*err("IncorrectInstanceStatus"), "instance")->with["Status"], "Starting");
   EXPECT_EQ(need(*err("InstanceLockedForSecurity"), "instance")->with["SecurityLocked"], true);
   EXPECT_EQ(need(*err("DiskNotPortable"), "disk")->with["Portable"], false);
@@ -434,13 +442,16 @@ TEST(CasegenSeeds, DeleteInstancesKeepsBothIncorrectInstanceStatusRows) {
   const Case* b = by_id(cases, "Ecs.DeleteInstances.error.IncorrectInstanceStatus.2");
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->expect.message, "%s");
-  EXPECT_EQ(b->expect.message, "The current status of the resource does not support this operation.");
+  EXPECT_EQ(b->expect.message,
+            "The current status of the resource does not support this operation.");
   // Force=false needs a stopped instance; the error needs one in another status.
   EXPECT_EQ(need(*by_id(cases, "Ecs.DeleteInstances.example.json"), "instance")->with["Status"],
             "Stopped");
   EXPECT_NE(need(*a, "instance")->with["Status"], "Stopped");
   EXPECT_EQ(need(*by_id(cases, "Ecs.DeleteInstances.error.InvalidOperation.DeletionProtection"),
-                 "instance")->with["DeletionProtection"], true);
+                 "instance")
+                ->with["DeletionProtection"],
+            true);
 }
 
 // Every metadata API: generated error cases and documented error rows are counted separately.

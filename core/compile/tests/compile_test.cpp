@@ -1,6 +1,7 @@
-// The compile orchestration: kinds of input decided by content, product/version resolution (page, then
-// options, then metadata), page-over-metadata merging, per-input errors that leave the other inputs
-// compiled, summary counts, and the written catalogue (layout, stable bytes, unchanged files left alone).
+// The compile orchestration: kinds of input decided by content, product/version resolution (page,
+// then options, then metadata), page-over-metadata merging, per-input errors that leave the other
+// inputs compiled, summary counts, and the written catalogue (layout, stable bytes, unchanged files
+// left alone).
 #include "core/compile/compile.hpp"
 
 #include <gtest/gtest.h>
@@ -81,13 +82,13 @@ TEST(Compile, PageWinsAndMetadataFillsTheVersion) {
 }
 
 TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
-  // Seed 001 (plain text) names no product; ECS and VPC both have a TagResources, so metadata lookup
-  // must rank them by the page's parameters and examples.
+  // Seed 001 (plain text) names no product; ECS and VPC both have a TagResources, so metadata
+  // lookup must rank them by the page's parameters and examples.
   if (!read_document(slurp(seed("001_")), "001"))
     GTEST_SKIP() << "the plain-text reader does not read seed 001 yet";
   // The version flag alone does not name a product.
-  auto none = compile_texts({input(seed("001_")), input(seed("000_"))},
-                            CompileOptions{"", "2014-05-26"});
+  auto none =
+      compile_texts({input(seed("001_")), input(seed("000_"))}, CompileOptions{"", "2014-05-26"});
   ASSERT_EQ(none.errors.size(), 1u);
   EXPECT_EQ(none.errors[0].file, seed("001_").string());
   EXPECT_EQ(none.errors[0].code, "compile.no_product");
@@ -151,9 +152,9 @@ TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
 }
 
 TEST(Compile, SummaryCountsAgreeWithTheEntries) {
-  auto r = compile_texts({input(seed("000_")), input(seed("002_")), input(seed("003_")),
-                          input(seed("004_"))},
-                         CompileOptions{"", "2014-05-26"});
+  auto r = compile_texts(
+      {input(seed("000_")), input(seed("002_")), input(seed("003_")), input(seed("004_"))},
+      CompileOptions{"", "2014-05-26"});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   size_t params = 0, rows = 0, errors = 0, examples = 0, negatives = 0;
   for (const auto& e : r.entries) {
@@ -182,7 +183,11 @@ TEST(Compile, SummaryCountsAgreeWithTheEntries) {
 TEST(Compile, BadInputsAreErrorsNamingTheFile) {
   std::vector<CompileInput> in = {
       {"empty.md", "", false},
-      {"binary.bin", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00", 12), false},
+      {"binary.bin",
+       std::string("\x7f"
+                   "ELF\x02\x01\x01\x00\x00\x00\x00\x00",
+                   12),
+       false},
       {"notjson.json", "{\n\"info\": {\n  broken\n}", false},
       {"utf8.md", "# RemoveTags\n\n## 请求参数\n\n|名称|类型|\n|--|--|\n|A\xff|String|\n", false},
       input(seed("000_"))};

@@ -1,6 +1,6 @@
 // The api-docs.json reader: flattening of every parameter style, types in page spelling, structured
-// constraints, response tree, examples, error rows, bad input; and the three real metadata files, whose
-// APIs and error rows are counted independently from the raw JSON.
+// constraints, response tree, examples, error rows, bad input; and the three real metadata files,
+// whose APIs and error rows are counted independently from the raw JSON.
 #include "core/compile/metadata.hpp"
 
 #include <gtest/gtest.h>
@@ -274,7 +274,8 @@ TEST(Metadata, JsonButNotApiDocs) {
 }
 
 TEST(Metadata, InvalidUtf8InsideJsonIsAnError) {
-  std::string text = "{\"info\": {\"product\": \"Ecs\", \"version\": \"1\"}, \"apis\": {\"A\xff\": {}}}";
+  std::string text =
+      "{\"info\": {\"product\": \"Ecs\", \"version\": \"1\"}, \"apis\": {\"A\xff\": {}}}";
   auto r = read_metadata(text, "utf8.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "metadata.json");

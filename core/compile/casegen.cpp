@@ -1207,6 +1207,13 @@ class Generator {
     return out;
   }
 
+  bool lowest_status_of_code(const ErrorRow& row) const {
+    if (!row.http) return true;
+    for (const auto& other : c_.errors)
+      if (other.code == row.code && other.http && *other.http < *row.http) return false;
+    return true;
+  }
+
   Case error_case(const ErrorRow& row) {
     RuleResult r;
     for (auto rule :
@@ -1216,6 +1223,11 @@ class Generator {
       r = (this->*rule)(row);
       if (r) break;
     }
+    // A code documented with several statuses (RemoveTags: InvalidResourceType.NotFound as 400 and
+    // as 404) gets the same derived request for each row, and one request earns one answer. The
+    // service validates the request before it looks anything up, so the lowest status keeps the
+    // derived trigger and the other rows need the answer injected.
+    if (r && !lowest_status_of_code(row)) r.reset();
     Draft d = r ? std::move(*r) : fault_rule(row);
     size_t index = static_cast<size_t>(&row - c_.errors.data());
     Case k = make_case("error", prefix_ + ".error." + id_word(row.code, index), d, "JSON");

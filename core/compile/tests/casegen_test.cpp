@@ -219,6 +219,27 @@ TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
                              [](const Need& n) { return n.resource == "fault"; }));
 }
 
+TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne) {
+  // One request earns one answer: the 400 row keeps the out-of-set value, the 404 row of the same
+  // code needs its answer injected (and is skipped against a real endpoint).
+  Contract c = tagging();
+  c.errors = {row(404, "InvalidResourceType.NotFound", "not in our records"),
+              row(400, "InvalidResourceType.NotFound", "does not exist")};
+  auto cases = generate_cases(c);
+  const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
+  const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound.2");
+  ASSERT_TRUE(first && second);
+  auto faulted = [](const Case& k) {
+    return std::any_of(k.needs.begin(), k.needs.end(),
+                       [](const Need& n) { return n.resource == "fault"; });
+  };
+  EXPECT_TRUE(faulted(*first));
+  EXPECT_EQ(first->expect.status, 404);
+  EXPECT_FALSE(faulted(*second));
+  EXPECT_EQ(second->expect.status, 400);
+  EXPECT_NE(value(*second, "ResourceType"), "disk");
+}
+
 TEST(Casegen, CountAboveTheRangeSendsMaxPlusOneItems) {
   Contract c = tagging();
   c.errors = {row(400, "InvalidTagCount", "The specified tags are beyond the permitted range.")};

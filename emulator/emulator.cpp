@@ -176,7 +176,8 @@ class EmulatorHandler : public net::Handler {
         scratch = initial_;
         state = &scratch;
       }
-      if (auto fault = take_fault(*state, *action, params)) {
+      if (auto fault = take_fault(*state, *action, params,
+                                  core::header_value(request.headers, kCaseHeader))) {
         result = *fault;
       } else if (seed != nullptr) {
         result = seed->run(params, *state);
@@ -224,10 +225,12 @@ class EmulatorHandler : public net::Handler {
 
   // The first fault that applies to this request, counted down.
   static std::optional<ApiResult> take_fault(State& state, const std::string& action,
-                                             const core::Params& params) {
+                                             const core::Params& params,
+                                             const std::string& case_id) {
     for (auto& f : state.faults) {
       if (f.count == 0) continue;
       if (!f.action.empty() && f.action != action) continue;
+      if (!f.case_id.empty() && f.case_id != case_id) continue;
       bool matches = std::all_of(f.match.begin(), f.match.end(), [&](const auto& kv) {
         const std::string* v = param(params, kv.first);
         return v != nullptr && *v == kv.second;

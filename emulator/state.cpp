@@ -642,6 +642,8 @@ Expected<ojson> provision(State& s, const ojson& request) {
   if (!request.is_object() || !request.contains("needs") || !request["needs"].is_array()) {
     return fail("provision.need", "the body must be {\"needs\": [...], \"region\": \"...\"}");
   }
+  std::string case_id;
+  if (request.contains("case") && request["case"].is_string()) case_id = request["case"].get<std::string>();
   std::string default_region = "cn-hangzhou";
   if (request.contains("region") && request["region"].is_string() &&
       !request["region"].get<std::string>().empty()) {
@@ -762,6 +764,7 @@ Expected<ojson> provision(State& s, const ojson& request) {
       POPCHECK_TRY(f.code, r.str("Code", f.code));
       POPCHECK_TRY(f.message, r.str("Message", f.message));
       POPCHECK_TRY(f.count, r.integer("Count", 1));
+      f.case_id = case_id;
       if (with.is_object() && with.contains("Match")) {
         if (!with["Match"].is_object()) {
           return fail("provision.need", where + ": Match must be an object");

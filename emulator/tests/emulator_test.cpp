@@ -493,5 +493,25 @@ TEST(Embedded, ServesOverHttpOnAPortOfItsOwn) {
   EXPECT_FALSE(client.Get("/__popcheck/health"));
 }
 
+TEST(Provision, AFaultProvisionedForACaseFiresOnlyForThatCasesRequests) {
+  Harness h;
+  json needs = json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
+                            {{"var", "f"}, {"resource", "fault"},
+                             {"with", {{"Action", "DeleteInstances"}, {"Status", 500},
+                                       {"Code", "InternalError"}, {"Message", "boom"}}}}});
+  Reply r = h.admin("POST", "provision",
+                    json({{"needs", needs}, {"region", "cn-hangzhou"}, {"case", "case-A"}}).dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string id = r.json_body["vars"]["i"];
+  core::Params del = ecs("DeleteInstances", {{"InstanceId.1", id}, {"DryRun", "true"}});
+  // Another case's request, and a request naming no case, are not this fault's business.
+  EXPECT_NE(h.call(del, "GET", {{"x-popcheck-case", "case-B"}}).code(), "InternalError");
+  EXPECT_NE(h.call(del).code(), "InternalError");
+  Reply mine = h.call(del, "GET", {{"x-popcheck-case", "case-A"}});
+  EXPECT_EQ(mine.status, 500);
+  EXPECT_EQ(mine.code(), "InternalError");
+  EXPECT_EQ(mine.message(), "boom");
+}
+
 }  // namespace
 }  // namespace popcheck::emulator

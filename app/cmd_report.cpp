@@ -3,6 +3,7 @@
 // exit status.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct DiffArgs {
 struct MergeArgs {
   std::vector<std::string> inputs;
   std::string out;
+  std::vector<std::string> cases;
 };
 
 struct HtmlArgs {
@@ -89,7 +91,20 @@ int run_merge(const MergeArgs& a) {
   }
   auto merged = reports::merge_reports(inputs);
   if (!merged) return report_error("merge", merged.error());
-  if (auto w = reports::write_reports(*merged, a.out); !w) return report_error("merge", w.error());
+  // Each shard measured coverage over its own part; the merged run's coverage is measured again over
+  // the catalogue, which gives what the single run would have written.
+  std::optional<core::ojson> coverage;
+  if (!a.cases.empty()) {
+    core::LoadedCatalogue catalogue = core::load_catalogue(a.cases);
+    for (const auto& e : catalogue.errors) report_error("merge", e);
+    if (!catalogue.errors.empty() || catalogue.entries.empty()) {
+      std::cerr << "popcheck report merge: --cases: the catalogue could not be read\n";
+      return 2;
+    }
+    coverage = reports::to_json(reports::compute_coverage(*merged, catalogue.entries));
+  }
+  if (auto w = reports::write_reports(*merged, a.out, coverage ? &*coverage : nullptr); !w)
+    return report_error("merge", w.error());
   check::Summary s = check::summarize(*merged);
   std::cout << "merged " << inputs.size() << " results files into " << a.out << ": " << s.total
             << " cases, " << s.passed << " passed, " << s.failed << " failed, " << s.errors
@@ -205,6 +220,10 @@ void add_report_command(CLI::App& root, int& exit_code) {
   m->add_option("--out,-o", merge->out, "folder receiving results.json and junit.xml")
       ->required()
       ->type_name("DIR");
+  m->add_option("--cases", merge->cases,
+                "catalogue files or folders the shards ran: coverage of the merged run is measured "
+                "again over them, as one unsharded run would have")
+      ->type_name("PATH");
   m->callback([merge, &exit_code] { exit_code = run_merge(*merge); });
 
   auto html = std::make_shared<HtmlArgs>();

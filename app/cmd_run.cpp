@@ -15,6 +15,7 @@
 #include "core/model.hpp"
 #include "core/protocol/credentials.hpp"
 #include "emulator/emulator.hpp"
+#include "reports/coverage.hpp"
 #include "reports/reports.hpp"
 #include "runner/runner.hpp"
 #include "runner/sdk.hpp"
@@ -230,7 +231,10 @@ int run(const RunFlags& f) {
   if (embedded) embedded->stop();
 
   // 7. Reports and summary.
-  if (auto w = reports::write_reports(report, f.report_dir); !w) {
+  // Coverage is measured against the whole catalogue given, so a selection or a shard shows what it
+  // left out as "not run".
+  core::ojson coverage = reports::to_json(reports::compute_coverage(report, catalogue.entries));
+  if (auto w = reports::write_reports(report, f.report_dir, &coverage); !w) {
     std::cerr << "popcheck run: could not write the reports: " << w.error().to_string() << "\n";
     return 2;
   }

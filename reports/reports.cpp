@@ -190,7 +190,7 @@ std::string render_junit(const check::RunReport& report) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
 }
 
-std::string render_json(const check::RunReport& report) {
+std::string render_json(const check::RunReport& report, const core::ojson* coverage) {
   check::Summary s = check::summarize(report);
   ojson j;
   j["summary"] = ojson{{"passed", s.passed},   {"failed", s.failed},
@@ -198,6 +198,7 @@ std::string render_json(const check::RunReport& report) {
                        {"total", s.total},     {"duration", std::stod(seconds(s.duration_s))}};
   j["endpoint"] = check::redact_url(report.endpoint);
   j["timestamp"] = report.timestamp;
+  j["hostname"] = report.hostname;
   ojson cases = ojson::array();
   for (const auto& c : report.cases) {
     ojson o;
@@ -234,16 +235,18 @@ std::string render_json(const check::RunReport& report) {
     cases.push_back(std::move(o));
   }
   j["cases"] = std::move(cases);
+  if (coverage != nullptr) j["coverage"] = *coverage;
   // Bodies may hold invalid UTF-8; replace it rather than fail to write the whole file.
   return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
-Expected<void> write_reports(const check::RunReport& report, const std::string& dir) {
+Expected<void> write_reports(const check::RunReport& report, const std::string& dir,
+                             const core::ojson* coverage) {
   namespace fs = std::filesystem;
   auto junit =
       core::write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(report));
   if (!junit) return junit;
-  return core::write_file_atomic((fs::path(dir) / "results.json").string(), render_json(report));
+  return core::write_file_atomic((fs::path(dir) / "results.json").string(), render_json(report, coverage));
 }
 
 }  // namespace popcheck::reports

@@ -5,6 +5,7 @@
 
 #include "core/check/result.hpp"
 #include "core/error.hpp"
+#include "core/model.hpp"
 
 namespace popcheck::reports {
 
@@ -16,12 +17,14 @@ namespace popcheck::reports {
 std::string render_junit(const check::RunReport& report);
 
 // The JSON results file: {"summary": {passed, failed, skipped, errors, total, duration},
-// "endpoint", "timestamp", "cases": [{id, product, version, action, kind, status, duration,
+// "endpoint", "timestamp", "hostname", "cases": [{id, product, version, action, kind, status, duration,
 // failures: [{check, expected, actual, path}], checks: [names of every check run], skip_reason?,
-// error?, request?, response?}]}. Keys in that order.
-std::string render_json(const check::RunReport& report);
+// error?, request?, response?}], "coverage"?}. Keys in that order. `coverage` (reports/coverage.hpp's
+// to_json) is embedded when given.
+std::string render_json(const check::RunReport& report, const core::ojson* coverage = nullptr);
 
 // Writes DIR/junit.xml and DIR/results.json, each atomically. Returns the first error.
-Expected<void> write_reports(const check::RunReport& report, const std::string& dir);
+Expected<void> write_reports(const check::RunReport& report, const std::string& dir,
+                             const core::ojson* coverage = nullptr);
 
 }  // namespace popcheck::reports

@@ -148,6 +148,18 @@ TEST(Json, SummaryAndCasesInOrder) {
   EXPECT_FALSE(j["cases"][2].contains("request"));
   EXPECT_EQ(j["cases"][3]["error"], "connection refused");
   EXPECT_EQ(j["cases"][0]["response"]["status"], 200);
+  EXPECT_FALSE(j.contains("coverage"));
+}
+
+TEST(Json, HostnameAndEmbeddedCoverage) {
+  check::RunReport r = sample();
+  r.hostname = "ci-runner-7";
+  core::ojson coverage{{"totals", {{"codes_documented", 3}}}};
+  auto j = nlohmann::ordered_json::parse(render_json(r, &coverage));
+  EXPECT_EQ(j["hostname"], "ci-runner-7");
+  EXPECT_EQ(j["coverage"]["totals"]["codes_documented"], 3);
+  // Coverage comes last, after the cases.
+  EXPECT_EQ(std::prev(j.end()).key(), "coverage");
 }
 
 }  // namespace

@@ -230,7 +230,7 @@ class EmulatorHandler : public net::Handler {
     for (auto& f : state.faults) {
       if (f.count == 0) continue;
       if (!f.action.empty() && f.action != action) continue;
-      if (!f.case_id.empty() && f.case_id != case_id) continue;
+      if (!f.case_id.empty() && !case_id.empty() && f.case_id != case_id) continue;
       bool matches = std::all_of(f.match.begin(), f.match.end(), [&](const auto& kv) {
         const std::string* v = param(params, kv.first);
         return v != nullptr && *v == kv.second;

@@ -80,9 +80,10 @@ struct Fault {
   std::string message = "The request processing has failed due to some unknown error.";
   std::map<std::string, std::string> match;  // fires only for requests carrying these values
   int count = 1;                             // how many more times it fires; < 0: always
-  // The case that provisioned it ("case" of the provision body). A fault with a case fires only for
-  // requests naming that case in the x-popcheck-case header, so that cases run side by side with
-  // equal parameters never trip over each other's faults. Empty: any request.
+  // The case that provisioned it ("case" of the provision body). A fault with a case does not fire for
+  // requests naming another case in the x-popcheck-case header, so that cases run side by side with
+  // equal parameters never trip over each other's faults; requests naming no case (SDKs driven
+  // through adapters cannot add headers, and run one case at a time) still see it. Empty: any request.
   std::string case_id;
 };
 

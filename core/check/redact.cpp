@@ -1,5 +1,7 @@
 #include "core/check/redact.hpp"
 
+#include "core/protocol/credentials.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -48,17 +50,10 @@ std::string decode_name(std::string_view s) {
 
 }  // namespace
 
-bool is_secret_param(std::string_view name) {
-  static constexpr std::array<std::string_view, 5> names = {
-      "AccessKeyId", "Signature", "SecurityToken", "BearerToken", "AccessKeySecret"};
-  return std::any_of(names.begin(), names.end(), [&](auto n) { return iequals(n, name); });
-}
+// One list of secret names for the whole project: core::is_secret_name (core/protocol/credentials).
+bool is_secret_param(std::string_view name) { return core::is_secret_name(name); }
 
-bool is_secret_header(std::string_view name) {
-  static constexpr std::array<std::string_view, 4> names = {
-      "authorization", "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"};
-  return std::any_of(names.begin(), names.end(), [&](auto n) { return iequals(n, name); });
-}
+bool is_secret_header(std::string_view name) { return core::is_secret_name(name); }
 
 std::string redact_query(std::string_view query) {
   std::string out;

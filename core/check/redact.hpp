@@ -12,11 +12,10 @@ namespace popcheck::check {
 // What replaces a removed value.
 inline constexpr std::string_view kRedacted = "REDACTED";
 
-// Parameters whose values are credentials or signatures: AccessKeyId, Signature, SecurityToken,
-// BearerToken, AccessKeySecret (compared case-insensitively).
+// Parameters and headers whose values are credentials or signatures: the one list of
+// core::is_secret_name (AccessKeyId, Signature, SecurityToken, BearerToken, AccessKeySecret,
+// Authorization, x-acs-security-token, x-acs-accesskey-id, x-acs-bearer-token; any case).
 bool is_secret_param(std::string_view name);
-// Headers whose values are: Authorization, x-acs-security-token, x-acs-accesskey-id,
-// x-acs-bearer-token.
 bool is_secret_header(std::string_view name);
 
 // "a=1&Signature=xyz" -> "a=1&Signature=REDACTED"; the other pairs stay byte for byte.

@@ -187,10 +187,10 @@ void mask_field(std::string& text, std::string_view name) {
   }
 }
 
-constexpr std::array<std::string_view, 8> kSecretNames = {
-    "AccessKeyId",        "Signature",         "SecurityToken",
-    "BearerToken",        "Authorization",     "x-acs-security-token",
-    "x-acs-accesskey-id", "x-acs-bearer-token"};
+constexpr std::array<std::string_view, 9> kSecretNames = {
+    "AccessKeyId",        "Signature",          "SecurityToken",
+    "BearerToken",        "AccessKeySecret",    "Authorization",
+    "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"};
 
 }  // namespace
 

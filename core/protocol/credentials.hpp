@@ -67,7 +67,7 @@ Expected<ResolvedCredentials> load_credentials(const std::string& profile = {},
 std::string redact(std::string_view text, const Credentials& credentials = {});
 
 // Whether a parameter or header name carries a credential or signature (AccessKeyId, Signature,
-// SecurityToken, BearerToken, Authorization, x-acs-security-token, x-acs-accesskey-id,
+// SecurityToken, BearerToken, AccessKeySecret, Authorization, x-acs-security-token, x-acs-accesskey-id,
 // x-acs-bearer-token); compared case-insensitively.
 bool is_secret_name(std::string_view name);
 // params with the value of every is_secret_name parameter replaced by "***" (order kept).

@@ -1,18 +1,13 @@
 #include "reports/html.hpp"
 
 #include "core/check/redact.hpp"
+#include "reports/reports.hpp"
 
 namespace popcheck::reports {
 
 namespace {
 
 using core::ojson;
-
-ojson headers_json(const core::Headers& headers) {
-  ojson a = ojson::array();
-  for (const auto& [k, v] : headers) a.push_back(ojson::array({k, v}));
-  return a;
-}
 
 std::string escape_html(std::string_view s) {
   std::string out;
@@ -336,34 +331,8 @@ ojson html_data(const check::RunReport& report, const ojson* coverage, const Htm
                        {"errors", s.errors}, {"total", s.total},   {"duration", s.duration_s}};
   ojson cases = ojson::array();
   for (const auto& c : report.cases) {
-    ojson o;
-    o["id"] = c.id;
-    o["product"] = c.product;
-    o["action"] = c.action;
-    o["kind"] = c.kind;
-    o["status"] = check::to_string(c.status);
-    o["duration"] = c.duration_s;
+    ojson o = case_json(c);
     o["description"] = c.description;
-    ojson failures = ojson::array();
-    for (const auto* f : c.failures())
-      failures.push_back(ojson{{"check", f->check},
-                               {"expected", f->expected},
-                               {"actual", f->actual},
-                               {"path", f->path}});
-    o["failures"] = std::move(failures);
-    if (c.status == check::CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
-    if (!c.error.empty()) o["error"] = c.error;
-    if (c.sent) {
-      check::RecordedRequest req = check::redact(c.request);
-      o["request"] = ojson{{"method", req.method},
-                           {"url", req.url},
-                           {"headers", headers_json(req.headers)},
-                           {"body", req.body}};
-    }
-    if (c.answered)
-      o["response"] = ojson{{"status", c.response.status},
-                            {"headers", headers_json(c.response.headers)},
-                            {"body", c.response.body}};
     cases.push_back(std::move(o));
   }
   j["cases"] = std::move(cases);

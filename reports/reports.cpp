@@ -190,6 +190,41 @@ std::string render_junit(const check::RunReport& report) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
 }
 
+ojson case_json(const check::CaseResult& c) {
+  ojson o;
+  o["id"] = c.id;
+  o["product"] = c.product;
+  o["version"] = c.version;
+  o["action"] = c.action;
+  o["kind"] = c.kind;
+  o["status"] = check::to_string(c.status);
+  o["duration"] = std::stod(seconds(c.duration_s));
+  ojson failures = ojson::array();
+  for (const auto* f : c.failures())
+    failures.push_back(ojson{{"check", f->check},
+                             {"expected", f->expected},
+                             {"actual", f->actual},
+                             {"path", f->path}});
+  o["failures"] = std::move(failures);
+  ojson checks = ojson::array();
+  for (const auto& r : c.checks) checks.push_back(r.check);
+  o["checks"] = std::move(checks);
+  if (c.status == CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
+  if (!c.error.empty()) o["error"] = c.error;
+  if (c.sent) {
+    check::RecordedRequest req = check::redact(c.request);
+    o["request"] = ojson{{"method", req.method},
+                         {"url", req.url},
+                         {"headers", headers_json(req.headers)},
+                         {"body", req.body}};
+  }
+  if (c.answered)
+    o["response"] = ojson{{"status", c.response.status},
+                          {"headers", headers_json(c.response.headers)},
+                          {"body", c.response.body}};
+  return o;
+}
+
 std::string render_json(const check::RunReport& report, const core::ojson* coverage) {
   check::Summary s = check::summarize(report);
   ojson j;
@@ -200,40 +235,7 @@ std::string render_json(const check::RunReport& report, const core::ojson* cover
   j["timestamp"] = report.timestamp;
   j["hostname"] = report.hostname;
   ojson cases = ojson::array();
-  for (const auto& c : report.cases) {
-    ojson o;
-    o["id"] = c.id;
-    o["product"] = c.product;
-    o["version"] = c.version;
-    o["action"] = c.action;
-    o["kind"] = c.kind;
-    o["status"] = check::to_string(c.status);
-    o["duration"] = std::stod(seconds(c.duration_s));
-    ojson failures = ojson::array();
-    for (const auto* f : c.failures())
-      failures.push_back(ojson{{"check", f->check},
-                               {"expected", f->expected},
-                               {"actual", f->actual},
-                               {"path", f->path}});
-    o["failures"] = std::move(failures);
-    ojson checks = ojson::array();
-    for (const auto& r : c.checks) checks.push_back(r.check);
-    o["checks"] = std::move(checks);
-    if (c.status == CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
-    if (!c.error.empty()) o["error"] = c.error;
-    if (c.sent) {
-      check::RecordedRequest req = check::redact(c.request);
-      o["request"] = ojson{{"method", req.method},
-                           {"url", req.url},
-                           {"headers", headers_json(req.headers)},
-                           {"body", req.body}};
-    }
-    if (c.answered)
-      o["response"] = ojson{{"status", c.response.status},
-                            {"headers", headers_json(c.response.headers)},
-                            {"body", c.response.body}};
-    cases.push_back(std::move(o));
-  }
+  for (const auto& c : report.cases) cases.push_back(case_json(c));
   j["cases"] = std::move(cases);
   if (coverage != nullptr) j["coverage"] = *coverage;
   // Bodies may hold invalid UTF-8; replace it rather than fail to write the whole file.

@@ -22,6 +22,8 @@ std::string render_junit(const check::RunReport& report);
 // error?, request?, response?}], "coverage"?}. Keys in that order. `coverage` (reports/coverage.hpp's
 // to_json) is embedded when given.
 std::string render_json(const check::RunReport& report, const core::ojson* coverage = nullptr);
+// One case as results.json writes it (request redacted); the HTML report embeds the same object.
+core::ojson case_json(const check::CaseResult& c);
 
 // Writes DIR/junit.xml and DIR/results.json, each atomically. Returns the first error.
 Expected<void> write_reports(const check::RunReport& report, const std::string& dir,

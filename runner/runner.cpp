@@ -29,18 +29,6 @@ std::string new_nonce() {
   return buf;
 }
 
-std::string hostname() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
-
-std::string report_timestamp() {
-  std::string t = utc_timestamp();
-  t.pop_back();  // the JUnit schema wants no zone designator
-  return t;
-}
-
 std::string param(const core::Params& params, std::string_view name) {
   for (const auto& [k, v] : params)
     if (k == name) return v;
@@ -79,54 +67,6 @@ check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& r
   return r;
 }
 
-struct Provisioned {
-  Vars vars;
-  std::string skip_reason;  // non-empty: the needs could not be met
-};
-
-Provisioned provision(HttpClient& client, const RunOptions& options, const core::Case& c) {
-  nlohmann::ordered_json needs = nlohmann::ordered_json::array();
-  for (const auto& n : c.needs)
-    needs.push_back({{"var", n.var},
-                     {"resource", n.resource},
-                     {"with", n.with},
-                     {"description", n.description}});
-  std::string region = param(c.request.params, "RegionId");
-  if (region.find("${") != std::string::npos) region.clear();
-  nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
-  OutgoingRequest req;
-  req.method = "POST";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
-                                            : options.endpoint.path + "/__popcheck/provision";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
-  req.body = body.dump();
-  auto answer = send_with_retries(
-      client, options.retries, [&] { return req; }, nullptr);
-  auto describe_needs = [&] {
-    std::string d;
-    for (const auto& n : c.needs)
-      d += (d.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
-    return d;
-  };
-  if (!answer)
-    return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
-  auto j = nlohmann::json::parse(answer->body, nullptr, false);
-  if (answer->status != 200 || j.is_discarded() || !j.contains("vars") || !j["vars"].is_object()) {
-    std::string why = "HTTP " + std::to_string(answer->status);
-    if (!j.is_discarded() && j.is_object()) {
-      if (j.contains("Message") && j["Message"].is_string())
-        why += ": " + j["Message"].get<std::string>();
-      else if (j.contains("error") && j["error"].is_string())
-        why += ": " + j["error"].get<std::string>();
-    }
-    return {{}, describe_needs() + " (the emulator could not provision it: " + why + ")"};
-  }
-  Provisioned p;
-  for (auto it = j["vars"].begin(); it != j["vars"].end(); ++it)
-    p.vars[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
-  return p;
-}
-
 check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOptions& options,
                           const Target& target) {
   const core::Case& c = item.c;
@@ -146,7 +86,7 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
   Vars vars = options.vars;
   if (!c.needs.empty()) {
     if (target.emulator) {
-      Provisioned p = provision(client, options, c);
+      Provisioned p = provision_needs(client, options, c);
       if (!p.skip_reason.empty()) {
         r.status = check::CaseStatus::skipped;
         r.skip_reason = p.skip_reason;
@@ -212,6 +152,62 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
 
 }  // namespace
 
+std::string local_hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+std::string report_timestamp() {
+  std::string t = utc_timestamp();
+  t.pop_back();  // the JUnit schema wants no zone designator
+  return t;
+}
+
+Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c) {
+  nlohmann::ordered_json needs = nlohmann::ordered_json::array();
+  for (const auto& n : c.needs)
+    needs.push_back({{"var", n.var},
+                     {"resource", n.resource},
+                     {"with", n.with},
+                     {"description", n.description}});
+  std::string region = param(c.request.params, "RegionId");
+  if (region.find("${") != std::string::npos) region.clear();
+  nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
+  OutgoingRequest req;
+  req.method = "POST";
+  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
+                                            : options.endpoint.path + "/__popcheck/provision";
+  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
+  req.body = body.dump();
+  auto answer = send_with_retries(
+      client, options.retries, [&] { return req; }, nullptr);
+  auto describe_needs = [&] {
+    std::string d;
+    for (const auto& n : c.needs)
+      d += (d.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
+    return d;
+  };
+  if (!answer)
+    return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
+  auto j = nlohmann::json::parse(answer->body, nullptr, false);
+  if (answer->status != 200 || j.is_discarded() || !j.contains("vars") || !j["vars"].is_object()) {
+    std::string why = "HTTP " + std::to_string(answer->status);
+    if (!j.is_discarded() && j.is_object()) {
+      if (j.contains("Message") && j["Message"].is_string())
+        why += ": " + j["Message"].get<std::string>();
+      else if (j.contains("error") && j["error"].is_string())
+        why += ": " + j["error"].get<std::string>();
+    }
+    return {{}, describe_needs() + " (the emulator could not provision it: " + why + ")"};
+  }
+  Provisioned p;
+  for (auto it = j["vars"].begin(); it != j["vars"].end(); ++it)
+    p.vars[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+  return p;
+}
+
+
 std::string utc_timestamp() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -243,7 +239,7 @@ check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions&
   check::RunReport report;
   report.endpoint = options.endpoint.url(options.endpoint.path);
   report.timestamp = report_timestamp();
-  report.hostname = hostname();
+  report.hostname = local_hostname();
   auto start = Clock::now();
   report.cases.resize(cases.size());
   std::atomic<size_t> next{0};

@@ -61,5 +61,18 @@ check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions&
 
 // UTC now as "YYYY-MM-DDThh:mm:ssZ" (the V1 Timestamp and V3 x-acs-date format).
 std::string utc_timestamp();
+// UTC now as the reports write it: "YYYY-MM-DDThh:mm:ss" (the JUnit schema allows no zone).
+std::string report_timestamp();
+// This machine's host name for the reports; "localhost" when it has none.
+std::string local_hostname();
+
+// What the emulator's POST /__popcheck/provision made of a case's needs (docs/needs.md).
+struct Provisioned {
+  Vars vars;
+  std::string skip_reason;  // non-empty: the needs could not be met, and why
+};
+// Asks the emulator at options.endpoint to meet c's needs (retrying network failures only). Used by
+// HTTP runs and SDK runs alike, so both meet needs the same way.
+Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c);
 
 }  // namespace popcheck::runner

@@ -32,12 +32,6 @@ bool is_executable_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::string param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
-
 // Every literal credential value and every secret query parameter removed from a text that an
 // adapter produced (pop-core puts the signed URL into its error messages).
 std::string scrub_all(std::string s, const core::Credentials& creds) {
@@ -75,62 +69,6 @@ json scrub_json(const json& j, const core::Credentials& creds) {
     return out;
   }
   return j;
-}
-
-struct Provisioned {
-  Vars vars;
-  std::string skip_reason;
-};
-
-// The emulator's POST /__popcheck/provision for a case's needs. This mirrors the runner's own
-// (internal to runner.cpp) so that SDK runs meet needs exactly as HTTP runs do; to be de-duplicated
-// once runner.hpp exposes it.
-Provisioned provision(HttpClient& client, const RunOptions& options, const core::Case& c) {
-  json needs = json::array();
-  for (const auto& n : c.needs)
-    needs.push_back({{"var", n.var},
-                     {"resource", n.resource},
-                     {"with", json::parse(n.with.dump())},
-                     {"description", n.description}});
-  std::string region = param(c.request.params, "RegionId");
-  if (region.find("${") != std::string::npos) region.clear();
-  json body{{"needs", needs}, {"region", region}};
-  OutgoingRequest req;
-  req.method = "POST";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
-                                            : options.endpoint.path + "/__popcheck/provision";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
-  req.body = body.dump();
-  Expected<HttpAnswer> answer = fail("net.error", "not sent");
-  for (int attempt = 0; attempt <= options.retries && !answer; ++attempt) answer = client.send(req);
-  std::string described;
-  for (const auto& n : c.needs)
-    described += (described.empty() ? "" : "; ") + (n.description.empty() ? n.var : n.description);
-  if (!answer) return {{}, described + " (provisioning failed: " + answer.error().message + ")"};
-  auto j = json::parse(answer->body, nullptr, false);
-  if (answer->status != 200 || j.is_discarded() || !j.is_object() || !j.contains("vars") ||
-      !j["vars"].is_object()) {
-    std::string why = "HTTP " + std::to_string(answer->status);
-    if (!j.is_discarded() && j.is_object() && j.contains("Message") && j["Message"].is_string())
-      why += ": " + j["Message"].get<std::string>();
-    return {{}, described + " (the emulator could not provision it: " + why + ")"};
-  }
-  Provisioned p;
-  for (auto it = j["vars"].begin(); it != j["vars"].end(); ++it)
-    p.vars[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
-  return p;
-}
-
-std::string report_timestamp() {
-  std::string t = utc_timestamp();
-  t.pop_back();
-  return t;
-}
-
-std::string hostname() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
 }
 
 }  // namespace
@@ -481,7 +419,7 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
                                               const SdkOptions& sdk, const Progress& progress) {
   check::RunReport report;
   report.timestamp = report_timestamp();
-  report.hostname = hostname();
+  report.hostname = local_hostname();
   auto started = Clock::now();
   auto driver = AdapterDriver::start(sdk);
   if (!driver) return std::unexpected(driver.error());
@@ -509,7 +447,7 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
     std::string skip;
     if (!c.needs.empty()) {
       if (target.emulator) {
-        Provisioned p = provision(admin, options, c);
+        Provisioned p = provision_needs(admin, options, c);
         skip = p.skip_reason;
         for (auto& [k, v] : p.vars) vars[k] = v;
       } else {

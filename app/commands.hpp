@@ -11,5 +11,7 @@ void add_run_command(CLI::App& root, int& exit_code);
 void add_emulate_command(CLI::App& root, int& exit_code);
 void add_proxy_command(CLI::App& root, int& exit_code);
 void add_report_command(CLI::App& root, int& exit_code);
+void add_cases_command(CLI::App& root, int& exit_code);
+void add_fixtures_command(CLI::App& root, int& exit_code);
 
 }  // namespace popcheck::app

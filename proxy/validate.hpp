@@ -1,0 +1,40 @@
+#pragma once
+// The validating proxy: with --contracts, every exchange that passes through the proxy (any mode) is
+// checked against the contract of its action. Requests: unknown parameters, missing required ones,
+// values outside the allowed set or range, wrong .N numbering, wrong types. Responses: the contract's
+// shape, and for errors a Code the contract documents. Each exchange becomes one case of a
+// check::RunReport, which the proxy command writes as JUnit when it stops.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/model.hpp"
+#include "core/check/result.hpp"
+#include "net/http.hpp"
+
+namespace popcheck::proxy {
+
+class Validator {
+ public:
+  // Loads the contracts of every catalogue file below `paths` (popcheck compile output). Files that
+  // cannot be read are appended to `skipped` and the rest still load. Errors: no contract at all.
+  static Expected<std::unique_ptr<Validator>> load(const std::vector<std::string>& paths,
+                                                   std::vector<Error>& skipped);
+  virtual ~Validator() = default;
+
+  // Checks one exchange. `merged` is core::merge_params of the request (credentials included; they are
+  // never copied into results). Thread-safe; called from any server or forwarding thread.
+  virtual void observe(const net::HttpRequest& request, const core::Params& merged,
+                       const net::HttpResponse& response) = 0;
+
+  // Exchanges seen so far and how many of them had at least one violation.
+  virtual size_t observed() const = 0;
+  virtual size_t violating() const = 0;
+  // The violations so far, for GET /__popcheck/violations.
+  virtual core::ojson violations_json() const = 0;
+  // Every observed exchange as a case (in arrival order), ready for reports::render_junit.
+  virtual check::RunReport report(const std::string& endpoint) const = 0;
+};
+
+}  // namespace popcheck::proxy

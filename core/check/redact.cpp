@@ -1,9 +1,9 @@
 #include "core/check/redact.hpp"
 
 #include "core/protocol/credentials.hpp"
+#include "core/protocol/sign.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 namespace popcheck::check {
@@ -15,37 +15,6 @@ bool iequals(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-// Percent-encoding as the signers use it (RFC 3986 unreserved characters stay literal). Kept local
-// so that this file needs nothing beyond the standard library.
-std::string encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
-}
-
-std::string decode_name(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -64,7 +33,7 @@ std::string redact_query(std::string_view query) {
     std::string_view pair = query.substr(pos, amp - pos);
     size_t eq = pair.find('=');
     std::string_view name = pair.substr(0, eq);
-    if (eq != std::string_view::npos && is_secret_param(decode_name(name))) {
+    if (eq != std::string_view::npos && is_secret_param(core::percent_decode(name))) {
       out.append(name);
       out += '=';
       out += kRedacted;
@@ -110,7 +79,7 @@ RecordedRequest redact(RecordedRequest request) {
 std::string scrub(std::string text, std::string_view secret) {
   // Short values would match innocent text; credentials are never that short.
   if (secret.size() < 4) return text;
-  for (const std::string& needle : {std::string(secret), encode(secret)}) {
+  for (const std::string& needle : {std::string(secret), core::percent_encode(secret)}) {
     size_t pos = 0;
     while ((pos = text.find(needle, pos)) != std::string::npos) {
       text.replace(pos, needle.size(), kRedacted);

@@ -189,8 +189,13 @@ class ContractValidator final : public Validator {
 
   void observe(const net::HttpRequest& request, const core::Params& merged,
                const net::HttpResponse& response) override {
+    observe_line(request, merged, response);
+  }
+
+  string observe_line(const net::HttpRequest& request, const core::Params& merged,
+                      const net::HttpResponse& response) override {
     // Admin and provisioning paths are the proxy's or the emulator's business, not the API's.
-    if (request.target.starts_with("/__popcheck")) return;
+    if (request.target.starts_with("/__popcheck")) return {};
     check::CaseResult c;
     c.kind = "observed";
     c.sent = true;
@@ -216,10 +221,19 @@ class ContractValidator final : public Validator {
                               [](const CheckResult& r) { return !r.passed; });
     c.status = failed ? check::CaseStatus::failed : check::CaseStatus::passed;
 
+    string what;
+    for (const auto& r : c.checks) {
+      if (r.passed) continue;
+      what += (what.empty() ? " " : "; ") + r.check;
+      if (!r.path.empty()) what += " at " + r.path;
+      what += ": expected " + r.expected + ", actual " + r.actual;
+    }
     std::lock_guard lock(mu_);
     c.id = c.action + "#" + std::to_string(++per_action_[c.action]);
+    string line = failed ? c.id + " (" + request.method + "):" + what : string();
     if (failed) ++violating_;
     cases_.push_back(std::move(c));
+    return line;
   }
 
   size_t observed() const override {

@@ -27,6 +27,12 @@ class Validator {
   // never copied into results). Thread-safe; called from any server or forwarding thread.
   virtual void observe(const net::HttpRequest& request, const core::Params& merged,
                        const net::HttpResponse& response) = 0;
+  // observe(), returning one log line for the exchange when it had violations and an empty string
+  // when it had none: "DeleteInstances#3 (GET): unknown-parameter at Colour: expected ..., actual
+  // ...; ..." (results are redacted, so the line holds no credential). Lets the proxy log each
+  // violating exchange without reading violations_json() back.
+  virtual std::string observe_line(const net::HttpRequest& request, const core::Params& merged,
+                                   const net::HttpResponse& response) = 0;
 
   // Exchanges seen so far and how many of them had at least one violation.
   virtual size_t observed() const = 0;

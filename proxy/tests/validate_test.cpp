@@ -1,0 +1,334 @@
+#include "proxy/validate.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "core/protocol/normalize.hpp"
+
+namespace popcheck::proxy {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kCases = std::string(POPCHECK_SOURCE_DIR) + "/cases";
+const std::string kKeyId = "LTAIexamplekeyid0001";
+const std::string kToken = "sts-token-0123456789abcdef";
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> n{0};
+    path_ = fs::temp_directory_path() /
+            ("popcheck-validate-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string str() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::unique_ptr<Validator> load(const std::vector<std::string>& paths) {
+  std::vector<Error> skipped;
+  auto v = Validator::load(paths, skipped);
+  EXPECT_TRUE(v.has_value()) << (v ? "" : v.error().to_string());
+  EXPECT_TRUE(skipped.empty());
+  return v ? std::move(*v) : nullptr;
+}
+
+// One exchange through the validator, the way the proxy calls it: merged params from the request.
+void observe(Validator& v, const net::HttpRequest& req, const net::HttpResponse& resp) {
+  core::HttpRequestView view{req.method, req.target, &req.headers, req.body};
+  v.observe(req, core::merge_params(view), resp);
+}
+
+net::HttpRequest get(const std::string& query) {
+  net::HttpRequest r;
+  r.method = "GET";
+  r.target = "/?" + query;
+  r.headers = {{"Host", "127.0.0.1:18081"}};
+  return r;
+}
+
+// A signed-looking V1 query (signature values are dummies: the validator does not verify them).
+std::string v1(const std::string& api) {
+  return "AccessKeyId=" + kKeyId + "&SecurityToken=" + kToken +
+         "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1"
+         "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=c2lnbmF0dXJl&" + api;
+}
+
+net::HttpResponse json(int status, const std::string& body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+  r.body = body;
+  return r;
+}
+
+net::HttpResponse api_error(int status, const std::string& code) {
+  return json(status, R"({"RequestId":"R-1","HostId":"ecs.aliyuncs.com","Code":")" + code +
+                          R"(","Message":"m"})");
+}
+
+const std::string kDelete =
+    "Action=DeleteInstances&Version=2014-05-26&Format=JSON&RegionId=cn-hangzhou&InstanceId.1=i-1";
+
+std::vector<std::string> failed_checks(const check::CaseResult& c) {
+  std::vector<std::string> out;
+  for (const auto& r : c.checks)
+    if (!r.passed) out.push_back(r.check);
+  return out;
+}
+
+TEST(Validator, LoadsCataloguesAndReportsUnreadableFiles) {
+  TempDir dir;
+  fs::create_directories(fs::path(dir.str()) / "ecs");
+  std::ofstream(fs::path(dir.str()) / "ecs" / "Broken.json") << "{not json";
+  std::vector<Error> skipped;
+  auto v = Validator::load({kCases, dir.str()}, skipped);
+  ASSERT_TRUE(v.has_value());
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_THAT(skipped[0].to_string(), HasSubstr("Broken.json"));
+
+  skipped.clear();
+  auto none = Validator::load({dir.str() + "/missing"}, skipped);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, "validate.no_contracts");
+}
+
+TEST(Validator, ConformingExchangeIsOnePassingCase) {
+  auto v = load({kCases});
+  observe(*v, get(v1(kDelete)), json(200, R"({"RequestId":"R-1"})"));
+  EXPECT_EQ(v->observed(), 1u);
+  EXPECT_EQ(v->violating(), 0u);
+  auto report = v->report("http://127.0.0.1:1");
+  ASSERT_EQ(report.cases.size(), 1u);
+  const auto& c = report.cases[0];
+  EXPECT_EQ(c.id, "DeleteInstances#1");
+  EXPECT_EQ(c.kind, "observed");
+  EXPECT_EQ(c.product, "Ecs");
+  EXPECT_EQ(c.version, "2014-05-26");
+  EXPECT_EQ(c.status, check::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
+  EXPECT_TRUE(c.sent);
+  EXPECT_TRUE(c.answered);
+  // Request and response checks both ran.
+  std::set<std::string> names;
+  for (const auto& r : c.checks) names.insert(r.check);
+  for (const char* n : {"unknown-parameter", "missing-required", "type", "status", "content-type",
+                        "parse", "shape", "request-id"})
+    EXPECT_TRUE(names.contains(n)) << n;
+  EXPECT_EQ(v->violations_json().size(), 0u);
+}
+
+TEST(Validator, RequestViolationsAreReportedPerExchange) {
+  auto v = load({kCases});
+  auto ok = json(200, R"({"RequestId":"R-1"})");
+  observe(*v, get(v1(kDelete + "&Colour=red")), ok);
+  observe(*v, get(v1("Action=DeleteInstances&Version=2014-05-26&Force=true")), ok);
+  observe(*v, get(v1("Action=DeleteInstances&Version=2014-05-26&InstanceId.2=i-2")), ok);
+  observe(*v, get(v1(kDelete + "&Force=maybe")), ok);
+  observe(*v, get(v1(kDelete + "&ClientToken=" + std::string(65, 'c'))), ok);
+  observe(*v, get(v1("Action=RemoveTags&Version=2014-05-26&RegionId=cn-hangzhou&ResourceId=d-1"
+                     "&ResourceType=bucket")),
+          ok);
+  EXPECT_EQ(v->observed(), 6u);
+  EXPECT_EQ(v->violating(), 6u);
+  auto r = v->report("");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(failed_checks(r.cases[0]), V{"unknown-parameter"});
+  EXPECT_EQ(failed_checks(r.cases[1]), V{"missing-required"});
+  EXPECT_EQ(failed_checks(r.cases[2]), V{"repeat-numbering"});
+  EXPECT_EQ(failed_checks(r.cases[3]), V{"type"});
+  EXPECT_EQ(failed_checks(r.cases[4]), V{"length"});
+  EXPECT_EQ(failed_checks(r.cases[5]), V{"allowed-values"});
+  EXPECT_EQ(r.cases[4].id, "DeleteInstances#5");
+  EXPECT_EQ(r.cases[5].id, "RemoveTags#1");
+
+  auto vj = v->violations_json();
+  ASSERT_EQ(vj.size(), 6u);
+  EXPECT_EQ(vj[0]["case"], "DeleteInstances#1");
+  EXPECT_EQ(vj[0]["action"], "DeleteInstances");
+  EXPECT_EQ(vj[0]["check"], "unknown-parameter");
+  EXPECT_EQ(vj[0]["path"], "Colour");
+  EXPECT_THAT(vj[0]["actual"].get<std::string>(), HasSubstr("Colour"));
+  EXPECT_TRUE(vj[0].contains("expected"));
+}
+
+TEST(Validator, ObserveLineDescribesOnlyViolatingExchanges) {
+  auto v = load({kCases});
+  auto ok = json(200, R"({"RequestId":"R-1"})");
+  auto request = get(v1(kDelete));
+  core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
+  EXPECT_EQ(v->observe_line(request, core::merge_params(view), ok), "");
+  request = get(v1(kDelete + "&Colour=red"));
+  view = core::HttpRequestView{request.method, request.target, &request.headers, request.body};
+  std::string line = v->observe_line(request, core::merge_params(view), ok);
+  EXPECT_THAT(line, HasSubstr("DeleteInstances#2 (GET): unknown-parameter at Colour"));
+  EXPECT_THAT(line, Not(HasSubstr(kKeyId)));
+  EXPECT_THAT(line, Not(HasSubstr(kToken)));
+  EXPECT_EQ(v->observed(), 2u);
+  EXPECT_EQ(v->violating(), 1u);
+}
+
+TEST(Validator, UnknownActionIsOneViolation) {
+  auto v = load({kCases});
+  observe(*v, get(v1("Action=LaunchRocket&Version=2014-05-26&Payload=1")),
+          api_error(400, "InvalidAction.NotFound"));
+  // TagResources is documented for VPC 2016-04-28 only.
+  observe(*v, get(v1("Action=TagResources&Version=2014-05-26&RegionId=x")),
+          json(200, R"({"RequestId":"R"})"));
+  observe(*v, get("Foo=bar"), json(200, "{}"));
+  auto r = v->report("");
+  ASSERT_EQ(r.cases.size(), 3u);
+  for (const auto& c : r.cases) {
+    ASSERT_EQ(c.checks.size(), 1u) << c.id;
+    EXPECT_EQ(c.checks[0].check, "unknown-action");
+    EXPECT_FALSE(c.checks[0].passed);
+  }
+  EXPECT_EQ(r.cases[0].id, "LaunchRocket#1");
+  EXPECT_THAT(r.cases[1].checks[0].expected, HasSubstr("2016-04-28"));
+  EXPECT_EQ(r.cases[2].id, "unknown#1");
+}
+
+TEST(Validator, VersionSelectsTheContractAndV3HeadersCarryIt) {
+  auto v = load({kCases});
+  net::HttpRequest r;
+  r.method = "POST";
+  r.target = "/?RegionId=cn-hangzhou&ResourceType=VPC&ResourceId.1=vpc-1&Tag.1.Key=k&Tag.1.Value=v";
+  r.headers = {{"host", "127.0.0.1:1"},
+               {"x-acs-action", "TagResources"},
+               {"x-acs-version", "2016-04-28"},
+               {"Authorization", "ACS3-HMAC-SHA256 Credential=" + kKeyId + ",Signature=ab"}};
+  observe(*v, r, json(200, R"({"RequestId":"R"})"));
+  auto c = v->report("").cases.at(0);
+  EXPECT_EQ(c.product, "Vpc");
+  EXPECT_EQ(c.status, check::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
+}
+
+TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
+  auto v = load({kCases});
+  observe(*v, get(v1(kDelete)), api_error(403, "IncorrectInstanceStatus"));  // documented
+  observe(*v, get(v1(kDelete)), api_error(400, "Throttling.User"));          // common
+  observe(*v, get(v1(kDelete)), api_error(404, "NoSuchThing.Anywhere"));     // undocumented
+  observe(*v, get(v1(kDelete)), api_error(500, "IncorrectInstanceStatus"));  // wrong status
+  observe(*v, get(v1(kDelete)), json(500, R"({"RequestId":"R","Code":"InternalError"})"));
+  observe(*v, get(v1(kDelete)), json(503, "<html>busy</html>"));
+  auto r = v->report("");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(failed_checks(r.cases[0]), V{});
+  EXPECT_EQ(failed_checks(r.cases[1]), V{});
+  EXPECT_EQ(failed_checks(r.cases[2]), V{"undocumented-error"});
+  EXPECT_EQ(failed_checks(r.cases[3]), V{"error-status"});
+  EXPECT_EQ(failed_checks(r.cases[4]), (V{"shape", "host-id"}));
+  EXPECT_EQ(failed_checks(r.cases[5]), V{"parse"});
+}
+
+TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
+  auto v = load({kCases});
+  // RemoveInstances documents ScalingActivityId in its response tree and XML example.
+  const std::string remove =
+      "Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=sg-1&InstanceId.1=i-1";
+  observe(*v, get(v1(remove)), json(200, R"({"RequestId":"R","ScalingActivityId":"a"})"));
+  net::HttpResponse xml;
+  xml.status = 200;
+  xml.headers = {{"Content-Type", "text/xml;charset=utf-8"}};
+  xml.body = "<RemoveInstancesResponse><RequestId>R</RequestId></RemoveInstancesResponse>";
+  observe(*v, get(v1(remove + "&Format=XML")), xml);
+  xml.body = "<Wrong><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId></Wrong>";
+  observe(*v, get(v1(remove + "&Format=XML")), xml);
+  observe(*v, get(v1(remove)), net::HttpResponse{200, {{"Content-Type", "application/json"}},
+                                                  R"({"RequestId":"R","ScalingActivityId":"a"})"});
+  auto r = v->report("");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(failed_checks(r.cases[0]), V{});
+  EXPECT_EQ(failed_checks(r.cases[1]), V{"shape"});
+  EXPECT_EQ(failed_checks(r.cases[2]), V{"root"});
+  EXPECT_EQ(failed_checks(r.cases[3]), V{"content-type"});
+}
+
+TEST(Validator, ProxyMadeAnswersAreNotJudgedAsTheApis) {
+  auto v = load({kCases});
+  auto miss = json(404, R"({"RequestId":"R","HostId":"popcheck","Code":"Popcheck.Replay.NoMatch",)"
+                        R"("Message":"no recording"})");
+  observe(*v, get(v1(kDelete)), miss);
+  observe(*v, get(v1(kDelete + "&Format=XML")), api_error(502, "Popcheck.Upstream.Unreachable"));
+  observe(*v, get(v1(kDelete + "&Colour=red")), miss);
+  auto r = v->report("");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(failed_checks(r.cases[0]), V{});
+  EXPECT_EQ(failed_checks(r.cases[1]), V{});
+  // The request is still judged.
+  EXPECT_EQ(failed_checks(r.cases[2]), V{"unknown-parameter"});
+  EXPECT_EQ(v->violating(), 1u);
+}
+
+TEST(Validator, AdminPathsAreNotObserved) {
+  auto v = load({kCases});
+  net::HttpRequest admin = get("");
+  admin.target = "/__popcheck/stats";
+  observe(*v, admin, json(200, "{}"));
+  EXPECT_EQ(v->observed(), 0u);
+}
+
+TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
+  auto v = load({kCases});
+  net::HttpRequest post;
+  post.method = "POST";
+  post.target = "/";
+  post.headers = {{"Host", "h"},
+                  {"Content-Type", "application/x-www-form-urlencoded"},
+                  {"x-acs-security-token", kToken}};
+  post.body = v1(kDelete + "&AccessKeySecret=" + kToken + "x&Colour=red");
+  // An upstream that echoes the key id must not leak it through the report either.
+  observe(*v, post, json(200, R"({"RequestId":"R","Echo":")" + kKeyId + R"("})"));
+  auto r = v->report("http://127.0.0.1:1/?AccessKeyId=" + kKeyId);
+  std::string all = v->violations_json().dump();
+  for (const auto& c : r.cases) {
+    all += c.request.url + c.request.body + c.response.body;
+    for (const auto& [k, val] : c.request.headers) all += k + ": " + val;
+    for (const auto& x : c.checks) all += x.expected + x.actual;
+  }
+  EXPECT_THAT(all, Not(HasSubstr(kKeyId)));
+  EXPECT_THAT(all, Not(HasSubstr(kToken)));
+  EXPECT_THAT(all, Not(HasSubstr("c2lnbmF0dXJl")));
+  EXPECT_THAT(all, HasSubstr("unknown-parameter"));
+}
+
+TEST(Validator, ConcurrentObserversKeepEveryExchangeAndNumberPerAction) {
+  auto v = load({kCases});
+  constexpr int kThreads = 8, kEach = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i)
+        observe(*v, get(v1(kDelete + (t % 2 ? "&Colour=red" : ""))),
+                json(200, R"({"RequestId":"R"})"));
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(v->observed(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(v->violating(), static_cast<size_t>(kThreads / 2 * kEach));
+  auto r = v->report("");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < r.cases.size(); ++i) {
+    EXPECT_EQ(r.cases[i].id, "DeleteInstances#" + std::to_string(i + 1));
+    ids.insert(r.cases[i].id);
+  }
+  EXPECT_EQ(ids.size(), r.cases.size());
+  EXPECT_EQ(v->violations_json().size(), static_cast<size_t>(kThreads / 2 * kEach));
+}
+
+}  // namespace
+}  // namespace popcheck::proxy

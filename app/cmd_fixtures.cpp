@@ -79,8 +79,9 @@ void add_fixtures_command(CLI::App& root, int& exit_code) {
   auto* cmd =
       root.add_subcommand("fixtures", "Export fixtures as HAR 1.2, import HAR into fixtures");
   cmd->require_subcommand(1);
-  cmd->footer("See docs/har.md. Exit status: 0 done, 2 some file or entry could not be handled\n"
-              "(each one is named on stderr; everything else was still exported or imported).");
+  cmd->footer(
+      "See docs/har.md. Exit status: 0 done, 2 some file or entry could not be handled\n"
+      "(each one is named on stderr; everything else was still exported or imported).");
 
   auto exp = std::make_shared<ExportArgs>();
   auto* e = cmd->add_subcommand(

@@ -278,10 +278,17 @@ std::optional<EntryError> read_name_values(const ojson& parent, const char* name
 // HAR bodies are decoded, so a Content-Encoding would describe bytes the fixture does not hold.
 bool is_transient_response_header(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "content-length", "connection", "keep-alive", "transfer-encoding", "date",   "set-cookie",
-      "proxy-connection", "trailer", "upgrade",   "content-encoding",  "status", "alt-svc"};
+      "content-length",   "connection", "keep-alive", "transfer-encoding", "date",   "set-cookie",
+      "proxy-connection", "trailer",    "upgrade",    "content-encoding",  "status", "alt-svc"};
   return name.starts_with(':') || std::any_of(std::begin(kNames), std::end(kNames),
                                               [&](std::string_view n) { return iequals(n, name); });
+}
+
+// Headers a browser adds about the page and the fetch, not about the call. Referer and Origin carry
+// the console page's URL, which may hold session tokens of its own.
+bool is_browser_header(std::string_view name) {
+  return name.starts_with(':') || iequals(name, "referer") || iequals(name, "origin") ||
+         (name.size() > 4 && iequals(name.substr(0, 4), "sec-"));
 }
 
 // The value after "name=" in an Authorization header ("... Credential=ID,SignedHeaders=..,
@@ -315,8 +322,8 @@ std::vector<std::string> secrets_of(const core::Params& merged, const core::Head
     } else if (iequals(k, "authorization")) {
       raw.push_back(authorization_field(v, "Credential"));
       raw.push_back(authorization_field(v, "Signature"));
-      if (size_t space = v.find(' '); space != std::string::npos && iequals(v.substr(0, space),
-                                                                            "Bearer"))
+      if (size_t space = v.find(' ');
+          space != std::string::npos && iequals(v.substr(0, space), "Bearer"))
         raw.push_back(v.substr(space + 1));
     }
   }
@@ -448,11 +455,20 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
   if (!response->is_object()) return error("response", "not an object");
   const ojson* status = member(*response, "status");
   if (!status) return error("response.status", "missing");
-  if (!status->is_number()) return error("response.status", "not a number");
-  double status_value = status->get<double>();
+  double status_value = 0;
+  if (status->is_number()) {
+    status_value = status->get<double>();
+  } else if (std::string t = status->is_string() ? status->get<std::string>() : std::string();
+             !t.empty() && t.size() <= 3 && std::all_of(t.begin(), t.end(), ::isdigit)) {
+    // Some exporters write the status as a string; the digits say the same.
+    status_value = std::stoi(t);
+  } else {
+    return error("response.status", "not a number: " + status->dump());
+  }
   if (status_value == 0)
-    return error("response.status", "0: no response was received (the request failed or was "
-                                    "blocked), so there is nothing to replay");
+    return error("response.status",
+                 "0: no response was received (the request failed or was "
+                 "blocked), so there is nothing to replay");
   if (status_value < 100 || status_value > 999 || std::floor(status_value) != status_value)
     return error("response.status", "not an HTTP status: " + status->dump());
   core::Headers response_headers;
@@ -489,7 +505,7 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
     e.request.params.emplace_back(k, clean(v, secrets));
   }
   for (const auto& [k, v] : headers) {
-    if (k.starts_with(':') || is_unrecorded_header(k) || core::is_volatile_header(k)) continue;
+    if (is_browser_header(k) || is_unrecorded_header(k) || core::is_volatile_header(k)) continue;
     e.request.headers.emplace_back(k, clean(v, secrets));
   }
   if (!core::is_form_content_type(core::header_value(headers, "content-type")))
@@ -507,7 +523,8 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
 
   e.provenance.recorded_at = utc_seconds(string_member(entry, "startedDateTime"));
   e.provenance.upstream = string_member(*own_provenance, "upstream");
-  if (e.provenance.upstream.empty()) e.provenance.upstream = parts->scheme + "://" + parts->authority;
+  if (e.provenance.upstream.empty())
+    e.provenance.upstream = parts->scheme + "://" + parts->authority;
   e.provenance.api_version = version;
   if (const ojson* time = member(entry, "time"); time && time->is_number())
     e.provenance.duration_ms = std::max(0LL, std::llround(time->get<double>()));
@@ -577,8 +594,8 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
     if (r.error) {
       out.errors.push_back(Error{"har.entry", entry_message(i, *r.error), file});
     } else if (r.exchange) {
-      std::string key = core::match_key(core::match_params(r.exchange->request.params,
-                                                           options.match));
+      std::string key =
+          core::match_key(core::match_params(r.exchange->request.params, options.match));
       out.exchanges.push_back(HarExchange{i, std::move(*r.exchange), std::move(key)});
     } else {
       ++out.skipped;
@@ -673,9 +690,8 @@ FixtureListing read_fixture_folder(const std::string& dir) {
       out.errors.push_back(exchange.error());
       continue;
     }
-    found.push_back(
-        {FixtureFile{p.lexically_relative(dir).generic_string(), std::move(*exchange)},
-         sequence_of(name)});
+    found.push_back({FixtureFile{p.lexically_relative(dir).generic_string(), std::move(*exchange)},
+                     sequence_of(name)});
   }
   if (ec) out.errors.push_back(Error{"fixture.read", "cannot list folder: " + ec.message(), dir});
   // File numbers count within one Action folder; the recording time orders the folders among
@@ -696,11 +712,11 @@ size_t record_import(FixtureStore& store, HarImport& import, const std::string& 
   for (const auto& x : import.exchanges) {
     auto path = store.record(x.exchange, x.key);
     if (!path) {
-      import.errors.push_back(Error{"har.write",
-                                    "entries[" + std::to_string(x.index) +
-                                        "]: the fixture could not be written: " +
-                                        path.error().to_string(),
-                                    file});
+      import.errors.push_back(
+          Error{"har.write",
+                "entries[" + std::to_string(x.index) +
+                    "]: the fixture could not be written: " + path.error().to_string(),
+                file});
       continue;
     }
     ++written;

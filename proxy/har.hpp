@@ -1,6 +1,6 @@
 #pragma once
-// HAR 1.2 interchange (http://www.softwareishard.com/blog/har-12-spec/): fixtures exported as one HAR
-// log that browsers' devtools and other proxies can open, and HAR captures (Chrome, Firefox,
+// HAR 1.2 interchange (http://www.softwareishard.com/blog/har-12-spec/): fixtures exported as one
+// HAR log that browsers' devtools and other proxies can open, and HAR captures (Chrome, Firefox,
 // mitmproxy, Charles, another popcheck) imported as fixtures that the proxy replays. The
 // conversions are pure (values in, values out); reading a fixtures folder and writing imported
 // fixtures are separate functions at the end.
@@ -22,8 +22,8 @@ struct FixtureFile {
 };
 
 // The HAR log of the fixtures, one entry each, in the order given. Every field HAR 1.2 requires is
-// written; each entry also carries `_popcheck` (fixture file, product, provenance) so that an import
-// of the export restores the product folder and provenance exactly.
+// written; each entry also carries `_popcheck` (fixture file, product, provenance) so that an
+// import of the export restores the product folder and provenance exactly.
 core::ojson fixtures_to_har(const std::vector<FixtureFile>& fixtures);
 // The same serialised (two-space indentation, trailing newline).
 std::string fixtures_to_har_text(const std::vector<FixtureFile>& fixtures);
@@ -42,10 +42,10 @@ struct HarExchange {
 };
 
 struct HarImport {
-  size_t entries = 0;              // entries in the file
+  size_t entries = 0;                  // entries in the file
   std::vector<HarExchange> exchanges;  // Alibaba RPC calls, in file order
-  size_t skipped = 0;              // entries that are not Alibaba RPC calls (no Action)
-  std::vector<Error> errors;       // "entries[3].response.status: missing", naming `file`
+  size_t skipped = 0;                  // entries that are not Alibaba RPC calls (no Action)
+  std::vector<Error> errors;           // "entries[3].response.status: missing", naming `file`
 };
 
 // Turns the entries of a HAR document into exchanges. A document that is not a HAR log is one error

@@ -93,22 +93,19 @@ std::vector<FixtureFile> sample_fixtures() {
                                 {"accept", "application/json"}},
                                "", 200, "application/json;charset=utf-8",
                                "{\"RequestId\":\"R-3\",\"Vpcs\":{\"Vpc\":[]}}")});
-  out.push_back({"ess/CreateScalingGroup/000000-dddddddd.json",
-                 make_exchange("POST",
-                               {{"Action", "CreateScalingGroup"}, {"Version", "2014-08-28"}},
-                               {{"x-acs-action", "CreateScalingGroup"},
-                                {"content-type", "application/json"}},
-                               "{\"MinSize\": 1, \"MaxSize\": 3}", 400,
-                               "text/xml;charset=utf-8",
-                               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-                               "InvalidParameter</Code></Error>")});
-  out.push_back({"ecs/DescribeUserData/000000-eeeeeeee.json",
-                 make_exchange("GET",
-                               {{"Action", "DescribeUserData"},
-                                {"Version", "2014-05-26"},
-                                {"InstanceId", "i-2"}},
-                               {}, "", 200, "application/octet-stream",
-                               std::string("\x00\xff\xfe binary \x80", 12))});
+  out.push_back(
+      {"ess/CreateScalingGroup/000000-dddddddd.json",
+       make_exchange("POST", {{"Action", "CreateScalingGroup"}, {"Version", "2014-08-28"}},
+                     {{"x-acs-action", "CreateScalingGroup"}, {"content-type", "application/json"}},
+                     "{\"MinSize\": 1, \"MaxSize\": 3}", 400, "text/xml;charset=utf-8",
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                     "InvalidParameter</Code></Error>")});
+  out.push_back(
+      {"ecs/DescribeUserData/000000-eeeeeeee.json",
+       make_exchange(
+           "GET",
+           {{"Action", "DescribeUserData"}, {"Version", "2014-05-26"}, {"InstanceId", "i-2"}}, {},
+           "", 200, "application/octet-stream", std::string("\x00\xff\xfe binary \x80", 12))});
   return out;
 }
 
@@ -146,7 +143,8 @@ TEST(HarExport, EveryEntryHasTheFieldsHar12Requires) {
                                  entry["timings"]["receive"].get<long long>());
     const ojson& req = entry["request"];
     for (const char* s : {"method", "url", "httpVersion"}) expect_string(req, s, at + ".request");
-    for (const char* a : {"cookies", "headers", "queryString"}) expect_array(req, a, at + ".request");
+    for (const char* a : {"cookies", "headers", "queryString"})
+      expect_array(req, a, at + ".request");
     EXPECT_EQ(req["headersSize"], -1);
     expect_number(req, "bodySize", at + ".request");
     EXPECT_TRUE(req["url"].get<std::string>().starts_with("http://127.0.0.1:38773/"));
@@ -197,7 +195,8 @@ TEST(HarRoundTrip, ImportOfTheExportReplaysIdentically) {
     const Exchange& after = imported.exchanges[i].exchange;
     SCOPED_TRACE(fixtures[i].file);
     EXPECT_EQ(imported.exchanges[i].index, i);
-    EXPECT_EQ(imported.exchanges[i].key, core::match_key(core::match_params(before.request.params)));
+    EXPECT_EQ(imported.exchanges[i].key,
+              core::match_key(core::match_params(before.request.params)));
     EXPECT_EQ(after.product, before.product);
     EXPECT_EQ(after.action, before.action);
     EXPECT_EQ(after.request.method, before.request.method);
@@ -231,7 +230,10 @@ std::string browser_har() {
          {{{"name", ":authority"}, {"value", "ecs.cn-hangzhou.aliyuncs.com"}},
           {{"name", "cookie"}, {"value", "login_ticket=SESSIONSECRET99"}},
           {{"name", "referer"},
-           {"value", "https://console.example/?AccessKeyId=LTAIotherKey7777&x=1"}}}},
+           {"value", "https://console.example/?AccessKeyId=LTAIotherKey7777&x=1"}},
+          {{"name", "x-console-note"}, {"value", "see AccessKeyId=LTAIotherKey7777"}},
+          {{"name", "sec-fetch-mode"}, {"value", "cors"}},
+          {{"name", "accept"}, {"value", "application/json"}}}},
         {"queryString", ojson::array()},
         {"cookies", {{{"name", "login_ticket"}, {"value", "SESSIONSECRET99"}}}},
         {"headersSize", -1},
@@ -284,23 +286,22 @@ std::string browser_har() {
             {{"name", "InstanceId"}, {"value", "i-9 x"}},
             {{"name", "Version"}, {"value", "2014-05-26"}}}}}}}},
       {"response", {{"status", 403}, {"content", {{"text", "{\"Code\":\"Forbidden\"}"}}}}}};
-  ojson query_string_only = {
-      {"request",
-       {{"method", "GET"},
-        {"url", "https://ess.aliyuncs.com/"},
-        {"queryString",
-         {{{"name", "Action"}, {"value", "DescribeScalingGroups"}},
-          {{"name", "Version"}, {"value", "2014-08-28"}}}}}},
-      {"response", {{"status", 200}, {"content", {{"text", "<R/>"}}}}}};
+  ojson query_string_only = {{"request",
+                              {{"method", "GET"},
+                               {"url", "https://ess.aliyuncs.com/"},
+                               {"queryString",
+                                {{{"name", "Action"}, {"value", "DescribeScalingGroups"}},
+                                 {{"name", "Version"}, {"value", "2014-08-28"}}}}}},
+                             {"response", {{"status", "200"}, {"content", {{"text", "<R/>"}}}}}};
   ojson page = {{"request", {{"method", "GET"}, {"url", "https://console.example/app.js"}}},
                 {"response", {{"status", 200}}}};
   ojson data_url = {{"request", {{"method", "GET"}, {"url", "data:image/png;base64,AAAA"}}},
                     {"response", {{"status", 200}}}};
-  ojson har = {{"log",
-                {{"version", "1.2"},
-                 {"creator", {{"name", "WebInspector"}, {"version", "537.36"}}},
-                 {"entries",
-                  {page, signed_get, v3_post, data_url, form_params_only, query_string_only}}}}};
+  ojson har = {
+      {"log",
+       {{"version", "1.2"},
+        {"creator", {{"name", "WebInspector"}, {"version", "537.36"}}},
+        {"entries", {page, signed_get, v3_post, data_url, form_params_only, query_string_only}}}}};
   return har.dump();
 }
 
@@ -326,9 +327,13 @@ TEST(HarImport, BrowserCaptureBecomesFixturesWithoutCredentials) {
     EXPECT_NE(k, "set-cookie");
   }
   for (const auto& [k, v] : get.request.params) EXPECT_FALSE(is_credential_param(k)) << k;
+  // Pseudo-headers, cookies and the page's headers are gone; the rest stays, masked where needed.
+  Headers expected_headers = {{"x-console-note", "see AccessKeyId=***"},
+                              {"accept", "application/json"}};
+  EXPECT_EQ(get.request.headers, expected_headers);
   Params expected_params = {{"Action", "DescribeInstances"}, {"Format", "JSON"},
                             {"RegionId", "cn-hangzhou"},     {"SignatureMethod", "HMAC-SHA1"},
-                            {"SignatureVersion", "1.0"},      {"Version", "2014-05-26"}};
+                            {"SignatureVersion", "1.0"},     {"Version", "2014-05-26"}};
   EXPECT_EQ(get.request.params, expected_params);
 
   const Exchange& v3 = imported.exchanges[1].exchange;
@@ -394,9 +399,12 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
   ojson bad_header = {{"request", {{"url", "http://h/?Action=E"}, {"headers", {{{"value", "x"}}}}}},
                       {"response", {{"status", 200}}}};
   ojson relative = {{"request", {{"url", "/?Action=F"}}}, {"response", {{"status", 200}}}};
+  ojson word_status = {{"request", {{"url", "http://h/?Action=G"}}},
+                       {"response", {{"status", "OK"}}}};
   ojson har = {{"log",
                 {{"entries",
-                  {good, no_status, no_url, bad_base64, 7, failed, bad_header, good, relative}}}}};
+                  {good, no_status, no_url, bad_base64, 7, failed, bad_header, good, relative,
+                   word_status}}}}};
   HarImport imported = har_to_exchanges(har.dump(), "broken.har");
   ASSERT_EQ(imported.exchanges.size(), 2u);
   EXPECT_EQ(imported.exchanges[0].index, 0u);
@@ -406,14 +414,16 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
     EXPECT_EQ(e.file, "broken.har");
     messages.push_back(e.message);
   }
-  ASSERT_EQ(messages.size(), 7u);
+  ASSERT_EQ(messages.size(), 8u);
   EXPECT_EQ(messages[0], "entries[1].response.status: missing");
   EXPECT_EQ(messages[1], "entries[2].request.url: missing");
   EXPECT_EQ(messages[2], "entries[3].response.content.text: not valid base64");
   EXPECT_EQ(messages[3], "entries[4]: not an object");
   EXPECT_TRUE(messages[4].starts_with("entries[5].response.status: 0")) << messages[4];
   EXPECT_EQ(messages[5], "entries[6].request.headers[0].name: missing");
-  EXPECT_TRUE(messages[6].starts_with("entries[8].request.url: not an absolute URL")) << messages[6];
+  EXPECT_TRUE(messages[6].starts_with("entries[8].request.url: not an absolute URL"))
+      << messages[6];
+  EXPECT_EQ(messages[7], "entries[9].response.status: not a number: \"OK\"");
 }
 
 TEST(HarImport, ADocumentThatIsNotHarIsOneError) {
@@ -435,7 +445,8 @@ TEST(HarImport, RedactPathsApplyToResponses) {
        {{"status", 200},
         {"content",
          {{"text",
-           "{\"Credentials\":{\"Expiration\":\"x\",\"Password\":\"p4ssw0rd\"},\"RequestId\":\"R\"}"}}}}}};
+           "{\"Credentials\":{\"Expiration\":\"x\",\"Password\":\"p4ssw0rd\"},\"RequestId\":"
+           "\"R\"}"}}}}}};
   HarImportOptions options;
   options.redact_paths = {"Credentials.*"};
   HarImport imported =
@@ -484,7 +495,8 @@ TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {
   ASSERT_EQ(listing.errors.size(), 1u);
   EXPECT_NE(listing.errors[0].file.find("broken.json"), std::string::npos);
   ASSERT_EQ(listing.fixtures.size(), order.size());
-  for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(listing.fixtures[i].exchange.action, order[i]);
+  for (size_t i = 0; i < order.size(); ++i)
+    EXPECT_EQ(listing.fixtures[i].exchange.action, order[i]);
   EXPECT_TRUE(listing.fixtures.back().file.starts_with("ecs/DescribeUserData/000001-"))
       << listing.fixtures.back().file;
 

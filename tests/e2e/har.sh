@@ -297,8 +297,11 @@ set +e
 rc_not=$?
 "$bin" fixtures export-har "$tmp/nowhere" --out "$tmp/x.har" 2>"$tmp/nowhere.err"
 rc_nowhere=$?
+"$bin" fixtures import-har "$tmp/absent.har" --out "$tmp/absent" >/dev/null 2>"$tmp/absent.err"
+rc_absent=$?
 set -e
 [[ $rc_not -eq 2 ]] && grep -q "not a HAR file" "$tmp/not.err" || fail "not.har: exit $rc_not"
 [[ $rc_nowhere -eq 2 ]] && grep -q "no such fixtures folder" "$tmp/nowhere.err" ||
   fail "export of a missing folder: exit $rc_nowhere"
+[[ $rc_absent -eq 2 ]] && grep -qF "absent.har" "$tmp/absent.err" || fail "absent.har: exit $rc_absent"
 echo "PASS: HAR export, import, round trip, browser capture and malformed input"

@@ -465,10 +465,13 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
   } else {
     return error("response.status", "not a number: " + status->dump());
   }
-  if (status_value == 0)
-    return error("response.status",
-                 "0: no response was received (the request failed or was "
-                 "blocked), so there is nothing to replay");
+  if (status_value == 0) {
+    // Chrome and mitmproxy say why in a custom "_error" ("net::ERR_FAILED", a connection reset).
+    std::string why = string_member(*response, "_error");
+    return error("response.status", "0: no response was received (" +
+                                        (why.empty() ? "the request failed or was blocked" : why) +
+                                        "), so there is nothing to replay");
+  }
   if (status_value < 100 || status_value > 999 || std::floor(status_value) != status_value)
     return error("response.status", "not an HTTP status: " + status->dump());
   core::Headers response_headers;
@@ -570,7 +573,18 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
   try {
     doc = ojson::parse(text);
   } catch (const ojson::parse_error& e) {
-    out.errors.push_back(Error{"har.json", std::string("not valid JSON: ") + e.what(), file});
+    std::string message = std::string("not valid JSON: ") + e.what();
+    // mitmproxy writes zlib-compressed HAR for a .zhar name; a .har.gz is gzip.
+    auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0; };
+    if (byte(0) == 0x78 &&
+        (byte(1) == 0x01 || byte(1) == 0x5E || byte(1) == 0x9C || byte(1) == 0xDA))
+      message =
+          "zlib-compressed (mitmproxy .zhar): decompress it first, e.g. python3 -c "
+          "'import sys,zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))'"
+          " < capture.zhar > capture.har";
+    else if (byte(0) == 0x1F && byte(1) == 0x8B)
+      message = "gzip-compressed: gunzip it first";
+    out.errors.push_back(Error{"har.json", message, file});
     return out;
   }
   const ojson* log = member(doc, "log");

@@ -395,7 +395,8 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
   ojson bad_base64 = {
       {"request", {{"url", "http://h/?Action=C"}}},
       {"response", {{"status", 200}, {"content", {{"text", "@@@"}, {"encoding", "base64"}}}}}};
-  ojson failed = {{"request", {{"url", "http://h/?Action=D"}}}, {"response", {{"status", 0}}}};
+  ojson failed = {{"request", {{"url", "http://h/?Action=D"}}},
+                  {"response", {{"status", 0}, {"_error", "net::ERR_CONNECTION_RESET"}}}};
   ojson bad_header = {{"request", {{"url", "http://h/?Action=E"}, {"headers", {{{"value", "x"}}}}}},
                       {"response", {{"status", 200}}}};
   ojson relative = {{"request", {{"url", "/?Action=F"}}}, {"response", {{"status", 200}}}};
@@ -419,7 +420,9 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
   EXPECT_EQ(messages[1], "entries[2].request.url: missing");
   EXPECT_EQ(messages[2], "entries[3].response.content.text: not valid base64");
   EXPECT_EQ(messages[3], "entries[4]: not an object");
-  EXPECT_TRUE(messages[4].starts_with("entries[5].response.status: 0")) << messages[4];
+  EXPECT_TRUE(messages[4].starts_with(
+      "entries[5].response.status: 0: no response was received (net::ERR_CONNECTION_RESET)"))
+      << messages[4];
   EXPECT_EQ(messages[5], "entries[6].request.headers[0].name: missing");
   EXPECT_TRUE(messages[6].starts_with("entries[8].request.url: not an absolute URL"))
       << messages[6];
@@ -433,6 +436,13 @@ TEST(HarImport, ADocumentThatIsNotHarIsOneError) {
     EXPECT_EQ(imported.errors[0].file, "x.har");
     EXPECT_TRUE(imported.exchanges.empty());
   }
+  // Compressed captures are recognised and the message says what to do.
+  HarImport zhar = har_to_exchanges(std::string("\x78\x9c\xab\x56", 4), "c.zhar");
+  ASSERT_EQ(zhar.errors.size(), 1u);
+  EXPECT_TRUE(zhar.errors[0].message.starts_with("zlib-compressed")) << zhar.errors[0].message;
+  HarImport gz = har_to_exchanges(std::string("\x1f\x8b\x08\x00", 4), "c.har.gz");
+  ASSERT_EQ(gz.errors.size(), 1u);
+  EXPECT_EQ(gz.errors[0].message, "gzip-compressed: gunzip it first");
   // A byte order mark before the JSON is tolerated.
   HarImport bom = har_to_exchanges("\xEF\xBB\xBF{\"log\":{\"entries\":[]}}", "bom.har");
   EXPECT_TRUE(bom.errors.empty());

@@ -192,6 +192,10 @@ ojson to_json(const Case& c) {
   if (c.expect.message) e["message"] = *c.expect.message;
   if (!c.expect.root.empty()) e["root"] = c.expect.root;
   e["shape"] = c.expect.shape;
+  // Written only when present, so that cases without them keep their bytes.
+  if (!c.expect.snapshot.is_null()) e["snapshot"] = c.expect.snapshot;
+  if (!c.expect.skip.empty()) e["skip"] = c.expect.skip;
+  if (!c.expect.refs.empty()) e["refs"] = c.expect.refs;
   j["expect"] = std::move(e);
   if (!c.needs.empty()) {
     ojson needs = ojson::array();
@@ -204,6 +208,10 @@ ojson to_json(const Case& c) {
       needs.push_back(std::move(q));
     }
     j["needs"] = std::move(needs);
+  }
+  if (!c.scenario.empty()) {
+    j["scenario"] = c.scenario;
+    j["step"] = c.step;
   }
   return j;
 }
@@ -349,6 +357,25 @@ Expected<Case> case_from_json(const ojson& j) {
       c.expect.message = s->get<std::string>();
     c.expect.root = str(e, "root");
     c.expect.shape = e.value("shape", std::string("example"));
+    if (auto s = e.find("snapshot"); s != e.end()) c.expect.snapshot = *s;
+    if (auto s = e.find("skip"); s != e.end()) {
+      if (!s->is_array())
+        return fail("catalogue.case", "case " + c.id + ": expect.skip must be a list of paths");
+      for (const auto& p : *s) {
+        if (!p.is_string())
+          return fail("catalogue.case", "case " + c.id + ": each expect.skip entry must be a path");
+        c.expect.skip.push_back(p.get<std::string>());
+      }
+    }
+    if (auto s = e.find("refs"); s != e.end()) {
+      if (!s->is_object())
+        return fail("catalogue.case", "case " + c.id + ": expect.refs must be an object");
+      for (auto r = s->begin(); r != s->end(); ++r)
+        if (!r.value().is_string())
+          return fail("catalogue.case",
+                      "case " + c.id + ": expect.refs['" + r.key() + "'] must be a string");
+      c.expect.refs = *s;
+    }
   }
   if (auto it = j.find("needs"); it != j.end() && it->is_array()) {
     for (const auto& n : *it) {
@@ -360,6 +387,8 @@ Expected<Case> case_from_json(const ojson& j) {
       c.needs.push_back(std::move(need));
     }
   }
+  c.scenario = str(j, "scenario");
+  if (auto it = j.find("step"); it != j.end() && it->is_number_integer()) c.step = it->get<int>();
   return c;
 }
 

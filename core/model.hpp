@@ -120,8 +120,17 @@ struct Expect {
   std::optional<std::string> message;  // error Message; %s is a wildcard
   std::string root;  // XML root element expected ("RemoveTagsResponse" or "Error"); empty for JSON
   // Where the expected body shape comes from: "example" (the documented example in this format),
-  // "contract" (the response tree), "error" (a well-formed error body), "none".
+  // "contract" (the response tree), "error" (a well-formed error body), "snapshot" (the recorded
+  // body in `snapshot`, see core/check/snapshot.hpp), "none".
   std::string shape = "example";
+  // shape "snapshot": the recorded body, normalised (volatile values replaced by tokens).
+  ojson snapshot;  // null when the case has none
+  // Paths the snapshot comparison leaves out: the register of known parity gaps ("[*]" and "*"
+  // wildcards). Kept when cases are derived again from a new recording.
+  std::vector<std::string> skip;
+  // References the request names, bound before comparison to the values sent:
+  // {"<instance-id:1>": "i-bp67acfmxazb4ph3"}.
+  ojson refs = ojson::object();
 };
 
 struct Case {
@@ -132,6 +141,10 @@ struct Case {
   CaseRequest request;
   Expect expect;
   std::vector<Need> needs;
+  // Cases derived from one recording share a scenario and run one after another in step order (on
+  // one worker), because each may depend on the state the earlier ones left. Empty: independent.
+  std::string scenario;
+  int step = 0;
 };
 
 struct CatalogueEntry {

@@ -1,5 +1,7 @@
 #include "core/check/check.hpp"
 
+#include "core/check/snapshot.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -351,6 +353,28 @@ std::optional<json> parse_example_json(const core::ExampleBlock& b) {
   return j;
 }
 
+// shape "snapshot": the recorded body (see snapshot.hpp), with the keys other checks own left out.
+std::vector<CheckResult> check_snapshot(const core::Case& c, std::string_view body, bool xml) {
+  const core::Expect& e = c.expect;
+  if (e.snapshot.is_null()) return {};
+  auto tree = body_tree(body, xml);
+  if (!tree) return {};  // the parse check has already reported it
+  SnapshotOptions options;
+  options.skip = e.skip;
+  options.owned = {"RequestId", "HostId"};
+  if (e.code) options.owned.insert("Code");
+  if (e.message) options.owned.insert("Message");
+  for (auto it = e.refs.begin(); it != e.refs.end(); ++it)
+    if (it.value().is_string()) options.refs[it.key()] = it.value().get<std::string>();
+  SnapshotComparison cmp = compare_snapshot(e.snapshot, *tree, options);
+  if (!cmp.differences.empty()) return std::move(cmp.differences);
+  std::string expected = "the recorded response";
+  if (!cmp.skipped.empty())
+    expected += " (" + std::to_string(cmp.skipped.size()) +
+                (cmp.skipped.size() == 1 ? " path" : " paths") + " skipped as parity gaps)";
+  return {{"snapshot", true, expected, "as expected", ""}};
+}
+
 std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& contract,
                                      const Body& body) {
   const core::Expect& e = c.expect;
@@ -490,7 +514,9 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
     std::string got = body.root().name();
     out.push_back({"root", want == got, "<" + want + ">", "<" + got + ">", ""});
   }
-  for (auto& r : check_shape(c, contract, body)) out.push_back(std::move(r));
+  auto shape = e.shape == "snapshot" ? check_snapshot(c, answer.body, xml)
+                                     : check_shape(c, contract, body);
+  for (auto& r : shape) out.push_back(std::move(r));
   if (e.code) {
     auto v = top_value(body, "Code", nullptr);
     out.push_back(

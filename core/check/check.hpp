@@ -10,6 +10,9 @@
 //   root          XML only: the root element is expect.root, else <{Action}Response> when a
 //                 success is expected and <Error> when an error is.
 //   shape         the body against the documented shape (see below).
+//   snapshot      instead of shape when expect.shape is "snapshot": the body against the recorded
+//                 one, structurally, after the transformers (snapshot.hpp); one result per
+//                 difference, paths on expect.skip left out.
 //   code          error Code equals expect.code exactly (only when the case names a code).
 //   message       error Message equals expect.message; each %s in the template matches any text.
 //   request-id    a non-empty RequestId at the top level of the body.
@@ -19,7 +22,7 @@
 //
 // Ownership rule: every key is judged by exactly one check, so that one deviation yields one
 // failure. RequestId belongs to request-id, HostId to host-id, Code to code and Message to message
-// (when the case names them); the shape check leaves those keys alone.
+// (when the case names them); the shape and snapshot checks leave those keys alone.
 //
 // Shape rules.
 //   "example": the documented example of the requested format (contract.examples.json / .xml).

@@ -243,6 +243,8 @@ int run(const RunFlags& f) {
   std::snprintf(duration, sizeof duration, "%.2f", s.duration_s);
   std::cout << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped";
   if (s.errors) std::cout << ", " << s.errors << " network errors";
+  if (s.parity_gaps)
+    std::cout << ", " << s.parity_gaps << (s.parity_gaps == 1 ? " parity gap" : " parity gaps");
   std::cout << " (" << s.total << " cases, " << duration << " s); reports in " << f.report_dir
             << "/junit.xml and " << f.report_dir << "/results.json\n";
 

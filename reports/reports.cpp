@@ -130,9 +130,12 @@ std::string render_junit(const check::RunReport& report) {
   int id = 0;
   for (const auto& key : order) {
     const auto& cases = groups[key];
-    int failures = 0, errors = 0, skipped = 0;
+    int failures = 0, errors = 0, skipped = 0, gaps = 0;
+    bool recorded = false;
     double time = 0;
     for (const auto* c : cases) {
+      gaps += static_cast<int>(c->parity_gaps.size());
+      recorded = recorded || c->kind == "recorded";
       failures += c->status == CaseStatus::failed;
       errors += c->status == CaseStatus::error;
       skipped += c->status == CaseStatus::skipped;
@@ -160,6 +163,8 @@ std::string render_junit(const check::RunReport& report) {
     prop("product", cases.front()->product);
     prop("action", cases.front()->action);
     if (!cases.front()->version.empty()) prop("version", cases.front()->version);
+    // Suites of recorded cases say how many known parity gaps their snapshots skipped.
+    if (recorded || gaps > 0) prop("parity_gaps", std::to_string(gaps));
     std::string system_out;
     for (const auto* c : cases) {
       auto tc = suite.append_child("testcase");
@@ -211,6 +216,7 @@ ojson case_json(const check::CaseResult& c) {
   o["checks"] = std::move(checks);
   if (c.status == CaseStatus::skipped) o["skip_reason"] = c.skip_reason;
   if (!c.error.empty()) o["error"] = c.error;
+  if (!c.parity_gaps.empty()) o["parity_gaps"] = c.parity_gaps;
   if (c.sent) {
     check::RecordedRequest req = check::redact(c.request);
     o["request"] = ojson{{"method", req.method},
@@ -228,9 +234,13 @@ ojson case_json(const check::CaseResult& c) {
 std::string render_json(const check::RunReport& report, const core::ojson* coverage) {
   check::Summary s = check::summarize(report);
   ojson j;
-  j["summary"] = ojson{{"passed", s.passed},   {"failed", s.failed},
-                       {"skipped", s.skipped}, {"errors", s.errors},
-                       {"total", s.total},     {"duration", std::stod(seconds(s.duration_s))}};
+  j["summary"] = ojson{{"passed", s.passed},
+                       {"failed", s.failed},
+                       {"skipped", s.skipped},
+                       {"errors", s.errors},
+                       {"total", s.total},
+                       {"duration", std::stod(seconds(s.duration_s))},
+                       {"parity_gaps", s.parity_gaps}};
   j["endpoint"] = check::redact_url(report.endpoint);
   j["timestamp"] = report.timestamp;
   j["hostname"] = report.hostname;

@@ -135,6 +135,17 @@ class Reader {
       c.checks = std::move(failures);
     }
 
+    if (auto it = j.find("parity_gaps"); it != j.end() && !it->is_null()) {
+      if (!it->is_array())
+        return bad(path + ".parity_gaps",
+                   std::string("expected an array, found ") + type_name(*it));
+      for (size_t i = 0; i < it->size(); ++i) {
+        if (!(*it)[i].is_string())
+          return bad(path + ".parity_gaps[" + std::to_string(i) + "]", "expected a path");
+        c.parity_gaps.push_back((*it)[i].get<std::string>());
+      }
+    }
+
     if (auto it = j.find("request"); it != j.end() && !it->is_null()) {
       std::string p = path + ".request";
       if (!it->is_object())

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -145,12 +147,33 @@ check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOpt
   r.response = {answer->status, answer->headers, answer->body};
   r.checks =
       check::check_exchange(c, *item.contract, {answer->status, answer->headers, answer->body});
+  if (c.expect.shape == "snapshot") r.parity_gaps = c.expect.skip;
   r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
   finish(r);
   return r;
 }
 
 }  // namespace
+
+std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases) {
+  std::vector<std::vector<size_t>> units;
+  std::map<std::string, size_t> scenario_unit;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string& scenario = cases[i].c.scenario;
+    if (scenario.empty()) {
+      units.push_back({i});
+      continue;
+    }
+    auto [it, added] = scenario_unit.emplace(scenario, units.size());
+    if (added) units.emplace_back();
+    units[it->second].push_back(i);
+  }
+  // Recorded order inside a scenario; equal steps keep the order given.
+  for (auto& unit : units)
+    std::stable_sort(unit.begin(), unit.end(),
+                     [&](size_t a, size_t b) { return cases[a].c.step < cases[b].c.step; });
+  return units;
+}
 
 std::string local_hostname() {
   char buf[256] = {};
@@ -242,20 +265,23 @@ check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions&
   report.hostname = local_hostname();
   auto start = Clock::now();
   report.cases.resize(cases.size());
+  std::vector<std::vector<size_t>> units = schedule(cases);
   std::atomic<size_t> next{0};
   size_t done = 0;
   std::mutex progress_mutex;
   auto worker = [&] {
     HttpClient client(options.endpoint, options.client);
-    for (size_t i = next++; i < cases.size(); i = next++) {
-      report.cases[i] = run_one(client, cases[i], options, target);
-      std::lock_guard lock(progress_mutex);
-      ++done;
-      if (progress) progress(done, cases.size(), report.cases[i]);
+    for (size_t u = next++; u < units.size(); u = next++) {
+      for (size_t i : units[u]) {
+        report.cases[i] = run_one(client, cases[i], options, target);
+        std::lock_guard lock(progress_mutex);
+        ++done;
+        if (progress) progress(done, cases.size(), report.cases[i]);
+      }
     }
   };
   size_t jobs = static_cast<size_t>(std::max(1, options.jobs));
-  jobs = std::min(jobs, std::max<size_t>(1, cases.size()));
+  jobs = std::min(jobs, std::max<size_t>(1, units.size()));
   std::vector<std::thread> threads;
   for (size_t k = 1; k < jobs; ++k) threads.emplace_back(worker);
   worker();

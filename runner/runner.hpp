@@ -53,7 +53,14 @@ Expected<Target> probe(const RunOptions& options);
 // Called after each case, from the worker that ran it, one call at a time.
 using Progress = std::function<void(size_t done, size_t total, const check::CaseResult& result)>;
 
-// Runs every case and returns the report (cases in the order given). Needs are met by the
+// The units of work of a run: indexes into `cases`. A case without a scenario is a unit of its own;
+// the cases of one scenario form one unit, in step order, because each may depend on the state the
+// earlier ones left (cases derived from one recording). Units appear in the order of their first
+// case. Workers take whole units, so a scenario runs sequentially on one worker while other units
+// run in parallel.
+std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases);
+
+// Runs every case and returns the report (cases in the order given, whatever the schedule). Needs are met by the
 // emulator's POST /__popcheck/provision when target.emulator, else from options.vars; a case whose
 // needs cannot be met is skipped with the need's description as the reason.
 check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,

@@ -26,6 +26,7 @@ std::vector<const CheckResult*> CaseResult::failures() const {
 Summary summarize(const RunReport& report) {
   Summary s;
   for (const auto& c : report.cases) {
+    s.parity_gaps += static_cast<int>(c.parity_gaps.size());
     switch (c.status) {
       case CaseStatus::passed:
         ++s.passed;

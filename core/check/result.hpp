@@ -56,12 +56,16 @@ struct CaseResult {
   bool answered = false;  // whether `response` holds an answer
   RecordedResponse response;
   double duration_s = 0;  // wall time of the case, provisioning included
+  // The case's registered parity gaps: the skip list of a snapshot case that was answered (paths
+  // the snapshot comparison left out, see snapshot.hpp). Reports count them.
+  std::vector<std::string> parity_gaps;
 
   std::vector<const CheckResult*> failures() const;
 };
 
 struct Summary {
   int passed = 0, failed = 0, skipped = 0, errors = 0, total = 0;
+  int parity_gaps = 0;  // the sum of every case's parity_gaps
   double duration_s = 0;
 };
 

@@ -1,0 +1,252 @@
+// Cases from recordings: derivation of snapshot cases from exchanges, the recorded order of a
+// fixtures folder, keeping the skip register on re-derivation, and corrupt fixtures.
+#include "proxy/derive.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "core/files.hpp"
+
+namespace popcheck::proxy {
+namespace {
+
+namespace fs = std::filesystem;
+using core::ojson;
+
+Exchange exchange(std::string action, core::Params params, int status, std::string body,
+                  std::string recorded_at = "2026-11-23T15:00:00Z") {
+  Exchange e;
+  e.product = "ecs";
+  e.action = action;
+  e.request.method = "POST";
+  e.request.path = "/";
+  e.request.params = {{"Action", action}, {"Version", "2014-05-26"}};
+  for (auto& p : params) e.request.params.push_back(std::move(p));
+  e.response.status = status;
+  bool xml = !body.empty() && body[0] == '<';
+  e.response.content_type = xml ? "text/xml;charset=utf-8" : "application/json;charset=utf-8";
+  e.response.body = std::move(body);
+  e.provenance.recorded_at = std::move(recorded_at);
+  e.provenance.upstream = "http://127.0.0.1:1";
+  e.provenance.api_version = "2014-05-26";
+  return e;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    static int n = 0;
+    path_ = fs::temp_directory_path() /
+            ("popcheck-derive-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  fs::path operator/(const std::string& p) const { return path_ / p; }
+
+ private:
+  fs::path path_;
+};
+
+void write(const fs::path& p, const std::string& text) {
+  ASSERT_TRUE(core::write_file_atomic(p.string(), text).has_value()) << p;
+}
+
+TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
+  std::vector<Exchange> ex = {
+      exchange("DetachDisk", {{"DiskId", "d-bp1abc9"}, {"InstanceId", "i-bp1xyz7"},
+                              {"Format", "JSON"}, {"SignatureMethod", "HMAC-SHA1"}},
+               200, R"({"RequestId":"0AF5D3B1-6A37-4F0B-9E33-1B1C0B0E0001"})"),
+      exchange("DetachDisk", {{"DiskId", "d-bp1abc9"}, {"InstanceId", "i-bp1xyz7"}}, 403,
+               R"({"RequestId":"R2","HostId":"ecs.aliyuncs.com","Code":"IncorrectDiskStatus",)"
+               R"("Message":"The disk d-bp1abc9 is not attached to i-bp1xyz7 since 2026-11-23T15:00:01Z.",)"
+               R"("Recommend":"https://api.aliyun.com/troubleshoot?requestId=0AF5D3B1-6A37-4F0B-9E33-1B1C0B0E0002"})"),
+      exchange("DescribeInstances", {{"Format", "XML"}}, 200,
+               "<DescribeInstancesResponse><RequestId>R3</RequestId><Instances>"
+               "<Instance><InstanceId>i-bp1xyz7</InstanceId><CreationTime>2026-01-01T00:00Z"
+               "</CreationTime></Instance><Instance><InstanceId>i-other42</InstanceId>"
+               "<CreationTime>2026-01-01T00:00Z</CreationTime></Instance></Instances>"
+               "</DescribeInstancesResponse>"),
+      exchange("DescribeInstances", {}, 500, "not json at all"),
+  };
+  auto entries = derive_cases(ex, "detach", {});
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].contract.product, "Ecs");
+  EXPECT_EQ(entries[0].contract.version, "2014-05-26");
+  EXPECT_EQ(entries[0].contract.action, "DetachDisk");
+  ASSERT_EQ(entries[0].cases.size(), 2u);
+  ASSERT_EQ(entries[1].cases.size(), 2u);
+
+  const core::Case& ok = entries[0].cases[0];
+  EXPECT_EQ(ok.id, "Ecs.DetachDisk.recorded.001");
+  EXPECT_EQ(ok.kind, "recorded");
+  EXPECT_EQ(ok.scenario, "detach");
+  EXPECT_EQ(ok.step, 1);
+  EXPECT_EQ(ok.request.method, "POST");
+  EXPECT_EQ(ok.request.format, "JSON");
+  EXPECT_EQ(ok.request.params, (core::Params{{"Action", "DetachDisk"},
+                                             {"Version", "2014-05-26"},
+                                             {"DiskId", "d-bp1abc9"},
+                                             {"InstanceId", "i-bp1xyz7"}}));
+  EXPECT_EQ(ok.expect.status, 200);
+  EXPECT_EQ(ok.expect.shape, "snapshot");
+  EXPECT_EQ(ok.expect.snapshot, ojson::parse(R"({"RequestId":"<request-id>"})"));
+  EXPECT_EQ(ok.expect.refs,
+            ojson::parse(R"({"<disk-id:1>":"d-bp1abc9","<instance-id:1>":"i-bp1xyz7"})"));
+  EXPECT_FALSE(ok.expect.code);
+
+  const core::Case& err = entries[0].cases[1];
+  EXPECT_EQ(err.id, "Ecs.DetachDisk.recorded.002");
+  EXPECT_EQ(err.step, 2);
+  EXPECT_EQ(err.expect.status, 403);
+  EXPECT_EQ(err.expect.code, "IncorrectDiskStatus");
+  EXPECT_EQ(err.expect.message, "The disk %s is not attached to %s since %s.");
+  EXPECT_EQ(err.expect.snapshot["Message"],
+            "The disk <disk-id:1> is not attached to <instance-id:1> since <timestamp>.");
+  EXPECT_EQ(err.expect.snapshot["Recommend"],
+            "https://api.aliyun.com/troubleshoot?requestId=<uuid>");
+
+  const core::Case& xml = entries[1].cases[0];
+  EXPECT_EQ(xml.id, "Ecs.DescribeInstances.recorded.003");
+  EXPECT_EQ(xml.request.format, "XML");
+  EXPECT_EQ(xml.expect.root, "DescribeInstancesResponse");
+  // The same instance keeps its reference across the scenario's exchanges.
+  EXPECT_EQ(xml.expect.snapshot, ojson::parse(R"({"RequestId":"<request-id>","Instances":{
+      "Instance":[{"InstanceId":"<instance-id:1>","CreationTime":"<timestamp>"},
+                  {"InstanceId":"<instance-id:2>","CreationTime":"<timestamp>"}]}})"));
+
+  const core::Case& text = entries[1].cases[1];
+  EXPECT_EQ(text.expect.shape, "none");
+  EXPECT_EQ(text.expect.status, 500);
+}
+
+TEST(Derive, V3RecordingBecomesAnRpcRequestAndContractsAreTakenWhenGiven) {
+  Exchange e = exchange("RemoveTags", {}, 200, R"({"RequestId":"R"})");
+  // A V3 recording: Action and Version were headers, so the params do not hold them.
+  e.request.params = {{"RegionId", "cn-hangzhou"}, {"ResourceId.1", "i-bp1xyz7"}};
+  e.request.headers = {{"x-acs-action", "RemoveTags"}, {"x-acs-version", "2014-05-26"}};
+  core::Contract contract;
+  contract.product = "Ecs";
+  contract.version = "2014-05-26";
+  contract.action = "RemoveTags";
+  contract.title = "RemoveTags from the documentation";
+  auto entries = derive_cases({e}, "v3", {contract});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].contract.title, "RemoveTags from the documentation");
+  EXPECT_EQ(entries[0].cases[0].request.params,
+            (core::Params{{"Action", "RemoveTags"},
+                          {"Version", "2014-05-26"},
+                          {"RegionId", "cn-hangzhou"},
+                          {"ResourceId.1", "i-bp1xyz7"}}));
+}
+
+TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
+  TempDir dir;
+  // Same second for everything: order within a folder comes from the sequence numbers, across
+  // folders from the time each file was written (set explicitly here: b, then c, then a).
+  auto at = fs::file_time_type::clock::now();
+  auto put = [&](const std::string& path, const Exchange& e, int seconds_later) {
+    write(dir / path, exchange_to_text(e));
+    fs::last_write_time(dir / path, at + std::chrono::seconds(seconds_later));
+  };
+  put("ecs/DetachDisk/000002-aaaaaaaa.json", exchange("DetachDisk", {{"Step", "b"}}, 200, "{}"), 1);
+  put("ecs/RemoveTags/000001-bbbbbbbb.json", exchange("RemoveTags", {{"Step", "c"}}, 200, "{}"), 2);
+  put("ecs/DetachDisk/000001-cccccccc.json", exchange("DetachDisk", {{"Step", "a"}}, 200, "{}"), 3);
+  // An earlier second wins over everything.
+  write(dir / "ess/RemoveInstances/000001-dddddddd.json",
+        exchange_to_text(exchange("RemoveInstances", {{"Step", "first"}}, 200, "{}",
+                                  "2026-11-23T14:59:59Z")));
+  write(dir / "README.md", "not a fixture");
+  write(dir / "ecs/DetachDisk/.000003-tmp.json", "{half");
+  auto loaded = load_fixtures_in_order(dir.str());
+  EXPECT_TRUE(loaded.errors.empty());
+  std::vector<std::string> steps;
+  for (const auto& f : loaded.files)
+    for (const auto& [k, v] : f.exchange.request.params)
+      if (k == "Step") steps.push_back(v);
+  // By write time b, c, a; the DetachDisk folder's places then take its files in sequence order.
+  EXPECT_EQ(steps, (std::vector<std::string>{"first", "a", "c", "b"}));
+}
+
+TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
+  TempDir fixtures, out;
+  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R"})")));
+  write(fixtures / "ecs/DetachDisk/000002-bbbbbbbb.json", "{\"popcheck_fixture\": 1, \"prod");
+  write(fixtures / "ecs/RemoveTags/000001-cccccccc.json", R"({"popcheck_fixture": 1})");
+  auto report = derive_folder(fixtures.str(), out.str(), {});
+  ASSERT_EQ(report.errors.size(), 2u);
+  std::set<std::string> named;
+  for (const auto& e : report.errors) named.insert(fs::path(e.file).filename().string());
+  EXPECT_EQ(named, (std::set<std::string>{"000002-bbbbbbbb.json", "000001-cccccccc.json"}));
+  EXPECT_EQ(report.cases, 1u);
+  ASSERT_EQ(report.written.size(), 1u);
+  auto entry = core::load_catalogue_file((out / "ecs/DetachDisk.json").string());
+  ASSERT_TRUE(entry) << entry.error().to_string();
+  EXPECT_EQ(entry->cases.size(), 1u);
+  // The scenario is named after the fixtures folder.
+  EXPECT_EQ(entry->cases[0].scenario, fs::path(fixtures.str()).filename().string());
+
+  auto missing = derive_folder((fixtures / "nope").string(), out.str(), {});
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_EQ(missing.errors[0].code, "io.open");
+}
+
+TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
+  TempDir fixtures, out;
+  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":1})")));
+  DeriveOptions options;
+  options.scenario = "one";
+  auto first = derive_folder(fixtures.str(), out.str(), options);
+  ASSERT_TRUE(first.errors.empty());
+  std::string file = (out / "ecs/DetachDisk.json").string();
+
+  // Register a gap by hand, as a user would, and add a case of another scenario.
+  auto entry = core::load_catalogue_file(file);
+  ASSERT_TRUE(entry);
+  entry->cases[0].expect.skip = {"A"};
+  core::Case other = entry->cases[0];
+  other.id = "Ecs.DetachDisk.recorded.900";
+  other.scenario = "two";
+  other.expect.skip.clear();
+  entry->cases.push_back(other);
+  ASSERT_TRUE(core::write_catalogue_entry(out.str(), *entry));
+
+  // A new recording of scenario one: A changed.
+  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":2})")));
+  auto again = derive_folder(fixtures.str(), out.str(), options);
+  ASSERT_TRUE(again.errors.empty());
+  EXPECT_EQ(again.kept_skip_lists, 1);
+  auto back = core::load_catalogue_file(file);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->cases.size(), 2u);
+  EXPECT_EQ(back->cases[0].id, "Ecs.DetachDisk.recorded.900");
+  EXPECT_EQ(back->cases[1].id, "Ecs.DetachDisk.recorded.001");
+  EXPECT_EQ(back->cases[1].expect.skip, std::vector<std::string>{"A"});
+  EXPECT_EQ(back->cases[1].expect.snapshot["A"], 2);
+
+  // Scenario two recorded into the same folder would take an id another scenario holds.
+  other.scenario = "three";
+  core::CatalogueEntry fresh;
+  fresh.cases = {other};
+  auto collision = merge_with_existing(fresh, *back, "three", false, nullptr);
+  ASSERT_FALSE(collision);
+  EXPECT_EQ(collision.error().code, "derive.collision");
+
+  // An unreadable catalogue file is never overwritten.
+  write(file, "{broken");
+  auto broken = derive_folder(fixtures.str(), out.str(), options);
+  ASSERT_EQ(broken.errors.size(), 1u);
+  EXPECT_EQ(core::read_file(file).value_or(""), "{broken");
+}
+
+}  // namespace
+}  // namespace popcheck::proxy

@@ -100,6 +100,11 @@ std::vector<FixtureFile> sample_fixtures() {
                      "{\"MinSize\": 1, \"MaxSize\": 3}", 400, "text/xml;charset=utf-8",
                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
                      "InvalidParameter</Code></Error>")});
+  out.push_back({"ecs/ImportKeyPair/000000-ffffffff.json",
+                 make_exchange("POST", {{"Action", "ImportKeyPair"}, {"Version", "2014-05-26"}},
+                               {{"content-type", "application/octet-stream"}},
+                               std::string("\x01\xfe\xff key", 7), 200, "application/json",
+                               "{\"RequestId\":\"R-6\"}")});
   out.push_back(
       {"ecs/DescribeUserData/000000-eeeeeeee.json",
        make_exchange(
@@ -178,7 +183,10 @@ TEST(HarExport, EveryEntryHasTheFieldsHar12Requires) {
   EXPECT_FALSE(log["entries"][2]["request"].contains("postData"));
   EXPECT_EQ(log["entries"][3]["request"]["postData"]["text"], "{\"MinSize\": 1, \"MaxSize\": 3}");
   // Bytes that are not UTF-8 travel as base64, as HAR's content.encoding allows.
-  const ojson& binary = log["entries"][4]["response"]["content"];
+  const ojson& binary_request = log["entries"][4]["request"];
+  EXPECT_EQ(binary_request["postData"]["_encoding"], "base64");
+  EXPECT_EQ(binary_request["bodySize"], 7);
+  const ojson& binary = log["entries"][5]["response"]["content"];
   EXPECT_EQ(binary["encoding"], "base64");
   EXPECT_EQ(binary["size"], 12);
 }
@@ -436,6 +444,16 @@ TEST(HarImport, ADocumentThatIsNotHarIsOneError) {
     EXPECT_EQ(imported.errors[0].file, "x.har");
     EXPECT_TRUE(imported.exchanges.empty());
   }
+  // User information in a URL is neither the host nor kept.
+  HarImport userinfo = har_to_exchanges(
+      R"({"log": {"entries": [{"request": {"url":
+          "https://admin:hunter2pass@ecs.aliyuncs.com/?Action=DescribeRegions"},
+          "response": {"status": 200}}]}})",
+      "u.har");
+  ASSERT_EQ(userinfo.exchanges.size(), 1u);
+  EXPECT_EQ(userinfo.exchanges[0].exchange.provenance.upstream, "https://ecs.aliyuncs.com");
+  EXPECT_EQ(userinfo.exchanges[0].exchange.product, "ecs");
+  EXPECT_EQ(exchange_to_text(userinfo.exchanges[0].exchange).find("hunter2"), std::string::npos);
   // Compressed captures are recognised and the message says what to do.
   HarImport zhar = har_to_exchanges(std::string("\x78\x9c\xab\x56", 4), "c.zhar");
   ASSERT_EQ(zhar.errors.size(), 1u);
@@ -494,7 +512,7 @@ TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {
   }
   // A second recording of the first call, in the same second as the last one.
   Exchange again = fixtures.back().exchange;
-  again.provenance.recorded_at = "2026-11-23T16:17:14Z";
+  again.provenance.recorded_at = "2026-11-23T16:17:1" + std::to_string(fixtures.size() - 1) + "Z";
   ASSERT_TRUE(store.record(again, core::match_key(core::match_params(again.request.params))));
   order.push_back(again.action);
   // Neither a temporary file nor a corrupt one is a fixture; the corrupt one is reported.

@@ -308,6 +308,7 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
     if (it == canonical.end() || r.param.name < it->second) canonical[l] = r.param.name;
   }
   for (auto& r : rules_) r.shadowed = canonical[lower(r.param.name)] != r.param.name;
+  for (size_t i = 0; i < rules_.size(); ++i) by_first_[rules_[i].segments.front().text].push_back(i);
 }
 
 std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
@@ -400,18 +401,22 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
     std::vector<string> segs = split_dots(name);
     Match m;
     bool found = false;
-    // Exact spellings first, so that a literal "Filter.1.Key" wins over any pattern.
-    for (const auto& r : rules_)
-      if (match_rule(r, segs, false, m) && m.placeholder_at.empty() && !m.sub_name) {
-        found = true;
-        break;
-      }
-    if (!found)
-      for (const auto& r : rules_)
-        if (match_rule(r, segs, false, m)) {
+    // Exact spellings first, so that a literal "Filter.1.Key" wins over any pattern. A name's
+    // first segment is never an index, so only the rules sharing it can match.
+    auto candidates = by_first_.find(segs.front());
+    if (candidates != by_first_.end()) {
+      for (size_t i : candidates->second)
+        if (match_rule(rules_[i], segs, false, m) && m.placeholder_at.empty() && !m.sub_name) {
           found = true;
           break;
         }
+      if (!found)
+        for (size_t i : candidates->second)
+          if (match_rule(rules_[i], segs, false, m)) {
+            found = true;
+            break;
+          }
+    }
     // RegionId is an API parameter that every RPC action takes (protocol.md 1.2) even where an
     // older page leaves it out of its table; documented, it is checked like any other.
     if (!found && name == "RegionId") continue;

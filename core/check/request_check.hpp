@@ -26,6 +26,7 @@
 // Results never carry credential values: a parameter for which core::is_secret_name holds, or
 // whose name suggests a secret (Password, Secret, Token), is shown as REDACTED; a length
 // violation shows the length only.
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
@@ -77,6 +78,9 @@ class RequestRules {
  private:
   std::string action_;
   std::vector<Rule> rules_;
+  // Rules by their first name segment ("Tag" for Tag.N.Key), in contract order: a request name
+  // is only compared with the rules that can match it.
+  std::map<std::string, std::vector<size_t>, std::less<>> by_first_;
   std::vector<Rule> fields_;  // table > 0: fields of the items of an Object-like parameter
   std::vector<std::string> warnings_;
 };

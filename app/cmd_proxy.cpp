@@ -1,5 +1,6 @@
-// `popcheck proxy`: the record/replay proxy on the shared Beast server, stopped cleanly by SIGINT or
-// SIGTERM.
+// `popcheck proxy`: the record/replay proxy on the shared Beast server, stopped cleanly by SIGINT
+// or SIGTERM. With --fault it injects latency, errors, resets and truncations; with --contracts it
+// validates every exchange and writes a JUnit report when it stops.
 #include <pthread.h>
 #include <signal.h>
 
@@ -8,14 +9,20 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/commands.hpp"
+#include "core/files.hpp"
 #include "core/protocol/credentials.hpp"
 #include "net/server.hpp"
+#include "proxy/faults.hpp"
 #include "proxy/proxy.hpp"
+#include "proxy/validate.hpp"
+#include "reports/reports.hpp"
 
 namespace popcheck::app {
 
@@ -34,6 +41,11 @@ struct ProxyArgs {
   double timeout = 30;
   int threads = 2;
   int forward_threads = 16;
+  std::vector<std::string> faults;
+  uint64_t fault_seed = 0;
+  bool fault_seed_given = false;
+  std::vector<std::string> contracts;
+  std::string contracts_report = "popcheck-proxy-junit.xml";
 };
 
 // "HOST:PORT", "[::1]:PORT" or ":PORT".
@@ -42,7 +54,8 @@ Expected<std::pair<std::string, uint16_t>> parse_listen(const std::string& text)
   if (colon == std::string::npos)
     return fail("usage", "--listen '" + text + "' must be HOST:PORT (port 0 picks a free port)");
   std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "127.0.0.1";
   std::string port_text = text.substr(colon + 1);
   char* end = nullptr;
@@ -91,6 +104,40 @@ int run_proxy(const ProxyArgs& args) {
               << creds->source << "\n";
   }
 
+  // Faults: a seed makes the decisions repeatable; without one a fresh seed is drawn and printed,
+  // so that a run that showed something can be repeated.
+  options.faults.seed = args.fault_seed_given ? args.fault_seed : std::random_device{}();
+  for (const auto& spec : args.faults) {
+    auto rule = proxy::parse_fault(spec);
+    if (!rule) {
+      std::cerr << "popcheck proxy: --fault " << rule.error().message << "\n";
+      return 2;
+    }
+    options.faults.rules.push_back(std::move(*rule));
+  }
+  for (const auto& rule : options.faults.rules)
+    std::cerr << "popcheck proxy: injecting " << proxy::fault_to_spec(rule) << "\n";
+  if (!options.faults.rules.empty())
+    std::cerr << "popcheck proxy: fault seed " << options.faults.seed << "\n";
+
+  // The validating proxy.
+  auto log_mutex = std::make_shared<std::mutex>();
+  if (!args.contracts.empty()) {
+    std::vector<Error> skipped;
+    auto validator = proxy::Validator::load(args.contracts, skipped);
+    for (const auto& e : skipped)
+      std::cerr << "popcheck proxy: skipped contract " << e.to_string() << "\n";
+    if (!validator) {
+      std::cerr << "popcheck proxy: --contracts: " << validator.error().to_string() << "\n";
+      return 2;
+    }
+    options.validator = std::shared_ptr<proxy::Validator>(std::move(*validator));
+    options.log = [log_mutex](const std::string& line) {
+      std::lock_guard lock(*log_mutex);
+      std::cerr << "popcheck proxy: " << line << "\n";
+    };
+  }
+
   // Signals are taken by a dedicated thread with sigwait, so that stopping the server happens in
   // ordinary code rather than in a signal handler. They are blocked before any thread starts
   // (the forwarding pool included), so that no other thread receives them.
@@ -122,12 +169,12 @@ int run_proxy(const ProxyArgs& args) {
     std::cerr << "popcheck proxy: " << started.error().to_string() << "\n";
     return 2;
   }
-  std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]"
-                                                                   : listen->first;
+  std::string host =
+      listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
   std::cout << "popcheck proxy listening on http://" << host << ":" << server.port() << " (mode "
             << proxy::mode_name(*mode) << ", " << report.loaded << " fixtures"
-            << (report.errors.empty() ? "" : ", " + std::to_string(report.errors.size()) +
-                                                 " unreadable")
+            << (report.errors.empty() ? ""
+                                      : ", " + std::to_string(report.errors.size()) + " unreadable")
             << (args.upstream.empty() ? "" : ", upstream " + args.upstream) << ")" << std::endl;
 
   std::atomic<bool> signalled{false};
@@ -142,8 +189,27 @@ int run_proxy(const ProxyArgs& args) {
   if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   auto s = (*handler)->stats();
-  std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses << ", recorded "
-            << s.recorded << ", forwarded " << s.forwarded << ", errors " << s.errors << ")\n";
+  std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses
+            << ", recorded " << s.recorded << ", forwarded " << s.forwarded << ", errors "
+            << s.errors << ")\n";
+  if (options.validator) {
+    // The endpoint of the report is what the clients talked to: the proxy, and behind it the
+    // upstream or the fixtures.
+    std::string endpoint =
+        "http://" + host + ":" + std::to_string(server.port()) +
+        (args.upstream.empty() ? " (replay of " + args.fixtures + ")" : " -> " + args.upstream);
+    std::string junit = reports::render_junit(options.validator->report(endpoint));
+    if (auto written = core::write_file_atomic(args.contracts_report, junit); !written) {
+      std::cerr << "popcheck proxy: the JUnit report could not be written: "
+                << written.error().to_string() << "\n";
+      return 2;
+    }
+    size_t violating = options.validator->violating();
+    std::cerr << "popcheck proxy: validated " << options.validator->observed() << " exchanges, "
+              << violating << " with violations; JUnit report: " << args.contracts_report << "\n";
+    // Like a test run: some exchange failed its contract.
+    if (violating > 0) return 1;
+  }
   return 0;
 }
 
@@ -154,21 +220,42 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
   auto* cmd = root.add_subcommand(
       "proxy",
       "Record real exchanges into fixtures and replay them offline.\n"
-      "Point an SDK's endpoint at the proxy. Modes: record (forward and save every exchange), replay\n"
+      "Point an SDK's endpoint at the proxy. Modes: record (forward and save every exchange), "
+      "replay\n"
       "(answer from fixtures only; a miss is a 404 Popcheck.Replay.NoMatch naming the nearest\n"
       "recording), auto (replay what exists, record the rest), passthrough (forward only).\n"
-      "Requests match on their decoded parameters (query, form body, x-acs-action/version), whatever\n"
+      "Requests match on their decoded parameters (query, form body, x-acs-action/version), "
+      "whatever\n"
       "their shape (GET, POST form, V3), without signatures, nonces, timestamps or credentials.\n"
       "Admin endpoints: GET /__popcheck/health, /__popcheck/stats, /__popcheck/misses;\n"
-      "GET/PUT /__popcheck/mode ({\"mode\":\"replay\"}); POST /__popcheck/reload.\n"
+      "GET/PUT /__popcheck/mode ({\"mode\":\"replay\"}); POST /__popcheck/reload;\n"
+      "GET/PUT/DELETE /__popcheck/faults ({\"seed\":N,\"rules\":[...]});\n"
+      "GET /__popcheck/violations (with --contracts).\n"
+      "Faults (--fault, repeatable; applied in every mode before replay or forwarding):\n"
+      "  latency:MS | latency:MIN-MAX            delay the answer (ms; 'ms'/'s' suffixes)\n"
+      "  error:CODE[,status=N][,retry-after=MS][,message=TEXT]\n"
+      "                                          answer an Alibaba-style error instead; known "
+      "codes:\n"
+      "                                          Throttling.User, Throttling, Throttling.Api "
+      "(400),\n"
+      "                                          InternalError (500), ServiceUnavailable (503)\n"
+      "  reset                                   close the connection with a TCP reset\n"
+      "  truncate[,bytes=N]                      send part of the answer, then close\n"
+      "  with, for any kind: action=A[|B], p=0..1 (default 1), count=N (at most N times).\n"
+      "  e.g. --fault 'error:Throttling.User,action=DescribeRegions,p=0.5,count=2,retry-after=20'\n"
+      "With --contracts every exchange is checked against the contracts; violations are logged "
+      "and\n"
+      "written as JUnit when the proxy stops (exit status 1 when there were violations).\n"
       "With credentials (ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET[/SECURITY_TOKEN] or --profile) every\n"
       "forwarded request is re-signed (V1 and V3), so clients can use dummy keys. Without them,\n"
-      "requests are forwarded as signed; the Host header is rewritten to the upstream's except for\n"
+      "requests are forwarded as signed; the Host header is rewritten to the upstream's except "
+      "for\n"
       "V3, which signs it.");
   cmd->add_option("--mode", args->mode, "record, replay, auto or passthrough")
       ->capture_default_str();
-  cmd->add_option("--upstream", args->upstream,
-                  "http:// or https:// URL of the real endpoint or emulator (not needed for replay)");
+  cmd->add_option(
+      "--upstream", args->upstream,
+      "http:// or https:// URL of the real endpoint or emulator (not needed for replay)");
   cmd->add_option("--fixtures", args->fixtures, "fixtures folder (<product>/<Action>/*.json)")
       ->required();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -186,10 +273,23 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--timeout", args->timeout, "upstream timeout per step, in seconds")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "server threads")->capture_default_str();
-  cmd->add_option("--forward-threads", args->forward_threads,
-                  "concurrent upstream requests")
+  cmd->add_option("--forward-threads", args->forward_threads, "concurrent upstream requests")
       ->capture_default_str();
-  cmd->callback([args, &exit_code] { exit_code = run_proxy(*args); });
+  cmd->add_option("--fault", args->faults,
+                  "inject a fault: latency:MS[-MAX], error:CODE, reset or truncate, with\n"
+                  "action=, p=, count=, status=, message=, retry-after=, bytes= (repeatable)");
+  auto* seed = cmd->add_option("--fault-seed", args->fault_seed,
+                               "seed of the fault decisions (default: random, printed at start)");
+  cmd->add_option("--contracts", args->contracts,
+                  "folder of contracts (popcheck compile output) to validate every exchange "
+                  "against (repeatable)");
+  cmd->add_option("--contracts-report", args->contracts_report,
+                  "JUnit report of the validation, written when the proxy stops")
+      ->capture_default_str();
+  cmd->callback([args, seed, &exit_code] {
+    args->fault_seed_given = seed->count() > 0;
+    exit_code = run_proxy(*args);
+  });
 }
 
 }  // namespace popcheck::app

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "core/protocol/credentials.hpp"
 #include "proxy/forward.hpp"
 
 namespace popcheck::proxy {
@@ -50,9 +51,9 @@ net::HttpResponse api_error(int status, std::string code, std::string message, b
 
 // Response headers that belong to one connection or one moment; never recorded nor relayed as such.
 bool is_transient_response_header(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"content-length", "connection", "keep-alive",
-                                                "transfer-encoding", "date", "set-cookie",
-                                                "proxy-connection", "trailer", "upgrade"};
+  static constexpr std::string_view kNames[] = {"content-length",    "connection", "keep-alive",
+                                                "transfer-encoding", "date",       "set-cookie",
+                                                "proxy-connection",  "trailer",    "upgrade"};
   return std::any_of(std::begin(kNames), std::end(kNames),
                      [&](std::string_view n) { return iequals(n, name); });
 }
@@ -75,10 +76,14 @@ std::string param(const MatchMap& match, const std::string& name) {
 
 std::string_view mode_name(Mode mode) {
   switch (mode) {
-    case Mode::record: return "record";
-    case Mode::replay: return "replay";
-    case Mode::auto_: return "auto";
-    case Mode::passthrough: return "passthrough";
+    case Mode::record:
+      return "record";
+    case Mode::replay:
+      return "replay";
+    case Mode::auto_:
+      return "auto";
+    case Mode::passthrough:
+      return "passthrough";
   }
   return "replay";
 }
@@ -98,7 +103,8 @@ ProxyHandler::ProxyHandler(ProxyOptions options)
     : options_(std::move(options)),
       store_(options_.fixtures,
              core::MatchOptions{{options_.ignore_params.begin(), options_.ignore_params.end()}}),
-      mode_(options_.mode) {}
+      mode_(options_.mode),
+      faults_(options_.faults) {}
 
 ProxyHandler::~ProxyHandler() {
   // Workers refer to this object; they finish before any member goes away.
@@ -114,7 +120,8 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
     if (!up) return std::unexpected(up.error());
     handler->upstream_ = std::move(*up);
   } else if (handler->options_.mode != Mode::replay) {
-    return fail("proxy.usage", std::string("mode ") + std::string(mode_name(handler->options_.mode)) +
+    return fail("proxy.usage", std::string("mode ") +
+                                   std::string(mode_name(handler->options_.mode)) +
                                    " forwards requests and needs --upstream");
   }
   handler->pool_ = std::make_unique<Pool>(std::max<size_t>(1, handler->options_.forward_threads));
@@ -142,9 +149,9 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
     std::string_view path = target.substr(0, target.find('?'));
     Mode mode = mode_.load(std::memory_order_relaxed);
     if (path.starts_with("/__popcheck/")) {
-      static constexpr std::string_view kOwn[] = {"/__popcheck/health", "/__popcheck/stats",
-                                                  "/__popcheck/mode", "/__popcheck/reload",
-                                                  "/__popcheck/misses"};
+      static constexpr std::string_view kOwn[] = {
+          "/__popcheck/health", "/__popcheck/stats",  "/__popcheck/mode",      "/__popcheck/reload",
+          "/__popcheck/misses", "/__popcheck/faults", "/__popcheck/violations"};
       if (std::find(std::begin(kOwn), std::end(kOwn), path) != std::end(kOwn) || !upstream_ ||
           mode == Mode::replay) {
         respond(admin(request, path));
@@ -158,6 +165,24 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
         core::HttpRequestView{request.method, request.target, &request.headers, request.body});
     MatchMap match = store_.match_of(merged);
     std::string key = FixtureStore::key_of(match);
+    // Faults come first, in every mode: an injected error is the proxy's answer (never forwarded,
+    // recorded or validated); latency, resets and truncations change how the real answer is sent.
+    FaultDecision fault =
+        faults_.decide(param(match, "Action"), param(match, "Format") == "XML", host_id(match),
+                       !core::header_value(request.headers, "x-acs-retry-attempts").empty());
+    if (fault.error) {
+      net::HttpResponse r = std::move(*fault.error);
+      fault.apply(r);
+      respond(std::move(r));
+      return;
+    }
+    if (fault.wraps()) {
+      respond = [respond = std::move(respond), fault](net::HttpResponse r) {
+        fault.apply(r);
+        respond(std::move(r));
+      };
+    }
+    if (options_.validator) respond = observed(request, merged, std::move(respond));
     if (mode == Mode::replay || mode == Mode::auto_) {
       if (auto entry = store_.next(key)) {
         hits_.fetch_add(1, std::memory_order_relaxed);
@@ -178,8 +203,47 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
             std::move(match));
   } catch (const std::exception& e) {
     errors_.fetch_add(1);
-    respond(api_error(500, "Popcheck.Proxy.InternalError", std::string("proxy error: ") + e.what()));
+    respond(
+        api_error(500, "Popcheck.Proxy.InternalError", std::string("proxy error: ") + e.what()));
   }
+}
+
+std::string ProxyHandler::host_id(const MatchMap& match) const {
+  // Injected errors carry the HostId the real API would: the upstream's host when it is a cloud
+  // endpoint, else the product's public host, else the proxy's own name.
+  std::string host = upstream_ ? upstream_->url().host : std::string();
+  if (host.ends_with(".aliyuncs.com")) return host;
+  std::string product = product_for({}, param(match, "Version"));
+  if (!product.empty() && !product.starts_with("version-")) return product + ".aliyuncs.com";
+  return "popcheck-proxy";
+}
+
+net::Respond ProxyHandler::observed(const net::HttpRequest& request, const core::Params& merged,
+                                    net::Respond respond) {
+  // The request is copied because the original moves on to the forwarding pool; only validating
+  // proxies pay for it.
+  auto seen = std::make_shared<const std::pair<net::HttpRequest, core::Params>>(request, merged);
+  return [this, seen, respond = std::move(respond)](net::HttpResponse r) {
+    try {
+      std::string line = options_.validator->observe_line(seen->first, seen->second, r);
+      if (!line.empty()) {
+        // The validator keeps credentials out of its results; this is a second net for the line.
+        std::vector<std::string> secrets = {
+            v3_credential(core::header_value(seen->first.headers, "authorization")),
+            core::header_value(seen->first.headers, "x-acs-security-token"),
+            core::header_value(seen->first.headers, "x-acs-accesskey-id")};
+        for (const auto& [k, v] : seen->second)
+          if (core::is_secret_name(k) || k == "AccessKeyId") secrets.push_back(v);
+        scrub_secrets(line, secrets);
+        if (options_.log) options_.log("violation " + line);
+      }
+    } catch (const std::exception& e) {
+      // Validation is an observer: whatever goes wrong there, the client still gets its answer.
+      errors_.fetch_add(1);
+      if (options_.log) options_.log(std::string("validation failed: ") + e.what());
+    }
+    respond(std::move(r));
+  };
 }
 
 net::HttpResponse ProxyHandler::miss(const net::HttpRequest& request, const MatchMap& match) {
@@ -240,6 +304,24 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
     j["recorded"] = s.recorded;
     j["forwarded"] = s.forwarded;
     j["errors"] = s.errors;
+    ojson fault_stats = faults_.stats_json();
+    for (auto& [k, v] : fault_stats.items()) j[k] = std::move(v);
+    if (options_.validator) {
+      j["observed"] = options_.validator->observed();
+      j["violating"] = options_.validator->violating();
+    }
+    return json_response(200, j);
+  }
+  if (path == "/__popcheck/faults") return admin_faults(request);
+  if (path == "/__popcheck/violations") {
+    if (method != "GET") return method_not_allowed("GET");
+    if (!options_.validator)
+      return api_error(404, "Popcheck.Admin.NoContracts",
+                       "the proxy validates nothing: start it with --contracts DIR");
+    ojson j;
+    j["observed"] = options_.validator->observed();
+    j["violating"] = options_.validator->violating();
+    j["violations"] = options_.validator->violations_json();
     return json_response(200, j);
   }
   if (path == "/__popcheck/mode") {
@@ -259,8 +341,9 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
       }
       if (wanted.empty()) {
         size_t q = request.target.find('?');
-        std::string_view query =
-            q == std::string::npos ? std::string_view() : std::string_view(request.target).substr(q + 1);
+        std::string_view query = q == std::string::npos
+                                     ? std::string_view()
+                                     : std::string_view(request.target).substr(q + 1);
         for (const auto& [k, v] : core::parse_query_string(query))
           if (k == "mode") wanted = v;
       }
@@ -299,6 +382,29 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
   return api_error(404, "Popcheck.Admin.NotFound", "no admin endpoint " + std::string(path));
 }
 
+net::HttpResponse ProxyHandler::admin_faults(const net::HttpRequest& request) {
+  const std::string& method = request.method;
+  if (method == "PUT" || method == "POST") {
+    ojson body;
+    try {
+      body = ojson::parse(request.body);
+    } catch (const ojson::exception& e) {
+      return api_error(400, "Popcheck.Admin.InvalidFaults",
+                       std::string("the body is not JSON: ") + e.what() +
+                           "; send {\"seed\": N, \"rules\": [...]}");
+    }
+    auto config = fault_config_from_json(body, faults_.config().seed);
+    if (!config) return api_error(400, "Popcheck.Admin.InvalidFaults", config.error().message);
+    faults_.configure(std::move(*config));
+  } else if (method == "DELETE") {
+    faults_.configure(FaultConfig{faults_.config().seed, {}});
+  } else if (method != "GET") {
+    return api_error(405, "Popcheck.Admin.MethodNotAllowed",
+                     "/__popcheck/faults accepts GET, PUT, POST and DELETE, not " + method);
+  }
+  return json_response(200, faults_.config_json());
+}
+
 Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const UpstreamRequest& sent,
                                      const UpstreamResponse& response, const MatchMap& match,
                                      long long duration_ms) const {
@@ -306,13 +412,13 @@ Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const Upst
   core::Params merged = core::merge_params(
       core::HttpRequestView{request.method, request.target, &request.headers, request.body});
   // Every credential either side used: none of them may reach the file, wherever it appears.
-  std::vector<std::string> secrets = {options_.credentials.access_key_id,
-                                      options_.credentials.access_key_secret,
-                                      options_.credentials.security_token,
-                                      v3_credential(core::header_value(request.headers,
-                                                                       "authorization")),
-                                      core::header_value(request.headers, "x-acs-security-token"),
-                                      core::header_value(request.headers, "x-acs-accesskey-id")};
+  std::vector<std::string> secrets = {
+      options_.credentials.access_key_id,
+      options_.credentials.access_key_secret,
+      options_.credentials.security_token,
+      v3_credential(core::header_value(request.headers, "authorization")),
+      core::header_value(request.headers, "x-acs-security-token"),
+      core::header_value(request.headers, "x-acs-accesskey-id")};
   for (const auto& [k, v] : merged)
     if (k == "AccessKeyId" || k == "SecurityToken" || k == "BearerToken") secrets.push_back(v);
 
@@ -381,8 +487,8 @@ void ProxyHandler::forward(net::HttpRequest request, net::Respond respond, bool 
         bool timeout = err.code == "upstream.timeout";
         respond(api_error(timeout ? 504 : 502,
                           timeout ? "Popcheck.Upstream.Timeout" : "Popcheck.Upstream.Unreachable",
-                          "upstream " + upstream_->url().to_string() + ": " + err.message +
-                              " [" + err.code + "]; nothing was recorded"));
+                          "upstream " + upstream_->url().to_string() + ": " + err.message + " [" +
+                              err.code + "]; nothing was recorded"));
         return;
       }
       forwarded_.fetch_add(1, std::memory_order_relaxed);

@@ -1,10 +1,11 @@
 #pragma once
 // The record/replay proxy as a net::Handler: admin endpoints under /__popcheck/, then the mode's
-// behaviour (record, replay, auto, passthrough) on every other request. Replay answers on the server
-// thread from the in-memory index; forwarding runs on a pool of worker threads so that a slow upstream
-// never blocks replay or admin requests.
+// behaviour (record, replay, auto, passthrough) on every other request. Replay answers on the
+// server thread from the in-memory index; forwarding runs on a pool of worker threads so that a
+// slow upstream never blocks replay or admin requests.
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,8 +15,10 @@
 
 #include "core/protocol/sign.hpp"
 #include "net/http.hpp"
+#include "proxy/faults.hpp"
 #include "proxy/store.hpp"
 #include "proxy/upstream.hpp"
+#include "proxy/validate.hpp"
 
 namespace popcheck::proxy {
 
@@ -32,6 +35,11 @@ struct ProxyOptions {
   UpstreamOptions upstream;                // url empty: replay only
   size_t forward_threads = 16;
   size_t miss_log = 1000;  // misses kept for GET /__popcheck/misses
+  FaultConfig faults;      // injected latency, errors, resets and truncations (none by default)
+  // The validating proxy (--contracts): observes every exchange that is not an injected error.
+  std::shared_ptr<Validator> validator;
+  // Where one line per violating exchange goes (stderr in the command); empty: nowhere.
+  std::function<void(const std::string&)> log;
 };
 
 struct ProxyStats {
@@ -40,8 +48,8 @@ struct ProxyStats {
 
 class ProxyHandler : public net::Handler {
  public:
-  // Loads the fixtures (problems go to `report`) and connects nothing yet. Errors: a bad upstream URL
-  // or CA file, a mode that forwards without an upstream.
+  // Loads the fixtures (problems go to `report`) and connects nothing yet. Errors: a bad upstream
+  // URL or CA file, a mode that forwards without an upstream.
   static Expected<std::shared_ptr<ProxyHandler>> create(ProxyOptions options, LoadReport& report);
   ~ProxyHandler() override;
 
@@ -52,12 +60,19 @@ class ProxyHandler : public net::Handler {
   ProxyStats stats() const;
   LoadReport reload();
   const FixtureStore& store() const { return store_; }
+  FaultInjector& faults() { return faults_; }
+  Validator* validator() const { return options_.validator.get(); }
 
  private:
   explicit ProxyHandler(ProxyOptions options);
   struct Pool;
 
   net::HttpResponse admin(const net::HttpRequest& request, std::string_view path);
+  net::HttpResponse admin_faults(const net::HttpRequest& request);
+  // Wraps `respond` so that the validator sees the real answer before faults change how it is sent.
+  net::Respond observed(const net::HttpRequest& request, const core::Params& merged,
+                        net::Respond respond);
+  std::string host_id(const MatchMap& match) const;
   net::HttpResponse miss(const net::HttpRequest& request, const MatchMap& match);
   void forward(net::HttpRequest request, net::Respond respond, bool record, std::string key,
                MatchMap match);
@@ -73,6 +88,7 @@ class ProxyHandler : public net::Handler {
   std::atomic<uint64_t> hits_{0}, misses_{0}, recorded_{0}, forwarded_{0}, errors_{0};
   mutable std::mutex misses_mutex_;
   std::deque<core::ojson> miss_log_;
+  FaultInjector faults_;
 };
 
 }  // namespace popcheck::proxy

@@ -176,7 +176,8 @@ class ContractValidator final : public Validator {
       : started_(std::chrono::system_clock::now()), hostname_(host_name()) {
     for (auto& ce : entries) {
       const string key = ce.contract.action + "\n" + ce.contract.version;
-      // The first file (sorted path order) that documents an action and version wins.
+      // The first path (then the first file in sorted order) documenting an action and version
+      // wins.
       if (by_action_version_.contains(key)) continue;
       entries_.push_back(std::make_unique<Entry>(std::move(ce.contract)));
       const Entry* e = entries_.back().get();
@@ -347,9 +348,15 @@ class ContractValidator final : public Validator {
 
 Expected<std::unique_ptr<Validator>> Validator::load(const std::vector<string>& paths,
                                                       std::vector<Error>& skipped) {
-  core::LoadedCatalogue loaded = core::load_catalogue(paths);
-  for (auto& e : loaded.errors) skipped.push_back(std::move(e));
-  auto v = std::make_unique<ContractValidator>(std::move(loaded.entries));
+  // One path at a time, so that for an action and version documented in two places the path
+  // named first wins (load_catalogue sorts the files of all its paths together).
+  std::vector<core::CatalogueEntry> entries;
+  for (const auto& path : paths) {
+    core::LoadedCatalogue loaded = core::load_catalogue({path});
+    for (auto& e : loaded.errors) skipped.push_back(std::move(e));
+    for (auto& e : loaded.entries) entries.push_back(std::move(e));
+  }
+  auto v = std::make_unique<ContractValidator>(std::move(entries));
   if (v->contracts() == 0) {
     string where;
     for (const auto& p : paths) where += (where.empty() ? "" : ", ") + p;

@@ -109,6 +109,30 @@ TEST(Validator, LoadsCataloguesAndReportsUnreadableFiles) {
   EXPECT_EQ(none.error().code, "validate.no_contracts");
 }
 
+TEST(Validator, ThePathNamedFirstWinsForAnActionDocumentedTwice) {
+  TempDir dir;
+  core::CatalogueEntry e;
+  e.contract.product = "Ecs";
+  e.contract.version = "2014-05-26";
+  e.contract.action = "DeleteInstances";
+  core::Param ids;
+  ids.name = "InstanceId.N";
+  ids.type = "RepeatList";
+  core::Param colour;
+  colour.name = "Colour";
+  colour.type = "String";
+  e.contract.params = {ids, colour};
+  ASSERT_TRUE(core::write_catalogue_entry(dir.str(), e).has_value());
+  auto ok = json(200, R"({"RequestId":"R-1"})");
+  // Sorted together, the temporary folder's file would come first; the order given decides.
+  auto seeds_first = load({kCases, dir.str()});
+  observe(*seeds_first, get(v1(kDelete + "&Colour=red")), ok);
+  EXPECT_EQ(seeds_first->violating(), 1u);
+  auto mine_first = load({dir.str(), kCases});
+  observe(*mine_first, get(v1(kDelete + "&Colour=red")), ok);
+  EXPECT_EQ(mine_first->violating(), 0u);
+}
+
 TEST(Validator, ConformingExchangeIsOnePassingCase) {
   auto v = load({kCases});
   observe(*v, get(v1(kDelete)), json(200, R"({"RequestId":"R-1"})"));

@@ -7,7 +7,7 @@
 # GET /__popcheck/violations is read while the proxy runs; on SIGTERM the proxy writes the JUnit,
 # which must validate against the Ant schema, hold each violation in its own case and let the
 # conforming cases pass. No credential sent reaches the report or the log.
-# Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
 bin=${POPCHECK:?set POPCHECK to the popcheck binary}
@@ -159,3 +159,40 @@ for secret in "$key_id" "$token" "c2lnZTJlVmFsaWRhdGU"; do
   ! grep -q "$secret" <<<"$live" || fail "$secret leaked into /__popcheck/violations"
 done
 echo "PASS: ${#cases[@]} violations found in the JUnit report, 2 conforming exchanges passed"
+
+# Real SDKs through the validating proxy (when Node and the SDKs are installed): pop-core GET and
+# POST form, ecs20140526 V3 and v2, vpc20160428 V3. What they send conforms to the documents, so
+# the only request violation is the call that deliberately leaves out InstanceId.
+src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+sdk="$src/tests/sdk/node_modules"
+if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
+  echo "SKIP: SDK part (node or the SDKs under $sdk are not installed)"
+  exit 0
+fi
+sdk_report="$tmp/out/sdk.xml"
+start sdkproxy "$bin" proxy --mode passthrough --upstream "$emulator" --fixtures "$tmp/fixtures" \
+  --contracts "$tmp/seeds" --contracts-report "$sdk_report" --listen 127.0.0.1:0
+sdk_proxy_pid=$pid
+POPCHECK_SDK_DIR="$sdk" node "$src/tests/e2e/proxy_sdk.js" "${url#http://}" "$key_id" \
+  dummySecretE2e42 "$token" "$tmp/sdk.json" || fail "the SDK calls did not run"
+kill -TERM "$sdk_proxy_pid"
+wait "$sdk_proxy_pid" || true
+xmllint --noout --schema "$shared/schemas/junit-ant.xsd" "$sdk_report" 2>"$tmp/xmllint.err" ||
+  fail "the SDK report does not validate: $(cat "$tmp/xmllint.err")"
+n=$(xmllint --xpath "count(//testcase)" "$sdk_report")
+[[ $n -ge 9 ]] || fail "$n SDK exchanges in the report, expected 9"
+request_checks='unknown-parameter|missing-required|repeat-numbering|type|allowed-values|range|length'
+request_checks+='|forbidden-prefix|forbidden-substring|pattern|unknown-action'
+found=""
+for ((i = 1; i <= n; i++)); do
+  name=$(xmllint --xpath "string((//testcase)[$i]/@name)" "$sdk_report")
+  text=$(xmllint --xpath "string((//testcase)[$i]/failure)" "$sdk_report")
+  while IFS= read -r line; do
+    [[ -n $line ]] && found+="$name: $line"$'\n'
+  done < <(grep -E "^($request_checks) " <<<"$text" || true)
+done
+expected="DeleteInstances#2: missing-required at InstanceId.N: expected InstanceId.N (required), actual absent"
+[[ $found == "$expected"$'\n' ]] || fail "SDK request violations, expected only '$expected':
+$found"
+! grep -q -e "$key_id" -e "$token" -e dummySecretE2e42 "$sdk_report" || fail "SDK credentials leaked"
+echo "PASS: $n SDK exchanges validated; the one deliberate request violation found, no other"

@@ -59,7 +59,6 @@ constexpr const char* kTimestamp =
     R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)";
 constexpr const char* kUuid =
     R"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})";
-constexpr const char* kIdSuffix = R"(-[a-z0-9]*[0-9][a-z0-9]*)";
 
 const std::regex& timestamp_re() {
   static const std::regex re(kTimestamp);
@@ -182,14 +181,6 @@ std::string show(const ojson& v) {
   return s;
 }
 
-std::string regex_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view(R"(\^$.|?*+()[]{}/)").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 // Path segments: "Items.Item[0].Name" -> Items, Item, [0], Name.
 std::vector<std::string> segments(std::string_view path) {
@@ -300,18 +291,38 @@ class Comparer {
           {"snapshot", false, std::move(expected), std::move(actual), std::move(path)});
   }
 
-  // The string forms of one token as a regular expression group.
-  static std::string group_for(const std::string& token, bool whole) {
-    if (token == "<request-id>") return whole ? R"(([\s\S]+))" : R"(([A-Za-z0-9-]+))";
-    if (token == "<timestamp>") return std::string("(") + kTimestamp + ")";
-    if (token == "<uuid>") return std::string("(") + kUuid + ")";
-    std::smatch m;
-    std::regex_match(token, m, token_re());
-    return "(" + regex_escape(prefix_of_kind(m[2].str())) + kIdSuffix + ")";
+  // The length of the value of `token`'s kind that starts at actual[pos], or npos. The values are
+  // found as the normaliser found them (match_at), so a recorded string and its snapshot agree on
+  // where each volatile value begins and ends.
+  static size_t value_at(const std::string& token, std::string_view actual, size_t pos,
+                         bool whole) {
+    constexpr size_t none = std::string_view::npos;
+    if (token == "<request-id>") {
+      if (whole) return actual.empty() ? none : actual.size();
+      size_t end = pos;
+      while (end < actual.size() && (std::isalnum(static_cast<unsigned char>(actual[end])) ||
+                                     actual[end] == '-'))
+        ++end;
+      return end > pos ? end - pos : none;
+    }
+    if (pos >= actual.size() || (pos > 0 && word_char(actual[pos - 1]))) return none;
+    auto [kind, len] = match_at(actual, pos);
+    if (token == "<timestamp>") return kind == Found::timestamp ? len : none;
+    if (token == "<uuid>") return kind == Found::uuid ? len : none;
+    if (kind != Found::id) return none;
+    // "<instance-id:1>": the id's prefix must be the one of its kind.
+    std::string_view t = token;
+    std::string_view ref_kind = t.substr(1, t.rfind("-id:") - 1);
+    std::string_view value = actual.substr(pos, len);
+    return value.substr(0, value.find('-')) == prefix_of_kind(ref_kind) ? len : none;
   }
 
   void string_value(const std::string& expected, const std::string& actual,
                     const std::string& path) {
+    if (expected.find('<') == std::string::npos) {  // no token: the common case, kept cheap
+      if (expected != actual) differ(path, show(expected), show(actual));
+      return;
+    }
     // Literal runs between tokens, and the tokens.
     std::vector<std::string> literals, tokens;
     size_t at = 0;
@@ -328,19 +339,33 @@ class Comparer {
       return;
     }
     bool whole = tokens.size() == 1 && expected == tokens.front();
-    std::string full;
-    for (size_t i = 0; i < tokens.size(); ++i)
-      full += regex_escape(literals[i]) + group_for(tokens[i], whole);
-    full += regex_escape(literals.back());
-    std::smatch m;
-    if (!std::regex_match(actual, m, std::regex(full))) {
+    // Literal, value, literal, value, ..., literal: each literal exactly, each value of its kind.
+    std::vector<std::string> values;
+    std::string_view rest = actual;
+    size_t pos = 0;
+    bool matched = true;
+    for (size_t i = 0; i < tokens.size() && matched; ++i) {
+      if (!rest.substr(pos).starts_with(literals[i])) {
+        matched = false;
+        break;
+      }
+      pos += literals[i].size();
+      size_t len = value_at(tokens[i], rest, pos, whole);
+      if (len == std::string_view::npos) {
+        matched = false;
+        break;
+      }
+      values.emplace_back(rest.substr(pos, len));
+      pos += len;
+    }
+    if (!matched || rest.substr(pos) != literals.back()) {
       differ(path, show(expected), show(actual));
       return;
     }
     for (size_t i = 0; i < tokens.size(); ++i) {
       const std::string& token = tokens[i];
       if (token.find("-id:") == std::string::npos) continue;  // only references bind
-      std::string value = m[i + 1].str();
+      const std::string& value = values[i];
       auto bound = ref_to_value_.find(token);
       if (bound != ref_to_value_.end()) {
         if (bound->second != value)

@@ -55,29 +55,82 @@ bool word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
 }
 
-constexpr const char* kTimestamp =
-    R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)";
-constexpr const char* kUuid =
-    R"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})";
-
-const std::regex& timestamp_re() {
-  static const std::regex re(kTimestamp);
-  return re;
-}
-const std::regex& uuid_re() {
-  static const std::regex re(kUuid);
-  return re;
-}
-const std::regex& id_re() {
-  static const std::regex re(R"([a-z]{1,5}-[a-z0-9]+)");
-  return re;
-}
 const std::regex& token_re() {
   static const std::regex re(R"(<(request-id|timestamp|uuid|([a-z][a-z0-9-]*)-id:[0-9]+)>)");
   return re;
 }
 
 enum class Found { none, timestamp, uuid, id };
+
+// Small matchers of the value shapes (hand-written: they run at every word start of every string
+// of a body, where std::regex costs microseconds each). Each returns the length matched at s[i],
+// or 0.
+bool digits(std::string_view s, size_t i, size_t n) {
+  if (i + n > s.size()) return false;
+  for (size_t k = i; k < i + n; ++k)
+    if (!std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+  return true;
+}
+bool hex(std::string_view s, size_t i, size_t n) {
+  if (i + n > s.size()) return false;
+  for (size_t k = i; k < i + n; ++k)
+    if (!std::isxdigit(static_cast<unsigned char>(s[k]))) return false;
+  return true;
+}
+bool at_char(std::string_view s, size_t i, char c) { return i < s.size() && s[i] == c; }
+
+// YYYY-MM-DDThh:mm[:ss[.fraction]][Z|+hh[:]mm|-hh[:]mm]
+size_t timestamp_length(std::string_view s, size_t i) {
+  size_t p = i;
+  if (!digits(s, p, 4) || !at_char(s, p + 4, '-') || !digits(s, p + 5, 2) ||
+      !at_char(s, p + 7, '-') || !digits(s, p + 8, 2) || !at_char(s, p + 10, 'T') ||
+      !digits(s, p + 11, 2) || !at_char(s, p + 13, ':') || !digits(s, p + 14, 2))
+    return 0;
+  p += 16;
+  if (at_char(s, p, ':') && digits(s, p + 1, 2)) {
+    p += 3;
+    if (at_char(s, p, '.') && digits(s, p + 1, 1)) {
+      p += 1;
+      while (digits(s, p, 1)) ++p;
+    }
+  }
+  if (at_char(s, p, 'Z')) {
+    ++p;
+  } else if ((at_char(s, p, '+') || at_char(s, p, '-')) && digits(s, p + 1, 2)) {
+    if (digits(s, p + 3, 2))
+      p += 5;
+    else if (at_char(s, p + 3, ':') && digits(s, p + 4, 2))
+      p += 6;
+  }
+  return p - i;
+}
+
+// 8-4-4-4-12 hexadecimal digits.
+size_t uuid_length(std::string_view s, size_t i) {
+  size_t p = i;
+  for (size_t n : {8, 4, 4, 4, 12}) {
+    if (p != i && !at_char(s, p++, '-')) return 0;
+    if (!hex(s, p, n)) return 0;
+    p += n;
+  }
+  return p - i;
+}
+
+// 1-5 lowercase letters, '-', lowercase letters and digits with at least one digit.
+size_t id_length(std::string_view s, size_t i) {
+  size_t p = i;
+  while (p < s.size() && p - i < 6 && std::islower(static_cast<unsigned char>(s[p]))) ++p;
+  if (p == i || p - i > 5 || !at_char(s, p, '-')) return 0;
+  ++p;
+  size_t start = p;
+  bool digit = false;
+  while (p < s.size() && (std::islower(static_cast<unsigned char>(s[p])) ||
+                          std::isdigit(static_cast<unsigned char>(s[p])))) {
+    digit = digit || std::isdigit(static_cast<unsigned char>(s[p]));
+    ++p;
+  }
+  return p > start && digit ? p - i : 0;
+}
 
 // What starts at s[i] (a word start), and its length. Each match must end at a word boundary.
 std::pair<Found, size_t> match_at(std::string_view s, size_t i) {
@@ -87,25 +140,10 @@ std::pair<Found, size_t> match_at(std::string_view s, size_t i) {
     if (c == '-') return !dash_glues;
     return std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_';
   };
-  std::match_results<std::string_view::const_iterator> m;
-  const auto flags = std::regex_constants::match_continuous;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (std::isdigit(c) &&
-      std::regex_search(s.begin() + static_cast<long>(i), s.end(), m, timestamp_re(), flags) &&
-      ends_word(i + static_cast<size_t>(m.length(0)), false))
-    return {Found::timestamp, static_cast<size_t>(m.length(0))};
-  if (std::isxdigit(c) &&
-      std::regex_search(s.begin() + static_cast<long>(i), s.end(), m, uuid_re(), flags) &&
-      ends_word(i + static_cast<size_t>(m.length(0)), true))
-    return {Found::uuid, static_cast<size_t>(m.length(0))};
-  if (std::islower(c) &&
-      std::regex_search(s.begin() + static_cast<long>(i), s.end(), m, id_re(), flags)) {
-    std::string_view word = s.substr(i, static_cast<size_t>(m.length(0)));
-    std::string_view suffix = word.substr(word.find('-') + 1);
-    bool digit = std::any_of(suffix.begin(), suffix.end(),
-                             [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-    if (digit && ends_word(i + word.size(), true)) return {Found::id, word.size()};
-  }
+  if (size_t n = timestamp_length(s, i); n > 0 && ends_word(i + n, false))
+    return {Found::timestamp, n};
+  if (size_t n = uuid_length(s, i); n > 0 && ends_word(i + n, true)) return {Found::uuid, n};
+  if (size_t n = id_length(s, i); n > 0 && ends_word(i + n, true)) return {Found::id, n};
   return {Found::none, 0};
 }
 

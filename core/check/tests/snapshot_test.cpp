@@ -68,6 +68,19 @@ TEST(SnapshotNormalise, VolatileValuesBecomeTokens) {
                             R"(["<vswitch-id:1>","<security-group-id:1>","<instance-id:1>"])"));
 }
 
+TEST(SnapshotNormalise, TimestampAndUuidShapes) {
+  Normaliser n;
+  EXPECT_EQ(n.normalise_text("2026-01-02T03:04:05+0800"), "<timestamp>");
+  EXPECT_EQ(n.normalise_text("2026-01-02T03:04"), "<timestamp>");
+  EXPECT_EQ(n.normalise_text("from 2026-01-02T03:04:05.5Z to 2026-01-03T00:00:00-05:00."),
+            "from <timestamp> to <timestamp>.");
+  EXPECT_EQ(n.normalise_text("2026-01-02 and 2026-01-02T3:04 and 12026-01-02T03:04Z"),
+            "2026-01-02 and 2026-01-02T3:04 and 12026-01-02T03:04Z");
+  EXPECT_EQ(n.normalise_text("id=0af5d3b1-6a37-4f0b-9e33-1b1c0b0e0001;"), "id=<uuid>;");
+  EXPECT_EQ(n.normalise_text("0af5d3b1-6a37-4f0b-9e33-1b1c0b0e0001x"),
+            "0af5d3b1-6a37-4f0b-9e33-1b1c0b0e0001x");
+}
+
 TEST(SnapshotNormalise, OneTableForTheWholeScenario) {
   Normaliser n;
   ojson first = n.normalise(ojson::parse(R"({"A":"i-aaa1","B":"i-bbb2"})"));

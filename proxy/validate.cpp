@@ -32,6 +32,9 @@ using std::string;
 // Bodies kept per exchange for the report: enough for any API answer, bounded for a proxy that
 // runs a long SDK suite.
 constexpr size_t kMaxKeptBody = 64 * 1024;
+// Exchanges kept as cases, passing and violating counted apart, so that a proxy left running
+// under load keeps bounded memory and a readable report; the rest are counted only.
+constexpr size_t kMaxKeptCases = 10000;
 
 // Codes every RPC API may answer whatever its page lists (protocol.md section 3): the gateway's
 // own parameter, signature, throttling and availability errors.
@@ -116,7 +119,8 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
   string format = iequals(first_value(merged, "Format"), "XML") ? "XML" : "JSON";
   bool xml = format == "XML";
   bool error = response.status >= 400;
-  auto code = body_code(response.body, xml);
+  // Only error answers carry a Code worth reading (a proxy-made answer is always an error).
+  auto code = error ? body_code(response.body, xml) : std::nullopt;
   // An answer the proxy made itself (a replay miss, an unreachable upstream) says nothing about
   // the API.
   if (code && code->starts_with("Popcheck.")) {
@@ -124,7 +128,7 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
     return {{"response", true, "an answer of the API",
              "made by the proxy (" + *code + "), not judged", ""}};
   }
-  if (!code && xml) {
+  if (error && !code && xml) {
     // A proxy error in JSON for an XML request: look again in the other format.
     auto other = body_code(response.body, false);
     if (other && other->starts_with("Popcheck."))
@@ -232,14 +236,19 @@ class ContractValidator final : public Validator {
     std::lock_guard lock(mu_);
     c.id = c.action + "#" + std::to_string(++per_action_[c.action]);
     string line = failed ? c.id + " (" + request.method + "):" + what : string();
+    ++observed_;
     if (failed) ++violating_;
-    cases_.push_back(std::move(c));
+    size_t& kept = failed ? kept_violating_ : kept_passing_;
+    if (kept < kMaxKeptCases) {
+      ++kept;
+      cases_.push_back(std::move(c));
+    }
     return line;
   }
 
   size_t observed() const override {
     std::lock_guard lock(mu_);
-    return cases_.size();
+    return observed_;
   }
 
   size_t violating() const override {
@@ -274,6 +283,25 @@ class ContractValidator final : public Validator {
         std::chrono::duration<double>(std::chrono::system_clock::now() - started_).count();
     std::lock_guard lock(mu_);
     r.cases = cases_;
+    size_t dropped_passing = observed_ - violating_ - kept_passing_;
+    size_t dropped_violating = violating_ - kept_violating_;
+    if (dropped_passing + dropped_violating > 0) {
+      // Said in the report itself, so that nobody reads the kept cases as all there was.
+      check::CaseResult note;
+      note.id = "popcheck#retention";
+      note.product = "popcheck";
+      note.action = "retention";
+      note.kind = "observed";
+      note.description = "exchanges counted but not kept";
+      note.checks.push_back(
+          {"retention", true,
+           "the first " + std::to_string(kMaxKeptCases) +
+               " passing and violating exchanges kept as cases",
+           std::to_string(dropped_passing) + " more passing and " +
+               std::to_string(dropped_violating) + " more violating exchanges counted only",
+           ""});
+      r.cases.push_back(std::move(note));
+    }
     return r;
   }
 
@@ -341,7 +369,8 @@ class ContractValidator final : public Validator {
   mutable std::mutex mu_;
   std::vector<check::CaseResult> cases_;
   std::map<string, int> per_action_;
-  size_t violating_ = 0;
+  size_t observed_ = 0, violating_ = 0;
+  size_t kept_passing_ = 0, kept_violating_ = 0;
 };
 
 }  // namespace

@@ -37,9 +37,12 @@ class Validator {
   // Exchanges seen so far and how many of them had at least one violation.
   virtual size_t observed() const = 0;
   virtual size_t violating() const = 0;
-  // The violations so far, for GET /__popcheck/violations.
+  // The violations so far (of the kept cases, see report()), for GET /__popcheck/violations.
   virtual core::ojson violations_json() const = 0;
-  // Every observed exchange as a case (in arrival order), ready for reports::render_junit.
+  // Every observed exchange as a case (in arrival order), ready for reports::render_junit. To keep
+  // memory bounded under load, the first 10,000 passing and the first 10,000 violating exchanges
+  // are kept as cases; when more were seen, a last case "popcheck#retention" says how many were
+  // counted only (observed() and violating() count them all).
   virtual check::RunReport report(const std::string& endpoint) const = 0;
 };
 

@@ -1,12 +1,12 @@
 #include "core/check/request_check.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 #include "core/check/redact.hpp"
 #include "core/protocol/credentials.hpp"
@@ -88,7 +88,6 @@ bool is_float_type(string_view t) {
   string l = lower(t);
   return l == "float" || l == "double" || l == "number";
 }
-bool is_numeric_type(string_view t) { return is_integer_type(t) || is_float_type(t); }
 bool is_list_type(string_view t) {
   string l = lower(t);
   return l == "repeatlist" || l == "array" || l == "list" || l.starts_with("array of");
@@ -184,6 +183,13 @@ bool id_like(const std::vector<RequestRules::Segment>& segs) {
   return false;
 }
 
+RequestRules::ValueKind value_kind(string_view type) {
+  if (is_integer_type(type)) return RequestRules::ValueKind::integer;
+  if (is_boolean_type(type)) return RequestRules::ValueKind::boolean;
+  if (is_float_type(type)) return RequestRules::ValueKind::number;
+  return RequestRules::ValueKind::text;
+}
+
 // One request parameter matched to a rule.
 struct Match {
   const RequestRules::Rule* rule = nullptr;
@@ -224,28 +230,49 @@ bool match_rule(const RequestRules::Rule& r, const std::vector<string>& segs, bo
   return false;
 }
 
-// The check results of one request, bucketed by check so that they come out in report order.
+// The report order of a check name.
+size_t check_rank(string_view check) {
+  const auto& names = request_check_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == check) return i;
+  return names.size();
+}
+
+// What each check promises when it finds nothing, in request_check_names() order.
+constexpr std::array<string_view, 10> kPassText = {
+    "only documented and common parameters",   "every required parameter",
+    "lists numbered 1..n within their maximum", "values of the documented types",
+    "values within the documented sets",        "numbers within the documented range",
+    "lengths within the documented limits",     "no forbidden prefix",
+    "no forbidden substring",                   "values matching the documented patterns"};
+
+// The check results of one request, put in report order at the end.
 class Collector {
  public:
-  void fail(const string& check, string path, string expected, string actual) {
-    failures_[check].push_back({check, false, std::move(expected), std::move(actual), std::move(path)});
+  void fail(const char* check, string path, string expected, string actual) {
+    failures_.push_back({check, false, std::move(expected), std::move(actual), std::move(path)});
   }
-  std::vector<CheckResult> finish(const std::map<string, string>& pass_text) && {
+  std::vector<CheckResult> finish() && {
+    const auto& names = request_check_names();
     std::vector<CheckResult> out;
-    for (const auto& name : request_check_names()) {
-      auto it = failures_.find(name);
-      if (it != failures_.end()) {
-        for (auto& r : it->second) out.push_back(std::move(r));
-        continue;
+    out.reserve(names.size() + failures_.size());
+    std::stable_sort(failures_.begin(), failures_.end(), [](const auto& a, const auto& b) {
+      return check_rank(a.check) < check_rank(b.check);
+    });
+    size_t f = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      bool any = false;
+      for (; f < failures_.size() && check_rank(failures_[f].check) == i; ++f) {
+        out.push_back(std::move(failures_[f]));
+        any = true;
       }
-      auto text = pass_text.find(name);
-      out.push_back({name, true, text == pass_text.end() ? string() : text->second, "ok", ""});
+      if (!any) out.push_back({names[i], true, string(kPassText[i]), "ok", ""});
     }
     return out;
   }
 
  private:
-  std::map<string, std::vector<CheckResult>> failures_;
+  std::vector<CheckResult> failures_;
 };
 
 // The indices of one list in one request: "Tag" -> {1, 2}; "A.2.B" -> {1} for nested lists.
@@ -274,16 +301,17 @@ const std::vector<string>& request_check_names() {
 }
 
 RequestRules::RequestRules(const core::Contract& contract) : action_(contract.action) {
-  std::map<string, int> lower_names;
   for (const auto& p : contract.params) {
     if (p.name.empty()) continue;
     Rule r;
     r.param = p;
     for (auto& seg : split_dots(p.name)) r.segments.push_back({seg, seg == "N" || seg == "n"});
+    r.kind = value_kind(p.type);
     r.container = !is_scalar_type(p.type) && !is_list_type(p.type);
     r.bare_list = (is_list_type(p.type) || r.container) &&
                   std::none_of(r.segments.begin(), r.segments.end(),
                                [](const Segment& s) { return s.placeholder; });
+    r.id_like = id_like(r.segments);
     if (p.pattern) {
       try {
         r.pattern.emplace(*p.pattern, std::regex::ECMAScript);
@@ -292,22 +320,19 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
                             *p.pattern);
       }
     }
-    if (p.table > 0) {
-      fields_.push_back(std::move(r));
-      continue;
-    }
-    ++lower_names[lower(p.name)];
-    rules_.push_back(std::move(r));
+    (p.table > 0 ? fields_ : rules_).push_back(std::move(r));
   }
   // A parameter documented twice in different case ("Tag.N.Key", "Tag.N.key") is a deprecated
   // spelling: both are accepted, and either satisfies a requirement.
-  std::map<string, string> canonical;
-  for (const auto& r : rules_) {
+  std::map<string, std::pair<string, size_t>> canonical;  // lower-case name -> (first, variant)
+  for (auto& r : rules_) {
     string l = lower(r.param.name);
-    auto it = canonical.find(l);
-    if (it == canonical.end() || r.param.name < it->second) canonical[l] = r.param.name;
+    auto [it, inserted] = canonical.try_emplace(l, r.param.name, variants_);
+    if (inserted) ++variants_;
+    if (r.param.name < it->second.first) it->second.first = r.param.name;
+    r.variant = it->second.second;
   }
-  for (auto& r : rules_) r.shadowed = canonical[lower(r.param.name)] != r.param.name;
+  for (auto& r : rules_) r.shadowed = canonical[lower(r.param.name)].first != r.param.name;
   for (size_t i = 0; i < rules_.size(); ++i) by_first_[rules_[i].segments.front().text].push_back(i);
 }
 
@@ -315,38 +340,41 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
   Collector out;
   std::vector<Match> matches;  // per matched request parameter, in request order
   std::vector<std::vector<string>> matched_segs;
-  std::set<string> satisfied;  // lower-case names of rules that some parameter instantiates
+  std::vector<char> satisfied(variants_, 0);  // by Rule::variant: some parameter instantiates it
 
   // Value checks of one value against one documented parameter.
-  auto check_value = [&](const core::Param& p, const std::vector<Segment>& segs,
-                         const string& name, const string& value) {
+  auto check_value = [&](const Rule& rule, const string& name, const string& value) {
+    const core::Param& p = rule.param;
     const string& t = p.type;
     bool type_ok = true;
-    if (is_integer_type(t) && !integer_text(value)) {
+    bool numeric = rule.kind == ValueKind::integer || rule.kind == ValueKind::number;
+    if (rule.kind == ValueKind::integer && !integer_text(value)) {
       type_ok = false;
       out.fail("type", name, "an integer (" + t + ")", shown(name, value));
-    } else if (is_boolean_type(t) && !iequals(value, "true") && !iequals(value, "false")) {
+    } else if (rule.kind == ValueKind::boolean && !iequals(value, "true") &&
+               !iequals(value, "false")) {
       type_ok = false;
       out.fail("type", name, "true or false (" + t + ")", shown(name, value));
-    } else if (is_float_type(t) && !number_value(value)) {
+    } else if (rule.kind == ValueKind::number && !number_value(value)) {
       type_ok = false;
       out.fail("type", name, "a number (" + t + ")", shown(name, value));
     }
-    if (!p.allowed.empty() && !id_like(segs) && type_ok) {
-      bool ci = is_boolean_type(t);
+    if (!p.allowed.empty() && !rule.id_like && type_ok) {
+      bool ci = rule.kind == ValueKind::boolean;
       bool found = std::any_of(p.allowed.begin(), p.allowed.end(), [&](const string& a) {
         return ci ? iequals(a, value) : a == value;
       });
       // Numbers compare by value: "1.0" is the documented "1".
-      if (!found && is_numeric_type(t))
+      if (!found && numeric)
         if (auto v = number_value(value))
           found = std::any_of(p.allowed.begin(), p.allowed.end(), [&](const string& a) {
             auto av = number_value(a);
             return av && *av == *v;
           });
-      if (!found) out.fail("allowed-values", name, "one of " + list_text(p.allowed), shown(name, value));
+      if (!found)
+        out.fail("allowed-values", name, "one of " + list_text(p.allowed), shown(name, value));
     }
-    if (is_numeric_type(t) && type_ok && (p.minimum || p.maximum)) {
+    if (numeric && type_ok && (p.minimum || p.maximum)) {
       if (auto v = number_value(value)) {
         bool low = p.minimum && *v < *p.minimum;
         bool high = p.maximum && *v > *p.maximum;
@@ -359,16 +387,18 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
         }
       }
     }
-    int64_t len = char_count(value);
     if (p.non_empty && value.empty()) {
       out.fail("length", name, "a non-empty value", "an empty value");
-    } else if ((p.min_length && len < *p.min_length) || (p.max_length && len > *p.max_length)) {
-      string want = p.min_length && p.max_length
-                        ? std::to_string(*p.min_length) + " to " + std::to_string(*p.max_length) +
-                              " characters"
-                    : p.min_length ? "at least " + std::to_string(*p.min_length) + " characters"
-                                   : "at most " + std::to_string(*p.max_length) + " characters";
-      out.fail("length", name, want, std::to_string(len) + " characters");
+    } else if (p.min_length || p.max_length) {
+      int64_t len = char_count(value);
+      if ((p.min_length && len < *p.min_length) || (p.max_length && len > *p.max_length)) {
+        string want = p.min_length && p.max_length
+                          ? std::to_string(*p.min_length) + " to " +
+                                std::to_string(*p.max_length) + " characters"
+                      : p.min_length ? "at least " + std::to_string(*p.min_length) + " characters"
+                                     : "at most " + std::to_string(*p.max_length) + " characters";
+        out.fail("length", name, want, std::to_string(len) + " characters");
+      }
     }
     for (const auto& pre : p.forbidden_prefixes)
       if (!pre.empty() && value.starts_with(pre)) {
@@ -382,14 +412,22 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
                  shown(name, value));
         break;
       }
+    if (rule.pattern && value.size() <= kMaxPatternInput &&
+        !std::regex_search(value, *rule.pattern))
+      out.fail("pattern", name, "a value matching " + *p.pattern, shown(name, value));
   };
 
-  std::unordered_map<string, size_t> group_at;
-  std::vector<Group> groups;
-  auto group = [&](const string& key) -> Group& {
-    auto [it, inserted] = group_at.emplace(key, groups.size());
-    if (inserted) groups.push_back(Group{key, std::nullopt, {}});
-    return groups[it->second];
+  std::vector<Group> groups;  // few per request: a linear search beats hashing
+  auto group = [&](string key) -> Group& {
+    for (auto& g : groups)
+      if (g.key == key) return g;
+    groups.push_back(Group{std::move(key), std::nullopt, {}});
+    return groups.back();
+  };
+  auto find_group = [&](const string& key) -> const Group* {
+    for (const auto& g : groups)
+      if (g.key == key) return &g;
+    return nullptr;
   };
 
   for (const auto& [name, value] : merged) {
@@ -433,7 +471,7 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
                name + "=" + shown(name, value) + hint);
       continue;
     }
-    satisfied.insert(lower(m.rule->param.name));
+    satisfied[m.rule->variant] = 1;
     // Indices: each must be a positive integer without leading zeros; the list it numbers is the
     // name up to that index.
     for (size_t k = 0; k < m.placeholder_at.size(); ++k) {
@@ -441,16 +479,16 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
       const string& idx = segs[at];
       int64_t n = 0;
       auto [ptr, ec] = std::from_chars(idx.data(), idx.data() + idx.size(), n);
-      bool canonical = ec == std::errc() && ptr == idx.data() + idx.size() && n >= 1 &&
-                       idx[0] != '0';
+      bool canonical =
+          ec == std::errc() && ptr == idx.data() + idx.size() && n >= 1 && idx[0] != '0';
       string key = join(segs, 0, at);
       if (!canonical) {
-        out.fail("repeat-numbering", name, "a positive index without leading zeros (" + key +
-                                               ".1, " + key + ".2, ...)",
+        out.fail("repeat-numbering", name,
+                 "a positive index without leading zeros (" + key + ".1, " + key + ".2, ...)",
                  "index " + idx);
         continue;
       }
-      Group& g = group(key);
+      Group& g = group(std::move(key));
       if (k == 0 && m.rule->param.repeat && m.rule->param.repeat->max)
         g.max = g.max ? std::min(*g.max, *m.rule->param.repeat->max) : *m.rule->param.repeat->max;
       g.indices.insert(n);
@@ -460,15 +498,11 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
       const string& last = segs.back();
       for (const auto& f : fields_)
         if (!f.segments.empty() && f.segments.back().text == last) {
-          check_value(f.param, f.segments, name, value);
+          check_value(f, name, value);
           break;
         }
     } else if (!m.rule->container) {
-      check_value(m.rule->param, m.rule->segments, name, value);
-      if (m.rule->pattern && value.size() <= kMaxPatternInput &&
-          !std::regex_search(value, *m.rule->pattern))
-        out.fail("pattern", name, "a value matching " + *m.rule->param.pattern,
-                 shown(name, value));
+      check_value(*m.rule, name, value);
     }
     matches.push_back(m);
     matched_segs.push_back(std::move(segs));
@@ -485,11 +519,12 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
       std::vector<string> gaps;
       int64_t expect = 1;
       for (int64_t i : g.indices) {
-        for (; expect < i && gaps.size() < 5; ++expect) gaps.push_back(g.key + "." + std::to_string(expect));
+        for (; expect < i && gaps.size() < 5; ++expect)
+          gaps.push_back(g.key + "." + std::to_string(expect));
         expect = i + 1;
       }
-      out.fail("repeat-numbering", g.key + ".N", "contiguous numbering " + g.key + ".1.." + g.key +
-                                                     "." + std::to_string(last),
+      out.fail("repeat-numbering", g.key + ".N",
+               "contiguous numbering " + g.key + ".1.." + g.key + "." + std::to_string(last),
                "missing " + list_text(gaps));
     }
     if (g.max && last > *g.max)
@@ -501,14 +536,15 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
   bool has_version = std::any_of(merged.begin(), merged.end(),
                                  [](const auto& kv) { return kv.first == "Version"; });
   if (!has_version) out.fail("missing-required", "Version", "Version (required)", "absent");
-  std::set<string> reported;
+  std::vector<char> reported(variants_, 0);
   for (const auto& r : rules_) {
     const core::Param& p = r.param;
     if (!p.required || is_common_param(p.name)) continue;
-    string l = lower(p.name);
-    if (!satisfied.contains(l)) {
-      if (reported.insert(l).second)
+    if (!satisfied[r.variant]) {
+      if (!reported[r.variant]) {
+        reported[r.variant] = 1;
         out.fail("missing-required", p.name, p.name + " (required)", "absent");
+      }
       continue;
     }
     // A required member of a list of structures ("Tag.N.Key" required): every item the request
@@ -519,41 +555,28 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
     size_t at = static_cast<size_t>(first_ph - r.segments.begin());
     std::vector<string> prefix;
     for (size_t i = 0; i < at; ++i) prefix.push_back(r.segments[i].text);
-    auto g = group_at.find(join(prefix, 0, prefix.size()));
-    if (g == group_at.end()) continue;
-    for (int64_t idx : groups[g->second].indices) {
+    const Group* g = find_group(join(prefix, 0, prefix.size()));
+    if (!g) continue;
+    for (int64_t idx : g->indices) {
+      string index = std::to_string(idx);
       bool has = false;
       for (size_t i = 0; i < matches.size() && !has; ++i) {
         const Match& m = matches[i];
-        const auto& s = matched_segs[i];
-        has = lower(m.rule->param.name) == l && !m.placeholder_at.empty() &&
-              m.placeholder_at[0] == at && s[at] == std::to_string(idx);
+        has = m.rule->variant == r.variant && !m.placeholder_at.empty() &&
+              m.placeholder_at[0] == at && matched_segs[i][at] == index;
       }
       if (has) continue;
       string concrete;
       bool first = true;
       for (const auto& s : r.segments) {
         if (!concrete.empty()) concrete += '.';
-        concrete += s.placeholder ? (first ? std::to_string(idx) : string("1")) : s.text;
+        concrete += s.placeholder ? (first ? index : string("1")) : s.text;
         if (s.placeholder) first = false;
       }
       out.fail("missing-required", concrete, concrete + " (required in every item)", "absent");
     }
   }
-
-  std::map<string, string> pass_text = {
-      {"unknown-parameter", "only documented and common parameters"},
-      {"missing-required", "every required parameter"},
-      {"repeat-numbering", "lists numbered 1..n within their maximum"},
-      {"type", "values of the documented types"},
-      {"allowed-values", "values within the documented sets"},
-      {"range", "numbers within the documented range"},
-      {"length", "lengths within the documented limits"},
-      {"forbidden-prefix", "no forbidden prefix"},
-      {"forbidden-substring", "no forbidden substring"},
-      {"pattern", "values matching the documented patterns"},
-  };
-  return std::move(out).finish(pass_text);
+  return std::move(out).finish();
 }
 
 std::vector<CheckResult> check_request(const core::Contract& contract, const core::Params& merged) {

@@ -66,12 +66,16 @@ class RequestRules {
     std::string text;
     bool placeholder = false;  // ".N" / ".n"
   };
+  enum class ValueKind { text, integer, boolean, number };
   struct Rule {
     core::Param param;
     std::vector<Segment> segments;
+    ValueKind kind = ValueKind::text;  // from param.type, decided once
     bool container = false;  // Object-like: any sub-name below it is accepted
     bool bare_list = false;  // a list documented without .N ("InstanceIds", RepeatList): Name.k too
+    bool id_like = false;    // "...Id", "...Ids": an "allowed" list is examples, not a set
     bool shadowed = false;   // a case-only variant of another rule ("Tag.N.key")
+    size_t variant = 0;      // rules that differ only in case share this number
     std::optional<std::regex> pattern;
   };
 
@@ -82,6 +86,7 @@ class RequestRules {
   // is only compared with the rules that can match it.
   std::map<std::string, std::vector<size_t>, std::less<>> by_first_;
   std::vector<Rule> fields_;  // table > 0: fields of the items of an Object-like parameter
+  size_t variants_ = 0;
   std::vector<std::string> warnings_;
 };
 

@@ -354,5 +354,26 @@ TEST(Validator, ConcurrentObserversKeepEveryExchangeAndNumberPerAction) {
   EXPECT_EQ(v->violations_json().size(), static_cast<size_t>(kThreads / 2 * kEach));
 }
 
+TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
+  auto v = load({kCases});
+  auto ok = json(200, R"({"RequestId":"R-1"})");
+  auto request = get(v1(kDelete));
+  core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
+  core::Params merged = core::merge_params(view);
+  constexpr size_t kKept = 10000;
+  for (size_t i = 0; i < kKept + 5; ++i) v->observe(request, merged, ok);
+  observe(*v, get(v1(kDelete + "&Colour=red")), ok);
+  EXPECT_EQ(v->observed(), kKept + 6);
+  EXPECT_EQ(v->violating(), 1u);
+  auto r = v->report("");
+  ASSERT_EQ(r.cases.size(), kKept + 2);
+  // The violating exchange is kept although the passing ones hit their bound.
+  EXPECT_EQ(r.cases[kKept].id, "DeleteInstances#" + std::to_string(kKept + 6));
+  EXPECT_EQ(r.cases[kKept].status, check::CaseStatus::failed);
+  EXPECT_EQ(r.cases.back().id, "popcheck#retention");
+  EXPECT_THAT(r.cases.back().checks.at(0).actual, HasSubstr("5 more passing"));
+  EXPECT_EQ(v->violations_json().size(), 1u);
+}
+
 }  // namespace
 }  // namespace popcheck::proxy

@@ -12,6 +12,7 @@
 set -euo pipefail
 
 bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -204,7 +205,16 @@ grep -q 'name="parity_gaps" value="1"' "$tmp/r-gap/junit.xml" ||
 grep -q "kept 1 skip list" "$tmp/derive2.out" || fail "re-deriving lost the skip list"
 grep -rq '"ScalingActivityId"' "$cases"/ess || fail "the skip path is gone from the case file"
 
-# ---- 8. A corrupt fixture: named, the others still derive, exit 2.
+# ---- 8. --contracts: the compiled seed contracts are taken for the actions they cover; the
+# contract-answered API keeps a minimal one.
+"$bin" cases from-fixtures "$fixtures" --out "$tmp/with-contracts" --contracts "$src/cases" \
+  >"$tmp/derive3.out" 2>&1 || fail "derive with --contracts failed: $(cat "$tmp/derive3.out")"
+[[ $(json "$tmp/with-contracts/ecs/DetachDisk.json" "len(j['contract']['params']) > 0") == True ]] ||
+  fail "--contracts did not give DetachDisk its documented contract"
+[[ $(json "$tmp/with-contracts/ecs/DescribeRegions.json" "len(j['contract']['params'])") -eq 0 ]] ||
+  fail "DescribeRegions should have a minimal contract"
+
+# ---- 9. A corrupt fixture: named, the others still derive, exit 2.
 cp -r "$fixtures" "$tmp/corrupt"
 echo '{"popcheck_fixture": 1, "product": ' >"$tmp/corrupt/ecs/DetachDisk/000099-deadbeef.json"
 rc=0

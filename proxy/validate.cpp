@@ -212,8 +212,9 @@ class ContractValidator final : public Validator {
 
     string action = first_value(merged, "Action");
     string version = first_value(merged, "Version");
-    c.action = action.empty() ? "unknown" : action;
-    c.version = version;
+    // The client's text names the case and starts the log line: control characters escaped.
+    c.action = action.empty() ? "unknown" : check::printable(action, 64);
+    c.version = check::printable(version, 32);
     c.description = request.method + " request observed by the validating proxy";
     const Entry* entry = find(action, version, c.checks);
     if (entry) {
@@ -322,7 +323,7 @@ class ContractValidator final : public Validator {
       checks.push_back({"unknown-action", false,
                         "an action of the loaded contracts (" +
                             std::to_string(entries_.size()) + " actions)",
-                        action, "Action"});
+                        check::printable(action, 64), "Action"});
       return nullptr;
     }
     // Without a Version the action's only contract is meant (the missing Version itself is a
@@ -332,7 +333,8 @@ class ContractValidator final : public Validator {
     for (const Entry* e : any->second)
       versions += (versions.empty() ? "" : ", ") + e->contract.version;
     checks.push_back({"unknown-action", false, action + " of version " + versions,
-                      action + " of version " + (version.empty() ? "(none)" : version),
+                      action + " of version " +
+                          (version.empty() ? "(none)" : check::printable(version, 32)),
                       "Version"});
     return nullptr;
   }

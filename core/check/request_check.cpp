@@ -154,12 +154,9 @@ bool sensitive(string_view name) {
 
 string shown(string_view name, string_view value) {
   if (sensitive(name)) return string(kRedacted);
-  if (value.size() <= kMaxShown) return "\"" + string(value) + "\"";
-  // Cut on a character boundary.
-  size_t cut = kMaxShown - 3;
-  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  return "\"" + string(value.substr(0, cut)) + "...\" (" + std::to_string(char_count(value)) +
-         " characters)";
+  string out = "\"" + printable(value, kMaxShown) + "\"";
+  if (value.size() > kMaxShown) out += " (" + std::to_string(char_count(value)) + " characters)";
+  return out;
 }
 
 string list_text(const std::vector<string>& values) {
@@ -283,6 +280,27 @@ struct Group {
 };
 
 }  // namespace
+
+string printable(string_view text, size_t max) {
+  string out;
+  size_t end = std::min(text.size(), max);
+  // Cut on a character boundary.
+  if (end < text.size())
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (size_t i = 0; i < end; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (end < text.size()) out += "...";
+  return out;
+}
 
 bool is_common_param(string_view name) {
   static const std::set<string, std::less<>> names = {
@@ -466,9 +484,10 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
           hint = " (documented as " + r.param.name + ")";
           break;
         }
-      out.fail("unknown-parameter", name,
+      string shown_name = printable(name, kMaxShown);
+      out.fail("unknown-parameter", shown_name,
                "a parameter documented for " + action_ + " or a common parameter",
-               name + "=" + shown(name, value) + hint);
+               shown_name + "=" + shown(name, value) + hint);
       continue;
     }
     satisfied[m.rule->variant] = 1;

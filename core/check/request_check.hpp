@@ -47,6 +47,11 @@ namespace popcheck::check {
 // core::merge_params turns them into parameters.
 bool is_common_param(std::string_view name);
 
+// text fit for a one-line message: control characters as \xNN, cut after `max` bytes (on a
+// character boundary) with "..." appended. Request values and names are the client's, and a log
+// line or report must not be split or forged by them.
+std::string printable(std::string_view text, size_t max = 80);
+
 // The check names above, in report order.
 const std::vector<std::string>& request_check_names();
 

@@ -294,6 +294,16 @@ TEST(RequestCheck, CredentialsAndSecretsNeverReachResults) {
   EXPECT_EQ(f[0].actual, std::to_string(secret.size()) + " characters");
 }
 
+TEST(RequestCheck, ClientTextCannotSplitAMessage) {
+  auto f = only_failure(with(base(), {{"Evil\nName", "line1\r\nline2"}}));
+  EXPECT_EQ(f.path, "Evil\\x0AName");
+  EXPECT_THAT(f.actual, Not(HasSubstr("\n")));
+  EXPECT_THAT(f.actual, HasSubstr("line1\\x0D\\x0Aline2"));
+  EXPECT_EQ(printable(std::string(100, 'a'), 10), "aaaaaaaaaa...");
+  // A cut never splits a UTF-8 character.
+  EXPECT_EQ(printable("标签", 4), "标...");
+}
+
 TEST(RequestCheck, UndocumentedRegionIdIsAcceptedDocumentedOneIsChecked) {
   EXPECT_TRUE(failures(check_request(contract(), with(base(), {{"RegionId", "x"}}))).empty());
   core::Contract c = contract();

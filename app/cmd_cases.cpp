@@ -25,6 +25,7 @@ int from_fixtures(const FromFixturesFlags& f) {
   options.contract_paths = f.contracts;
   proxy::DeriveReport report = proxy::derive_folder(f.fixtures, f.out, options);
   for (const auto& e : report.errors) std::cerr << "popcheck cases: " << e.to_string() << "\n";
+  for (const auto& w : report.warnings) std::cerr << "popcheck cases: warning: " << w << "\n";
   for (const auto& path : report.written) std::cout << "wrote " << path << "\n";
   std::cout << "scenario " << report.scenario << ": " << report.cases << " case(s) from "
             << report.fixtures << " fixture(s) into " << f.out;

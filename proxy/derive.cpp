@@ -232,7 +232,8 @@ std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exch
 Expected<core::CatalogueEntry> merge_with_existing(const core::CatalogueEntry& fresh,
                                                    const core::CatalogueEntry& existing,
                                                    const std::string& scenario,
-                                                   bool contract_given, int* kept) {
+                                                   bool contract_given, int* kept,
+                                                   std::vector<std::string>* dropped) {
   core::CatalogueEntry out;
   out.contract = contract_given ? fresh.contract : existing.contract;
   std::map<std::string, const core::Case*> previous;
@@ -257,6 +258,9 @@ Expected<core::CatalogueEntry> merge_with_existing(const core::CatalogueEntry& f
     }
     out.cases.push_back(std::move(c));
   }
+  if (dropped)
+    for (const auto& [id, c] : previous)
+      if (!fresh_ids.count(id) && !c->expect.skip.empty()) dropped->push_back(id);
   return out;
 }
 
@@ -299,8 +303,13 @@ DeriveReport derive_folder(const std::string& fixtures_dir, const std::string& o
         report.errors.push_back(std::move(err));
         continue;
       }
+      std::vector<std::string> dropped;
       auto merged = merge_with_existing(fresh, *existing, report.scenario,
-                                        !options.contract_paths.empty(), &report.kept_skip_lists);
+                                        !options.contract_paths.empty(), &report.kept_skip_lists,
+                                        &dropped);
+      for (const auto& id : dropped)
+        report.warnings.push_back(target.string() + ": case " + id +
+                                  " is not in the new recording; its skip list is gone with it");
       if (!merged) {
         Error err = merged.error();
         err.file = target.string();

@@ -50,11 +50,13 @@ std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exch
 // scenarios are kept, this scenario's cases are replaced, and a replaced case keeps the skip list it
 // had (the register of parity gaps survives re-recording). Without `contracts` the existing file's
 // contract is kept. Errors ("derive.collision") when a case of another scenario has the same id.
-// `kept` counts the skip lists carried over.
+// `kept` counts the skip lists carried over; `dropped` receives the ids of previous cases whose skip
+// list had no case to go to (the new recording has fewer steps), so that the caller can say so.
 Expected<core::CatalogueEntry> merge_with_existing(const core::CatalogueEntry& fresh,
                                                    const core::CatalogueEntry& existing,
                                                    const std::string& scenario,
-                                                   bool contract_given, int* kept);
+                                                   bool contract_given, int* kept,
+                                                   std::vector<std::string>* dropped = nullptr);
 
 struct DeriveOptions {
   std::string scenario;                     // empty: the fixtures folder's name
@@ -68,6 +70,7 @@ struct DeriveReport {
   int kept_skip_lists = 0;
   std::vector<std::string> written;  // catalogue files, in order
   std::vector<Error> errors;         // bad fixtures, unreadable contracts or catalogue files
+  std::vector<std::string> warnings;  // skip lists that no longer had a case (see merge)
 };
 
 // The whole command: load, derive, merge with what is in `out_dir`, write each entry with

@@ -233,6 +233,17 @@ TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
   EXPECT_EQ(back->cases[1].expect.skip, std::vector<std::string>{"A"});
   EXPECT_EQ(back->cases[1].expect.snapshot["A"], 2);
 
+  // A recording with fewer steps says which registered gap has no case any more.
+  core::CatalogueEntry shorter;
+  shorter.contract = back->contract;
+  std::vector<std::string> dropped;
+  int kept = 0;
+  auto merged = merge_with_existing(shorter, *back, "one", false, &kept, &dropped);
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(kept, 0);
+  EXPECT_EQ(dropped, std::vector<std::string>{"Ecs.DetachDisk.recorded.001"});
+  EXPECT_EQ(merged->cases.size(), 1u);  // scenario two's case stays
+
   // Scenario two recorded into the same folder would take an id another scenario holds.
   other.scenario = "three";
   core::CatalogueEntry fresh;

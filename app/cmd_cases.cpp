@@ -53,8 +53,7 @@ void add_cases_command(CLI::App& root, int& exit_code) {
   auto* sub = cmd->add_subcommand(
       "from-fixtures",
       "Turn the fixtures a recording proxy wrote into snapshot cases (one scenario per folder)");
-  sub->add_option("FIXTURES_DIR", f->fixtures, "The fixtures folder of one recording")
-      ->required();
+  sub->add_option("FIXTURES_DIR", f->fixtures, "The fixtures folder of one recording")->required();
   sub->add_option("--out", f->out, "Catalogue folder to write DIR/<product>/<Action>.json into")
       ->required();
   sub->add_option("--contracts", f->contracts,
@@ -63,7 +62,8 @@ void add_cases_command(CLI::App& root, int& exit_code) {
   sub->add_option("--scenario", f->scenario, "Scenario name (default: the fixtures folder name)");
   sub->footer(
       "Each recorded exchange becomes one case of kind \"recorded\", id\n"
-      "<Product>.<Action>.recorded.<NNN> (NNN = recorded order), whose expectation is the recorded\n"
+      "<Product>.<Action>.recorded.<NNN> (NNN = recorded order), whose expectation is the "
+      "recorded\n"
       "response: status, error Code and Message, and a snapshot of the body with RequestIds,\n"
       "timestamps and resource ids replaced by tokens. The cases of one scenario run in recorded\n"
       "order. Deriving again into the same folder keeps each case's expect.skip list (the\n"

@@ -55,9 +55,8 @@ std::string product_name(const Exchange& e, const core::Contract* contract) {
   return p;
 }
 
-const core::Contract* find_contract(const std::vector<core::Contract>& contracts,
-                                    const Exchange& e, const std::string& action,
-                                    const std::string& version) {
+const core::Contract* find_contract(const std::vector<core::Contract>& contracts, const Exchange& e,
+                                    const std::string& action, const std::string& version) {
   const core::Contract* by_action = nullptr;
   for (const auto& c : contracts) {
     if (c.action != action) continue;
@@ -231,9 +230,8 @@ std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exch
 
 Expected<core::CatalogueEntry> merge_with_existing(const core::CatalogueEntry& fresh,
                                                    const core::CatalogueEntry& existing,
-                                                   const std::string& scenario,
-                                                   bool contract_given, int* kept,
-                                                   std::vector<std::string>* dropped) {
+                                                   const std::string& scenario, bool contract_given,
+                                                   int* kept, std::vector<std::string>* dropped) {
   core::CatalogueEntry out;
   out.contract = contract_given ? fresh.contract : existing.contract;
   std::map<std::string, const core::Case*> previous;
@@ -291,7 +289,8 @@ DeriveReport derive_folder(const std::string& fixtures_dir, const std::string& o
   report.fixtures = exchanges.size();
 
   for (const auto& fresh : derive_cases(exchanges, report.scenario, contracts)) {
-    std::string product = lower(fresh.contract.product.empty() ? "unknown" : fresh.contract.product);
+    std::string product =
+        lower(fresh.contract.product.empty() ? "unknown" : fresh.contract.product);
     fs::path target = fs::path(out_dir) / product / (fresh.contract.action + ".json");
     core::CatalogueEntry entry = fresh;
     std::error_code ec;
@@ -304,9 +303,9 @@ DeriveReport derive_folder(const std::string& fixtures_dir, const std::string& o
         continue;
       }
       std::vector<std::string> dropped;
-      auto merged = merge_with_existing(fresh, *existing, report.scenario,
-                                        !options.contract_paths.empty(), &report.kept_skip_lists,
-                                        &dropped);
+      auto merged =
+          merge_with_existing(fresh, *existing, report.scenario, !options.contract_paths.empty(),
+                              &report.kept_skip_lists, &dropped);
       for (const auto& id : dropped)
         report.warnings.push_back(target.string() + ": case " + id +
                                   " is not in the new recording; its skip list is gone with it");

@@ -1,9 +1,9 @@
 #pragma once
-// Runner cases from recorded exchanges (`popcheck cases from-fixtures`): each exchange of a fixtures
-// folder becomes one case of kind "recorded" whose expectation is the recorded response, normalised
-// into a snapshot (core/check/snapshot.hpp). The exchanges of one folder form one scenario and keep
-// their recorded order as the cases' steps, so the runner replays them in that order. See
-// docs/parity.md.
+// Runner cases from recorded exchanges (`popcheck cases from-fixtures`): each exchange of a
+// fixtures folder becomes one case of kind "recorded" whose expectation is the recorded response,
+// normalised into a snapshot (core/check/snapshot.hpp). The exchanges of one folder form one
+// scenario and keep their recorded order as the cases' steps, so the runner replays them in that
+// order. See docs/parity.md.
 #include <string>
 #include <vector>
 
@@ -47,15 +47,16 @@ std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exch
                                                const std::vector<core::Contract>& contracts);
 
 // Joins freshly derived cases with the catalogue file already at their place: cases of other
-// scenarios are kept, this scenario's cases are replaced, and a replaced case keeps the skip list it
-// had (the register of parity gaps survives re-recording). Without `contracts` the existing file's
-// contract is kept. Errors ("derive.collision") when a case of another scenario has the same id.
-// `kept` counts the skip lists carried over; `dropped` receives the ids of previous cases whose skip
-// list had no case to go to (the new recording has fewer steps), so that the caller can say so.
+// scenarios are kept, this scenario's cases are replaced, and a replaced case keeps the skip list
+// it had (the register of parity gaps survives re-recording). Without `contracts` the existing
+// file's contract is kept. Errors ("derive.collision") when a case of another scenario has the same
+// id. `kept` counts the skip lists carried over; `dropped` receives the ids of previous cases whose
+// skip list had no case to go to (the new recording has fewer steps), so that the caller can say
+// so.
 Expected<core::CatalogueEntry> merge_with_existing(const core::CatalogueEntry& fresh,
                                                    const core::CatalogueEntry& existing,
-                                                   const std::string& scenario,
-                                                   bool contract_given, int* kept,
+                                                   const std::string& scenario, bool contract_given,
+                                                   int* kept,
                                                    std::vector<std::string>* dropped = nullptr);
 
 struct DeriveOptions {
@@ -65,11 +66,11 @@ struct DeriveOptions {
 
 struct DeriveReport {
   std::string scenario;
-  size_t fixtures = 0;               // exchanges that derived a case
+  size_t fixtures = 0;  // exchanges that derived a case
   size_t cases = 0;
   int kept_skip_lists = 0;
-  std::vector<std::string> written;  // catalogue files, in order
-  std::vector<Error> errors;         // bad fixtures, unreadable contracts or catalogue files
+  std::vector<std::string> written;   // catalogue files, in order
+  std::vector<Error> errors;          // bad fixtures, unreadable contracts or catalogue files
   std::vector<std::string> warnings;  // skip lists that no longer had a case (see merge)
 };
 

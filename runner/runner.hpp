@@ -60,9 +60,10 @@ using Progress = std::function<void(size_t done, size_t total, const check::Case
 // run in parallel.
 std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases);
 
-// Runs every case and returns the report (cases in the order given, whatever the schedule). Needs are met by the
-// emulator's POST /__popcheck/provision when target.emulator, else from options.vars; a case whose
-// needs cannot be met is skipped with the need's description as the reason.
+// Runs every case and returns the report (cases in the order given, whatever the schedule). Needs
+// are met by the emulator's POST /__popcheck/provision when target.emulator, else from
+// options.vars; a case whose needs cannot be met is skipped with the need's description as the
+// reason.
 check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
                            const Target& target, const Progress& progress = {});
 

@@ -219,7 +219,6 @@ std::string show(const ojson& v) {
   return s;
 }
 
-
 // Path segments: "Items.Item[0].Name" -> Items, Item, [0], Name.
 std::vector<std::string> segments(std::string_view path) {
   std::vector<std::string> out;
@@ -261,7 +260,8 @@ class Comparer {
       return;
     }
     if (kind_name(expected) != kind_name(actual)) {
-      differ(path, kind_name(expected) + " " + show(expected), kind_name(actual) + " " + show(actual));
+      differ(path, kind_name(expected) + " " + show(expected),
+             kind_name(actual) + " " + show(actual));
       return;
     }
     if (expected.is_object()) {
@@ -305,10 +305,9 @@ class Comparer {
 
   SnapshotComparison finish() && {
     if (count_ > out_.differences.size())
-      out_.differences.push_back({"snapshot", false, "",
-                                  std::to_string(count_ - out_.differences.size()) +
-                                      " more differences",
-                                  ""});
+      out_.differences.push_back(
+          {"snapshot", false, "",
+           std::to_string(count_ - out_.differences.size()) + " more differences", ""});
     return std::move(out_);
   }
 
@@ -338,8 +337,8 @@ class Comparer {
     if (token == "<request-id>") {
       if (whole) return actual.empty() ? none : actual.size();
       size_t end = pos;
-      while (end < actual.size() && (std::isalnum(static_cast<unsigned char>(actual[end])) ||
-                                     actual[end] == '-'))
+      while (end < actual.size() &&
+             (std::isalnum(static_cast<unsigned char>(actual[end])) || actual[end] == '-'))
         ++end;
       return end > pos ? end - pos : none;
     }

@@ -84,8 +84,8 @@ std::string message_template(std::string_view normalised);
 bool path_selected(std::string_view pattern, std::string_view path);
 
 struct SnapshotOptions {
-  std::vector<std::string> skip;          // patterns (see path_selected)
-  std::set<std::string> owned;            // top-level keys other checks judge
+  std::vector<std::string> skip;            // patterns (see path_selected)
+  std::set<std::string> owned;              // top-level keys other checks judge
   std::map<std::string, std::string> refs;  // reference -> value the request sent
 };
 

@@ -30,14 +30,14 @@ TEST(ModelCase, SnapshotSkipRefsScenarioAndStepRoundTripInOrder) {
   ojson j = to_json(c);
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "kind", "product", "version", "action",
-                                            "description", "request", "expect", "scenario",
-                                            "step"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"id", "kind", "product", "version", "action", "description",
+                                      "request", "expect", "scenario", "step"}));
   std::vector<std::string> expect_keys;
   for (auto it = j["expect"].begin(); it != j["expect"].end(); ++it)
     expect_keys.push_back(it.key());
-  EXPECT_EQ(expect_keys, (std::vector<std::string>{"status", "code", "message", "shape",
-                                                   "snapshot", "skip", "refs"}));
+  EXPECT_EQ(expect_keys, (std::vector<std::string>{"status", "code", "message", "shape", "snapshot",
+                                                   "skip", "refs"}));
   // The snapshot keeps the recorded key order.
   EXPECT_EQ(j["expect"]["snapshot"].dump(), R"({"Zeta":"<disk-id:1>","Alpha":{"B":2,"A":1}})");
   auto back = case_from_json(j);

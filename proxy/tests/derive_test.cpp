@@ -2,13 +2,12 @@
 // fixtures folder, keeping the skip register on re-derivation, and corrupt fixtures.
 #include "proxy/derive.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "core/files.hpp"
 
@@ -60,13 +59,17 @@ void write(const fs::path& p, const std::string& text) {
 
 TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
   std::vector<Exchange> ex = {
-      exchange("DetachDisk", {{"DiskId", "d-bp1abc9"}, {"InstanceId", "i-bp1xyz7"},
-                              {"Format", "JSON"}, {"SignatureMethod", "HMAC-SHA1"}},
+      exchange("DetachDisk",
+               {{"DiskId", "d-bp1abc9"},
+                {"InstanceId", "i-bp1xyz7"},
+                {"Format", "JSON"},
+                {"SignatureMethod", "HMAC-SHA1"}},
                200, R"({"RequestId":"0AF5D3B1-6A37-4F0B-9E33-1B1C0B0E0001"})"),
-      exchange("DetachDisk", {{"DiskId", "d-bp1abc9"}, {"InstanceId", "i-bp1xyz7"}}, 403,
-               R"({"RequestId":"R2","HostId":"ecs.aliyuncs.com","Code":"IncorrectDiskStatus",)"
-               R"("Message":"The disk d-bp1abc9 is not attached to i-bp1xyz7 since 2026-11-23T15:00:01Z.",)"
-               R"("Recommend":"https://api.aliyun.com/troubleshoot?requestId=0AF5D3B1-6A37-4F0B-9E33-1B1C0B0E0002"})"),
+      exchange(
+          "DetachDisk", {{"DiskId", "d-bp1abc9"}, {"InstanceId", "i-bp1xyz7"}}, 403,
+          R"({"RequestId":"R2","HostId":"ecs.aliyuncs.com","Code":"IncorrectDiskStatus",)"
+          R"("Message":"The disk d-bp1abc9 is not attached to i-bp1xyz7 since 2026-11-23T15:00:01Z.",)"
+          R"("Recommend":"https://api.aliyun.com/troubleshoot?requestId=0AF5D3B1-6A37-4F0B-9E33-1B1C0B0E0002"})"),
       exchange("DescribeInstances", {{"Format", "XML"}}, 200,
                "<DescribeInstancesResponse><RequestId>R3</RequestId><Instances>"
                "<Instance><InstanceId>i-bp1xyz7</InstanceId><CreationTime>2026-01-01T00:00Z"
@@ -139,11 +142,10 @@ TEST(Derive, V3RecordingBecomesAnRpcRequestAndContractsAreTakenWhenGiven) {
   auto entries = derive_cases({e}, "v3", {contract});
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].contract.title, "RemoveTags from the documentation");
-  EXPECT_EQ(entries[0].cases[0].request.params,
-            (core::Params{{"Action", "RemoveTags"},
-                          {"Version", "2014-05-26"},
-                          {"RegionId", "cn-hangzhou"},
-                          {"ResourceId.1", "i-bp1xyz7"}}));
+  EXPECT_EQ(entries[0].cases[0].request.params, (core::Params{{"Action", "RemoveTags"},
+                                                              {"Version", "2014-05-26"},
+                                                              {"RegionId", "cn-hangzhou"},
+                                                              {"ResourceId.1", "i-bp1xyz7"}}));
 }
 
 TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
@@ -160,8 +162,8 @@ TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
   put("ecs/DetachDisk/000001-cccccccc.json", exchange("DetachDisk", {{"Step", "a"}}, 200, "{}"), 3);
   // An earlier second wins over everything.
   write(dir / "ess/RemoveInstances/000001-dddddddd.json",
-        exchange_to_text(exchange("RemoveInstances", {{"Step", "first"}}, 200, "{}",
-                                  "2026-11-23T14:59:59Z")));
+        exchange_to_text(
+            exchange("RemoveInstances", {{"Step", "first"}}, 200, "{}", "2026-11-23T14:59:59Z")));
   write(dir / "README.md", "not a fixture");
   write(dir / "ecs/DetachDisk/.000003-tmp.json", "{half");
   auto loaded = load_fixtures_in_order(dir.str());

@@ -30,9 +30,10 @@ check::RunReport parity_report() {
   check::RunReport r;
   r.endpoint = "http://127.0.0.1:9";
   r.timestamp = "2026-11-23T16:00:00";
-  r.cases = {recorded("Ecs.DetachDisk.recorded.001", "DetachDisk", {"Instances.Instance[*].Status"}),
-             recorded("Ecs.DetachDisk.recorded.002", "DetachDisk", {"A", "B"}),
-             recorded("Ecs.RemoveTags.recorded.003", "RemoveTags", {})};
+  r.cases = {
+      recorded("Ecs.DetachDisk.recorded.001", "DetachDisk", {"Instances.Instance[*].Status"}),
+      recorded("Ecs.DetachDisk.recorded.002", "DetachDisk", {"A", "B"}),
+      recorded("Ecs.RemoveTags.recorded.003", "RemoveTags", {})};
   check::CaseResult example = recorded("Ecs.DeleteInstances.example.json", "DeleteInstances", {});
   example.kind = "example";
   r.cases.push_back(example);

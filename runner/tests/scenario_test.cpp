@@ -92,13 +92,13 @@ CaseItem step_case(const std::string& scenario, int step) {
                       {"Scenario", scenario},
                       {"Step", std::to_string(step)}};
   c.expect.shape = "snapshot";
-  c.expect.snapshot = {{"RequestId", "<request-id>"}, {"Step", std::to_string(step)},
-                       {"State", "Running"}};
+  c.expect.snapshot = {
+      {"RequestId", "<request-id>"}, {"Step", std::to_string(step)}, {"State", "Running"}};
   return item;
 }
 
 TEST(Schedule, ScenariosBecomeOneUnitInStepOrder) {
-  std::vector<CaseItem> cases = {step_case("a", 3), step_case("", 0), step_case("a", 1),
+  std::vector<CaseItem> cases = {step_case("a", 3), step_case("", 0),  step_case("a", 1),
                                  step_case("b", 2), step_case("a", 2), step_case("b", 1)};
   auto units = schedule(cases);
   ASSERT_EQ(units.size(), 3u);

@@ -64,8 +64,8 @@ TEST(SnapshotNormalise, VolatileValuesBecomeTokens) {
   EXPECT_EQ(out["Glued"], "my_i-12ab i-12ab_x");
   EXPECT_EQ(out["Long"], "abcdefg-123");
   EXPECT_EQ(out["Count"], 3);
-  EXPECT_EQ(out["Ids"], ojson::parse(
-                            R"(["<vswitch-id:1>","<security-group-id:1>","<instance-id:1>"])"));
+  EXPECT_EQ(out["Ids"],
+            ojson::parse(R"(["<vswitch-id:1>","<security-group-id:1>","<instance-id:1>"])"));
 }
 
 TEST(SnapshotNormalise, TimestampAndUuidShapes) {
@@ -100,10 +100,11 @@ TEST(SnapshotNormalise, OneTableForTheWholeScenario) {
 
 TEST(SnapshotNormalise, MessageTemplate) {
   Normaliser n;
-  std::string m = n.normalise_text("The specified instance i-abc123 is not found since 2026-01-01T00:00Z.");
+  std::string m =
+      n.normalise_text("The specified instance i-abc123 is not found since 2026-01-01T00:00Z.");
   EXPECT_EQ(message_template(m), "The specified instance %s is not found since %s.");
-  EXPECT_TRUE(message_matches(message_template(m),
-                              "The specified instance i-zzz9 is not found since 2020-01-01T01:00Z."));
+  EXPECT_TRUE(message_matches(
+      message_template(m), "The specified instance i-zzz9 is not found since 2020-01-01T01:00Z."));
   EXPECT_EQ(message_template("no tokens"), "no tokens");
 }
 
@@ -200,18 +201,22 @@ TEST(SnapshotCompare, ReferencesTheRequestNamesArePreBound) {
 }
 
 TEST(SnapshotCompare, OwnedTopLevelKeysAreLeftAlone) {
-  ojson s = ojson::parse(R"({"RequestId":"<request-id>","Code":"A","Message":"m","Inner":{"Code":"B"}})");
+  ojson s =
+      ojson::parse(R"({"RequestId":"<request-id>","Code":"A","Message":"m","Inner":{"Code":"B"}})");
   SnapshotOptions o;
   o.owned = {"RequestId", "Code", "Message", "HostId"};
-  auto d = diff(s, ojson::parse(R"({"Code":"Z","Message":"other","HostId":"h","Inner":{"Code":"C"}})"), o);
+  auto d = diff(
+      s, ojson::parse(R"({"Code":"Z","Message":"other","HostId":"h","Inner":{"Code":"C"}})"), o);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].path, "Inner.Code");
 }
 
 TEST(SnapshotCompare, SkippedPathsAreNotComparedAndAreCounted) {
-  ojson s = ojson::parse(R"({"Items":{"Item":[{"Status":"Running","Id":1},{"Status":"Running","Id":2}]},
+  ojson s =
+      ojson::parse(R"({"Items":{"Item":[{"Status":"Running","Id":1},{"Status":"Running","Id":2}]},
       "Gone":"x"})");
-  ojson a = ojson::parse(R"({"Items":{"Item":[{"Status":"Stopped","Id":1},{"Status":"Pending","Id":3}]},
+  ojson a =
+      ojson::parse(R"({"Items":{"Item":[{"Status":"Stopped","Id":1},{"Status":"Pending","Id":3}]},
       "New":1})");
   SnapshotOptions o;
   o.skip = {"Items.Item[*].Status", "Gone", "New"};
@@ -271,7 +276,8 @@ TEST(SnapshotCheck, XmlAnswersCompareAsTrees) {
   c.expect.shape = "snapshot";
   c.expect.root = "RemoveTagsResponse";
   c.expect.snapshot = ojson::parse(R"({"RequestId":"<request-id>","Tags":{"Tag":["a","b"]}})");
-  Answer a{200, {{"Content-Type", "text/xml;charset=utf-8"}},
+  Answer a{200,
+           {{"Content-Type", "text/xml;charset=utf-8"}},
            "<RemoveTagsResponse><RequestId>R</RequestId><Tags><Tag>a</Tag></Tags>"
            "</RemoveTagsResponse>"};
   auto results = check_exchange(c, core::Contract{}, a);

@@ -4,7 +4,10 @@
 #     nginx serving the same body with the same Content-Type in the same run;
 #  2. record-mode (and passthrough) overhead against calling the upstream (the emulator) directly;
 #  3. start-up time and memory (max RSS, /usr/bin/time -v) with 100,000 generated fixtures.
-# Usage: bash bench/proxy.sh [POPCHECK_BINARY]   (env: DURATION=10s, THREADS=2, FIXTURES=100000)
+# Usage: bash bench/proxy.sh [POPCHECK_BINARY]
+#   env: DURATION=10s; THREADS=2 (wrk threads and nginx workers); SERVER_THREADS=$THREADS (the proxy's
+#   --threads); FIXTURES=100000; SECTIONS="1 2 3" (which of the three to run); ROUNDS=1 (section 1
+#   repeated, each round measuring nginx and the proxy back to back).
 # Needs wrk, nginx and GNU time: bash scripts/setup.sh bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +15,11 @@ src=$(cd "$here/.." && pwd)
 bin=${1:-${POPCHECK:-$src/build/popcheck}}
 duration=${DURATION:-10s}
 threads=${THREADS:-2}
+server_threads=${SERVER_THREADS:-$threads}
 nfixtures=${FIXTURES:-100000}
+sections=${SECTIONS:-1 2 3}
+rounds=${ROUNDS:-1}
+want() { [[ " $sections " == *" $1 "* ]]; }
 for tool in wrk nginx /usr/bin/time python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool: bash scripts/setup.sh bench" >&2; exit 2; }
 done
@@ -86,35 +93,43 @@ json.dump(fixture, open(os.path.join(d, "000000-bench.json"), "w"), indent=2)
 PY
 echo "popcheck: $("$bin" --version) ($bin); $(nproc) cores; wrk -t$threads -d$duration; body $(wc -c <"$tmp/body.json") bytes"
 
-echo
-echo "== 1. replay vs nginx (same body, same Content-Type, same run) =="
-nginx_start "$tmp/body.json" "application/json;charset=utf-8" "$threads"
-start replay "$bin" proxy --mode replay --fixtures "$tmp/one" --listen 127.0.0.1:0 --threads "$threads"
-proxy_url=$url
-proxy_pid=$pid
-cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" || { echo "replay does not serve the body" >&2; exit 1; }
-printf '%-12s %5s %12s %9s %9s %7s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
-for c in 16 64; do
-  read -r n_rps n_p50 n_p99 n_err < <(wrk_run "http://127.0.0.1:$NGINX_PORT$query" "$c")
-  read -r p_rps p_p50 p_p99 p_err < <(wrk_run "$proxy_url$query" "$c")
-  printf '%-12s %5s %12s %9s %9s %7s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err"
-  printf '%-12s %5s %12s %9s %9s %7s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" "$p_err"
-  python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
-done
-stop "$proxy_pid"
-nginx_stop
+section1() {
+  echo
+  echo "== 1. replay vs nginx (same body, same Content-Type, same run) =="
+  echo "nginx: $threads workers; proxy: --threads $server_threads; $rounds round(s)"
+  nginx_start "$tmp/body.json" "application/json;charset=utf-8" "$threads"
+  start replay "$bin" proxy --mode replay --fixtures "$tmp/one" --listen 127.0.0.1:0 \
+    --threads "$server_threads"
+  local proxy_url=$url proxy_pid=$pid round c
+  cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" ||
+    { echo "replay does not serve the body" >&2; exit 1; }
+  printf '%-12s %5s %12s %9s %9s %7s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
+  for round in $(seq 1 "$rounds"); do
+    for c in 16 64; do
+      read -r n_rps n_p50 n_p99 n_err < <(wrk_run "http://127.0.0.1:$NGINX_PORT$query" "$c")
+      read -r p_rps p_p50 p_p99 p_err < <(wrk_run "$proxy_url$query" "$c")
+      printf '%-12s %5s %12s %9s %9s %7s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err"
+      printf '%-12s %5s %12s %9s %9s %7s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" "$p_err"
+      python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
+    done
+  done
+  stop "$proxy_pid"
+  nginx_stop
+}
+want 1 && section1
 
+if want 2; then
 echo
 echo "== 2. record and passthrough overhead against the upstream (emulator) called directly =="
-start emulator "$bin" emulate --listen 127.0.0.1:0 --threads "$threads"
+start emulator "$bin" emulate --listen 127.0.0.1:0 --threads "$server_threads"
 emu_url=$url
 emu_pid=$pid
 start record "$bin" proxy --mode record --upstream "$emu_url" --fixtures "$tmp/rec" \
-  --listen 127.0.0.1:0 --threads "$threads"
+  --listen 127.0.0.1:0 --threads "$server_threads"
 rec_url=$url
 rec_pid=$pid
 start pass "$bin" proxy --mode passthrough --upstream "$emu_url" --fixtures "$tmp/pass" \
-  --listen 127.0.0.1:0 --threads "$threads"
+  --listen 127.0.0.1:0 --threads "$server_threads"
 pass_url=$url
 pass_pid=$pid
 printf '%-22s %5s %12s %9s %9s %7s\n' path conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
@@ -132,6 +147,9 @@ stop "$pass_pid"
 stop "$emu_pid"
 rm -rf "$tmp/rec"
 
+fi
+
+if want 3; then
 echo
 echo "== 3. start-up with $nfixtures fixtures =="
 python3 - "$tmp/many" "$nfixtures" <<'PY'
@@ -162,7 +180,7 @@ echo "generated: $(du -sh "$tmp/many" | cut -f1) in $nfixtures files"
 sync
 t0=$(date +%s%N)
 start many /usr/bin/time -v -o "$tmp/time.txt" "$bin" proxy --mode replay --fixtures "$tmp/many" \
-  --listen 127.0.0.1:0 --threads "$threads"
+  --listen 127.0.0.1:0 --threads "$server_threads"
 t1=$(date +%s%N)
 many_pid=$pid
 health=$(curl -sf "$url/__popcheck/health")
@@ -173,3 +191,4 @@ kill -TERM "$stop_child"
 wait "$many_pid" || true
 echo "start-up to listening: $(( (t1 - t0) / 1000000 )) ms (warm page cache); health: $health; probe: HTTP $probe"
 grep -E 'Maximum resident set size|Elapsed \(wall clock\)|User time|System time' "$tmp/time.txt" | sed 's/^\s*/  /'
+fi

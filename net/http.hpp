@@ -30,6 +30,13 @@ struct HttpResponse {
   int status = 200;
   Headers headers;  // Content-Type etc.; the server adds Content-Length and Connection when missing
   std::string body;
+  // When set, the bytes sent instead of `body`: an immutable body shared with its owner (a replay
+  // fixture, say), so that answering never copies it. Code that reads or rewrites a response body
+  // should go through content() or clear this first.
+  std::shared_ptr<const std::string> shared_body;
+
+  // The body as it will be sent.
+  const std::string& content() const { return shared_body ? *shared_body : body; }
 
   // Fault injection, applied by the server when writing. Ordinary handlers leave these alone.
   std::chrono::milliseconds delay{0};  // wait before writing

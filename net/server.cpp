@@ -1,5 +1,6 @@
 #include "net/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -11,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -26,8 +27,21 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Every I/O object names the concrete executor of its worker's io_context. The default
+// (any_io_executor) is type-erased, and its per-operation conversions showed up in profiles of the
+// replay benchmark.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
+
+// The body type of every response: a view of bytes the session keeps alive (the handler's own string
+// or a shared immutable body), so that writing never copies the body.
+using OutMessage = http::response<http::span_body<const char>>;
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -45,97 +59,126 @@ bool iequals(std::string_view a, std::string_view b) {
 // then lose the error response it is owed.
 constexpr std::chrono::seconds kLingerTimeout{5};
 constexpr size_t kLingerMaxBytes = 64 * 1024 * 1024;
+// How long the acceptor pauses after a failure such as running out of file descriptors, so that it
+// does not spin while nothing can be accepted.
+constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 class Session;
 
-// State shared by the server and every session. Sessions hold it by shared_ptr so that the io_context
-// outlives any session a handler still holds after the server has stopped.
+// One thread with an io_context of its own. A connection lives on one worker from accept to close,
+// so its steps never need a strand or a lock, and a request never crosses threads unless its handler
+// answers from elsewhere.
+struct Worker {
+  Worker() : ioc(1), guard(ioc.get_executor()), sweep(ioc.get_executor()) {}
+  asio::io_context ioc;  // first: destroyed last, after every I/O object that uses it
+  asio::executor_work_guard<Executor> guard;  // keeps run() going while the worker has no connection
+  Timer sweep;                                // closes connections whose deadline has passed
+  std::mutex mutex;                           // guards sessions
+  std::list<std::weak_ptr<Session>> sessions;
+  std::thread thread;
+};
+
+// State shared by the server and every session. Sessions hold it by shared_ptr so that the workers'
+// io_contexts outlive any session a handler still holds after the server has stopped.
 struct Shared {
-  explicit Shared(ServerOptions o, std::shared_ptr<Handler> h)
-      : options(std::move(o)), handler(std::move(h)), ioc(std::max(1, options.threads)) {}
+  Shared(ServerOptions o, std::shared_ptr<Handler> h)
+      : options(std::move(o)), handler(std::move(h)) {
+    int n = std::max(1, options.threads);
+    for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>());
+    // Deadlines are checked by a periodic sweep rather than a timer per read and write: arming and
+    // cancelling two timers per request cost more than the rest of the server's own work. A deadline
+    // is therefore honoured within one tick.
+    tick = std::clamp<Clock::duration>(options.read_timeout / 4, std::chrono::milliseconds(10),
+                                       std::chrono::seconds(1));
+  }
   ServerOptions options;
   std::shared_ptr<Handler> handler;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<Worker>> workers;
+  Clock::duration tick;
   std::atomic<bool> stopped{false};
-  std::mutex mutex;  // guards sessions
-  std::list<std::weak_ptr<Session>> sessions;
 };
 
 // The session whose handler is running on this thread, so that an answer given synchronously inside
-// Handler::handle is written at once instead of taking a round trip through the strand's queue.
+// Handler::handle is written at once instead of taking a round trip through the worker's queue.
 thread_local const Session* t_in_handler = nullptr;
 
 // One connection: read a request, hand it to the handler, write its answer, repeat while keep-alive.
-// Every step runs on the connection's strand; handlers may answer from any thread.
+// Every step runs on the connection's worker thread; handlers may answer from any thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<Shared> shared, tcp::socket&& socket)
-      : shared_(std::move(shared)), stream_(std::move(socket)) {
+  Session(std::shared_ptr<Shared> shared, Worker& worker, Socket&& socket)
+      : shared_(std::move(shared)), worker_(worker), socket_(std::move(socket)) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
   ~Session() {
     if (registered_) {
-      std::lock_guard lock(shared_->mutex);
-      shared_->sessions.erase(self_entry_);
+      std::lock_guard lock(worker_.mutex);
+      worker_.sessions.erase(self_entry_);
     }
   }
 
-  // Registers with the server (so that stop() can close it) and starts reading. Returns false when the
-  // server is already stopping.
+  // On the worker thread: registers with the worker (so that the sweep and stop() can close it) and
+  // starts reading.
   void start() {
+    if (shared_->stopped) return;  // the socket closes with this session
     {
-      std::lock_guard lock(shared_->mutex);
-      if (shared_->stopped) return;  // the socket closes with this session
-      shared_->sessions.push_front(weak_from_this());
-      self_entry_ = shared_->sessions.begin();
+      std::lock_guard lock(worker_.mutex);
+      worker_.sessions.push_front(weak_from_this());
+      self_entry_ = worker_.sessions.begin();
       registered_ = true;
     }
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    do_read();
   }
 
-  // Called by Server::stop from any thread: closes the connection on its strand.
-  void shutdown() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      beast::error_code ec;
-      if (self->timer_) self->timer_->cancel();
-      self->stream_.socket().close(ec);
-    });
+  // On the worker thread: closes the connection whatever it is doing (its deadline passed, or the
+  // server is stopping). Pending operations complete with operation_aborted and end the session.
+  void close_now() {
+    beast::error_code ec;
+    deadline_ = Clock::time_point::max();
+    if (timer_) timer_->cancel();
+    socket_.close(ec);
   }
+
+  Clock::time_point deadline() const { return deadline_; }
 
   // The handler's answer, from any thread. Exactly once per request (a repeated call is ignored while
   // the session is alive; see Respond's contract).
   void deliver(HttpResponse response) {
     if (responded_.exchange(true)) return;
     std::shared_ptr<Session> self = std::move(pending_);
-    if (shared_->stopped) return;  // nobody runs the strand any more; drop the connection
+    if (shared_->stopped) return;  // nobody runs the worker any more; drop the connection
     if (t_in_handler == this) {
       // The common case: the handler answered synchronously inside on_read.
       self->respond(std::move(response));
       return;
     }
-    asio::post(stream_.get_executor(), [self, r = std::move(response)]() mutable {
+    asio::post(worker_.ioc, [self, r = std::move(response)]() mutable {
       self->respond(std::move(r));
     });
   }
 
  private:
+  void expires_after(Clock::duration d) { deadline_ = Clock::now() + d; }
+  void expires_never() { deadline_ = Clock::time_point::max(); }
+
   void do_read() {
     if (shared_->stopped) return do_close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
-    stream_.expires_after(shared_->options.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    expires_after(shared_->options.read_timeout);
+    http::async_read(socket_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->on_read(ec);
+                     });
   }
 
-  void on_read(beast::error_code ec, size_t) {
+  void on_read(beast::error_code ec) {
     if (ec) return fail(ec, "read");
-    stream_.expires_never();
+    expires_never();
     auto message = parser_->release();
     parser_.reset();
     keep_alive_ = message.keep_alive();
@@ -177,10 +220,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Runs on the strand: applies the fault fields, then writes.
+  // On the worker thread: applies the fault fields, then writes.
   void respond(HttpResponse response) {
     if (response.delay.count() > 0) {
-      if (!timer_) timer_.emplace(stream_.get_executor());
+      if (!timer_) timer_.emplace(worker_.ioc.get_executor());
       timer_->expires_after(response.delay);
       response.delay = std::chrono::milliseconds(0);
       timer_->async_wait([self = shared_from_this(), r = std::move(response)](
@@ -193,18 +236,20 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response.abort == HttpResponse::Abort::reset) {
       // SO_LINGER with a zero timeout turns close() into an immediate RST.
       beast::error_code ec;
-      stream_.socket().set_option(asio::socket_base::linger(true, 0), ec);
-      stream_.socket().close(ec);
+      socket_.set_option(asio::socket_base::linger(true, 0), ec);
+      socket_.close(ec);
       return;
     }
 
-    response_.emplace();
-    auto& out = *response_;
+    // The answer is kept whole while it is written: the message below only views its body.
+    current_ = std::move(response);
+    const std::string& body = current_.content();
+    auto& out = out_.emplace();
     out.version(version_);
-    out.result(static_cast<unsigned>(response.status));
-    bool close = response.close || !keep_alive_;
+    out.result(static_cast<unsigned>(current_.status));
+    bool close = current_.close || !keep_alive_;
     bool has_length = false;
-    for (auto& [name, value] : response.headers) {
+    for (auto& [name, value] : current_.headers) {
       // The body is always sent whole, never chunked; the length is set below when missing.
       if (iequals(name, "Transfer-Encoding")) continue;
       if (iequals(name, "Connection")) {
@@ -214,18 +259,18 @@ class Session : public std::enable_shared_from_this<Session> {
       if (iequals(name, "Content-Length")) has_length = true;
       out.insert(name, value);
     }
-    out.body() = std::move(response.body);
-    if (!has_length) out.content_length(out.body().size());
+    out.body() = {body.data(), body.size()};
+    if (!has_length) out.content_length(body.size());
     out.keep_alive(!close);
     close_after_write_ = close;
 
-    if (response.abort == HttpResponse::Abort::truncate) {
+    if (current_.abort == HttpResponse::Abort::truncate) {
       std::ostringstream os;
       os << out;
       truncated_ = os.str();
-      truncated_.resize(std::min(truncated_.size(), response.truncate_at));
-      stream_.expires_after(shared_->options.read_timeout);
-      asio::async_write(stream_, asio::buffer(truncated_),
+      truncated_.resize(std::min(truncated_.size(), current_.truncate_at));
+      expires_after(shared_->options.read_timeout);
+      asio::async_write(socket_, asio::buffer(truncated_),
                         [self = shared_from_this()](beast::error_code ec, size_t) {
                           if (ec) return self->fail(ec, "write");
                           self->do_close();
@@ -233,22 +278,24 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
 
-    stream_.expires_after(shared_->options.read_timeout);
-    http::async_write(stream_, out,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    expires_after(shared_->options.read_timeout);
+    http::async_write(socket_, out, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->on_write(ec);
+    });
   }
 
-  void on_write(beast::error_code ec, size_t) {
+  void on_write(beast::error_code ec) {
     if (ec) return fail(ec, "write");
-    response_.reset();
+    out_.reset();
+    current_ = HttpResponse{};
     if (close_after_write_) return do_close();
     do_read();
   }
 
   void fail(beast::error_code ec, const char* what) {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::eof ||
-        ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+        ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor) {
       return do_close();
     }
     if (std::string_view(what) == "read" &&
@@ -258,7 +305,6 @@ class Session : public std::enable_shared_from_this<Session> {
       return reject(ec);
     }
     // Anything else is a network error on this one connection; the server keeps serving others.
-    (void)what;
     do_close();
   }
 
@@ -286,23 +332,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     if (lingering_ && !ec && !shared_->stopped) {
       lingering_ = false;
-      stream_.expires_after(kLingerTimeout);
+      expires_after(kLingerTimeout);
       drain_buffer_.resize(16 * 1024);
       return drain();
     }
-    stream_.socket().close(ec);
+    expires_never();
+    socket_.close(ec);
   }
 
   void drain() {
-    stream_.async_read_some(
+    socket_.async_read_some(
         asio::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
           self->drained_ += n;
           if (ec || self->drained_ > kLingerMaxBytes) {
             beast::error_code ignored;
-            self->stream_.socket().close(ignored);
+            self->expires_never();
+            self->socket_.close(ignored);
             return;
           }
           self->drain();
@@ -310,11 +358,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::shared_ptr<Shared> shared_;  // first: destroyed last, after the socket that needs its io_context
-  beast::tcp_stream stream_;
+  Worker& worker_;
+  Socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
-  std::optional<asio::steady_timer> timer_;
+  HttpResponse current_;  // the answer being written; out_ views its body
+  std::optional<OutMessage> out_;
+  std::optional<Timer> timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();  // read by the worker's sweep
   std::string remote_;
   std::string truncated_;
   std::vector<char> drain_buffer_;
@@ -329,31 +380,67 @@ class Session : public std::enable_shared_from_this<Session> {
   bool registered_ = false;
 };
 
+// On the worker thread: the sessions registered with it that are still alive.
+std::vector<std::shared_ptr<Session>> live_sessions(Worker& worker) {
+  std::vector<std::shared_ptr<Session>> live;
+  std::lock_guard lock(worker.mutex);
+  live.reserve(worker.sessions.size());
+  for (auto& weak : worker.sessions) {
+    if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  return live;
+}
+
+void arm_sweep(Shared& shared, Worker& worker) {
+  worker.sweep.expires_after(shared.tick);
+  worker.sweep.async_wait([&shared, &worker](beast::error_code ec) {
+    if (ec || shared.stopped) return;
+    auto now = Clock::now();
+    // Closing happens outside the list's lock: a session that ends here unregisters itself.
+    for (auto& s : live_sessions(worker)) {
+      if (s->deadline() <= now) s->close_now();
+    }
+    arm_sweep(shared, worker);
+  });
+}
+
 }  // namespace
 
 struct Server::Impl {
   Impl(ServerOptions options, std::shared_ptr<Handler> handler)
       : shared(std::make_shared<Shared>(std::move(options), std::move(handler))),
-        acceptor(asio::make_strand(shared->ioc)) {}
+        acceptor(shared->workers.front()->ioc.get_executor()),
+        backoff(shared->workers.front()->ioc.get_executor()) {}
 
+  // Runs on the first worker. Connections are handed to the workers in turn, which spreads a few
+  // long-lived keep-alive connections evenly (SO_REUSEPORT's hash does not).
   void do_accept() {
-    acceptor.async_accept(asio::make_strand(shared->ioc), [this](beast::error_code ec,
-                                                                 tcp::socket socket) {
+    Worker& target = *shared->workers[next_worker];
+    next_worker = (next_worker + 1) % shared->workers.size();
+    acceptor.async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec,
+                                                                     Socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || shared->stopped) return;
-        // A transient accept failure (too many open files, a reset before accept): keep accepting.
-        return do_accept();
+        // A transient accept failure (too many open files, a reset before accept): keep accepting
+        // after a pause.
+        backoff.expires_after(kAcceptBackoff);
+        backoff.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && !shared->stopped) do_accept();
+        });
+        return;
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(shared, std::move(socket))->start();
+      auto session = std::make_shared<Session>(shared, target, std::move(socket));
+      asio::post(target.ioc, [session] { session->start(); });
       do_accept();
     });
   }
 
-  std::shared_ptr<Shared> shared;
-  tcp::acceptor acceptor;
-  std::vector<std::thread> threads;
+  std::shared_ptr<Shared> shared;  // first: the workers' io_contexts outlive the acceptor
+  Acceptor acceptor;
+  Timer backoff;
+  size_t next_worker = 0;
   uint16_t port = 0;
   bool started = false;
   std::mutex wait_mutex;
@@ -387,14 +474,15 @@ Expected<void> Server::start() {
   impl_->port = acceptor.local_endpoint().port();
   impl_->started = true;
   impl_->do_accept();
-  int n = std::max(1, o.threads);
-  for (int i = 0; i < n; ++i) {
-    impl_->threads.emplace_back([shared = impl_->shared] {
+  auto& shared = impl_->shared;
+  for (auto& worker : shared->workers) {
+    arm_sweep(*shared, *worker);
+    worker->thread = std::thread([&ioc = worker->ioc] {
       // A handler that throws through Asio would end the thread; sessions catch their own exceptions,
       // so this loop only guards against the unexpected.
       for (;;) {
         try {
-          shared->ioc.run();
+          ioc.run();
           return;
         } catch (const std::exception& e) {
           std::cerr << "popcheck: server thread: " << e.what() << "\n";
@@ -413,22 +501,20 @@ void Server::stop() {
     asio::post(impl_->acceptor.get_executor(), [this] {
       beast::error_code ignored;
       impl_->acceptor.close(ignored);
+      impl_->backoff.cancel();
     });
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard lock(shared->mutex);
-      for (auto& weak : shared->sessions) {
-        if (auto s = weak.lock()) live.push_back(std::move(s));
-      }
+    for (auto& worker : shared->workers) {
+      asio::post(worker->ioc, [&w = *worker] {
+        w.sweep.cancel();
+        for (auto& s : live_sessions(w)) s->close_now();
+      });
     }
-    for (auto& s : live) s->shutdown();
-    live.clear();
-    // With the acceptor and every socket closed, each thread's run() returns once the aborted
-    // operations have completed.
-    for (auto& t : impl_->threads) {
-      if (t.joinable()) t.join();
+    // With the acceptor, the sweeps and every socket closed, each worker's run() returns once the
+    // aborted operations have completed.
+    for (auto& worker : shared->workers) worker->guard.reset();
+    for (auto& worker : shared->workers) {
+      if (worker->thread.joinable()) worker->thread.join();
     }
-    impl_->threads.clear();
   }
   {
     std::lock_guard lock(impl_->wait_mutex);

@@ -374,6 +374,110 @@ TEST(Server, StopsWithOpenConnectionsAndAnswersStillOwed) {
   for (auto& r : handler->pending) r(HttpResponse{});
 }
 
+TEST(Server, SharedBodyIsSentInsteadOfTheOwnedBody) {
+  auto body = std::make_shared<const std::string>(R"({"RequestId":"S","Shared":true})");
+  Fixture f(std::make_shared<FunctionHandler>([body](const HttpRequest&) {
+    HttpResponse out;
+    out.body = "not this";
+    out.shared_body = body;
+    out.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Get("/");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, *body);
+    EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(body->size()));
+  }
+  // The server only viewed the body: its owner still holds it unchanged.
+  EXPECT_EQ(*body, R"({"RequestId":"S","Shared":true})");
+}
+
+TEST(Http, ContentIsTheSharedBodyWhenThereIsOne) {
+  HttpResponse r;
+  r.body = "own";
+  EXPECT_EQ(r.content(), "own");
+  r.shared_body = std::make_shared<const std::string>("shared");
+  EXPECT_EQ(r.content(), "shared");
+}
+
+TEST(Server, IdleAndHalfSentConnectionsAreClosedAfterTheReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  Fixture f(echo_handler(), options);
+  RawClient idle(f.port);  // connects and sends nothing
+  RawClient half(f.port);  // sends half a request, then nothing
+  half.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  // The client's own read gives up after 10 s with a timeout error; the server must close first.
+  boost::system::error_code idle_end, half_end;
+  EXPECT_EQ(idle.read_all(idle_end), "");
+  EXPECT_EQ(idle_end, asio::error::eof) << idle_end.message();
+  EXPECT_EQ(half.read_all(half_end), "");
+  EXPECT_EQ(half_end, asio::error::eof) << half_end.message();
+  // Others are still served.
+  httplib::Client client("127.0.0.1", f.port);
+  auto res = client.Get("/after");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+// Answers each request from another thread after a pause longer than the server's read timeout.
+class SlowHandler : public Handler {
+ public:
+  ~SlowHandler() override {
+    for (auto& t : threads_) t.join();
+  }
+  void handle(HttpRequest request, Respond respond) override {
+    std::lock_guard lock(mutex_);
+    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      HttpResponse out;
+      out.body = "slow:" + request.target;
+      respond(std::move(out));
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::thread> threads_;
+};
+
+TEST(Server, ReadTimeoutNeverCutsAConnectionWhoseAnswerIsStillOwed) {
+  ServerOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  Fixture f(std::make_shared<SlowHandler>(), options);
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_read_timeout(10, 0);
+  auto res = client.Get("/late");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "slow:/late");
+}
+
+TEST(Server, ConnectionsSpreadOverEveryWorkerAreAllServed) {
+  // More connections than workers, each kept open and used in turn, so that every worker holds
+  // several and requests on one never wait for another worker.
+  ServerOptions options;
+  options.threads = 3;
+  Fixture f(echo_handler(), options);
+  std::vector<std::unique_ptr<httplib::Client>> clients;
+  for (int i = 0; i < 9; ++i) {
+    clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", f.port));
+    clients.back()->set_keep_alive(true);
+  }
+  std::set<std::string> remotes;
+  for (int round = 0; round < 3; ++round) {
+    for (auto& c : clients) {
+      auto res = c->Get("/r" + std::to_string(round));
+      ASSERT_TRUE(res);
+      EXPECT_EQ(nlohmann::json::parse(res->body)["target"], "/r" + std::to_string(round));
+      remotes.insert(nlohmann::json::parse(res->body)["remote"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(remotes.size(), 9u);  // every client kept its one connection
+}
+
 TEST(Http, ErrorResponseJson) {
   auto r = make_error_response({404, "InvalidInstanceId.NotFound", "The instance is not found.",
                                 "ecs.aliyuncs.com"});

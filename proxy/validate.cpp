@@ -11,12 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "core/check/check.hpp"
 #include "core/check/redact.hpp"
 #include "core/check/request_check.hpp"
 #include "core/protocol/credentials.hpp"
+#include "core/protocol/sign.hpp"
 
 // The validator is a read-only index built once (load) and a mutex-guarded list of results. The
 // checks of an exchange run outside the lock against the immutable index; only appending the
@@ -77,6 +79,95 @@ std::optional<string> body_code(const string& body, bool xml) {
   auto it = j.find("Code");
   if (it == j.end() || !it->is_string()) return std::nullopt;
   return it->get<string>();
+}
+
+// "a=1&Password=x" -> "a=1&Password=REDACTED" for every check::is_sensitive_param name (API
+// secrets such as RunInstances' Password, beyond the credentials check::redact removes); the other
+// pairs stay byte for byte.
+string mask_query(std::string_view q) {
+  string out;
+  out.reserve(q.size());
+  size_t start = 0;
+  while (true) {
+    size_t amp = q.find('&', start);
+    if (amp == std::string_view::npos) amp = q.size();
+    std::string_view pair = q.substr(start, amp - start);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos &&
+        check::is_sensitive_param(core::percent_decode(pair.substr(0, eq)))) {
+      out.append(pair.substr(0, eq + 1));
+      out += check::kRedacted;
+    } else {
+      out.append(pair);
+    }
+    if (amp == q.size()) break;
+    out += '&';
+    start = amp + 1;
+  }
+  return out;
+}
+
+string mask_url(const string& url) {
+  size_t q = url.find('?');
+  if (q == string::npos) return url;
+  return url.substr(0, q + 1) + mask_query(std::string_view(url).substr(q + 1));
+}
+
+// Whether a body may hold a secret under a telling key: a cheap test before parsing it.
+bool mentions_secret(const string& body) {
+  string l(body);
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* word : {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
+    if (l.find(word) != string::npos) return true;
+  return false;
+}
+
+bool mask_json(nlohmann::ordered_json& j) {
+  bool changed = false;
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (check::is_sensitive_param(it.key()) && (it->is_string() || it->is_number())) {
+        *it = string(check::kRedacted);
+        changed = true;
+      } else {
+        changed = mask_json(*it) || changed;
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) changed = mask_json(v) || changed;
+  }
+  return changed;
+}
+
+bool mask_xml(pugi::xml_node n) {
+  bool changed = false;
+  for (auto child : n.children()) {
+    if (child.type() != pugi::node_element) continue;
+    bool leaf = !child.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; });
+    if (leaf && check::is_sensitive_param(child.name())) {
+      child.text().set(string(check::kRedacted).c_str());
+      changed = true;
+    } else {
+      changed = mask_xml(child) || changed;
+    }
+  }
+  return changed;
+}
+
+// A JSON or XML body with the values of secret-named keys replaced (re-serialised only when one
+// was found); any other body unchanged.
+string mask_body(const string& body) {
+  if (body.empty() || !mentions_secret(body)) return body;
+  auto j = nlohmann::ordered_json::parse(body, nullptr, false);
+  if (!j.is_discarded()) return mask_json(j) ? j.dump() : body;
+  pugi::xml_document doc;
+  if (doc.load_buffer(body.data(), body.size()) && mask_xml(doc)) {
+    std::ostringstream out;
+    doc.save(out, "", pugi::format_raw);
+    return out.str();
+  }
+  return body;
 }
 
 string keep_body(const string& body) {
@@ -208,7 +299,7 @@ class ContractValidator final : public Validator {
     c.request = recorded_request(request, merged);
     c.response.status = response.status;
     c.response.headers = check::redact_headers(response.headers);
-    c.response.body = keep_body(scrub_secrets(response.body, merged));
+    c.response.body = keep_body(mask_body(scrub_secrets(response.body, merged)));
 
     string action = first_value(merged, "Action");
     string version = first_value(merged, "Version");
@@ -356,8 +447,10 @@ class ContractValidator final : public Validator {
     r.headers = request.headers;
     r.body = keep_body(request.body);
     r = check::redact(std::move(r));
-    r.url = scrub_secrets(std::move(r.url), merged);
-    r.body = scrub_secrets(std::move(r.body), merged);
+    r.url = mask_url(scrub_secrets(std::move(r.url), merged));
+    r.body = core::is_form_content_type(net::header_value(request.headers, "content-type"))
+                 ? mask_query(scrub_secrets(std::move(r.body), merged))
+                 : mask_body(scrub_secrets(std::move(r.body), merged));
     for (auto& [k, v] : r.headers) v = scrub_secrets(std::move(v), merged);
     return r;
   }

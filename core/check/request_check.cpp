@@ -144,13 +144,7 @@ string fmt_number(double v) {
 
 // Parameters whose values must not reach a report: the credential names of the one list, and
 // names that announce a secret of the API itself (RunInstances' Password, KeyPair secrets).
-bool sensitive(string_view name) {
-  if (core::is_secret_name(name)) return true;
-  string l = lower(name);
-  for (string_view word : {"password", "secret", "token", "credential", "privatekey"})
-    if (l.find(word) != string::npos) return true;
-  return false;
-}
+bool sensitive(string_view name) { return is_sensitive_param(name); }
 
 string shown(string_view name, string_view value) {
   if (sensitive(name)) return string(kRedacted);
@@ -300,6 +294,14 @@ string printable(string_view text, size_t max) {
   }
   if (end < text.size()) out += "...";
   return out;
+}
+
+bool is_sensitive_param(string_view name) {
+  if (core::is_secret_name(name)) return true;
+  string l = lower(name);
+  for (string_view word : {"password", "passwd", "secret", "token", "credential", "privatekey"})
+    if (l.find(word) != string::npos) return true;
+  return false;
 }
 
 bool is_common_param(string_view name) {

@@ -52,6 +52,10 @@ bool is_common_param(std::string_view name);
 // line or report must not be split or forged by them.
 std::string printable(std::string_view text, size_t max = 80);
 
+// Whether a parameter's (or a body key's) value is a secret: core::is_secret_name, or a name that
+// announces one (Password, Secret, Token, Credential, PrivateKey; any case).
+bool is_sensitive_param(std::string_view name);
+
 // The check names above, in report order.
 const std::vector<std::string>& request_check_names();
 

@@ -315,9 +315,18 @@ TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
   post.headers = {{"Host", "h"},
                   {"Content-Type", "application/x-www-form-urlencoded"},
                   {"x-acs-security-token", kToken}};
-  post.body = v1(kDelete + "&AccessKeySecret=" + kToken + "x&Colour=red");
-  // An upstream that echoes the key id must not leak it through the report either.
-  observe(*v, post, json(200, R"({"RequestId":"R","Echo":")" + kKeyId + R"("})"));
+  post.body = v1(kDelete + "&AccessKeySecret=" + kToken + "x&Colour=red&Password=Vm-Pass-1234");
+  // An upstream that echoes the key id must not leak it through the report either, nor an API
+  // secret under a telling key.
+  observe(*v, post,
+          json(200, R"({"RequestId":"R","Echo":")" + kKeyId +
+                        R"(","Vnc":{"VncPasswd":"Vnc-Secret-99"}})"));
+  net::HttpResponse xml;
+  xml.status = 200;
+  xml.headers = {{"Content-Type", "text/xml;charset=utf-8"}};
+  xml.body = "<DeleteInstancesResponse><RequestId>R</RequestId><AccessKeySecret>Xml-Secret-77"
+             "</AccessKeySecret></DeleteInstancesResponse>";
+  observe(*v, get(v1(kDelete + "&Format=XML&Password=Vm-Pass-1234")), xml);
   auto r = v->report("http://127.0.0.1:1/?AccessKeyId=" + kKeyId);
   std::string all = v->violations_json().dump();
   for (const auto& c : r.cases) {
@@ -328,6 +337,9 @@ TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
   EXPECT_THAT(all, Not(HasSubstr(kKeyId)));
   EXPECT_THAT(all, Not(HasSubstr(kToken)));
   EXPECT_THAT(all, Not(HasSubstr("c2lnbmF0dXJl")));
+  for (const char* secret : {"Vm-Pass-1234", "Vnc-Secret-99", "Xml-Secret-77"})
+    EXPECT_THAT(all, Not(HasSubstr(secret))) << secret;
+  EXPECT_THAT(all, HasSubstr("Password=REDACTED"));
   EXPECT_THAT(all, HasSubstr("unknown-parameter"));
 }
 

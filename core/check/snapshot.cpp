@@ -48,6 +48,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kIdKinds
 std::string prefix_of_kind(std::string_view kind) {
   for (const auto& [p, k] : kIdKinds)
     if (k == kind) return std::string(p);
+  if (kind.starts_with("other-")) kind.remove_prefix(6);  // see id_kind
   return std::string(kind);
 }
 
@@ -447,6 +448,10 @@ Expected<ojson> body_tree(std::string_view body, bool xml) {
 std::string id_kind(std::string_view prefix) {
   for (const auto& [p, k] : kIdKinds)
     if (p == prefix) return std::string(k);
+  // An unknown prefix that happens to spell a known kind ("disk-1a" is not a "d-" disk) gets a
+  // kind of its own, so that its references never mix with that kind's.
+  for (const auto& [p, k] : kIdKinds)
+    if (k == prefix) return "other-" + std::string(prefix);
   return std::string(prefix);
 }
 

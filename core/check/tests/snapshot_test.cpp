@@ -96,6 +96,8 @@ TEST(SnapshotNormalise, OneTableForTheWholeScenario) {
   EXPECT_EQ(refs[1], (std::pair<std::string, std::string>{"i-eee5", "<instance-id:4>"}));
   EXPECT_EQ(id_kind("asg"), "scaling-group");
   EXPECT_EQ(id_kind("zz"), "zz");
+  EXPECT_EQ(id_kind("disk"), "other-disk");
+  EXPECT_EQ(n.normalise_text("disk-1a d-1a"), "<other-disk-id:1> <disk-id:2>");
 }
 
 TEST(SnapshotNormalise, MessageTemplate) {
@@ -162,6 +164,11 @@ TEST(SnapshotCompare, ManyDifferencesAreCapped) {
 }
 
 TEST(SnapshotCompare, TokensMatchValuesOfTheirKind) {
+  EXPECT_TRUE(diff(ojson::parse(R"({"A":"<other-disk-id:1>"})"), ojson::parse(R"({"A":"disk-9"})"))
+                  .empty());
+  EXPECT_EQ(
+      diff(ojson::parse(R"({"A":"<other-disk-id:1>"})"), ojson::parse(R"({"A":"d-9"})")).size(),
+      1u);
   ojson s = ojson::parse(R"({"RequestId":"<request-id>","At":"<timestamp>","U":"<uuid>",
       "I":"<instance-id:1>","P":"<p-id:1>","M":"instance <instance-id:1> at <timestamp>"})");
   ojson good = ojson::parse(R"({"RequestId":"x","At":"2020-01-01T00:00:00Z",

@@ -121,7 +121,9 @@ void add_fixtures_command(CLI::App& root, int& exit_code) {
   i->add_option("--redact-path", imp->redact_paths,
                 "remove a JSON path from every response body ('$.AccessKeySecret', "
                 "'Credentials.*'); repeatable")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      // One path per flag, so that HAR files may follow it on the command line.
+      ->allow_extra_args(false);
   i->callback([imp, &exit_code] { exit_code = run_import(*imp); });
 }
 

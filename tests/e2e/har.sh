@@ -268,6 +268,17 @@ stop "$browser_pid"
 [[ "$v3" == '{"RequestId":"B2-REQ","VpcId":"vpc-har1"}' ]] || fail "the V3 answer replayed as: $v3"
 echo "browser capture: imported, replayed, no secret in any fixture"
 
+# --redact-path is repeatable and takes one path each, so HAR files may follow it.
+cat >"$tmp/sts.har" <<'EOF2'
+{"log": {"entries": [{"request": {"url": "https://sts.aliyuncs.com/?Action=AssumeRole&Version=2015-04-01"},
+ "response": {"status": 200, "content": {"text": "{\"Credentials\":{\"Expiration\":\"2026-11-23T17:00:00Z\",\"Key\":\"STSKEY1234\"},\"Password\":\"PW123456\",\"RequestId\":\"R\"}"}}}]}}
+EOF2
+"$bin" fixtures import-har "$tmp/browser.har" --redact-path 'Credentials.*' "$tmp/sts.har" \
+  --redact-path '$.Password' --out "$tmp/sts" >"$tmp/sts.out" || fail "import-har with --redact-path"
+grep -q "3 imported, 1 skipped" "$tmp/sts.out" || fail "both HAR files were not read: $(cat "$tmp/sts.out")"
+if grep -rl -e STSKEY1234 -e PW123456 "$tmp/sts"; then fail "--redact-path left a value"; fi
+grep -rq '"RequestId": "R"' "$tmp/sts/sts" || fail "the STS answer lost more than the redacted paths"
+
 # 4. A malformed HAR: exit 2, every problem named with its entry, the good entry still imported.
 cat >"$tmp/bad.har" <<'EOF'
 {"log": {"entries": [

@@ -93,8 +93,12 @@ string mask_query(std::string_view q) {
     if (amp == std::string_view::npos) amp = q.size();
     std::string_view pair = q.substr(start, amp - start);
     size_t eq = pair.find('=');
-    if (eq != std::string_view::npos &&
-        check::is_sensitive_param(core::percent_decode(pair.substr(0, eq)))) {
+    std::string_view name = pair.substr(0, eq == std::string_view::npos ? pair.size() : eq);
+    bool secret = eq != std::string_view::npos &&
+                  (name.find('%') == std::string_view::npos && name.find('+') == std::string_view::npos
+                       ? check::is_sensitive_param(name)
+                       : check::is_sensitive_param(core::percent_decode(name)));
+    if (secret) {
       out.append(pair.substr(0, eq + 1));
       out += check::kRedacted;
     } else {
@@ -114,12 +118,13 @@ string mask_url(const string& url) {
 }
 
 // Whether a body may hold a secret under a telling key: a cheap test before parsing it.
-bool mentions_secret(const string& body) {
-  string l(body);
-  std::transform(l.begin(), l.end(), l.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const char* word : {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
-    if (l.find(word) != string::npos) return true;
+bool mentions_secret(std::string_view body) {
+  auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+  };
+  for (std::string_view word : {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
+    if (std::search(body.begin(), body.end(), word.begin(), word.end(), same) != body.end())
+      return true;
   return false;
 }
 

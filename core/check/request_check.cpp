@@ -298,9 +298,11 @@ string printable(string_view text, size_t max) {
 
 bool is_sensitive_param(string_view name) {
   if (core::is_secret_name(name)) return true;
-  string l = lower(name);
+  // Called for every parameter of every kept exchange: a case-insensitive search, no copy.
+  auto same = [](char a, char b) { return lower_char(a) == b; };
   for (string_view word : {"password", "passwd", "secret", "token", "credential", "privatekey"})
-    if (l.find(word) != string::npos) return true;
+    if (std::search(name.begin(), name.end(), word.begin(), word.end(), same) != name.end())
+      return true;
   return false;
 }
 

@@ -41,12 +41,21 @@ constexpr size_t kMaxKeptCases = 10000;
 // Codes every RPC API may answer whatever its page lists (protocol.md section 3): the gateway's
 // own parameter, signature, throttling and availability errors.
 bool is_common_code(const string& code) {
-  static const std::set<string, std::less<>> codes = {
-      "InvalidParameter",      "MissingParameter",     "UnsupportedOperation",
-      "NoSuchVersion",         "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive",
-      "Forbidden",             "Forbidden.RiskControl", "SignatureDoesNotMatch",
-      "InternalError",         "ServiceUnavailable",   "IncompleteSignature",
-      "SignatureNonceUsed",    "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format"};
+  static const std::set<string, std::less<>> codes = {"InvalidParameter",
+                                                      "MissingParameter",
+                                                      "UnsupportedOperation",
+                                                      "NoSuchVersion",
+                                                      "InvalidAccessKeyId.NotFound",
+                                                      "InvalidAccessKeyId.Inactive",
+                                                      "Forbidden",
+                                                      "Forbidden.RiskControl",
+                                                      "SignatureDoesNotMatch",
+                                                      "InternalError",
+                                                      "ServiceUnavailable",
+                                                      "IncompleteSignature",
+                                                      "SignatureNonceUsed",
+                                                      "InvalidTimeStamp.Expired",
+                                                      "InvalidTimeStamp.Format"};
   return codes.contains(code) || code == "Throttling" || code.starts_with("Throttling.");
 }
 
@@ -94,10 +103,11 @@ string mask_query(std::string_view q) {
     std::string_view pair = q.substr(start, amp - start);
     size_t eq = pair.find('=');
     std::string_view name = pair.substr(0, eq == std::string_view::npos ? pair.size() : eq);
-    bool secret = eq != std::string_view::npos &&
-                  (name.find('%') == std::string_view::npos && name.find('+') == std::string_view::npos
-                       ? check::is_sensitive_param(name)
-                       : check::is_sensitive_param(core::percent_decode(name)));
+    bool secret =
+        eq != std::string_view::npos &&
+        (name.find('%') == std::string_view::npos && name.find('+') == std::string_view::npos
+             ? check::is_sensitive_param(name)
+             : check::is_sensitive_param(core::percent_decode(name)));
     if (secret) {
       out.append(pair.substr(0, eq + 1));
       out += check::kRedacted;
@@ -122,7 +132,8 @@ bool mentions_secret(std::string_view body) {
   auto same = [](char a, char b) {
     return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
   };
-  for (std::string_view word : {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
+  for (std::string_view word :
+       {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
     if (std::search(body.begin(), body.end(), word.begin(), word.end(), same) != body.end())
       return true;
   return false;
@@ -264,8 +275,8 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
   if (it != e.statuses.end() && !it->second.empty() && !it->second.contains(response.status)) {
     string want;
     for (int s : it->second) want += (want.empty() ? "" : " or ") + std::to_string(s);
-    out.push_back({"error-status", false, want + " for " + *code,
-                   std::to_string(response.status), ""});
+    out.push_back(
+        {"error-status", false, want + " for " + *code, std::to_string(response.status), ""});
   }
   return out;
 }
@@ -390,13 +401,13 @@ class ContractValidator final : public Validator {
       note.action = "retention";
       note.kind = "observed";
       note.description = "exchanges counted but not kept";
-      note.checks.push_back(
-          {"retention", true,
-           "the first " + std::to_string(kMaxKeptCases) +
-               " passing and violating exchanges kept as cases",
-           std::to_string(dropped_passing) + " more passing and " +
-               std::to_string(dropped_violating) + " more violating exchanges counted only",
-           ""});
+      note.checks.push_back({"retention", true,
+                             "the first " + std::to_string(kMaxKeptCases) +
+                                 " passing and violating exchanges kept as cases",
+                             std::to_string(dropped_passing) + " more passing and " +
+                                 std::to_string(dropped_violating) +
+                                 " more violating exchanges counted only",
+                             ""});
       r.cases.push_back(std::move(note));
     }
     return r;
@@ -416,10 +427,10 @@ class ContractValidator final : public Validator {
     if (exact != by_action_version_.end()) return exact->second;
     auto any = by_action_.find(action);
     if (any == by_action_.end()) {
-      checks.push_back({"unknown-action", false,
-                        "an action of the loaded contracts (" +
-                            std::to_string(entries_.size()) + " actions)",
-                        check::printable(action, 64), "Action"});
+      checks.push_back(
+          {"unknown-action", false,
+           "an action of the loaded contracts (" + std::to_string(entries_.size()) + " actions)",
+           check::printable(action, 64), "Action"});
       return nullptr;
     }
     // Without a Version the action's only contract is meant (the missing Version itself is a
@@ -428,10 +439,10 @@ class ContractValidator final : public Validator {
     string versions;
     for (const Entry* e : any->second)
       versions += (versions.empty() ? "" : ", ") + e->contract.version;
-    checks.push_back({"unknown-action", false, action + " of version " + versions,
-                      action + " of version " +
-                          (version.empty() ? "(none)" : check::printable(version, 32)),
-                      "Version"});
+    checks.push_back(
+        {"unknown-action", false, action + " of version " + versions,
+         action + " of version " + (version.empty() ? "(none)" : check::printable(version, 32)),
+         "Version"});
     return nullptr;
   }
 
@@ -476,7 +487,7 @@ class ContractValidator final : public Validator {
 }  // namespace
 
 Expected<std::unique_ptr<Validator>> Validator::load(const std::vector<string>& paths,
-                                                      std::vector<Error>& skipped) {
+                                                     std::vector<Error>& skipped) {
   // One path at a time, so that for an action and version documented in two places the path
   // named first wins (load_catalogue sorts the files of all its paths together).
   std::vector<core::CatalogueEntry> entries;

@@ -1,16 +1,16 @@
 #pragma once
-// The validating proxy: with --contracts, every exchange that passes through the proxy (any mode) is
-// checked against the contract of its action. Requests: unknown parameters, missing required ones,
-// values outside the allowed set or range, wrong .N numbering, wrong types. Responses: the contract's
-// shape, and for errors a Code the contract documents. Each exchange becomes one case of a
-// check::RunReport, which the proxy command writes as JUnit when it stops.
+// The validating proxy: with --contracts, every exchange that passes through the proxy (any mode)
+// is checked against the contract of its action. Requests: unknown parameters, missing required
+// ones, values outside the allowed set or range, wrong .N numbering, wrong types. Responses: the
+// contract's shape, and for errors a Code the contract documents. Each exchange becomes one case of
+// a check::RunReport, which the proxy command writes as JUnit when it stops.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/check/result.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
-#include "core/check/result.hpp"
 #include "net/http.hpp"
 
 namespace popcheck::proxy {
@@ -23,8 +23,8 @@ class Validator {
                                                    std::vector<Error>& skipped);
   virtual ~Validator() = default;
 
-  // Checks one exchange. `merged` is core::merge_params of the request (credentials included; they are
-  // never copied into results). Thread-safe; called from any server or forwarding thread.
+  // Checks one exchange. `merged` is core::merge_params of the request (credentials included; they
+  // are never copied into results). Thread-safe; called from any server or forwarding thread.
   virtual void observe(const net::HttpRequest& request, const core::Params& merged,
                        const net::HttpResponse& response) = 0;
   // observe(), returning one log line for the exchange when it had violations and an empty string

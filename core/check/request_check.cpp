@@ -51,7 +51,8 @@ std::vector<string> split_dots(string_view name) {
   size_t start = 0;
   while (true) {
     size_t dot = name.find('.', start);
-    out.emplace_back(name.substr(start, dot == string_view::npos ? string_view::npos : dot - start));
+    out.emplace_back(
+        name.substr(start, dot == string_view::npos ? string_view::npos : dot - start));
     if (dot == string_view::npos) break;
     start = dot + 1;
   }
@@ -230,12 +231,16 @@ size_t check_rank(string_view check) {
 }
 
 // What each check promises when it finds nothing, in request_check_names() order.
-constexpr std::array<string_view, 10> kPassText = {
-    "only documented and common parameters",   "every required parameter",
-    "lists numbered 1..n within their maximum", "values of the documented types",
-    "values within the documented sets",        "numbers within the documented range",
-    "lengths within the documented limits",     "no forbidden prefix",
-    "no forbidden substring",                   "values matching the documented patterns"};
+constexpr std::array<string_view, 10> kPassText = {"only documented and common parameters",
+                                                   "every required parameter",
+                                                   "lists numbered 1..n within their maximum",
+                                                   "values of the documented types",
+                                                   "values within the documented sets",
+                                                   "numbers within the documented range",
+                                                   "lengths within the documented limits",
+                                                   "no forbidden prefix",
+                                                   "no forbidden substring",
+                                                   "values matching the documented patterns"};
 
 // The check results of one request, put in report order at the end.
 class Collector {
@@ -315,10 +320,16 @@ bool is_common_param(string_view name) {
 }
 
 const std::vector<string>& request_check_names() {
-  static const std::vector<string> names = {
-      "unknown-parameter", "missing-required", "repeat-numbering",    "type",
-      "allowed-values",    "range",            "length",              "forbidden-prefix",
-      "forbidden-substring", "pattern"};
+  static const std::vector<string> names = {"unknown-parameter",
+                                            "missing-required",
+                                            "repeat-numbering",
+                                            "type",
+                                            "allowed-values",
+                                            "range",
+                                            "length",
+                                            "forbidden-prefix",
+                                            "forbidden-substring",
+                                            "pattern"};
   return names;
 }
 
@@ -338,8 +349,8 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
       try {
         r.pattern.emplace(*p.pattern, std::regex::ECMAScript);
       } catch (const std::regex_error&) {
-        warnings_.push_back("the pattern of " + p.name + " is not a regular expression: " +
-                            *p.pattern);
+        warnings_.push_back("the pattern of " + p.name +
+                            " is not a regular expression: " + *p.pattern);
       }
     }
     (p.table > 0 ? fields_ : rules_).push_back(std::move(r));
@@ -355,7 +366,8 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
     r.variant = it->second.second;
   }
   for (auto& r : rules_) r.shadowed = canonical[lower(r.param.name)].first != r.param.name;
-  for (size_t i = 0; i < rules_.size(); ++i) by_first_[rules_[i].segments.front().text].push_back(i);
+  for (size_t i = 0; i < rules_.size(); ++i)
+    by_first_[rules_[i].segments.front().text].push_back(i);
 }
 
 std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
@@ -401,10 +413,10 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
         bool low = p.minimum && *v < *p.minimum;
         bool high = p.maximum && *v > *p.maximum;
         if (low || high) {
-          string want = p.minimum && p.maximum ? "between " + fmt_number(*p.minimum) + " and " +
-                                                     fmt_number(*p.maximum)
-                        : p.minimum           ? "at least " + fmt_number(*p.minimum)
-                                              : "at most " + fmt_number(*p.maximum);
+          string want = p.minimum && p.maximum
+                            ? "between " + fmt_number(*p.minimum) + " and " + fmt_number(*p.maximum)
+                        : p.minimum ? "at least " + fmt_number(*p.minimum)
+                                    : "at most " + fmt_number(*p.maximum);
           out.fail("range", name, want, shown(name, value));
         }
       }
@@ -415,8 +427,8 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
       int64_t len = char_count(value);
       if ((p.min_length && len < *p.min_length) || (p.max_length && len > *p.max_length)) {
         string want = p.min_length && p.max_length
-                          ? std::to_string(*p.min_length) + " to " +
-                                std::to_string(*p.max_length) + " characters"
+                          ? std::to_string(*p.min_length) + " to " + std::to_string(*p.max_length) +
+                                " characters"
                       : p.min_length ? "at least " + std::to_string(*p.min_length) + " characters"
                                      : "at most " + std::to_string(*p.max_length) + " characters";
         out.fail("length", name, want, std::to_string(len) + " characters");

@@ -5,8 +5,8 @@
 //
 // The checks, in the order they are reported (each one passed entry when it found nothing):
 //   unknown-parameter    a name that is neither documented for the action (with .N placeholders
-//                        instantiated: InstanceId.3, Tag.2.Key; sub-names of Object-like parameters)
-//                        nor a common parameter of the protocol (is_common_param).
+//                        instantiated: InstanceId.3, Tag.2.Key; sub-names of Object-like
+//                        parameters) nor a common parameter of the protocol (is_common_param).
 //   missing-required     a required parameter that is absent; for a required member of a list
 //                        of objects (Tag.N.Key), absent from an item the request does send.
 //   repeat-numbering     .N indices that are not positive integers without leading zeros, that do
@@ -80,7 +80,7 @@ class RequestRules {
     core::Param param;
     std::vector<Segment> segments;
     ValueKind kind = ValueKind::text;  // from param.type, decided once
-    bool container = false;  // Object-like: any sub-name below it is accepted
+    bool container = false;            // Object-like: any sub-name below it is accepted
     bool bare_list = false;  // a list documented without .N ("InstanceIds", RepeatList): Name.k too
     bool id_like = false;    // "...Id", "...Ids": an "allowed" list is examples, not a set
     bool shadowed = false;   // a case-only variant of another rule ("Tag.N.key")

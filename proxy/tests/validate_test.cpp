@@ -67,7 +67,8 @@ net::HttpRequest get(const std::string& query) {
 std::string v1(const std::string& api) {
   return "AccessKeyId=" + kKeyId + "&SecurityToken=" + kToken +
          "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1"
-         "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=c2lnbmF0dXJl&" + api;
+         "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=c2lnbmF0dXJl&" +
+         api;
 }
 
 net::HttpResponse json(int status, const std::string& body) {
@@ -165,8 +166,9 @@ TEST(Validator, RequestViolationsAreReportedPerExchange) {
   observe(*v, get(v1("Action=DeleteInstances&Version=2014-05-26&InstanceId.2=i-2")), ok);
   observe(*v, get(v1(kDelete + "&Force=maybe")), ok);
   observe(*v, get(v1(kDelete + "&ClientToken=" + std::string(65, 'c'))), ok);
-  observe(*v, get(v1("Action=RemoveTags&Version=2014-05-26&RegionId=cn-hangzhou&ResourceId=d-1"
-                     "&ResourceType=bucket")),
+  observe(*v,
+          get(v1("Action=RemoveTags&Version=2014-05-26&RegionId=cn-hangzhou&ResourceId=d-1"
+                 "&ResourceType=bucket")),
           ok);
   EXPECT_EQ(v->observed(), 6u);
   EXPECT_EQ(v->violating(), 6u);
@@ -273,8 +275,10 @@ TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
   observe(*v, get(v1(remove + "&Format=XML")), xml);
   xml.body = "<Wrong><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId></Wrong>";
   observe(*v, get(v1(remove + "&Format=XML")), xml);
-  observe(*v, get(v1(remove)), net::HttpResponse{200, {{"Content-Type", "application/json"}},
-                                                  R"({"RequestId":"R","ScalingActivityId":"a"})"});
+  observe(*v, get(v1(remove)),
+          net::HttpResponse{200,
+                            {{"Content-Type", "application/json"}},
+                            R"({"RequestId":"R","ScalingActivityId":"a"})"});
   auto r = v->report("");
   using V = std::vector<std::string>;
   EXPECT_EQ(failed_checks(r.cases[0]), V{});
@@ -324,8 +328,9 @@ TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
   net::HttpResponse xml;
   xml.status = 200;
   xml.headers = {{"Content-Type", "text/xml;charset=utf-8"}};
-  xml.body = "<DeleteInstancesResponse><RequestId>R</RequestId><AccessKeySecret>Xml-Secret-77"
-             "</AccessKeySecret></DeleteInstancesResponse>";
+  xml.body =
+      "<DeleteInstancesResponse><RequestId>R</RequestId><AccessKeySecret>Xml-Secret-77"
+      "</AccessKeySecret></DeleteInstancesResponse>";
   observe(*v, get(v1(kDelete + "&Format=XML&Password=Vm-Pass-1234")), xml);
   auto r = v->report("http://127.0.0.1:1/?AccessKeyId=" + kKeyId);
   std::string all = v->violations_json().dump();

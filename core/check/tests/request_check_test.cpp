@@ -66,11 +66,17 @@ core::Contract contract() {
 }
 
 core::Params base() {
-  return {{"Action", "TagThings"},   {"Version", "2014-05-26"}, {"Format", "JSON"},
-          {"AccessKeyId", "AKIDsecretvalue1"}, {"Signature", "c2lnbmF0dXJlMTIzNA=="},
-          {"SignatureMethod", "HMAC-SHA1"}, {"SignatureVersion", "1.0"},
-          {"SignatureNonce", "n-1"},  {"Timestamp", "2026-11-23T10:00:00Z"},
-          {"InstanceId.1", "i-1"},    {"ResourceType", "disk"}};
+  return {{"Action", "TagThings"},
+          {"Version", "2014-05-26"},
+          {"Format", "JSON"},
+          {"AccessKeyId", "AKIDsecretvalue1"},
+          {"Signature", "c2lnbmF0dXJlMTIzNA=="},
+          {"SignatureMethod", "HMAC-SHA1"},
+          {"SignatureVersion", "1.0"},
+          {"SignatureNonce", "n-1"},
+          {"Timestamp", "2026-11-23T10:00:00Z"},
+          {"InstanceId.1", "i-1"},
+          {"ResourceType", "disk"}};
 }
 
 core::Params with(core::Params ps, std::vector<std::pair<std::string, std::string>> more) {
@@ -105,10 +111,17 @@ CheckResult only_failure(const core::Params& ps) {
 }
 
 TEST(RequestCheck, ConformingRequestPassesEveryCheckOnce) {
-  auto ps = with(base(), {{"Tag.1.Key", "team"}, {"Tag.1.Value", "a"}, {"Tag.2.Key", "env"},
-                          {"Amount", "100"}, {"Force", "True"}, {"Price", "1.5e2"},
-                          {"OwnerId", "9223372036854775807"}, {"ZoneId", "cn-beijing-b"},
-                          {"Code", "0042"}, {"Name", "ab"}, {"RegionId", "cn-hangzhou"},
+  auto ps = with(base(), {{"Tag.1.Key", "team"},
+                          {"Tag.1.Value", "a"},
+                          {"Tag.2.Key", "env"},
+                          {"Amount", "100"},
+                          {"Force", "True"},
+                          {"Price", "1.5e2"},
+                          {"OwnerId", "9223372036854775807"},
+                          {"ZoneId", "cn-beijing-b"},
+                          {"Code", "0042"},
+                          {"Name", "ab"},
+                          {"RegionId", "cn-hangzhou"},
                           {"SecurityToken", "tok-123456"}});
   auto rs = check_request(contract(), ps);
   EXPECT_TRUE(failures(rs).empty()) << dump(failures(rs));
@@ -134,8 +147,10 @@ TEST(RequestCheck, UnknownParameterNamesTheParameterAndTheDocumentedSpelling) {
 
 TEST(RequestCheck, CommonParametersAndV3HeaderParamsAreAccepted) {
   // A V3 request: Action and Version came from x-acs-* headers through merge_params, no Format.
-  core::Params v3 = {{"InstanceId.1", "i-1"}, {"ResourceType", "disk"},
-                     {"Action", "TagThings"}, {"Version", "2014-05-26"}};
+  core::Params v3 = {{"InstanceId.1", "i-1"},
+                     {"ResourceType", "disk"},
+                     {"Action", "TagThings"},
+                     {"Version", "2014-05-26"}};
   EXPECT_TRUE(failures(check_request(contract(), v3)).empty());
   EXPECT_TRUE(failures(check_request(contract(), with(base(), {{"SignatureType", ""},
                                                                {"BearerToken", "b-123456"}})))
@@ -143,9 +158,9 @@ TEST(RequestCheck, CommonParametersAndV3HeaderParamsAreAccepted) {
 }
 
 TEST(RequestCheck, FormatMustBeJsonOrXml) {
-  EXPECT_TRUE(failures(check_request(contract(), with(without(base(), "Format"),
-                                                      {{"Format", "xml"}})))
-                  .empty());
+  EXPECT_TRUE(
+      failures(check_request(contract(), with(without(base(), "Format"), {{"Format", "xml"}})))
+          .empty());
   auto f = only_failure(with(without(base(), "Format"), {{"Format", "YAML"}}));
   EXPECT_EQ(f.check, "allowed-values");
   EXPECT_EQ(f.path, "Format");
@@ -188,16 +203,16 @@ TEST(RequestCheck, RepeatNumberingStartsAtOneIsContiguousAndBounded) {
   EXPECT_EQ(f.check, "repeat-numbering");
   EXPECT_THAT(f.actual, HasSubstr("InstanceId.2"));
 
-  f = only_failure(with(base(), {{"InstanceId.2", "i-2"}, {"InstanceId.3", "i-3"},
-                                 {"InstanceId.4", "i-4"}}));
+  f = only_failure(
+      with(base(), {{"InstanceId.2", "i-2"}, {"InstanceId.3", "i-3"}, {"InstanceId.4", "i-4"}}));
   EXPECT_EQ(f.check, "repeat-numbering");
   EXPECT_THAT(f.expected, HasSubstr("at most 3"));
 
   EXPECT_EQ(only_failure(with(base(), {{"InstanceId.01", "i-2"}})).check, "repeat-numbering");
   // Members of one list share its numbering: Tag.1.Key with Tag.2.Value is items 1 and 2.
-  EXPECT_TRUE(failures(check_request(contract(), with(base(), {{"Tag.1.Key", "a"},
-                                                               {"Tag.2.Value", "b"}})))
-                  .empty());
+  EXPECT_TRUE(
+      failures(check_request(contract(), with(base(), {{"Tag.1.Key", "a"}, {"Tag.2.Value", "b"}})))
+          .empty());
   f = only_failure(with(base(), {{"Tag.2.Key", "a"}}));
   EXPECT_EQ(f.path, "Tag.N");
 }
@@ -209,11 +224,14 @@ TEST(RequestCheck, NestedListsAreNumberedPerItem) {
   auto p = param("Rule.N.Port.N", "Integer");
   p.repeat = core::Repeat{1, 2};
   c.params.push_back(p);
-  core::Params ok = {{"Action", "Nest"}, {"Version", "v"}, {"Rule.1.Port.1", "1"},
-                     {"Rule.1.Port.2", "2"}, {"Rule.2.Port.1", "3"}};
+  core::Params ok = {{"Action", "Nest"},
+                     {"Version", "v"},
+                     {"Rule.1.Port.1", "1"},
+                     {"Rule.1.Port.2", "2"},
+                     {"Rule.2.Port.1", "3"}};
   EXPECT_TRUE(failures(check_request(c, ok)).empty());
-  core::Params bad = {{"Action", "Nest"}, {"Version", "v"}, {"Rule.1.Port.1", "1"},
-                      {"Rule.2.Port.2", "3"}};
+  core::Params bad = {
+      {"Action", "Nest"}, {"Version", "v"}, {"Rule.1.Port.1", "1"}, {"Rule.2.Port.2", "3"}};
   auto f = failures(check_request(c, bad));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].path, "Rule.2.Port.N");
@@ -252,8 +270,7 @@ TEST(RequestCheck, AllowedValuesRangeLengthPatternAndForbiddenText) {
 
   EXPECT_EQ(only_failure(with(base(), {{"Code", "12a"}})).check, "pattern");
   EXPECT_EQ(only_failure(with(base(), {{"Tag.1.Key", "aliyunx"}})).check, "forbidden-prefix");
-  EXPECT_EQ(only_failure(with(base(), {{"Tag.1.Key", "ahttp://"}})).check,
-            "forbidden-substring");
+  EXPECT_EQ(only_failure(with(base(), {{"Tag.1.Key", "ahttp://"}})).check, "forbidden-substring");
 }
 
 TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
@@ -264,11 +281,13 @@ TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
   auto amount = param("InstanceAmount", "Integer");
   amount.table = 1;
   c.params.push_back(amount);
-  core::Params ok = {{"Action", "ModifyThings"}, {"Version", "v"},
-                     {"Configuration.1.InstanceAmount", "2"}, {"Configuration.1.ZoneId", "z"}};
+  core::Params ok = {{"Action", "ModifyThings"},
+                     {"Version", "v"},
+                     {"Configuration.1.InstanceAmount", "2"},
+                     {"Configuration.1.ZoneId", "z"}};
   EXPECT_TRUE(failures(check_request(c, ok)).empty()) << dump(failures(check_request(c, ok)));
-  core::Params bad = {{"Action", "ModifyThings"}, {"Version", "v"},
-                      {"Configuration.1.InstanceAmount", "two"}};
+  core::Params bad = {
+      {"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "two"}};
   auto f = failures(check_request(c, bad));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].check, "type");
@@ -277,9 +296,10 @@ TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
 
 TEST(RequestCheck, CredentialsAndSecretsNeverReachResults) {
   const std::string secret = "VerySecretValue-0123456789";
-  auto rs = check_request(contract(),
-                          with(base(), {{"AccessKeySecret", secret}, {"Password", secret + "x"},
-                                        {"SecurityToken", secret}, {"Tag.1.Token", secret}}));
+  auto rs = check_request(contract(), with(base(), {{"AccessKeySecret", secret},
+                                                    {"Password", secret + "x"},
+                                                    {"SecurityToken", secret},
+                                                    {"Tag.1.Token", secret}}));
   std::string all = dump(rs);
   EXPECT_THAT(all, Not(HasSubstr(secret)));
   EXPECT_THAT(all, Not(HasSubstr("AKIDsecretvalue1")));
@@ -330,11 +350,16 @@ TEST(RequestCheck, CataloguesExamplesPassAndNegativeCasesAreCaught) {
   ASSERT_TRUE(loaded.errors.empty());
   ASSERT_FALSE(loaded.entries.empty());
   const std::map<std::string, std::string> check_of = {
-      {"required", "missing-required"},      {"allowed", "allowed-values"},
-      {"max_length", "length"},              {"min_length", "length"},
-      {"non_empty", "length"},               {"maximum", "range"},
-      {"minimum", "range"},                  {"repeat", "repeat-numbering"},
-      {"forbidden_prefix", "forbidden-prefix"}, {"forbidden_substring", "forbidden-substring"}};
+      {"required", "missing-required"},
+      {"allowed", "allowed-values"},
+      {"max_length", "length"},
+      {"min_length", "length"},
+      {"non_empty", "length"},
+      {"maximum", "range"},
+      {"minimum", "range"},
+      {"repeat", "repeat-numbering"},
+      {"forbidden_prefix", "forbidden-prefix"},
+      {"forbidden_substring", "forbidden-substring"}};
   int examples = 0, negatives = 0;
   for (const auto& e : loaded.entries) {
     RequestRules rules(e.contract);
@@ -352,9 +377,11 @@ TEST(RequestCheck, CataloguesExamplesPassAndNegativeCasesAreCaught) {
         bool typed = kind == "allowed" || kind == "maximum" || kind == "minimum";
         EXPECT_TRUE(std::any_of(f.begin(), f.end(),
                                 [&](const CheckResult& r) {
-                                  return r.check == check_of.at(kind) || (typed && r.check == "type");
+                                  return r.check == check_of.at(kind) ||
+                                         (typed && r.check == "type");
                                 }))
-            << k.id << " expected a " << check_of.at(kind) << " violation\n" << dump(f);
+            << k.id << " expected a " << check_of.at(kind) << " violation\n"
+            << dump(f);
         ++negatives;
       }
     }

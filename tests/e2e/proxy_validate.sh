@@ -53,8 +53,8 @@ start() {
 # folder wins.
 "$bin" compile "$shared"/seeds/*.txt --metadata "$shared"/metadata/*.json --out "$tmp/seeds" -q \
   >"$tmp/compile.log" 2>&1 || true
-"$bin" compile "$shared"/metadata/ecs-2014-05-26.json --out "$tmp/ecs" -q >>"$tmp/compile.log" 2>&1 ||
-  true
+"$bin" compile "$shared"/metadata/ecs-2014-05-26.json --out "$tmp/ecs" -q \
+  >>"$tmp/compile.log" 2>&1 || true
 [[ -f "$tmp/seeds/ecs/DeleteInstances.json" && -f "$tmp/seeds/vpc/TagResources.json" ]] ||
   fail "the seed compile produced no catalogue: $(cat "$tmp/compile.log")"
 [[ -f "$tmp/ecs/ecs/DescribeInstances.json" ]] || fail "no ECS metadata catalogue"
@@ -83,19 +83,21 @@ signed="AccessKeyId=$key_id&SecurityToken=$token&SignatureMethod=HMAC-SHA1&Signa
 signed+="&SignatureNonce=n-1&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=c2lnZTJlVmFsaWRhdGU%3D"
 call() { curl -s -o /dev/null -w '%{http_code}' "$proxy/?$signed&$1"; }
 ecs="Version=2014-05-26&Format=JSON&RegionId=cn-hangzhou"
+ess="Version=2014-08-28&ScalingGroupId=asg-1"
+c65=$(printf 'c%.0s' {1..65})
 
 # case id|check|path|query: one deliberate violation each. Ids count the exchanges of one action
 # in arrival order, and the calls below are sequential.
 cases=(
-  "DeleteInstances#1|unknown-parameter|Colour|Action=DeleteInstances&$ecs&InstanceId.1=i-x&Colour=red"
+  "DeleteInstances#1|unknown-parameter|Colour|Action=DeleteInstances&$ecs&InstanceId.1=i&Colour=red"
   "DetachDisk#1|missing-required|DiskId|Action=DetachDisk&$ecs&InstanceId=i-x"
-  "RemoveTags#1|allowed-values|ResourceType|Action=RemoveTags&$ecs&ResourceId=d-1&ResourceType=bucket"
-  "RemoveInstances#1|repeat-numbering|InstanceId.N|Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=asg-1&InstanceId.2=i-2"
+  "RemoveTags#1|allowed-values|ResourceType|Action=RemoveTags&$ecs&ResourceId=d&ResourceType=bucket"
+  "RemoveInstances#1|repeat-numbering|InstanceId.N|Action=RemoveInstances&$ess&InstanceId.2=i-2"
   "DescribeInstances#1|type|PageSize|Action=DescribeInstances&$ecs&PageSize=ten"
   "DescribeInstances#2|range|PageSize|Action=DescribeInstances&$ecs&PageSize=500"
   "DeleteInstances#2|type|Force|Action=DeleteInstances&$ecs&InstanceId.1=i-x&Force=yes"
-  "DeleteInstances#3|length|ClientToken|Action=DeleteInstances&$ecs&InstanceId.1=i-x&ClientToken=$(printf 'c%.0s' {1..65})"
-  "RemoveInstances#2|unknown-action|Version|Action=RemoveInstances&Version=2014-05-26&ScalingGroupId=asg-1&InstanceId.1=i-1"
+  "DeleteInstances#3|length|ClientToken|Action=DeleteInstances&$ecs&InstanceId.1=i&ClientToken=$c65"
+  "RemoveInstances#2|unknown-action|Version|Action=RemoveInstances&Version=2014-05-26&Force=1"
   "LaunchRocket#1|unknown-action|Action|Action=LaunchRocket&$ecs"
 )
 for c in "${cases[@]}"; do
@@ -122,7 +124,8 @@ for c in "${cases[@]}"; do
   grep -q "\"case\": *\"$id\"" <<<"$live" || fail "/__popcheck/violations lacks $id: $live"
   grep -q "\"check\": *\"$check\"" <<<"$live" || fail "/__popcheck/violations lacks $check"
 done
-grep -q '"DeleteInstances#4"' <<<"$live" && fail "the conforming DeleteInstances#4 has violations: $live"
+grep -q '"DeleteInstances#4"' <<<"$live" &&
+  fail "the conforming DeleteInstances#4 has violations: $live"
 grep -q '"TagResources#1"' <<<"$live" && fail "the conforming TagResources#1 has violations: $live"
 
 kill -TERM "$proxy_pid"
@@ -148,7 +151,8 @@ for id in "DeleteInstances#4" "TagResources#1"; do
   [[ $f == 0 ]] || fail "the conforming $id failed: $(failure_of "$id")"
 done
 total=$(xmllint --xpath "count(//testcase)" "$report")
-[[ $total == $((${#cases[@]} + 2)) ]] || fail "$total cases in the report, expected $((${#cases[@]} + 2))"
+want=$((${#cases[@]} + 2))
+[[ $total == "$want" ]] || fail "$total cases in the report, expected $want"
 
 # One stderr line per violating exchange while running; no credential anywhere.
 grep -q "unknown-parameter at Colour" "$tmp/proxy.err" "$tmp/proxy.out" ||
@@ -181,8 +185,8 @@ xmllint --noout --schema "$shared/schemas/junit-ant.xsd" "$sdk_report" 2>"$tmp/x
   fail "the SDK report does not validate: $(cat "$tmp/xmllint.err")"
 n=$(xmllint --xpath "count(//testcase)" "$sdk_report")
 [[ $n -ge 9 ]] || fail "$n SDK exchanges in the report, expected 9"
-request_checks='unknown-parameter|missing-required|repeat-numbering|type|allowed-values|range|length'
-request_checks+='|forbidden-prefix|forbidden-substring|pattern|unknown-action'
+request_checks='unknown-parameter|missing-required|repeat-numbering|type|allowed-values|range'
+request_checks+='|length|forbidden-prefix|forbidden-substring|pattern|unknown-action'
 found=""
 for ((i = 1; i <= n; i++)); do
   name=$(xmllint --xpath "string((//testcase)[$i]/@name)" "$sdk_report")
@@ -191,8 +195,10 @@ for ((i = 1; i <= n; i++)); do
     [[ -n $line ]] && found+="$name: $line"$'\n'
   done < <(grep -E "^($request_checks) " <<<"$text" || true)
 done
-expected="DeleteInstances#2: missing-required at InstanceId.N: expected InstanceId.N (required), actual absent"
+expected="DeleteInstances#2: missing-required at InstanceId.N: expected InstanceId.N (required),"
+expected+=" actual absent"
 [[ $found == "$expected"$'\n' ]] || fail "SDK request violations, expected only '$expected':
 $found"
-! grep -q -e "$key_id" -e "$token" -e dummySecretE2e42 "$sdk_report" || fail "SDK credentials leaked"
+! grep -q -e "$key_id" -e "$token" -e dummySecretE2e42 "$sdk_report" ||
+  fail "SDK credentials leaked into the report"
 echo "PASS: $n SDK exchanges validated; the one deliberate request violation found, no other"

@@ -1,6 +1,7 @@
 #include "net/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -8,7 +9,6 @@
 #include <list>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -38,10 +38,6 @@ using Executor = asio::io_context::executor_type;
 using Socket = asio::basic_stream_socket<tcp, Executor>;
 using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
-
-// The body type of every response: a view of bytes the session keeps alive (the handler's own string
-// or a shared immutable body), so that writing never copies the body.
-using OutMessage = http::response<http::span_body<const char>>;
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -241,33 +237,18 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
 
-    // The answer is kept whole while it is written: the message below only views its body.
+    // The answer is kept whole while it is written: the buffers below only view its body.
     current_ = std::move(response);
     const std::string& body = current_.content();
-    auto& out = out_.emplace();
-    out.version(version_);
-    out.result(static_cast<unsigned>(current_.status));
     bool close = current_.close || !keep_alive_;
-    bool has_length = false;
-    for (auto& [name, value] : current_.headers) {
-      // The body is always sent whole, never chunked; the length is set below when missing.
-      if (iequals(name, "Transfer-Encoding")) continue;
-      if (iequals(name, "Connection")) {
-        if (iequals(value, "close")) close = true;
-        continue;
-      }
-      if (iequals(name, "Content-Length")) has_length = true;
-      out.insert(name, value);
+    for (const auto& [name, value] : current_.headers) {
+      if (iequals(name, "Connection") && iequals(value, "close")) close = true;
     }
-    out.body() = {body.data(), body.size()};
-    if (!has_length) out.content_length(body.size());
-    out.keep_alive(!close);
     close_after_write_ = close;
+    build_head(body.size(), close);
 
     if (current_.abort == HttpResponse::Abort::truncate) {
-      std::ostringstream os;
-      os << out;
-      truncated_ = os.str();
+      truncated_ = head_ + body;
       truncated_.resize(std::min(truncated_.size(), current_.truncate_at));
       expires_after(shared_->options.read_timeout);
       asio::async_write(socket_, asio::buffer(truncated_),
@@ -279,14 +260,52 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     expires_after(shared_->options.read_timeout);
-    http::async_write(socket_, out, [self = shared_from_this()](beast::error_code ec, size_t) {
+    // One gathered write of the header block and the body.
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};
+    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->on_write(ec);
     });
   }
 
+  // Sets head_ to the status line and header fields of current_, serialised by Beast. A connection
+  // usually gets the same status and headers again and again (a client repeating a call, a replayed
+  // fixture), so the last block is kept and reused while its inputs are unchanged; building it
+  // costs more than comparing them.
+  void build_head(size_t length, bool close) {
+    if (head_valid_ && head_key_.version == version_ && head_key_.status == current_.status &&
+        head_key_.length == length && head_key_.close == close &&
+        head_key_.headers == current_.headers) {
+      return;
+    }
+    http::response<http::empty_body> out;
+    out.version(version_);
+    out.result(static_cast<unsigned>(current_.status));
+    bool has_length = false;
+    for (const auto& [name, value] : current_.headers) {
+      // The body is always sent whole, never chunked; the length is set below when missing.
+      if (iequals(name, "Transfer-Encoding") || iequals(name, "Connection")) continue;
+      if (iequals(name, "Content-Length")) has_length = true;
+      out.insert(name, value);
+    }
+    if (!has_length) out.content_length(length);
+    out.keep_alive(!close);
+    http::response_serializer<http::empty_body> serializer(out);
+    serializer.split(true);
+    head_.clear();
+    beast::error_code ec;
+    while (!ec && !serializer.is_header_done()) {
+      serializer.next(ec, [&](beast::error_code&, const auto& buffers) {
+        for (const auto& b : beast::buffers_range_ref(buffers))
+          head_.append(static_cast<const char*>(b.data()), b.size());
+        serializer.consume(beast::buffer_bytes(buffers));
+      });
+    }
+    head_key_ = {version_, current_.status, length, close, current_.headers};
+    head_valid_ = !ec;
+  }
+
   void on_write(beast::error_code ec) {
     if (ec) return fail(ec, "write");
-    out_.reset();
     current_ = HttpResponse{};
     if (close_after_write_) return do_close();
     do_read();
@@ -362,8 +381,16 @@ class Session : public std::enable_shared_from_this<Session> {
   Socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  HttpResponse current_;  // the answer being written; out_ views its body
-  std::optional<OutMessage> out_;
+  HttpResponse current_;  // the answer being written; the write views its body
+  std::string head_;      // its status line and header fields
+  struct HeadKey {
+    unsigned version = 0;
+    int status = 0;
+    size_t length = 0;
+    bool close = false;
+    Headers headers;
+  } head_key_;  // what head_ was built from
+  bool head_valid_ = false;
   std::optional<Timer> timer_;
   Clock::time_point deadline_ = Clock::time_point::max();  // read by the worker's sweep
   std::string remote_;

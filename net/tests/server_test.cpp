@@ -395,6 +395,53 @@ TEST(Server, SharedBodyIsSentInsteadOfTheOwnedBody) {
   EXPECT_EQ(*body, R"({"RequestId":"S","Shared":true})");
 }
 
+TEST(Server, EachAnswerOnAConnectionGetsItsOwnStatusAndHeaders) {
+  // Answers that differ in status, headers, length or only in body bytes, in an order that repeats
+  // some: the header block the server keeps for a repeated answer must never leak into another.
+  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest& r) {
+    HttpResponse out;
+    if (r.target == "/b") {
+      out.status = 404;
+      out.body = "<Error/>";
+      out.headers.emplace_back("Content-Type", "text/xml;charset=utf-8");
+    } else if (r.target == "/c") {
+      out.body = R"({"c":2})";
+      out.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+      out.headers.emplace_back("X-Extra", "c");
+    } else {
+      out.body = r.target == "/d" ? R"({"d":1})" : R"({"a":1})";
+      out.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+    }
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  struct Want {
+    std::string target;
+    int status;
+    std::string type;
+    std::string body;
+    std::string extra;
+  };
+  const std::vector<Want> wants = {
+      {"/a", 200, "application/json;charset=utf-8", R"({"a":1})", ""},
+      {"/a", 200, "application/json;charset=utf-8", R"({"a":1})", ""},
+      {"/b", 404, "text/xml;charset=utf-8", "<Error/>", ""},
+      {"/d", 200, "application/json;charset=utf-8", R"({"d":1})", ""},
+      {"/c", 200, "application/json;charset=utf-8", R"({"c":2})", "c"},
+      {"/a", 200, "application/json;charset=utf-8", R"({"a":1})", ""},
+  };
+  for (const auto& want : wants) {
+    auto res = client.Get(want.target);
+    ASSERT_TRUE(res) << want.target;
+    EXPECT_EQ(res->status, want.status) << want.target;
+    EXPECT_EQ(res->get_header_value("Content-Type"), want.type) << want.target;
+    EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(want.body.size()));
+    EXPECT_EQ(res->get_header_value("X-Extra"), want.extra) << want.target;
+    EXPECT_EQ(res->body, want.body) << want.target;
+  }
+}
+
 TEST(Http, ContentIsTheSharedBodyWhenThereIsOne) {
   HttpResponse r;
   r.body = "own";

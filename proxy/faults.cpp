@@ -141,7 +141,7 @@ size_t head_size(const net::HttpResponse& response) {
       continue;
     head.insert(name, value);
   }
-  head.content_length(response.body.size());
+  head.content_length(response.content().size());
   std::ostringstream out;
   out << head.base();
   return out.str().size();
@@ -462,12 +462,14 @@ void FaultDecision::apply(net::HttpResponse& response) const {
   response.delay = delay;
   response.abort = abort;
   if (abort == net::HttpResponse::Abort::truncate) {
-    response.truncate_at =
-        truncate_bytes
-            ? *truncate_bytes
-            : head_size(response) + (response.body.empty() ? 0 : response.body.size() / 2);
-    // A cut in an empty body would fall after the last byte; cut the head instead.
-    if (!truncate_bytes && response.body.empty()) response.truncate_at = head_size(response) / 2;
+    size_t body = response.content().size();
+    if (truncate_bytes)
+      response.truncate_at = *truncate_bytes;
+    else if (body == 0)
+      // A cut in an empty body would fall after the last byte; cut the head instead.
+      response.truncate_at = head_size(response) / 2;
+    else
+      response.truncate_at = head_size(response) + body / 2;
   }
 }
 

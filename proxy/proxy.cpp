@@ -189,7 +189,9 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
         net::HttpResponse r;
         r.status = entry->status;
         r.headers = entry->headers;
-        r.body = entry->body;
+        // The body is shared with the index entry (which the pointer keeps alive across a reload),
+        // so a replay never copies it.
+        r.shared_body = std::shared_ptr<const std::string>(entry, &entry->body);
         respond(std::move(r));
         return;
       }
@@ -225,7 +227,16 @@ net::Respond ProxyHandler::observed(const net::HttpRequest& request, const core:
   auto seen = std::make_shared<const std::pair<net::HttpRequest, core::Params>>(request, merged);
   return [this, seen, respond = std::move(respond)](net::HttpResponse r) {
     try {
-      std::string line = options_.validator->observe_line(seen->first, seen->second, r);
+      std::string line;
+      if (r.shared_body) {
+        // The validator reads `body`; a replayed answer carries its bytes in shared_body.
+        net::HttpResponse copy = r;
+        copy.body = *copy.shared_body;
+        copy.shared_body.reset();
+        line = options_.validator->observe_line(seen->first, seen->second, copy);
+      } else {
+        line = options_.validator->observe_line(seen->first, seen->second, r);
+      }
       if (!line.empty()) {
         // The validator keeps credentials out of its results; this is a second net for the line.
         std::vector<std::string> secrets = {

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <filesystem>
 #include <mutex>
 #include <pugixml.hpp>
@@ -338,6 +341,16 @@ TEST(FaultApply, TruncationFallsInsideTheBodyUnlessBytesAreGiven) {
   d.apply(r);
   EXPECT_EQ(r.truncate_at, 5u);
 
+  // A shared body counts as the body.
+  net::HttpResponse shared;
+  shared.headers = r.headers;
+  shared.shared_body = std::make_shared<const std::string>(400, 'x');
+  FaultDecision middle;
+  middle.abort = net::HttpResponse::Abort::truncate;
+  middle.apply(shared);
+  EXPECT_GT(shared.truncate_at, 60u + 100u);
+  EXPECT_LT(shared.truncate_at, 60u + 400u);
+
   net::HttpResponse plain;
   FaultDecision delay;
   delay.delay = std::chrono::milliseconds(25);
@@ -374,9 +387,11 @@ class ProxyFaults : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  void start(Mode mode, std::vector<std::string> specs) {
+  void start(Mode mode, std::vector<std::string> specs,
+             std::shared_ptr<Validator> validator = nullptr) {
     ProxyOptions options;
     options.mode = mode;
+    options.validator = std::move(validator);
     options.fixtures = dir_.string();
     options.upstream.url = "http://127.0.0.1:" + std::to_string(upstream_->port());
     options.faults.seed = 11;
@@ -544,6 +559,7 @@ class FakeValidator : public Validator {
     for (const auto& [k, v] : merged)
       if (k == "Action") action = v;
     seen_.push_back(request.method + " " + action + " " + std::to_string(response.status));
+    bodies_.push_back(response.body.size());
     if (action == "Bad") {
       ++violating_;
       // The actual value quotes the request's key id, as a careless validator might.
@@ -582,10 +598,16 @@ class FakeValidator : public Validator {
     std::lock_guard lock(mutex_);
     return seen_;
   }
+  // The size of `body` of every answer seen (the validator reads `body`, never shared_body).
+  std::vector<size_t> bodies() const {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
 
  private:
   mutable std::mutex mutex_;
   std::vector<std::string> seen_;
+  std::vector<size_t> bodies_;
   size_t violating_ = 0;
   ojson violations_ = ojson::array();
 };
@@ -636,6 +658,48 @@ TEST_F(ProxyFaults, ValidatorSeesRealAnswersAndViolationsAreLoggedWithoutSecrets
   EXPECT_EQ(body["violating"], 1);
   EXPECT_EQ(body["violations"][0]["check"], "unknown-parameter");
   EXPECT_EQ(stats()["violating"], 1);
+}
+
+// Sends raw bytes and reads until the server closes: what a client receives, cut or not.
+std::string raw_exchange(uint16_t port, const std::string& request) {
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(socket, asio::buffer(request));
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  while (!ec) out.append(buf, socket.read_some(asio::buffer(buf), ec));
+  return out;
+}
+
+TEST_F(ProxyFaults, ReplayedAnswersAreCutInsideTheBodyAndValidatedWhole) {
+  auto validator = std::make_shared<FakeValidator>();
+  start(Mode::record, {}, validator);
+  auto recorded = call("DescribeRegions");
+  ASSERT_TRUE(recorded.has_value());
+  ASSERT_EQ(recorded->status, 200);
+  ASSERT_TRUE(handler_->set_mode(Mode::replay).has_value());
+  ASSERT_EQ(handler_->reload().loaded, 1u);
+  handler_->faults().configure({11, {parsed("truncate,count=1")}});
+
+  std::string got = raw_exchange(
+      proxy_->port(),
+      "GET /?Action=DescribeRegions&Version=2014-05-26&Format=JSON&RegionId=cn-hangzhou "
+      "HTTP/1.1\r\nHost: proxy\r\n\r\n");
+  // The status line and headers arrive whole; about half of the replayed body follows.
+  size_t head_end = got.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << got;
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200")) << got;
+  size_t body_received = got.size() - head_end - 4;
+  EXPECT_GT(body_received, 0u) << got;
+  EXPECT_LT(body_received, recorded->body.size()) << got;
+  EXPECT_EQ(stats()["hits"], 1);
+
+  // Both the recorded and the replayed (then cut) answer reached the validator with their bodies.
+  EXPECT_EQ(validator->bodies(),
+            (std::vector<size_t>{recorded->body.size(), recorded->body.size()}));
 }
 
 TEST_F(ProxyFaults, ViolationsEndpointNeedsContracts) {

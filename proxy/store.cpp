@@ -159,9 +159,14 @@ std::shared_ptr<const ReplayEntry> FixtureStore::next(const std::string& key) co
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
   const Bucket& bucket = *it->second;
+  const size_t last = bucket.entries.size() - 1;
+  // Once the cursor is past the last entry it is read rather than incremented: replay threads
+  // hammering one key then share its cache line instead of bouncing it between cores on every
+  // request. It stops one past the last entry, so an exchange recorded later is served next.
+  if (bucket.cursor.load(std::memory_order_relaxed) > last) return bucket.entries[last];
   size_t n = bucket.cursor.fetch_add(1, std::memory_order_relaxed);
   // The cursor may run past the end under many repeats; the last entry answers from then on.
-  return bucket.entries[std::min(n, bucket.entries.size() - 1)];
+  return bucket.entries[std::min(n, last)];
 }
 
 bool FixtureStore::contains(const std::string& key) const {

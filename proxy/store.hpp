@@ -52,7 +52,8 @@ class FixtureStore {
   MatchMap match_of(const Params& merged) const { return core::match_params(merged, match_); }
   static std::string key_of(const MatchMap& match) { return core::match_key(match); }
 
-  // The next recorded answer for a key (recorded order, then the last one again); null when none.
+  // The next recorded answer for a key (recorded order, then the last one again; an exchange
+  // recorded meanwhile is served next); null when none.
   std::shared_ptr<const ReplayEntry> next(const std::string& key) const;
   bool contains(const std::string& key) const;
 

@@ -36,17 +36,6 @@ bool is_signing_param(std::string_view name) {
          name == "SignatureType" || name == "Format";
 }
 
-// The number at the start of a fixture file name ("000012-ab34cd56.json" -> 12); -1 when none.
-long sequence_of(const std::string& filename) {
-  long n = 0;
-  size_t i = 0;
-  while (i < filename.size() && i < 18 && std::isdigit(static_cast<unsigned char>(filename[i]))) {
-    n = n * 10 + (filename[i] - '0');
-    ++i;
-  }
-  return i == 0 ? -1 : n;
-}
-
 // The metadata spelling of a product from the fixture folder name ("ecs" -> "Ecs").
 std::string product_name(const Exchange& e, const core::Contract* contract) {
   if (contract != nullptr && !contract->product.empty()) return contract->product;
@@ -77,67 +66,6 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
-
-LoadedFixtures load_fixtures_in_order(const std::string& dir) {
-  LoadedFixtures out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    out.errors.push_back(Error{"io.open", "no such fixtures folder", dir, 0});
-    return out;
-  }
-  struct Found {
-    FixtureFile file;
-    std::string folder;
-    long sequence;
-    fs::file_time_type written;
-  };
-  std::vector<Found> found;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    if (name.starts_with('.')) {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      continue;  // interrupted temporary files and hidden folders
-    }
-    if (!it->is_regular_file(ec) || p.extension() != ".json") continue;
-    auto text = core::read_file(p.string(), size_t(64) << 20);
-    if (!text) {
-      out.errors.push_back(text.error());
-      continue;
-    }
-    auto exchange = exchange_from_text(*text, p.string());
-    if (!exchange) {
-      out.errors.push_back(exchange.error());
-      continue;
-    }
-    Found f{{p.string(), std::move(*exchange)}, p.parent_path().string(), sequence_of(name), {}};
-    f.written = fs::last_write_time(p, ec);
-    found.push_back(std::move(f));
-  }
-  if (ec) out.errors.push_back(Error{"io.read", "cannot list the folder: " + ec.message(), dir, 0});
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-    const auto& ra = a.file.exchange.provenance.recorded_at;
-    const auto& rb = b.file.exchange.provenance.recorded_at;
-    if (ra != rb) return ra < rb;
-    if (a.written != b.written) return a.written < b.written;
-    return a.file.path < b.file.path;
-  });
-  // Within a folder the sequence numbers are the proxy's own record of the order: the folder's
-  // files take the places its files occupy, in sequence order.
-  std::map<std::string, std::vector<size_t>> places;
-  for (size_t i = 0; i < found.size(); ++i) places[found[i].folder].push_back(i);
-  std::vector<Found*> order(found.size());
-  for (auto& [folder, slots] : places) {
-    std::vector<Found*> files;
-    for (size_t i : slots) files.push_back(&found[i]);
-    std::stable_sort(files.begin(), files.end(),
-                     [](const Found* a, const Found* b) { return a->sequence < b->sequence; });
-    for (size_t k = 0; k < slots.size(); ++k) order[slots[k]] = files[k];
-  }
-  for (Found* f : order) out.files.push_back(std::move(f->file));
-  return out;
-}
 
 std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exchanges,
                                                const std::string& scenario,
@@ -282,10 +210,10 @@ DeriveReport derive_folder(const std::string& fixtures_dir, const std::string& o
     for (auto& e : catalogue.entries) contracts.push_back(std::move(e.contract));
   }
 
-  LoadedFixtures loaded = load_fixtures_in_order(fixtures_dir);
+  FixtureListing loaded = read_fixture_folder(fixtures_dir);
   for (auto& e : loaded.errors) report.errors.push_back(std::move(e));
   std::vector<Exchange> exchanges;
-  for (auto& f : loaded.files) exchanges.push_back(std::move(f.exchange));
+  for (auto& f : loaded.fixtures) exchanges.push_back(std::move(f.exchange));
   report.fixtures = exchanges.size();
 
   for (const auto& fresh : derive_cases(exchanges, report.scenario, contracts)) {

@@ -13,23 +13,6 @@
 
 namespace popcheck::proxy {
 
-// One fixture file as read, with what orders it among the others.
-struct FixtureFile {
-  std::string path;
-  Exchange exchange;
-};
-
-struct LoadedFixtures {
-  std::vector<FixtureFile> files;  // in recorded order
-  std::vector<Error> errors;       // unreadable or corrupt files, each named; the rest still load
-};
-
-// Every fixture below `dir` (files named *.json, hidden files and folders left out) in recorded
-// order: by provenance.recorded_at, then (the proxy writes whole seconds) by the time the file was
-// written, then by path. Within one Action folder the file sequence numbers always decide, because
-// the proxy numbers the files of a folder in recording order.
-LoadedFixtures load_fixtures_in_order(const std::string& dir);
-
 // The cases of one scenario, grouped into catalogue entries by product and action (entries in order
 // of first appearance, cases in step order). Pure.
 //  - id "<Product>.<Action>.recorded.<NNN>", NNN the 1-based step, at least 3 digits;

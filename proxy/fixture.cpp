@@ -1,12 +1,16 @@
 #include "proxy/fixture.hpp"
 
-#include <openssl/evp.h>
+#include "core/files.hpp"
+#include "core/protocol/sign.hpp"
+
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 
 namespace popcheck::proxy {
 
@@ -25,40 +29,6 @@ std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string base64_encode(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()),
-                          static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Expected<std::string> base64_decode(std::string_view text, const std::string& file) {
-  if (text.size() % 4 != 0) return fail("fixture.base64", "body_base64 is not valid base64", file);
-  std::string out(3 * text.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return fail("fixture.base64", "body_base64 is not valid base64", file);
-  // EVP_DecodeBlock counts the padding bytes as data; take them off again.
-  size_t len = static_cast<size_t>(n);
-  if (!text.empty() && text.back() == '=') --len;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --len;
-  out.resize(len);
-  return out;
-}
-
-// Whether `s` is valid UTF-8: nlohmann::json can then hold it as a string without loss.
-bool valid_utf8(std::string_view s) {
-  try {
-    (void)ojson(std::string(s)).dump(-1, ' ', false, ojson::error_handler_t::strict);
-    return true;
-  } catch (const ojson::exception&) {
-    return false;
-  }
 }
 
 // Name/value pairs as a JSON object when every name is distinct (the readable common case), else as an
@@ -115,12 +85,12 @@ void body_to_json(ojson& out, const std::string& body, bool try_json) {
       // Not JSON: stored as text below.
     }
   }
-  if (valid_utf8(body)) {
+  if (is_valid_utf8(body)) {
     out["body_format"] = "text";
     out["body"] = body;
   } else {
     out["body_format"] = "base64";
-    out["body"] = base64_encode(body);
+    out["body"] = core::base64_encode(body);
   }
 }
 
@@ -137,7 +107,11 @@ Expected<std::string> body_from_json(const ojson& j, const std::string& file) {
   }
   if (!body.is_string()) return fail("fixture.schema", "body must be a string for " + format, file);
   if (format == "text") return body.get<std::string>();
-  if (format == "base64") return base64_decode(body.get<std::string>(), file);
+  if (format == "base64") {
+    auto decoded = core::base64_decode(body.get<std::string>());
+    if (!decoded) return fail("fixture.base64", "body_base64 is not valid base64", file);
+    return std::move(*decoded);
+  }
   return fail("fixture.schema", "unknown body_format '" + format + "'", file);
 }
 
@@ -408,6 +382,102 @@ std::string product_for(std::string_view upstream_host, std::string_view version
       {"2014-05-26", "ecs"}, {"2016-04-28", "vpc"}, {"2014-08-28", "ess"}};
   if (auto it = kVersions.find(version); it != kVersions.end()) return it->second;
   return version.empty() ? "unknown" : "version-" + std::string(version);
+}
+
+bool is_valid_utf8(std::string_view s) {
+  try {
+    (void)ojson(std::string(s)).dump(-1, ' ', false, ojson::error_handler_t::strict);
+    return true;
+  } catch (const ojson::exception&) {
+    return false;
+  }
+}
+
+long fixture_sequence(std::string_view filename) {
+  long n = 0;
+  size_t i = 0;
+  while (i < filename.size() && i < 18 && filename[i] >= '0' && filename[i] <= '9') {
+    n = n * 10 + (filename[i] - '0');
+    ++i;
+  }
+  return i == 0 ? -1 : n;
+}
+
+namespace {
+
+// recorded_at as a key that orders as time: "2026-11-23T15:04:05Z" and "2026-11-23T15:04:05.120Z"
+// both become "2026-11-23T15:04:05.120000"-style text (older fixtures carry whole seconds).
+std::string time_key(std::string_view recorded_at) {
+  std::string t(recorded_at);
+  if (!t.empty() && (t.back() == 'Z' || t.back() == 'z')) t.pop_back();
+  size_t dot = t.find('.');
+  std::string fraction = dot == std::string::npos ? "" : t.substr(dot + 1);
+  if (dot != std::string::npos) t.resize(dot);
+  fraction.resize(6, '0');
+  return t + "." + fraction;
+}
+
+}  // namespace
+
+FixtureListing read_fixture_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  FixtureListing out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    out.errors.push_back(Error{"fixture.folder", "no such fixtures folder", dir});
+    return out;
+  }
+  struct Found {
+    FixtureFile fixture;
+    std::string folder;
+    std::string time;
+    long sequence;
+  };
+  std::vector<Found> found;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    std::error_code file_ec;
+    if (name.starts_with(".")) {
+      if (it->is_directory(file_ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(file_ec) || p.extension() != ".json") continue;
+    auto text = core::read_file(p.string(), size_t(64) << 20);
+    if (!text) {
+      out.errors.push_back(text.error());
+      continue;
+    }
+    auto exchange = exchange_from_text(*text, p.string());
+    if (!exchange) {
+      out.errors.push_back(exchange.error());
+      continue;
+    }
+    std::string time = time_key(exchange->provenance.recorded_at);
+    found.push_back({FixtureFile{p.string(), p.lexically_relative(dir).generic_string(),
+                                 std::move(*exchange)},
+                     p.parent_path().string(), std::move(time), fixture_sequence(name)});
+  }
+  if (ec) out.errors.push_back(Error{"fixture.read", "cannot list folder: " + ec.message(), dir});
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    if (a.time != b.time) return a.time < b.time;
+    return a.fixture.path < b.fixture.path;
+  });
+  // Within a folder the sequence numbers are the proxy's own record of the order (recorded_at may
+  // tie): the folder's files take the places its files occupy, in sequence order.
+  std::map<std::string, std::vector<size_t>> places;
+  for (size_t i = 0; i < found.size(); ++i) places[found[i].folder].push_back(i);
+  std::vector<Found*> order(found.size());
+  for (auto& [folder, slots] : places) {
+    std::vector<Found*> files;
+    for (size_t i : slots) files.push_back(&found[i]);
+    std::stable_sort(files.begin(), files.end(),
+                     [](const Found* a, const Found* b) { return a->sequence < b->sequence; });
+    for (size_t k = 0; k < slots.size(); ++k) order[slots[k]] = files[k];
+  }
+  for (Found* f : order) out.fixtures.push_back(std::move(f->fixture));
+  return out;
 }
 
 }  // namespace popcheck::proxy

@@ -68,6 +68,30 @@ bool redact_json_paths(std::string& body, const std::vector<std::string>& paths)
 // Secrets shorter than 4 characters are skipped: they would match ordinary text.
 bool scrub_secrets(std::string& text, const std::vector<std::string>& secrets);
 
+// Whether `s` is valid UTF-8, so that a JSON string can hold it without loss.
+bool is_valid_utf8(std::string_view s);
+
+// The number at the start of a fixture file name ("000012-ab34cd56.json" -> 12); -1 when none.
+long fixture_sequence(std::string_view filename);
+
+// One fixture as read from a folder.
+struct FixtureFile {
+  std::string path;      // as found below the folder ("<dir>/ecs/RemoveTags/000001-....json")
+  std::string relative;  // the same relative to the folder, '/'-separated ("ecs/RemoveTags/...")
+  Exchange exchange;
+};
+
+struct FixtureListing {
+  std::vector<FixtureFile> fixtures;  // in recorded order
+  std::vector<Error> errors;          // unreadable or corrupt files, each named; the rest still load
+};
+
+// Every fixture below `dir` (*.json; hidden files and folders, such as the temporary files of an
+// interrupted atomic write, left out) in recorded order: by provenance.recorded_at (whole seconds and
+// fractions compare as times), then by path. Within one Action folder the proxy numbers the files in
+// recording order, so there the sequence numbers always decide. A missing folder is an error.
+FixtureListing read_fixture_folder(const std::string& dir);
+
 // Stable short hash of a match key (FNV-1a 64, 8 lowercase hex digits) used in file names.
 std::string short_hash(std::string_view key);
 

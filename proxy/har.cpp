@@ -22,8 +22,6 @@ using core::ojson;
 
 namespace {
 
-namespace fs = std::filesystem;
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -34,38 +32,6 @@ bool iequals(std::string_view a, std::string_view b) {
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Whether nlohmann::json can hold `s` as a string without loss (valid UTF-8).
-bool valid_utf8(std::string_view s) {
-  try {
-    (void)ojson(std::string(s)).dump(-1, ' ', false, ojson::error_handler_t::strict);
-    return true;
-  } catch (const ojson::exception&) {
-    return false;
-  }
-}
-
-// Standard base64 with or without padding; line breaks and spaces (some tools wrap long bodies)
-// are ignored. nullopt when the text is not base64.
-std::optional<std::string> base64_decode(std::string_view text) {
-  std::string clean;
-  clean.reserve(text.size());
-  for (char c : text)
-    if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
-  while (clean.size() % 4 != 0) clean += '=';
-  if (clean.empty()) return std::string();
-  std::string out(3 * clean.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as data bytes; take them off again.
-  size_t len = static_cast<size_t>(n);
-  if (clean.back() == '=') --len;
-  if (clean[clean.size() - 2] == '=') --len;
-  out.resize(len);
   return out;
 }
 
@@ -124,7 +90,7 @@ std::string status_text(int status) {
 
 // A body as HAR text: the bytes themselves when they are UTF-8, else base64 (HAR's "encoding").
 void put_text(ojson& out, const std::string& body, const char* encoding_key) {
-  if (valid_utf8(body)) {
+  if (is_valid_utf8(body)) {
     out["text"] = body;
   } else {
     out["text"] = core::base64_encode(body);
@@ -210,7 +176,7 @@ ojson exchange_to_entry(const FixtureFile& f) {
   // Only the total is recorded; it is all waiting for the server as far as a fixture knows.
   entry["timings"] = ojson{{"send", 0}, {"wait", duration}, {"receive", 0}};
   ojson own;
-  own["file"] = f.file;
+  own["file"] = f.relative;
   own["product"] = e.product;
   own["action"] = e.action;
   own["provenance"] = ojson{{"recorded_at", e.provenance.recorded_at},
@@ -362,7 +328,7 @@ std::optional<EntryError> read_body(const ojson& content, const std::string& whe
   }
   if (!iequals(encoding, "base64"))
     return EntryError{where + "." + encoding_key, "unsupported encoding '" + encoding + "'"};
-  auto decoded = base64_decode(text->get<std::string>());
+  auto decoded = core::base64_decode(text->get<std::string>());
   if (!decoded) return EntryError{where + ".text", "not valid base64"};
   body = std::move(*decoded);
   return std::nullopt;
@@ -537,17 +503,6 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
   return result;
 }
 
-// The number at the start of a fixture file name ("000012-ab34cd56.json" -> 12); -1 when none.
-long sequence_of(const std::string& filename) {
-  long n = 0;
-  size_t i = 0;
-  while (i < filename.size() && i < 18 && std::isdigit(static_cast<unsigned char>(filename[i]))) {
-    n = n * 10 + (filename[i] - '0');
-    ++i;
-  }
-  return i == 0 ? -1 : n;
-}
-
 }  // namespace
 
 ojson fixtures_to_har(const std::vector<FixtureFile>& fixtures) {
@@ -669,56 +624,6 @@ std::string utc_seconds(std::string_view s) {
                 static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
                 static_cast<int>(time.seconds().count()));
   return buf;
-}
-
-FixtureListing read_fixture_folder(const std::string& dir) {
-  FixtureListing out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    out.errors.push_back(Error{"fixture.folder", "no such fixtures folder", dir});
-    return out;
-  }
-  struct Found {
-    FixtureFile fixture;
-    long sequence;
-  };
-  std::vector<Found> found;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    // Temporary files of an interrupted atomic write start with a dot; they are never fixtures.
-    if (name.starts_with(".")) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    std::error_code file_ec;
-    if (!it->is_regular_file(file_ec) || p.extension() != ".json") continue;
-    auto text = core::read_file(p.string(), size_t(64) << 20);
-    if (!text) {
-      out.errors.push_back(text.error());
-      continue;
-    }
-    auto exchange = exchange_from_text(*text, p.string());
-    if (!exchange) {
-      out.errors.push_back(exchange.error());
-      continue;
-    }
-    found.push_back({FixtureFile{p.lexically_relative(dir).generic_string(), std::move(*exchange)},
-                     sequence_of(name)});
-  }
-  if (ec) out.errors.push_back(Error{"fixture.read", "cannot list folder: " + ec.message(), dir});
-  // File numbers count within one Action folder; the recording time orders the folders among
-  // themselves, and the number orders calls recorded within the same second.
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-    const auto& pa = a.fixture.exchange.provenance;
-    const auto& pb = b.fixture.exchange.provenance;
-    if (pa.recorded_at != pb.recorded_at) return pa.recorded_at < pb.recorded_at;
-    if (a.sequence != b.sequence) return a.sequence < b.sequence;
-    return a.fixture.file < b.fixture.file;
-  });
-  for (auto& f : found) out.fixtures.push_back(std::move(f.fixture));
-  return out;
 }
 
 size_t record_import(FixtureStore& store, HarImport& import, const std::string& file) {

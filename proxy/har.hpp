@@ -15,12 +15,6 @@
 
 namespace popcheck::proxy {
 
-// One fixture as read from a folder: its path relative to the folder and its exchange.
-struct FixtureFile {
-  std::string file;
-  Exchange exchange;
-};
-
 // The HAR log of the fixtures, one entry each, in the order given. Every field HAR 1.2 requires is
 // written; each entry also carries `_popcheck` (fixture file, product, provenance) so that an
 // import of the export restores the product folder and provenance exactly.
@@ -58,15 +52,6 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
 // "2026-11-23T16:17:17.123+08:00" -> "2026-11-23T08:17:17Z" (UTC, whole seconds); empty when the
 // text is not an ISO 8601 date and time.
 std::string utc_seconds(std::string_view iso);
-
-// Every fixture below `dir` (files starting with a dot skipped, as the store does), ordered as they
-// were recorded: by recorded_at, then file number, then path. Unreadable files are errors naming
-// them; the others are returned. A missing folder is an error.
-struct FixtureListing {
-  std::vector<FixtureFile> fixtures;
-  std::vector<Error> errors;
-};
-FixtureListing read_fixture_folder(const std::string& dir);
 
 // Writes the exchanges of an import into `store` (atomic files numbered after the existing ones).
 // Returns the number written; a failed write is added to `import.errors` and the rest continue.

@@ -270,4 +270,24 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size() + 3);
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
+  while (clean.size() % 4 != 0) clean += '=';
+  if (clean.empty()) return std::string();
+  std::string out(3 * clean.size() / 4 + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(clean.data()),
+                                static_cast<int>(clean.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as data bytes; take them off again.
+  size_t len = static_cast<size_t>(n);
+  if (clean.back() == '=') --len;
+  if (clean[clean.size() - 2] == '=') --len;
+  out.resize(len);
+  return out;
+}
+
 }  // namespace popcheck::core

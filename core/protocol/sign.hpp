@@ -2,6 +2,7 @@
 // Alibaba Cloud request signing: V1 (HMAC-SHA1, "RPC signature 1.0") and V3 (ACS3-HMAC-SHA256),
 // exactly as
 // ../shared/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,5 +65,8 @@ std::string sha256_hex(std::string_view data);
 // Lowercase hex HMAC-SHA256.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string base64_encode(std::string_view data);
+// Standard base64, padding optional; whitespace (tools wrap long bodies) is ignored. nullopt when the
+// text is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace popcheck::core

@@ -150,30 +150,29 @@ TEST(Derive, V3RecordingBecomesAnRpcRequestAndContractsAreTakenWhenGiven) {
 
 TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
   TempDir dir;
-  // Same second for everything: order within a folder comes from the sequence numbers, across
-  // folders from the time each file was written (set explicitly here: b, then c, then a).
-  auto at = fs::file_time_type::clock::now();
-  auto put = [&](const std::string& path, const Exchange& e, int seconds_later) {
-    write(dir / path, exchange_to_text(e));
-    fs::last_write_time(dir / path, at + std::chrono::seconds(seconds_later));
+  // Within one second the milliseconds of recorded_at order the folders (b, then c, then a); within
+  // a folder the proxy's sequence numbers decide whatever the times say.
+  auto put = [&](const std::string& path, const char* action, const char* step, const char* at) {
+    write(dir / path, exchange_to_text(exchange(action, {{"Step", step}}, 200, "{}", at)));
   };
-  put("ecs/DetachDisk/000002-aaaaaaaa.json", exchange("DetachDisk", {{"Step", "b"}}, 200, "{}"), 1);
-  put("ecs/RemoveTags/000001-bbbbbbbb.json", exchange("RemoveTags", {{"Step", "c"}}, 200, "{}"), 2);
-  put("ecs/DetachDisk/000001-cccccccc.json", exchange("DetachDisk", {{"Step", "a"}}, 200, "{}"), 3);
-  // An earlier second wins over everything.
-  write(dir / "ess/RemoveInstances/000001-dddddddd.json",
-        exchange_to_text(
-            exchange("RemoveInstances", {{"Step", "first"}}, 200, "{}", "2026-11-23T14:59:59Z")));
+  put("ecs/DetachDisk/000002-aaaaaaaa.json", "DetachDisk", "b", "2026-11-23T15:00:00.100Z");
+  put("ecs/RemoveTags/000001-bbbbbbbb.json", "RemoveTags", "c", "2026-11-23T15:00:00.200Z");
+  put("ecs/DetachDisk/000001-cccccccc.json", "DetachDisk", "a", "2026-11-23T15:00:00.300Z");
+  // Whole seconds (older fixtures) compare as times too: 14:59:59 comes first, and 15:00:00
+  // before 15:00:00.100.
+  put("ess/RemoveInstances/000001-dddddddd.json", "RemoveInstances", "first",
+      "2026-11-23T14:59:59Z");
+  put("ess/RemoveInstances/000002-eeeeeeee.json", "RemoveInstances", "second",
+      "2026-11-23T15:00:00Z");
   write(dir / "README.md", "not a fixture");
   write(dir / "ecs/DetachDisk/.000003-tmp.json", "{half");
-  auto loaded = load_fixtures_in_order(dir.str());
+  auto loaded = read_fixture_folder(dir.str());
   EXPECT_TRUE(loaded.errors.empty());
   std::vector<std::string> steps;
-  for (const auto& f : loaded.files)
+  for (const auto& f : loaded.fixtures)
     for (const auto& [k, v] : f.exchange.request.params)
       if (k == "Step") steps.push_back(v);
-  // By write time b, c, a; the DetachDisk folder's places then take its files in sequence order.
-  EXPECT_EQ(steps, (std::vector<std::string>{"first", "a", "c", "b"}));
+  EXPECT_EQ(steps, (std::vector<std::string>{"first", "second", "a", "c", "b"}));
 }
 
 TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
@@ -197,7 +196,7 @@ TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
 
   auto missing = derive_folder((fixtures / "nope").string(), out.str(), {});
   ASSERT_EQ(missing.errors.size(), 1u);
-  EXPECT_EQ(missing.errors[0].code, "io.open");
+  EXPECT_EQ(missing.errors[0].code, "fixture.folder");
 }
 
 TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {

@@ -60,9 +60,14 @@ Exchange make_exchange(std::string method, Params params, Headers headers, std::
 // One fixture of each shape the proxy records: a pop-core GET, a form POST, an openapi-core V3
 // POST (parameters in the query, Action in headers), a JSON request body, an XML error answer
 // and a binary answer.
+// A fixture as the folder reader gives it: the test files live at their relative path.
+FixtureFile at(const std::string& file, Exchange exchange) {
+  return FixtureFile{file, file, std::move(exchange)};
+}
+
 std::vector<FixtureFile> sample_fixtures() {
   std::vector<FixtureFile> out;
-  out.push_back({"ecs/DescribeRegions/000000-aaaaaaaa.json",
+  out.push_back(at("ecs/DescribeRegions/000000-aaaaaaaa.json",
                  make_exchange("GET",
                                {{"Action", "DescribeRegions"},
                                 {"Format", "JSON"},
@@ -71,8 +76,8 @@ std::vector<FixtureFile> sample_fixtures() {
                                 {"Tag.1.Key", "a b&c=d/é"}},
                                {{"x-acs-action", "DescribeRegions"}}, "", 200,
                                "application/json;charset=utf-8",
-                               "{\"RequestId\": \"R-1\",  \"Regions\": {\"Region\": [1.50]}}")});
-  out.push_back({"ecs/DetachDisk/000000-bbbbbbbb.json",
+                               "{\"RequestId\": \"R-1\",  \"Regions\": {\"Region\": [1.50]}}")));
+  out.push_back(at("ecs/DetachDisk/000000-bbbbbbbb.json",
                  make_exchange("POST",
                                {{"Action", "DetachDisk"},
                                 {"DiskId", "d-1"},
@@ -81,8 +86,8 @@ std::vector<FixtureFile> sample_fixtures() {
                                 {"Version", "2014-05-26"}},
                                {{"content-type", "application/x-www-form-urlencoded"}}, "", 404,
                                "application/json;charset=utf-8",
-                               "{\"Code\":\"InvalidDiskId.NotFound\",\"RequestId\":\"R-2\"}")});
-  out.push_back({"vpc/DescribeVpcs/000000-cccccccc.json",
+                               "{\"Code\":\"InvalidDiskId.NotFound\",\"RequestId\":\"R-2\"}")));
+  out.push_back(at("vpc/DescribeVpcs/000000-cccccccc.json",
                  make_exchange("POST",
                                {{"RegionId", "cn-hangzhou"},
                                 {"PageSize", "10"},
@@ -92,25 +97,25 @@ std::vector<FixtureFile> sample_fixtures() {
                                 {"x-acs-version", "2016-04-28"},
                                 {"accept", "application/json"}},
                                "", 200, "application/json;charset=utf-8",
-                               "{\"RequestId\":\"R-3\",\"Vpcs\":{\"Vpc\":[]}}")});
+                               "{\"RequestId\":\"R-3\",\"Vpcs\":{\"Vpc\":[]}}")));
   out.push_back(
-      {"ess/CreateScalingGroup/000000-dddddddd.json",
+      at("ess/CreateScalingGroup/000000-dddddddd.json",
        make_exchange("POST", {{"Action", "CreateScalingGroup"}, {"Version", "2014-08-28"}},
                      {{"x-acs-action", "CreateScalingGroup"}, {"content-type", "application/json"}},
                      "{\"MinSize\": 1, \"MaxSize\": 3}", 400, "text/xml;charset=utf-8",
                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-                     "InvalidParameter</Code></Error>")});
-  out.push_back({"ecs/ImportKeyPair/000000-ffffffff.json",
+                     "InvalidParameter</Code></Error>")));
+  out.push_back(at("ecs/ImportKeyPair/000000-ffffffff.json",
                  make_exchange("POST", {{"Action", "ImportKeyPair"}, {"Version", "2014-05-26"}},
                                {{"content-type", "application/octet-stream"}},
                                std::string("\x01\xfe\xff key", 7), 200, "application/json",
-                               "{\"RequestId\":\"R-6\"}")});
+                               "{\"RequestId\":\"R-6\"}")));
   out.push_back(
-      {"ecs/DescribeUserData/000000-eeeeeeee.json",
+      at("ecs/DescribeUserData/000000-eeeeeeee.json",
        make_exchange(
            "GET",
            {{"Action", "DescribeUserData"}, {"Version", "2014-05-26"}, {"InstanceId", "i-2"}}, {},
-           "", 200, "application/octet-stream", std::string("\x00\xff\xfe binary \x80", 12))});
+           "", 200, "application/octet-stream", std::string("\x00\xff\xfe binary \x80", 12))));
   return out;
 }
 
@@ -163,7 +168,7 @@ TEST(HarExport, EveryEntryHasTheFieldsHar12Requires) {
     expect_number(res["content"], "size", at + ".response.content");
     expect_string(res["content"], "mimeType", at + ".response.content");
     expect_string(res["content"], "text", at + ".response.content");
-    EXPECT_EQ(entry["_popcheck"]["file"], fixtures[i].file);
+    EXPECT_EQ(entry["_popcheck"]["file"], fixtures[i].relative);
   }
   // A GET carries its parameters in the URL and queryString, a form POST in postData.
   const ojson& get = log["entries"][0]["request"];
@@ -201,7 +206,7 @@ TEST(HarRoundTrip, ImportOfTheExportReplaysIdentically) {
   for (size_t i = 0; i < fixtures.size(); ++i) {
     const Exchange& before = fixtures[i].exchange;
     const Exchange& after = imported.exchanges[i].exchange;
-    SCOPED_TRACE(fixtures[i].file);
+    SCOPED_TRACE(fixtures[i].relative);
     EXPECT_EQ(imported.exchanges[i].index, i);
     EXPECT_EQ(imported.exchanges[i].key,
               core::match_key(core::match_params(before.request.params)));
@@ -525,8 +530,8 @@ TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {
   ASSERT_EQ(listing.fixtures.size(), order.size());
   for (size_t i = 0; i < order.size(); ++i)
     EXPECT_EQ(listing.fixtures[i].exchange.action, order[i]);
-  EXPECT_TRUE(listing.fixtures.back().file.starts_with("ecs/DescribeUserData/000001-"))
-      << listing.fixtures.back().file;
+  EXPECT_TRUE(listing.fixtures.back().relative.starts_with("ecs/DescribeUserData/000001-"))
+      << listing.fixtures.back().relative;
 
   // Importing the export into the same folder adds new files after the existing numbers.
   HarImport imported = har_to_exchanges(fixtures_to_har_text(listing.fixtures), "e.har");

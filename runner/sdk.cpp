@@ -427,7 +427,13 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
                     (*driver)->process().describe();
   HttpClient admin(options.endpoint, options.client);
 
-  for (size_t i = 0; i < cases.size(); ++i) {
+  // One case at a time through the adapter, scenarios in step order (runner::schedule); the report
+  // still lists the cases in the order given.
+  std::vector<size_t> order;
+  for (const auto& unit : schedule(cases)) order.insert(order.end(), unit.begin(), unit.end());
+  std::vector<check::CaseResult> results(cases.size());
+  size_t finished = 0;
+  for (size_t i : order) {
     const core::Case& c = cases[i].c;
     check::CaseResult r;
     r.id = c.id;
@@ -436,11 +442,12 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
     r.action = c.action;
     r.kind = c.kind;
     r.description = c.description;
+    if (c.expect.shape == "snapshot") r.parity_gaps = c.expect.skip;
     auto case_start = Clock::now();
     auto done = [&] {
       r.duration_s = std::chrono::duration<double>(Clock::now() - case_start).count();
-      report.cases.push_back(std::move(r));
-      if (progress) progress(i + 1, cases.size(), report.cases.back());
+      results[i] = std::move(r);
+      if (progress) progress(++finished, cases.size(), results[i]);
     };
 
     Vars vars = options.vars;
@@ -512,6 +519,7 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
     done();
   }
   (*driver)->stop();
+  report.cases = std::move(results);
   report.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   return report;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 
 namespace popcheck::runner {
 
@@ -68,10 +69,25 @@ std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entr
   std::stable_sort(all.begin(), all.end(),
                    [](const CaseItem& a, const CaseItem& b) { return a.c.id < b.c.id; });
   if (shard.count <= 1) return all;
+  // Shards are dealt whole units: a case of its own, or every case of one scenario (the recorded
+  // steps of one recording depend on each other's state and must run together, in one shard).
+  std::vector<size_t> unit_of(all.size());
+  std::map<std::string, size_t> scenario_unit;
+  size_t units = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::string& scenario = all[i].c.scenario;
+    if (scenario.empty()) {
+      unit_of[i] = units++;
+      continue;
+    }
+    auto [it, added] = scenario_unit.emplace(scenario, units);
+    if (added) ++units;
+    unit_of[i] = it->second;
+  }
   std::vector<CaseItem> out;
-  for (size_t i = static_cast<size_t>(shard.index - 1); i < all.size();
-       i += static_cast<size_t>(shard.count))
-    out.push_back(std::move(all[i]));
+  const auto count = static_cast<size_t>(shard.count), index = static_cast<size_t>(shard.index - 1);
+  for (size_t i = 0; i < all.size(); ++i)
+    if (unit_of[i] % count == index) out.push_back(std::move(all[i]));
   return out;
 }
 

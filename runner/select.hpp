@@ -31,8 +31,9 @@ struct Shard {
 Expected<Shard> parse_shard(std::string_view text);
 
 // The selected cases in a stable order: sorted by id (ties keep catalogue order). Sharding then
-// takes every N-th case of that order starting at I-1, so the N shards are disjoint, their union is
-// the whole selection, and their sizes differ by at most one.
+// takes every N-th unit of that order starting at I-1, a unit being one case, or all the cases of
+// one scenario (recorded steps that must run together). The N shards are disjoint, their union is
+// the whole selection, and without scenarios their sizes differ by at most one.
 std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entries,
                                    const Selection& selection, const Shard& shard = {});
 

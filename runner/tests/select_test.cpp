@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "runner/request.hpp"
@@ -63,6 +64,38 @@ TEST(Shard, ShardsAreDisjointAndCoverEverything) {
     }
     EXPECT_EQ(std::vector<std::string>(seen.begin(), seen.end()), all) << n << " shards";
     EXPECT_LE(largest - smallest, 1u);
+  }
+}
+
+TEST(Shard, AScenarioStaysInOneShard) {
+  // Two recordings of 5 and 4 steps among the ordinary cases: every shard that holds a step of a
+  // scenario holds all of its steps, and the shards still cover everything exactly once.
+  auto entries = catalogue();
+  for (int i = 0; i < 9; ++i) {
+    core::Case c;
+    c.scenario = i < 5 ? "first" : "second";
+    c.step = i < 5 ? i + 1 : i - 4;
+    c.id = "Ecs.RemoveTags.recorded." + c.scenario + "." + std::to_string(c.step);
+    c.kind = "recorded";
+    entries[static_cast<size_t>(i % 2)].cases.push_back(c);
+  }
+  size_t total = select_cases(entries, {}).size();
+  for (int n = 2; n <= 5; ++n) {
+    size_t covered = 0;
+    std::set<std::string> scenario_shards;
+    for (int i = 1; i <= n; ++i) {
+      auto part = select_cases(entries, {}, {i, n});
+      covered += part.size();
+      std::map<std::string, int> steps;
+      for (const auto& c : part)
+        if (!c.c.scenario.empty()) ++steps[c.c.scenario];
+      for (const auto& [scenario, count] : steps) {
+        EXPECT_EQ(count, scenario == "first" ? 5 : 4) << scenario << " split over " << n;
+        EXPECT_TRUE(scenario_shards.insert(scenario).second) << scenario << " in two shards";
+      }
+    }
+    EXPECT_EQ(covered, total) << n << " shards";
+    EXPECT_EQ(scenario_shards.size(), 2u);
   }
 }
 

@@ -84,8 +84,9 @@ struct Shared {
     // Deadlines are checked by a periodic sweep rather than a timer per read and write: arming and
     // cancelling two timers per request cost more than the rest of the server's own work. A deadline
     // is therefore honoured within one tick.
-    tick = std::clamp<Clock::duration>(options.read_timeout / 4, std::chrono::milliseconds(10),
-                                       std::chrono::seconds(1));
+    tick = std::clamp<Clock::duration>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.read_timeout) / 4,
+        std::chrono::milliseconds(10), std::chrono::seconds(1));
   }
   ServerOptions options;
   std::shared_ptr<Handler> handler;
@@ -239,6 +240,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // The answer is kept whole while it is written: the buffers below only view its body.
     current_ = std::move(response);
+    if (current_.status < 100 || current_.status > 999) {
+      // Beast cannot write such a status line; the client gets an error instead of a dropped
+      // connection.
+      current_ = make_error_response({500, "InternalError",
+                                      "The handler answered with the invalid HTTP status " +
+                                          std::to_string(current_.status) + "."});
+      current_.close = true;
+    }
     const std::string& body = current_.content();
     bool close = current_.close || !keep_alive_;
     for (const auto& [name, value] : current_.headers) {

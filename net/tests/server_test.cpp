@@ -442,6 +442,22 @@ TEST(Server, EachAnswerOnAConnectionGetsItsOwnStatusAndHeaders) {
   }
 }
 
+TEST(Server, AnInvalidStatusFromAHandlerBecomes500) {
+  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest&) {
+    HttpResponse out;
+    out.status = 1234;
+    out.body = "never sent";
+    return out;
+  }));
+  RawClient raw(f.port);
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = raw.read_all();
+  EXPECT_EQ(status_of(out), 500) << out;
+  auto j = nlohmann::json::parse(body_of(out));
+  EXPECT_EQ(j["Code"], "InternalError");
+  EXPECT_NE(j["Message"].get<std::string>().find("1234"), std::string::npos);
+}
+
 TEST(Http, ContentIsTheSharedBodyWhenThereIsOne) {
   HttpResponse r;
   r.body = "own";

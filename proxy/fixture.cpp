@@ -384,6 +384,27 @@ std::string product_for(std::string_view upstream_host, std::string_view version
   return version.empty() ? "unknown" : "version-" + std::string(version);
 }
 
+bool is_transient_response_header(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"content-length",    "connection", "keep-alive",
+                                                "transfer-encoding", "date",       "set-cookie",
+                                                "proxy-connection",  "trailer",    "upgrade"};
+  return std::any_of(std::begin(kNames), std::end(kNames),
+                     [&](std::string_view n) { return iequals(n, name); });
+}
+
+std::string authorization_field(std::string_view authorization, std::string_view name) {
+  size_t at = 0;
+  while ((at = authorization.find(name, at)) != std::string_view::npos) {
+    bool whole = at == 0 || authorization[at - 1] == ' ' || authorization[at - 1] == ',';
+    at += name.size();
+    if (!whole || at >= authorization.size() || authorization[at] != '=') continue;
+    ++at;
+    size_t end = authorization.find_first_of(", ", at);
+    return std::string(authorization.substr(at, end - at));
+  }
+  return {};
+}
+
 bool is_valid_utf8(std::string_view s) {
   try {
     (void)ojson(std::string(s)).dump(-1, ' ', false, ojson::error_handler_t::strict);

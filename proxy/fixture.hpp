@@ -68,6 +68,14 @@ bool redact_json_paths(std::string& body, const std::vector<std::string>& paths)
 // Secrets shorter than 4 characters are skipped: they would match ordinary text.
 bool scrub_secrets(std::string& text, const std::vector<std::string>& secrets);
 
+// Response headers that belong to one connection or one moment (Content-Length, Connection, Date,
+// Set-Cookie, ...); never recorded nor relayed as such.
+bool is_transient_response_header(std::string_view name);
+
+// The value after "name=" in an Authorization header ("ACS3-HMAC-SHA256 Credential=ID,
+// SignedHeaders=..,Signature=.."); empty when the field is absent.
+std::string authorization_field(std::string_view authorization, std::string_view name);
+
 // Whether `s` is valid UTF-8, so that a JSON string can hold it without loss.
 bool is_valid_utf8(std::string_view s);
 

@@ -99,9 +99,8 @@ void put_text(ojson& out, const std::string& body, const char* encoding_key) {
 }
 
 std::string started_date_time(const std::string& recorded_at) {
-  std::string utc = utc_seconds(recorded_at);
-  if (utc.empty()) return "1970-01-01T00:00:00.000Z";
-  return utc.substr(0, 19) + ".000Z";
+  std::string utc = utc_millis(recorded_at);
+  return utc.empty() ? "1970-01-01T00:00:00.000Z" : utc;
 }
 
 ojson exchange_to_entry(const FixtureFile& f) {
@@ -240,14 +239,12 @@ std::optional<EntryError> read_name_values(const ojson& parent, const char* name
   return std::nullopt;
 }
 
-// Headers that describe one connection, one moment or the transfer encoding rather than the answer.
-// HAR bodies are decoded, so a Content-Encoding would describe bytes the fixture does not hold.
-bool is_transient_response_header(std::string_view name) {
-  static constexpr std::string_view kNames[] = {
-      "content-length",   "connection", "keep-alive", "transfer-encoding", "date",   "set-cookie",
-      "proxy-connection", "trailer",    "upgrade",    "content-encoding",  "status", "alt-svc"};
-  return name.starts_with(':') || std::any_of(std::begin(kNames), std::end(kNames),
-                                              [&](std::string_view n) { return iequals(n, name); });
+// Headers that describe one connection, one moment or the transfer encoding rather than the answer:
+// the proxy's list, plus HTTP/2 pseudo-headers and what browsers add. HAR bodies are decoded, so a
+// Content-Encoding would describe bytes the fixture does not hold.
+bool is_har_transient_header(std::string_view name) {
+  return name.starts_with(':') || is_transient_response_header(name) ||
+         iequals(name, "content-encoding") || iequals(name, "status") || iequals(name, "alt-svc");
 }
 
 // Headers a browser adds about the page and the fetch, not about the call. Referer and Origin carry
@@ -255,21 +252,6 @@ bool is_transient_response_header(std::string_view name) {
 bool is_browser_header(std::string_view name) {
   return name.starts_with(':') || iequals(name, "referer") || iequals(name, "origin") ||
          (name.size() > 4 && iequals(name.substr(0, 4), "sec-"));
-}
-
-// The value after "name=" in an Authorization header ("... Credential=ID,SignedHeaders=..,
-// Signature=..").
-std::string authorization_field(std::string_view authorization, std::string_view name) {
-  size_t at = 0;
-  while ((at = authorization.find(name, at)) != std::string_view::npos) {
-    bool whole = at == 0 || authorization[at - 1] == ' ' || authorization[at - 1] == ',';
-    at += name.size();
-    if (!whole || at >= authorization.size() || authorization[at] != '=') continue;
-    ++at;
-    size_t end = authorization.find_first_of(", ", at);
-    return std::string(authorization.substr(at, end - at));
-  }
-  return {};
 }
 
 // Every credential value an entry carries, in the forms it may appear in elsewhere: as is,
@@ -484,13 +466,16 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
   e.response.content_type = core::header_value(response_headers, "content-type");
   if (e.response.content_type.empty()) e.response.content_type = mime;
   for (const auto& [k, v] : response_headers) {
-    if (iequals(k, "content-type") || is_transient_response_header(k)) continue;
+    if (iequals(k, "content-type") || is_har_transient_header(k)) continue;
     e.response.headers.emplace_back(k, clean(v, secrets));
   }
   redact_json_paths(response_body, options.redact_paths);
   e.response.body = clean(std::move(response_body), secrets);
 
-  e.provenance.recorded_at = utc_seconds(string_member(entry, "startedDateTime"));
+  // popcheck's own export carries the fixture's recorded_at as is; other tools give startedDateTime.
+  e.provenance.recorded_at = string_member(*own_provenance, "recorded_at");
+  if (e.provenance.recorded_at.empty())
+    e.provenance.recorded_at = utc_millis(string_member(entry, "startedDateTime"));
   e.provenance.upstream = string_member(*own_provenance, "upstream");
   if (e.provenance.upstream.empty())
     e.provenance.upstream = parts->scheme + "://" + parts->authority;
@@ -573,7 +558,7 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
   return out;
 }
 
-std::string utc_seconds(std::string_view s) {
+std::string utc_millis(std::string_view s) {
   auto digits = [&](size_t pos, size_t n, int& value) {
     if (pos + n > s.size()) return false;
     value = 0;
@@ -589,10 +574,15 @@ std::string utc_seconds(std::string_view s) {
       s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' || !digits(17, 2, sec))
     return {};
   size_t i = 19;
+  std::string millis;
   if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
     ++i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      if (millis.size() < 3) millis += s[i];
+      ++i;
+    }
   }
+  millis.resize(3, '0');
   long offset = 0;  // seconds east of UTC
   if (i < s.size()) {
     if (s[i] == 'Z' || s[i] == 'z') {
@@ -618,11 +608,11 @@ std::string utc_seconds(std::string_view s) {
   auto day_point = floor<days>(t);
   year_month_day out{day_point};
   hh_mm_ss<seconds> time{t - day_point};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(out.year()),
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%sZ", static_cast<int>(out.year()),
                 static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()),
                 static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
+                static_cast<int>(time.seconds().count()), millis.c_str());
   return buf;
 }
 

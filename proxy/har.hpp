@@ -49,9 +49,9 @@ struct HarImport {
 HarImport har_to_exchanges(std::string_view text, const std::string& file,
                            const HarImportOptions& options = {});
 
-// "2026-11-23T16:17:17.123+08:00" -> "2026-11-23T08:17:17Z" (UTC, whole seconds); empty when the
-// text is not an ISO 8601 date and time.
-std::string utc_seconds(std::string_view iso);
+// "2026-11-23T16:17:17.1234+08:00" -> "2026-11-23T08:17:17.123Z" (UTC, milliseconds, the form the
+// proxy records); empty when the text is not an ISO 8601 date and time.
+std::string utc_millis(std::string_view iso);
 
 // Writes the exchanges of an import into `store` (atomic files numbered after the existing ones).
 // Returns the number written; a failed write is added to `import.errors` and the rest continue.

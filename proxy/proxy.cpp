@@ -5,6 +5,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "core/protocol/credentials.hpp"
@@ -23,12 +24,18 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Now in UTC with milliseconds ("2026-11-23T15:04:05.123Z"): the order of the calls of one recording
+// is read back from it (read_fixture_folder), and calls often come more than one a second.
 std::string utc_now() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+            1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
 }
 
@@ -47,24 +54,6 @@ net::HttpResponse api_error(int status, std::string code, std::string message, b
   e.message = std::move(message);
   e.host_id = "popcheck-proxy";
   return net::make_error_response(e, xml);
-}
-
-// Response headers that belong to one connection or one moment; never recorded nor relayed as such.
-bool is_transient_response_header(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"content-length",    "connection", "keep-alive",
-                                                "transfer-encoding", "date",       "set-cookie",
-                                                "proxy-connection",  "trailer",    "upgrade"};
-  return std::any_of(std::begin(kNames), std::end(kNames),
-                     [&](std::string_view n) { return iequals(n, name); });
-}
-
-// The access key id a V3 Authorization header names ("... Credential=ID,SignedHeaders=...").
-std::string v3_credential(std::string_view authorization) {
-  size_t at = authorization.find("Credential=");
-  if (at == std::string_view::npos) return {};
-  at += 11;
-  size_t end = authorization.find_first_of(", ", at);
-  return std::string(authorization.substr(at, end - at));
 }
 
 std::string param(const MatchMap& match, const std::string& name) {
@@ -240,7 +229,8 @@ net::Respond ProxyHandler::observed(const net::HttpRequest& request, const core:
       if (!line.empty()) {
         // The validator keeps credentials out of its results; this is a second net for the line.
         std::vector<std::string> secrets = {
-            v3_credential(core::header_value(seen->first.headers, "authorization")),
+            authorization_field(core::header_value(seen->first.headers, "authorization"),
+                                "Credential"),
             core::header_value(seen->first.headers, "x-acs-security-token"),
             core::header_value(seen->first.headers, "x-acs-accesskey-id")};
         for (const auto& [k, v] : seen->second)
@@ -427,7 +417,7 @@ Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const Upst
       options_.credentials.access_key_id,
       options_.credentials.access_key_secret,
       options_.credentials.security_token,
-      v3_credential(core::header_value(request.headers, "authorization")),
+      authorization_field(core::header_value(request.headers, "authorization"), "Credential"),
       core::header_value(request.headers, "x-acs-security-token"),
       core::header_value(request.headers, "x-acs-accesskey-id")};
   for (const auto& [k, v] : merged)

@@ -329,7 +329,7 @@ TEST(HarImport, BrowserCaptureBecomesFixturesWithoutCredentials) {
   EXPECT_EQ(imported.exchanges[0].index, 1u);
   EXPECT_EQ(get.product, "ecs");
   EXPECT_EQ(get.action, "DescribeInstances");
-  EXPECT_EQ(get.provenance.recorded_at, "2026-11-23T16:17:17Z");
+  EXPECT_EQ(get.provenance.recorded_at, "2026-11-23T16:17:17.250Z");
   EXPECT_EQ(get.provenance.upstream, "https://ecs.cn-hangzhou.aliyuncs.com");
   EXPECT_EQ(get.provenance.api_version, "2014-05-26");
   EXPECT_EQ(get.provenance.duration_ms, 42);
@@ -491,16 +491,16 @@ TEST(HarImport, RedactPathsApplyToResponses) {
 }
 
 TEST(HarTime, StartedDateTimeBecomesUtcSeconds) {
-  EXPECT_EQ(utc_seconds("2026-11-23T16:17:17Z"), "2026-11-23T16:17:17Z");
-  EXPECT_EQ(utc_seconds("2026-11-23T16:17:17.123Z"), "2026-11-23T16:17:17Z");
-  EXPECT_EQ(utc_seconds("2009-07-24T19:20:30.45+01:00"), "2009-07-24T18:20:30Z");
-  EXPECT_EQ(utc_seconds("2026-01-01T02:00:00.000+0800"), "2025-12-31T18:00:00Z");
-  EXPECT_EQ(utc_seconds("2026-12-31T23:30:00-01:00"), "2027-01-01T00:30:00Z");
-  EXPECT_EQ(utc_seconds("2024-02-29T10:00:00"), "2024-02-29T10:00:00Z");
-  EXPECT_EQ(utc_seconds(""), "");
-  EXPECT_EQ(utc_seconds("yesterday"), "");
-  EXPECT_EQ(utc_seconds("2026-02-30T10:00:00Z"), "");
-  EXPECT_EQ(utc_seconds("2026-11-23T16:17:17Zjunk"), "");
+  EXPECT_EQ(utc_millis("2026-11-23T16:17:17Z"), "2026-11-23T16:17:17.000Z");
+  EXPECT_EQ(utc_millis("2026-11-23T16:17:17.1239Z"), "2026-11-23T16:17:17.123Z");
+  EXPECT_EQ(utc_millis("2009-07-24T19:20:30.45+01:00"), "2009-07-24T18:20:30.450Z");
+  EXPECT_EQ(utc_millis("2026-01-01T02:00:00.000+0800"), "2025-12-31T18:00:00.000Z");
+  EXPECT_EQ(utc_millis("2026-12-31T23:30:00-01:00"), "2027-01-01T00:30:00.000Z");
+  EXPECT_EQ(utc_millis("2024-02-29T10:00:00"), "2024-02-29T10:00:00.000Z");
+  EXPECT_EQ(utc_millis(""), "");
+  EXPECT_EQ(utc_millis("yesterday"), "");
+  EXPECT_EQ(utc_millis("2026-02-30T10:00:00Z"), "");
+  EXPECT_EQ(utc_millis("2026-11-23T16:17:17Zjunk"), "");
 }
 
 TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {

@@ -34,7 +34,7 @@ struct RecordedResponse {
 };
 
 struct Provenance {
-  std::string recorded_at;  // UTC, "2026-11-23T15:04:05Z"
+  std::string recorded_at;  // UTC with milliseconds, "2026-11-23T15:04:05.123Z" (older: whole seconds)
   std::string upstream;     // "https://ecs.aliyuncs.com"
   std::string api_version;  // the request's Version
   long long duration_ms = 0;

@@ -93,6 +93,34 @@ json.dump(fixture, open(os.path.join(d, "000000-bench.json"), "w"), indent=2)
 PY
 echo "popcheck: $("$bin" --version) ($bin); $(nproc) cores; wrk -t$threads -d$duration; body $(wc -c <"$tmp/body.json") bytes"
 
+# cpu_ticks PID...: user+system CPU time of the processes so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$total"
+}
+
+# measure URL CONNECTIONS PID... -> "requests/s p50 p99 non2xx cpu_us_per_request": wrk_run plus
+# the CPU time the server processes spent per request served (a figure that load from other
+# processes on the machine disturbs far less than requests/s).
+measure() {
+  local url=$1 c=$2
+  shift 2
+  local before after rps p50 p99 err
+  before=$(cpu_ticks "$@")
+  read -r rps p50 p99 err < <(wrk_run "$url" "$c")
+  after=$(cpu_ticks "$@")
+  python3 - "$rps" "$p50" "$p99" "$err" "$before" "$after" "$duration" <<'PY'
+import os, re, sys
+rps, p50, p99, err, before, after, duration = sys.argv[1:]
+m = re.fullmatch(r"([\d.]+)([smh]?)", duration)
+seconds = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+served = max(float(rps) * seconds, 1)
+cpu = (int(after) - int(before)) / os.sysconf("SC_CLK_TCK")
+print("%s %s %s %s %.1f" % (rps, p50, p99, err, cpu * 1e6 / served))
+PY
+}
+
 section1() {
   echo
   echo "== 1. replay vs nginx (same body, same Content-Type, same run) =="
@@ -103,13 +131,20 @@ section1() {
   local proxy_url=$url proxy_pid=$pid round c
   cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" ||
     { echo "replay does not serve the body" >&2; exit 1; }
-  printf '%-12s %5s %12s %9s %9s %7s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
+  local nginx_workers
+  nginx_workers=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
+  printf '%-12s %5s %12s %9s %9s %7s %12s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx \
+    'cpu us/req'
   for round in $(seq 1 "$rounds"); do
     for c in 16 64; do
-      read -r n_rps n_p50 n_p99 n_err < <(wrk_run "http://127.0.0.1:$NGINX_PORT$query" "$c")
-      read -r p_rps p_p50 p_p99 p_err < <(wrk_run "$proxy_url$query" "$c")
-      printf '%-12s %5s %12s %9s %9s %7s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err"
-      printf '%-12s %5s %12s %9s %9s %7s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" "$p_err"
+      # shellcheck disable=SC2086 # one pid per word
+      read -r n_rps n_p50 n_p99 n_err n_cpu < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" \
+        $nginx_workers)
+      read -r p_rps p_p50 p_p99 p_err p_cpu < <(measure "$proxy_url$query" "$c" "$proxy_pid")
+      printf '%-12s %5s %12s %9s %9s %7s %12s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err" \
+        "$n_cpu"
+      printf '%-12s %5s %12s %9s %9s %7s %12s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" \
+        "$p_err" "$p_cpu"
       python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
     done
   done

@@ -131,6 +131,8 @@ section1() {
   local proxy_url=$url proxy_pid=$pid round c
   cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" ||
     { echo "replay does not serve the body" >&2; exit 1; }
+  cmp <(curl -sf "http://127.0.0.1:$NGINX_PORT$query") "$tmp/body.json" ||
+    { echo "nginx does not serve the body" >&2; exit 1; }
   local nginx_workers
   nginx_workers=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
   printf '%-12s %5s %12s %9s %9s %7s %12s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx \

@@ -146,12 +146,15 @@ bool is_volatile_header(std::string_view name) {
 
 std::string match_key(const std::map<std::string, std::string>& params) {
   // Both sides are encoded so that a '&' or '=' inside a value cannot make two maps collide.
+  size_t size = 0;
+  for (const auto& [name, value] : params) size += name.size() + value.size() + 2;
   std::string out;
+  out.reserve(size + size / 4);
   for (const auto& [name, value] : params) {
     if (!out.empty()) out += '&';
-    out += percent_encode(name);
+    percent_encode_append(out, name);
     out += '=';
-    out += percent_encode(value);
+    percent_encode_append(out, value);
   }
   return out;
 }

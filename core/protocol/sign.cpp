@@ -134,9 +134,7 @@ CanonicalHeaders canonical_headers(const Params& headers,
 
 }  // namespace
 
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() * 3);
+void percent_encode_append(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     if (is_unreserved(c)) {
@@ -147,6 +145,12 @@ std::string percent_encode(std::string_view s) {
       out.push_back(kHexUpper[c & 0x0F]);
     }
   }
+}
+
+std::string percent_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 3);
+  percent_encode_append(out, s);
   return out;
 }
 

@@ -20,6 +20,8 @@ struct Credentials {
 
 // RFC 3986 percent-encoding: only A-Z a-z 0-9 - _ . ~ stay literal; hex digits uppercase.
 std::string percent_encode(std::string_view s);
+// The same, appended to `out` (no temporary string: match keys are built on every replayed request).
+void percent_encode_append(std::string& out, std::string_view s);
 // Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query
 // strings).
 std::string percent_decode(std::string_view s, bool plus_is_space = true);

@@ -11,53 +11,8 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-sdk="$src/tests/sdk/node_modules"
-if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
-fi
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-# start NAME CMD...: runs CMD in the background and waits for the http:// URL it prints (the
-# readiness signal; no sleeping). Sets $url and $server_pid.
-start() {
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  server_pid=$!
-  pids+=($!)
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  if ! read -r -t 30 -u "$fd" line; then
-    fail "$name did not start: $(cat "$tmp/$name.err")"
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || fail "$name printed no URL: $line"
-  # Keep draining its output so that it never blocks on a full pipe.
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-  echo "$name: $url"
-}
-stop() {  # SIGTERM, then wait for a clean exit
-  kill -TERM "$1"
-  wait "$1"
-}
+source "$(dirname "$0")/lib.sh"
+require_sdk @alicloud/pop-core
 
 dummy_id=LTAIharDummyKey3344
 dummy_secret=harDummySecret3344
@@ -65,7 +20,7 @@ recorded="$tmp/recorded"
 imported="$tmp/imported"
 
 # 1. Record through the proxy, export.
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 emulator_pid=$server_pid
 start proxy "$bin" proxy --mode record --upstream "$url" --fixtures "$recorded" \
   --listen 127.0.0.1:0

@@ -12,47 +12,8 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-sdk="$src/tests/sdk/node_modules"
-if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/ecs20140526" ]]; then
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
-fi
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-# start NAME CMD...: runs CMD in the background and waits for the http:// URL it prints (the
-# readiness signal; no sleeping). Sets $url and appends the pid to $pids.
-start() {
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pids+=($!)
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  if ! read -r -t 30 -u "$fd" line; then
-    fail "$name did not start: $(cat "$tmp/$name.err")"
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || fail "$name printed no URL: $line"
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-  echo "$name: $url"
-}
+source "$(dirname "$0")/lib.sh"
+require_sdk @alicloud/ecs20140526
 
 # check JSON EXPRESSION MESSAGE: evaluates a JavaScript expression over the JSON value `j`.
 check() {
@@ -84,7 +45,7 @@ put_faults() {
   echo "faults: $answer"
 }
 
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 emulator=$url
 
 start proxy "$bin" proxy --mode passthrough --upstream "$emulator" --fixtures "$tmp/fixtures" \

@@ -11,42 +11,9 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-# start NAME CMD...: runs CMD in the background and waits for the http:// URL it prints (the
-# readiness signal; no sleeping). Sets $url and $server_pid.
-start() {
-  local name=$1
-  shift
-  rm -f "$tmp/$name.fifo"
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  server_pid=$!
-  pids+=("$server_pid")
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  if ! read -r -t 30 -u "$fd" line; then
-    fail "$name did not start: $(cat "$tmp/$name.err")"
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || fail "$name printed no URL: $line"
-  cat <&"$fd" >/dev/null &
-  pids+=($!)
-  exec {fd}<&-
-}
+# Unlike lib.sh's stop, a server's exit status does not matter here.
 stop() {
   kill -TERM "$1"
   wait "$1" || true
@@ -57,7 +24,7 @@ json() {  # json FILE EXPR: evaluates a Python expression over the JSON document
 }
 
 # ---- 1. State: a few resources provisioned through the admin API, then saved.
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 emulator_pid=$server_pid
 emulator_url=$url
 cat >"$tmp/needs.json" <<'EOF'
@@ -139,7 +106,7 @@ run_against() {
   local deviation=$1 dir=$2
   local extra=()
   [[ -n "$deviation" ]] && extra=(--deviation "$deviation")
-  start emulator "$bin" emulate --listen 127.0.0.1:0 "${extra[@]}"
+  start_emulator emulator "${extra[@]}"
   local pid=$server_pid
   curl -sf -X PUT --data-binary @"$tmp/state.json" "$url/__popcheck/state" >/dev/null ||
     fail "could not restore the state"

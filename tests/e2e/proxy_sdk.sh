@@ -9,48 +9,8 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-sdk="$src/tests/sdk/node_modules"
-if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
-fi
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# start NAME CMD...: runs CMD in the background and waits for the http:// URL it prints (the
-# readiness signal; no sleeping). Sets $url and appends the pid to $pids.
-start() {
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pids+=($!)
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  if ! read -r -t 30 -u "$fd" line; then
-    echo "FAIL: $name did not start: $(cat "$tmp/$name.err")" >&2
-    exit 1
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || { echo "FAIL: $name printed no URL: $line" >&2; exit 1; }
-  # Keep draining its output in the background so that it never blocks on a full pipe.
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-  echo "$name: $url"
-}
-stop_last_server() {  # stop PID: SIGTERM, then wait for a clean exit
-  kill -TERM "$1"
-  wait "$1"
-}
+source "$(dirname "$0")/lib.sh"
+require_sdk @alicloud/pop-core
 
 real_id=LTAIrealProxyKey7788
 real_secret=realProxySecret7788xyz
@@ -59,20 +19,20 @@ dummy_secret=dummyClientSecret1122
 dummy_token=STS.dummyClientToken1122+/=
 fixtures="$tmp/fixtures"
 
-start emulator "$bin" emulate --listen 127.0.0.1:0 --verify-signature --key "$real_id=$real_secret"
-emulator_pid=${pids[-2]}
+start_emulator emulator --verify-signature --key "$real_id=$real_secret"
+emulator_pid=$server_pid
 emulator_url=$url
 
 ALIBABA_CLOUD_ACCESS_KEY_ID=$real_id ALIBABA_CLOUD_ACCESS_KEY_SECRET=$real_secret \
   start proxy "$bin" proxy --mode record --upstream "$emulator_url" --fixtures "$fixtures" \
   --listen 127.0.0.1:0
-proxy_pid=${pids[-2]}
+proxy_pid=$server_pid
 node "$src/tests/e2e/proxy_sdk.js" "${url#http://}" "$dummy_id" "$dummy_secret" "$dummy_token" \
   "$tmp/record.json"
 stats=$(curl -sf "$url/__popcheck/stats")
 echo "record stats: $stats"
-stop_last_server "$proxy_pid"
-stop_last_server "$emulator_pid"
+stop "$proxy_pid"
+stop "$emulator_pid"
 
 # What was recorded must be real answers: signatures verified upstream, both successes and errors.
 node -e '
@@ -102,12 +62,12 @@ fi
 
 # Replay: no upstream at all, other dummy keys.
 start replay "$bin" proxy --mode replay --fixtures "$fixtures" --listen 127.0.0.1:0
-replay_pid=${pids[-2]}
+replay_pid=$server_pid
 node "$src/tests/e2e/proxy_sdk.js" "${url#http://}" LTAIanotherDummy9900 anotherSecret9900 \
   "" "$tmp/replay.json"
 stats=$(curl -sf "$url/__popcheck/stats")
 echo "replay stats: $stats"
-stop_last_server "$replay_pid"
+stop "$replay_pid"
 
 if ! diff -u "$tmp/record.json" "$tmp/replay.json"; then
   echo "FAIL: replay differs from the recording" >&2

@@ -10,39 +10,8 @@
 # Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-# start NAME CMD...: runs CMD in the background and waits for the URL it prints (the readiness
-# signal; no sleeping). Sets $url and $pid.
-start() {
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pid=$!
-  pids+=("$pid")
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  read -r -t 30 -u "$fd" line || fail "$name did not start: $(cat "$tmp/$name.err")"
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || fail "$name printed no URL: $line"
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-  echo "$name: $url"
-}
 
 # 1. Bad flags: exit 2, the flag and the bad part named.
 bad_flag() {  # bad_flag SPEC EXPECTED-TEXT
@@ -61,7 +30,7 @@ bad_flag 'reset,cuont=2' "'cuont=2'"
 bad_flag 'error:NoSuchCode' "status="
 
 # 2. Record mode in front of the emulator.
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 emulator=$url
 fixtures="$tmp/fixtures"
 start proxy "$bin" proxy --mode record --upstream "$emulator" --fixtures "$fixtures" \
@@ -120,8 +89,7 @@ assert s["injected"] == {"latency": 0, "error": 2, "reset": 1, "truncate": 1}, s
 assert s["requests_by_action"] == {"DescribeRegions": 3, "DescribeZones": 3}, s
 assert s["injected_by_action"]["DescribeZones"] == {"reset": 1, "truncate": 1}, s
 EOF
-kill -TERM "$pid"
-wait "$pid"
+stop "$server_pid"
 
 # 3. Replay mode: the fault comes before the fixtures.
 start replay "$bin" proxy --mode replay --fixtures "$fixtures" --listen 127.0.0.1:0 \
@@ -131,8 +99,7 @@ code=$(curl -s -o "$tmp/b3" -w '%{http_code}' "$url/?Action=DescribeRegions&$api
   fail "replay: no injected error ($code)"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/?Action=DescribeRegions&$api&Format=JSON")
 [[ $code == 200 ]] || fail "replay after the fault answered $code"
-kill -TERM "$pid"
-wait "$pid"
+stop "$server_pid"
 
 # 4. Validating proxy with faults: injected errors are not validated.
 "$bin" compile "$shared/metadata/ecs-2014-05-26.json" --out "$tmp/contracts" -q ||
@@ -149,8 +116,8 @@ curl -s -o /dev/null "$url/?Action=DescribeRegions&$api&Format=JSON&Colour=red"
 violations=$(curl -sf "$url/__popcheck/violations")
 echo "violations: $violations"
 rc=0
-kill -TERM "$pid"
-wait "$pid" || rc=$?
+kill -TERM "$server_pid"
+wait "$server_pid" || rc=$?
 [[ $rc -eq 1 ]] || fail "the validating proxy exited $rc after a violation, not 1"
 grep -qF "JUnit report: $report" "$tmp/validating.err" || fail "the report path was not printed"
 grep -q 'violation DescribeRegions#2' "$tmp/validating.err" ||

@@ -10,42 +10,11 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN \
   ALIBABA_CLOUD_PROFILE
 export HOME="$tmp"
-
-# start NAME CMD...: runs CMD in the background and waits for the "listening on http://..." line it
-# prints (the readiness signal; no sleeping). Sets $url and $pid.
-start() {
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pid=$!
-  pids+=("$pid")
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  while true; do
-    read -r -t 30 -u "$fd" line || fail "$name did not start: $(cat "$tmp/$name.err")"
-    [[ $line == *"listening on http://"* ]] && break
-  done
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || fail "$name printed no URL: $line"
-  # Keep draining its output so that it never blocks on a full pipe.
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-}
 
 # Contracts: the seed pages (version and product filled from metadata), and the whole ECS metadata
 # for actions with documented Integer parameters the emulator does not implement (the request is
@@ -59,7 +28,7 @@ start() {
   fail "the seed compile produced no catalogue: $(cat "$tmp/compile.log")"
 [[ -f "$tmp/ecs/ecs/DescribeInstances.json" ]] || fail "no ECS metadata catalogue"
 
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 emulator=$url
 # Resources for the conforming calls, made directly on the emulator.
 vars=$(curl -sf -X POST "$emulator/__popcheck/provision" -H 'Content-Type: application/json' \
@@ -74,7 +43,7 @@ mkdir -p "$tmp/out"
 start proxy "$bin" proxy --mode passthrough --upstream "$emulator" --fixtures "$tmp/fixtures" \
   --contracts "$tmp/seeds" --contracts "$tmp/ecs" --contracts-report "$report" \
   --listen 127.0.0.1:0
-proxy_pid=$pid
+proxy_pid=$server_pid
 proxy=$url
 
 key_id=LTAIe2eValidateKey42
@@ -167,8 +136,6 @@ echo "PASS: ${#cases[@]} violations found in the JUnit report, 2 conforming exch
 # Real SDKs through the validating proxy (when Node and the SDKs are installed): pop-core GET and
 # POST form, ecs20140526 V3 and v2, vpc20160428 V3. What they send conforms to the documents, so
 # the only request violation is the call that deliberately leaves out InstanceId.
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-sdk="$src/tests/sdk/node_modules"
 if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
   echo "SKIP: SDK part (node or the SDKs under $sdk are not installed)"
   exit 0
@@ -176,7 +143,7 @@ fi
 sdk_report="$tmp/out/sdk.xml"
 start sdkproxy "$bin" proxy --mode passthrough --upstream "$emulator" --fixtures "$tmp/fixtures" \
   --contracts "$tmp/seeds" --contracts-report "$sdk_report" --listen 127.0.0.1:0
-sdk_proxy_pid=$pid
+sdk_proxy_pid=$server_pid
 POPCHECK_SDK_DIR="$sdk" node "$src/tests/e2e/proxy_sdk.js" "${url#http://}" "$key_id" \
   dummySecretE2e42 "$token" "$tmp/sdk.json" || fail "the SDK calls did not run"
 kill -TERM "$sdk_proxy_pid"

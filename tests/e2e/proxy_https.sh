@@ -4,44 +4,13 @@
 # is recorded), --ca-file trusts it, the name must match (localhost is not in the certificate), and
 # --insecure skips verification. Environment: POPCHECK (binary).
 set -euo pipefail
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 0; }
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
   -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 
-# first_match NAME PATTERN CMD...: starts CMD, reads its output until PATTERN appears (the
-# readiness signal), sets $found to the match and $pid.
-first_match() {
-  local name=$1 pattern=$2
-  shift 2
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pid=$!
-  pids+=($pid)
-  exec {fd}<"$tmp/$name.fifo"
-  found=""
-  local line
-  while read -r -t 30 -u "$fd" line; do
-    found=$(grep -o -- "$pattern" <<<"$line" | head -1 || true)
-    [[ -n "$found" ]] && break
-  done
-  [[ -n "$found" ]] || fail "$name did not start: $(cat "$tmp/$name.err")"
-  cat <&"$fd" >/dev/null &
-  pids+=($!)
-  exec {fd}<&-
-}
-
-first_match tls 'ACCEPT 127.0.0.1:[0-9]*' openssl s_server -accept 127.0.0.1:0 \
+start_matching tls 'ACCEPT 127.0.0.1:[0-9]*' openssl s_server -accept 127.0.0.1:0 \
   -cert "$tmp/cert.pem" -key "$tmp/key.pem" -www
 upstream_port=${found##*:}
 
@@ -51,13 +20,12 @@ try() {
   n=$((n + 1))
   local host=$1
   shift
-  first_match "proxy$n" 'http://127.0.0.1:[0-9]*' "$bin" proxy --mode record \
+  start_matching "proxy$n" 'http://127.0.0.1:[0-9]*' "$bin" proxy --mode record \
     --upstream "https://$host:$upstream_port" --fixtures "$tmp/fx$n" --listen 127.0.0.1:0 \
     --timeout 10 "$@"
   code=$(curl -s -o "$tmp/body$n" -w '%{http_code}' "$found/?Action=DescribeRegions&Version=2014-05-26")
   body=$(cat "$tmp/body$n")
-  kill -TERM "$pid"
-  wait "$pid"
+  stop "$server_pid"
 }
 
 try 127.0.0.1

@@ -10,47 +10,16 @@
 # Set SDK_FINDINGS=FILE to also write the Markdown summary that docs/sdk-findings.md shows.
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+source "$(dirname "$0")/lib.sh"
 POPCHECK_SHARED=${POPCHECK_SHARED:-$src/../shared}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
 here=$(cd "$(dirname "$0")" && pwd)
-sdk="$src/tests/sdk/node_modules"
-if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
-fi
+require_sdk @alicloud/pop-core
 [[ -d "$src/cases" ]] || { echo "FAIL: no seed suite in $src/cases" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Starts `popcheck emulate ARGS...` on a free port and sets $url. The emulator prints its URL once
-# it listens: that line is the readiness signal (no sleeping).
-start_emulator() {
-  local fifo="$tmp/out.${#pids[@]}" line fd
-  mkfifo "$fifo"
-  "$bin" emulate --listen 127.0.0.1:0 "$@" >"$fifo" 2>"$fifo.err" &
-  pids+=($!)
-  exec {fd}<"$fifo"
-  if ! read -r -t 30 -u "$fd" line; then
-    echo "FAIL: the emulator did not start: $(cat "$fifo.err")" >&2
-    exit 1
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  [[ -n "$url" ]] || { echo "FAIL: no URL in '$line'" >&2; exit 1; }
-  cat <&"$fd" >/dev/null &
-  pids+=($!)
-  exec {fd}<&-
-}
 # Signatures are verified: every SDK request must be signed correctly for a case to get its answer.
 # With no credentials in the environment, popcheck hands the adapters its documented dummy pair.
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN
-start_emulator --verify-signature --key popcheck-dummy-key-id=popcheck-dummy-key-secret
+start_emulator emulator --verify-signature --key popcheck-dummy-key-id=popcheck-dummy-key-secret
 
 # The suite: cases/ and the XML copies of its error cases.
 cp -r "$src/cases" "$tmp/cases"
@@ -121,7 +90,7 @@ node "$here/sdk_adapters_check.js" check "$tmp/cases" "$tmp/reports" \
 
 # pop-core never looks at the HTTP status (protocol.md 4.2): an emulator whose DetachDisk errors
 # carry no Code makes it return success for 4xx answers, while openapi-core throws without a code.
-start_emulator --deviation drop:DetachDisk:Code
+start_emulator deviant --deviation drop:DetachDisk:Code
 run dropcode-pop-core-get pop-core "" method=GET DetachDisk
 run dropcode-ecs20140526-v3 openapi Ecs signature=v3 DetachDisk
 node "$here/sdk_adapters_check.js" dropcode "$tmp/cases" "$tmp/reports" \

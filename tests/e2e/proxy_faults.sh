@@ -8,35 +8,16 @@
 # The upstream is the emulator. Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for raw socket clients"; exit 0; }
 
-tmp=$(mktemp -d)
-pids=()
 mounted=""
+# lib.sh's cleanup, with the tmpfs unmounted before the folder goes.
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  stop_started
   [[ -n "$mounted" ]] && umount "$mounted" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
-
-start() {  # start NAME CMD...: waits for the URL the server prints; sets $url, appends to $pids
-  local name=$1
-  shift
-  mkfifo "$tmp/$name.fifo"
-  "$@" >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-  pids+=($!)
-  exec {fd}<"$tmp/$name.fifo"
-  local line=""
-  read -r -t 30 -u "$fd" line || { echo "FAIL: $name did not start: $(cat "$tmp/$name.err")" >&2; exit 1; }
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  cat <&"$fd" >"$tmp/$name.out" &
-  pids+=($!)
-  exec {fd}<&-
-}
-fail() { echo "FAIL: $*" >&2; exit 1; }
 healthy() { curl -sf "$proxy/__popcheck/health" | grep -q '"status":"ok"' || fail "proxy unhealthy after $1"; }
 
 # Fixtures on a tiny tmpfs when this machine lets us mount one (root with CAP_SYS_ADMIN), so that the
@@ -48,7 +29,7 @@ if [[ -z "${PROXY_FAULTS_NO_TMPFS:-}" ]] && mount -t tmpfs -o size=256k tmpfs "$
   echo "fixtures on a 256 KiB tmpfs"
 fi
 
-start emulator "$bin" emulate --listen 127.0.0.1:0
+start_emulator emulator
 start proxy "$bin" proxy --mode record --upstream "$url" --fixtures "$fixtures" --listen 127.0.0.1:0
 proxy=$url
 port=${proxy##*:}

@@ -5,42 +5,14 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-sdk="$src/tests/sdk/node_modules"
-if ! command -v node >/dev/null 2>&1 || [[ ! -d "$sdk/@alicloud/pop-core" ]]; then
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
-fi
+source "$(dirname "$0")/lib.sh"
+require_sdk @alicloud/pop-core
 
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# The emulator prints its URL once it listens: that line is the readiness signal (no sleeping).
-mkfifo "$tmp/out"
-"$bin" emulate --listen 127.0.0.1:0 --verify-signature --key testid=testsecret \
-  >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-exec {fd}<"$tmp/out"
-if ! read -r -t 30 -u "$fd" line; then
-  echo "FAIL: the emulator did not start: $(cat "$tmp/err")" >&2
-  exit 1
-fi
-url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-[[ -n "$url" ]] || { echo "FAIL: no URL in '$line'" >&2; exit 1; }
-cat <&"$fd" >/dev/null &
-exec {fd}<&-
+start_emulator emulator --verify-signature --key testid=testsecret
 
 NODE_PATH="$sdk" node "$(dirname "$0")/emulator_popcore.js" "$url"
 
 # The emulator stops cleanly on SIGTERM.
-kill -TERM "$pid"
-wait "$pid"
-pid=""
-grep -q "stopped (SIGTERM)" "$tmp/err" || { echo "FAIL: no clean stop: $(cat "$tmp/err")" >&2; exit 1; }
+stop "$server_pid"
+grep -q "stopped (SIGTERM)" "$tmp/emulator.err" || fail "no clean stop: $(cat "$tmp/emulator.err")"
 echo "PASS: pop-core against the emulator"

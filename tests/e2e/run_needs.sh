@@ -5,17 +5,9 @@
 # Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for the plain API server"; exit 0; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 export ALIBABA_CLOUD_ACCESS_KEY_ID=e2e-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=e2e-key-secret
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
 
@@ -41,12 +33,7 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 print("http://127.0.0.1:%d" % s.server_address[1], flush=True)
 s.serve_forever()
 PY
-mkfifo "$tmp/fifo"
-python3 "$tmp/server.py" "$tmp/requests.log" >"$tmp/fifo" 2>"$tmp/server.err" &
-pid=$!
-exec {fd}<"$tmp/fifo"
-read -r -t 30 -u "$fd" url || fail "the server did not start: $(cat "$tmp/server.err")"
-exec {fd}<&-
+start server python3 "$tmp/server.py" "$tmp/requests.log"
 
 mkdir -p "$tmp/cases/ecs"
 cat >"$tmp/cases/ecs/DetachDisk.json" <<'JSON'

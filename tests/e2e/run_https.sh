@@ -6,33 +6,16 @@
 # Environment: POPCHECK (binary).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 0; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 export ALIBABA_CLOUD_ACCESS_KEY_ID=e2e-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=e2e-key-secret
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
   -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
-mkfifo "$tmp/fifo"
-openssl s_server -accept 127.0.0.1:0 -cert "$tmp/cert.pem" -key "$tmp/key.pem" -www \
-  >"$tmp/fifo" 2>"$tmp/server.err" &
-pid=$!
-exec {fd}<"$tmp/fifo"
-port=""
-while read -r -t 30 -u "$fd" line; do
-  if [[ $line =~ ACCEPT\ 127\.0\.0\.1:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
-done
-[[ -n "$port" ]] || fail "s_server did not start: $(cat "$tmp/server.err")"
-cat <&"$fd" >/dev/null &
-exec {fd}<&-
+start_matching s_server 'ACCEPT 127.0.0.1:[0-9]*' openssl s_server -accept 127.0.0.1:0 \
+  -cert "$tmp/cert.pem" -key "$tmp/key.pem" -www
+port=${found##*:}
 
 mkdir -p "$tmp/cases/ecs"
 cat >"$tmp/cases/ecs/DescribeRegions.json" <<'JSON'

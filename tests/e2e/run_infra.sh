@@ -5,15 +5,7 @@
 # Environment: POPCHECK (binary).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 export ALIBABA_CLOUD_ACCESS_KEY_ID=e2e-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=e2e-key-secret
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
 
@@ -43,24 +35,14 @@ expect_exit2() {  # expect_exit2 NAME PATTERN ARGS...: exit 2, stderr matching P
 }
 
 # A port nobody listens on: start the emulator on port 0, note the port, stop it.
-start_emulator() {
-  mkfifo "$tmp/fifo$1"
-  "$bin" emulate --listen 127.0.0.1:0 >"$tmp/fifo$1" 2>"$tmp/emu.err" &
-  pid=$!
-  exec {fd}<"$tmp/fifo$1"
-  read -r -t 30 -u "$fd" line || fail "the emulator did not start: $(cat "$tmp/emu.err")"
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  cat <&"$fd" >/dev/null &
-  exec {fd}<&-
-}
-start_emulator 1
+start_emulator emulator1
 dead=$url
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 expect_exit2 unreachable "cannot connect to http://127\.0\.0\.1:[0-9]+" \
   --endpoint "$dead" --cases "$tmp/cases" --report-dir "$tmp/r" --retries 1
 
 # TLS refused: https:// against a plain HTTP server.
-start_emulator 2
+start_emulator emulator2
 expect_exit2 tls "TLS" --endpoint "${url/http:/https:}" --cases "$tmp/cases" --report-dir "$tmp/r"
 
 # The same server over http works (sanity: the failures above are the endpoint's, not the catalogue's).

@@ -7,36 +7,12 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
-src=${POPCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
 
-# Starts `popcheck emulate` with the given extra flags on a free port; sets $url and $pid.
-start_emulator() {
-  rm -f "$tmp/out"
-  mkfifo "$tmp/out"
-  "$bin" emulate --listen 127.0.0.1:0 "$@" >"$tmp/out" 2>"$tmp/err" &
-  pid=$!
-  exec {fd}<"$tmp/out"
-  if ! read -r -t 30 -u "$fd" line; then
-    echo "FAIL: the emulator did not start ($*): $(cat "$tmp/err")" >&2
-    exit 1
-  fi
-  url=$(grep -o 'http://[0-9.:]*' <<<"$line" | head -1)
-  cat <&"$fd" >/dev/null &
-  exec {fd}<&-
-}
-
+# Unlike lib.sh's stop, the emulator's exit status does not matter here.
 stop_emulator() {
-  kill -TERM "$pid"
-  wait "$pid" || true
-  pid=""
+  kill -TERM "$server_pid"
+  wait "$server_pid" || true
 }
 
 # Runs the seed catalogue against $url into $1 (exit 0 or 1 are both results; 2 is not).
@@ -46,7 +22,7 @@ run_suite() {
   if [[ $rc -eq 2 ]]; then echo "FAIL: runner infrastructure error against $url" >&2; exit 1; fi
 }
 
-start_emulator
+start_emulator emulator
 run_suite "$tmp/baseline"
 stop_emulator
 
@@ -63,7 +39,7 @@ deviations=(
 failed=0
 for row in "${deviations[@]}"; do
   IFS='|' read -r deviation action check <<<"$row"
-  start_emulator --deviation "$deviation"
+  start_emulator emulator --deviation "$deviation"
   run_suite "$tmp/mut"
   stop_emulator
   if ! python3 - "$tmp/baseline/results.json" "$tmp/mut/results.json" "$action" "$check" \

@@ -6,11 +6,8 @@
 # Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
-bin=${POPCHECK:?set POPCHECK to the popcheck binary}
+source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN \
   ALIBABA_CLOUD_PROFILE
 export HOME="$tmp"  # no ~/.aliyun/config.json: the dummy key pair is used against the emulator

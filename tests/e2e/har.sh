@@ -11,6 +11,7 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 require_sdk @alicloud/pop-core
 

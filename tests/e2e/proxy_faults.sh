@@ -8,6 +8,7 @@
 # The upstream is the emulator. Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for raw socket clients"; exit 0; }
 

@@ -10,6 +10,7 @@
 # Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
 

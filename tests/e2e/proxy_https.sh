@@ -4,6 +4,7 @@
 # is recorded), --ca-file trusts it, the name must match (localhost is not in the certificate), and
 # --insecure skips verification. Environment: POPCHECK (binary).
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 0; }
 

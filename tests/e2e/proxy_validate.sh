@@ -10,6 +10,7 @@
 # Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN \

@@ -6,6 +6,7 @@
 # Environment: POPCHECK (binary).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 0; }
 export ALIBABA_CLOUD_ACCESS_KEY_ID=e2e-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=e2e-key-secret

@@ -5,6 +5,7 @@
 # Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for the plain API server"; exit 0; }

@@ -10,6 +10,7 @@
 # Set SDK_FINDINGS=FILE to also write the Markdown summary that docs/sdk-findings.md shows.
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 POPCHECK_SHARED=${POPCHECK_SHARED:-$src/../shared}
 here=$(cd "$(dirname "$0")" && pwd)

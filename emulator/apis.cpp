@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "core/text.hpp"
+
 namespace popcheck::emulator {
 
 namespace {
@@ -25,12 +27,7 @@ const std::string* required(const Params& params, std::string_view name) {
   return (v == nullptr || v->empty()) ? nullptr : v;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::optional<int> parse_index(std::string_view s) {
   if (s.empty() || s.size() > 6) return std::nullopt;

@@ -10,6 +10,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/normalize.hpp"
+#include "core/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/contracts.hpp"
 #include "emulator/deviation.hpp"
@@ -24,12 +25,7 @@ constexpr std::string_view kAdminPrefix = "/__popcheck/";
 constexpr const char* kJson = "application/json;charset=utf-8";
 constexpr const char* kXml = "text/xml;charset=utf-8";
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 const std::string* param(const core::Params& params, std::string_view name) {
   for (const auto& [k, v] : params) {

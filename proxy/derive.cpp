@@ -9,6 +9,7 @@
 
 #include "core/check/snapshot.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::proxy {
 
@@ -17,12 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using core::ojson;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string param(const core::Params& params, std::string_view name) {
   for (const auto& [k, v] : params)

@@ -2,7 +2,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/sign.hpp"
-
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -18,12 +18,7 @@ using core::ojson;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string to_lower(std::string_view s) {
   std::string out(s);

@@ -4,17 +4,13 @@
 #include <cctype>
 
 #include "core/protocol/normalize.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::proxy {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 

@@ -15,6 +15,7 @@
 #include "core/files.hpp"
 #include "core/protocol/credentials.hpp"
 #include "core/protocol/sign.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::proxy {
 
@@ -22,12 +23,7 @@ using core::ojson;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string to_lower(std::string_view s) {
   std::string out(s);

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "core/protocol/credentials.hpp"
+#include "core/text.hpp"
 #include "proxy/forward.hpp"
 
 namespace popcheck::proxy {
@@ -17,12 +18,7 @@ using core::ojson;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 // Now in UTC with milliseconds ("2026-11-23T15:04:05.123Z"): the order of the calls of one recording
 // is read back from it (read_fixture_folder), and calls often come more than one a second.

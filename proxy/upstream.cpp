@@ -14,6 +14,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace popcheck::proxy {
 
 namespace asio = boost::asio;
@@ -24,12 +26,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 // Headers that describe one connection, not the message; never forwarded (RFC 9110 section 7.6.1).
 bool is_hop_by_hop(std::string_view name) {

@@ -7,16 +7,13 @@
 #include <charconv>
 #include <map>
 
+#include "core/text.hpp"
+
 namespace popcheck::runner {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
   return list.empty() || std::any_of(list.begin(), list.end(),

@@ -1,6 +1,7 @@
 #include "core/check/check.hpp"
 
 #include "core/check/snapshot.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,12 +22,7 @@ using json = nlohmann::ordered_json;
 // would otherwise produce a failure per element.
 constexpr size_t kMaxShapeFailures = 20;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string header(const core::Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::core {
 
@@ -16,12 +17,7 @@ namespace {
 
 constexpr std::string_view kMask = "***";
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string env_value(const std::map<std::string, std::string>& env, std::string_view name) {
   const auto it = env.find(std::string(name));

@@ -5,17 +5,13 @@
 #include <cctype>
 
 #include "core/protocol/sign.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string to_upper(std::string_view s) {
   std::string out(s);

@@ -14,17 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The number at the start of a fixture file name ("000012-ab34cd56.json" -> 12); -1 when none.
-long sequence_of(const std::string& filename) {
-  long n = 0;
-  size_t i = 0;
-  while (i < filename.size() && i < 18 && filename[i] >= '0' && filename[i] <= '9') {
-    n = n * 10 + (filename[i] - '0');
-    ++i;
-  }
-  return i == 0 ? -1 : n;
-}
-
 struct FoundFile {
   std::string path;
   std::string folder;
@@ -79,7 +68,7 @@ LoadReport FixtureStore::load() {
         continue;
       }
       if (!it->is_regular_file(ec) || p.extension() != ".json") continue;
-      files.push_back({p.string(), p.parent_path().string(), sequence_of(name), name});
+      files.push_back({p.string(), p.parent_path().string(), fixture_sequence(name), name});
     }
     if (ec) report.errors.push_back(Error{"fixture.read", "cannot list folder: " + ec.message(), dir_});
   }
@@ -186,7 +175,7 @@ Expected<std::string> FixtureStore::record(const Exchange& exchange, const std::
       // A folder not seen at load time (or created since): continue after what is already there.
       std::error_code ec;
       for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-        next = std::max(next, sequence_of(it->path().filename().string()) + 1);
+        next = std::max(next, fixture_sequence(it->path().filename().string()) + 1);
     }
     sequence = next++;
   }

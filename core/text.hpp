@@ -18,4 +18,10 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+inline std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
 }  // namespace popcheck::core

@@ -20,11 +20,7 @@ namespace {
 
 using core::iequals;
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::to_lower;
 
 // Name/value pairs as a JSON object when every name is distinct (the readable common case), else as an
 // array of [name, value] pairs so that repeated names survive.

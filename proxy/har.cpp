@@ -25,11 +25,7 @@ namespace {
 
 using core::iequals;
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::to_lower;
 
 // The parts of an absolute URL that popcheck needs. Not an HTTP parser: a URL is split at its
 // delimiters as RFC 3986 section 3 lays them out.

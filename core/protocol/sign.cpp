@@ -7,6 +7,8 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace popcheck::core {
 
 namespace {
@@ -66,12 +68,6 @@ Params sorted_by_key(const Params& params) {
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return sorted;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // JavaScript's String.prototype.trim, which the reference signer applies to header values, removes

@@ -8,18 +8,13 @@
 #include <vector>
 
 #include "core/protocol/sign.hpp"
+#include "core/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
 constexpr std::string_view kV3Algorithm = "ACS3-HMAC-SHA256";
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n";

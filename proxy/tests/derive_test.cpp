@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/files.hpp"
+#include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -36,22 +37,7 @@ Exchange exchange(std::string action, core::Params params, int status, std::stri
   return e;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = fs::temp_directory_path() /
-            ("popcheck-derive-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  fs::path operator/(const std::string& p) const { return path_ / p; }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 void write(const fs::path& p, const std::string& text) {
   ASSERT_TRUE(core::write_file_atomic(p.string(), text).has_value()) << p;

@@ -7,6 +7,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/sign.hpp"
+#include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -14,25 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using core::ojson;
 
-class HarTempDir {
- public:
-  HarTempDir() {
-    path_ = fs::temp_directory_path() /
-            ("popcheck-har-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~HarTempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  fs::path path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using test_support::TempDir;
 
 Exchange make_exchange(std::string method, Params params, Headers headers, std::string body,
                        int status, std::string content_type, std::string response_body) {
@@ -504,7 +487,7 @@ TEST(HarTime, StartedDateTimeBecomesUtcSeconds) {
 }
 
 TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {
-  HarTempDir dir;
+  TempDir dir;
   FixtureStore store(dir.str(), {});
   auto fixtures = sample_fixtures();
   // Recorded in reverse order of the samples, one second apart.
@@ -548,7 +531,7 @@ TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {
 }
 
 TEST(HarFiles, AFailedWriteIsNamedAndTheOthersAreWritten) {
-  HarTempDir dir;
+  TempDir dir;
   auto fixtures = sample_fixtures();
   HarImport imported = har_to_exchanges(fixtures_to_har_text(fixtures), "w.har");
   ASSERT_EQ(imported.exchanges.size(), fixtures.size());

@@ -15,6 +15,7 @@
 #include "core/protocol/sign.hpp"
 #include "net/server.hpp"
 #include "proxy/forward.hpp"
+#include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -147,25 +148,7 @@ class FakeUpstream {
   std::set<std::string> remotes_;  // client address:port of every request: one per connection
 };
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("popcheck-proxy-it-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  fs::path path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 std::vector<fs::path> fixture_files(const fs::path& dir) {
   std::vector<fs::path> out;

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/files.hpp"
+#include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -71,25 +72,7 @@ Params merged(const Shape& s) {
   return core::merge_params(core::HttpRequestView{s.method, s.target, &s.headers, s.body});
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("popcheck-proxy-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  fs::path path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using test_support::TempDir;
 
 Exchange exchange_for(const Params& params, std::string body, int status = 200) {
   Exchange e;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/protocol/normalize.hpp"
+#include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -23,23 +24,7 @@ const std::string kCases = std::string(POPCHECK_SOURCE_DIR) + "/cases";
 const std::string kKeyId = "LTAIexamplekeyid0001";
 const std::string kToken = "sts-token-0123456789abcdef";
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() /
-            ("popcheck-validate-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 std::unique_ptr<Validator> load(const std::vector<std::string>& paths) {
   std::vector<Error> skipped;

@@ -507,6 +507,11 @@ ojson FaultInjector::config_json() const {
 
 FaultDecision FaultInjector::decide(std::string_view action, bool xml, const std::string& host_id,
                                     bool retry) {
+  return decide(action, xml, [&host_id] { return host_id; }, retry);
+}
+
+FaultDecision FaultInjector::decide(std::string_view action, bool xml,
+                                    const std::function<std::string()>& host_id, bool retry) {
   FaultDecision decision;
   std::string_view name = action.empty() ? std::string_view("<none>") : action;
   std::lock_guard lock(mutex_);
@@ -540,7 +545,7 @@ FaultDecision FaultInjector::decide(std::string_view action, bool xml, const std
         e.status = rule.status;
         e.code = rule.code;
         e.message = rule.message;
-        e.host_id = host_id;
+        e.host_id = host_id();
         net::HttpResponse response = net::make_error_response(e, xml);
         if (rule.retry_after_ms)
           response.headers.emplace_back("x-acs-retry-after", std::to_string(*rule.retry_after_ms));

@@ -8,6 +8,7 @@
 // of requests give the same decisions whatever other actions are interleaved.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -101,6 +102,10 @@ class FaultInjector {
   // request. `retry`: the request says it is a client's retry (x-acs-retry-attempts).
   FaultDecision decide(std::string_view action, bool xml, const std::string& host_id,
                        bool retry = false);
+  // The same, with the HostId computed only when an error is injected (the replay path asks for a
+  // decision on every request, and almost never injects).
+  FaultDecision decide(std::string_view action, bool xml,
+                       const std::function<std::string()>& host_id, bool retry = false);
 
   // {"requests_by_action": {...}, "retries_by_action": {...}, "injected": {"latency": N, ...},
   //  "injected_by_action": {"A": {"error": N}}}.

@@ -153,7 +153,8 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
     // Faults come first, in every mode: an injected error is the proxy's answer (never forwarded,
     // recorded or validated); latency, resets and truncations change how the real answer is sent.
     FaultDecision fault =
-        faults_.decide(param(match, "Action"), param(match, "Format") == "XML", host_id(match),
+        faults_.decide(param(match, "Action"), param(match, "Format") == "XML",
+                       [this, &match] { return host_id(match); },
                        !core::header_value(request.headers, "x-acs-retry-attempts").empty());
     if (fault.error) {
       net::HttpResponse r = std::move(*fault.error);

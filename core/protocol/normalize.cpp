@@ -38,6 +38,11 @@ constexpr std::array<std::string_view, 9> kVolatileParams = {
     "Signature",   "SignatureNonce", "Timestamp",       "AccessKeyId",     "SecurityToken",
     "BearerToken", "SignatureType",  "SignatureMethod", "SignatureVersion"};
 
+// is_volatile_param passes over names by their first letter; a new entry must keep to these letters.
+static_assert(std::all_of(kVolatileParams.begin(), kVolatileParams.end(), [](std::string_view n) {
+  return n[0] == 'S' || n[0] == 'T' || n[0] == 'A' || n[0] == 'B';
+}));
+
 constexpr std::array<std::string_view, 21> kVolatileHeaders = {
     // V3 signing and credentials.
     "authorization", "x-acs-date", "x-acs-signature-nonce", "x-acs-security-token",
@@ -116,6 +121,9 @@ Params merge_params(const HttpRequestView& request) {
 }
 
 bool is_volatile_param(std::string_view name) {
+  // Every volatile name starts with one of these letters; most parameters are passed over on that.
+  if (name.empty() || (name[0] != 'S' && name[0] != 'T' && name[0] != 'A' && name[0] != 'B'))
+    return false;
   return std::find(kVolatileParams.begin(), kVolatileParams.end(), name) != kVolatileParams.end();
 }
 
@@ -125,8 +133,8 @@ std::map<std::string, std::string> match_params(const Params& merged, const Matc
     if (is_volatile_param(name) || options.extra_ignored.contains(name)) continue;
     // The first value of a repeated name wins, as with a servlet's getParameter: that is the value
     // a server acts on, so two requests that differ only in later duplicates behave the same.
-    if (out.contains(name)) continue;
-    out.emplace(name, name == "Format" ? to_upper(value) : value);
+    auto [it, inserted] = out.try_emplace(name, value);
+    if (inserted && name == "Format") it->second = to_upper(value);
   }
   if (!options.default_format.empty() && !out.contains("Format") &&
       !options.extra_ignored.contains("Format")) {

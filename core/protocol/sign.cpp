@@ -131,15 +131,17 @@ CanonicalHeaders canonical_headers(const Params& headers,
 }  // namespace
 
 void percent_encode_append(std::string& out, std::string_view s) {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHexUpper[c >> 4]);
-      out.push_back(kHexUpper[c & 0x0F]);
-    }
+  // Runs of unreserved characters (most names and values are nothing else) are appended whole.
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;
+    while (run < s.size() && is_unreserved(static_cast<unsigned char>(s[run]))) ++run;
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[run]);
+    const char escape[3] = {'%', kHexUpper[c >> 4], kHexUpper[c & 0x0F]};
+    out.append(escape, 3);
+    i = run + 1;
   }
 }
 
@@ -153,9 +155,13 @@ std::string percent_encode(std::string_view s) {
 std::string percent_decode(std::string_view s, bool plus_is_space) {
   // A '%' that does not start a valid escape is kept literally: servers and SDKs are lenient here,
   // and a decoder that rejected it would make a request unmatchable rather than merely odd.
+  size_t i = 0;
+  while (i < s.size() && s[i] != '%' && !(s[i] == '+' && plus_is_space)) ++i;
+  if (i == s.size()) return std::string(s);  // the common case: nothing to decode
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
+  out.append(s.data(), i);
+  for (; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '%' && i + 2 < s.size()) {
       const int hi = hex_value(s[i + 1]);

@@ -28,6 +28,34 @@ TEST(PercentEncode, EdgeCaseTable) {
   EXPECT_EQ(percent_encode("%7E"), "%257E");
 }
 
+TEST(PercentEncode, RunsOfUnreservedAroundEscapesAndAppendKeepsWhatWasThere) {
+  EXPECT_EQ(percent_encode("ab cd"), "ab%20cd");
+  EXPECT_EQ(percent_encode(" ab"), "%20ab");
+  EXPECT_EQ(percent_encode("ab "), "ab%20");
+  EXPECT_EQ(percent_encode("a&b=c"), "a%26b%3Dc");
+  EXPECT_EQ(percent_encode(""), "");
+  std::string out = "k=";
+  percent_encode_append(out, "v 1");
+  EXPECT_EQ(out, "k=v%201");
+}
+
+TEST(PercentDecode, EscapesPlusAndLenientPercentAnywhereInTheValue) {
+  EXPECT_EQ(percent_decode("plain-value_1.0~"), "plain-value_1.0~");
+  EXPECT_EQ(percent_decode(""), "");
+  EXPECT_EQ(percent_decode("%41bc"), "Abc");
+  EXPECT_EQ(percent_decode("ab%43"), "abC");
+  EXPECT_EQ(percent_decode("a%2Bb%3d"), "a+b=");
+  EXPECT_EQ(percent_decode("a+b"), "a b");
+  EXPECT_EQ(percent_decode("a+b", false), "a+b");
+  EXPECT_EQ(percent_decode("x+%20y", false), "x+ y");
+  // A '%' that starts no valid escape stays as it is, wherever it stands.
+  EXPECT_EQ(percent_decode("100%"), "100%");
+  EXPECT_EQ(percent_decode("50%zz"), "50%zz");
+  EXPECT_EQ(percent_decode("%4"), "%4");
+  EXPECT_EQ(percent_decode("ok%4g%41"), "ok%4gA");
+  EXPECT_EQ(percent_decode("%E4%B8%AD"), "中");
+}
+
 TEST(PercentEncode, UnreservedStayLiteralEverythingElseUppercaseHex) {
   const std::string unreserved =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";

@@ -7,14 +7,27 @@
 # Usage: bash bench/proxy.sh [POPCHECK_BINARY]
 #   env: DURATION=10s; THREADS=2 (wrk threads and nginx workers); SERVER_THREADS=$THREADS (the proxy's
 #   --threads); FIXTURES=100000; SECTIONS="1 2 3" (which of the three to run); ROUNDS=1 (section 1
-#   repeated, each round measuring nginx and the proxy back to back).
+#   repeated, each round measuring nginx and the proxy back to back); PIN=1: the load generator on
+#   CPU 0 and the server under test (nginx or the proxy) on CPU 1, one thread each unless THREADS /
+#   SERVER_THREADS say otherwise, so that wrk never takes the server's core (section 1 only).
 # Needs wrk, nginx and GNU time: bash scripts/setup.sh bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 bin=${1:-${POPCHECK:-$src/build/popcheck}}
 duration=${DURATION:-10s}
-threads=${THREADS:-2}
+pin=${PIN:-0}
+if [ "$pin" = 1 ]; then
+  threads=${THREADS:-1}
+  load_prefix="taskset -c 0"
+  server_prefix="taskset -c 1"
+  command -v taskset >/dev/null || { echo "PIN=1 needs taskset (util-linux)" >&2; exit 2; }
+  [ "$(nproc)" -ge 2 ] || { echo "PIN=1 needs two cores" >&2; exit 2; }
+else
+  threads=${THREADS:-2}
+  load_prefix=""
+  server_prefix=""
+fi
 server_threads=${SERVER_THREADS:-$threads}
 nfixtures=${FIXTURES:-100000}
 sections=${SECTIONS:-1 2 3}
@@ -55,7 +68,8 @@ stop() { kill -TERM "$1"; wait "$1" || true; }
 # wrk_run URL CONNECTIONS -> "requests/s p50 p99" (latencies in ms)
 wrk_run() {
   local out
-  out=$(wrk -t "$threads" -c "$2" -d "$duration" --latency "$1")
+  # shellcheck disable=SC2086 # the prefix is words
+  out=$($load_prefix wrk -t "$threads" -c "$2" -d "$duration" --latency "$1")
   python3 - "$out" <<'PY'
 import re, sys
 out = sys.argv[1]
@@ -125,8 +139,10 @@ section1() {
   echo
   echo "== 1. replay vs nginx (same body, same Content-Type, same run) =="
   echo "nginx: $threads workers; proxy: --threads $server_threads; $rounds round(s)"
-  nginx_start "$tmp/body.json" "application/json;charset=utf-8" "$threads"
-  start replay "$bin" proxy --mode replay --fixtures "$tmp/one" --listen 127.0.0.1:0 \
+  [ "$pin" = 1 ] && echo "pinned: wrk -t$threads on CPU 0; nginx and the proxy on CPU 1"
+  NGINX_PREFIX=$server_prefix nginx_start "$tmp/body.json" "application/json;charset=utf-8" "$threads"
+  # shellcheck disable=SC2086 # the prefix is words
+  start replay $server_prefix "$bin" proxy --mode replay --fixtures "$tmp/one" --listen 127.0.0.1:0 \
     --threads "$server_threads"
   local proxy_url=$url proxy_pid=$pid round c
   cmp <(curl -sf "$proxy_url$query") "$tmp/body.json" ||

@@ -81,7 +81,9 @@ http {
   }
 }
 CONF
-  nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" &
+  # NGINX_PREFIX: a command nginx runs under (the benchmarks pin it to a core with taskset).
+  # shellcheck disable=SC2086 # the prefix is words
+  ${NGINX_PREFIX:-} nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" &
   NGINX_PID=$!
   wait_for_port "$NGINX_PORT"
 }

@@ -68,6 +68,7 @@ Params parse_query_string(std::string_view text) {
   // form or curl --data-urlencode writes a space as '+', so decoding '+' as space is never wrong
   // for the clients that exist.
   Params out;
+  out.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '&')) + 1);
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t end = text.find('&', pos);

@@ -146,9 +146,9 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
       forward(std::move(request), std::move(respond), false, {}, {});
       return;
     }
-    core::Params merged = core::merge_params(
-        core::HttpRequestView{request.method, request.target, &request.headers, request.body});
-    MatchMap match = store_.match_of(merged);
+    const core::HttpRequestView view{request.method, request.target, &request.headers,
+                                     request.body};
+    MatchMap match = store_.match_of_request(view);
     std::string key = FixtureStore::key_of(match);
     // Faults come first, in every mode: an injected error is the proxy's answer (never forwarded,
     // recorded or validated); latency, resets and truncations change how the real answer is sent.
@@ -168,7 +168,8 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
         respond(std::move(r));
       };
     }
-    if (options_.validator) respond = observed(request, merged, std::move(respond));
+    if (options_.validator)
+      respond = observed(request, core::merge_params(view), std::move(respond));
     if (mode == Mode::replay || mode == Mode::auto_) {
       if (auto entry = store_.next(key)) {
         hits_.fetch_add(1, std::memory_order_relaxed);

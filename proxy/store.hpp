@@ -50,6 +50,9 @@ class FixtureStore {
 
   // The identity of a request: its match parameters and their key.
   MatchMap match_of(const Params& merged) const { return core::match_params(merged, match_); }
+  MatchMap match_of_request(const core::HttpRequestView& request) const {
+    return core::request_match_params(request, match_);
+  }
   static std::string key_of(const MatchMap& match) { return core::match_key(match); }
 
   // The next recorded answer for a key (recorded order, then the last one again; an exchange

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <tuple>
 
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
@@ -136,6 +137,55 @@ std::map<std::string, std::string> match_params(const Params& merged, const Matc
     // a server acts on, so two requests that differ only in later duplicates behave the same.
     auto [it, inserted] = out.try_emplace(name, value);
     if (inserted && name == "Format") it->second = to_upper(value);
+  }
+  if (!options.default_format.empty() && !out.contains("Format") &&
+      !options.extra_ignored.contains("Format")) {
+    out.emplace("Format", options.default_format);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
+                                                        const MatchOptions& options) {
+  std::map<std::string, std::string> out;
+  bool has_action = false, has_version = false;  // in the merged list, ignored or not
+  // Each "name=value" pair of a query or form body, in order, as merge_params and match_params
+  // together would take it: the first value of a name wins.
+  auto take = [&](std::string_view text) {
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      size_t end = text.find('&', pos);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view pair = text.substr(pos, end - pos);
+      pos = end + 1;
+      if (pair.empty()) continue;
+      const size_t eq = pair.find('=');
+      std::string name = percent_decode(pair.substr(0, eq));
+      has_action = has_action || name == "Action";
+      has_version = has_version || name == "Version";
+      if (is_volatile_param(name) || options.extra_ignored.contains(name)) continue;
+      auto [it, inserted] = out.try_emplace(std::move(name));
+      if (!inserted) continue;
+      if (eq != std::string_view::npos) it->second = percent_decode(pair.substr(eq + 1));
+      if (it->first == "Format") it->second = to_upper(it->second);
+    }
+  };
+  std::string_view target = request.target;
+  if (const size_t hash = target.find('#'); hash != std::string_view::npos) {
+    target = target.substr(0, hash);
+  }
+  if (const size_t q = target.find('?'); q != std::string_view::npos) take(target.substr(q + 1));
+  static const Headers kNoHeaders;
+  const Headers& headers = request.headers != nullptr ? *request.headers : kNoHeaders;
+  if (!request.body.empty() && is_form_content_type(header_value(headers, "content-type"))) {
+    take(request.body);
+  }
+  const std::tuple<std::string_view, std::string_view, bool> from_headers[] = {
+      {"Action", "x-acs-action", has_action}, {"Version", "x-acs-version", has_version}};
+  for (const auto& [param, header, present] : from_headers) {
+    if (present || options.extra_ignored.contains(std::string(param))) continue;
+    std::string value = header_value(headers, header);
+    if (!value.empty()) out.try_emplace(std::string(param), std::move(value));
   }
   if (!options.default_format.empty() && !out.contains("Format") &&
       !options.extra_ignored.contains("Format")) {

@@ -56,6 +56,12 @@ bool is_volatile_param(std::string_view name);
 std::map<std::string, std::string> match_params(const Params& merged,
                                                 const MatchOptions& options = {});
 
+// match_params(merge_params(request), options), computed in one pass over the request: the values of
+// volatile and ignored parameters are never decoded and no merged list is built. The replay path
+// runs this on every request.
+std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
+                                                        const MatchOptions& options = {});
+
 // Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).
 bool is_volatile_header(std::string_view name);
 

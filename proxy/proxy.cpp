@@ -148,13 +148,14 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
     }
     const core::HttpRequestView view{request.method, request.target, &request.headers,
                                      request.body};
-    MatchMap match = store_.match_of_request(view);
-    std::string key = FixtureStore::key_of(match);
+    // The key, Action and Format are all a replayed hit needs; the parameter map is built only for
+    // what needs more (a miss report, a recording, an injected error's HostId).
+    core::RequestKey key = store_.key_of_request(view);
     // Faults come first, in every mode: an injected error is the proxy's answer (never forwarded,
     // recorded or validated); latency, resets and truncations change how the real answer is sent.
     FaultDecision fault =
-        faults_.decide(param(match, "Action"), param(match, "Format") == "XML",
-                       [this, &match] { return host_id(match); },
+        faults_.decide(key.action, key.format == "XML",
+                       [this, &view] { return host_id(store_.match_of_request(view)); },
                        !core::header_value(request.headers, "x-acs-retry-attempts").empty());
     if (fault.error) {
       net::HttpResponse r = std::move(*fault.error);
@@ -171,7 +172,7 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
     if (options_.validator)
       respond = observed(request, core::merge_params(view), std::move(respond));
     if (mode == Mode::replay || mode == Mode::auto_) {
-      if (auto entry = store_.next(key)) {
+      if (auto entry = store_.next(key.key)) {
         hits_.fetch_add(1, std::memory_order_relaxed);
         net::HttpResponse r;
         r.status = entry->status;
@@ -184,11 +185,12 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
       }
       if (mode == Mode::replay) {
         misses_.fetch_add(1, std::memory_order_relaxed);
-        respond(miss(request, match));
+        respond(miss(request, store_.match_of_request(view)));
         return;
       }
     }
-    forward(std::move(request), std::move(respond), mode != Mode::passthrough, std::move(key),
+    MatchMap match = store_.match_of_request(view);
+    forward(std::move(request), std::move(respond), mode != Mode::passthrough, std::move(key.key),
             std::move(match));
   } catch (const std::exception& e) {
     errors_.fetch_add(1);

@@ -54,6 +54,10 @@ class FixtureStore {
     return core::request_match_params(request, match_);
   }
   static std::string key_of(const MatchMap& match) { return core::match_key(match); }
+  // key_of(match_of_request(request)) with the request's Action and Format, without the map.
+  core::RequestKey key_of_request(const core::HttpRequestView& request) const {
+    return core::request_match_key(request, match_);
+  }
 
   // The next recorded answer for a key (recorded order, then the last one again; an exchange
   // recorded meanwhile is served next); null when none.

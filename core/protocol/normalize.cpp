@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <forward_list>
 #include <tuple>
+
+#include <boost/container/small_vector.hpp>
 
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
@@ -18,6 +21,34 @@ std::string to_upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
+}
+
+void upper_in_place(std::string& s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
+
+// Whether percent_decode would change the text ('%' escapes, '+' as space).
+bool needs_decoding(std::string_view s) {
+  for (const char c : s) {
+    if (c == '%' || c == '+') return true;
+  }
+  return false;
+}
+
+std::string_view header_view(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) return value;
+  }
+  return {};
+}
+
+// One "name=value" pair of a match key, both sides encoded so that a '&' or '=' inside a value cannot
+// make two keys collide.
+void append_key_pair(std::string& out, std::string_view name, std::string_view value) {
+  if (!out.empty()) out += '&';
+  percent_encode_append(out, name);
+  out += '=';
+  percent_encode_append(out, value);
 }
 
 std::string_view trim(std::string_view s) {
@@ -58,10 +89,7 @@ constexpr std::array<std::string_view, 21> kVolatileHeaders = {
 }  // namespace
 
 std::string header_value(const Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
-  }
-  return {};
+  return std::string(header_view(headers, name));
 }
 
 Params parse_query_string(std::string_view text) {
@@ -145,12 +173,27 @@ std::map<std::string, std::string> match_params(const Params& merged, const Matc
   return out;
 }
 
-std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
-                                                        const MatchOptions& options) {
-  std::map<std::string, std::string> out;
+namespace {
+
+// One parameter that identifies a call, as it lies in the request: the name decoded (in place when it
+// has no escapes), the value still encoded unless `decode` is false.
+struct MatchItem {
+  std::string_view name;
+  std::string_view value;
+  bool decode;     // value is raw query text that percent_decode would change
+  uint32_t order;  // position in the merged list: the first of a repeated name wins
+};
+using MatchItems = boost::container::small_vector<MatchItem, 16>;
+
+// match_params(merge_params(request), options) as items sorted by name, without building the merged
+// list: volatile and ignored values are never decoded, and nothing is copied that needs no decoding.
+// Decoded names and the upper-cased Format live in `storage`.
+MatchItems collect_match_items(const HttpRequestView& request, const MatchOptions& options,
+                               std::forward_list<std::string>& storage) {
+  MatchItems items;
   bool has_action = false, has_version = false;  // in the merged list, ignored or not
-  // Each "name=value" pair of a query or form body, in order, as merge_params and match_params
-  // together would take it: the first value of a name wins.
+  uint32_t order = 0;
+  // Each "name=value" pair of a query or form body, in order.
   auto take = [&](std::string_view text) {
     size_t pos = 0;
     while (pos <= text.size()) {
@@ -160,14 +203,14 @@ std::map<std::string, std::string> request_match_params(const HttpRequestView& r
       pos = end + 1;
       if (pair.empty()) continue;
       const size_t eq = pair.find('=');
-      std::string name = percent_decode(pair.substr(0, eq));
+      std::string_view name = pair.substr(0, eq);
+      if (needs_decoding(name)) name = storage.emplace_front(percent_decode(name));
       has_action = has_action || name == "Action";
       has_version = has_version || name == "Version";
       if (is_volatile_param(name) || options.extra_ignored.contains(name)) continue;
-      auto [it, inserted] = out.try_emplace(std::move(name));
-      if (!inserted) continue;
-      if (eq != std::string_view::npos) it->second = percent_decode(pair.substr(eq + 1));
-      if (it->first == "Format") it->second = to_upper(it->second);
+      const std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+      items.push_back({name, value, needs_decoding(value), order++});
     }
   };
   std::string_view target = request.target;
@@ -177,19 +220,69 @@ std::map<std::string, std::string> request_match_params(const HttpRequestView& r
   if (const size_t q = target.find('?'); q != std::string_view::npos) take(target.substr(q + 1));
   static const Headers kNoHeaders;
   const Headers& headers = request.headers != nullptr ? *request.headers : kNoHeaders;
-  if (!request.body.empty() && is_form_content_type(header_value(headers, "content-type"))) {
+  if (!request.body.empty() && is_form_content_type(header_view(headers, "content-type"))) {
     take(request.body);
   }
+  // V3 carries Action and Version only in headers; V1 SDKs send them in both places.
   const std::tuple<std::string_view, std::string_view, bool> from_headers[] = {
       {"Action", "x-acs-action", has_action}, {"Version", "x-acs-version", has_version}};
   for (const auto& [param, header, present] : from_headers) {
-    if (present || options.extra_ignored.contains(std::string(param))) continue;
-    std::string value = header_value(headers, header);
-    if (!value.empty()) out.try_emplace(std::string(param), std::move(value));
+    if (present || options.extra_ignored.contains(param)) continue;
+    const std::string_view value = header_view(headers, header);
+    if (!value.empty()) items.push_back({param, value, false, order++});
   }
-  if (!options.default_format.empty() && !out.contains("Format") &&
-      !options.extra_ignored.contains("Format")) {
-    out.emplace("Format", options.default_format);
+  std::sort(items.begin(), items.end(), [](const MatchItem& a, const MatchItem& b) {
+    return std::tie(a.name, a.order) < std::tie(b.name, b.order);
+  });
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](const MatchItem& a, const MatchItem& b) { return a.name == b.name; }),
+              items.end());
+  auto format = std::lower_bound(
+      items.begin(), items.end(), std::string_view("Format"),
+      [](const MatchItem& item, std::string_view name) { return item.name < name; });
+  if (format != items.end() && format->name == "Format") {
+    std::string& upper =
+        storage.emplace_front(format->decode ? percent_decode(format->value) : format->value);
+    upper_in_place(upper);
+    format->value = upper;
+    format->decode = false;
+  } else if (!options.default_format.empty() && !options.extra_ignored.contains("Format")) {
+    items.insert(format, {"Format", options.default_format, false, order++});
+  }
+  return items;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
+                                                        const MatchOptions& options) {
+  std::forward_list<std::string> storage;
+  std::map<std::string, std::string> out;
+  for (const MatchItem& item : collect_match_items(request, options, storage)) {
+    out.emplace_hint(out.end(), std::string(item.name),
+                     item.decode ? percent_decode(item.value) : std::string(item.value));
+  }
+  return out;
+}
+
+RequestKey request_match_key(const HttpRequestView& request, const MatchOptions& options) {
+  std::forward_list<std::string> storage;
+  const MatchItems items = collect_match_items(request, options, storage);
+  RequestKey out;
+  size_t size = 0;
+  for (const MatchItem& item : items) size += item.name.size() + item.value.size() + 2;
+  out.key.reserve(size + size / 4);
+  std::string decoded;
+  for (const MatchItem& item : items) {
+    std::string_view value = item.value;
+    if (item.decode) {
+      decoded = percent_decode(item.value);
+      value = decoded;
+    }
+    // As match_key writes it, so that a request finds the entry its recording was indexed under.
+    append_key_pair(out.key, item.name, value);
+    if (item.name == "Action") out.action.assign(value);
+    if (item.name == "Format") out.format.assign(value);
   }
   return out;
 }
@@ -200,17 +293,11 @@ bool is_volatile_header(std::string_view name) {
 }
 
 std::string match_key(const std::map<std::string, std::string>& params) {
-  // Both sides are encoded so that a '&' or '=' inside a value cannot make two maps collide.
   size_t size = 0;
   for (const auto& [name, value] : params) size += name.size() + value.size() + 2;
   std::string out;
   out.reserve(size + size / 4);
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) out += '&';
-    percent_encode_append(out, name);
-    out += '=';
-    percent_encode_append(out, value);
-  }
+  for (const auto& [name, value] : params) append_key_pair(out, name, value);
   return out;
 }
 

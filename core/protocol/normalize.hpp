@@ -40,7 +40,7 @@ Params parse_query_string(std::string_view text);
 bool is_form_content_type(std::string_view content_type);
 
 struct MatchOptions {
-  std::set<std::string> extra_ignored;  // e.g. "ClientToken"
+  std::set<std::string, std::less<>> extra_ignored;  // e.g. "ClientToken"
   // The Format a request without one is matched as. V3 SDK calls send no Format and get JSON, while
   // pop-core sends "JSON" and the tea V1 path "json": all three are one call. Empty: leave absent.
   std::string default_format = "JSON";
@@ -61,6 +61,16 @@ std::map<std::string, std::string> match_params(const Params& merged,
 // runs this on every request.
 std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
                                                         const MatchOptions& options = {});
+
+// match_key(request_match_params(request, options)) without building the map, with the two values
+// the replay path reads before it needs anything else: Action and Format (upper-cased, or the
+// default), empty when absent.
+struct RequestKey {
+  std::string key;
+  std::string action;
+  std::string format;
+};
+RequestKey request_match_key(const HttpRequestView& request, const MatchOptions& options = {});
 
 // Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).
 bool is_volatile_header(std::string_view name);

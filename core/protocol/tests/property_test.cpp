@@ -62,7 +62,8 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
   Gen g(7);
   static const std::string kNames[] = {"Action",    "Version",       "Format",   "RegionId",
                                        "Signature", "SignatureNonce", "Timestamp", "AccessKeyId",
-                                       "ClientToken", "Tag.1.Key",    "Sig%6Eature", "Act+ion"};
+                                       "ClientToken", "Tag.1.Key",    "Sig%6Eature", "Act+ion",
+                                       "Form%61t"};
   auto random_pairs = [&](size_t max) {
     std::string out;
     const size_t n = g.below(max + 1);
@@ -96,8 +97,14 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
     if (g.below(5) == 0) options.extra_ignored.insert(g.below(2) ? "Action" : "Format");
     if (g.below(4) == 0) options.default_format.clear();
     const HttpRequestView request{method, target, &headers, body};
-    ASSERT_EQ(request_match_params(request, options), match_params(merge_params(request), options))
+    const auto expected = match_params(merge_params(request), options);
+    ASSERT_EQ(request_match_params(request, options), expected)
         << method << " " << target << " body " << body;
+    // The replay path's key, built without the map, is the key its recording was indexed under.
+    const RequestKey key = request_match_key(request, options);
+    ASSERT_EQ(key.key, match_key(expected)) << method << " " << target << " body " << body;
+    ASSERT_EQ(key.action, expected.contains("Action") ? expected.at("Action") : "") << target;
+    ASSERT_EQ(key.format, expected.contains("Format") ? expected.at("Format") : "") << target;
   }
 }
 

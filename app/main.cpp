@@ -2,15 +2,20 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "app/commands.hpp"
+#include "popcheck/commit.hpp"
+#include "popcheck/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App root{
       "popcheck: conformance testing for Alibaba Cloud RPC (POP) APIs.\n"
       "Compile API documentation into test cases, run them against the real cloud, an emulator or an\n"
       "SDK, record and replay real exchanges, and emulate the seed APIs offline."};
-  root.set_version_flag("--version", POPCHECK_VERSION);
+  // "popcheck 0.1.0 (commit abc1234)": the package version and the commit it was built from.
+  root.set_version_flag("--version", "popcheck " + std::string(popcheck::kVersion) + " (commit " +
+                                         std::string(popcheck::kCommit) + ")");
   root.require_subcommand(1);
   int exit_code = 0;
   popcheck::app::add_compile_command(root, exit_code);

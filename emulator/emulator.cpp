@@ -16,6 +16,7 @@
 #include "emulator/deviation.hpp"
 #include "emulator/signature.hpp"
 #include "emulator/state.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::emulator {
 
@@ -250,7 +251,7 @@ class EmulatorHandler : public net::Handler {
     const std::string& method = request.method;
     if (what == "health") {
       if (method != "GET") return admin_error(405, "MethodNotAllowed", "health answers GET only.");
-      ojson body = {{"service", "popcheck-emulator"}, {"version", POPCHECK_VERSION}};
+      ojson body = {{"service", "popcheck-emulator"}, {"version", std::string(kVersion)}};
       return json_response(200, body);
     }
     if (what == "state") {

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "core/protocol/normalize.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::proxy {
 
@@ -38,7 +39,7 @@ struct Provenance {
   std::string upstream;     // "https://ecs.aliyuncs.com"
   std::string api_version;  // the request's Version
   long long duration_ms = 0;
-  std::string popcheck_version = POPCHECK_VERSION;
+  std::string popcheck_version{kVersion};
 };
 
 struct Exchange {

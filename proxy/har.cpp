@@ -16,6 +16,7 @@
 #include "core/protocol/credentials.hpp"
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::proxy {
 
@@ -487,7 +488,7 @@ ojson fixtures_to_har(const std::vector<FixtureFile>& fixtures) {
   for (const auto& f : fixtures) entries.push_back(exchange_to_entry(f));
   ojson log;
   log["version"] = "1.2";
-  log["creator"] = ojson{{"name", "popcheck"}, {"version", POPCHECK_VERSION}};
+  log["creator"] = ojson{{"name", "popcheck"}, {"version", std::string(kVersion)}};
   log["entries"] = std::move(entries);
   return ojson{{"log", std::move(log)}};
 }

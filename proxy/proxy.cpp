@@ -10,6 +10,7 @@
 
 #include "core/protocol/credentials.hpp"
 #include "core/text.hpp"
+#include "popcheck/version.hpp"
 #include "proxy/forward.hpp"
 
 namespace popcheck::proxy {
@@ -292,7 +293,7 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
     j["status"] = "ok";
     j["mode"] = mode_name(mode());
     j["fixtures"] = store_.size();
-    j["version"] = POPCHECK_VERSION;
+    j["version"] = std::string(kVersion);
     return json_response(200, j);
   }
   if (path == "/__popcheck/stats") {

@@ -10,6 +10,7 @@
 #include "core/model.hpp"
 #include "core/protocol/normalize.hpp"
 #include "core/protocol/sign.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::runner {
 
@@ -47,7 +48,7 @@ struct SignParams {
   core::Credentials credentials;
   std::string timestamp;  // "YYYY-MM-DDThh:mm:ssZ" (V1 Timestamp, V3 x-acs-date)
   std::string nonce;
-  std::string user_agent = "popcheck/" POPCHECK_VERSION;
+  std::string user_agent = "popcheck/" + std::string(kVersion);
 };
 
 struct OutgoingRequest {

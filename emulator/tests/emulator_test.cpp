@@ -11,6 +11,7 @@
 #include "emulator/contracts.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/tests/harness.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::emulator {
 namespace {
@@ -145,7 +146,7 @@ TEST(Admin, HealthStateResetAndPut) {
   Reply health = h.admin("GET", "health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.json_body["service"], "popcheck-emulator");
-  EXPECT_EQ(health.json_body["version"], POPCHECK_VERSION);
+  EXPECT_EQ(health.json_body["version"], std::string(popcheck::kVersion));
 
   json before = h.state();
   ASSERT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}})).status, 200);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "popcheck/version.hpp"
+
 namespace popcheck::proxy {
 namespace {
 
@@ -45,7 +47,7 @@ TEST(Fixture, CompactJsonBodyIsStoredAsJsonAndReplaysExactly) {
   EXPECT_EQ(back.response.headers, e.response.headers);
   EXPECT_EQ(back.request.params, e.request.params);
   EXPECT_EQ(back.provenance.duration_ms, 7);
-  EXPECT_EQ(back.provenance.popcheck_version, POPCHECK_VERSION);
+  EXPECT_EQ(back.provenance.popcheck_version, popcheck::kVersion);
 }
 
 TEST(Fixture, OddlySpacedJsonReplaysByteForByte) {

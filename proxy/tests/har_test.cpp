@@ -7,6 +7,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/sign.hpp"
+#include "popcheck/version.hpp"
 #include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
@@ -121,7 +122,7 @@ TEST(HarExport, EveryEntryHasTheFieldsHar12Requires) {
   const ojson& log = har["log"];
   EXPECT_EQ(log["version"], "1.2");
   EXPECT_EQ(log["creator"]["name"], "popcheck");
-  EXPECT_EQ(log["creator"]["version"], POPCHECK_VERSION);
+  EXPECT_EQ(log["creator"]["version"], std::string(popcheck::kVersion));
   ASSERT_EQ(log["entries"].size(), fixtures.size());
   for (size_t i = 0; i < fixtures.size(); ++i) {
     const ojson& entry = log["entries"][i];

@@ -9,7 +9,8 @@ pkgs=(g++ cmake ninja-build pkg-config git ca-certificates
       libcpp-httplib-dev libcli11-dev)
 case "$what" in
   build) ;;
-  test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm python3 chromium openssl) ;;
+  test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm python3 python3-yaml chromium openssl
+             dpkg-dev file) ;;
   bench) pkgs+=(libgtest-dev libgmock-dev googletest wrk nginx-light valgrind time) ;;
   *) echo "setup.sh: unknown profile '$what' (build, test or bench)" >&2; exit 2 ;;
 esac

@@ -32,8 +32,6 @@ function(popcheck_module name dir)
       add_executable(${name}_tests ${tests})
       target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock
         popcheck_warnings)
-      # Tests know the source tree (data/, cases/, tests/data/); the product never does.
-      target_compile_definitions(${name}_tests PRIVATE POPCHECK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
       gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
         PROPERTIES ENVIRONMENT "${POPCHECK_TEST_ENVIRONMENT}")
     endif()
@@ -44,5 +42,8 @@ endfunction()
 # some suites read when it is present (tests/shared.hpp, tests/e2e/lib.sh). Those suites write a line
 # to POPCHECK_CORPUS_LOG saying whether they ran; scripts/test.sh prints the summary.
 set(POPCHECK_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "The shared material folder")
-set(POPCHECK_TEST_ENVIRONMENT
-  "POPCHECK_SHARED=${POPCHECK_SHARED_DIR};POPCHECK_CORPUS_LOG=${PROJECT_BINARY_DIR}/corpus-suites.log")
+# Tests know the source tree (data/, cases/, tests/data/) through POPCHECK_SRC; the product never does.
+# (An environment variable rather than a compile definition keeps the objects free of the checkout's
+# path, so ccache serves another clone.)
+set(POPCHECK_TEST_ENVIRONMENT "POPCHECK_SRC=${PROJECT_SOURCE_DIR};POPCHECK_SHARED=${POPCHECK_SHARED_DIR}"
+  "POPCHECK_CORPUS_LOG=${PROJECT_BINARY_DIR}/corpus-suites.log")

@@ -1,7 +1,7 @@
 #pragma once
 // What the unit tests know about the folders around them.
-//  - The project's own material, through POPCHECK_SOURCE_DIR (defined for test binaries only): the
-//    bundled data (data/), the seed catalogue (cases/), the reader-test pages (tests/data/).
+//  - The project's own material, through POPCHECK_SRC (the source tree; ctest sets it): the bundled
+//    data (data/), the seed catalogue (cases/), the reader-test pages (tests/data/).
 //  - The workshop folder ../shared (POPCHECK_SHARED, set by ctest): the seed pages and the 74-page
 //    corpus. A test that reads it starts with POPCHECK_NEEDS_SHARED(): when the folder is absent the
 //    test is skipped with one line naming the folder and the variable, or fails when
@@ -9,6 +9,7 @@
 //    $POPCHECK_CORPUS_LOG, from which scripts/test.sh prints which corpus suites ran.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,14 @@
 
 namespace popcheck::test_support {
 
-inline std::filesystem::path source_dir() { return POPCHECK_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  const char* env = std::getenv("POPCHECK_SRC");
+  if (env == nullptr || *env == '\0') {
+    std::fprintf(stderr, "set POPCHECK_SRC to the source tree (ctest sets it)\n");
+    std::exit(2);
+  }
+  return env;
+}
 // The repository's data/ (metadata/, schemas/).
 inline std::filesystem::path data_dir() { return source_dir() / "data"; }
 // The project's own reader-test pages.

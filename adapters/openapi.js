@@ -73,7 +73,7 @@ function safe(value) {
 }
 
 // openapi-core's `endpoint` must be a bare host[:port]: with a scheme it builds
-// "https://http//..." (protocol.md 4.1). The scheme goes to `protocol` instead, which also
+// "https://http//..." (docs/protocol.md 4.1). The scheme goes to `protocol` instead, which also
 // overrides the HTTPS default the API metadata would otherwise impose.
 function splitEndpoint(url) {
   const u = new URL(url);

@@ -5,7 +5,7 @@
 //
 // Options (the request's "options" object):
 //   method  "GET" (default) or "POST": RPCClient.request(action, params, {method}). With POST the
-//           parameters travel in a form body, as protocol.md 4.1 records.
+//           parameters travel in a form body, as docs/protocol.md 4.1 records.
 //   timeout milliseconds for the SDK's own timeout (default 10000; the SDK's default is 3000).
 'use strict';
 

@@ -64,9 +64,9 @@ void add_compile_command(CLI::App& root, int& exit_code) {
       "compiled. Exit status: 0 every input compiled, 2 some input failed or a usage error.\n"
       "\n"
       "Examples:\n"
-      "  popcheck compile ../shared/seeds/*.txt --metadata ../shared/metadata/*.json --out cases\n"
+      "  popcheck compile pages/*.md --metadata api-docs/*.json --out cases\n"
       "  popcheck compile page.md --product Vpc --version 2016-04-28 --out catalogue\n"
-      "  popcheck compile ../shared/metadata/ecs-2014-05-26.json --out build/ecs-catalogue");
+      "  popcheck compile ecs-2014-05-26.json --out build/ecs-catalogue");
   cmd->add_option("INPUT", args->inputs,
                   "API pages (markdown or plain text) and api-docs.json files")
       ->required()

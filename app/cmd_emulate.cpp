@@ -21,6 +21,7 @@ struct EmulateFlags {
   bool verify_signature = false;
   std::vector<std::string> keys;  // ID=SECRET
   std::vector<std::string> metadata;
+  std::string data_dir;
   int threads = 2;
   std::string deviation;
 };
@@ -53,6 +54,14 @@ int run_emulate(const EmulateFlags& flags) {
   options.state_file = flags.state;
   options.verify_signature = flags.verify_signature;
   options.metadata_files = flags.metadata;
+  if (options.metadata_files.empty()) {
+    // The bundled products' metadata; never a silent fallback to the seed APIs alone.
+    auto data = find_data_dir("emulate", flags.data_dir);
+    if (!data) return 2;
+    auto files = data_metadata("emulate", *data);
+    if (!files) return 2;
+    options.metadata_files = std::move(*files);
+  }
   options.deviation = flags.deviation;
   for (const auto& k : flags.keys) {
     auto eq = k.find('=');
@@ -120,9 +129,10 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
                 "Check V1 and V3 signatures against the --key credentials");
   cmd->add_option("--key", flags->keys, "ID=SECRET accepted by --verify-signature (repeatable)");
   cmd->add_option("--metadata", flags->metadata,
-                  "api-docs.json files for the contract-driven responder (default: the shared "
-                  "folder's metadata/)")
+                  "api-docs.json files for the contract-driven responder (default: the data "
+                  "folder's metadata/*.json)")
       ->check(CLI::ExistingFile);
+  add_data_dir_option(cmd, flags->data_dir);
   cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
   // Mutation testing of the runner; hidden from --help (empty group).
   cmd->add_option("--deviation", flags->deviation,

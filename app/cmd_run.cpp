@@ -26,7 +26,8 @@ namespace {
 
 struct RunFlags {
   std::string endpoint;
-  std::vector<std::string> cases{"cases"};
+  std::vector<std::string> cases;  // empty: the data folder's cases/
+  std::string data_dir;
   std::vector<std::string> products, actions, kinds, ids;
   std::string shard;
   int jobs = 1;
@@ -107,6 +108,18 @@ class Console {
 };
 
 int run(const RunFlags& f) {
+  // The data folder (core/data_dir.hpp), found once and only when something needs it: the default
+  // cases, the embedded emulator's metadata, a shipped adapter named by --sdk.
+  std::optional<core::DataDir> data;
+  bool data_failed = false;
+  auto need_data = [&]() -> const core::DataDir* {
+    if (!data && !data_failed) {
+      data = find_data_dir("run", f.data_dir);
+      data_failed = !data;
+    }
+    return data ? &*data : nullptr;
+  };
+
   // 1. Flags.
   runner::RunOptions options;
   auto sig = runner::parse_signature_version(f.signature);
@@ -147,6 +160,11 @@ int run(const RunFlags& f) {
   runner::SdkOptions sdk;
   if (!f.sdk.empty()) {
     sdk.adapter = f.sdk;
+    if (runner::adapter_is_named(f.sdk)) {
+      const core::DataDir* d = need_data();
+      if (!d) return 2;
+      sdk.adapters_dir = d->adapters().string();
+    }
     for (const auto& o : f.sdk_options)
       if (auto r = runner::parse_sdk_option(o, sdk); !r) return usage(r.error());
     if (auto cmd = runner::adapter_command(sdk); !cmd) return usage(cmd.error());
@@ -155,7 +173,13 @@ int run(const RunFlags& f) {
   }
 
   // 2. Cases.
-  core::LoadedCatalogue catalogue = core::load_catalogue(f.cases);
+  std::vector<std::string> case_paths = f.cases;
+  if (case_paths.empty()) {
+    const core::DataDir* d = need_data();
+    if (!d) return 2;
+    case_paths.push_back(d->cases().string());
+  }
+  core::LoadedCatalogue catalogue = core::load_catalogue(case_paths);
   for (const auto& e : catalogue.errors) std::cerr << "popcheck run: " << e.to_string() << "\n";
   if (!catalogue.errors.empty())
     return usage(std::to_string(catalogue.errors.size()) +
@@ -164,7 +188,7 @@ int run(const RunFlags& f) {
   for (const auto& e : catalogue.entries) in_catalogue += e.cases.size();
   if (in_catalogue == 0) {
     std::string where;
-    for (const auto& p : f.cases) where += (where.empty() ? "" : ", ") + p;
+    for (const auto& p : case_paths) where += (where.empty() ? "" : ", ") + p;
     return usage("no cases found in " + where +
                  " (compile some with `popcheck compile DOCS... --out DIR` and pass --cases DIR)");
   }
@@ -177,7 +201,13 @@ int run(const RunFlags& f) {
   std::unique_ptr<emulator::EmbeddedEmulator> embedded;
   std::string endpoint_url = f.endpoint;
   if (endpoint_url.empty()) {
-    auto emu = emulator::EmbeddedEmulator::start(emulator::EmulatorOptions{});
+    const core::DataDir* d = need_data();
+    if (!d) return 2;
+    emulator::EmulatorOptions emulated;
+    auto files = data_metadata("run", *d);
+    if (!files) return 2;
+    emulated.metadata_files = std::move(*files);
+    auto emu = emulator::EmbeddedEmulator::start(emulated);
     if (!emu) return usage("could not start the embedded emulator: " + emu.error().to_string());
     embedded = std::move(*emu);
     endpoint_url = embedded->url();
@@ -273,8 +303,10 @@ void add_run_command(CLI::App& root, int& exit_code) {
       "--endpoint", f->endpoint,
       "http:// or https:// URL of the API (real cloud, emulator, proxy). Default: start the "
       "embedded emulator and run against it");
-  cmd->add_option("--cases", f->cases, "Catalogue files or folders (default: cases/)")
+  cmd->add_option("--cases", f->cases,
+                  "Catalogue files or folders (default: the seed catalogue, the data folder's cases/)")
       ->expected(1, -1);
+  add_data_dir_option(cmd, f->data_dir);
   cmd->add_option("--product", f->products, "Only these products (Ecs, Vpc, Ess; repeatable)")
       ->delimiter(',');
   cmd->add_option("--action", f->actions, "Only these actions (repeatable)")->delimiter(',');

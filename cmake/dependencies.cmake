@@ -33,10 +33,17 @@ function(popcheck_module name dir)
       target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock
         popcheck_warnings)
       gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
-        PROPERTIES ENVIRONMENT "POPCHECK_SHARED=${POPCHECK_SHARED_DIR}")
+        PROPERTIES ENVIRONMENT "${POPCHECK_TEST_ENVIRONMENT}")
     endif()
   endif()
 endfunction()
 
-# ../shared holds the seed documents, corpus and metadata that tests read.
+# ../shared, the workshop folder beside a checkout, holds the seed pages and the 74-page corpus that
+# some suites read when it is present (tests/shared.hpp, tests/e2e/lib.sh). Those suites write a line
+# to POPCHECK_CORPUS_LOG saying whether they ran; scripts/test.sh prints the summary.
 set(POPCHECK_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "The shared material folder")
+# Tests know the source tree (data/, cases/, tests/data/) through POPCHECK_SRC; the product never does.
+# (An environment variable rather than a compile definition keeps the objects free of the checkout's
+# path, so ccache serves another clone.)
+set(POPCHECK_TEST_ENVIRONMENT "POPCHECK_SRC=${PROJECT_SOURCE_DIR};POPCHECK_SHARED=${POPCHECK_SHARED_DIR}"
+  "POPCHECK_CORPUS_LOG=${PROJECT_BINARY_DIR}/corpus-suites.log")

@@ -41,9 +41,13 @@ Expected<void> write_file_atomic(const std::string& path, std::string_view conte
     if (ec) return fail("io.mkdir", "cannot create folder: " + ec.message(), target.parent_path());
   }
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                             std::to_string(rng())))
-                        .string();
+  // Appended piece by piece: `"." + std::string&&` inserts at the front, which GCC 12 misreads as
+  // an overlapping copy (-Wrestrict) in optimised builds.
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp-";
+  name += std::to_string(rng());
+  std::string tmp = (target.parent_path() / name).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail("io.write", std::string("cannot create: ") + std::strerror(errno), tmp);
   const char* p = content.data();

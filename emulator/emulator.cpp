@@ -1,7 +1,6 @@
 #include "emulator/emulator.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
@@ -33,28 +32,6 @@ const std::string* param(const core::Params& params, std::string_view name) {
     if (k == name) return &v;
   }
   return nullptr;
-}
-
-// Metadata files the contract-driven responder reads when none are configured: the shared folder's
-// metadata/*.json (POPCHECK_SHARED, else ../shared beside the source tree).
-std::vector<std::string> default_metadata_files() {
-  std::vector<std::string> roots;
-  if (const char* env = std::getenv("POPCHECK_SHARED"); env != nullptr && *env != '\0') {
-    roots.emplace_back(env);
-  }
-  roots.emplace_back(std::string(POPCHECK_SOURCE_DIR) + "/../shared");
-  std::error_code ec;
-  for (const auto& root : roots) {
-    std::filesystem::path dir = std::filesystem::path(root) / "metadata";
-    if (!std::filesystem::is_directory(dir, ec)) continue;
-    std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-  }
-  return {};
 }
 
 net::HttpResponse json_response(int status, const ojson& body) {
@@ -94,14 +71,14 @@ class EmulatorHandler : public net::Handler {
   }
 
   // ------------------------------------------------------------------------------------------------
-  // The emulated cloud API.
+  //  The emulated cloud API.
 
   net::HttpResponse api(const net::HttpRequest& request) {
     core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
     core::Params params = core::merge_params(view);
     const std::string* format = param(params, "Format");
-    // Format is optional and V3 clients send none: JSON is the default (protocol.md 1.2: the common
-    // parameters page and ESS document JSON; every SDK that omits Format parses JSON).
+    // Format is optional and V3 clients send none: JSON is the default (docs/protocol.md 1.2: the
+    // common parameters page and ESS document JSON; every SDK that omits Format parses JSON).
     bool xml = format != nullptr && iequals(*format, "XML");
     const std::string* action = param(params, "Action");
     const std::string* version = param(params, "Version");
@@ -161,8 +138,8 @@ class EmulatorHandler : public net::Handler {
       if (auto bad = signatures_->check(request)) return error(*bad, product_host);
     }
 
-    // A sandboxed request runs on a fresh copy of the initial state and leaves the shared state alone,
-    // so that documented examples that consume resources succeed every time they are sent.
+    // A sandboxed request runs on a fresh copy of the initial state and leaves the shared state
+    // alone, so that documented examples that consume resources succeed every time they are sent.
     bool sandbox = iequals(core::header_value(request.headers, "x-popcheck-state"), "initial");
     ApiResult result;
     {
@@ -245,7 +222,7 @@ class EmulatorHandler : public net::Handler {
   }
 
   // ------------------------------------------------------------------------------------------------
-  // Admin endpoints.
+  //  Admin endpoints.
 
   net::HttpResponse admin(const net::HttpRequest& request, std::string_view what) {
     const std::string& method = request.method;
@@ -333,8 +310,7 @@ Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& opti
     }
     initial = std::move(*state);
   }
-  std::vector<std::string> files = options.metadata_files;
-  if (files.empty()) files = default_metadata_files();
+  const std::vector<std::string>& files = options.metadata_files;
   for (const auto& f : files) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(f, ec)) {
@@ -342,7 +318,7 @@ Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& opti
     }
   }
   return std::make_shared<EmulatorHandler>(options, std::move(initial), std::move(*deviation),
-                                           std::move(files));
+                                           files);
 }
 
 Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const EmulatorOptions& options,

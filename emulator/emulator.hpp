@@ -21,13 +21,16 @@ struct EmulatorOptions {
   std::string state_file;  // JSON seed state loaded at start; empty: the built-in default state
   bool verify_signature = false;
   std::map<std::string, std::string> keys;  // AccessKeyId -> AccessKeySecret for signature checks
-  std::vector<std::string> metadata_files;  // api-docs.json files for the contract-driven responder
+  // api-docs.json files for the contract-driven responder. Empty: the seed APIs alone. The emulator
+  // looks nowhere by itself: `popcheck` passes the data folder's metadata (core/data_dir.hpp).
+  std::vector<std::string> metadata_files;
   // Mutation testing: one injected deviation, e.g. "status:RemoveTags:201", "code:DetachDisk",
   // "message:DeleteInstances", "drop:RemoveInstances:ScalingActivityId", "xmlroot:RemoveTags".
   std::string deviation;
 };
 
-// The request handler (emulated APIs + /__popcheck/ admin endpoints), for mounting on any net::Server.
+// The request handler (emulated APIs + /__popcheck/ admin endpoints), for mounting on any
+// net::Server.
 Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& options);
 
 // An emulator running in this process on its own server.

@@ -38,8 +38,8 @@ constexpr size_t kMaxKeptBody = 64 * 1024;
 // under load keeps bounded memory and a readable report; the rest are counted only.
 constexpr size_t kMaxKeptCases = 10000;
 
-// Codes every RPC API may answer whatever its page lists (protocol.md section 3): the gateway's
-// own parameter, signature, throttling and availability errors.
+// Codes every RPC API may answer whatever its page lists (docs/protocol.md section 3): the
+// gateway's own parameter, signature, throttling and availability errors.
 bool is_common_code(const string& code) {
   static const std::set<string, std::less<>> codes = {"InvalidParameter",
                                                       "MissingParameter",

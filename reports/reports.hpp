@@ -9,7 +9,7 @@
 
 namespace popcheck::reports {
 
-// JUnit XML in the Apache Ant dialect of ../shared/schemas/junit-ant.xsd: <testsuites> holding one
+// JUnit XML in the Apache Ant dialect of data/schemas/junit-ant.xsd: <testsuites> holding one
 // <testsuite> per product and action (in order of first appearance), one <testcase> per case. A
 // failed case carries one <failure> listing expected against actual for each failed check; a
 // network error an <error>; a skip a <skipped> with the reason. Each suite's <system-out> holds the

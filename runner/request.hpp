@@ -1,7 +1,7 @@
 #pragma once
 // Building the signed HTTP request of a case: V1 (HMAC-SHA1) in any of the three request styles, or
-// V3 (ACS3-HMAC-SHA256) in the shape protocol.md 4.4 captures from the SDKs. Pure: the nonce and
-// the time are inputs, so a request can be rebuilt exactly in a test.
+// V3 (ACS3-HMAC-SHA256) in the shape docs/protocol.md 4.4 captures from the SDKs. Pure: the nonce
+// and the time are inputs, so a request can be rebuilt exactly in a test.
 #include <optional>
 #include <string>
 #include <string_view>

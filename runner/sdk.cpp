@@ -85,22 +85,23 @@ Expected<void> parse_sdk_option(std::string_view text, SdkOptions& options) {
   return {};
 }
 
+bool adapter_is_named(const std::string& adapter) {
+  return !adapter.empty() && adapter.find('/') == std::string::npos && !is_executable_file(adapter);
+}
+
 Expected<std::vector<std::string>> adapter_command(const SdkOptions& options) {
   if (options.adapter.empty()) return fail("usage.sdk", "no adapter given (--sdk NAME or PATH)");
   std::string path = options.adapter;
-  bool named = path.find('/') == std::string::npos && !is_executable_file(path);
-  if (named) {
-    std::string dir = options.adapters_dir;
-    if (dir.empty()) {
-      const char* env = std::getenv("POPCHECK_ADAPTERS");
-      dir = env && *env ? env : "adapters";
-    }
-    path = dir + "/" + options.adapter + (path.ends_with(".js") ? "" : ".js");
+  if (adapter_is_named(path)) {
+    if (options.adapters_dir.empty())
+      return fail("usage.sdk", "adapter \"" + options.adapter +
+                                   "\" is a name but no adapters folder is known (the data "
+                                   "folder's adapters/; see docs/adapters.md)");
+    path = options.adapters_dir + "/" + options.adapter + (path.ends_with(".js") ? "" : ".js");
   }
   if (!is_executable_file(path))
     return fail("usage.sdk", "adapter \"" + options.adapter + "\" not found (looked for " + path +
-                                 "; shipped adapters: pop-core, openapi; set POPCHECK_ADAPTERS to "
-                                 "their folder)");
+                                 "; shipped adapters: pop-core, openapi)");
   if (path.ends_with(".js")) return std::vector<std::string>{options.node, path};
   return std::vector<std::string>{path};
 }
@@ -323,20 +324,32 @@ void AdapterProcess::stop() {
 // -------------------------------------------------------------------------------------------------
 // The driver with its restart policy.
 
+std::string adapter_node_path(const SdkOptions& options, const std::vector<std::string>& argv) {
+  if (!options.node_path.empty()) return options.node_path;
+  if (const char* env = std::getenv("POPCHECK_SDK_MODULES"); env && *env) return env;
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  auto add_if_folder = [&](const std::filesystem::path& dir) {
+    if (std::filesystem::is_directory(dir, ec)) dirs.push_back(std::filesystem::absolute(dir).string());
+  };
+  // The adapter's own folder's node_modules (npm install beside the adapters), then the current
+  // project's node_modules, then whatever NODE_PATH the user already set.
+  if (!argv.empty()) add_if_folder(std::filesystem::path(argv.back()).parent_path() / "node_modules");
+  add_if_folder("node_modules");
+  if (const char* inherited = std::getenv("NODE_PATH"); inherited && *inherited)
+    dirs.emplace_back(inherited);
+  std::string out;
+  for (const auto& d : dirs) out += (out.empty() ? "" : ":") + d;
+  return out;
+}
+
 Expected<std::unique_ptr<AdapterDriver>> AdapterDriver::start(const SdkOptions& options) {
   auto argv = adapter_command(options);
   if (!argv) return std::unexpected(argv.error());
   std::unique_ptr<AdapterDriver> d(new AdapterDriver());
   d->argv_ = *argv;
   d->options_ = options;
-  std::string node_path = options.node_path;
-  if (node_path.empty()) {
-    const char* env = std::getenv("POPCHECK_SDK_MODULES");
-    if (env && *env)
-      node_path = env;
-    else if (std::filesystem::is_directory("tests/sdk/node_modules"))
-      node_path = std::filesystem::absolute("tests/sdk/node_modules").string();
-  }
+  std::string node_path = adapter_node_path(options, *argv);
   if (!node_path.empty()) d->env_["NODE_PATH"] = node_path;
   auto p = AdapterProcess::start(d->argv_, d->env_, options.hello_timeout, options.log_file);
   if (!p) return std::unexpected(p.error());

@@ -21,10 +21,9 @@ struct SdkOptions {
   // The adapter: a path to a script or executable, or the name of a shipped adapter ("pop-core",
   // "openapi"), which is looked up as <adapters_dir>/<name>.js.
   std::string adapter;
-  std::string adapters_dir;   // empty: $POPCHECK_ADAPTERS, else "adapters" (relative to the cwd)
+  std::string adapters_dir;   // where named adapters are (`popcheck`: the data folder's adapters/)
   std::string node = "node";  // interpreter for *.js adapters (looked up in PATH)
-  // NODE_PATH given to the adapter, where the SDKs are installed. Empty: $POPCHECK_SDK_MODULES,
-  // else "tests/sdk/node_modules" when that folder exists, else the inherited NODE_PATH.
+  // NODE_PATH given to the adapter, where the SDKs are installed. Empty: adapter_node_path's rule.
   std::string node_path;
   std::map<std::string, std::string>
       options;  // --sdk-option K=V, passed as the request's "options"
@@ -37,8 +36,17 @@ struct SdkOptions {
 Expected<void> parse_sdk_option(std::string_view text, SdkOptions& options);
 
 // The argv that starts the adapter: [node, path] for a *.js adapter, [path] for anything else.
-// Error "usage.sdk" when the adapter file does not exist.
+// Error "usage.sdk" when the adapter file does not exist, or when it is a name and adapters_dir is
+// empty.
 Expected<std::vector<std::string>> adapter_command(const SdkOptions& options);
+
+// Whether --sdk names a shipped adapter ("pop-core") rather than a path to a script or executable.
+bool adapter_is_named(const std::string& adapter);
+
+// NODE_PATH for the adapter started by `argv` (docs/adapters.md): options.node_path when set, else
+// $POPCHECK_SDK_MODULES, else the adapter folder's node_modules, the current project's
+// ./node_modules (each when it exists) and the inherited $NODE_PATH, joined by ':'.
+std::string adapter_node_path(const SdkOptions& options, const std::vector<std::string>& argv);
 
 // One running adapter process. Not thread-safe: one exchange at a time.
 class AdapterProcess {

@@ -10,4 +10,13 @@ for dir in tests/sdk tests/browser; do
 done
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
-ctest --preset ci -j "$(nproc)"
+# The suites that read ../shared (the seed pages, the corpus) log whether they ran
+# (tests/shared.hpp, tests/e2e/lib-shared.sh); the last line says which ran and which were skipped.
+log=build/ci/corpus-suites.log
+rm -f "$log"
+rc=0
+ctest --preset ci -j "$(nproc)" || rc=$?
+ran=$(awk '$1 == "ran" {print $2}' "$log" 2>/dev/null | sort -u | paste -sd ' ')
+skipped=$(awk '$1 == "skipped" {print $2}' "$log" 2>/dev/null | sort -u | paste -sd ' ')
+echo "corpus suites (../shared): ran: ${ran:-none}; skipped: ${skipped:-none}"
+exit "$rc"

@@ -5,7 +5,7 @@
 // The checks, in the order they run and are reported:
 //   status        the HTTP status equals expect.status (or lies in status..status_max).
 //   content-type  exactly "application/json;charset=utf-8" (JSON) or "text/xml;charset=utf-8"
-//                 (XML): the tea SDKs compare these bytes exactly (protocol.md section 3).
+//                 (XML): the tea SDKs compare these bytes exactly (docs/protocol.md section 3).
 //   parse         the body parses in the requested format: a JSON object, or an XML document.
 //   root          XML only: the root element is expect.root, else <{Action}Response> when a
 //                 success is expected and <Error> when an error is.

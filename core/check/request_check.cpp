@@ -489,7 +489,7 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
             break;
           }
     }
-    // RegionId is an API parameter that every RPC action takes (protocol.md 1.2) even where an
+    // RegionId is an API parameter that every RPC action takes (docs/protocol.md 1.2) even where an
     // older page leaves it out of its table; documented, it is checked like any other.
     if (!found && name == "RegionId") continue;
     if (!found) {

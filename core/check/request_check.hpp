@@ -38,12 +38,12 @@
 
 namespace popcheck::check {
 
-// The protocol's common parameters (protocol.md 1.2), accepted on every action whether or not the
-// page documents them: Action, Version, Format, AccessKeyId, Signature, SignatureMethod,
+// The protocol's common parameters (docs/protocol.md 1.2), accepted on every action whether or not
+// the page documents them: Action, Version, Format, AccessKeyId, Signature, SignatureMethod,
 // SignatureVersion, SignatureNonce, SignatureType, Timestamp, SecurityToken, BearerToken. RegionId
 // is not among them: it is an API parameter with the contract's constraints where the page
 // documents it, and accepted without checks where an older page leaves it out (every RPC action
-// takes it, protocol.md 1.2). V3 requests carry Action and Version in x-acs-* headers;
+// takes it, docs/protocol.md 1.2). V3 requests carry Action and Version in x-acs-* headers;
 // core::merge_params turns them into parameters.
 bool is_common_param(std::string_view name);
 

@@ -531,9 +531,7 @@ class Generator {
   // the parameters the action is named after (TagResources carries a tag). Action and Version
   // first.
   void build_base() {
-    Params ps;
-    ps.emplace_back("Action", c_.action);
-    ps.emplace_back("Version", c_.version);
+    Params ps{{"Action", c_.action}, {"Version", c_.version}};
     for (const auto& [k, v] : c_.examples.request_params) {
       if (k == "Action" || is_signing_param(k) || k.empty()) continue;
       if (!param_value(ps, k)) ps.emplace_back(k, v);

@@ -1,6 +1,6 @@
 #pragma once
 // Reading API reference pages into Contracts: markdown pages (Chinese and English, every table layout of
-// ../shared/corpus) and the plain-text web-page copy (seed 001). Pure functions of text.
+// docs/readers.md) and the plain-text web-page copy. Pure functions of text.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,4 +1,4 @@
-// The markdown reader. It follows the reading rules of ../shared/corpus/README.md: sections split on
+// The markdown reader. It follows the reading rules of docs/readers.md: sections split on
 // headings outside code fences; a table starts at a delimiter row; a row runs until the accumulated text
 // ends with '|' and holds ncols+1 unescaped pipes outside fenced code; rows with too many cells are
 // folded back by the column whose reading leaves the typed columns valid; column roles come from the

@@ -1,6 +1,6 @@
 #pragma once
 // Text utilities shared by the document readers and the constraint extractor: UTF-8 checks, line
-// splitting, trimming and the normalisation rules of ../shared/corpus/README.md (markdown escapes
+// splitting, trimming and the normalisation rules of docs/readers.md (markdown escapes
 // removed, whitespace collapsed, one wrapping pair of ** / __ / backticks removed).
 #include <cstddef>
 #include <optional>

@@ -42,8 +42,8 @@ std::string_view header_view(const Headers& headers, std::string_view name) {
   return {};
 }
 
-// One "name=value" pair of a match key, both sides encoded so that a '&' or '=' inside a value cannot
-// make two keys collide.
+// One "name=value" pair of a match key, both sides encoded so that a '&' or '=' inside a value
+// cannot make two keys collide.
 void append_key_pair(std::string& out, std::string_view name, std::string_view value) {
   if (!out.empty()) out += '&';
   percent_encode_append(out, name);
@@ -64,13 +64,14 @@ bool has_param(const Params& params, std::string_view name) {
 }
 
 // The parameters that change with every request or with the credentials, never with the call itself
-// (protocol.md section 0). Format is not here: it selects the response format and so identifies a
-// call; it is normalised instead.
+// (docs/protocol.md section 0). Format is not here: it selects the response format and so
+// identifies a call; it is normalised instead.
 constexpr std::array<std::string_view, 9> kVolatileParams = {
     "Signature",   "SignatureNonce", "Timestamp",       "AccessKeyId",     "SecurityToken",
     "BearerToken", "SignatureType",  "SignatureMethod", "SignatureVersion"};
 
-// is_volatile_param passes over names by their first letter; a new entry must keep to these letters.
+// is_volatile_param passes over names by their first letter; a new entry must keep to these
+// letters.
 static_assert(std::all_of(kVolatileParams.begin(), kVolatileParams.end(), [](std::string_view n) {
   return n[0] == 'S' || n[0] == 'T' || n[0] == 'A' || n[0] == 'B';
 }));
@@ -175,8 +176,8 @@ std::map<std::string, std::string> match_params(const Params& merged, const Matc
 
 namespace {
 
-// One parameter that identifies a call, as it lies in the request: the name decoded (in place when it
-// has no escapes), the value still encoded unless `decode` is false.
+// One parameter that identifies a call, as it lies in the request: the name decoded (in place when
+// it has no escapes), the value still encoded unless `decode` is false.
 struct MatchItem {
   std::string_view name;
   std::string_view value;
@@ -186,8 +187,8 @@ struct MatchItem {
 using MatchItems = boost::container::small_vector<MatchItem, 16>;
 
 // match_params(merge_params(request), options) as items sorted by name, without building the merged
-// list: volatile and ignored values are never decoded, and nothing is copied that needs no decoding.
-// Decoded names and the upper-cased Format live in `storage`.
+// list: volatile and ignored values are never decoded, and nothing is copied that needs no
+// decoding. Decoded names and the upper-cased Format live in `storage`.
 MatchItems collect_match_items(const HttpRequestView& request, const MatchOptions& options,
                                std::forward_list<std::string>& storage) {
   MatchItems items;

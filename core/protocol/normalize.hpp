@@ -1,5 +1,5 @@
 #pragma once
-// Request normalisation (../shared/protocol.md section 0): the same API call reaches a server as a
+// Request normalisation (docs/protocol.md section 0): the same API call reaches a server as a
 // GET with a query, a POST with a form body, a POST with everything in the query, or a V3 POST
 // whose Action and Version travel in x-acs-* headers. These functions turn any of them into one
 // decoded parameter map.
@@ -56,8 +56,8 @@ bool is_volatile_param(std::string_view name);
 std::map<std::string, std::string> match_params(const Params& merged,
                                                 const MatchOptions& options = {});
 
-// match_params(merge_params(request), options), computed in one pass over the request: the values of
-// volatile and ignored parameters are never decoded and no merged list is built. The replay path
+// match_params(merge_params(request), options), computed in one pass over the request: the values
+// of volatile and ignored parameters are never decoded and no merged list is built. The replay path
 // runs this on every request.
 std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
                                                         const MatchOptions& options = {});

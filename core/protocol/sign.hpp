@@ -1,7 +1,7 @@
 #pragma once
 // Alibaba Cloud request signing: V1 (HMAC-SHA1, "RPC signature 1.0") and V3 (ACS3-HMAC-SHA256),
 // exactly as
-// ../shared/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
+// docs/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +20,8 @@ struct Credentials {
 
 // RFC 3986 percent-encoding: only A-Z a-z 0-9 - _ . ~ stay literal; hex digits uppercase.
 std::string percent_encode(std::string_view s);
-// The same, appended to `out` (no temporary string: match keys are built on every replayed request).
+// The same, appended to `out` (no temporary string: match keys are built on every replayed
+// request).
 void percent_encode_append(std::string& out, std::string_view s);
 // Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query
 // strings).
@@ -67,8 +68,8 @@ std::string sha256_hex(std::string_view data);
 // Lowercase hex HMAC-SHA256.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string base64_encode(std::string_view data);
-// Standard base64, padding optional; whitespace (tools wrap long bodies) is ignored. nullopt when the
-// text is not base64.
+// Standard base64, padding optional; whitespace (tools wrap long bodies) is ignored. nullopt when
+// the text is not base64.
 std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace popcheck::core

@@ -54,13 +54,13 @@ struct VerifyOutcome {
 };
 
 // The error response the real API gives for an outcome (status, Code, Message). Choices, in the
-// absence of a complete official table (../shared/protocol.md section 3 lists some codes):
+// absence of a complete official table (docs/protocol.md section 3 lists some codes):
 //  - signature_mismatch: 400 SignatureDoesNotMatch "Specified signature is not matched with our
 //    calculation." (what the ECS gateway and the SDKs' captured errors show; the ESS status table
 //    puts it under 403, which the emulator does not follow).
 //  - unknown_access_key: 404 InvalidAccessKeyId.NotFound "Specified access key is not found." (the
-//    message is quoted verbatim in protocol.md section 3; 404 is what the gateway answers, while
-//    the ESS table lists it under 400).
+//    message is quoted verbatim in docs/protocol.md section 3; 404 is what the gateway answers,
+//    while the ESS table lists it under 400).
 //  - missing_signature / missing_parameter: 400 MissingParameter with the API's usual sentence,
 //    The input parameter "Signature" that is mandatory for processing this request is not supplied.
 //  - incomplete_signature: 400 IncompleteSignature "The request signature does not conform to
@@ -106,8 +106,8 @@ KeyLookup key_lookup(std::map<std::string, std::string> keys);
 
 struct VerifyOptions {
   // Accepted distance between the request's time and `now`: 15 minutes each way, the V3 documented
-  // window (protocol.md 2.4), applied to V1 Timestamp as well. The future side absorbs clock skew
-  // between client and server; set it to 0 to refuse any future time.
+  // window (docs/protocol.md 2.4), applied to V1 Timestamp as well. The future side absorbs clock
+  // skew between client and server; set it to 0 to refuse any future time.
   std::chrono::seconds max_age = std::chrono::minutes(15);
   std::chrono::seconds max_future = std::chrono::minutes(15);
 };

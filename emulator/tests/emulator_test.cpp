@@ -425,8 +425,8 @@ TEST(ContractResponder, AnswersTheDocumentedExampleWithAFreshRequestId) {
                  "</RequestId><X>1</X></DescribeThingsResponse>");
 }
 
-TEST(ContractResponder, ServesOtherApisOfTheSharedMetadata) {
-  std::string file = shared_dir() + "/metadata/ecs-2014-05-26.json";
+TEST(ContractResponder, ServesOtherApisOfTheBundledMetadata) {
+  std::string file = (test_support::data_dir() / "metadata" / "ecs-2014-05-26.json").string();
   EmulatorOptions options;
   options.metadata_files = {file};
   Harness h(options);

@@ -10,6 +10,7 @@
 
 #include "core/protocol/sign.hpp"
 #include "emulator/emulator.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::emulator::testing {
 
@@ -25,14 +26,13 @@ struct Reply {
   std::string message() const { return json_body.value("Message", std::string()); }
 };
 
-inline std::string shared_dir() {
-  const char* env = std::getenv("POPCHECK_SHARED");
-  return env != nullptr && *env != '\0' ? env : std::string(POPCHECK_SOURCE_DIR) + "/../shared";
-}
+inline std::string shared_dir() { return test_support::shared_dir().string(); }
 
 class Harness {
  public:
+  // With no metadata given, the bundled products' (data/metadata), as `popcheck emulate` serves.
   explicit Harness(EmulatorOptions options = {}) {
+    if (options.metadata_files.empty()) options.metadata_files = test_support::bundled_metadata();
     auto h = make_handler(options);
     EXPECT_TRUE(h) << (h ? "" : h.error().to_string());
     if (h) handler_ = *h;

@@ -20,7 +20,7 @@ struct Shape {
   std::string body;
 };
 
-// The four shapes of one call, as captured from the real SDKs (protocol.md section 4.4).
+// The four shapes of one call, as captured from the real SDKs (docs/protocol.md section 4.4).
 std::vector<Shape> captured_shapes() {
   return {
       {"GET",

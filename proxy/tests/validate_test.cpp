@@ -12,6 +12,7 @@
 
 #include "core/protocol/normalize.hpp"
 #include "proxy/tests/temp_dir.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -20,7 +21,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::string kCases = std::string(POPCHECK_SOURCE_DIR) + "/cases";
+// The checked-in seed catalogue.
+std::string seed_cases() { return (test_support::source_dir() / "cases").string(); }
 const std::string kKeyId = "LTAIexamplekeyid0001";
 const std::string kToken = "sts-token-0123456789abcdef";
 
@@ -84,7 +86,7 @@ TEST(Validator, LoadsCataloguesAndReportsUnreadableFiles) {
   fs::create_directories(fs::path(dir.str()) / "ecs");
   std::ofstream(fs::path(dir.str()) / "ecs" / "Broken.json") << "{not json";
   std::vector<Error> skipped;
-  auto v = Validator::load({kCases, dir.str()}, skipped);
+  auto v = Validator::load({seed_cases(), dir.str()}, skipped);
   ASSERT_TRUE(v.has_value());
   ASSERT_EQ(skipped.size(), 1u);
   EXPECT_THAT(skipped[0].to_string(), HasSubstr("Broken.json"));
@@ -111,16 +113,16 @@ TEST(Validator, ThePathNamedFirstWinsForAnActionDocumentedTwice) {
   ASSERT_TRUE(core::write_catalogue_entry(dir.str(), e).has_value());
   auto ok = json(200, R"({"RequestId":"R-1"})");
   // Sorted together, the temporary folder's file would come first; the order given decides.
-  auto seeds_first = load({kCases, dir.str()});
+  auto seeds_first = load({seed_cases(), dir.str()});
   observe(*seeds_first, get(v1(kDelete + "&Colour=red")), ok);
   EXPECT_EQ(seeds_first->violating(), 1u);
-  auto mine_first = load({dir.str(), kCases});
+  auto mine_first = load({dir.str(), seed_cases()});
   observe(*mine_first, get(v1(kDelete + "&Colour=red")), ok);
   EXPECT_EQ(mine_first->violating(), 0u);
 }
 
 TEST(Validator, ConformingExchangeIsOnePassingCase) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   observe(*v, get(v1(kDelete)), json(200, R"({"RequestId":"R-1"})"));
   EXPECT_EQ(v->observed(), 1u);
   EXPECT_EQ(v->violating(), 0u);
@@ -144,7 +146,7 @@ TEST(Validator, ConformingExchangeIsOnePassingCase) {
 }
 
 TEST(Validator, RequestViolationsAreReportedPerExchange) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   auto ok = json(200, R"({"RequestId":"R-1"})");
   observe(*v, get(v1(kDelete + "&Colour=red")), ok);
   observe(*v, get(v1("Action=DeleteInstances&Version=2014-05-26&Force=true")), ok);
@@ -179,7 +181,7 @@ TEST(Validator, RequestViolationsAreReportedPerExchange) {
 }
 
 TEST(Validator, ObserveLineDescribesOnlyViolatingExchanges) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   auto ok = json(200, R"({"RequestId":"R-1"})");
   auto request = get(v1(kDelete));
   core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
@@ -195,7 +197,7 @@ TEST(Validator, ObserveLineDescribesOnlyViolatingExchanges) {
 }
 
 TEST(Validator, UnknownActionIsOneViolation) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   observe(*v, get(v1("Action=LaunchRocket&Version=2014-05-26&Payload=1")),
           api_error(400, "InvalidAction.NotFound"));
   // TagResources is documented for VPC 2016-04-28 only.
@@ -215,7 +217,7 @@ TEST(Validator, UnknownActionIsOneViolation) {
 }
 
 TEST(Validator, VersionSelectsTheContractAndV3HeadersCarryIt) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   net::HttpRequest r;
   r.method = "POST";
   r.target = "/?RegionId=cn-hangzhou&ResourceType=VPC&ResourceId.1=vpc-1&Tag.1.Key=k&Tag.1.Value=v";
@@ -230,7 +232,7 @@ TEST(Validator, VersionSelectsTheContractAndV3HeadersCarryIt) {
 }
 
 TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   observe(*v, get(v1(kDelete)), api_error(403, "IncorrectInstanceStatus"));  // documented
   observe(*v, get(v1(kDelete)), api_error(400, "Throttling.User"));          // common
   observe(*v, get(v1(kDelete)), api_error(404, "NoSuchThing.Anywhere"));     // undocumented
@@ -248,7 +250,7 @@ TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
 }
 
 TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   // RemoveInstances documents ScalingActivityId in its response tree and XML example.
   const std::string remove =
       "Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=sg-1&InstanceId.1=i-1";
@@ -273,7 +275,7 @@ TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
 }
 
 TEST(Validator, ProxyMadeAnswersAreNotJudgedAsTheApis) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   auto miss = json(404, R"({"RequestId":"R","HostId":"popcheck","Code":"Popcheck.Replay.NoMatch",)"
                         R"("Message":"no recording"})");
   observe(*v, get(v1(kDelete)), miss);
@@ -289,7 +291,7 @@ TEST(Validator, ProxyMadeAnswersAreNotJudgedAsTheApis) {
 }
 
 TEST(Validator, AdminPathsAreNotObserved) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   net::HttpRequest admin = get("");
   admin.target = "/__popcheck/stats";
   observe(*v, admin, json(200, "{}"));
@@ -297,7 +299,7 @@ TEST(Validator, AdminPathsAreNotObserved) {
 }
 
 TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   net::HttpRequest post;
   post.method = "POST";
   post.target = "/";
@@ -334,7 +336,7 @@ TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
 }
 
 TEST(Validator, ConcurrentObserversKeepEveryExchangeAndNumberPerAction) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   constexpr int kThreads = 8, kEach = 50;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
@@ -357,7 +359,7 @@ TEST(Validator, ConcurrentObserversKeepEveryExchangeAndNumberPerAction) {
 }
 
 TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   auto ok = json(200, R"({"RequestId":"R-1"})");
   auto request = get(v1(kDelete));
   core::HttpRequestView view{request.method, request.target, &request.headers, request.body};

@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "core/files.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::reports {
 namespace {
@@ -196,9 +197,7 @@ TEST(Diff, JunitHoldsTheRegressionsAndValidates) {
                                              "reason changed"}));
   EXPECT_NE(xml.find("actual Z"), std::string::npos);
 
-  const char* shared = std::getenv("POPCHECK_SHARED");
-  std::string xsd =
-      std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") + "/schemas/junit-ant.xsd";
+  std::string xsd = test_support::junit_schema().string();  // data/schemas, as shipped
   ASSERT_TRUE(std::filesystem::exists(xsd)) << xsd;
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "xmllint is not installed (scripts/setup.sh test installs it)";

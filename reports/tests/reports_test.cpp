@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "core/files.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::reports {
 namespace {
@@ -113,9 +114,7 @@ TEST(Junit, NoCredentialOrSignatureReachesTheReport) {
 }
 
 TEST(Junit, ValidatesAgainstTheAntSchema) {
-  const char* shared = std::getenv("POPCHECK_SHARED");
-  std::string xsd =
-      std::string(shared ? shared : POPCHECK_SOURCE_DIR "/../shared") + "/schemas/junit-ant.xsd";
+  std::string xsd = test_support::junit_schema().string();  // data/schemas, as shipped
   ASSERT_TRUE(fs::exists(xsd)) << xsd;
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "xmllint is not installed (scripts/setup.sh test installs it)";

@@ -343,7 +343,7 @@ TEST(Signing, AWrongSecretIsCaughtByTheVerifier) {
 }
 
 TEST(Signing, TheVerifierAcceptsTheProtocolVectors) {
-  // protocol.md 2.3 vector A (V1) and the official V3 vector.
+  // docs/protocol.md 2.3 vector A (V1) and the official V3 vector.
   SeenRequest a;
   a.method = "GET";
   a.target =

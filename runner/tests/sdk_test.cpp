@@ -218,6 +218,53 @@ TEST(SdkOptionsTest, ParsesOptionsAndResolvesAdapters) {
   EXPECT_NE(missing.error().message.find("absent"), std::string::npos);
 }
 
+TEST(SdkOptionsTest, ANamedAdapterNeedsTheAdaptersFolderAndNeverTheCurrentDirectory) {
+  Scripts s;
+  std::filesystem::create_directories(s.dir() + "/adapters");
+  std::ofstream(s.dir() + "/adapters/pop-core.js") << "// an adapter\n";
+  auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(s.dir());  // ./adapters/pop-core.js exists here
+  SdkOptions o;
+  o.adapter = "pop-core";
+  EXPECT_TRUE(adapter_is_named("pop-core"));
+  EXPECT_FALSE(adapter_is_named("./pop-core.js"));
+  auto none = adapter_command(o);
+  std::filesystem::current_path(cwd);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, "usage.sdk");
+  EXPECT_NE(none.error().message.find("no adapters folder"), std::string::npos)
+      << none.error().message;
+}
+
+TEST(SdkOptionsTest, NodePathFromTheAdapterFolderTheProjectAndTheEnvironment) {
+  Scripts s;
+  std::filesystem::create_directories(s.dir() + "/share/adapters/node_modules");
+  std::filesystem::create_directories(s.dir() + "/project/node_modules");
+  std::vector<std::string> argv = {"node", s.dir() + "/share/adapters/pop-core.js"};
+  SdkOptions o;
+  o.node_path = "/given";
+  EXPECT_EQ(adapter_node_path(o, argv), "/given");
+  o.node_path.clear();
+  auto cwd = std::filesystem::current_path();
+  const char* saved = std::getenv("NODE_PATH");
+  std::string saved_value = saved ? saved : "";
+  ::unsetenv("POPCHECK_SDK_MODULES");
+  ::setenv("NODE_PATH", "/inherited", 1);
+  std::filesystem::current_path(s.dir() + "/project");
+  std::string path = adapter_node_path(o, argv);
+  std::filesystem::current_path(s.dir());  // no node_modules here
+  std::string without_project = adapter_node_path(o, argv);
+  ::setenv("POPCHECK_SDK_MODULES", "/sdk", 1);
+  std::string from_env = adapter_node_path(o, argv);
+  ::unsetenv("POPCHECK_SDK_MODULES");
+  std::filesystem::current_path(cwd);
+  if (saved) ::setenv("NODE_PATH", saved_value.c_str(), 1); else ::unsetenv("NODE_PATH");
+  EXPECT_EQ(path, s.dir() + "/share/adapters/node_modules:" + s.dir() + "/project/node_modules" +
+                      ":/inherited");
+  EXPECT_EQ(without_project, s.dir() + "/share/adapters/node_modules:/inherited");
+  EXPECT_EQ(from_env, "/sdk");
+}
+
 core::Case make_case(const std::string& id, int status, std::optional<std::string> code) {
   core::Case c;
   c.id = id;

@@ -1,7 +1,7 @@
 #pragma once
 // An independent server-side check of V1 and V3 signatures for the runner tests, written from
-// protocol.md with OpenSSL directly. It deliberately shares no code with core/protocol/sign.cpp, so
-// a bug there cannot hide itself here.
+// docs/protocol.md with OpenSSL directly. It deliberately shares no code with
+// core/protocol/sign.cpp, so a bug there cannot hide itself here.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>

@@ -5,7 +5,7 @@
 # compiled; the exit status is 2.
 set -euo pipefail
 : "${POPCHECK:?path of the popcheck binary}" "${POPCHECK_SRC:?source tree}"
-shared="${POPCHECK_SHARED:-$POPCHECK_SRC/../shared}"
+data="$POPCHECK_SRC/data"  # the bundled metadata
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- stderr" >&2; cat "$tmp/err.txt" >&2; exit 1; }
@@ -22,12 +22,12 @@ printf '{\n  "info": {"product": "Ecs"},\n  "apis": {\n    oops\n  }\n}\n' >"$tm
 printf '# RemoveThings\n\n## 请求参数\n\n|名称|类型|是否必选|示例值|描述|\n|--|--|----|---|--|\n|RegionId|String|是|cn-hangzhou|地域\n' \
   >"$tmp/truncated.md"
 head -c 52428800 /dev/zero | tr '\0' 'x' >"$tmp/big.md"
-cp "$shared/seeds/000_"*.txt "$tmp/good.md"
+cp "$POPCHECK_SRC/tests/data/pages/zh-five-columns.md" "$tmp/good.md"  # the project's own page
 
 set +e
 "$POPCHECK" compile "$tmp/empty.md" "$tmp/binary.bin" "$tmp/notables.md" "$tmp/badutf8.md" \
   "$tmp/notjson.json" "$tmp/truncated.md" "$tmp/big.md" "$tmp/good.md" \
-  --metadata "$shared/metadata/ecs-2014-05-26.json" --out "$tmp/cat" >"$tmp/out.txt" 2>"$tmp/err.txt"
+  --metadata "$data/metadata/ecs-2014-05-26.json" --out "$tmp/cat" >"$tmp/out.txt" 2>"$tmp/err.txt"
 rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "exit status $rc, expected 2"
@@ -38,7 +38,7 @@ grep -q "$tmp/good.md" "$tmp/err.txt" && fail "the good page was reported as an 
 grep -q "$tmp/notjson.json:4:" "$tmp/err.txt" || fail "the JSON error does not name line 4"
 grep -q "$tmp/badutf8.md:7:" "$tmp/err.txt" || fail "the UTF-8 error does not name line 7"
 grep -q "larger than" "$tmp/err.txt" || fail "the 50 MB file is not reported as too large"
-[ -f "$tmp/cat/ecs/RemoveTags.json" ] || fail "the good page was not compiled"
+[ -f "$tmp/cat/ecs/UnbindLabels.json" ] || fail "the good page was not compiled"
 grep -q "^1 actions" "$tmp/out.txt" || fail "summary does not count the one good action"
 grep -q "7 failed" "$tmp/out.txt" || fail "summary does not count seven failed inputs"
 # No stack traces or sanitizer reports: every line of stderr is a popcheck message.

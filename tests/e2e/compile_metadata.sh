@@ -4,15 +4,15 @@
 # raw api-docs.json files, the cases from the written catalogue, independently).
 set -euo pipefail
 : "${POPCHECK:?path of the popcheck binary}" "${POPCHECK_SRC:?source tree}"
-shared="${POPCHECK_SHARED:-$POPCHECK_SRC/../shared}"
+data="$POPCHECK_SRC/data"  # the bundled metadata
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$POPCHECK" compile "$shared"/metadata/*.json --out "$tmp/cat" >"$tmp/out.txt"
+"$POPCHECK" compile "$data"/metadata/*.json --out "$tmp/cat" >"$tmp/out.txt"
 cat "$tmp/out.txt"
 files=$(find "$tmp/cat" -name '*.json' | wc -l)
 [ "$files" -eq 807 ] || { echo "FAIL: $files catalogue files, expected 807" >&2; exit 1; }
 grep -q "^807 actions" "$tmp/out.txt" || { echo "FAIL: summary does not say 807 actions" >&2; exit 1; }
-node - "$shared/metadata" "$tmp/cat" <<'JS'
+node - "$data/metadata" "$tmp/cat" <<'JS'
 const fs = require('fs'), path = require('path');
 const [meta, cat] = process.argv.slice(2);
 let rows = 0;

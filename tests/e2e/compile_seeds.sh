@@ -4,9 +4,12 @@
 # scripts/compile-seeds.sh, review the diff of cases/ and commit it.
 set -euo pipefail
 : "${POPCHECK:?path of the popcheck binary}" "${POPCHECK_SRC:?source tree}"
+# shellcheck source=lib-shared.sh
+source "$(dirname "$0")/lib-shared.sh"
+needs_shared compile_seeds
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-POPCHECK="$POPCHECK" POPCHECK_SHARED="${POPCHECK_SHARED:-$POPCHECK_SRC/../shared}" \
+POPCHECK="$POPCHECK" POPCHECK_SHARED="$shared" \
   bash "$POPCHECK_SRC/scripts/compile-seeds.sh" "$tmp/cases" >"$tmp/out.txt" 2>&1 || {
   cat "$tmp/out.txt"
   echo "FAIL: compiling the seeds failed" >&2

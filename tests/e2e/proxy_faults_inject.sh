@@ -7,12 +7,12 @@
 #  - faults apply in replay mode too;
 #  - with --contracts, answers to injected errors are not validated; the JUnit report written on
 #    stop holds only the real exchanges, and a violation makes the exit status 1.
-# Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
-shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
+data="$src/data"  # the bundled metadata
 
 # 1. Bad flags: exit 2, the flag and the bad part named.
 bad_flag() {  # bad_flag SPEC EXPECTED-TEXT
@@ -103,7 +103,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$url/?Action=DescribeRegions&$api
 stop "$server_pid"
 
 # 4. Validating proxy with faults: injected errors are not validated.
-"$bin" compile "$shared/metadata/ecs-2014-05-26.json" --out "$tmp/contracts" -q ||
+"$bin" compile "$data/metadata/ecs-2014-05-26.json" --out "$tmp/contracts" -q ||
   fail "compile of the ECS metadata failed"
 report="$tmp/junit.xml"
 start validating "$bin" proxy --mode passthrough --upstream "$emulator" --fixtures "$fixtures" \

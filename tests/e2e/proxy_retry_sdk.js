@@ -5,7 +5,7 @@
 //   node proxy_retry_sdk.js HOST:PORT SCENARIO
 //
 // Scenarios:
-//   retry     retryOptions as ../shared/protocol.md 4.3 shows (3 attempts, ThrottlingError or
+//   retry     retryOptions as docs/protocol.md 4.3 shows (3 attempts, ThrottlingError or
 //             Throttling.User, fixed backoff of 20 ms)
 //   plain     no retryOptions: one attempt
 //   timeout   no retryOptions, readTimeout 300 ms

@@ -7,23 +7,22 @@
 # GET /__popcheck/violations is read while the proxy runs; on SIGTERM the proxy writes the JUnit,
 # which must validate against the Ant schema, hold each violation in its own case and let the
 # conforming cases pass. No credential sent reaches the report or the log.
-# Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (shared folder).
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
-shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
+data="$src/data"  # the bundled metadata and JUnit schema
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN \
   ALIBABA_CLOUD_PROFILE
 export HOME="$tmp"
 
-# Contracts: the seed pages (version and product filled from metadata), and the whole ECS metadata
+# Contracts: the seed catalogue (cases/, compiled from the seed pages), and the whole ECS metadata
 # for actions with documented Integer parameters the emulator does not implement (the request is
 # validated all the same). The seeds come first: for an action both describe, the first --contracts
 # folder wins.
-"$bin" compile "$shared"/seeds/*.txt --metadata "$shared"/metadata/*.json --out "$tmp/seeds" -q \
-  >"$tmp/compile.log" 2>&1 || true
-"$bin" compile "$shared"/metadata/ecs-2014-05-26.json --out "$tmp/ecs" -q \
+cp -r "$src/cases" "$tmp/seeds"
+"$bin" compile "$data"/metadata/ecs-2014-05-26.json --out "$tmp/ecs" -q \
   >>"$tmp/compile.log" 2>&1 || true
 [[ -f "$tmp/seeds/ecs/DeleteInstances.json" && -f "$tmp/seeds/vpc/TagResources.json" ]] ||
   fail "the seed compile produced no catalogue: $(cat "$tmp/compile.log")"
@@ -104,7 +103,7 @@ wait "$proxy_pid" || rc=$?
 # Exit status 1: the proxy stopped cleanly and some exchange had violations.
 [[ $rc -eq 1 ]] || fail "the proxy exited $rc on SIGTERM, expected 1: $(cat "$tmp/proxy.err")"
 [[ -s $report ]] || fail "no JUnit report at $report: $(cat "$tmp/proxy.err")"
-xmllint --noout --schema "$shared/schemas/junit-ant.xsd" "$report" 2>"$tmp/xmllint.err" ||
+xmllint --noout --schema "$data/schemas/junit-ant.xsd" "$report" 2>"$tmp/xmllint.err" ||
   fail "the report does not validate: $(cat "$tmp/xmllint.err")"
 
 failure_of() { xmllint --xpath "string(//testcase[@name='$1']/failure)" "$report"; }
@@ -149,7 +148,7 @@ POPCHECK_SDK_DIR="$sdk" node "$src/tests/e2e/proxy_sdk.js" "${url#http://}" "$ke
   dummySecretE2e42 "$token" "$tmp/sdk.json" || fail "the SDK calls did not run"
 kill -TERM "$sdk_proxy_pid"
 wait "$sdk_proxy_pid" || true
-xmllint --noout --schema "$shared/schemas/junit-ant.xsd" "$sdk_report" 2>"$tmp/xmllint.err" ||
+xmllint --noout --schema "$data/schemas/junit-ant.xsd" "$sdk_report" 2>"$tmp/xmllint.err" ||
   fail "the SDK report does not validate: $(cat "$tmp/xmllint.err")"
 n=$(xmllint --xpath "count(//testcase)" "$sdk_report")
 [[ $n -ge 9 ]] || fail "$n SDK exchanges in the report, expected 9"

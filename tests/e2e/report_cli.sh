@@ -4,8 +4,7 @@
 set -euo pipefail
 
 : "${POPCHECK:?the popcheck binary}"
-POPCHECK_SHARED=${POPCHECK_SHARED:-${POPCHECK_SRC:?}/../shared}
-xsd=$POPCHECK_SHARED/schemas/junit-ant.xsd
+xsd=${POPCHECK_SRC:?}/data/schemas/junit-ant.xsd  # the bundled JUnit schema
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

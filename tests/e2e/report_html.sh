@@ -12,7 +12,7 @@ set -euo pipefail
 
 : "${POPCHECK:?the popcheck binary}"
 : "${POPCHECK_SRC:?the source tree}"
-POPCHECK_SHARED=${POPCHECK_SHARED:-$POPCHECK_SRC/../shared}
+data=$POPCHECK_SRC/data  # the bundled metadata
 browser_dir=$POPCHECK_SRC/tests/browser
 artifacts=${POPCHECK_ARTIFACTS:-$(dirname "$POPCHECK")/artifacts}/report_html
 mkdir -p "$artifacts"
@@ -38,11 +38,8 @@ if [ ! -d "$browser_dir/node_modules/playwright-core" ]; then
 fi
 
 # --- A small report with coverage against the seed catalogue -------------------------------------
-"$POPCHECK" compile "$POPCHECK_SHARED"/seeds/*.txt --metadata "$POPCHECK_SHARED"/metadata/*.json \
-  --out "$work/seed-cases" -q 2>"$work/compile.log" ||
-  echo "report_html: some seed pages did not compile (not this test's subject):" \
-    "$(head -c 300 "$work/compile.log")"
-[ -n "$(find "$work/seed-cases" -name '*.json' 2>/dev/null)" ] || fail "no seed page compiled"
+cp -r "$POPCHECK_SRC/cases" "$work/seed-cases"  # the checked-in seed catalogue
+[ -n "$(find "$work/seed-cases" -name '*.json' 2>/dev/null)" ] || fail "no seed catalogue"
 node "$browser_dir/make_results.mjs" "$work/seed-cases" "$work/small.json"
 "$POPCHECK" report html "$work/small.json" -o "$artifacts/small.html" --cases "$work/seed-cases" \
   --title "popcheck e2e: seeds"
@@ -54,7 +51,7 @@ node "$browser_dir/check_report.mjs" "$artifacts/small.html" "$work/small.json" 
   "$artifacts/small.png"
 
 # --- The whole catalogue: the big-report path must open and filter --------------------------------
-"$POPCHECK" compile "$POPCHECK_SHARED"/metadata/*.json --out "$work/all-cases" -q
+"$POPCHECK" compile "$data"/metadata/*.json --out "$work/all-cases" -q
 node "$browser_dir/make_results.mjs" "$work/all-cases" "$work/big.json"
 total=$(node -e 'const fs = require("fs");
   console.log(JSON.parse(fs.readFileSync(process.argv[1])).cases.length)' \

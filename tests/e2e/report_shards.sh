@@ -6,17 +6,14 @@
 set -euo pipefail
 
 : "${POPCHECK:?the popcheck binary}"
-POPCHECK_SHARED=${POPCHECK_SHARED:-${POPCHECK_SRC:?}/../shared}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail() { echo "report_shards: $*" >&2; exit 1; }
 
-"$POPCHECK" compile "$POPCHECK_SHARED"/seeds/*.txt --metadata "$POPCHECK_SHARED"/metadata/*.json \
-  --out cases -q 2>compile.log ||
-  echo "report_shards: some seed pages did not compile: $(head -c 300 compile.log)"
-[ -n "$(find cases -name '*.json')" ] || fail "no seed page compiled"
+cp -r "${POPCHECK_SRC:?}/cases" cases  # the checked-in seed catalogue
+[ -n "$(find cases -name '*.json')" ] || fail "no seed catalogue"
 
 # `run` exits 1 when a case fails; only 2 (infrastructure or usage) stops this test.
 run() {

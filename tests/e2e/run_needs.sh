@@ -2,12 +2,12 @@
 # `popcheck run` against an endpoint that is not a popcheck emulator: a case whose needs have no value
 # is skipped with the need's description as the reason (console, JUnit <skipped>, results.json), the
 # run still exits 0; with --var (or --vars) the value reaches the request and the case runs.
-# Environment: POPCHECK (binary), POPCHECK_SHARED (shared folder).
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
-shared=${POPCHECK_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
+data="$src/data"  # the bundled JUnit schema
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for the plain API server"; exit 0; }
 export ALIBABA_CLOUD_ACCESS_KEY_ID=e2e-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=e2e-key-secret
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
@@ -68,7 +68,7 @@ grep -q '^SKIP  Ecs.DetachDisk.example.json: a Running ECS instance' "$tmp/out1"
 grep -q '1 passed, 0 failed, 1 skipped' "$tmp/out1" || fail "summary: $(tail -1 "$tmp/out1")"
 grep -q '"skip_reason": "a Running ECS instance' "$tmp/r1/results.json" || fail "no skip_reason in results.json"
 grep -q '<skipped message="a Running ECS instance' "$tmp/r1/junit.xml" || fail "no <skipped> in junit.xml"
-xmllint --noout --schema "$shared/schemas/junit-ant.xsd" "$tmp/r1/junit.xml" 2>/dev/null ||
+xmllint --noout --schema "$data/schemas/junit-ant.xsd" "$tmp/r1/junit.xml" 2>/dev/null ||
   fail "junit.xml with a skip does not validate"
 [[ $(grep -c 'Action=DetachDisk' "$tmp/requests.log") -eq 1 ]] || fail "the skipped case reached the server"
 

@@ -2,17 +2,16 @@
 # The seed suite through each shipped SDK adapter against `popcheck emulate`: pop-core GET and
 # POST, ecs20140526 V3 and v2, vpc20160428 V3. The emulator answers conformingly, so every reported
 # failure is the SDK's own behaviour (checked against a plain HTTP run of the same suite);
-# sdk_adapters_check.js checks the counts and the findings of protocol.md 4.2 in each results.json.
+# sdk_adapters_check.js checks the counts and the findings of docs/protocol.md 4.2 in each results.json.
 # The suite is the repository's cases/ plus, because the seed pages document errors in JSON only, an
 # XML copy of every error case (same request and expectation, Format=XML). Then an emulator whose
 # DetachDisk errors lack Code shows pop-core ignoring the HTTP status.
-# Environment: POPCHECK (binary), POPCHECK_SRC (repository), POPCHECK_SHARED (for the JUnit schema).
+# Environment: POPCHECK (binary), POPCHECK_SRC (repository).
 # Set SDK_FINDINGS=FILE to also write the Markdown summary that docs/sdk-findings.md shows.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
-POPCHECK_SHARED=${POPCHECK_SHARED:-$src/../shared}
 here=$(cd "$(dirname "$0")" && pwd)
 require_sdk @alicloud/pop-core
 [[ -d "$src/cases" ]] || { echo "FAIL: no seed suite in $src/cases" >&2; exit 1; }
@@ -38,7 +37,7 @@ run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
   for o in $options; do args+=(--sdk-option "$o"); done
   unset IFS
   local rc=0
-  POPCHECK_ADAPTERS="$src/adapters" POPCHECK_SDK_MODULES="$sdk" "$bin" "${args[@]}" \
+  POPCHECK_SDK_MODULES="$sdk" "$bin" "${args[@]}" \
     >"$out/console.txt" 2>"$out/adapter.log" || rc=$?
   if [[ $rc -ne 1 ]]; then  # the SDKs' findings are failures: exit status 1
     echo "FAIL: $name: popcheck run exited with $rc" >&2
@@ -47,15 +46,15 @@ run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
   fi
   [[ -f "$out/results.json" ]] || { echo "FAIL: $name: no results.json" >&2; return 1; }
   # The JUnit report of an SDK run validates like any other.
-  if command -v xmllint >/dev/null 2>&1 && [[ -f "$POPCHECK_SHARED/schemas/junit-ant.xsd" ]]; then
-    xmllint --noout --schema "$POPCHECK_SHARED/schemas/junit-ant.xsd" "$out/junit.xml" \
+  if command -v xmllint >/dev/null 2>&1 && [[ -f "$src/data/schemas/junit-ant.xsd" ]]; then
+    xmllint --noout --schema "$src/data/schemas/junit-ant.xsd" "$out/junit.xml" \
       2>"$out/xmllint.txt" ||
       { echo "FAIL: $name: junit.xml does not validate" >&2; cat "$out/xmllint.txt" >&2; return 1; }
   fi
 }
 
 # The baseline: the same suite over plain HTTP. Whatever it finds is the emulator's or the
-# catalogue's business; the SDK runs may repeat it but must add nothing beyond protocol.md 4.2.
+# catalogue's business; the SDK runs may repeat it but must add nothing beyond docs/protocol.md 4.2.
 curl -sf -X POST "$url/__popcheck/reset" >/dev/null
 mkdir -p "$tmp/reports/http"
 rc=0
@@ -89,7 +88,7 @@ fi
 node "$here/sdk_adapters_check.js" check "$tmp/cases" "$tmp/reports" \
   ${SDK_FINDINGS:+"$SDK_FINDINGS"}
 
-# pop-core never looks at the HTTP status (protocol.md 4.2): an emulator whose DetachDisk errors
+# pop-core never looks at the HTTP status (docs/protocol.md 4.2): an emulator whose DetachDisk errors
 # carry no Code makes it return success for 4xx answers, while openapi-core throws without a code.
 start_emulator deviant --deviation drop:DetachDisk:Code
 run dropcode-pop-core-get pop-core "" method=GET DetachDisk

@@ -3,9 +3,9 @@
 //     adds to every catalogue file an XML copy of each error case (id + ".xml", Format=XML, root
 //     Error).
 //   node sdk_adapters_check.js check CASES_DIR REPORTS_DIR [FINDINGS.md]
-//     checks each configuration's results.json against the behaviours of protocol.md 4.2, derived
-//     from the cases themselves (never from a list of ids), and optionally writes the Markdown
-//     summary.
+//     checks each configuration's results.json against the behaviours of docs/protocol.md 4.2,
+//     derived from the cases themselves (never from a list of ids), and optionally writes the
+//     Markdown summary.
 'use strict';
 const fs = require('fs');
 const path = require('path');

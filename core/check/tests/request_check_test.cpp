@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <map>
 
+#include "tests/shared.hpp"
+
 namespace popcheck::check {
 namespace {
 
@@ -346,7 +348,7 @@ TEST(RequestCheck, InvalidDocumentedPatternDisablesOnlyThatCheck) {
 // and each negative case (a request breaking one constraint) is found by the check of that
 // constraint.
 TEST(RequestCheck, CataloguesExamplesPassAndNegativeCasesAreCaught) {
-  auto loaded = core::load_catalogue({std::string(POPCHECK_SOURCE_DIR) + "/cases"});
+  auto loaded = core::load_catalogue({(test_support::source_dir() / "cases").string()});
   ASSERT_TRUE(loaded.errors.empty());
   ASSERT_FALSE(loaded.entries.empty());
   const std::map<std::string, std::string> check_of = {

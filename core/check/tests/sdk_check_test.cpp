@@ -1,5 +1,5 @@
-// The SDK checks: answers shaped like the ones the real SDKs give (protocol.md 4.2) against success
-// and error cases; each deviation is reported by its own check in the SDK's terms.
+// The SDK checks: answers shaped like the ones the real SDKs give (docs/protocol.md 4.2) against
+// success and error cases; each deviation is reported by its own check in the SDK's terms.
 #include "core/check/sdk_check.hpp"
 
 #include <gtest/gtest.h>

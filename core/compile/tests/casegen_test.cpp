@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/compile/docs.hpp"
+#include "tests/shared.hpp"
 #include "core/compile/metadata.hpp"
 
 namespace popcheck::core {
@@ -20,10 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path shared_dir() {
-  if (const char* s = std::getenv("POPCHECK_SHARED")) return s;
-  return fs::path(POPCHECK_SOURCE_DIR) / ".." / "shared";
-}
+using test_support::shared_dir;
+// The bundled products' metadata (data/metadata), the same files popcheck serves.
+fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -408,6 +408,7 @@ Contract read_seed(const std::string& prefix) {
 }
 
 TEST(CasegenSeeds, DetachDiskHasTenErrorCasesWithTheExpectedNeeds) {
+  POPCHECK_NEEDS_SHARED();
   Contract c = read_seed("002_");
   ASSERT_EQ(c.action, "DetachDisk");
   auto cases = generate_cases(c);
@@ -443,6 +444,7 @@ TEST(CasegenSeeds, DetachDiskHasTenErrorCasesWithTheExpectedNeeds) {
 }
 
 TEST(CasegenSeeds, RemoveTagsInvalidTagCountSends21Tags) {
+  POPCHECK_NEEDS_SHARED();
   Contract c = read_seed("000_");
   ASSERT_EQ(c.action, "RemoveTags");
   auto cases = generate_cases(c);
@@ -457,6 +459,7 @@ TEST(CasegenSeeds, RemoveTagsInvalidTagCountSends21Tags) {
 }
 
 TEST(CasegenSeeds, DeleteInstancesKeepsBothIncorrectInstanceStatusRows) {
+  POPCHECK_NEEDS_SHARED();
   Contract c = read_seed("003_");
   auto cases = generate_cases(c);
   const Case* a = by_id(cases, "Ecs.DeleteInstances.error.IncorrectInstanceStatus");
@@ -481,7 +484,7 @@ TEST(CasegenMetadata, EveryApiCompilesWithOneErrorCasePerRow) {
   std::set<std::string> ids;
   const std::regex var_ref(R"(\$\{([A-Za-z0-9_]+)\})");
   for (const char* name : {"ecs-2014-05-26.json", "vpc-2016-04-28.json", "ess-2014-08-28.json"}) {
-    std::string text = slurp(shared_dir() / "metadata" / name);
+    std::string text = slurp(metadata_dir() / name);
     auto raw = nlohmann::json::parse(text);
     for (const auto& [action, api] : raw["apis"].items())
       if (api.contains("errorCodes"))

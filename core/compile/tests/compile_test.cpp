@@ -15,16 +15,16 @@
 #include <sstream>
 
 #include "core/compile/docs.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path shared_dir() {
-  if (const char* s = std::getenv("POPCHECK_SHARED")) return s;
-  return fs::path(POPCHECK_SOURCE_DIR) / ".." / "shared";
-}
+using test_support::shared_dir;
+// The bundled products' metadata (data/metadata), the same files popcheck serves.
+fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -44,7 +44,7 @@ CompileInput input(const fs::path& p, bool lookup = false) {
 }
 
 CompileInput metadata(const std::string& name, bool lookup) {
-  return input(shared_dir() / "metadata" / name, lookup);
+  return input(metadata_dir() / name, lookup);
 }
 
 const CatalogueEntry* entry(const CompileResult& r, const std::string& product,
@@ -64,6 +64,7 @@ TEST(Compile, MetadataDetectedByContent) {
 }
 
 TEST(Compile, PageWinsAndMetadataFillsTheVersion) {
+  POPCHECK_NEEDS_SHARED();
   auto r = compile_texts({input(seed("002_")), metadata("ecs-2014-05-26.json", true)}, {});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   ASSERT_EQ(r.entries.size(), 1u);  // lookup-only metadata adds no actions
@@ -82,6 +83,7 @@ TEST(Compile, PageWinsAndMetadataFillsTheVersion) {
 }
 
 TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
+  POPCHECK_NEEDS_SHARED();
   // Seed 001 (plain text) names no product; ECS and VPC both have a TagResources, so metadata
   // lookup must rank them by the page's parameters and examples.
   if (!read_document(slurp(seed("001_")), "001"))
@@ -111,6 +113,7 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
 }
 
 TEST(Compile, ActionMissingFromMetadataTakesTheProductsOnlyVersion) {
+  POPCHECK_NEEDS_SHARED();
   CompileInput page = input(seed("000_"));
   for (size_t pos; (pos = page.text.find("RemoveTags")) != std::string::npos;)
     page.text.replace(pos, 10, "RemoveLabels");
@@ -129,9 +132,10 @@ TEST(Compile, ActionMissingFromMetadataTakesTheProductsOnlyVersion) {
 }
 
 TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
+  POPCHECK_NEEDS_SHARED();
   auto r = compile_texts({metadata("ess-2014-08-28.json", false), input(seed("004_"))}, {});
   ASSERT_TRUE(r.errors.empty());
-  auto raw = nlohmann::json::parse(slurp(shared_dir() / "metadata" / "ess-2014-08-28.json"));
+  auto raw = nlohmann::json::parse(slurp(metadata_dir() / "ess-2014-08-28.json"));
   EXPECT_EQ(r.entries.size(), raw["apis"].size());
   const CatalogueEntry* e = entry(r, "Ess", "RemoveInstances");
   ASSERT_TRUE(e);
@@ -145,6 +149,7 @@ TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
 }
 
 TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
+  POPCHECK_NEEDS_SHARED();
   auto r = compile_texts({input(seed("000_")), input(seed("000_"))}, {CompileOptions{"", "x"}});
   EXPECT_EQ(r.entries.size(), 1u);
   ASSERT_FALSE(r.warnings.empty());
@@ -152,6 +157,7 @@ TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
 }
 
 TEST(Compile, SummaryCountsAgreeWithTheEntries) {
+  POPCHECK_NEEDS_SHARED();
   auto r = compile_texts(
       {input(seed("000_")), input(seed("002_")), input(seed("003_")), input(seed("004_"))},
       CompileOptions{"", "2014-05-26"});
@@ -181,6 +187,7 @@ TEST(Compile, SummaryCountsAgreeWithTheEntries) {
 }
 
 TEST(Compile, BadInputsAreErrorsNamingTheFile) {
+  POPCHECK_NEEDS_SHARED();
   std::vector<CompileInput> in = {
       {"empty.md", "", false},
       {"binary.bin",
@@ -221,9 +228,10 @@ class CompileFiles : public ::testing::Test {
 };
 
 TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
+  POPCHECK_NEEDS_SHARED();
   std::vector<std::string> in = {seed("000_").string(), seed("004_").string()};
-  std::vector<std::string> meta = {(shared_dir() / "metadata" / "ecs-2014-05-26.json").string(),
-                                   (shared_dir() / "metadata" / "ess-2014-08-28.json").string()};
+  std::vector<std::string> meta = {(metadata_dir() / "ecs-2014-05-26.json").string(),
+                                   (metadata_dir() / "ess-2014-08-28.json").string()};
   auto out = (dir_ / "cat").string();
   auto r = compile_files(in, meta, out, {});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
@@ -247,6 +255,7 @@ TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
 }
 
 TEST_F(CompileFiles, UnreadableAndOversizedInputsAreErrors) {
+  POPCHECK_NEEDS_SHARED();
   fs::path big = dir_ / "big.md";
   {
     std::ofstream out(big, std::ios::binary);

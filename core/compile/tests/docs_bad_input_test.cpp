@@ -8,6 +8,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -102,12 +103,10 @@ TEST(DocsBadInput, LargeAcceptedFileReadsCompletely) {
   EXPECT_EQ(c->params.back().name, "Param" + std::to_string(rows - 1));
 }
 
-std::string shared_dir() {
-  const char* env = std::getenv("POPCHECK_SHARED");
-  return env && *env ? env : "/work/shared";
-}
+std::string shared_dir() { return test_support::shared_dir().string(); }
 
 TEST(DocsBadInput, TruncationsAndMutationsNeverThrow) {
+  POPCHECK_NEEDS_SHARED();
   // Every seed and a few corpus pages cut at many points and with random bytes flipped: each read
   // returns a contract or an Error with a code and the file, and nothing throws.
   std::vector<fs::path> files;

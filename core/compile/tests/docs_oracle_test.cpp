@@ -21,6 +21,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
+#include "tests/shared.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -28,10 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string shared_dir() {
-  const char* env = std::getenv("POPCHECK_SHARED");
-  return env && *env ? env : "/work/shared";
-}
+std::string shared_dir() { return test_support::shared_dir().string(); }
 
 // Per-field agreement counters with the first few disagreements for the failure message.
 struct Tally {
@@ -171,6 +169,7 @@ void run_set(const std::string& title, const fs::path& records, const fs::path& 
 }
 
 TEST(DocsOracle, CorpusAgreesPerField) {
+  POPCHECK_NEEDS_SHARED();
   fs::path shared = shared_dir();
   Tally tally;
   run_set("corpus/oracle.json", shared / "corpus" / "oracle.json", shared / "corpus" / "docs", tally);
@@ -179,6 +178,7 @@ TEST(DocsOracle, CorpusAgreesPerField) {
 }
 
 TEST(DocsOracle, SeedsAgreePerField) {
+  POPCHECK_NEEDS_SHARED();
   fs::path shared = shared_dir();
   Tally tally;
   run_set("corpus/seeds.json", shared / "corpus" / "seeds.json", shared / "seeds", tally);

@@ -10,15 +10,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/shared.hpp"
+
 namespace popcheck::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path shared_dir() {
-  if (const char* s = std::getenv("POPCHECK_SHARED")) return s;
-  return fs::path(POPCHECK_SOURCE_DIR) / ".." / "shared";
-}
+// The bundled products' metadata (data/metadata), the same files popcheck serves.
+fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -285,7 +285,7 @@ TEST(Metadata, InvalidUtf8InsideJsonIsAnError) {
 TEST(Metadata, AllRealApisAndErrorRows) {
   size_t apis = 0, rows = 0, read_rows = 0;
   for (const char* name : {"ecs-2014-05-26.json", "vpc-2016-04-28.json", "ess-2014-08-28.json"}) {
-    fs::path path = shared_dir() / "metadata" / name;
+    fs::path path = metadata_dir() / name;
     std::string text = slurp(path);
     ASSERT_FALSE(text.empty()) << path;
     auto raw = nlohmann::json::parse(text);
@@ -316,7 +316,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
 }
 
 TEST(Metadata, RealRemoveTagsReadsLikeThePage) {
-  std::string text = slurp(shared_dir() / "metadata" / "ecs-2014-05-26.json");
+  std::string text = slurp(metadata_dir() / "ecs-2014-05-26.json");
   auto r = read_metadata(text, "ecs.json");
   ASSERT_TRUE(r);
   const Contract* c = nullptr;

@@ -1,5 +1,5 @@
 #pragma once
-// The requests captured from the real Node SDKs in ../shared/protocol.md section 4.4, verbatim, and
+// The requests captured from the real Node SDKs in docs/protocol.md section 4.4, verbatim, and
 // a small reader that turns such a text into a request. The reader exists only for these fixtures
 // (a request line, "name: value" lines, a blank line, a body); production code gets its requests
 // from Boost.Beast.

@@ -1,4 +1,4 @@
-// Request normalisation: the four shapes in which SDKs send one call (../shared/protocol.md section
+// Request normalisation: the four shapes in which SDKs send one call (docs/protocol.md section
 // 4.4) reduce to the same match parameters.
 #include "core/protocol/normalize.hpp"
 

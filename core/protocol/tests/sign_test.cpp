@@ -1,4 +1,4 @@
-// Signing: every vector of ../shared/protocol.md sections 2.1 to 2.4, and the signatures of the
+// Signing: every vector of docs/protocol.md sections 2.1 to 2.4, and the signatures of the
 // requests captured from the real SDKs (section 4.4) recomputed from the wire.
 #include "core/protocol/sign.hpp"
 
@@ -106,7 +106,7 @@ TEST(Base64, Rfc4648Vectors) {
 }
 
 TEST(Sha256, KnownDigests) {
-  // protocol.md 2.4: the x-acs-content-sha256 of an empty body.
+  // docs/protocol.md 2.4: the x-acs-content-sha256 of an empty body.
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -1,5 +1,5 @@
 // Server-side verification: requests signed by this signer and the SDK captures of
-// ../shared/protocol.md section 4.4 verify; every kind of defect gives its own outcome and error.
+// docs/protocol.md section 4.4 verify; every kind of defect gives its own outcome and error.
 #include "core/protocol/verify.hpp"
 
 #include <gtest/gtest.h>

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin.hpp"
 #include "app/commands.hpp"
 #include "emulator/emulator.hpp"
 #include "net/server.hpp"
@@ -24,6 +25,7 @@ struct EmulateFlags {
   std::string data_dir;
   int threads = 2;
   std::string deviation;
+  std::string admin_token;
 };
 
 // "HOST:PORT", "[V6]:PORT" or "PORT".
@@ -87,6 +89,8 @@ int run_emulate(const EmulateFlags& flags) {
     return 2;
   }
   server.threads = flags.threads;
+  options.admin = admin_guard_for(server.host, flags.admin_token, "popcheck", "popcheck emulate",
+                                  std::cerr);
 
   // Block the stop signals before any thread starts, so that every thread inherits the mask and the
   // main thread alone receives them through sigwait: no handler runs inside a server thread.
@@ -119,7 +123,10 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
       "emulate",
       "Serve the reference emulator of the seed APIs (ECS RemoveTags, DetachDisk, DeleteInstances; VPC\n"
       "TagResources; ESS RemoveInstances) with real state, and every other API of the metadata with\n"
-      "its documented example. Admin endpoints: /__popcheck/health, state, reset, provision.");
+      "its documented example. Admin endpoints: /__popcheck/health, state, reset, provision.\n"
+      "Admin requests from another origin are refused; PUT/POST need Content-Type:\n"
+      "application/json or an X-Popcheck-Admin: 1 header; beyond loopback every admin request\n"
+      "needs the admin token (Authorization: Bearer TOKEN).");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on")
       ->capture_default_str();
   cmd->add_option("--state", flags->state,
@@ -134,6 +141,10 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
       ->check(CLI::ExistingFile);
   add_data_dir_option(cmd, flags->data_dir);
   cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
+  cmd->add_option("--admin-token", flags->admin_token,
+                  "Token the admin endpoints require (Authorization: Bearer TOKEN); required and "
+                  "generated when --listen is not a loopback address")
+      ->envname("POPCHECK_ADMIN_TOKEN");
   // Mutation testing of the runner; hidden from --help (empty group).
   cmd->add_option("--deviation", flags->deviation,
                   "Inject one deviation: status:ACTION:CODE, code:ACTION, message:ACTION, "

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/admin.hpp"
 #include "app/commands.hpp"
 #include "core/files.hpp"
 #include "core/protocol/credentials.hpp"
@@ -46,6 +47,7 @@ struct ProxyArgs {
   bool fault_seed_given = false;
   std::vector<std::string> contracts;
   std::string contracts_report = "popcheck-proxy-junit.xml";
+  std::string admin_token;
 };
 
 // "HOST:PORT", "[::1]:PORT" or ":PORT".
@@ -124,7 +126,7 @@ int run_proxy(const ProxyArgs& args) {
   auto log_mutex = std::make_shared<std::mutex>();
   if (!args.contracts.empty()) {
     std::vector<Error> skipped;
-    auto validator = proxy::Validator::load(args.contracts, skipped);
+    auto validator = proxy::Validator::load(args.contracts, skipped, options.credentials);
     for (const auto& e : skipped)
       std::cerr << "popcheck proxy: skipped contract " << e.to_string() << "\n";
     if (!validator) {
@@ -150,6 +152,9 @@ int run_proxy(const ProxyArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  options.admin = admin_guard_for(listen->first, args.admin_token, "popcheck-proxy",
+                                  "popcheck proxy", std::cerr);
 
   proxy::LoadReport report;
   auto handler = proxy::ProxyHandler::create(options, report);
@@ -231,6 +236,9 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
       "GET/PUT /__popcheck/mode ({\"mode\":\"replay\"}); POST /__popcheck/reload;\n"
       "GET/PUT/DELETE /__popcheck/faults ({\"seed\":N,\"rules\":[...]});\n"
       "GET /__popcheck/violations (with --contracts).\n"
+      "Admin requests from another origin are refused; PUT/POST/DELETE need Content-Type:\n"
+      "application/json or an X-Popcheck-Admin: 1 header; beyond loopback every admin request\n"
+      "needs the admin token (Authorization: Bearer TOKEN).\n"
       "Faults (--fault, repeatable; applied in every mode before replay or forwarding):\n"
       "  latency:MS | latency:MIN-MAX            delay the answer (ms; 'ms'/'s' suffixes)\n"
       "  error:CODE[,status=N][,retry-after=MS][,message=TEXT]\n"
@@ -286,6 +294,10 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--contracts-report", args->contracts_report,
                   "JUnit report of the validation, written when the proxy stops")
       ->capture_default_str();
+  cmd->add_option("--admin-token", args->admin_token,
+                  "token the admin endpoints require (Authorization: Bearer TOKEN); required and "
+                  "generated when --listen is not a loopback address")
+      ->envname("POPCHECK_ADMIN_TOKEN");
   cmd->callback([args, seed, &exit_code] {
     args->fault_seed_given = seed->count() > 0;
     exit_code = run_proxy(*args);

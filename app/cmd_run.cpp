@@ -38,6 +38,7 @@ struct RunFlags {
   std::string style;
   double timeout = 10;
   int retries = 2;
+  std::string admin_token;
   std::string ca_file;
   bool insecure = false;
   std::string report_dir = "reports";
@@ -151,6 +152,7 @@ int run(const RunFlags& f) {
     if (auto r = runner::parse_var(v, options.vars); !r) return usage(r.error());
   options.jobs = f.jobs;
   options.retries = f.retries;
+  options.admin_token = f.admin_token;
   auto timeout = std::chrono::milliseconds(static_cast<long long>(f.timeout * 1000));
   options.client.read_timeout = timeout;
   options.client.connect_timeout = std::min(timeout, std::chrono::milliseconds(10000));
@@ -331,6 +333,10 @@ void add_run_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--retries", f->retries,
                   "Extra attempts after a network failure (never after an HTTP answer)")
       ->capture_default_str();
+  cmd->add_option("--admin-token", f->admin_token,
+                  "Admin token of an emulator listening beyond loopback (sent with its health "
+                  "probe and provisioning)")
+      ->envname("POPCHECK_ADMIN_TOKEN");
   cmd->add_option("--ca-file", f->ca_file,
                   "PEM bundle of the CAs to trust (instead of the system's)")
       ->check(CLI::ExistingFile);

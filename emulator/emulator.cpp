@@ -66,7 +66,10 @@ class EmulatorHandler : public net::Handler {
   net::HttpResponse serve(const net::HttpRequest& request) {
     std::string_view target = request.target;
     std::string_view path = target.substr(0, target.find('?'));
-    if (path.starts_with(kAdminPrefix)) return admin(request, path.substr(kAdminPrefix.size()));
+    if (path.starts_with(kAdminPrefix)) {
+      if (auto refused = net::refuse_admin(options_.admin, request)) return std::move(*refused);
+      return admin(request, path.substr(kAdminPrefix.size()));
+    }
     return api(request);
   }
 

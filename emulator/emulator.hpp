@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "net/admin.hpp"
 #include "net/http.hpp"
 #include "net/server.hpp"
 
@@ -27,6 +28,9 @@ struct EmulatorOptions {
   // Mutation testing: one injected deviation, e.g. "status:RemoveTags:201", "code:DetachDisk",
   // "message:DeleteInstances", "drop:RemoveInstances:ScalingActivityId", "xmlroot:RemoveTags".
   std::string deviation;
+  // Who may use the /__popcheck/ endpoints (net/admin.hpp): never a cross-origin page; with a
+  // token, only callers that send it.
+  net::AdminGuard admin;
 };
 
 // The request handler (emulated APIs + /__popcheck/ admin endpoints), for mounting on any

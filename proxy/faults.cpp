@@ -6,6 +6,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "proxy/limits.hpp"
+
 namespace popcheck::proxy {
 
 using core::ojson;
@@ -513,11 +515,20 @@ FaultDecision FaultInjector::decide(std::string_view action, bool xml, const std
 FaultDecision FaultInjector::decide(std::string_view action, bool xml,
                                     const std::function<std::string()>& host_id, bool retry) {
   FaultDecision decision;
-  std::string_view name = action.empty() ? std::string_view("<none>") : action;
+  // Counters are named by a bounded form of the Action and limited in number (limits.hpp): a client
+  // inventing Action values never grows them, nor GET /__popcheck/stats, without bound.
+  std::string name = action.empty() ? std::string("<none>") : shorten(action);
   std::lock_guard lock(mutex_);
   auto counters = by_action_.find(name);
-  if (counters == by_action_.end())
-    counters = by_action_.emplace(std::string(name), ActionCounters{}).first;
+  if (counters == by_action_.end()) {
+    if (by_action_.size() >= kMaxTrackedActions) {
+      ++untracked_;
+      name = kOtherActions;
+      counters = by_action_.find(name);
+    }
+    if (counters == by_action_.end())
+      counters = by_action_.emplace(std::move(name), ActionCounters{}).first;
+  }
   ++counters->second.requests;
   if (retry) ++counters->second.retries;
   bool terminal = false;  // an error, reset or truncation has been chosen
@@ -590,6 +601,9 @@ ojson FaultInjector::stats_json() const {
   out["retries_by_action"] = std::move(retries);
   out["injected"] = std::move(injected);
   out["injected_by_action"] = std::move(injected_by_action);
+  // Requests counted under kOtherActions because kMaxTrackedActions actions were already counted.
+  out["actions_limit"] = kMaxTrackedActions;
+  out["dropped"] = untracked_;
   return out;
 }
 

@@ -108,7 +108,9 @@ class FaultInjector {
                        const std::function<std::string()>& host_id, bool retry = false);
 
   // {"requests_by_action": {...}, "retries_by_action": {...}, "injected": {"latency": N, ...},
-  //  "injected_by_action": {"A": {"error": N}}}.
+  //  "injected_by_action": {"A": {"error": N}}, "actions_limit": 1000, "dropped": N}. Actions are
+  //  named by shorten(action) and at most kMaxTrackedActions are counted apart; the requests of
+  //  later new actions are counted under kOtherActions and in "dropped" (limits.hpp).
   core::ojson stats_json() const;
 
  private:
@@ -127,6 +129,7 @@ class FaultInjector {
   std::vector<Rule> rules_;
   std::map<std::string, ActionCounters, std::less<>> by_action_;
   uint64_t injected_[std::size(kFaultKinds)] = {};
+  uint64_t untracked_ = 0;  // requests counted under kOtherActions
 };
 
 // The default status and message of an error code popcheck knows (Throttling.User, Throttling,

@@ -337,18 +337,10 @@ bool redact_json_paths(std::string& body, const std::vector<std::string>& paths)
   return any;
 }
 
-bool scrub_secrets(std::string& text, const std::vector<std::string>& secrets) {
-  bool any = false;
-  for (const auto& secret : secrets) {
-    if (secret.size() < 4) continue;
-    size_t pos = 0;
-    while ((pos = text.find(secret, pos)) != std::string::npos) {
-      text.replace(pos, secret.size(), "<redacted>");
-      pos += 10;
-      any = true;
-    }
-  }
-  return any;
+void redact_recorded(RecordedRequest& request, const core::Redactor& redactor) {
+  request.params = redactor.params(request.params);
+  request.headers = redactor.headers(request.headers);
+  request.body = redactor.body(request.body, core::header_value(request.headers, "content-type"));
 }
 
 std::string short_hash(std::string_view key) {
@@ -381,19 +373,6 @@ bool is_transient_response_header(std::string_view name) {
                                                 "proxy-connection",  "trailer",    "upgrade"};
   return std::any_of(std::begin(kNames), std::end(kNames),
                      [&](std::string_view n) { return iequals(n, name); });
-}
-
-std::string authorization_field(std::string_view authorization, std::string_view name) {
-  size_t at = 0;
-  while ((at = authorization.find(name, at)) != std::string_view::npos) {
-    bool whole = at == 0 || authorization[at - 1] == ' ' || authorization[at - 1] == ',';
-    at += name.size();
-    if (!whole || at >= authorization.size() || authorization[at] != '=') continue;
-    ++at;
-    size_t end = authorization.find_first_of(", ", at);
-    return std::string(authorization.substr(at, end - at));
-  }
-  return {};
 }
 
 bool is_valid_utf8(std::string_view s) {

@@ -1,8 +1,8 @@
 #pragma once
 // One recorded exchange (request + response + provenance) and its on-disk form: one JSON file per
 // exchange under <fixtures>/<product>/<Action>/NNNNNN-<hash>.json, keys in a fixed order. The request is
-// stored without credentials and the response with configured JSON paths removed; the response body is
-// stored readably (JSON as JSON, XML and text as a string) yet replays byte for byte.
+// stored without credentials (core/protocol/redact) and the response with configured JSON paths removed;
+// the response body is stored readably (JSON as JSON, XML and text as a string) yet replays byte for byte.
 #include <map>
 #include <set>
 #include <string>
@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "core/protocol/normalize.hpp"
+#include "core/protocol/redact.hpp"
 #include "popcheck/version.hpp"
 
 namespace popcheck::proxy {
@@ -65,17 +66,14 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
 // not JSON is left alone (and false returned).
 bool redact_json_paths(std::string& body, const std::vector<std::string>& paths);
 
-// Replaces every occurrence of each secret (key ids, secrets, tokens) in `text` with "<redacted>".
-// Secrets shorter than 4 characters are skipped: they would match ordinary text.
-bool scrub_secrets(std::string& text, const std::vector<std::string>& secrets);
+// The request's parameters, headers and body through `redactor` (core/protocol/redact): values of
+// credential names, known secret values, sensitive keys of a JSON or XML body. Every path that
+// makes or exports a fixture (recording, HAR import and export) calls it.
+void redact_recorded(RecordedRequest& request, const core::Redactor& redactor);
 
 // Response headers that belong to one connection or one moment (Content-Length, Connection, Date,
 // Set-Cookie, ...); never recorded nor relayed as such.
 bool is_transient_response_header(std::string_view name);
-
-// The value after "name=" in an Authorization header ("ACS3-HMAC-SHA256 Credential=ID,
-// SignedHeaders=..,Signature=.."); empty when the field is absent.
-std::string authorization_field(std::string_view authorization, std::string_view name);
 
 // Whether `s` is valid UTF-8, so that a JSON string can hold it without loss.
 bool is_valid_utf8(std::string_view s);

@@ -13,7 +13,7 @@
 #include <system_error>
 
 #include "core/files.hpp"
-#include "core/protocol/credentials.hpp"
+#include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
 #include "popcheck/version.hpp"
@@ -97,7 +97,9 @@ std::string started_date_time(const std::string& recorded_at) {
 }
 
 ojson exchange_to_entry(const FixtureFile& f) {
-  const Exchange& e = f.exchange;
+  // A fixture recorded by an older popcheck or edited by hand is redacted again on its way out.
+  Exchange e = f.exchange;
+  redact_recorded(e.request, core::Redactor());
   std::string upstream = e.provenance.upstream.empty() ? "http://localhost" : e.provenance.upstream;
   while (upstream.ends_with('/')) upstream.pop_back();
   std::string path = e.request.path.empty() ? "/" : e.request.path;
@@ -247,50 +249,6 @@ bool is_browser_header(std::string_view name) {
          (name.size() > 4 && iequals(name.substr(0, 4), "sec-"));
 }
 
-// Every credential value an entry carries, in the forms it may appear in elsewhere: as is,
-// percent-encoded (a query) and encoded twice (the string to sign that a SignatureDoesNotMatch
-// message quotes). Longest first, so that a value containing another goes whole.
-std::vector<std::string> secrets_of(const core::Params& merged, const core::Headers& headers) {
-  std::vector<std::string> raw;
-  for (const auto& [k, v] : merged)
-    if (iequals(k, "AccessKeyId") || iequals(k, "SecurityToken") || iequals(k, "BearerToken") ||
-        iequals(k, "Signature") || iequals(k, "AccessKeySecret"))
-      raw.push_back(v);
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, "x-acs-accesskey-id") || iequals(k, "x-acs-security-token") ||
-        iequals(k, "x-acs-bearer-token")) {
-      raw.push_back(v);
-    } else if (iequals(k, "authorization")) {
-      raw.push_back(authorization_field(v, "Credential"));
-      raw.push_back(authorization_field(v, "Signature"));
-      if (size_t space = v.find(' ');
-          space != std::string::npos && iequals(v.substr(0, space), "Bearer"))
-        raw.push_back(v.substr(space + 1));
-    }
-  }
-  std::vector<std::string> out;
-  for (const auto& v : raw) {
-    if (v.size() < 4) continue;
-    out.push_back(v);
-    std::string once = core::percent_encode(v);
-    if (once != v) {
-      out.push_back(once);
-      out.push_back(core::percent_encode(once));
-    }
-  }
-  std::sort(out.begin(), out.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-// Known credential values replaced by "<redacted>", then the values of credential-bearing fields of
-// any other key ("AccessKeyId=...", "\"Signature\": \"...\"") masked by the runner's redaction.
-std::string clean(std::string text, const std::vector<std::string>& secrets) {
-  scrub_secrets(text, secrets);
-  return core::redact(text);
-}
-
 std::optional<EntryError> read_body(const ojson& content, const std::string& where,
                                     const char* encoding_key, std::string& body) {
   const ojson* text = member(content, "text");
@@ -431,7 +389,9 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
     mime = string_member(*content, "mimeType");
   }
 
-  std::vector<std::string> secrets = secrets_of(merged, headers);
+  // Every credential the entry carries, removed wherever else it appears (core/protocol/redact).
+  core::Redactor redactor;
+  redactor.add_request_secrets(merged, headers);
   const ojson empty = ojson::object();
   const ojson* own = member(entry, "_popcheck");
   if (!own || !own->is_object()) own = &empty;
@@ -439,31 +399,31 @@ EntryResult entry_to_exchange(const ojson& entry, const HarImportOptions& option
   if (!own_provenance || !own_provenance->is_object()) own_provenance = &empty;
 
   Exchange e;
-  e.action = clean(action, secrets);
+  e.action = redactor.text(action);
   e.product = string_member(*own, "product");
   if (e.product.empty()) e.product = product_for(parts->authority, version);
   e.request.method = method;
   e.request.path = parts->path;
-  for (const auto& [k, v] : merged) {
-    if (is_credential_param(k)) continue;
-    e.request.params.emplace_back(k, clean(v, secrets));
-  }
-  for (const auto& [k, v] : headers) {
-    if (is_browser_header(k) || is_unrecorded_header(k) || core::is_volatile_header(k)) continue;
-    e.request.headers.emplace_back(k, clean(v, secrets));
-  }
+  for (const auto& kv : merged)
+    if (!is_credential_param(kv.first)) e.request.params.push_back(kv);
+  for (const auto& kv : headers)
+    if (!is_browser_header(kv.first) && !is_unrecorded_header(kv.first) &&
+        !core::is_volatile_header(kv.first))
+      e.request.headers.push_back(kv);
   if (!core::is_form_content_type(core::header_value(headers, "content-type")))
-    e.request.body = clean(body, secrets);
+    e.request.body = body;
+  redact_recorded(e.request, redactor);
 
   e.response.status = static_cast<int>(status_value);
   e.response.content_type = core::header_value(response_headers, "content-type");
   if (e.response.content_type.empty()) e.response.content_type = mime;
-  for (const auto& [k, v] : response_headers) {
-    if (iequals(k, "content-type") || is_har_transient_header(k)) continue;
-    e.response.headers.emplace_back(k, clean(v, secrets));
-  }
+  core::Headers kept_response_headers;
+  for (const auto& kv : response_headers)
+    if (!iequals(kv.first, "content-type") && !is_har_transient_header(kv.first))
+      kept_response_headers.push_back(kv);
+  e.response.headers = redactor.headers(kept_response_headers);
   redact_json_paths(response_body, options.redact_paths);
-  e.response.body = clean(std::move(response_body), secrets);
+  e.response.body = redactor.text(response_body);
 
   // popcheck's own export carries the fixture's recorded_at as is; other tools give startedDateTime.
   e.provenance.recorded_at = string_member(*own_provenance, "recorded_at");

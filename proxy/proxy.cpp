@@ -8,10 +8,11 @@
 #include <cstdio>
 #include <ctime>
 
-#include "core/protocol/credentials.hpp"
+#include "core/protocol/redact.hpp"
 #include "core/text.hpp"
 #include "popcheck/version.hpp"
 #include "proxy/forward.hpp"
+#include "proxy/limits.hpp"
 
 namespace popcheck::proxy {
 
@@ -135,6 +136,12 @@ void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
     std::string_view path = target.substr(0, target.find('?'));
     Mode mode = mode_.load(std::memory_order_relaxed);
     if (path.starts_with("/__popcheck/")) {
+      // Cross-origin pages, rebound DNS names and (beyond loopback) callers without the admin
+      // token are refused before any admin endpoint, the proxy's own or an upstream's, is reached.
+      if (auto refused = net::refuse_admin(options_.admin, request)) {
+        respond(std::move(*refused));
+        return;
+      }
       static constexpr std::string_view kOwn[] = {
           "/__popcheck/health", "/__popcheck/stats",  "/__popcheck/mode",      "/__popcheck/reload",
           "/__popcheck/misses", "/__popcheck/faults", "/__popcheck/violations"};
@@ -229,14 +236,9 @@ net::Respond ProxyHandler::observed(const net::HttpRequest& request, const core:
       }
       if (!line.empty()) {
         // The validator keeps credentials out of its results; this is a second net for the line.
-        std::vector<std::string> secrets = {
-            authorization_field(core::header_value(seen->first.headers, "authorization"),
-                                "Credential"),
-            core::header_value(seen->first.headers, "x-acs-security-token"),
-            core::header_value(seen->first.headers, "x-acs-accesskey-id")};
-        for (const auto& [k, v] : seen->second)
-          if (core::is_secret_name(k) || k == "AccessKeyId") secrets.push_back(v);
-        scrub_secrets(line, secrets);
+        core::Redactor redactor(options_.credentials);
+        redactor.add_request_secrets(seen->second, seen->first.headers);
+        line = redactor.text(line);
         if (options_.log) options_.log("violation " + line);
       }
     } catch (const std::exception& e) {
@@ -253,9 +255,21 @@ net::HttpResponse ProxyHandler::miss(const net::HttpRequest& request, const Matc
   std::string action = param(match, "Action");
   std::string message = "No recorded exchange matches this request (Action=" +
                         (action.empty() ? std::string("<none>") : action) + ").";
+  // The entry keeps bounded copies of what the client sent: a miss log of 1000 entries stays a few
+  // MiB whatever the requests carried (limits.hpp).
   ojson entry;
-  entry["action"] = action;
-  entry["params"] = ojson(match);
+  entry["action"] = shorten(action);
+  ojson params = ojson::object();
+  size_t params_dropped = 0;
+  for (const auto& [k, v] : match) {
+    if (params.size() >= kMaxMissParams) {
+      ++params_dropped;
+      continue;
+    }
+    params[shorten(k)] = shorten(v);
+  }
+  entry["params"] = std::move(params);
+  if (params_dropped > 0) entry["params_dropped"] = params_dropped;
   if (auto near = store_.nearest(match)) {
     message += " Nearest recording: " + near->file + " (" + near->action + ")";
     if (near->differences.empty()) {
@@ -267,7 +281,10 @@ net::HttpResponse ProxyHandler::miss(const net::HttpRequest& request, const Matc
       message += ".";
     }
     entry["nearest"] = near->file;
-    entry["differences"] = near->differences;
+    ojson differences = ojson::array();
+    for (size_t i = 0; i < near->differences.size() && i < kMaxMissDifferences; ++i)
+      differences.push_back(shorten(near->differences[i]));
+    entry["differences"] = std::move(differences);
   } else {
     message += " There are no recordings in " + store_.dir() + ".";
     entry["nearest"] = nullptr;
@@ -276,7 +293,10 @@ net::HttpResponse ProxyHandler::miss(const net::HttpRequest& request, const Matc
   {
     std::lock_guard lock(misses_mutex_);
     miss_log_.push_back(std::move(entry));
-    while (miss_log_.size() > options_.miss_log) miss_log_.pop_front();
+    while (miss_log_.size() > options_.miss_log) {
+      miss_log_.pop_front();
+      ++misses_dropped_;
+    }
   }
   return api_error(404, "Popcheck.Replay.NoMatch", message, param(match, "Format") == "XML");
 }
@@ -374,12 +394,17 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
     std::lock_guard lock(misses_mutex_);
     if (method == "DELETE") {
       miss_log_.clear();
+      misses_dropped_ = 0;
     } else if (method != "GET") {
       return method_not_allowed("GET and DELETE");
     }
     ojson list = ojson::array();
     for (const auto& m : miss_log_) list.push_back(m);
-    return json_response(200, ojson{{"misses", std::move(list)}});
+    ojson j;
+    j["misses"] = std::move(list);
+    j["limit"] = options_.miss_log;
+    j["dropped"] = misses_dropped_;
+    return json_response(200, j);
   }
   return api_error(404, "Popcheck.Admin.NotFound", "no admin endpoint " + std::string(path));
 }
@@ -414,15 +439,8 @@ Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const Upst
   core::Params merged = core::merge_params(
       core::HttpRequestView{request.method, request.target, &request.headers, request.body});
   // Every credential either side used: none of them may reach the file, wherever it appears.
-  std::vector<std::string> secrets = {
-      options_.credentials.access_key_id,
-      options_.credentials.access_key_secret,
-      options_.credentials.security_token,
-      authorization_field(core::header_value(request.headers, "authorization"), "Credential"),
-      core::header_value(request.headers, "x-acs-security-token"),
-      core::header_value(request.headers, "x-acs-accesskey-id")};
-  for (const auto& [k, v] : merged)
-    if (k == "AccessKeyId" || k == "SecurityToken" || k == "BearerToken") secrets.push_back(v);
+  core::Redactor redactor(options_.credentials);
+  redactor.add_request_secrets(merged, request.headers);
 
   Exchange e;
   e.action = param(match, "Action");
@@ -430,36 +448,28 @@ Exchange ProxyHandler::make_exchange(const net::HttpRequest& request, const Upst
   e.product = product_for(upstream_ ? upstream_->url().host : std::string(), version);
   e.request.method = request.method;
   e.request.path = request.target.substr(0, request.target.find('?'));
-  for (auto& [k, v] : merged) {
-    if (is_credential_param(k)) continue;
-    std::string value = v;
-    scrub_secrets(value, secrets);
-    e.request.params.emplace_back(k, std::move(value));
-  }
-  for (const auto& [k, v] : request.headers) {
-    if (is_unrecorded_header(k) || core::is_volatile_header(k)) continue;
-    std::string value = v;
-    scrub_secrets(value, secrets);
-    e.request.headers.emplace_back(k, std::move(value));
-  }
-  if (!core::is_form_content_type(core::header_value(request.headers, "content-type"))) {
+  for (const auto& kv : merged)
+    if (!is_credential_param(kv.first)) e.request.params.push_back(kv);
+  for (const auto& kv : request.headers)
+    if (!is_unrecorded_header(kv.first) && !core::is_volatile_header(kv.first))
+      e.request.headers.push_back(kv);
+  if (!core::is_form_content_type(core::header_value(request.headers, "content-type")))
     e.request.body = request.body;
-    scrub_secrets(e.request.body, secrets);
-  }
+  redact_recorded(e.request, redactor);
   e.response.status = response.status;
+  core::Headers response_headers;
   for (const auto& [k, v] : response.headers) {
     if (iequals(k, "content-type")) {
       e.response.content_type = v;
       continue;
     }
-    if (is_transient_response_header(k)) continue;
-    std::string value = v;
-    scrub_secrets(value, secrets);
-    e.response.headers.emplace_back(k, std::move(value));
+    if (!is_transient_response_header(k)) response_headers.emplace_back(k, v);
   }
+  e.response.headers = redactor.headers(response_headers);
   e.response.body = response.body;
   redact_json_paths(e.response.body, options_.redact_paths);
-  scrub_secrets(e.response.body, secrets);
+  // Known values and credential names only: the response replays byte for byte otherwise.
+  e.response.body = redactor.text(e.response.body);
   e.provenance.recorded_at = utc_now();
   e.provenance.upstream = upstream_ ? upstream_->url().to_string() : std::string();
   e.provenance.api_version = version;

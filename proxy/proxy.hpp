@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/protocol/sign.hpp"
+#include "net/admin.hpp"
 #include "net/http.hpp"
 #include "proxy/faults.hpp"
 #include "proxy/store.hpp"
@@ -34,8 +35,13 @@ struct ProxyOptions {
   core::Credentials credentials;           // held credentials; empty: forward as is
   UpstreamOptions upstream;                // url empty: replay only
   size_t forward_threads = 16;
-  size_t miss_log = 1000;  // misses kept for GET /__popcheck/misses
+  // Misses kept for GET /__popcheck/misses, oldest evicted first; each keeps at most 64 parameters
+  // of 256 bytes (limits.hpp), so the log stays a few MiB whatever the requests carried.
+  size_t miss_log = 1000;
   FaultConfig faults;      // injected latency, errors, resets and truncations (none by default)
+  // Who may use the /__popcheck/ endpoints (net/admin.hpp): never a cross-origin page; with a
+  // token, only callers that send it.
+  net::AdminGuard admin{.token = {}, .hosts = {}, .host_id = "popcheck-proxy"};
   // The validating proxy (--contracts): observes every exchange that is not an injected error.
   std::shared_ptr<Validator> validator;
   // Where one line per violating exchange goes (stderr in the command); empty: nowhere.
@@ -88,6 +94,7 @@ class ProxyHandler : public net::Handler {
   std::atomic<uint64_t> hits_{0}, misses_{0}, recorded_{0}, forwarded_{0}, errors_{0};
   mutable std::mutex misses_mutex_;
   std::deque<core::ojson> miss_log_;
+  uint64_t misses_dropped_ = 0;  // entries evicted since the log was last cleared
   FaultInjector faults_;
 };
 

@@ -11,14 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "core/check/check.hpp"
-#include "core/check/redact.hpp"
 #include "core/check/request_check.hpp"
-#include "core/protocol/credentials.hpp"
+#include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
+#include "proxy/limits.hpp"
 
 // The validator is a read-only index built once (load) and a mutex-guarded list of results. The
 // checks of an exchange run outside the lock against the immutable index; only appending the
@@ -31,12 +30,9 @@ namespace {
 using check::CheckResult;
 using std::string;
 
-// Bodies kept per exchange for the report: enough for any API answer, bounded for a proxy that
-// runs a long SDK suite.
-constexpr size_t kMaxKeptBody = 64 * 1024;
-// Exchanges kept as cases, passing and violating counted apart, so that a proxy left running
-// under load keeps bounded memory and a readable report; the rest are counted only.
-constexpr size_t kMaxKeptCases = 10000;
+// Header values and URLs kept per exchange (a client's header may be as long as the server takes).
+constexpr size_t kMaxKeptHeader = 1024;
+constexpr size_t kMaxKeptUrl = 4096;
 
 // Codes every RPC API may answer whatever its page lists (docs/protocol.md section 3): the
 // gateway's own parameter, signature, throttling and availability errors.
@@ -90,107 +86,7 @@ std::optional<string> body_code(const string& body, bool xml) {
   return it->get<string>();
 }
 
-// "a=1&Password=x" -> "a=1&Password=REDACTED" for every check::is_sensitive_param name (API
-// secrets such as RunInstances' Password, beyond the credentials check::redact removes); the other
-// pairs stay byte for byte.
-string mask_query(std::string_view q) {
-  string out;
-  out.reserve(q.size());
-  size_t start = 0;
-  while (true) {
-    size_t amp = q.find('&', start);
-    if (amp == std::string_view::npos) amp = q.size();
-    std::string_view pair = q.substr(start, amp - start);
-    size_t eq = pair.find('=');
-    std::string_view name = pair.substr(0, eq == std::string_view::npos ? pair.size() : eq);
-    bool secret =
-        eq != std::string_view::npos &&
-        (name.find('%') == std::string_view::npos && name.find('+') == std::string_view::npos
-             ? check::is_sensitive_param(name)
-             : check::is_sensitive_param(core::percent_decode(name)));
-    if (secret) {
-      out.append(pair.substr(0, eq + 1));
-      out += check::kRedacted;
-    } else {
-      out.append(pair);
-    }
-    if (amp == q.size()) break;
-    out += '&';
-    start = amp + 1;
-  }
-  return out;
-}
-
-string mask_url(const string& url) {
-  size_t q = url.find('?');
-  if (q == string::npos) return url;
-  return url.substr(0, q + 1) + mask_query(std::string_view(url).substr(q + 1));
-}
-
-// Whether a body may hold a secret under a telling key: a cheap test before parsing it.
-bool mentions_secret(std::string_view body) {
-  auto same = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
-  };
-  for (std::string_view word :
-       {"passw", "secret", "token", "credential", "privatekey", "accesskey"})
-    if (std::search(body.begin(), body.end(), word.begin(), word.end(), same) != body.end())
-      return true;
-  return false;
-}
-
-bool mask_json(nlohmann::ordered_json& j) {
-  bool changed = false;
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (check::is_sensitive_param(it.key()) && (it->is_string() || it->is_number())) {
-        *it = string(check::kRedacted);
-        changed = true;
-      } else {
-        changed = mask_json(*it) || changed;
-      }
-    }
-  } else if (j.is_array()) {
-    for (auto& v : j) changed = mask_json(v) || changed;
-  }
-  return changed;
-}
-
-bool mask_xml(pugi::xml_node n) {
-  bool changed = false;
-  for (auto child : n.children()) {
-    if (child.type() != pugi::node_element) continue;
-    bool leaf = !child.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; });
-    if (leaf && check::is_sensitive_param(child.name())) {
-      child.text().set(string(check::kRedacted).c_str());
-      changed = true;
-    } else {
-      changed = mask_xml(child) || changed;
-    }
-  }
-  return changed;
-}
-
-// A JSON or XML body with the values of secret-named keys replaced (re-serialised only when one
-// was found); any other body unchanged.
-string mask_body(const string& body) {
-  if (body.empty() || !mentions_secret(body)) return body;
-  auto j = nlohmann::ordered_json::parse(body, nullptr, false);
-  if (!j.is_discarded()) return mask_json(j) ? j.dump() : body;
-  pugi::xml_document doc;
-  if (doc.load_buffer(body.data(), body.size()) && mask_xml(doc)) {
-    std::ostringstream out;
-    doc.save(out, "", pugi::format_raw);
-    return out.str();
-  }
-  return body;
-}
-
-string keep_body(const string& body) {
-  if (body.size() <= kMaxKeptBody) return body;
-  return body.substr(0, kMaxKeptBody) + "\n[" + std::to_string(body.size() - kMaxKeptBody) +
-         " more bytes not kept]";
-}
+string keep_body(const string& body) { return shorten(body, kMaxKeptBody); }
 
 string utc_timestamp(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
@@ -283,8 +179,10 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
 
 class ContractValidator final : public Validator {
  public:
-  explicit ContractValidator(std::vector<core::CatalogueEntry> entries)
-      : started_(std::chrono::system_clock::now()), hostname_(host_name()) {
+  ContractValidator(std::vector<core::CatalogueEntry> entries, core::Credentials credentials)
+      : started_(std::chrono::system_clock::now()),
+        hostname_(host_name()),
+        credentials_(std::move(credentials)) {
     for (auto& ce : entries) {
       const string key = ce.contract.action + "\n" + ce.contract.version;
       // The first path (then the first file in sorted order) documenting an action and version
@@ -312,10 +210,14 @@ class ContractValidator final : public Validator {
     c.kind = "observed";
     c.sent = true;
     c.answered = true;
-    c.request = recorded_request(request, merged);
+    // One redactor for the exchange: the proxy's own credentials and those the request carries.
+    core::Redactor redactor(credentials_);
+    redactor.add_request_secrets(merged, request.headers);
+    c.request = recorded_request(request, redactor);
     c.response.status = response.status;
-    c.response.headers = check::redact_headers(response.headers);
-    c.response.body = keep_body(mask_body(scrub_secrets(response.body, merged)));
+    c.response.headers = redactor.headers(response.headers);
+    c.response.body = keep_body(redactor.body(
+        response.body, net::header_value(response.headers, "content-type")));
 
     string action = first_value(merged, "Action");
     string version = first_value(merged, "Version");
@@ -330,6 +232,11 @@ class ContractValidator final : public Validator {
       c.checks = entry->rules.check(merged);
       for (auto& r : response_checks(*entry, merged, response)) c.checks.push_back(std::move(r));
     }
+    // A value the client sent (a token inside an ordinary parameter) may be quoted by a check.
+    for (auto& r : c.checks) {
+      r.expected = redactor.text(r.expected);
+      r.actual = redactor.text(r.actual);
+    }
     bool failed = std::any_of(c.checks.begin(), c.checks.end(),
                               [](const CheckResult& r) { return !r.passed; });
     c.status = failed ? check::CaseStatus::failed : check::CaseStatus::passed;
@@ -342,7 +249,13 @@ class ContractValidator final : public Validator {
       what += ": expected " + r.expected + ", actual " + r.actual;
     }
     std::lock_guard lock(mu_);
-    c.id = c.action + "#" + std::to_string(++per_action_[c.action]);
+    // Numbered per action; the actions beyond kMaxTrackedActions share one counter (limits.hpp).
+    auto counter = per_action_.find(c.action);
+    if (counter == per_action_.end())
+      counter = per_action_.size() < kMaxTrackedActions
+                    ? per_action_.emplace(c.action, 0).first
+                    : per_action_.emplace(string(kOtherActions), 0).first;
+    c.id = c.action + "#" + std::to_string(++counter->second);
     string line = failed ? c.id + " (" + request.method + "):" + what : string();
     ++observed_;
     if (failed) ++violating_;
@@ -446,28 +359,17 @@ class ContractValidator final : public Validator {
     return nullptr;
   }
 
-  // Credential values of the request, replaced wherever they appear (a last net under the
-  // name-based redaction).
-  static string scrub_secrets(string text, const core::Params& merged) {
-    for (const auto& [k, v] : merged)
-      if (core::is_secret_name(k)) text = check::scrub(std::move(text), v);
-    return text;
-  }
-
   static check::RecordedRequest recorded_request(const net::HttpRequest& request,
-                                                 const core::Params& merged) {
+                                                 const core::Redactor& redactor) {
     check::RecordedRequest r;
     r.method = request.method;
     string host = net::header_value(request.headers, "host");
     r.url = "http://" + (host.empty() ? string("proxy") : host) + request.target;
     r.headers = request.headers;
     r.body = keep_body(request.body);
-    r = check::redact(std::move(r));
-    r.url = mask_url(scrub_secrets(std::move(r.url), merged));
-    r.body = core::is_form_content_type(net::header_value(request.headers, "content-type"))
-                 ? mask_query(scrub_secrets(std::move(r.body), merged))
-                 : mask_body(scrub_secrets(std::move(r.body), merged));
-    for (auto& [k, v] : r.headers) v = scrub_secrets(std::move(v), merged);
+    redactor.request(r.url, r.headers, r.body);
+    r.url = shorten(r.url, kMaxKeptUrl);
+    for (auto& [k, v] : r.headers) v = shorten(v, kMaxKeptHeader);
     return r;
   }
 
@@ -476,6 +378,7 @@ class ContractValidator final : public Validator {
   std::unordered_map<string, std::vector<const Entry*>> by_action_;
   std::chrono::system_clock::time_point started_;
   string hostname_;
+  core::Credentials credentials_;  // the proxy's own, redacted wherever they appear
 
   mutable std::mutex mu_;
   std::vector<check::CaseResult> cases_;
@@ -487,7 +390,8 @@ class ContractValidator final : public Validator {
 }  // namespace
 
 Expected<std::unique_ptr<Validator>> Validator::load(const std::vector<string>& paths,
-                                                     std::vector<Error>& skipped) {
+                                                     std::vector<Error>& skipped,
+                                                     const core::Credentials& credentials) {
   // One path at a time, so that for an action and version documented in two places the path
   // named first wins (load_catalogue sorts the files of all its paths together).
   std::vector<core::CatalogueEntry> entries;
@@ -496,7 +400,7 @@ Expected<std::unique_ptr<Validator>> Validator::load(const std::vector<string>& 
     for (auto& e : loaded.errors) skipped.push_back(std::move(e));
     for (auto& e : loaded.entries) entries.push_back(std::move(e));
   }
-  auto v = std::make_unique<ContractValidator>(std::move(entries));
+  auto v = std::make_unique<ContractValidator>(std::move(entries), credentials);
   if (v->contracts() == 0) {
     string where;
     for (const auto& p : paths) where += (where.empty() ? "" : ", ") + p;

@@ -11,16 +11,27 @@
 #include "core/check/result.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
+#include "core/protocol/sign.hpp"
 #include "net/http.hpp"
 
 namespace popcheck::proxy {
+
+// What the validator keeps, so that a proxy left running under load keeps bounded memory (a few
+// tens of MiB at most) and a readable report: the first kMaxKeptCases passing and the first
+// kMaxKeptCases violating exchanges as cases, each with its bodies cut at kMaxKeptBody bytes
+// (shorten: the start and a digest of the whole); the rest are counted only.
+inline constexpr size_t kMaxKeptCases = 2000;
+inline constexpr size_t kMaxKeptBody = 8 * 1024;
 
 class Validator {
  public:
   // Loads the contracts of every catalogue file below `paths` (popcheck compile output). Files that
   // cannot be read are appended to `skipped` and the rest still load. Errors: no contract at all.
+  // `credentials` (the proxy's own) are redacted from every result wherever they appear, as are
+  // the credentials each request carries (core/protocol/redact).
   static Expected<std::unique_ptr<Validator>> load(const std::vector<std::string>& paths,
-                                                   std::vector<Error>& skipped);
+                                                   std::vector<Error>& skipped,
+                                                   const core::Credentials& credentials = {});
   virtual ~Validator() = default;
 
   // Checks one exchange. `merged` is core::merge_params of the request (credentials included; they
@@ -40,9 +51,9 @@ class Validator {
   // The violations so far (of the kept cases, see report()), for GET /__popcheck/violations.
   virtual core::ojson violations_json() const = 0;
   // Every observed exchange as a case (in arrival order), ready for reports::render_junit. To keep
-  // memory bounded under load, the first 10,000 passing and the first 10,000 violating exchanges
-  // are kept as cases; when more were seen, a last case "popcheck#retention" says how many were
-  // counted only (observed() and violating() count them all).
+  // memory bounded under load, the first kMaxKeptCases passing and the first kMaxKeptCases
+  // violating exchanges are kept as cases; when more were seen, a last case "popcheck#retention"
+  // says how many were counted only (observed() and violating() count them all).
   virtual check::RunReport report(const std::string& endpoint) const = 0;
 };
 

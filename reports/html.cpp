@@ -1,6 +1,6 @@
 #include "reports/html.hpp"
 
-#include "core/check/redact.hpp"
+#include "core/protocol/redact.hpp"
 #include "reports/reports.hpp"
 
 namespace popcheck::reports {
@@ -325,7 +325,7 @@ ojson html_data(const check::RunReport& report, const ojson* coverage, const Htm
   ojson j;
   j["title"] = options.title;
   j["source"] = options.source;
-  j["endpoint"] = check::redact_url(report.endpoint);
+  j["endpoint"] = core::Redactor().url(report.endpoint);
   j["timestamp"] = report.timestamp;
   j["summary"] = ojson{{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped},
                        {"errors", s.errors}, {"total", s.total},   {"duration", s.duration_s}};
@@ -379,7 +379,7 @@ std::string render_html(const check::RunReport& report, const ojson* coverage,
   out += "<title>" + title + "</title>\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n<body>\n<header><h1>" + title + "</h1><div class=\"meta\">endpoint " +
-         escape_html(check::redact_url(report.endpoint)) + " &middot; started " +
+         escape_html(core::Redactor().url(report.endpoint)) + " &middot; started " +
          escape_html(report.timestamp.empty() ? "(unknown)" : report.timestamp) +
          (options.source.empty() ? "" : " &middot; from " + escape_html(options.source)) +
          "</div></header>\n<main>\n";

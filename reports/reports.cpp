@@ -7,8 +7,8 @@
 #include <pugixml.hpp>
 #include <sstream>
 
-#include "core/check/redact.hpp"
 #include "core/files.hpp"
+#include "core/protocol/redact.hpp"
 
 namespace popcheck::reports {
 
@@ -85,19 +85,33 @@ std::string failure_message(const CaseResult& c) {
   return msg;
 }
 
+// Requests and responses are redacted again here, whatever the caller did (core/protocol/redact).
+check::RecordedRequest redacted(check::RecordedRequest req) {
+  core::redact_request(req.url, req.headers, req.body);
+  return req;
+}
+
+check::RecordedResponse redacted(check::RecordedResponse res) {
+  const core::Redactor redactor;
+  res.headers = redactor.headers(res.headers);
+  res.body = redactor.body(res.body, core::header_value(res.headers, "content-type"));
+  return res;
+}
+
 std::string exchange_text(const CaseResult& c) {
   std::ostringstream out;
   out << "=== " << c.id << " (" << check::to_string(c.status) << ")\n";
   if (c.status == CaseStatus::skipped) out << "skipped: " << c.skip_reason << "\n";
   if (!c.sent) return out.str();
-  check::RecordedRequest req = check::redact(c.request);
+  check::RecordedRequest req = redacted(c.request);
   out << "> " << req.method << " " << req.url << "\n";
   for (const auto& [k, v] : req.headers) out << "> " << k << ": " << v << "\n";
   if (!req.body.empty()) out << ">\n" << req.body << "\n";
   if (c.answered) {
-    out << "< " << c.response.status << "\n";
-    for (const auto& [k, v] : c.response.headers) out << "< " << k << ": " << v << "\n";
-    if (!c.response.body.empty()) out << "<\n" << c.response.body << "\n";
+    check::RecordedResponse res = redacted(c.response);
+    out << "< " << res.status << "\n";
+    for (const auto& [k, v] : res.headers) out << "< " << k << ": " << v << "\n";
+    if (!res.body.empty()) out << "<\n" << res.body << "\n";
   } else if (!c.error.empty()) {
     out << "! " << c.error << "\n";
   }
@@ -159,7 +173,7 @@ std::string render_junit(const check::RunReport& report) {
       p.append_attribute("name") = name;
       p.append_attribute("value") = xml_safe(value).c_str();
     };
-    prop("endpoint", check::redact_url(report.endpoint));
+    prop("endpoint", core::Redactor().url(report.endpoint));
     prop("product", cases.front()->product);
     prop("action", cases.front()->action);
     if (!cases.front()->version.empty()) prop("version", cases.front()->version);
@@ -218,16 +232,17 @@ ojson case_json(const check::CaseResult& c) {
   if (!c.error.empty()) o["error"] = c.error;
   if (!c.parity_gaps.empty()) o["parity_gaps"] = c.parity_gaps;
   if (c.sent) {
-    check::RecordedRequest req = check::redact(c.request);
+    check::RecordedRequest req = redacted(c.request);
     o["request"] = ojson{{"method", req.method},
                          {"url", req.url},
                          {"headers", headers_json(req.headers)},
                          {"body", req.body}};
   }
-  if (c.answered)
-    o["response"] = ojson{{"status", c.response.status},
-                          {"headers", headers_json(c.response.headers)},
-                          {"body", c.response.body}};
+  if (c.answered) {
+    check::RecordedResponse res = redacted(c.response);
+    o["response"] = ojson{
+        {"status", res.status}, {"headers", headers_json(res.headers)}, {"body", res.body}};
+  }
   return o;
 }
 
@@ -241,7 +256,7 @@ std::string render_json(const check::RunReport& report, const core::ojson* cover
                        {"total", s.total},
                        {"duration", std::stod(seconds(s.duration_s))},
                        {"parity_gaps", s.parity_gaps}};
-  j["endpoint"] = check::redact_url(report.endpoint);
+  j["endpoint"] = core::Redactor().url(report.endpoint);
   j["timestamp"] = report.timestamp;
   j["hostname"] = report.hostname;
   ojson cases = ojson::array();

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "core/check/check.hpp"
-#include "core/check/redact.hpp"
+#include "core/protocol/redact.hpp"
 
 namespace popcheck::runner {
 
@@ -52,20 +52,11 @@ Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
   return answer;
 }
 
-// The request as recorded in the report: name-based redaction, then every literal credential value.
+// The request as recorded in the report, redacted with the run's credentials known.
 check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& req,
                               const core::Credentials& creds) {
   check::RecordedRequest r{req.method, endpoint.url(req.target), req.headers, req.body};
-  r = check::redact(std::move(r));
-  auto scrub_all = [&](std::string s) {
-    for (const std::string* secret :
-         {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
-      s = check::scrub(std::move(s), *secret);
-    return s;
-  };
-  r.url = scrub_all(r.url);
-  r.body = scrub_all(r.body);
-  for (auto& h : r.headers) h.second = scrub_all(h.second);
+  core::redact_request(r.url, r.headers, r.body, core::Redactor(creds));
   return r;
 }
 
@@ -202,6 +193,8 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
   req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
                                             : options.endpoint.path + "/__popcheck/provision";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
+  if (!options.admin_token.empty())
+    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
   req.body = body.dump();
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
@@ -247,6 +240,8 @@ Expected<Target> probe(const RunOptions& options) {
   req.target = options.endpoint.path == "/" ? "/__popcheck/health"
                                             : options.endpoint.path + "/__popcheck/health";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
+  if (!options.admin_token.empty())
+    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());

@@ -38,6 +38,9 @@ struct RunOptions {
   int jobs = 1;
   int retries = 2;  // extra attempts after a network failure; never after an HTTP answer
   ClientOptions client;
+  // Sent as X-Popcheck-Admin-Token with the emulator's health probe and provisioning, for an
+  // emulator that requires it (net/admin.hpp); empty: not sent.
+  std::string admin_token;
 };
 
 // What the up-front probe learnt about the endpoint.

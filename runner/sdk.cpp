@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/check/redact.hpp"
+#include "core/protocol/redact.hpp"
 #include "core/check/sdk_check.hpp"
 #include "runner/client.hpp"
 
@@ -32,40 +32,25 @@ bool is_executable_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Every literal credential value and every secret query parameter removed from a text that an
-// adapter produced (pop-core puts the signed URL into its error messages).
-std::string scrub_all(std::string s, const core::Credentials& creds) {
-  for (const std::string* secret :
-       {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
-    s = check::scrub(std::move(s), *secret);
-  // Signed URLs inside messages: redact their query the way reports do.
-  for (size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos;) {
-    size_t start = s.rfind(' ', pos);
-    start = start == std::string::npos ? 0 : start + 1;
-    size_t end = s.find_first_of(" \"", pos);
-    if (end == std::string::npos) end = s.size();
-    std::string red = check::redact_url(std::string_view(s).substr(start, end - start));
-    s.replace(start, end - start, red);
-    pos = start + red.size();
-  }
-  return s;
-}
-
-json scrub_json(const json& j, const core::Credentials& creds) {
-  if (j.is_string()) return scrub_all(j.get<std::string>(), creds);
+// What an adapter produced, redacted (core/protocol/redact: the run's credentials, credential
+// names in any syntax, signed URLs inside pop-core's error messages). Keys are judged by
+// is_credential_name only: the answer is checked against its contract afterwards, and API fields
+// such as NextToken must keep their values.
+json scrub_json(const json& j, const core::Redactor& redactor) {
+  if (j.is_string()) return redactor.text(j.get<std::string>());
   if (j.is_object()) {
     json out = json::object();
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (check::is_secret_param(it.key()) || check::is_secret_header(it.key()))
-        out[it.key()] = std::string(check::kRedacted);
+      if (core::is_credential_name(it.key()))
+        out[it.key()] = std::string(core::kRedacted);
       else
-        out[it.key()] = scrub_json(*it, creds);
+        out[it.key()] = scrub_json(*it, redactor);
     }
     return out;
   }
   if (j.is_array()) {
     json out = json::array();
-    for (const auto& v : j) out.push_back(scrub_json(v, creds));
+    for (const auto& v : j) out.push_back(scrub_json(v, redactor));
     return out;
   }
   return j;
@@ -439,6 +424,7 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
   report.endpoint = options.endpoint.url(options.endpoint.path) + " via SDK adapter " +
                     (*driver)->process().describe();
   HttpClient admin(options.endpoint, options.client);
+  const core::Redactor redactor(options.credentials);
 
   // One case at a time through the adapter, scenarios in step order (runner::schedule); the report
   // still lists the cases in the order given.
@@ -495,9 +481,9 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
     shown.erase("credentials");
     r.sent = true;
     r.request.method = "SDK";
-    r.request.url = scrub_all(line["endpoint"].get<std::string>(), options.credentials);
+    r.request.url = redactor.url(line["endpoint"].get<std::string>());
     r.request.headers = {{"Content-Type", "application/x-ndjson"}};
-    r.request.body = scrub_json(shown, options.credentials).dump();
+    r.request.body = scrub_json(shown, redactor).dump();
 
     bool fatal = false;
     auto answer = (*driver)->exchange(line, &fatal);
@@ -511,7 +497,7 @@ Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases
       done();
       continue;
     }
-    json clean = scrub_json(*answer, options.credentials);
+    json clean = scrub_json(*answer, redactor);
     auto parsed = check::sdk_answer_from_json(clean);
     if (!parsed) {
       r.status = check::CaseStatus::error;

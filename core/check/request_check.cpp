@@ -8,8 +8,7 @@
 #include <map>
 #include <set>
 
-#include "core/check/redact.hpp"
-#include "core/protocol/credentials.hpp"
+#include "core/protocol/redact.hpp"
 
 // Conservative by design, like the constraint extractor: every rule here only fires on a reading
 // of the contract that leaves no doubt, because a false violation makes a correct SDK look broken.
@@ -145,10 +144,10 @@ string fmt_number(double v) {
 
 // Parameters whose values must not reach a report: the credential names of the one list, and
 // names that announce a secret of the API itself (RunInstances' Password, KeyPair secrets).
-bool sensitive(string_view name) { return is_sensitive_param(name); }
+bool sensitive(string_view name) { return core::is_sensitive_name(name); }
 
 string shown(string_view name, string_view value) {
-  if (sensitive(name)) return string(kRedacted);
+  if (sensitive(name)) return string(core::kRedacted);
   string out = "\"" + printable(value, kMaxShown) + "\"";
   if (value.size() > kMaxShown) out += " (" + std::to_string(char_count(value)) + " characters)";
   return out;
@@ -299,16 +298,6 @@ string printable(string_view text, size_t max) {
   }
   if (end < text.size()) out += "...";
   return out;
-}
-
-bool is_sensitive_param(string_view name) {
-  if (core::is_secret_name(name)) return true;
-  // Called for every parameter of every kept exchange: a case-insensitive search, no copy.
-  auto same = [](char a, char b) { return lower_char(a) == b; };
-  for (string_view word : {"password", "passwd", "secret", "token", "credential", "privatekey"})
-    if (std::search(name.begin(), name.end(), word.begin(), word.end(), same) != name.end())
-      return true;
-  return false;
 }
 
 bool is_common_param(string_view name) {

@@ -23,9 +23,9 @@
 //   pattern              a value the documented regular expression does not find (ECMAScript,
 //                        unanchored like JSON Schema; values over 4096 characters are not tested).
 //
-// Results never carry credential values: a parameter for which core::is_secret_name holds, or
-// whose name suggests a secret (Password, Secret, Token), is shown as REDACTED; a length
-// violation shows the length only.
+// Results never carry credential values: a parameter for which core::is_sensitive_name holds (a
+// credential, or a name that suggests a secret: Password, Secret, Token) is shown as REDACTED; a
+// length violation shows the length only.
 #include <map>
 #include <optional>
 #include <regex>
@@ -52,9 +52,6 @@ bool is_common_param(std::string_view name);
 // line or report must not be split or forged by them.
 std::string printable(std::string_view text, size_t max = 80);
 
-// Whether a parameter's (or a body key's) value is a secret: core::is_secret_name, or a name that
-// announces one (Password, Secret, Token, Credential, PrivateKey; any case).
-bool is_sensitive_param(std::string_view name);
 
 // The check names above, in report order.
 const std::vector<std::string>& request_check_names();

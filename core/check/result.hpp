@@ -31,7 +31,7 @@ enum class CaseStatus {
 std::string to_string(CaseStatus s);
 
 // The request as sent and the response as received, with credentials already removed (see
-// redact.hpp).
+// core/protocol/redact.hpp).
 struct RecordedRequest {
   std::string method;
   std::string url;  // scheme://host:port/path?query

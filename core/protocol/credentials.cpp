@@ -1,8 +1,6 @@
 #include "core/protocol/credentials.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -15,9 +13,6 @@ namespace popcheck::core {
 
 namespace {
 
-constexpr std::string_view kMask = "***";
-
-using core::iequals;
 
 std::string env_value(const std::map<std::string, std::string>& env, std::string_view name) {
   const auto it = env.find(std::string(name));
@@ -136,58 +131,6 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
   return out;
 }
 
-// Replaces every occurrence of needle in text by the mask.
-void mask_all(std::string& text, std::string_view needle) {
-  if (needle.empty()) return;
-  size_t pos = 0;
-  while ((pos = text.find(needle, pos)) != std::string::npos) {
-    text.replace(pos, needle.size(), kMask);
-    pos += kMask.size();
-  }
-}
-
-bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-}
-
-// Masks the value after each "name=", "name: " or "\"name\": \"" occurrence. The value runs to the
-// next character that cannot be part of a Base64, hex or token value in these syntaxes.
-void mask_field(std::string& text, std::string_view name) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    // Case-insensitive search: header names are case-insensitive and a log may write either.
-    auto it = std::search(text.begin() + static_cast<long>(pos), text.end(), name.begin(),
-                          name.end(), [](char a, char b) {
-                            return std::tolower(static_cast<unsigned char>(a)) ==
-                                   std::tolower(static_cast<unsigned char>(b));
-                          });
-    if (it == text.end()) return;
-    size_t start = static_cast<size_t>(it - text.begin());
-    size_t i = start + name.size();
-    pos = i;
-    // The name must be whole: "Signature" must not match inside "SignatureNonce" or "x-signature".
-    if (start > 0 && is_name_char(text[start - 1])) continue;
-    if (i < text.size() && is_name_char(text[i])) continue;
-    if (i < text.size() && text[i] == '"') ++i;
-    while (i < text.size() && text[i] == ' ') ++i;
-    if (i >= text.size() || (text[i] != '=' && text[i] != ':')) continue;
-    ++i;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i < text.size() && text[i] == '"') ++i;
-    size_t end = i;
-    constexpr std::string_view kStop = "&,;\"'<> \t\r\n)]}";
-    while (end < text.size() && kStop.find(text[end]) == std::string_view::npos) ++end;
-    if (end == i) continue;
-    text.replace(i, end - i, kMask);
-    pos = i + kMask.size();
-  }
-}
-
-constexpr std::array<std::string_view, 9> kSecretNames = {
-    "AccessKeyId",        "Signature",          "SecurityToken",
-    "BearerToken",        "AccessKeySecret",    "Authorization",
-    "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token"};
-
 }  // namespace
 
 Expected<ResolvedCredentials> resolve_credentials(const CredentialQuery& query) {
@@ -233,41 +176,6 @@ Expected<ResolvedCredentials> load_credentials(const std::string& profile,
     query.config_text = std::move(*text);
   }
   return resolve_credentials(query);
-}
-
-std::string redact(std::string_view text, const Credentials& credentials) {
-  std::string out(text);
-  // Longest first, so that a value containing another (a token that embeds the key id) goes whole.
-  std::vector<std::string> values;
-  for (const std::string* v :
-       {&credentials.access_key_secret, &credentials.security_token, &credentials.access_key_id}) {
-    if (v->empty()) continue;
-    values.push_back(*v);
-    if (const std::string enc = percent_encode(*v); enc != *v) values.push_back(enc);
-  }
-  std::sort(values.begin(), values.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  for (const auto& v : values) mask_all(out, v);
-  for (std::string_view name :
-       {"Signature", "Credential", "AccessKeyId", "AccessKeySecret", "SecurityToken", "BearerToken",
-        "x-acs-security-token", "x-acs-accesskey-id", "x-acs-bearer-token", "access_key_id",
-        "access_key_secret", "sts_token"}) {
-    mask_field(out, name);
-  }
-  return out;
-}
-
-bool is_secret_name(std::string_view name) {
-  return std::any_of(kSecretNames.begin(), kSecretNames.end(),
-                     [&](std::string_view s) { return iequals(s, name); });
-}
-
-Params redact_params(const Params& params) {
-  Params out = params;
-  for (auto& [name, value] : out) {
-    if (is_secret_name(name)) value = std::string(kMask);
-  }
-  return out;
 }
 
 }  // namespace popcheck::core

@@ -4,7 +4,7 @@
 // its inputs so that it can be tested without touching the real environment; load_credentials is
 // the thin shell that reads the process environment and the file.
 //
-// Secrets must never reach a fixture, a report or a log: redact and redact_params exist for that.
+// Secrets must never reach a fixture, a report or a log: core/protocol/redact.hpp exists for that.
 #include <map>
 #include <optional>
 #include <string>
@@ -57,20 +57,5 @@ std::string default_config_path();
 // empty), then resolves. A file that exists but cannot be read is an io.read error naming it.
 Expected<ResolvedCredentials> load_credentials(const std::string& profile = {},
                                                const std::string& config_path = {});
-
-// text with every occurrence of the key id, secret and token (raw and percent-encoded) replaced by
-// "***", and with the values of signature-bearing fields masked whatever credentials produced them:
-// Signature=, Credential=, AccessKeyId=, AccessKeySecret=, SecurityToken=, BearerToken= (query,
-// form and Authorization syntax), the same names as JSON keys ("Signature": "..."), the
-// x-acs-security-token / x-acs-accesskey-id headers and the aliyun CLI's access_key_id,
-// access_key_secret and sts_token fields. Names match case-insensitively and only whole.
-std::string redact(std::string_view text, const Credentials& credentials = {});
-
-// Whether a parameter or header name carries a credential or signature (AccessKeyId, Signature,
-// SecurityToken, BearerToken, AccessKeySecret, Authorization, x-acs-security-token, x-acs-accesskey-id,
-// x-acs-bearer-token); compared case-insensitively.
-bool is_secret_name(std::string_view name);
-// params with the value of every is_secret_name parameter replaced by "***" (order kept).
-Params redact_params(const Params& params);
 
 }  // namespace popcheck::core

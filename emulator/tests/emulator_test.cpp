@@ -170,6 +170,59 @@ TEST(Admin, HealthStateResetAndPut) {
   EXPECT_EQ(h.admin("DELETE", "state").status, 405);
 }
 
+// Issue 19 item 4: a web page the developer opens could reset or replace the emulator's state.
+TEST(Admin, RefusesWhatABrowserCouldSendCrossOrigin) {
+  Harness h;
+  json before = h.state();
+  ASSERT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}})).status, 200);
+  json changed = h.state();
+  ASSERT_NE(changed, before);
+  // A "simple" cross-origin POST: text/plain, another Origin.
+  net::HttpRequest simple;
+  simple.method = "POST";
+  simple.target = "/__popcheck/reset";
+  simple.headers = {{"Host", "127.0.0.1:18080"},
+                    {"Origin", "https://evil.example"},
+                    {"Content-Type", "text/plain"}};
+  Reply r = h.send(simple);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "Popcheck.Admin.CrossOrigin");
+  // The same without an Origin (a form post from a page that hides it) still needs JSON.
+  simple.headers = {{"Host", "127.0.0.1:18080"}, {"Content-Type", "text/plain"}};
+  r = h.send(simple);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "Popcheck.Admin.NotJson");
+  EXPECT_NE(r.message().find("X-Popcheck-Admin"), std::string::npos) << r.body;
+  // DNS rebinding: the page's own name as Host.
+  net::HttpRequest rebound;
+  rebound.method = "GET";
+  rebound.target = "/__popcheck/state";
+  rebound.headers = {{"Host", "rebind.example:18080"}};
+  r = h.send(rebound);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "Popcheck.Admin.ForeignHost");
+  EXPECT_EQ(h.state(), changed);
+  // The emulator's own origin and a JSON or marked request pass.
+  EXPECT_EQ(h.admin("POST", "reset", "", {{"Origin", "http://127.0.0.1:18080"}}).status, 200);
+  EXPECT_EQ(h.state(), before);
+}
+
+TEST(Admin, WithATokenEveryAdminRequestMustCarryIt) {
+  EmulatorOptions options;
+  options.admin.token = "t0ken-for-the-test";
+  Harness h(options);
+  Reply r = h.admin("GET", "health");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), "Popcheck.Admin.TokenRequired");
+  EXPECT_EQ(h.admin("GET", "health", "", {{"Authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(h.admin("GET", "health", "", {{"Authorization", "Bearer t0ken-for-the-test"}}).status,
+            200);
+  EXPECT_EQ(h.admin("POST", "reset", "", {{"X-Popcheck-Admin-Token", "t0ken-for-the-test"}}).status,
+            200);
+  // The API itself needs no admin token.
+  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}})).status, 200);
+}
+
 TEST(Admin, StateFileSeedsTheEmulator) {
   std::string path = ::testing::TempDir() + "/popcheck-emulator-state.json";
   json state = {{"Regions", {"eu-west-1"}},

@@ -75,11 +75,16 @@ class Harness {
     return send(std::move(r));
   }
 
-  Reply admin(const std::string& method, const std::string& what, const std::string& body = {}) {
+  // An admin request as popcheck's own callers send it: JSON, from the loopback address, with
+  // `extra` headers after those.
+  Reply admin(const std::string& method, const std::string& what, const std::string& body = {},
+              const net::Headers& extra = {}) {
     net::HttpRequest r;
     r.method = method;
     r.target = "/__popcheck/" + what;
     r.body = body;
+    r.headers = {{"Host", "127.0.0.1:18080"}, {"Content-Type", "application/json"}};
+    r.headers.insert(r.headers.end(), extra.begin(), extra.end());
     return send(std::move(r));
   }
 

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "net/server.hpp"
+#include "proxy/limits.hpp"
 #include "proxy/proxy.hpp"
 #include "proxy/upstream.hpp"
 
@@ -218,6 +219,25 @@ TEST(FaultDecide, RetriesAndRequestsWithoutAction) {
   EXPECT_EQ(stats["requests_by_action"]["<none>"], 1);
 }
 
+// Issue 19 item 3: one counter per distinct Action, never cleared: 100 requests with 1 MB Action
+// values left the injector at 520 MB and /__popcheck/stats at 100 MB.
+TEST(FaultDecide, PerActionCountersStayBoundedWhateverActionsClientsInvent) {
+  FaultInjector faults;
+  const std::string huge(1024 * 1024, 'A');
+  for (int i = 0; i < 20; ++i) faults.decide(huge + std::to_string(i), false, "h");
+  for (size_t i = 0; i < kMaxTrackedActions + 50; ++i)
+    faults.decide("Invented" + std::to_string(i), false, "h");
+  faults.decide("Invented0", false, "h");  // an action counted apart keeps its own counter
+  ojson stats = faults.stats_json();
+  EXPECT_EQ(stats["requests_by_action"].size(), kMaxTrackedActions + 1);  // + kOtherActions
+  EXPECT_EQ(stats["requests_by_action"][std::string(kOtherActions)], 70);
+  EXPECT_EQ(stats["dropped"], 70);
+  EXPECT_EQ(stats["requests_by_action"]["Invented0"], 2);
+  EXPECT_LT(stats.dump().size(), 200u * 1024) << "stats stay small";
+  for (const auto& [name, count] : stats["requests_by_action"].items())
+    EXPECT_LE(name.size(), kMaxKeptValue + 40) << "names are shortened";
+}
+
 TEST(FaultDecide, ErrorBodiesInTheRequestsFormat) {
   FaultInjector faults = injector(1, {"error:Throttling.User,retry-after=20"});
   FaultDecision json = faults.decide("DescribeRegions", false, "ecs.aliyuncs.com");
@@ -412,6 +432,7 @@ class ProxyFaults : public ::testing::Test {
     EXPECT_TRUE(client.has_value());
     UpstreamRequest r{method, target, {}, body};
     if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+    if (target.starts_with("/__popcheck/")) r.headers.emplace_back("X-Popcheck-Admin", "1");
     return (*client)->send(r);
   }
   Expected<UpstreamResponse> call(const std::string& action, const std::string& format = "JSON") {

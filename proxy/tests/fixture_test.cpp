@@ -107,12 +107,6 @@ TEST(Fixture, RedactsConfiguredJsonPaths) {
   EXPECT_EQ(xml, "<A>secret</A>");
 }
 
-TEST(Fixture, ScrubsSecretsWherever) {
-  std::string text = "key LTAIabcdef used twice: LTAIabcdef; short ab stays";
-  EXPECT_TRUE(scrub_secrets(text, {"LTAIabcdef", "ab", ""}));
-  EXPECT_EQ(text, "key <redacted> used twice: <redacted>; short ab stays");
-}
-
 TEST(Fixture, CredentialParamsAndHeadersAreNeverRecorded) {
   for (auto p : {"AccessKeyId", "Signature", "SignatureNonce", "SecurityToken", "Timestamp"})
     EXPECT_TRUE(is_credential_param(p)) << p;

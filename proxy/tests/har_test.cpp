@@ -318,14 +318,14 @@ TEST(HarImport, BrowserCaptureBecomesFixturesWithoutCredentials) {
   EXPECT_EQ(get.provenance.api_version, "2014-05-26");
   EXPECT_EQ(get.provenance.duration_ms, 42);
   EXPECT_EQ(get.response.content_type, "application/json;charset=utf-8");
-  EXPECT_EQ(get.response.body, "{\"RequestId\":\"R-9\",\"Echo\":\"<redacted>\"}");
+  EXPECT_EQ(get.response.body, "{\"RequestId\":\"R-9\",\"Echo\":\"REDACTED\"}");
   for (const auto& [k, v] : get.response.headers) {
     EXPECT_NE(k, "content-encoding") << "HAR bodies are decoded";
     EXPECT_NE(k, "set-cookie");
   }
   for (const auto& [k, v] : get.request.params) EXPECT_FALSE(is_credential_param(k)) << k;
   // Pseudo-headers, cookies and the page's headers are gone; the rest stays, masked where needed.
-  Headers expected_headers = {{"x-console-note", "see AccessKeyId=***"},
+  Headers expected_headers = {{"x-console-note", "see AccessKeyId=REDACTED"},
                               {"accept", "application/json"}};
   EXPECT_EQ(get.request.headers, expected_headers);
   Params expected_params = {{"Action", "DescribeInstances"}, {"Format", "JSON"},
@@ -336,7 +336,7 @@ TEST(HarImport, BrowserCaptureBecomesFixturesWithoutCredentials) {
   const Exchange& v3 = imported.exchanges[1].exchange;
   EXPECT_EQ(v3.product, "vpc");
   EXPECT_EQ(v3.action, "CreateVpc");
-  EXPECT_EQ(v3.request.body, "{\"CidrBlock\":\"10.0.0.0/8\",\"Token\":\"<redacted>\"}");
+  EXPECT_EQ(v3.request.body, "{\"CidrBlock\":\"10.0.0.0/8\",\"Token\":\"REDACTED\"}");
   EXPECT_EQ(core::header_value(v3.request.headers, "x-acs-action"), "CreateVpc");
   EXPECT_EQ(core::header_value(v3.request.headers, "authorization"), "");
   EXPECT_EQ(v3.provenance.duration_ms, 0);  // no "time": tolerated

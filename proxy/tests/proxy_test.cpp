@@ -15,6 +15,7 @@
 #include "core/protocol/sign.hpp"
 #include "net/server.hpp"
 #include "proxy/forward.hpp"
+#include "proxy/limits.hpp"
 #include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
@@ -181,8 +182,9 @@ struct RunningProxy {
     if (!res) throw std::runtime_error(res.error().to_string());
     return *res;
   }
+  // An admin request as popcheck's documented callers send it (marked with X-Popcheck-Admin).
   core::ojson admin(const std::string& method, const std::string& path, std::string body = "") {
-    auto res = send({method, path, {}, std::move(body)});
+    auto res = send({method, path, {{"X-Popcheck-Admin", "1"}}, std::move(body)});
     return core::ojson::parse(res.body);
   }
 };
@@ -478,13 +480,14 @@ TEST(Proxy, AdminEndpoints) {
   EXPECT_EQ(health["service"], "popcheck-proxy");
   EXPECT_EQ(health["mode"], "replay");
   // Without an upstream only replay is possible.
-  auto r = proxy.send({"PUT", "/__popcheck/mode", {}, "record"});
+  const net::Headers marked = {{"X-Popcheck-Admin", "1"}};
+  auto r = proxy.send({"PUT", "/__popcheck/mode", marked, "record"});
   EXPECT_EQ(r.status, 409);
-  r = proxy.send({"PUT", "/__popcheck/mode", {}, "sideways"});
+  r = proxy.send({"PUT", "/__popcheck/mode", marked, "sideways"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(proxy.admin("GET", "/__popcheck/mode")["mode"], "replay");
-  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=record", {}, ""}).status, 409);
-  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=replay", {}, ""}).status, 200);
+  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=record", marked, ""}).status, 409);
+  EXPECT_EQ(proxy.send({"POST", "/__popcheck/mode?mode=replay", marked, ""}).status, 200);
   // Reload picks up fixtures written by someone else, and names the broken ones.
   Exchange e;
   e.product = "ecs";
@@ -504,6 +507,95 @@ TEST(Proxy, AdminEndpoints) {
   EXPECT_EQ(hit.body, "{\"RequestId\":\"X\"}");
   EXPECT_EQ(content_type(hit), "application/json");
   EXPECT_EQ(proxy.send({"GET", "/__popcheck/nope", {}, ""}).status, 404);
+}
+
+// Issue 19 item 4: a cross-origin "simple" POST switched a replay proxy to record and set faults.
+TEST(Proxy, AdminRefusesCrossOriginAndUnmarkedStateChanges) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+  const std::string faults = R"({"rules":[{"kind":"error","code":"Throttling.User"}]})";
+  for (const net::Headers& headers :
+       std::vector<net::Headers>{{{"Origin", "https://evil.example"},
+                                  {"Content-Type", "text/plain"}},
+                                 {{"Content-Type", "text/plain"}},
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                 {{"Origin", "null"}, {"Content-Type", "application/json"}},
+                                 {{"Sec-Fetch-Site", "cross-site"}, {"X-Popcheck-Admin", "1"}}}) {
+    auto r = proxy.send({"POST", "/__popcheck/mode", headers, "record"});
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_NE(r.body.find("admin request refused"), std::string::npos) << r.body;
+    EXPECT_EQ(proxy.send({"PUT", "/__popcheck/faults", headers, faults}).status, 403);
+  }
+  EXPECT_EQ(proxy.handler->mode(), Mode::replay);
+  EXPECT_TRUE(proxy.handler->faults().config().rules.empty());
+  // A page reached through a rebound DNS name sends its own name as Host.
+  auto rebound = proxy.send({"GET", "/__popcheck/stats", {{"Host", "evil.example"}}, ""});
+  EXPECT_EQ(rebound.status, 403);
+  EXPECT_NE(rebound.body.find("Popcheck.Admin.ForeignHost"), std::string::npos) << rebound.body;
+  // JSON, the marker header and the proxy's own origin pass.
+  EXPECT_EQ(proxy.send({"PUT", "/__popcheck/mode", {{"Content-Type", "application/json"}},
+                        R"({"mode":"record"})"})
+                .status,
+            200);
+  EXPECT_EQ(proxy.handler->mode(), Mode::record);
+  const net::Headers own_origin = {{"X-Popcheck-Admin", "1"}, {"Origin", "http://" + proxy.host()}};
+  EXPECT_EQ(proxy.send({"PUT", "/__popcheck/mode", own_origin, "replay"}).status, 200);
+  EXPECT_EQ(proxy.handler->mode(), Mode::replay);
+}
+
+TEST(Proxy, AnAdminTokenIsRequiredOnEveryAdminEndpointWhenSet) {
+  TempDir dir;
+  ProxyOptions options;
+  options.fixtures = dir.str();
+  options.admin.token = "proxy-admin-token-1";
+  RunningProxy proxy(options);
+  auto r = proxy.send({"GET", "/__popcheck/stats", {}, ""});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("Popcheck.Admin.TokenRequired"), std::string::npos) << r.body;
+  EXPECT_EQ(proxy.send({"GET", "/__popcheck/stats", {{"Authorization", "Bearer nope"}}, ""}).status,
+            401);
+  const net::Headers bearer = {{"Authorization", "Bearer proxy-admin-token-1"}};
+  EXPECT_EQ(proxy.send({"GET", "/__popcheck/stats", bearer, ""}).status, 200);
+  // With the token, another Host (the machine's name on the network) is fine.
+  const net::Headers lan = {{"Host", "build-box.lan:18081"},
+                            {"X-Popcheck-Admin-Token", "proxy-admin-token-1"}};
+  EXPECT_EQ(proxy.send({"GET", "/__popcheck/health", lan, ""}).status, 200);
+}
+
+// Issue 19 item 3: the miss log kept whole requests (60 misses of 4 MB grew a proxy to 648 MB).
+TEST(Proxy, TheMissLogKeepsBoundedEntriesAndCountsWhatItDropped) {
+  TempDir dir;
+  ProxyOptions options;
+  options.fixtures = dir.str();
+  options.miss_log = 5;
+  RunningProxy proxy(options);
+  const std::string big(200 * 1024, 'x');
+  for (int i = 0; i < 8; ++i) {
+    core::Params params = {{"Action", "Huge" + std::to_string(i)}, {"Blob", big}};
+    for (int p = 0; p < 100; ++p) params.emplace_back("P" + std::to_string(p), "v");
+    UpstreamRequest r{"POST", "/", {{"content-type", "application/x-www-form-urlencoded"}},
+                      encode(params)};
+    EXPECT_EQ(proxy.send(r).status, 404);
+  }
+  auto res = proxy.send({"GET", "/__popcheck/misses", {}, ""});
+  ASSERT_EQ(res.status, 200);
+  EXPECT_LT(res.body.size(), 5u * 16 * 1024) << "the log holds bounded entries";
+  auto misses = core::ojson::parse(res.body);
+  ASSERT_EQ(misses["misses"].size(), 5u);
+  EXPECT_EQ(misses["dropped"], 3);
+  EXPECT_EQ(misses["misses"][0]["action"], "Huge3");  // the oldest went first
+  const auto& entry = misses["misses"][4];
+  std::string blob = entry["params"]["Blob"];
+  EXPECT_LT(blob.size(), 400u);
+  EXPECT_NE(blob.find(std::to_string(big.size()) + " bytes"), std::string::npos) << blob;
+  EXPECT_EQ(entry["params"].size(), kMaxMissParams);
+  // 102 parameters sent (the match may add normalised ones such as a default Format).
+  EXPECT_GE(kMaxMissParams + entry["params_dropped"].get<size_t>(), 102u);
+  EXPECT_EQ(proxy.admin("DELETE", "/__popcheck/misses")["dropped"], 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/protocol/normalize.hpp"
+#include "proxy/limits.hpp"
 #include "proxy/tests/temp_dir.hpp"
 #include "tests/shared.hpp"
 
@@ -364,7 +365,7 @@ TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
   auto request = get(v1(kDelete));
   core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
   core::Params merged = core::merge_params(view);
-  constexpr size_t kKept = 10000;
+  constexpr size_t kKept = kMaxKeptCases;
   for (size_t i = 0; i < kKept + 5; ++i) v->observe(request, merged, ok);
   observe(*v, get(v1(kDelete + "&Colour=red")), ok);
   EXPECT_EQ(v->observed(), kKept + 6);
@@ -377,6 +378,31 @@ TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
   EXPECT_EQ(r.cases.back().id, "popcheck#retention");
   EXPECT_THAT(r.cases.back().checks.at(0).actual, HasSubstr("5 more passing"));
   EXPECT_EQ(v->violations_json().size(), 1u);
+}
+
+// Issue 19 item 3: results kept whole requests and a counter per invented Action.
+TEST(Validator, KeptResultsHoldBoundedValuesWhateverTheClientSends) {
+  auto v = load({kCases});
+  const std::string big(1024 * 1024, 'z');
+  net::HttpRequest request = get(v1(kDelete));
+  request.method = "POST";
+  request.headers.emplace_back("Content-Type", "text/plain");
+  request.headers.emplace_back("X-Long", std::string(8000, 'h'));
+  request.body = big;
+  observe(*v, request, json(200, "{\"RequestId\":\"" + big + "\"}"));
+  auto r = v->report("");
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_LE(r.cases[0].request.body.size(), kMaxKeptBody + 64);
+  EXPECT_NE(r.cases[0].request.body.find(std::to_string(big.size()) + " bytes"), std::string::npos);
+  EXPECT_LE(r.cases[0].response.body.size(), kMaxKeptBody + 64);
+  for (const auto& [name, value] : r.cases[0].request.headers)
+    EXPECT_LE(value.size(), 1100u) << name;
+  // Invented actions share one counter once kMaxTrackedActions are numbered apart.
+  for (size_t i = 0; i < kMaxTrackedActions + 3; ++i)
+    observe(*v, get("Action=Invented" + std::to_string(i)), json(200, "{}"));
+  r = v->report("");
+  // DeleteInstances and Invented0..998 fill the 1000 counters; Invented999..1002 share one.
+  EXPECT_EQ(r.cases.back().id, "Invented" + std::to_string(kMaxTrackedActions + 2) + "#4");
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ cat >"$tmp/needs.json" <<'EOF'
    "with": {"ScalingGroupId": "${group}", "CreationType": "Attached"}}
 ]}
 EOF
-curl -sf -X POST --data-binary @"$tmp/needs.json" "$emulator_url/__popcheck/provision" \
+curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$tmp/needs.json" "$emulator_url/__popcheck/provision" \
   >"$tmp/vars.json" || fail "provisioning failed"
 for v in tagged doomed disk vpc group member; do
   declare "$v=$(json "$tmp/vars.json" "j['vars']['$v']")"
@@ -109,7 +109,8 @@ run_against() {
   [[ -n "$deviation" ]] && extra=(--deviation "$deviation")
   start_emulator emulator "${extra[@]}"
   local pid=$server_pid
-  curl -sf -X PUT --data-binary @"$tmp/state.json" "$url/__popcheck/state" >/dev/null ||
+  curl -sf -X PUT -H 'Content-Type: application/json' --data-binary @"$tmp/state.json" "$url/__popcheck/state" \
+    >/dev/null ||
     fail "could not restore the state"
   rc=0
   "$bin" run --endpoint "$url" --cases "$cases" --report-dir "$dir" -j 4 >"$dir.out" 2>&1 || rc=$?

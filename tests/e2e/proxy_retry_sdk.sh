@@ -42,7 +42,7 @@ counts() {
 }
 put_faults() {
   local answer
-  answer=$(curl -sf -X PUT --data "$1" "$proxy/__popcheck/faults") || fail "PUT faults $1 refused"
+  answer=$(curl -sf -X PUT -H 'Content-Type: application/json' --data "$1" "$proxy/__popcheck/faults") || fail "PUT faults $1 refused"
   echo "faults: $answer"
 }
 
@@ -106,7 +106,7 @@ check "$(sdk_call plain)" 'j.ok === true' "the proxy stopped serving after reset
 s=$(stats)
 check "$s" 'j.injected.reset === 1 && j.injected.truncate === 1 && j.injected.latency === 1' \
   "stats do not count the reset, truncation and latency"
-curl -sf -X DELETE "$proxy/__popcheck/faults" >/dev/null
+curl -sf -X DELETE -H 'X-Popcheck-Admin: 1' "$proxy/__popcheck/faults" >/dev/null
 check "$(curl -sf "$proxy/__popcheck/faults")" 'j.rules.length === 0' "DELETE left rules"
 check "$(curl -sf "$proxy/__popcheck/health")" 'j.status === "ok"' "health after the faults"
 

@@ -29,7 +29,7 @@ run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
   local name=$1 adapter=$2 product=$3 options=$4 action=${5:-} out="$tmp/reports/$1"
   mkdir -p "$out"
   # Each run starts from the emulator's initial state.
-  curl -sf -X POST "$url/__popcheck/reset" >/dev/null
+  curl -sf -X POST -H 'X-Popcheck-Admin: 1' "$url/__popcheck/reset" >/dev/null
   local args=(run --sdk "$adapter" --endpoint "$url" --cases "$tmp/cases" --report-dir "$out" -q)
   [[ -n "$product" ]] && args+=(--product "$product")
   [[ -n "$action" ]] && args+=(--action "$action")
@@ -55,7 +55,7 @@ run() {  # NAME ADAPTER PRODUCT OPTIONS(k=v,k=v) [ACTION]
 
 # The baseline: the same suite over plain HTTP. Whatever it finds is the emulator's or the
 # catalogue's business; the SDK runs may repeat it but must add nothing beyond docs/protocol.md 4.2.
-curl -sf -X POST "$url/__popcheck/reset" >/dev/null
+curl -sf -X POST -H 'X-Popcheck-Admin: 1' "$url/__popcheck/reset" >/dev/null
 mkdir -p "$tmp/reports/http"
 rc=0
 "$bin" run --endpoint "$url" --cases "$tmp/cases" --report-dir "$tmp/reports/http" -q \

@@ -1,4 +1,4 @@
-// Credential resolution (environment, aliyun CLI profiles) and redaction of secrets from text.
+// Credential resolution (environment, aliyun CLI profiles).
 #include "core/protocol/credentials.hpp"
 
 #include <gtest/gtest.h>
@@ -9,7 +9,6 @@
 #include <fstream>
 #include <string>
 
-#include "core/protocol/tests/capture.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -160,68 +159,6 @@ TEST(Credentials, LoaderReadsTheNamedFile) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "credentials.profile");
   std::filesystem::remove_all(dir);
-}
-
-Credentials sample() { return {"LTAI5tExampleId", "Ex4mpleSecret/+=", "STS.tok+en/="}; }
-
-TEST(Redact, RemovesKeyIdSecretTokenRawAndEncoded) {
-  const std::string text =
-      "id=LTAI5tExampleId secret=Ex4mpleSecret/+= enc=Ex4mpleSecret%2F%2B%3D "
-      "token=STS.tok%2Ben%2F%3D raw STS.tok+en/= end";
-  const std::string out = redact(text, sample());
-  for (const char* leak : {"LTAI5tExampleId", "Ex4mpleSecret", "STS.tok"}) {
-    EXPECT_EQ(out.find(leak), std::string::npos) << leak << " in " << out;
-  }
-  EXPECT_NE(out.find(" end"), std::string::npos);
-}
-
-TEST(Redact, MasksSignaturesWhoeverMadeThem) {
-  const auto capture = testing::parse_capture(testing::kPopCoreGet);
-  std::string out = redact(capture.target);
-  EXPECT_EQ(out.find("VGYQDWEV3IQyhmoZLpJt9pNHnZ8"), std::string::npos) << out;
-  EXPECT_EQ(out.find("testid"), std::string::npos) << out;
-  // The rest of the request stays readable.
-  EXPECT_NE(out.find("SignatureNonce=a7e29f182614a7906db3daef70a67901"), std::string::npos) << out;
-  EXPECT_NE(out.find("SignatureMethod=HMAC-SHA1"), std::string::npos) << out;
-  EXPECT_NE(out.find("InstanceId.2=i-def"), std::string::npos) << out;
-
-  out = redact(testing::kEcsV3);
-  EXPECT_EQ(out.find("3ffaa4bb7227fc6b"), std::string::npos) << out;
-  EXPECT_EQ(out.find("Credential=testid"), std::string::npos) << out;
-  EXPECT_NE(out.find("SignedHeaders=host;x-acs-action"), std::string::npos) << out;
-
-  out = redact(R"({"Signature": "abc+/=", "AccessKeyId":"k1", "x-acs-security-token": "t"})");
-  EXPECT_EQ(out, R"({"Signature": "***", "AccessKeyId":"***", "x-acs-security-token": "***"})");
-  out = redact("x-acs-security-token: STS.x+y/=\nx-acs-accesskey-id: STS.id\nhost: h");
-  EXPECT_EQ(out, "x-acs-security-token: ***\nx-acs-accesskey-id: ***\nhost: h");
-}
-
-TEST(Redact, MasksCliConfigFields) {
-  const std::string out = redact(kConfig);
-  for (const char* leak : {"LTAIdefault", "secretD", "LTAIwork", "STS.tok+en/=", "stale"}) {
-    EXPECT_EQ(out.find(leak), std::string::npos) << leak << " in " << out;
-  }
-  EXPECT_NE(out.find("\"region_id\": \"cn-hangzhou\""), std::string::npos) << out;
-  EXPECT_NE(out.find("\"name\": \"default\""), std::string::npos) << out;
-}
-
-TEST(Redact, LeavesOrdinaryTextAlone) {
-  const std::string text = "DeleteInstances RegionId=cn-hangzhou x-signature-nonce: n";
-  EXPECT_EQ(redact(text, {}), text);
-}
-
-TEST(RedactParams, MasksCredentialAndSignatureValues) {
-  const Params p = {{"Action", "A"},           {"AccessKeyId", "id"},
-                    {"Signature", "s"},        {"SecurityToken", "t"},
-                    {"authorization", "ACS3"}, {"X-Acs-Security-Token", "t"},
-                    {"SignatureNonce", "n"}};
-  const Params expected = {{"Action", "A"},          {"AccessKeyId", "***"},
-                           {"Signature", "***"},     {"SecurityToken", "***"},
-                           {"authorization", "***"}, {"X-Acs-Security-Token", "***"},
-                           {"SignatureNonce", "n"}};
-  EXPECT_EQ(redact_params(p), expected);
-  EXPECT_TRUE(is_secret_name("x-acs-accesskey-id"));
-  EXPECT_FALSE(is_secret_name("SignatureMethod"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "core/protocol/credentials.hpp"
 #include "core/protocol/normalize.hpp"
+#include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
 #include "core/protocol/verify.hpp"
 
@@ -129,7 +130,7 @@ TEST_F(SdkVectors, WireRequestsVerifyNormaliseAndRedact) {
     for (const auto& [k, value] : headers) text += k + ": " + value + "\n";
     text += "\n" + body;
     Credentials credentials{id, secret, v.value("security_token", std::string())};
-    const std::string redacted = redact(text, credentials);
+    const std::string redacted = Redactor(credentials).text(text);
     EXPECT_EQ(redacted.find(id), std::string::npos) << redacted;
     if (!credentials.security_token.empty()) {
       EXPECT_EQ(redacted.find(credentials.security_token), std::string::npos) << redacted;

@@ -13,5 +13,6 @@ void add_proxy_command(CLI::App& root, int& exit_code);
 void add_report_command(CLI::App& root, int& exit_code);
 void add_cases_command(CLI::App& root, int& exit_code);
 void add_fixtures_command(CLI::App& root, int& exit_code);
+void add_metadata_command(CLI::App& root, int& exit_code);
 
 }  // namespace popcheck::app

@@ -324,10 +324,29 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
   std::set<std::string> known_products;
   if (!options.product.empty()) known_products.insert(options.product);
 
-  for (const auto& in : inputs) {
+  // Metadata files are read independently (through options.parallel_for when given), then taken
+  // in input order.
+  struct MetadataRead {
+    std::optional<Expected<std::vector<Contract>>> apis;  // empty: not metadata
+    std::vector<Error> api_errors;
+  };
+  std::vector<MetadataRead> reads(inputs.size());
+  auto read_one = [&](size_t i) {
+    const auto& in = inputs[i];
+    if (looks_like_metadata(in.text) || in.path.ends_with(".json"))
+      reads[i].apis = read_metadata(in.text, in.path, &reads[i].api_errors);
+  };
+  if (options.parallel_for) {
+    options.parallel_for(inputs.size(), read_one);
+  } else {
+    for (size_t i = 0; i < inputs.size(); ++i) read_one(i);
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto& in = inputs[i];
     if (!in.lookup_only) ++out.summary.inputs;
-    if (looks_like_metadata(in.text) || in.path.ends_with(".json")) {
-      auto r = read_metadata(in.text, in.path, &out.errors);
+    if (reads[i].apis) {
+      auto& r = *reads[i].apis;
+      out.errors.insert(out.errors.end(), reads[i].api_errors.begin(), reads[i].api_errors.end());
       if (!r) {
         out.errors.push_back(r.error());
         if (!in.lookup_only) ++out.summary.failed_inputs;
@@ -446,20 +465,13 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
     if (meta_emit[i] && !merged_meta.contains(i)) add(std::move(meta[i]));
 
   // Contracts compile independently: in windows of kWindow, each through options.parallel_for
-  // when given, then handed to the sink in contract order, so that files and messages do not
-  // depend on the scheduling and memory stays bounded by the window.
+  // when given. The previous window goes to the sink meanwhile (one more body, so that writing
+  // files overlaps compiling), in contract order, so that files and messages do not depend on the
+  // scheduling and memory stays bounded by two windows.
   constexpr size_t kWindow = 64;
-  std::vector<Compiled> window;
-  for (size_t start = 0; start < contracts.size(); start += kWindow) {
-    size_t n = std::min(kWindow, contracts.size() - start);
-    window.assign(n, Compiled{});
-    auto body = [&](size_t i) { window[i] = compile_contract(std::move(contracts[start + i])); };
-    if (options.parallel_for) {
-      options.parallel_for(n, body);
-    } else {
-      for (size_t i = 0; i < n; ++i) body(i);
-    }
-    for (auto& r : window) {
+  std::vector<Compiled> ready, window;
+  auto deliver = [&] {
+    for (auto& r : ready) {
       if (r.error) {
         out.errors.push_back(std::move(*r.error));
         continue;
@@ -470,7 +482,25 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
       count(out.summary, r.entry);
       sink(std::move(r.entry), std::move(r.bytes));
     }
+    ready.clear();
+  };
+  for (size_t start = 0; start < contracts.size(); start += kWindow) {
+    size_t n = std::min(kWindow, contracts.size() - start);
+    window.assign(n, Compiled{});
+    auto body = [&](size_t i) {
+      if (i == n)
+        deliver();
+      else
+        window[i] = compile_contract(std::move(contracts[start + i]));
+    };
+    if (options.parallel_for) {
+      options.parallel_for(n + 1, body);
+    } else {
+      for (size_t i = 0; i <= n; ++i) body(i);
+    }
+    std::swap(ready, window);
   }
+  deliver();
   out.summary.warnings = out.warnings.size();
   return out;
 }

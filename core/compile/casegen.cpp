@@ -449,7 +449,8 @@ bool has_instance(const Params& ps, const string& pattern) {
 
 class Generator {
  public:
-  explicit Generator(const Contract& c) : c_(c), prefix_(c.product + "." + c.action) {
+  Generator(const Contract& c, string prefix)
+      : c_(c), prefix_(prefix.empty() ? c.product + "." + c.action : std::move(prefix)) {
     // Rules look parameters up by normalised name once per error row; metadata APIs have up to a
     // few hundred rows and parameters, so the derived names are computed once.
     const size_t n = c.params.size();
@@ -1381,8 +1382,9 @@ class Generator {
 
 }  // namespace
 
-std::vector<Case> generate_cases(const Contract& contract, std::vector<std::string>* skipped) {
-  Generator g(contract);
+std::vector<Case> generate_cases(const Contract& contract, std::vector<std::string>* skipped,
+                                 const std::string& id_prefix) {
+  Generator g(contract, id_prefix);
   std::vector<Case> out = g.run();
   if (skipped) skipped->insert(skipped->end(), g.skipped_.begin(), g.skipped_.end());
   return out;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <optional>
 #include <random>
 #include <set>
@@ -126,9 +127,9 @@ class EntryWriter {
   std::vector<Error>& errors() { return errors_; }
 
   // `content` is the file's bytes (catalogue_bytes).
-  void add(const CatalogueEntry& e, const std::string& content) {
-    std::string product = lower(e.contract.product.empty() ? "unknown" : e.contract.product);
-    fs::path target = fs::path(out_dir_) / product / (e.contract.action + ".json");
+  // `relative` is the file's place in the catalogue (Compiled::file), `content` its bytes.
+  void add(const std::string& relative, const std::string& content) {
+    fs::path target = fs::path(out_dir_) / relative;
     if (auto old = read_file(target.string(), content.size() + 1); old && *old == content) return;
     std::error_code ec;
     if (!dirs_.contains(target.parent_path().string())) {
@@ -279,26 +280,36 @@ std::optional<std::string> bounded_bytes(CatalogueEntry& e) {
 // One contract compiled: its entry and file bytes, or the error that left it out.
 struct Compiled {
   CatalogueEntry entry;
+  std::string file;  // relative to the catalogue folder: <product>[/<version>]/<Action>.json
   std::string bytes;
   std::optional<Error> error;
 };
 
 // One API that cannot be compiled is reported with product, version and action; every other API
 // still is. Thread-safe: touches nothing but its own contract.
-Compiled compile_contract(Contract&& c) {
+//
+// A product compiled in one version keeps the stable layout <product>/<Action>.json and ids
+// Product.Action.*; a product compiled in several versions at once (`several_versions`) gets
+// <product>/<version>/<Action>.json and ids Product.Version.Action.*, so no version hides another.
+Compiled compile_contract(Contract&& c, bool several_versions) {
   Compiled out;
+  std::string product_dir = lower(c.product.empty() ? "unknown" : c.product);
+  out.file = several_versions ? product_dir + "/" + c.version + "/" + c.action + ".json"
+                              : product_dir + "/" + c.action + ".json";
   auto failed = [&](const std::string& code, const std::string& why) {
     out.error = Error{code, api_name(c) + ": " + why + "; this API is left out", c.source.file, 0};
     return std::move(out);
   };
-  if (!usable_name(c.action) || !usable_name(c.product))
+  if (!usable_name(c.action) || !usable_name(c.product) ||
+      (several_versions && !usable_name(c.version)))
     return failed("compile.name",
-                  "the product or action name cannot be a file name (letters, digits, '-', '_' "
-                  "and '.' only, at most 128 characters)");
+                  "the product, version or action name cannot be a file name (letters, digits, "
+                  "'-', '_' and '.' only, at most 128 characters)");
   std::optional<std::string> bytes;
   try {
     std::vector<std::string> skipped;
-    out.entry.cases = generate_cases(c, &skipped);
+    out.entry.cases = generate_cases(
+        c, &skipped, several_versions ? c.product + "." + c.version + "." + c.action : "");
     out.entry.contract = c;  // a copy: c still names the API should serialising fail
     out.entry.contract.warnings.insert(out.entry.contract.warnings.end(), skipped.begin(),
                                        skipped.end());
@@ -312,7 +323,8 @@ Compiled compile_contract(Contract&& c) {
 }
 
 // Receives each compiled entry with its file's bytes, once.
-using EntrySink = std::function<void(CatalogueEntry&&, std::string&&)>;
+using EntrySink =
+    std::function<void(CatalogueEntry&&, const std::string& file, std::string&& bytes)>;
 
 // compile_texts without the collecting: each entry goes to `sink` as soon as it is compiled.
 CompileResult compile_into(const std::vector<CompileInput>& inputs, const CompileOptions& options,
@@ -448,16 +460,19 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
 
   // One entry per product/action: pages first (in input order), then the metadata they did not
   // cover.
-  std::map<std::pair<std::string, std::string>, std::string> seen;  // -> source file
+  // One entry per product, version and action; a product may come in several versions.
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> seen;  // -> source file
+  std::map<std::string, std::set<std::string>> versions;  // lower-case product -> versions
   std::vector<Contract> contracts;
   auto add = [&](Contract&& c) {
-    auto key = std::make_pair(lower(c.product), c.action);
+    auto key = std::make_tuple(lower(c.product), c.version, c.action);
     if (auto it = seen.find(key); it != seen.end()) {
       out.warnings.push_back(c.source.file + ": " + c.product + " " + c.action +
                              " is also described by " + it->second + "; kept that one");
       return;
     }
     seen.emplace(key, c.source.file);
+    versions[lower(c.product)].insert(c.version);
     contracts.push_back(std::move(c));
   };
   for (auto& c : resolved) add(std::move(c));
@@ -469,6 +484,8 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
   // files overlaps compiling), in contract order, so that files and messages do not depend on the
   // scheduling and memory stays bounded by two windows.
   constexpr size_t kWindow = 64;
+  std::vector<bool> several;  // the contract's product comes in several versions
+  for (const auto& c : contracts) several.push_back(versions[lower(c.product)].size() > 1);
   std::vector<Compiled> ready, window;
   auto deliver = [&] {
     for (auto& r : ready) {
@@ -480,7 +497,7 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
         out.warnings.push_back(r.entry.contract.source.file + ": " + r.entry.contract.action +
                                ": " + w);
       count(out.summary, r.entry);
-      sink(std::move(r.entry), std::move(r.bytes));
+      sink(std::move(r.entry), r.file, std::move(r.bytes));
     }
     ready.clear();
   };
@@ -491,7 +508,7 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
       if (i == n)
         deliver();
       else
-        window[i] = compile_contract(std::move(contracts[start + i]));
+        window[i] = compile_contract(std::move(contracts[start + i]), several[start + i]);
     };
     if (options.parallel_for) {
       options.parallel_for(n + 1, body);
@@ -510,9 +527,10 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
 CompileResult compile_texts(const std::vector<CompileInput>& inputs,
                             const CompileOptions& options) {
   std::vector<CatalogueEntry> entries;
-  CompileResult out = compile_into(inputs, options, [&](CatalogueEntry&& e, std::string&&) {
-    entries.push_back(std::move(e));
-  });
+  CompileResult out =
+      compile_into(inputs, options, [&](CatalogueEntry&& e, const std::string&, std::string&&) {
+        entries.push_back(std::move(e));
+      });
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     return std::tie(a.contract.product, a.contract.action) <
            std::tie(b.contract.product, b.contract.action);
@@ -546,9 +564,9 @@ CompileResult compile_files(const std::vector<std::string>& inputs,
   for (const auto& p : inputs) read(p, false);
 
   EntryWriter writer(out_dir);
-  CompileResult r = compile_into(texts, options, [&](CatalogueEntry&& e, std::string&& bytes) {
-    writer.add(e, bytes);
-  });
+  CompileResult r = compile_into(
+      texts, options,
+      [&](CatalogueEntry&&, const std::string& file, std::string&& bytes) { writer.add(file, bytes); });
   r.summary.inputs += failed;
   r.summary.failed_inputs += failed;
   r.errors.insert(r.errors.begin(), read_errors.begin(), read_errors.end());

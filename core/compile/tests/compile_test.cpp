@@ -292,5 +292,44 @@ TEST_F(CompileFiles, UnreadableAndOversizedInputsAreErrors) {
   EXPECT_TRUE(fs::exists(dir_ / "cat" / "ecs" / "RemoveTags.json"));
 }
 
+// The catalogue holds the same action in many products and several products share a version
+// date: products stay apart by folder and id. Two versions of one product compiled together go to
+// <product>/<version>/ with the version in their ids; a product in one version keeps its layout.
+TEST_F(CompileFiles, ProductsAndVersionsStayApart) {
+  auto doc = [&](const std::string& product, const std::string& version) {
+    fs::path p = dir_ / (product + "-" + version + ".json");
+    std::ofstream(p) << ojson{{"info", {{"product", product}, {"version", version}}},
+                              {"apis",
+                               {{"DescribeRegions", {{"parameters", ojson::array()}}},
+                                {"TagResources", {{"parameters", ojson::array()}}}}}}
+                            .dump();
+    return p.string();
+  };
+  std::vector<std::string> in = {doc("Cms", "2019-01-01"), doc("cms-export", "2019-01-01"),
+                                 doc("Cms", "2018-03-08"), doc("VpcPeer", "2019-01-01")};
+  auto out = dir_ / "cat";
+  auto r = compile_files(in, {}, out.string(), {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  EXPECT_EQ(r.summary.actions, 8u);
+  EXPECT_EQ(r.summary.files_written, 8u);
+  for (const char* f : {"cms/2019-01-01/DescribeRegions.json", "cms/2018-03-08/DescribeRegions.json",
+                        "cms-export/DescribeRegions.json", "vpcpeer/TagResources.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  auto loaded = load_catalogue({out.string()});
+  ASSERT_TRUE(loaded.errors.empty());
+  std::set<std::string> ids;
+  size_t cases = 0;
+  for (const auto& e : loaded.entries)
+    for (const auto& c : e.cases) {
+      ids.insert(c.id);
+      ++cases;
+      if (e.contract.product == "Cms") {
+        EXPECT_TRUE(c.id.starts_with("Cms." + e.contract.version + ".")) << c.id;
+      }
+    }
+  EXPECT_EQ(ids.size(), cases);
+  EXPECT_TRUE(ids.contains("VpcPeer.DescribeRegions.example.json"));
+}
+
 }  // namespace
 }  // namespace popcheck::core

@@ -160,7 +160,7 @@ TEST(HostileMetadata, OneBadApiIsReportedAndTheOthersCompile) {
   EXPECT_TRUE(reported("Hostile 2024-01-01 DeepParams: parameter Root."));
   EXPECT_TRUE(reported("nests deeper than 40 levels"));
   EXPECT_TRUE(reported("Hostile 2024-01-01 DeepResponse: response field"));
-  EXPECT_TRUE(reported("Hostile 2024-01-01 ../../Escape: the product or action name cannot be"));
+  EXPECT_TRUE(reported("Hostile 2024-01-01 ../../Escape: the product, version or action name cannot be"));
   for (const char* good : {"Good", "WrongTypes", "Empty", "NotAnObject", "OddParams"})
     EXPECT_NE(entry(r, good), nullptr) << good;
   EXPECT_EQ(r.summary.actions, 5u);

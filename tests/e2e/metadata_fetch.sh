@@ -5,7 +5,7 @@
 # mid-body (no file, no temporary file), a second fetch of the same document (not rewritten), the
 # proxy from HTTP_PROXY and its NO_PROXY bypass. Then the fetched metadata is used offline by product
 # name: compile --product, compile PRODUCT:VERSION, the ambiguity of two cached versions, run --cases
-# PRODUCT, and metadata list.
+# PRODUCT, emulate --metadata PRODUCT:VERSION, and metadata list.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed"; exit 77; }
@@ -128,6 +128,16 @@ node -e "
   const ids = cases.map((c) => c.id);
   if (ids.length !== 4 || ids.some((i) => !i.startsWith('Rds.'))) { console.error(ids); process.exit(1); }
 " || fail "run did not run the 4 example cases of Rds"
+# The emulator serves fetched metadata named by product.
+start_emulator emu --metadata Rds:2014-08-15
+node -e "
+  require('http').get('$url/?Action=CreateDBInstance&Version=2014-08-15&Format=JSON&RegionId=cn-hangzhou', (r) => {
+    let b = '';
+    r.on('data', (d) => (b += d));
+    r.on('end', () => process.exit(r.statusCode === 200 && JSON.parse(b).RequestId ? 0 : 1));
+  });" || fail "emulate --metadata Rds:2014-08-15 does not serve Rds CreateDBInstance"
+stop "$server_pid"
+expect_fail "popcheck metadata fetch Nosuch" "$bin" emulate --metadata Nosuch --listen 127.0.0.1:0
 "$bin" metadata list --offline | tee "$tmp/out"
 grep -q "^  rds 2014-08-15" "$tmp/out" && grep -q "^  r-kvstore 2015-01-01" "$tmp/out" \
   || fail "metadata list does not show the cached files"

@@ -160,11 +160,14 @@ int run(const RunFlags& f) {
   // Rds:2014-08-15), compiled in memory; the embedded emulator then serves that metadata.
   std::vector<std::string> catalogue_paths, metadata_files;
   for (const auto& c : f.cases) {
-    if (runner::names_a_product(c))
-      if (auto meta = runner::resolve_metadata(c)) {
+    if (runner::names_a_product(c)) {
+      auto meta = runner::resolve_metadata(c);
+      if (meta) {
         metadata_files.push_back(*meta);
         continue;
       }
+      if (meta.error().code == "metadata.ambiguous") return usage(meta.error());
+    }
     catalogue_paths.push_back(c);  // a path; load_catalogue names it when it does not exist
   }
   core::LoadedCatalogue catalogue = core::load_catalogue(catalogue_paths);

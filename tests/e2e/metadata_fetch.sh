@@ -115,6 +115,7 @@ grep -q "^2 actions (Rds 2)" "$tmp/out" || fail "compile --product Rds did not c
 cp "$dir/rds-2014-08-15.json" "$tmp/copy.json"
 sed 's/"version": "2014-08-15"/"version": "2013-05-28"/' "$tmp/copy.json" >"$dir/rds-2013-05-28.json"
 expect_fail "several versions of Rds" "$bin" compile --product Rds --out "$tmp/cases"
+expect_fail "several versions of Rds" "$bin" run --cases Rds -q --report-dir "$tmp/report-ambiguous"
 "$bin" compile --product Rds --version 2013-05-28 --out "$tmp/old" | grep -q "^2 actions (Rds 2)" \
   || fail "compile --product Rds --version 2013-05-28 failed"
 expect_fail "popcheck metadata fetch Ecs" "$bin" compile --product Ecs --out "$tmp/cases"

@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "emulator/emulator.hpp"
 #include "net/server.hpp"
+#include "runner/metadata_fetch.hpp"
 
 namespace popcheck::app {
 
@@ -55,7 +56,15 @@ int run_emulate(const EmulateFlags& flags) {
   emulator::EmulatorOptions options;
   options.state_file = flags.state;
   options.verify_signature = flags.verify_signature;
-  options.metadata_files = flags.metadata;
+  for (const auto& m : flags.metadata) {
+    // A product name (Rds, Rds:2014-08-15) is fetched metadata; runner/metadata_fetch.hpp.
+    auto path = runner::resolve_metadata(m);
+    if (!path) {
+      std::cerr << "popcheck emulate: --metadata: " << path.error().to_string() << "\n";
+      return 2;
+    }
+    options.metadata_files.push_back(*path);
+  }
   if (options.metadata_files.empty()) {
     // The bundled products' metadata; never a silent fallback to the seed APIs alone.
     auto data = find_data_dir("emulate", flags.data_dir);
@@ -136,9 +145,8 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
                 "Check V1 and V3 signatures against the --key credentials");
   cmd->add_option("--key", flags->keys, "ID=SECRET accepted by --verify-signature (repeatable)");
   cmd->add_option("--metadata", flags->metadata,
-                  "api-docs.json files for the contract-driven responder (default: the data "
-                  "folder's metadata/*.json)")
-      ->check(CLI::ExistingFile);
+                  "api-docs.json files, or products of fetched metadata (Rds, Rds:2014-08-15), "
+                  "for the contract-driven responder (default: the data folder's metadata/*.json)");
   add_data_dir_option(cmd, flags->data_dir);
   cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
   cmd->add_option("--admin-token", flags->admin_token,

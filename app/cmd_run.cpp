@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "core/compile/compile.hpp"
 #include "core/files.hpp"
 #include "core/model.hpp"
 #include "core/protocol/credentials.hpp"
 #include "emulator/emulator.hpp"
 #include "reports/coverage.hpp"
 #include "reports/reports.hpp"
+#include "runner/metadata_fetch.hpp"
 #include "runner/runner.hpp"
 #include "runner/sdk.hpp"
 
@@ -174,14 +176,38 @@ int run(const RunFlags& f) {
     return usage("--sdk-option needs --sdk");
   }
 
-  // 2. Cases.
-  std::vector<std::string> case_paths = f.cases;
-  if (case_paths.empty()) {
+  // 2. Cases: catalogue files and folders (default: the seed catalogue, the data folder's cases/),
+  // and fetched metadata named by product (Rds, Rds:2014-08-15), compiled in memory; the embedded
+  // emulator then serves that metadata beside the bundled products'.
+  std::vector<std::string> catalogue_paths, metadata_files;
+  if (f.cases.empty()) {
     const core::DataDir* d = need_data();
     if (!d) return 2;
-    case_paths.push_back(d->cases().string());
+    catalogue_paths.push_back(d->cases().string());
   }
-  core::LoadedCatalogue catalogue = core::load_catalogue(case_paths);
+  for (const auto& c : f.cases) {
+    if (runner::names_a_product(c)) {
+      auto meta = runner::resolve_metadata(c);
+      if (meta) {
+        metadata_files.push_back(*meta);
+        continue;
+      }
+      if (meta.error().code == "metadata.ambiguous") return usage(meta.error());
+    }
+    catalogue_paths.push_back(c);  // a path; load_catalogue names it when it does not exist
+  }
+  core::LoadedCatalogue catalogue = core::load_catalogue(catalogue_paths);
+  if (!metadata_files.empty()) {
+    std::vector<core::CompileInput> inputs;
+    for (const auto& m : metadata_files) {
+      auto text = core::read_file(m, core::kMaxInputBytes);
+      if (!text) return usage(text.error());
+      inputs.push_back({m, std::move(*text), false});
+    }
+    auto compiled = core::compile_texts(inputs, {});
+    catalogue.errors.insert(catalogue.errors.end(), compiled.errors.begin(), compiled.errors.end());
+    for (auto& e : compiled.entries) catalogue.entries.push_back(std::move(e));
+  }
   for (const auto& e : catalogue.errors) std::cerr << "popcheck run: " << e.to_string() << "\n";
   if (!catalogue.errors.empty())
     return usage(std::to_string(catalogue.errors.size()) +
@@ -209,6 +235,8 @@ int run(const RunFlags& f) {
     auto files = data_metadata("run", *d);
     if (!files) return 2;
     emulated.metadata_files = std::move(*files);
+    emulated.metadata_files.insert(emulated.metadata_files.end(), metadata_files.begin(),
+                                   metadata_files.end());
     auto emu = emulator::EmbeddedEmulator::start(emulated);
     if (!emu) return usage("could not start the embedded emulator: " + emu.error().to_string());
     embedded = std::move(*emu);
@@ -306,10 +334,14 @@ void add_run_command(CLI::App& root, int& exit_code) {
       "http:// or https:// URL of the API (real cloud, emulator, proxy). Default: start the "
       "embedded emulator and run against it");
   cmd->add_option("--cases", f->cases,
-                  "Catalogue files or folders (default: the seed catalogue, the data folder's cases/)")
+                  "Catalogue files or folders (default: the seed catalogue, the data folder's "
+                  "cases/), or products of fetched metadata (Rds, Rds:2014-08-15; see popcheck "
+                  "metadata), compiled in memory")
       ->expected(1, -1);
   add_data_dir_option(cmd, f->data_dir);
-  cmd->add_option("--product", f->products, "Only these products (Ecs, Vpc, Ess; repeatable)")
+  cmd->add_option("--product", f->products,
+                  "Only these products (Ecs, Vpc, Ess; repeatable); PRODUCT:VERSION for one "
+                  "version")
       ->delimiter(',');
   cmd->add_option("--action", f->actions, "Only these actions (repeatable)")->delimiter(',');
   cmd->add_option("--kind", f->kinds, "Only these case kinds: example, error, negative, recorded")

@@ -19,6 +19,7 @@ void add_proxy_command(CLI::App& root, int& exit_code);
 void add_report_command(CLI::App& root, int& exit_code);
 void add_cases_command(CLI::App& root, int& exit_code);
 void add_fixtures_command(CLI::App& root, int& exit_code);
+void add_metadata_command(CLI::App& root, int& exit_code);
 
 // --data-dir DIR on a subcommand that reads popcheck's data (app/data.cpp).
 CLI::Option* add_data_dir_option(CLI::App* cmd, std::string& dir);

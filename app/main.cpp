@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   popcheck::app::add_report_command(root, exit_code);
   popcheck::app::add_cases_command(root, exit_code);
   popcheck::app::add_fixtures_command(root, exit_code);
+  popcheck::app::add_metadata_command(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

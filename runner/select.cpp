@@ -20,6 +20,18 @@ bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
                                      [&](const std::string& v) { return iequals(v, value); });
 }
 
+// A product selector is PRODUCT or PRODUCT:VERSION. Products are told apart by their whole code
+// ("cms" never selects "cms-export"); two versions of one product by the version.
+bool product_selected(const std::vector<std::string>& list, std::string_view product,
+                      std::string_view version) {
+  return list.empty() || std::any_of(list.begin(), list.end(), [&](const std::string& v) {
+           std::string_view sel = v;
+           auto colon = sel.find(':');
+           if (colon == std::string_view::npos) return iequals(sel, product);
+           return iequals(sel.substr(0, colon), product) && sel.substr(colon + 1) == version;
+         });
+}
+
 bool any_glob(const std::vector<std::string>& globs, const std::string& id) {
   return globs.empty() || std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
            return fnmatch(g.c_str(), id.c_str(), 0) == 0;
@@ -53,7 +65,9 @@ std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entr
     for (const auto& c : e.cases) {
       const std::string& product = c.product.empty() ? e.contract.product : c.product;
       const std::string& action = c.action.empty() ? e.contract.action : c.action;
-      if (!any_iequal(selection.products, product) || !any_iequal(selection.actions, action) ||
+      const std::string& version = c.version.empty() ? e.contract.version : c.version;
+      if (!product_selected(selection.products, product, version) ||
+          !any_iequal(selection.actions, action) ||
           !any_iequal(selection.kinds, c.kind) || !any_glob(selection.id_globs, c.id))
         continue;
       CaseItem item{c, contract};

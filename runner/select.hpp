@@ -17,7 +17,9 @@ struct CaseItem {
 };
 
 // Every filter is a list of accepted values; an empty list accepts everything. Product, action and
-// kind compare case-insensitively ("ecs" selects "Ecs"); ids match shell globs (fnmatch: * ? [..]).
+// kind compare case-insensitively ("ecs" selects "Ecs"; a product is matched whole, so "cms" never
+// selects "cms-export"); a product may be PRODUCT:VERSION to select one version of a product; ids
+// match shell globs (fnmatch: * ? [..]).
 struct Selection {
   std::vector<std::string> products, actions, kinds, id_globs;
 };

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <charconv>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -152,12 +155,44 @@ bool numeric_type(string_view t) {
          l == "number";
 }
 
+// Integral values of any size print as their exact decimal digits (2^63 as 9223372036854775808,
+// never through an int64 that cannot hold it); others in the shortest form that reads back.
 string fmt_number(double v) {
-  if (v == static_cast<double>(static_cast<int64_t>(v)))
-    return std::to_string(static_cast<int64_t>(v));
-  string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  return s;
+  if (!std::isfinite(v)) return "0";
+  char buf[400];  // the largest double has 309 digits
+  if (v == std::trunc(v)) {
+    int n = std::snprintf(buf, sizeof buf, "%.0f", v);
+    return string(buf, static_cast<size_t>(n));
+  }
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return string(buf, r.ptr);
+}
+
+// The nearest number past a bound (dir +1: above, -1: below). Below 2^53 doubles hold every
+// integer, so an integral bound steps by one; beyond, by the next double, which is still a different
+// number once printed. Nothing lies past the largest double.
+std::optional<double> past(double bound, int dir) {
+  double v = std::abs(bound) < 9007199254740992.0 ? bound + dir
+                                                   : std::nextafter(bound, dir * HUGE_VAL);
+  if (!std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// A breaking value larger than this is not generated: a request carrying it says nothing that a
+// smaller one does not, and 2^31-1 characters of it is a 2 GB catalogue file.
+constexpr int64_t kMaxBreakingBytes = 64 * 1024;
+
+std::string too_large(int64_t bytes, const string& what) {
+  return "its breaking value would be " + (bytes >= kMaxBreakingBytes * 1024
+                                               ? std::string("over 64 MiB")
+                                               : std::to_string(bytes) + " bytes") +
+         " (" + what + "), over the 64 KiB bound";
+}
+
+// Request bytes of n items of a list parameter, saturating.
+int64_t list_bytes(int64_t n, size_t item) {
+  int64_t per = static_cast<int64_t>(item) + 8;
+  return n > INT64_MAX / per ? INT64_MAX : n * per;
 }
 
 // ---- parameter values --------------------------------------------------------------------------
@@ -414,7 +449,8 @@ bool has_instance(const Params& ps, const string& pattern) {
 
 class Generator {
  public:
-  explicit Generator(const Contract& c) : c_(c), prefix_(c.product + "." + c.action) {
+  Generator(const Contract& c, string prefix)
+      : c_(c), prefix_(prefix.empty() ? c.product + "." + c.action : std::move(prefix)) {
     // Rules look parameters up by normalised name once per error row; metadata APIs have up to a
     // few hundred rows and parameters, so the derived names are computed once.
     const size_t n = c.params.size();
@@ -436,6 +472,10 @@ class Generator {
       if (p.position == "Body") method_ = "POST";
     build_base();
   }
+
+  // What was not generated and why ("negative case ... is not generated: ..."), for the contract's
+  // warnings.
+  std::vector<string> skipped_;
 
   std::vector<Case> run() {
     std::vector<Case> out;
@@ -790,7 +830,13 @@ class Generator {
     if (!target || !has_n(target->name)) target = param_in_message(row.message);
     if (!target || !has_n(target->name) || !target->repeat || !target->repeat->max)
       return std::nullopt;
-    int n = *target->repeat->max + 1;
+    const int64_t n = int64_t{*target->repeat->max} + 1;
+    if (int64_t bytes = list_bytes(n, target->name.size() + default_value(*target).size());
+        bytes > kMaxBreakingBytes) {
+      skipped_.push_back("error case " + row.code + " is not derived from " + target->name + ": " +
+                         too_large(bytes, std::to_string(n) + " items"));
+      return std::nullopt;
+    }
     Draft d = base_;
     auto group = group_of(*target);
     // Only the members the base request carries (or the target itself) are repeated.
@@ -802,7 +848,7 @@ class Generator {
       if (string* v = param_value(d.params, instantiate(q->name, 1)); v && q == target)
         first_value = *v;
     erase_group(d.params, *target);
-    for (int i = 1; i <= n; ++i)
+    for (int i = 1; i <= static_cast<int>(n); ++i)
       for (const Param* q : members) {
         string v = nth_value(*q, i);
         // A provisioned first id stays; the others are well-formed ids that the count check
@@ -954,19 +1000,21 @@ class Generator {
       return std::pair<string, string>{p.forbidden_prefixes.front() + ex, "forbidden_prefix"};
     if (!p.forbidden_substrings.empty())
       return std::pair<string, string>{ex + p.forbidden_substrings.front(), "forbidden_substring"};
-    if (p.max_length)
+    if (p.max_length && *p.max_length < kMaxBreakingBytes)
       return std::pair<string, string>{string(static_cast<size_t>(*p.max_length) + 1, 'a'),
                                        "max_length"};
     if (numeric_type(p.type)) {
-      if (p.maximum) return std::pair<string, string>{fmt_number(*p.maximum + 1), "maximum"};
-      if (p.minimum) return std::pair<string, string>{fmt_number(*p.minimum - 1), "minimum"};
+      if (auto v = p.maximum ? past(*p.maximum, 1) : std::nullopt)
+        return std::pair<string, string>{fmt_number(*v), "maximum"};
+      if (auto v = p.minimum ? past(*p.minimum, -1) : std::nullopt)
+        return std::pair<string, string>{fmt_number(*v), "minimum"};
       return std::pair<string, string>{"popcheck-not-a-number", "type"};
     }
     string t = lower(p.type);
     if (t == "boolean" || t == "bool")
       return std::pair<string, string>{"popcheck-not-a-boolean", "type"};
     if (p.non_empty) return std::pair<string, string>{"", "non_empty"};
-    if (p.min_length && *p.min_length > 1)
+    if (p.min_length && *p.min_length > 1 && *p.min_length <= kMaxBreakingBytes)
       return std::pair<string, string>{string(static_cast<size_t>(*p.min_length) - 1, 'a'),
                                        "min_length"};
     return std::nullopt;
@@ -1258,16 +1306,44 @@ class Generator {
           tries.emplace_back("forbidden_prefix", pre + ex);
       if (!p.forbidden_substrings.empty())
         tries.emplace_back("forbidden_substring", ex + p.forbidden_substrings.front());
-      if (p.max_length)
+      // Lengths, counts and bounds are whatever the metadata says, up to 2^63-1: a breaking value
+      // over kMaxBreakingBytes is not generated and the reason goes to the contract's warnings.
+      auto skip = [&](const string& kind, const string& why) {
+        if (!covered_.contains({p.name, kind}))
+          skipped_.push_back("negative case " + prefix_ + ".negative." + p.name + "." + kind +
+                             " is not generated: " + why);
+      };
+      if (p.max_length && *p.max_length >= kMaxBreakingBytes)
+        skip("max_length", too_large(*p.max_length == INT64_MAX ? INT64_MAX : *p.max_length + 1,
+                                     "maxLength " + std::to_string(*p.max_length)));
+      else if (p.max_length)
         tries.emplace_back("max_length", string(static_cast<size_t>(*p.max_length) + 1, 'a'));
-      if (p.min_length && *p.min_length > 1)
+      if (p.min_length && *p.min_length > kMaxBreakingBytes)
+        skip("min_length", too_large(*p.min_length - 1,
+                                     "minLength " + std::to_string(*p.min_length)));
+      else if (p.min_length && *p.min_length > 1)
         tries.emplace_back("min_length", string(static_cast<size_t>(*p.min_length) - 1, 'a'));
       if (p.non_empty) tries.emplace_back("non_empty", "");
-      if (numeric_type(p.type) && p.maximum)
-        tries.emplace_back("maximum", fmt_number(*p.maximum + 1));
-      if (numeric_type(p.type) && p.minimum)
-        tries.emplace_back("minimum", fmt_number(*p.minimum - 1));
-      if (has_n(p.name) && p.repeat && p.repeat->max) tries.emplace_back("repeat", "\x02");
+      if (numeric_type(p.type) && p.maximum) {
+        if (auto v = past(*p.maximum, 1))
+          tries.emplace_back("maximum", fmt_number(*v));
+        else
+          skip("maximum", "no number is above the maximum " + fmt_number(*p.maximum));
+      }
+      if (numeric_type(p.type) && p.minimum) {
+        if (auto v = past(*p.minimum, -1))
+          tries.emplace_back("minimum", fmt_number(*v));
+        else
+          skip("minimum", "no number is below the minimum " + fmt_number(*p.minimum));
+      }
+      if (has_n(p.name) && p.repeat && p.repeat->max) {
+        int64_t n = int64_t{*p.repeat->max} + 1;
+        if (int64_t bytes = list_bytes(n, p.name.size() + default_value(p).size());
+            bytes > kMaxBreakingBytes)
+          skip("repeat", too_large(bytes, std::to_string(n) + " items"));
+        else
+          tries.emplace_back("repeat", "\x02");
+      }
       for (const auto& [kind, value] : tries) {
         if (covered_.contains({p.name, kind})) continue;
         Draft d = base_;
@@ -1277,7 +1353,7 @@ class Generator {
           if (p.name == "RegionId") pin_region(d);
           d.description = "Omits the required parameter " + p.name + "; no error row names this.";
         } else if (kind == "repeat") {
-          int n = *p.repeat->max + 1;
+          int n = *p.repeat->max + 1;  // bounded above: n items fit in kMaxBreakingBytes
           string first;
           if (string* v = param_value(d.params, instantiate(p.name, 1))) first = *v;
           erase_instances(d.params, p.name);
@@ -1304,6 +1380,12 @@ class Generator {
 
 }  // namespace
 
-std::vector<Case> generate_cases(const Contract& contract) { return Generator(contract).run(); }
+std::vector<Case> generate_cases(const Contract& contract, std::vector<std::string>* skipped,
+                                 const std::string& id_prefix) {
+  Generator g(contract, id_prefix);
+  std::vector<Case> out = g.run();
+  if (skipped) skipped->insert(skipped->end(), g.skipped_.begin(), g.skipped_.end());
+  return out;
+}
 
 }  // namespace popcheck::core

@@ -12,6 +12,7 @@
 // action (several matches are ranked by shared parameter names and examples). Two pages of one
 // action: the first input wins and the later one is reported as a warning.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,9 +22,15 @@
 
 namespace popcheck::core {
 
+// Runs body(0) .. body(n-1), each once, possibly at the same time, and returns when all are done.
+using ParallelFor = std::function<void(size_t n, const std::function<void(size_t)>& body)>;
+
 struct CompileOptions {
   std::string product;  // for pages that do not name their product (--product)
   std::string version;  // for pages that do not name their version (--version)
+  // The actions of a compile are independent; given this, they are compiled through it (core has no
+  // threads of its own: the caller brings them). Empty: one after another.
+  ParallelFor parallel_for;
 };
 
 struct CompileInput {
@@ -49,8 +56,12 @@ struct CompileSummary {
 };
 
 struct CompileResult {
-  std::vector<CatalogueEntry> entries;  // sorted by product, then action
-  std::vector<Error> errors;            // one per input that failed; the others still compile
+  // Sorted by product, then action. compile_files leaves it empty: it writes each entry as soon as
+  // it is compiled instead of holding the whole catalogue in memory.
+  std::vector<CatalogueEntry> entries;
+  // One per input that failed, and one per API that failed (naming product, version and action);
+  // the others still compile.
+  std::vector<Error> errors;
   std::vector<std::string> warnings;    // "file: what was tolerated"
   CompileSummary summary;
 };
@@ -65,6 +76,11 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs, const Compi
 CompileResult compile_files(const std::vector<std::string>& inputs,
                             const std::vector<std::string>& lookup_metadata,
                             const std::string& out_dir, const CompileOptions& options);
+
+// The largest catalogue file written. An action whose cases would make it larger loses negative
+// cases, then error cases (its contract's warnings say how many); one whose contract alone is larger
+// is reported as an error and left out.
+inline constexpr size_t kMaxCatalogueFileBytes = size_t(1) << 20;
 
 // The largest input compile_files accepts. Pages are kilobytes and api-docs.json files a few
 // megabytes; anything far larger is not an API description.

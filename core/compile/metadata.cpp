@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <stdexcept>
 
 #include <pugixml.hpp>
 
@@ -23,10 +26,13 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Metadata writes most scalars as strings ("minimum": "0") but not all; take either.
+// Metadata writes most scalars as strings ("minimum": "0") but not all; take either. Numbers keep
+// their kind: an unsigned value above 2^63-1 is not read through int64, and a number beyond any
+// 64-bit integer (nlohmann's number_float) is written as JSON writes it.
 std::string scalar_text(const ojson& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_number_unsigned()) return std::to_string(j.get<uint64_t>());
   if (j.is_number_integer()) return std::to_string(j.get<int64_t>());
   if (j.is_number()) return j.dump();
   return {};
@@ -38,13 +44,30 @@ std::string str_at(const ojson& j, const char* key) {
   return it == j.end() ? std::string() : scalar_text(*it);
 }
 
+// A number written as a JSON number or as text. Text that is not a number, and numbers beyond any
+// double ("1e999"), give nothing: a bound of infinity bounds nothing.
 std::optional<double> number_at(const ojson& j, const char* key) {
   std::string s = str_at(j, key);
   if (s.empty()) return std::nullopt;
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() || *end != '\0') return std::nullopt;
+  if (end == s.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
   return v;
+}
+
+// Saturating conversions: 2^63-1 written in JSON reads as the double 2^63, which no int64 holds.
+int64_t saturate_int64(double v) {
+  constexpr double top = 9223372036854775808.0;  // 2^63
+  if (std::isnan(v)) return 0;
+  if (v >= top) return std::numeric_limits<int64_t>::max();
+  if (v <= -top) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
+int saturate_int(double v) {
+  int64_t w = saturate_int64(v);
+  return static_cast<int>(std::clamp<int64_t>(w, std::numeric_limits<int>::min(),
+                                               std::numeric_limits<int>::max()));
 }
 
 bool bool_at(const ojson& j, const char* key) {
@@ -90,8 +113,9 @@ std::string raw_response_type(const ojson& schema) {
 }
 
 // Copies what the schema states in structured form; extract_constraints later fills the rest from
-// prose and never overrides these.
-void apply_schema(Param& p, const ojson& schema) {
+// prose and never overrides these. A negative length bounds nothing a string can be; it is
+// reported and left out.
+void apply_schema(Param& p, const ojson& schema, std::vector<std::string>& warnings) {
   p.required = bool_at(schema, "required");
   p.example = str_at(schema, "example");
   p.description = str_at(schema, "description");
@@ -100,22 +124,60 @@ void apply_schema(Param& p, const ojson& schema) {
       std::string s = scalar_text(v);
       if (!s.empty()) p.allowed.push_back(s);
     }
-  if (auto v = number_at(schema, "maxLength")) p.max_length = static_cast<int64_t>(*v);
-  if (auto v = number_at(schema, "minLength")) p.min_length = static_cast<int64_t>(*v);
+  using Slot = std::pair<const char*, std::optional<int64_t>*>;
+  for (auto [key, slot] : {Slot{"maxLength", &p.max_length}, Slot{"minLength", &p.min_length}}) {
+    auto v = number_at(schema, key);
+    if (!v) continue;
+    if (*v < 0) {
+      warnings.push_back("parameter " + p.name + " has a negative " + key + " (" +
+                         str_at(schema, key) + "); ignored");
+      continue;
+    }
+    *slot = saturate_int64(*v);
+  }
   if (auto v = number_at(schema, "maximum")) p.maximum = *v;
   if (auto v = number_at(schema, "minimum")) p.minimum = *v;
   if (std::string pat = str_at(schema, "pattern"); !pat.empty()) p.pattern = pat;
 }
 
+// Schemas nest (objects in arrays in objects); in the RPC catalogue sample a parameter takes at most
+// 9 levels of this recursion (a schema and its properties are one each) and a response at most 20.
+// Recursion over a schema stops at this depth: the API is reported and left out instead of the stack
+// running out. (The JSON parse has its own depth limit, which a document meets first only when it is
+// far deeper.)
+constexpr int kMaxSchemaDepth = 40;
+
+struct SchemaTooDeep : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Counts the levels of one recursion and throws SchemaTooDeep past kMaxSchemaDepth.
+class DepthGuard {
+ public:
+  DepthGuard(int& level, const std::string& where) : level_(level) {
+    if (++level_ > kMaxSchemaDepth)
+      throw SchemaTooDeep(where + " nests deeper than " + std::to_string(kMaxSchemaDepth) +
+                          " levels");
+  }
+  ~DepthGuard() { --level_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  int& level_;
+};
+
 struct Flattener {
   std::string position;
   std::vector<Param>* out;
   std::vector<std::string>* warnings;
+  int level = 0;  // recursion depth, bounded by DepthGuard
 
   // One schema at `name`. `repeat` is the range of the outermost .N, carried down to every leaf so
   // that "Tag.N.Key" knows its N range even though maxItems sits on the array above it.
   void add(const std::string& name, const ojson& schema, const std::string& style, int depth,
            std::optional<Repeat> repeat, bool parent_required) {
+    DepthGuard guard(level, "parameter " + name);
     if (!schema.is_object()) {
       warnings->push_back("parameter " + name + " has no schema; read as String");
       Param p;
@@ -135,7 +197,7 @@ struct Flattener {
       p.type = "String";
       p.position = position;
       p.depth = depth;
-      apply_schema(p, schema);
+      apply_schema(p, schema, *warnings);
       p.required = p.required && parent_required;
       p.repeat = repeat;
       out->push_back(std::move(p));
@@ -144,8 +206,8 @@ struct Flattener {
     if (type == "array") {
       auto items = schema.find("items");
       Repeat r;
-      if (auto mn = number_at(schema, "minItems"); mn && *mn >= 1) r.min = static_cast<int>(*mn);
-      if (auto mx = number_at(schema, "maxItems")) r.max = static_cast<int>(*mx);
+      if (auto mn = number_at(schema, "minItems"); mn && *mn >= 1) r.min = saturate_int(*mn);
+      if (auto mx = number_at(schema, "maxItems"); mx && *mx >= 0) r.max = saturate_int(*mx);
       std::optional<Repeat> rep = repeat ? repeat : std::optional<Repeat>(r);
       bool req = bool_at(schema, "required") && parent_required;
       if (items == schema.end() || !items->is_object()) {
@@ -157,7 +219,7 @@ struct Flattener {
         p.type = "RepeatList";
         p.position = position;
         p.depth = depth;
-        apply_schema(p, schema);
+        apply_schema(p, schema, *warnings);
         p.required = req;
         p.repeat = rep;
         out->push_back(std::move(p));
@@ -178,7 +240,7 @@ struct Flattener {
       p.type = "RepeatList";
       p.position = position;
       p.depth = depth;
-      apply_schema(p, *items);
+      apply_schema(p, *items, *warnings);
       // The array's own description and required flag are the parameter's; the item schema only
       // adds the example and value constraints.
       if (std::string d = str_at(schema, "description"); !d.empty()) p.description = d;
@@ -197,7 +259,7 @@ struct Flattener {
     p.type = page_type(schema);
     p.position = position;
     p.depth = depth;
-    apply_schema(p, schema);
+    apply_schema(p, schema, *warnings);
     p.required = p.required && parent_required;
     p.repeat = repeat;
     out->push_back(std::move(p));
@@ -206,6 +268,7 @@ struct Flattener {
   // Object properties become "Name.Prop"; an object without properties stays one Object parameter.
   void add_properties(const std::string& name, const ojson& schema, int depth,
                       std::optional<Repeat> repeat, bool required) {
+    DepthGuard guard(level, "parameter " + name);
     auto props = schema.find("properties");
     if (props == schema.end() || !props->is_object() || props->empty()) {
       Param p;
@@ -213,7 +276,7 @@ struct Flattener {
       p.type = "Object";
       p.position = position;
       p.depth = depth;
-      apply_schema(p, schema);
+      apply_schema(p, schema, *warnings);
       p.required = required;
       p.repeat = repeat;
       out->push_back(std::move(p));
@@ -224,7 +287,8 @@ struct Flattener {
   }
 };
 
-ResponseNode read_response(const std::string& name, const ojson& schema) {
+ResponseNode read_response(const std::string& name, const ojson& schema, int& level) {
+  DepthGuard guard(level, "response field " + (name.empty() ? std::string("(root)") : name));
   ResponseNode n;
   n.name = name;
   if (!schema.is_object()) {
@@ -244,7 +308,7 @@ ResponseNode read_response(const std::string& name, const ojson& schema) {
   }
   if (auto props = props_of->find("properties"); props != props_of->end() && props->is_object())
     for (auto it = props->begin(); it != props->end(); ++it)
-      n.children.push_back(read_response(it.key(), it.value()));
+      n.children.push_back(read_response(it.key(), it.value(), level));
   return n;
 }
 
@@ -358,7 +422,8 @@ Contract read_api(const std::string& action, const ojson& api, const std::string
     if (auto ok = resp->find("200"); ok != resp->end() && ok->is_object())
       if (auto s = ok->find("schema"); s != ok->end() && s->is_object()) schema = &*s;
   if (schema) {
-    c.response = read_response("", *schema);
+    int level = 0;
+    c.response = read_response("", *schema, level);
     c.response.type = "object";
   } else {
     c.response.type = "object";
@@ -392,10 +457,14 @@ Contract read_api(const std::string& action, const ojson& api, const std::string
 
 }  // namespace
 
-Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::string& file) {
+Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::string& file,
+                                              std::vector<Error>* api_errors) {
   ojson root;
   try {
     root = ojson::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 406: a number beyond any double ("1e999") as a JSON number.
+    return fail("metadata.json", std::string("not readable JSON: ") + e.what(), file, 0);
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     // nlohmann says "[json.exception.parse_error.101] parse error at line 4, column 5: syntax
@@ -428,8 +497,22 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
 
   std::vector<Contract> out;
   out.reserve(apis->size());
-  for (auto it = apis->begin(); it != apis->end(); ++it)
-    out.push_back(read_api(it.key(), it.value(), product, version, endpoint, file));
+  for (auto it = apis->begin(); it != apis->end(); ++it) {
+    // One API that cannot be read (a schema nested past the bound, a value no reader foresaw) is
+    // reported with product, version and action; the others are still read.
+    std::string why;
+    try {
+      out.push_back(read_api(it.key(), it.value(), product, version, endpoint, file));
+      continue;
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    if (api_errors)
+      api_errors->push_back(Error{"metadata.api",
+                                  product + " " + version + " " + it.key() + ": " + why +
+                                      "; this API is left out, the others are read",
+                                  file, 0});
+  }
   return out;
 }
 

@@ -202,5 +202,35 @@ TEST(Request, StyleFollowsTheCaseUnlessAsked) {
   EXPECT_FALSE(parse_signature_version("v2"));
 }
 
+// Products that share action names and version dates, as the catalogue holds them: "cms" never
+// selects "cms-export", and PRODUCT:VERSION picks one version of a product.
+TEST(Select, ProductsAreMatchedWholeAndByVersion) {
+  std::vector<core::CatalogueEntry> entries;
+  auto add = [&](const std::string& product, const std::string& version) {
+    core::CatalogueEntry e;
+    e.contract.product = product;
+    e.contract.version = version;
+    e.contract.action = "DescribeRegions";
+    core::Case c;
+    c.id = product + "." + version + ".DescribeRegions.example.json";
+    c.kind = "example";
+    e.cases.push_back(c);
+    entries.push_back(e);
+  };
+  add("Cms", "2019-01-01");
+  add("cms-export", "2021-11-01");
+  add("Cms", "2018-03-08");
+  add("Vpcpeer", "2019-01-01");
+  EXPECT_EQ(ids(select_cases(entries, {{"cms"}, {}, {}, {}})),
+            (std::vector<std::string>{"Cms.2018-03-08.DescribeRegions.example.json",
+                                      "Cms.2019-01-01.DescribeRegions.example.json"}));
+  EXPECT_EQ(ids(select_cases(entries, {{"CMS:2019-01-01"}, {}, {}, {}})),
+            (std::vector<std::string>{"Cms.2019-01-01.DescribeRegions.example.json"}));
+  EXPECT_EQ(ids(select_cases(entries, {{"cms-export"}, {}, {}, {}})),
+            (std::vector<std::string>{"cms-export.2021-11-01.DescribeRegions.example.json"}));
+  EXPECT_TRUE(select_cases(entries, {{"Cms:2021-11-01"}, {}, {}, {}}).empty());
+  EXPECT_EQ(select_cases(entries, {{}, {"DescribeRegions"}, {}, {}}).size(), 4u);
+}
+
 }  // namespace
 }  // namespace popcheck::runner

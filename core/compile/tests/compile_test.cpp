@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -214,6 +215,26 @@ TEST(Compile, BadInputsAreErrorsNamingTheFile) {
     }
 }
 
+// Compiling through a parallel_for (here: every body in reverse order, as a scheduler may) gives
+// the same entries, errors and warnings, in the same order, as compiling one after another.
+TEST(Compile, ParallelForGivesTheSameCatalogue) {
+  std::vector<CompileInput> in = {metadata("ess-2014-08-28.json", false), input(seed("000_"))};
+  auto serial = compile_texts(in, {});
+  CompileOptions reversed;
+  size_t calls = 0;
+  reversed.parallel_for = [&](size_t n, const std::function<void(size_t)>& body) {
+    ++calls;
+    for (size_t i = n; i-- > 0;) body(i);
+  };
+  auto parallel = compile_texts(in, reversed);
+  EXPECT_GT(calls, 1u);  // ESS has 79 APIs: more than one window
+  ASSERT_EQ(parallel.entries.size(), serial.entries.size());
+  for (size_t i = 0; i < serial.entries.size(); ++i)
+    EXPECT_EQ(to_json(parallel.entries[i]).dump(), to_json(serial.entries[i]).dump());
+  EXPECT_EQ(parallel.warnings, serial.warnings);
+  EXPECT_EQ(parallel.errors.size(), serial.errors.size());
+}
+
 class CompileFiles : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -239,10 +260,15 @@ TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
   fs::path file = dir_ / "cat" / "ecs" / "RemoveTags.json";
   ASSERT_TRUE(fs::exists(file));
   ASSERT_TRUE(fs::exists(dir_ / "cat" / "ess" / "RemoveInstances.json"));
-  // What was written reads back as the same entry.
+  // compile_files writes as it goes and holds no entries; what it wrote reads back as the entry
+  // compile_texts makes of the same inputs.
+  EXPECT_TRUE(r.entries.empty());
+  auto texts = compile_texts({input(meta[0], true), input(meta[1], true), input(in[0]), input(in[1])},
+                             {});
   auto back = load_catalogue_file(file.string());
   ASSERT_TRUE(back) << back.error().to_string();
-  EXPECT_EQ(to_json(*back).dump(), to_json(*entry(r, "Ecs", "RemoveTags")).dump());
+  ASSERT_NE(entry(texts, "Ecs", "RemoveTags"), nullptr);
+  EXPECT_EQ(to_json(*back).dump(), to_json(*entry(texts, "Ecs", "RemoveTags")).dump());
   auto first = slurp(file);
   auto mtime = fs::last_write_time(file);
   auto again = compile_files(in, meta, out, {});
@@ -273,6 +299,45 @@ TEST_F(CompileFiles, UnreadableAndOversizedInputsAreErrors) {
   EXPECT_EQ(r.summary.inputs, 3u);
   EXPECT_EQ(r.summary.failed_inputs, 2u);
   EXPECT_TRUE(fs::exists(dir_ / "cat" / "ecs" / "RemoveTags.json"));
+}
+
+// The catalogue holds the same action in many products and several products share a version
+// date: products stay apart by folder and id. Two versions of one product compiled together go to
+// <product>/<version>/ with the version in their ids; a product in one version keeps its layout.
+TEST_F(CompileFiles, ProductsAndVersionsStayApart) {
+  auto doc = [&](const std::string& product, const std::string& version) {
+    fs::path p = dir_ / (product + "-" + version + ".json");
+    std::ofstream(p) << ojson{{"info", {{"product", product}, {"version", version}}},
+                              {"apis",
+                               {{"DescribeRegions", {{"parameters", ojson::array()}}},
+                                {"TagResources", {{"parameters", ojson::array()}}}}}}
+                            .dump();
+    return p.string();
+  };
+  std::vector<std::string> in = {doc("Cms", "2019-01-01"), doc("cms-export", "2019-01-01"),
+                                 doc("Cms", "2018-03-08"), doc("VpcPeer", "2019-01-01")};
+  auto out = dir_ / "cat";
+  auto r = compile_files(in, {}, out.string(), {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
+  EXPECT_EQ(r.summary.actions, 8u);
+  EXPECT_EQ(r.summary.files_written, 8u);
+  for (const char* f : {"cms/2019-01-01/DescribeRegions.json", "cms/2018-03-08/DescribeRegions.json",
+                        "cms-export/DescribeRegions.json", "vpcpeer/TagResources.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  auto loaded = load_catalogue({out.string()});
+  ASSERT_TRUE(loaded.errors.empty());
+  std::set<std::string> ids;
+  size_t cases = 0;
+  for (const auto& e : loaded.entries)
+    for (const auto& c : e.cases) {
+      ids.insert(c.id);
+      ++cases;
+      if (e.contract.product == "Cms") {
+        EXPECT_TRUE(c.id.starts_with("Cms." + e.contract.version + ".")) << c.id;
+      }
+    }
+  EXPECT_EQ(ids.size(), cases);
+  EXPECT_TRUE(ids.contains("VpcPeer.DescribeRegions.example.json"));
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+// The metadata folder and product-name resolution (the network side is tests/e2e/metadata_fetch.sh):
+// file names that keep products apart, the product list, resolution by product and version, and
+// the errors that name what to do.
+#include "runner/metadata_fetch.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace popcheck::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MetadataFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("popcheck-metadata-test-" + std::to_string(::getpid()) +
+                                        "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    for (const char* name : {"cms-2019-01-01.json", "cms-export-2021-11-01.json",
+                             "rds-2013-05-28.json", "rds-2014-08-15.json", "notes.txt",
+                             "r-kvstore-2015-01-01.json", "broken-latest.json"})
+      std::ofstream(dir_ / name) << "{}";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST(MetadataFiles, NamesKeepProductsApart) {
+  EXPECT_EQ(metadata_file_name("R-kvstore", "2015-01-01"), "r-kvstore-2015-01-01.json");
+  EXPECT_EQ(metadata_file_name("Cms", "2019-01-01"), "cms-2019-01-01.json");
+}
+
+TEST(MetadataFiles, ProductListIsRead) {
+  auto list = parse_product_list(
+      R"([{"code": "Rds", "style": "RPC", "defaultVersion": "2014-08-15",
+           "versions": ["2013-05-28", "2014-08-15"]}, {"name": "no code"}, 7])",
+      "products.json");
+  ASSERT_TRUE(list) << list.error().to_string();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].code, "Rds");
+  EXPECT_EQ((*list)[0].default_version, "2014-08-15");
+  EXPECT_EQ((*list)[0].versions.size(), 2u);
+  auto bad = parse_product_list("{\"apis\": {}}", "products.json");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "metadata.list");
+}
+
+TEST_F(MetadataFolder, ListsOnlyProductVersionFiles) {
+  auto cached = list_cached(dir_.string());
+  std::vector<std::string> names;
+  for (const auto& c : cached) names.push_back(c.product + " " + c.version);
+  EXPECT_EQ(names, (std::vector<std::string>{"cms 2019-01-01", "cms-export 2021-11-01",
+                                             "r-kvstore 2015-01-01", "rds 2013-05-28",
+                                             "rds 2014-08-15"}));
+}
+
+TEST_F(MetadataFolder, ResolvesProductNames) {
+  const std::string dir = dir_.string();
+  // "cms" is not "cms-export", whatever the case typed.
+  auto cms = resolve_metadata("CMS", dir);
+  ASSERT_TRUE(cms) << cms.error().to_string();
+  EXPECT_EQ(fs::path(*cms).filename(), "cms-2019-01-01.json");
+  auto dash = resolve_metadata("R-KVStore", dir);
+  ASSERT_TRUE(dash) << dash.error().to_string();
+  EXPECT_EQ(fs::path(*dash).filename(), "r-kvstore-2015-01-01.json");
+  // Two versions: one must be named.
+  auto two = resolve_metadata("Rds", dir);
+  ASSERT_FALSE(two);
+  EXPECT_EQ(two.error().code, "metadata.ambiguous");
+  EXPECT_NE(two.error().message.find("2013-05-28, 2014-08-15"), std::string::npos);
+  auto one = resolve_metadata("Rds:2013-05-28", dir);
+  ASSERT_TRUE(one) << one.error().to_string();
+  EXPECT_EQ(fs::path(*one).filename(), "rds-2013-05-28.json");
+  // Not fetched: the error says how to fetch it.
+  auto missing = resolve_metadata("Ecs", dir);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "metadata.not_cached");
+  EXPECT_NE(missing.error().message.find("popcheck metadata fetch Ecs"), std::string::npos);
+  // A path is itself; something that is neither is an error naming it.
+  auto path = resolve_metadata((dir_ / "notes.txt").string(), dir);
+  ASSERT_TRUE(path);
+  EXPECT_EQ(*path, (dir_ / "notes.txt").string());
+  EXPECT_FALSE(names_a_product((dir_ / "notes.txt").string()));
+  EXPECT_FALSE(names_a_product("some/file.json"));
+  EXPECT_TRUE(names_a_product("Rds:2014-08-15"));
+  auto neither = resolve_metadata("some/file.json", dir);
+  ASSERT_FALSE(neither);
+  EXPECT_EQ(neither.error().code, "io.open");
+}
+
+TEST(MetadataFiles, FolderAndUrlFollowFlagsThenEnvironment) {
+  EXPECT_EQ(metadata_dir("/x"), "/x");
+  EXPECT_EQ(metadata_base_url("http://127.0.0.1:1/meta"), "http://127.0.0.1:1/meta");
+  ::setenv("POPCHECK_METADATA_DIR", "", 1);
+  ::setenv("XDG_CACHE_HOME", "/cache", 1);
+  EXPECT_EQ(metadata_dir(), "/cache/popcheck/metadata");
+  ::unsetenv("XDG_CACHE_HOME");
+  ::setenv("HOME", "/home/someone", 1);
+  EXPECT_EQ(metadata_dir(), "/home/someone/.cache/popcheck/metadata");
+  ::setenv("POPCHECK_METADATA_URL", "", 1);
+  EXPECT_EQ(metadata_base_url(), std::string(kDefaultMetadataUrl));
+}
+
+}  // namespace
+}  // namespace popcheck::runner

@@ -32,8 +32,11 @@ function(popcheck_module name dir)
       add_executable(${name}_tests ${tests})
       target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock
         popcheck_warnings)
+      # gtest_discover_tests passes a list-valued property on as its first item only: one variable per
+      # property. POPCHECK_SHARED comes from the caller's environment, else POPCHECK_SRC/../shared.
       gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
-        PROPERTIES ENVIRONMENT "${POPCHECK_TEST_ENVIRONMENT}")
+        PROPERTIES ENVIRONMENT "POPCHECK_SRC=${PROJECT_SOURCE_DIR}"
+                   ENVIRONMENT_MODIFICATION "POPCHECK_CORPUS_LOG=set:${POPCHECK_CORPUS_LOG}")
     endif()
   endif()
 endfunction()
@@ -45,5 +48,6 @@ set(POPCHECK_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "The shared
 # Tests know the source tree (data/, cases/, tests/data/) through POPCHECK_SRC; the product never does.
 # (An environment variable rather than a compile definition keeps the objects free of the checkout's
 # path, so ccache serves another clone.)
+set(POPCHECK_CORPUS_LOG "${PROJECT_BINARY_DIR}/corpus-suites.log")
 set(POPCHECK_TEST_ENVIRONMENT "POPCHECK_SRC=${PROJECT_SOURCE_DIR};POPCHECK_SHARED=${POPCHECK_SHARED_DIR}"
-  "POPCHECK_CORPUS_LOG=${PROJECT_BINARY_DIR}/corpus-suites.log")
+  "POPCHECK_CORPUS_LOG=${POPCHECK_CORPUS_LOG}")

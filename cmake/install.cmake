@@ -6,7 +6,7 @@
 #   <prefix>/bin/popcheck
 #   <prefix>/share/popcheck/{metadata,schemas,cases,adapters}   the run-time data; the binary finds it as
 #                                                               <dir of the executable>/../share/popcheck
-#   <prefix>/share/doc/popcheck/                                README and the adapter protocol
+#   <prefix>/share/doc/popcheck/                                README, the adapter protocol, the data folder
 # The package installs under /usr; its name, version and architecture make its file name
 # (popcheck_<version>_<arch>.deb, what the Dockerfile and the CI templates install).
 include(GNUInstallDirs)
@@ -25,6 +25,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/adapters DESTINATION ${POPCHECK_INSTALL_
 install(FILES ${PROJECT_SOURCE_DIR}/tests/sdk/package.json ${PROJECT_SOURCE_DIR}/tests/sdk/package-lock.json
         DESTINATION ${POPCHECK_INSTALL_DATADIR}/adapters)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/adapters.md
+              ${PROJECT_SOURCE_DIR}/docs/data.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(POPCHECK_PACKAGE_MAINTAINER "popcheck maintainers <maintainers@users.noreply.h-seed-bd903cbf.example>"

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 
@@ -412,9 +413,13 @@ Expected<CatalogueEntry> catalogue_entry_from_json(const ojson& j) {
 Expected<CatalogueEntry> load_catalogue_file(const std::string& path) {
   auto text = read_file(path, size_t(64) << 20);
   if (!text) return std::unexpected(text.error());
-  ojson j = ojson::parse(*text, nullptr, false);
-  if (j.is_discarded()) return fail("catalogue.json", "not valid JSON", path);
-  auto e = catalogue_entry_from_json(j);
+  auto j = parse_ordered_json(*text, path);
+  if (!j) {
+    Error err = j.error();
+    if (err.code == "json.parse") err.code = "catalogue.json";
+    return std::unexpected(std::move(err));
+  }
+  auto e = catalogue_entry_from_json(*j);
   if (!e) {
     Error err = e.error();
     err.file = path;

@@ -216,7 +216,8 @@ CompileResult compile_texts(const std::vector<CompileInput>& inputs,
   for (const auto& in : inputs) {
     if (!in.lookup_only) ++out.summary.inputs;
     if (looks_like_metadata(in.text) || in.path.ends_with(".json")) {
-      auto r = read_metadata(in.text, in.path);
+      // An API too deep to read is reported; the file's other APIs still compile.
+      auto r = read_metadata(in.text, in.path, &out.errors);
       if (!r) {
         out.errors.push_back(r.error());
         if (!in.lookup_only) ++out.summary.failed_inputs;

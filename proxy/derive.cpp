@@ -9,6 +9,7 @@
 
 #include "core/check/snapshot.hpp"
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::proxy {
@@ -122,7 +123,7 @@ std::vector<core::CatalogueEntry> derive_cases(const std::vector<Exchange>& exch
       c.expect.snapshot = normaliser.normalise(*tree);
       if (xml) {
         pugi::xml_document doc;
-        if (doc.load_buffer(e.response.body.data(), e.response.body.size()))
+        if (core::load_xml(doc, e.response.body, "response body"))
           c.expect.root = doc.document_element().name();
       }
       const ojson& s = c.expect.snapshot;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/input_limits.hpp"
 #include "core/protocol/credentials.hpp"
 #include "core/text.hpp"
 #include "proxy/forward.hpp"
@@ -329,13 +330,12 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
     if (method == "PUT" || method == "POST") {
       // The new mode as {"mode": "..."}, a bare word in the body, or ?mode=... in the query.
       std::string wanted;
-      try {
-        ojson body = ojson::parse(request.body);
-        if (body.is_object() && body.contains("mode") && body["mode"].is_string())
-          wanted = body["mode"].get<std::string>();
-        else if (body.is_string())
-          wanted = body.get<std::string>();
-      } catch (const ojson::exception&) {
+      if (auto body = core::parse_ordered_json(request.body, "request body")) {
+        if (body->is_object() && body->contains("mode") && (*body)["mode"].is_string())
+          wanted = (*body)["mode"].get<std::string>();
+        else if (body->is_string())
+          wanted = body->get<std::string>();
+      } else {
         wanted = request.body;
         while (!wanted.empty() && std::isspace(static_cast<unsigned char>(wanted.back())))
           wanted.pop_back();
@@ -386,15 +386,12 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
 net::HttpResponse ProxyHandler::admin_faults(const net::HttpRequest& request) {
   const std::string& method = request.method;
   if (method == "PUT" || method == "POST") {
-    ojson body;
-    try {
-      body = ojson::parse(request.body);
-    } catch (const ojson::exception& e) {
+    auto body = core::parse_ordered_json(request.body, "request body");
+    if (!body)
       return api_error(400, "Popcheck.Admin.InvalidFaults",
-                       std::string("the body is not JSON: ") + e.what() +
+                       "the body is refused: " + body.error().to_string() +
                            "; send {\"seed\": N, \"rules\": [...]}");
-    }
-    auto config = fault_config_from_json(body, faults_.config().seed);
+    auto config = fault_config_from_json(*body, faults_.config().seed);
     if (!config) return api_error(400, "Popcheck.Admin.InvalidFaults", config.error().message);
     faults_.configure(std::move(*config));
   } else if (method == "DELETE") {

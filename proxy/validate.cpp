@@ -17,6 +17,7 @@
 #include "core/check/check.hpp"
 #include "core/check/redact.hpp"
 #include "core/check/request_check.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/credentials.hpp"
 #include "core/protocol/sign.hpp"
 
@@ -78,15 +79,15 @@ bool iequals(std::string_view a, std::string_view b) {
 std::optional<string> body_code(const string& body, bool xml) {
   if (xml) {
     pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) return std::nullopt;
+    if (!core::load_xml(doc, body, "response body")) return std::nullopt;
     pugi::xml_node code = doc.document_element().child("Code");
     if (!code) return std::nullopt;
     return string(code.text().get());
   }
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto it = j.find("Code");
-  if (it == j.end() || !it->is_string()) return std::nullopt;
+  auto j = core::parse_json(body, "response body");
+  if (!j || !j->is_object()) return std::nullopt;
+  auto it = j->find("Code");
+  if (it == j->end() || !it->is_string()) return std::nullopt;
   return it->get<string>();
 }
 
@@ -172,13 +173,18 @@ bool mask_xml(pugi::xml_node n) {
 }
 
 // A JSON or XML body with the values of secret-named keys replaced (re-serialised only when one
-// was found); any other body unchanged.
+// was found); any other body unchanged. A body past the input limits is not walked: it is withheld
+// whole, since its secrets could not be masked.
 string mask_body(const string& body) {
   if (body.empty() || !mentions_secret(body)) return body;
-  auto j = nlohmann::ordered_json::parse(body, nullptr, false);
-  if (!j.is_discarded()) return mask_json(j) ? j.dump() : body;
+  auto j = core::parse_ordered_json(body, "body");
+  if (j) return mask_json(*j) ? j->dump() : body;
+  if (j.error().code == "json.too_deep" || j.error().code == "json.too_large")
+    return "[body withheld: " + j.error().message + "]";
   pugi::xml_document doc;
-  if (doc.load_buffer(body.data(), body.size()) && mask_xml(doc)) {
+  auto xml = core::load_xml(doc, body, "body");
+  if (!xml && xml.error().code != "xml.parse") return "[body withheld: " + xml.error().message + "]";
+  if (xml && mask_xml(doc)) {
     std::ostringstream out;
     doc.save(out, "", pugi::format_raw);
     return out.str();

@@ -111,7 +111,12 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
                                    " forwards requests and needs --upstream");
   }
   handler->pool_ = std::make_unique<Pool>(std::max<size_t>(1, handler->options_.forward_threads));
+  // No recording of this process is in flight yet: a temporary file now is a killed one's leftover.
+  std::vector<Error> cleanup_errors;
+  size_t stale = handler->store_.remove_stale_temporaries(cleanup_errors);
   report = handler->store_.load();
+  report.stale_removed = stale;
+  report.errors.insert(report.errors.begin(), cleanup_errors.begin(), cleanup_errors.end());
   return handler;
 }
 

@@ -401,9 +401,11 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
   }
   ojson& root = parsed->value;
   // Pruned pointers under /apis/<Action>/ name the APIs to skip; anywhere else the file is refused.
-  std::map<std::string, std::string> too_deep;  // action -> first pruned pointer
-  for (const auto& pointer : parsed->pruned) {
-    std::string_view rest(pointer);
+  std::map<std::string, std::string> too_deep;  // action -> first pruned pointer (its start)
+  for (const auto& full : parsed->pruned) {
+    // A pointer 512 levels long is no help in a message: its start says where.
+    std::string pointer = full.size() > 120 ? full.substr(0, 120) + "/..." : full;
+    std::string_view rest(full);
     if (!rest.starts_with("/apis/"))
       return fail("metadata.too_deep",
                   "nests deeper than " + std::to_string(kMaxNestingDepth) + " levels at " +

@@ -329,9 +329,13 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
 
 bool redact_json_paths(std::string& body, const std::vector<std::string>& paths) {
   if (paths.empty()) return false;
-  // A body that is not JSON, or nests too deep to walk, is left alone.
   auto parsed = core::parse_ordered_json(body, "response body");
-  if (!parsed) return false;
+  if (!parsed) {
+    if (parsed.error().code == "json.parse") return false;  // not JSON: left alone
+    body = ojson{{"popcheck_withheld", "the body could not be redacted: " + parsed.error().message}}
+               .dump();
+    return true;
+  }
   ojson& j = *parsed;
   bool any = false;
   for (const auto& path : paths) {

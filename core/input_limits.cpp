@@ -173,6 +173,20 @@ Expected<PrunedJson> parse_ordered_json_pruned(std::string_view text, const std:
   return out;
 }
 
+size_t json_depth(const nlohmann::ordered_json& value, size_t stop_after) {
+  size_t deepest = 0;
+  std::vector<std::pair<const nlohmann::ordered_json*, size_t>> stack{{&value, 0}};
+  while (!stack.empty()) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    if (deepest > stop_after) return deepest;
+    for (const auto& child : *node) stack.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
+
 size_t xml_depth(const pugi::xml_node& root, size_t stop_after) {
   size_t deepest = 0;
   size_t depth = 1;

@@ -53,6 +53,11 @@ Expected<PrunedJson> parse_ordered_json_pruned(std::string_view text, const std:
 Expected<void> load_xml(pugi::xml_document& doc, std::string_view text, const std::string& what,
                         InputLimits limits = {}, unsigned options = pugi::parse_default);
 
+// The nesting depth of a JSON value (a scalar is 0, "[]" is 1), counted iteratively; it stops
+// counting once past `stop_after`. For trees built in memory (an XML body turned into JSON) before
+// they are written where the limit will apply on reading.
+size_t json_depth(const nlohmann::ordered_json& value, size_t stop_after = kMaxNestingDepth);
+
 // The element nesting depth of a parsed document (the root element is 1), counted iteratively; it
 // stops counting once past `stop_after`.
 size_t xml_depth(const pugi::xml_node& root, size_t stop_after = kMaxNestingDepth);

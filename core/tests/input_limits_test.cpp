@@ -91,6 +91,16 @@ TEST(InputLimits, XmlDepthIsBoundedAndErrorsNameTheInput) {
   EXPECT_EQ(load_xml(doc, "<a/>", "big.xml", InputLimits{10, 2}).error().code, "xml.too_large");
 }
 
+TEST(InputLimits, JsonDepthOfTreesBuiltInMemory) {
+  EXPECT_EQ(json_depth(nlohmann::ordered_json(5)), 0u);
+  EXPECT_EQ(json_depth(nlohmann::ordered_json::parse(R"([])")), 1u);
+  EXPECT_EQ(json_depth(nlohmann::ordered_json::parse(R"({"a":[1,{"b":[]}],"c":{}})")), 4u);
+  auto deep = parse_ordered_json(nested_arrays(kMaxNestingDepth), "t");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(json_depth(*deep, 10), 11u);  // stops counting past the bound
+  EXPECT_EQ(json_depth(*deep, 2 * kMaxNestingDepth), kMaxNestingDepth);
+}
+
 TEST(InputLimits, XmlDepthCountsElementsOnly) {
   pugi::xml_document doc;
   ASSERT_TRUE(load_xml(doc, "<?xml version=\"1.0\"?><a>t<b><c/>x</b><d/></a>", "t"));

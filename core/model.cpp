@@ -461,7 +461,14 @@ Expected<std::string> write_catalogue_entry(const std::string& dir, const Catalo
   std::transform(product.begin(), product.end(), product.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   std::string path = (fs::path(dir) / product / (e.contract.action + ".json")).string();
-  auto r = write_file_atomic(path, to_json(e).dump(2) + "\n");
+  ojson j = to_json(e);
+  // What run --cases cannot read back is not written.
+  if (json_depth(j) > kMaxNestingDepth)
+    return fail("catalogue.too_deep",
+                e.contract.product + " " + e.contract.action + ": the entry would nest deeper than " +
+                    std::to_string(kMaxNestingDepth) + " levels; not written",
+                path);
+  auto r = write_file_atomic(path, j.dump(2) + "\n");
   if (!r) return std::unexpected(r.error());
   return path;
 }

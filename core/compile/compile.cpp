@@ -15,6 +15,7 @@
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 
@@ -123,7 +124,17 @@ std::vector<Error> write_entries(const std::string& out_dir,
   for (const auto& e : entries) {
     std::string product = lower(e.contract.product.empty() ? "unknown" : e.contract.product);
     fs::path target = fs::path(out_dir) / product / (e.contract.action + ".json");
-    std::string content = to_json(e).dump(2) + "\n";
+    ojson j = to_json(e);
+    // What run --cases cannot read back is not written (a response tree of about 250 levels).
+    if (json_depth(j) > kMaxNestingDepth) {
+      errors.push_back(Error{"catalogue.too_deep",
+                             e.contract.product + " " + e.contract.version + " " + e.contract.action +
+                                 ": the entry would nest deeper than " +
+                                 std::to_string(kMaxNestingDepth) + " levels; not written",
+                             target.string(), 0});
+      continue;
+    }
+    std::string content = j.dump(2) + "\n";
     if (auto old = read_file(target.string(), content.size() + 1); old && *old == content) continue;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -108,6 +109,16 @@ TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
   good.contract.product = "Ecs";
   good.contract.action = "Good";
   ASSERT_TRUE(write_catalogue_entry(dir.string(), good));
+  // An entry too deep to read back is not written.
+  CatalogueEntry deep;
+  deep.contract.product = "Ecs";
+  deep.contract.action = "TooDeep";
+  ResponseNode* node = &deep.contract.response;
+  for (size_t i = 0; i < kMaxNestingDepth; ++i) node = &node->children.emplace_back();
+  auto refused = write_catalogue_entry(dir.string(), deep);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "catalogue.too_deep");
+  EXPECT_FALSE(fs::exists(dir / "ecs" / "TooDeep.json"));
   auto loaded = load_catalogue({dir.string()});
   fs::remove_all(dir);
   ASSERT_EQ(loaded.errors.size(), 1u);

@@ -164,6 +164,9 @@ int run_proxy(const ProxyArgs& args) {
   }
   for (const auto& e : report.errors)
     std::cerr << "popcheck proxy: skipped fixture " << e.to_string() << "\n";
+  if (report.stale_removed)
+    std::cerr << "popcheck proxy: removed " << report.stale_removed
+              << " temporary file(s) of an interrupted recording from " << options.fixtures << "\n";
 
   net::ServerOptions server_options;
   server_options.host = listen->first;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -33,6 +34,18 @@ Expected<std::string> read_file(const std::string& path, size_t max_bytes) {
   return data;
 }
 
+namespace {
+constexpr std::string_view kTempMark = ".tmp-";
+}  // namespace
+
+bool is_atomic_write_temp(std::string_view name) {
+  size_t mark = name.rfind(kTempMark);
+  if (name.size() < 2 || name[0] != '.' || mark == std::string_view::npos || mark < 2) return false;
+  std::string_view digits = name.substr(mark + kTempMark.size());
+  return !digits.empty() &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Expected<void> write_file_atomic(const std::string& path, std::string_view content) {
   fs::path target(path);
   std::error_code ec;
@@ -45,7 +58,7 @@ Expected<void> write_file_atomic(const std::string& path, std::string_view conte
   // an overlapping copy (-Wrestrict) in optimised builds.
   std::string name = ".";
   name += target.filename().string();
-  name += ".tmp-";
+  name += kTempMark;
   name += std::to_string(rng());
   std::string tmp = (target.parent_path() / name).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -15,4 +15,8 @@ Expected<std::string> read_file(const std::string& path, size_t max_bytes = size
 // are created. On failure nothing is left behind and the old file, if any, is untouched.
 Expected<void> write_file_atomic(const std::string& path, std::string_view content);
 
+// Whether a file name is one of write_file_atomic's temporaries (".NAME.tmp-DIGITS"), which a
+// killed process leaves behind.
+bool is_atomic_write_temp(std::string_view filename);
+
 }  // namespace popcheck::core

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 
@@ -412,9 +413,13 @@ Expected<CatalogueEntry> catalogue_entry_from_json(const ojson& j) {
 Expected<CatalogueEntry> load_catalogue_file(const std::string& path) {
   auto text = read_file(path, size_t(64) << 20);
   if (!text) return std::unexpected(text.error());
-  ojson j = ojson::parse(*text, nullptr, false);
-  if (j.is_discarded()) return fail("catalogue.json", "not valid JSON", path);
-  auto e = catalogue_entry_from_json(j);
+  auto j = parse_ordered_json(*text, path);
+  if (!j) {
+    Error err = j.error();
+    if (err.code == "json.parse") err.code = "catalogue.json";
+    return std::unexpected(std::move(err));
+  }
+  auto e = catalogue_entry_from_json(*j);
   if (!e) {
     Error err = e.error();
     err.file = path;
@@ -456,7 +461,14 @@ Expected<std::string> write_catalogue_entry(const std::string& dir, const Catalo
   std::transform(product.begin(), product.end(), product.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   std::string path = (fs::path(dir) / product / (e.contract.action + ".json")).string();
-  auto r = write_file_atomic(path, to_json(e).dump(2) + "\n");
+  ojson j = to_json(e);
+  // What run --cases cannot read back is not written.
+  if (json_depth(j) > kMaxNestingDepth)
+    return fail("catalogue.too_deep",
+                e.contract.product + " " + e.contract.action + ": the entry would nest deeper than " +
+                    std::to_string(kMaxNestingDepth) + " levels; not written",
+                path);
+  auto r = write_file_atomic(path, j.dump(2) + "\n");
   if (!r) return std::unexpected(r.error());
   return path;
 }

@@ -7,6 +7,7 @@
 
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::emulator {
 
@@ -83,7 +84,9 @@ void ContractCatalogue::load() {
         errors_.push_back(text.error().to_string());
         continue;
       }
-      auto contracts = core::read_metadata(*text, file);
+      std::vector<Error> skipped;
+      auto contracts = core::read_metadata(*text, file, &skipped);
+      for (const auto& e : skipped) errors_.push_back(e.to_string());
       if (!contracts) {
         errors_.push_back(contracts.error().to_string());
         continue;
@@ -161,7 +164,7 @@ std::string example_body(const core::Contract& contract, bool xml, const std::st
   const auto& ex = contract.examples;
   if (xml && ex.xml && ex.xml->valid) {
     pugi::xml_document doc;
-    if (doc.load_string(ex.xml->body.c_str()) && doc.document_element()) {
+    if (core::load_xml(doc, ex.xml->body, "example") && doc.document_element()) {
       auto root = doc.document_element();
       auto rid = root.child("RequestId");
       if (!rid) rid = root.append_child("RequestId");
@@ -171,12 +174,10 @@ std::string example_body(const core::Contract& contract, bool xml, const std::st
   }
   ojson fields = ojson::object();
   if (ex.json && ex.json->valid) {
-    try {
-      auto parsed = ojson::parse(ex.json->body);
-      if (parsed.is_object()) fields = std::move(parsed);
-    } catch (const ojson::exception&) {
-      // An example the reader marked valid but that does not parse: answer with RequestId alone.
-    }
+    // An example the reader marked valid but that does not parse (or nests too deep, from a
+    // hand-edited catalogue): answer with RequestId alone.
+    auto parsed = core::parse_ordered_json(ex.json->body, "example");
+    if (parsed && parsed->is_object()) fields = std::move(*parsed);
   }
   return render_success(contract.action, fields, xml, request_id);
 }

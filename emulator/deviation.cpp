@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "core/input_limits.hpp"
+
 namespace popcheck::emulator {
 
 namespace {
@@ -81,7 +83,7 @@ void Deviation::apply(net::HttpResponse& response, bool xml, const std::string& 
   // The body changes: parse it, change one thing, write it back.
   if (xml) {
     pugi::xml_document doc;
-    if (!doc.load_string(response.body.c_str())) return;
+    if (!core::load_xml(doc, response.body, "response body")) return;
     auto root = doc.document_element();
     bool is_error = std::string(root.name()) == "Error";
     if (kind == Kind::xmlroot) {
@@ -97,13 +99,9 @@ void Deviation::apply(net::HttpResponse& response, bool xml, const std::string& 
     return;
   }
   if (kind == Kind::xmlroot) return;  // JSON has no root element
-  nlohmann::ordered_json body;
-  try {
-    body = nlohmann::ordered_json::parse(response.body);
-  } catch (const nlohmann::ordered_json::exception&) {
-    return;
-  }
-  if (!body.is_object()) return;
+  auto parsed = core::parse_ordered_json(response.body, "response body");
+  if (!parsed || !parsed->is_object()) return;
+  nlohmann::ordered_json& body = *parsed;
   bool is_error = body.contains("Code") && response.status >= 400;
   if (kind == Kind::drop) {
     body.erase(field);

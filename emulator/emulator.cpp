@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/normalize.hpp"
 #include "core/text.hpp"
 #include "emulator/apis.hpp"
@@ -240,13 +241,10 @@ class EmulatorHandler : public net::Handler {
         return json_response(200, to_json(state_));
       }
       if (method == "PUT") {
-        ojson body;
-        try {
-          body = ojson::parse(request.body);
-        } catch (const ojson::parse_error& e) {
-          return admin_error(400, "InvalidState", std::string("The state is not JSON: ") + e.what());
-        }
-        auto state = state_from_json(body);
+        auto body = core::parse_ordered_json(request.body, "request body");
+        if (!body)
+          return admin_error(400, "InvalidState", "The state is refused: " + body.error().to_string());
+        auto state = state_from_json(*body);
         if (!state) return admin_error(400, "InvalidState", state.error().message);
         std::lock_guard lock(mutex_);
         state_ = std::move(*state);
@@ -262,14 +260,11 @@ class EmulatorHandler : public net::Handler {
     }
     if (what == "provision") {
       if (method != "POST") return admin_error(405, "MethodNotAllowed", "provision answers POST only.");
-      ojson body;
-      try {
-        body = ojson::parse(request.body);
-      } catch (const ojson::parse_error& e) {
-        return admin_error(400, "InvalidNeed", std::string("The needs are not JSON: ") + e.what());
-      }
+      auto body = core::parse_ordered_json(request.body, "request body");
+      if (!body)
+        return admin_error(400, "InvalidNeed", "The needs are refused: " + body.error().to_string());
       std::lock_guard lock(mutex_);
-      auto vars = provision(state_, body);
+      auto vars = provision(state_, *body);
       if (!vars) return admin_error(400, "InvalidNeed", vars.error().message);
       return json_response(200, *vars);
     }
@@ -298,14 +293,14 @@ Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& opti
   } else {
     auto text = core::read_file(options.state_file);
     if (!text) return std::unexpected(text.error());
-    ojson json;
-    try {
-      json = ojson::parse(*text);
-    } catch (const ojson::parse_error& e) {
-      return fail("state.json", std::string("the state file is not JSON: ") + e.what(),
-                  options.state_file);
+    auto json = core::parse_ordered_json(*text, options.state_file);
+    if (!json) {
+      Error e = json.error();
+      if (e.code == "json.parse") e.code = "state.json";
+      e.message = "the state file is refused: " + e.message;
+      return std::unexpected(std::move(e));
     }
-    auto state = state_from_json(json);
+    auto state = state_from_json(*json);
     if (!state) {
       Error e = state.error();
       e.file = options.state_file;

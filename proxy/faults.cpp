@@ -95,6 +95,9 @@ Expected<void> finish(FaultRule& rule, const std::string& where) {
     if (!rule.code.empty() || rule.status != 0 || !rule.message.empty() || rule.retry_after_ms)
       return problem("status, message and retry-after belong to error rules");
   }
+  if (rule.kind == FaultKind::latency && rule.max_ms > kMaxLatencyMs)
+    return problem("a delay of " + std::to_string(rule.max_ms) + " ms is over the maximum of " +
+                   std::to_string(kMaxLatencyMs) + " ms (one hour)");
   if (rule.kind == FaultKind::latency && rule.min_ms > rule.max_ms)
     return problem("the latency range " + std::to_string(rule.min_ms) + "-" +
                    std::to_string(rule.max_ms) + " ends before it starts");
@@ -212,7 +215,10 @@ Expected<FaultRule> parse_fault(std::string_view spec) {
       size_t dash = arg.find('-');
       auto lo = parse_ms(trim(arg.substr(0, dash)));
       auto hi = dash == std::string_view::npos ? lo : parse_ms(trim(arg.substr(dash + 1)));
-      if (!lo || !hi) return bad(spec, arg, "a delay is milliseconds: 50, 50ms, 2s or 50-200");
+      if (!lo || !hi)
+        return bad(spec, arg,
+                   "a delay is milliseconds, at most " + std::to_string(kMaxLatencyMs) +
+                       ": 50, 50ms, 2s or 50-200");
       rule.min_ms = *lo;
       rule.max_ms = *hi;
       break;

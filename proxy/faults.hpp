@@ -34,7 +34,8 @@ struct FaultRule {
   double probability = 1.0;          // 0..1, drawn per request the action filter accepts
   std::optional<uint64_t> count;     // inject at most this many times
 
-  // latency: a fixed delay (min == max) or uniform in [min, max], in milliseconds.
+  // latency: a fixed delay (min == max) or uniform in [min, max], in milliseconds, at most
+  // kMaxLatencyMs.
   uint64_t min_ms = 0, max_ms = 0;
 
   // error: the Code, its status and message (defaults for the codes popcheck knows).
@@ -47,6 +48,11 @@ struct FaultRule {
   // the body, so that the status line and headers arrive whole and the body does not.
   std::optional<size_t> bytes;
 };
+
+// The longest latency a rule may add: one hour, beyond any client's timeout (a longer wait is a hang;
+// test that with a reset). Larger values are refused when parsed (flag and admin API alike): they
+// would overflow the delay's clock arithmetic and be silently skipped.
+inline constexpr uint64_t kMaxLatencyMs = 3'600'000;
 
 // Flag syntax: KIND[:ARG][,key=value]...
 //   latency:MS | latency:MIN-MAX      (milliseconds; "ms" or "s" suffixes accepted)

@@ -1,6 +1,7 @@
 #include "proxy/fixture.hpp"
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
 
@@ -58,12 +59,18 @@ Expected<Params> pairs_from_json(const ojson& j, const std::string& what, const 
   return out;
 }
 
+// A fixture holds a body two levels down (the file's object, then "request" or "response"): a body
+// stored as JSON takes the nesting limit less those two, so that every fixture written reads back.
+constexpr core::InputLimits kBodyLimits{core::kMaxNestingDepth - 2, core::kMaxParseBytes};
+
 // Writes a body under `prefix` keys: JSON bodies as JSON (plus the exact text when re-serialising
-// would not reproduce it byte for byte), valid UTF-8 as a string, anything else as base64.
+// would not reproduce it byte for byte), valid UTF-8 as a string, anything else as base64. A body
+// nesting deeper than the limit is kept as text: it is recorded and replayed, never walked.
 void body_to_json(ojson& out, const std::string& body, bool try_json) {
   if (try_json && !body.empty()) {
     try {
-      ojson parsed = ojson::parse(body);
+      auto limited = core::parse_ordered_json(body, "body", kBodyLimits);
+      ojson parsed = limited ? std::move(*limited) : ojson();
       if (parsed.is_object() || parsed.is_array()) {
         out["body_format"] = "json";
         std::string compact = parsed.dump(-1, ' ', false, ojson::error_handler_t::strict);
@@ -264,12 +271,13 @@ std::string exchange_to_text(const Exchange& e) {
 }
 
 Expected<Exchange> exchange_from_text(std::string_view text, const std::string& file) {
-  ojson j;
-  try {
-    j = ojson::parse(text);
-  } catch (const ojson::parse_error& e) {
-    return fail("fixture.json", std::string("not valid JSON: ") + e.what(), file);
+  auto parsed = core::parse_ordered_json(text, file);
+  if (!parsed) {
+    Error e = parsed.error();
+    if (e.code == "json.parse") e.code = "fixture.json";
+    return std::unexpected(std::move(e));
   }
+  ojson& j = *parsed;
   if (!j.is_object() || !j.contains("request") || !j.contains("response") ||
       !j["request"].is_object() || !j["response"].is_object())
     return fail("fixture.schema", "not a popcheck fixture: \"request\" and \"response\" objects missing",
@@ -321,12 +329,14 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
 
 bool redact_json_paths(std::string& body, const std::vector<std::string>& paths) {
   if (paths.empty()) return false;
-  ojson j;
-  try {
-    j = ojson::parse(body);
-  } catch (const ojson::exception&) {
-    return false;
+  auto parsed = core::parse_ordered_json(body, "response body");
+  if (!parsed) {
+    if (parsed.error().code == "json.parse") return false;  // not JSON: left alone
+    body = ojson{{"popcheck_withheld", "the body could not be redacted: " + parsed.error().message}}
+               .dump();
+    return true;
   }
+  ojson& j = *parsed;
   bool any = false;
   for (const auto& path : paths) {
     auto steps = parse_path(path);

@@ -63,7 +63,9 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
 
 // Removes every node a path selects from a JSON body. Paths: "$.AccessKeySecret", "Credentials.*",
 // "$.Items.Item[*].Secret", "Users[0].Password". Returns true when something was removed. A body that is
-// not JSON is left alone (and false returned).
+// not JSON is left alone (and false returned). A JSON body too deep or too large to walk
+// (core/input_limits.hpp) cannot be redacted: it is withheld, replaced whole by a JSON note saying
+// why (and true returned), so that what the paths name never reaches a fixture.
 bool redact_json_paths(std::string& body, const std::vector<std::string>& paths);
 
 // The request's parameters, headers and body through `redactor` (core/protocol/redact): values of

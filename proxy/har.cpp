@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
 #include "core/text.hpp"
@@ -462,11 +463,9 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
   HarImport out;
   // Some Windows tools write a byte order mark before the JSON.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  ojson doc;
-  try {
-    doc = ojson::parse(text);
-  } catch (const ojson::parse_error& e) {
-    std::string message = std::string("not valid JSON: ") + e.what();
+  auto parsed = core::parse_ordered_json(text, file);
+  if (!parsed) {
+    std::string message = parsed.error().message;
     // mitmproxy writes zlib-compressed HAR for a .zhar name; a .har.gz is gzip.
     auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0; };
     if (byte(0) == 0x78 &&
@@ -477,9 +476,11 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
           " < capture.zhar > capture.har";
     else if (byte(0) == 0x1F && byte(1) == 0x8B)
       message = "gzip-compressed: gunzip it first";
-    out.errors.push_back(Error{"har.json", message, file});
+    std::string code = parsed.error().code == "json.parse" ? "har.json" : parsed.error().code;
+    out.errors.push_back(Error{code, message, file, parsed.error().line});
     return out;
   }
+  const ojson& doc = *parsed;
   const ojson* log = member(doc, "log");
   if (!log || !log->is_object()) {
     out.errors.push_back(Error{"har.schema", "not a HAR file: log: missing", file});

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/input_limits.hpp"
 #include "core/protocol/redact.hpp"
 #include "core/text.hpp"
 #include "popcheck/version.hpp"
@@ -112,7 +113,12 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
                                    " forwards requests and needs --upstream");
   }
   handler->pool_ = std::make_unique<Pool>(std::max<size_t>(1, handler->options_.forward_threads));
+  // No recording of this process is in flight yet: a temporary file now is a killed one's leftover.
+  std::vector<Error> cleanup_errors;
+  size_t stale = handler->store_.remove_stale_temporaries(cleanup_errors);
   report = handler->store_.load();
+  report.stale_removed = stale;
+  report.errors.insert(report.errors.begin(), cleanup_errors.begin(), cleanup_errors.end());
   return handler;
 }
 
@@ -350,13 +356,12 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
     if (method == "PUT" || method == "POST") {
       // The new mode as {"mode": "..."}, a bare word in the body, or ?mode=... in the query.
       std::string wanted;
-      try {
-        ojson body = ojson::parse(request.body);
-        if (body.is_object() && body.contains("mode") && body["mode"].is_string())
-          wanted = body["mode"].get<std::string>();
-        else if (body.is_string())
-          wanted = body.get<std::string>();
-      } catch (const ojson::exception&) {
+      if (auto body = core::parse_ordered_json(request.body, "request body")) {
+        if (body->is_object() && body->contains("mode") && (*body)["mode"].is_string())
+          wanted = (*body)["mode"].get<std::string>();
+        else if (body->is_string())
+          wanted = body->get<std::string>();
+      } else {
         wanted = request.body;
         while (!wanted.empty() && std::isspace(static_cast<unsigned char>(wanted.back())))
           wanted.pop_back();
@@ -412,15 +417,12 @@ net::HttpResponse ProxyHandler::admin(const net::HttpRequest& request, std::stri
 net::HttpResponse ProxyHandler::admin_faults(const net::HttpRequest& request) {
   const std::string& method = request.method;
   if (method == "PUT" || method == "POST") {
-    ojson body;
-    try {
-      body = ojson::parse(request.body);
-    } catch (const ojson::exception& e) {
+    auto body = core::parse_ordered_json(request.body, "request body");
+    if (!body)
       return api_error(400, "Popcheck.Admin.InvalidFaults",
-                       std::string("the body is not JSON: ") + e.what() +
+                       "the body is refused: " + body.error().to_string() +
                            "; send {\"seed\": N, \"rules\": [...]}");
-    }
-    auto config = fault_config_from_json(body, faults_.config().seed);
+    auto config = fault_config_from_json(*body, faults_.config().seed);
     if (!config) return api_error(400, "Popcheck.Admin.InvalidFaults", config.error().message);
     faults_.configure(std::move(*config));
   } else if (method == "DELETE") {

@@ -143,6 +143,34 @@ LoadReport FixtureStore::load() {
   return report;
 }
 
+size_t FixtureStore::remove_stale_temporaries(std::vector<Error>& errors) {
+  size_t removed = 0;
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec)) return 0;
+  std::vector<fs::path> stale;
+  fs::recursive_directory_iterator it(dir_, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code file_ec;
+    std::string name = it->path().filename().string();
+    // Hidden folders (a .git) are not the writer's: it writes next to the fixture it replaces.
+    if (name.starts_with(".") && it->is_directory(file_ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(file_ec) && core::is_atomic_write_temp(name)) stale.push_back(it->path());
+  }
+  if (ec) errors.push_back(Error{"fixture.read", "cannot list folder: " + ec.message(), dir_});
+  for (const auto& p : stale) {
+    std::error_code rm_ec;
+    if (fs::remove(p, rm_ec))
+      ++removed;
+    else if (rm_ec)
+      errors.push_back(Error{"fixture.cleanup", "cannot remove a stale temporary file: " +
+                                                    rm_ec.message(), p.string()});
+  }
+  return removed;
+}
+
 std::shared_ptr<const ReplayEntry> FixtureStore::next(const std::string& key) const {
   std::shared_lock lock(mutex_);
   auto it = index_.find(key);

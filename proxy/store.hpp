@@ -32,6 +32,7 @@ struct ReplayEntry {
 
 struct LoadReport {
   size_t loaded = 0;
+  size_t stale_removed = 0;   // temporary files of interrupted recordings removed (start-up only)
   std::vector<Error> errors;  // one per file that could not be read or parsed; the rest still load
 };
 
@@ -47,6 +48,11 @@ class FixtureStore {
 
   // Reads every fixture below the folder and replaces the index. A missing folder is an empty store.
   LoadReport load();
+
+  // Removes the temporary files a killed recording left below the folder (core::write_file_atomic's
+  // ".NAME.tmp-DIGITS", nothing else) and returns how many; failures are appended to `errors`. For
+  // start-up only: later, such a file may be a recording in progress.
+  size_t remove_stale_temporaries(std::vector<Error>& errors);
 
   // The identity of a request: its match parameters and their key.
   MatchMap match_of(const Params& merged) const { return core::match_params(merged, match_); }

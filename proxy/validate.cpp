@@ -15,6 +15,7 @@
 
 #include "core/check/check.hpp"
 #include "core/check/request_check.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
 #include "proxy/limits.hpp"
@@ -74,15 +75,15 @@ bool iequals(std::string_view a, std::string_view b) {
 std::optional<string> body_code(const string& body, bool xml) {
   if (xml) {
     pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) return std::nullopt;
+    if (!core::load_xml(doc, body, "response body")) return std::nullopt;
     pugi::xml_node code = doc.document_element().child("Code");
     if (!code) return std::nullopt;
     return string(code.text().get());
   }
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto it = j.find("Code");
-  if (it == j.end() || !it->is_string()) return std::nullopt;
+  auto j = core::parse_json(body, "response body");
+  if (!j || !j->is_object()) return std::nullopt;
+  auto it = j->find("Code");
+  if (it == j->end() || !it->is_string()) return std::nullopt;
   return it->get<string>();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::reports {
 
@@ -185,13 +186,6 @@ class Reader {
   const std::string& file_;
 };
 
-// 1-based line of a byte offset, for syntax errors.
-int line_of(std::string_view text, size_t byte) {
-  byte = std::min(byte, text.size());
-  return 1 +
-         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
-}
-
 }  // namespace
 
 std::optional<check::CaseStatus> parse_case_status(std::string_view text) {
@@ -203,18 +197,14 @@ std::optional<check::CaseStatus> parse_case_status(std::string_view text) {
 }
 
 Expected<LoadedResults> parse_results(std::string_view text, const std::string& file) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte is 1-based and points just past the offending character.
-    size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    std::string what = e.what();
-    // nlohmann's text starts with "[json.exception.parse_error.101] parse error at line..."; keep
-    // the part after the bracket for a readable one-liner.
-    if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-    return fail("results.parse", "not a JSON document: " + what, file, line_of(text, at));
+  // Within the input limits (a too-deep file is refused here, before anything walks it).
+  auto parsed = core::parse_ordered_json(text, file);
+  if (!parsed) {
+    Error e = parsed.error();
+    if (e.code == "json.parse") e.code = "results.parse";
+    return std::unexpected(std::move(e));
   }
+  json& j = *parsed;
   Reader r(file);
   if (!j.is_object())
     return r.bad("$", std::string("a results file is a JSON object, found ") + j.type_name());

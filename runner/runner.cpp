@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/check/check.hpp"
+#include "core/input_limits.hpp"
 #include "core/protocol/redact.hpp"
 
 namespace popcheck::runner {
@@ -206,7 +207,7 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
   };
   if (!answer)
     return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
-  auto j = nlohmann::json::parse(answer->body, nullptr, false);
+  auto j = core::parse_json(answer->body, "provisioning answer").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (answer->status != 200 || j.is_discarded() || !j.contains("vars") || !j["vars"].is_object()) {
     std::string why = "HTTP " + std::to_string(answer->status);
     if (!j.is_discarded() && j.is_object()) {
@@ -246,7 +247,7 @@ Expected<Target> probe(const RunOptions& options) {
       client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());
   Target t;
-  auto j = nlohmann::json::parse(answer->body, nullptr, false);
+  auto j = core::parse_json(answer->body, "health answer").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   t.emulator = answer->status == 200 && !j.is_discarded() && j.is_object() &&
                j.contains("service") && j["service"] == "popcheck-emulator";
   return t;

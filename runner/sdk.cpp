@@ -16,6 +16,7 @@
 
 #include "core/protocol/redact.hpp"
 #include "core/check/sdk_check.hpp"
+#include "core/input_limits.hpp"
 #include "runner/client.hpp"
 
 extern char** environ;
@@ -154,7 +155,7 @@ Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
                           : line.error().message;
     return fail("sdk.hello", "adapter " + p->name_ + " did not start: " + why);
   }
-  auto hello = json::parse(*line, nullptr, false);
+  auto hello = core::parse_json(*line, "hello line").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (hello.is_discarded() || !hello.is_object())
     return fail("sdk.hello",
                 "adapter " + p->name_ +
@@ -253,7 +254,7 @@ Expected<json> AdapterProcess::exchange(const json& request, std::chrono::millis
   }
   auto answer = read_line(timeout);
   if (!answer) return std::unexpected(answer.error());
-  auto j = json::parse(*answer, nullptr, false);
+  auto j = core::parse_json(*answer, "answer line").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (j.is_discarded() || !j.is_object()) {
     broken_ = true;
     return fail("sdk.malformed", "the adapter answered with a line that is not a JSON object: " +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/input_limits.hpp"
+
 namespace popcheck::runner {
 
 namespace {
@@ -30,7 +32,7 @@ Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
   std::string_view body = trim(text);
   while (!body.empty() && (body.front() == '\n')) body = trim(body.substr(1));
   if (!body.empty() && body.front() == '{') {
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    auto j = core::parse_json(text, path).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
     if (j.is_discarded() || !j.is_object())
       return fail("vars.json", "not a JSON object of NAME: VALUE", path);
     for (auto it = j.begin(); it != j.end(); ++it) {

@@ -1,6 +1,7 @@
 #include "core/check/check.hpp"
 
 #include "core/check/snapshot.hpp"
+#include "core/input_limits.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -338,15 +339,15 @@ CheckResult check_present(const Body& body, const std::string& check, const std:
 }
 
 std::optional<json> parse_example_json(const core::ExampleBlock& b) {
-  json j = json::parse(b.body, nullptr, false);
-  if (j.is_discarded()) {
+  auto j = core::parse_ordered_json(b.body, "example");
+  if (!j) {
     // Some pages put an "HTTP/1.1 200 OK" line before the body.
     size_t brace = b.body.find('{');
     if (brace == std::string::npos) return std::nullopt;
-    j = json::parse(b.body.substr(brace), nullptr, false);
+    j = core::parse_ordered_json(std::string_view(b.body).substr(brace), "example");
   }
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
+  if (!j || !j->is_object()) return std::nullopt;
+  return std::move(*j);
 }
 
 // shape "snapshot": the recorded body (see snapshot.hpp), with the keys other checks own left out.
@@ -394,7 +395,7 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
   if (e.shape == "example") {
     if (body.xml && contract.examples.xml && contract.examples.xml->valid) {
       pugi::xml_document ex;
-      if (ex.load_string(contract.examples.xml->body.c_str()) && ex.document_element()) {
+      if (core::load_xml(ex, contract.examples.xml->body, "example") && ex.document_element()) {
         compare_xml_example(ex.document_element(), body.root(), body.root().name(), skip, out);
         return std::move(out).finish("the documented XML example's structure");
       }
@@ -481,11 +482,10 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
   body.xml = xml;
   CheckResult parse{"parse", true, xml ? "an XML document" : "a JSON object", "", ""};
   if (xml) {
-    pugi::xml_parse_result r = body.doc.load_buffer(answer.body.data(), answer.body.size());
-    if (!r) {
+    // Parsed within the input limits: the checks below walk the tree recursively.
+    if (auto loaded = core::load_xml(body.doc, answer.body, "response body"); !loaded) {
       parse.passed = false;
-      parse.actual =
-          std::string("not XML: ") + r.description() + " at byte " + std::to_string(r.offset);
+      parse.actual = loaded.error().message;
     } else if (!body.root()) {
       parse.passed = false;
       parse.actual = "an XML document without a root element";
@@ -493,13 +493,13 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
       parse.actual = "an XML document";
     }
   } else {
-    try {
-      body.j = json::parse(answer.body);
+    if (auto parsed = core::parse_ordered_json(answer.body, "response body")) {
+      body.j = std::move(*parsed);
       parse.passed = body.j.is_object();
       parse.actual = parse.passed ? "a JSON object" : "JSON " + json_kind(body.j);
-    } catch (const json::parse_error& err) {
+    } else {
       parse.passed = false;
-      parse.actual = "not JSON: " + std::string(err.what());
+      parse.actual = parsed.error().message;
     }
   }
   out.push_back(parse);

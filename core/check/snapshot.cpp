@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 #include <regex>
 
+#include "core/input_limits.hpp"
+
 namespace popcheck::check {
 
 namespace {
@@ -431,18 +433,17 @@ class Comparer {
 Expected<ojson> body_tree(std::string_view body, bool xml) {
   if (xml) {
     pugi::xml_document doc;
-    pugi::xml_parse_result r = doc.load_buffer(body.data(), body.size());
-    if (!r)
-      return fail("snapshot.parse", std::string("not XML: ") + r.description() + " at byte " +
-                                        std::to_string(r.offset));
+    // Within the input limits: element_tree and every later walk of the tree recurse.
+    if (auto loaded = core::load_xml(doc, body, "response body"); !loaded)
+      return fail("snapshot.parse", loaded.error().message);
     if (!doc.document_element()) return fail("snapshot.parse", "an XML document without a root");
     ojson tree = element_tree(doc.document_element());
     if (!tree.is_object()) tree = ojson::object();  // a root without child elements
     return tree;
   }
-  ojson j = ojson::parse(body, nullptr, false);
-  if (j.is_discarded()) return fail("snapshot.parse", "not JSON");
-  return j;
+  auto j = core::parse_ordered_json(body, "response body");
+  if (!j) return fail("snapshot.parse", j.error().message);
+  return std::move(*j);
 }
 
 std::string id_kind(std::string_view prefix) {

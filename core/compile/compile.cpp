@@ -19,6 +19,7 @@
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 

@@ -9,6 +9,7 @@
 #include "core/compile/constraints.hpp"
 #include "core/compile/markdown.hpp"
 #include "core/compile/text.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 
@@ -153,11 +154,10 @@ Expected<Contract> read_document(std::string_view text, const std::string& file,
 
 std::vector<std::string> json_top_keys(std::string_view example) {
   string_view body = strip_http_preamble(example);
-  auto j = ojson::parse(body.begin(), body.end(), nullptr, false);
-  if (!j.is_discarded()) {
+  if (auto j = parse_ordered_json(body, "example")) {
     std::vector<std::string> keys;
-    if (j.is_object())
-      for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+    if (j->is_object())
+      for (auto it = j->begin(); it != j->end(); ++it) keys.push_back(it.key());
     return keys;
   }
   return scan_top_keys(body);
@@ -234,7 +234,7 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
   if (payload.empty()) return;
   if (payload.front() == '<') {
     pugi::xml_document xml;
-    bool valid = xml.load_buffer(payload.data(), payload.size()).status == pugi::status_ok;
+    bool valid = load_xml(xml, payload, "example").has_value();
     ExampleBlock b{"xml", std::string(body), valid};
     if (context == ExampleContext::Error || xml_root(payload) == "Error") {
       ex.errors.push_back(std::move(b));
@@ -247,8 +247,7 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
   bool json_like = payload.front() == '{' || payload.front() == '[' || payload.front() == '"';
   bool is_json_info = info_says(info, "json");
   if (!json_like && !is_json_info) return;
-  auto parsed = ojson::parse(payload.begin(), payload.end(), nullptr, false);
-  bool valid = !parsed.is_discarded();
+  bool valid = parse_ordered_json(payload, "example").has_value();
   ExampleBlock b{"json", std::string(body), valid};
   std::vector<std::string> keys = json_top_keys(payload);
   auto has = [&](string_view k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };

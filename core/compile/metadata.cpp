@@ -5,21 +5,17 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include <pugixml.hpp>
 
 #include "core/compile/constraints.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 
 namespace {
-
-// The line holding byte `offset`; nlohmann reports parse errors as byte positions.
-int line_at(std::string_view s, size_t offset) {
-  offset = std::min(offset, s.size());
-  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(offset), '\n'));
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -314,31 +310,32 @@ ResponseNode read_response(const std::string& name, const ojson& schema, int& le
 
 // responseDemo's errorExample often repeats the success example; it is an error example only when
 // it looks like one (a JSON object with Code, or an XML <Error> root).
+// Examples are parsed within the input limits: one too deep is not valid (and never replayed).
 bool looks_like_error(const std::string& format, const std::string& body) {
   if (format == "json") {
-    auto j = ojson::parse(body, nullptr, false);
-    return j.is_object() && j.contains("Code") && j.contains("Message");
+    auto j = parse_ordered_json(body, "errorExample");
+    return j && j->is_object() && j->contains("Code") && j->contains("Message");
   }
   pugi::xml_document doc;
-  if (!doc.load_string(body.c_str())) return false;
+  if (!load_xml(doc, body, "errorExample")) return false;
   return std::string(doc.document_element().name()) == "Error";
 }
 
 bool valid_in_format(const std::string& format, const std::string& body) {
-  if (format == "json") return !ojson::parse(body, nullptr, false).is_discarded();
+  if (format == "json") return parse_ordered_json(body, "example").has_value();
   pugi::xml_document doc;
-  return static_cast<bool>(doc.load_string(body.c_str()));
+  return load_xml(doc, body, "example").has_value();
 }
 
 void read_demos(Contract& c, const ojson& api) {
   std::string demo = str_at(api, "responseDemo");
   if (demo.find_first_not_of(" \t\r\n") == std::string::npos) return;
-  auto list = ojson::parse(demo, nullptr, false);
-  if (!list.is_array()) {
+  auto parsed = parse_ordered_json(demo, "responseDemo");
+  if (!parsed || !parsed->is_array()) {
     c.warnings.push_back("responseDemo is not a JSON list; examples skipped");
     return;
   }
-  for (const auto& d : list) {
+  for (const auto& d : *parsed) {
     std::string format = lower(str_at(d, "type"));
     if (format != "json" && format != "xml") continue;
     std::string example = str_at(d, "example");
@@ -459,24 +456,32 @@ Contract read_api(const std::string& action, const ojson& api, const std::string
 
 Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::string& file,
                                               std::vector<Error>* api_errors) {
-  ojson root;
-  try {
-    root = ojson::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::out_of_range& e) {
-    // 406: a number beyond any double ("1e999") as a JSON number.
-    return fail("metadata.json", std::string("not readable JSON: ") + e.what(), file, 0);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann says "[json.exception.parse_error.101] parse error at line 4, column 5: syntax
-    // error ..."; the line goes into the Error, the column and the reason into the message.
-    std::string detail = what;
-    if (auto at = what.find("column "); at != std::string::npos) {
-      auto colon = what.find(": ", at);
-      if (colon != std::string::npos)
-        detail = what.substr(colon + 2) + " (" + what.substr(at, colon - at) + ")";
-    }
-    return fail("metadata.json", "not valid JSON: " + detail, file,
-                line_at(text, e.byte > 0 ? e.byte - 1 : 0));
+  // Too-deep parts are cut off rather than refusing the file: one API with a schema nesting past
+  // the limit is skipped (and reported), the others still compile.
+  auto parsed = parse_ordered_json_pruned(text, file);
+  if (!parsed) {
+    Error e = parsed.error();
+    e.code = "metadata.json";
+    return std::unexpected(std::move(e));
+  }
+  ojson& root = parsed->value;
+  // Pruned pointers under /apis/<Action>/ name the APIs to skip; anywhere else the file is refused.
+  std::map<std::string, std::string> too_deep;  // action -> first pruned pointer (its start)
+  for (const auto& full : parsed->pruned) {
+    // A pointer 512 levels long is no help in a message: its start says where.
+    std::string pointer = full.size() > 120 ? full.substr(0, 120) + "/..." : full;
+    std::string_view rest(full);
+    if (!rest.starts_with("/apis/"))
+      return fail("metadata.too_deep",
+                  "nests deeper than " + std::to_string(kMaxNestingDepth) + " levels at " +
+                      pointer + "; refused",
+                  file);
+    rest.remove_prefix(6);
+    std::string action(rest.substr(0, rest.find('/')));
+    // RFC 6901 escapes: "~1" is '/', "~0" is '~'.
+    for (size_t at = 0; (at = action.find('~', at)) != std::string::npos; ++at)
+      action.replace(at, 2, action.compare(at, 2, "~1") == 0 ? "/" : "~");
+    too_deep.emplace(action, pointer);
   }
   if (!root.is_object())
     return fail("metadata.format",
@@ -498,6 +503,16 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
   std::vector<Contract> out;
   out.reserve(apis->size());
   for (auto it = apis->begin(); it != apis->end(); ++it) {
+    if (auto deep = too_deep.find(it.key()); deep != too_deep.end()) {
+      if (api_errors)
+        api_errors->push_back(Error{"metadata.too_deep",
+                                    product + " " + version + " " + it.key() +
+                                        ": the API's description nests deeper than " +
+                                        std::to_string(kMaxNestingDepth) + " levels at " +
+                                        deep->second + "; this API is skipped, the others compile",
+                                    file, 0});
+      continue;
+    }
     // One API that cannot be read (a schema nested past the bound, a value no reader foresaw) is
     // reported with product, version and action; the others are still read.
     std::string why;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::core {
@@ -17,12 +18,6 @@ namespace {
 std::string env_value(const std::map<std::string, std::string>& env, std::string_view name) {
   const auto it = env.find(std::string(name));
   return it == env.end() ? std::string() : it->second;
-}
-
-int line_of(std::string_view text, size_t byte) {
-  byte = std::min(byte, text.size());
-  return 1 +
-         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
 }
 
 // A string field of a profile; absent or null gives "", another type is an error.
@@ -53,14 +48,14 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
                     ", or configure a profile (aliyun configure)",
                 path);
   }
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(*query.config_text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return fail("credentials.config",
-                "the config file is not valid JSON (" + std::string(e.what()) + ")", path,
-                line_of(*query.config_text, e.byte == 0 ? 0 : e.byte - 1));
+  auto parsed = parse_json(*query.config_text, path);
+  if (!parsed) {
+    Error e = parsed.error();
+    e.code = "credentials.config";
+    e.message = "the config file is refused: " + e.message;
+    return std::unexpected(std::move(e));
   }
+  nlohmann::json doc = std::move(*parsed);
   if (!doc.is_object())
     return fail("credentials.config", "the config file is not a JSON object", path);
   std::string name = wanted;

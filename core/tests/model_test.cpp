@@ -1,6 +1,12 @@
 #include "core/model.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/files.hpp"
+#include "core/input_limits.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -78,6 +84,48 @@ TEST(ModelCase, MalformedSkipAndRefsAreErrors) {
   bad = case_from_json(j);
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message.find("refs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace popcheck::core
+
+namespace popcheck::core {
+namespace {
+
+// Issue 19, item 2: `run --cases` on a catalogue whose contract.response nests deeply crashed.
+// The file is refused by name before anything walks it; the other files still load.
+TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("popcheck-model-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string deep_response;
+  for (int i = 0; i < 30000; ++i) deep_response += R"({"name":"A","type":"object","children":[)";
+  deep_response += "{}";
+  for (int i = 0; i < 30000; ++i) deep_response += "]}";
+  std::string deep_file = (dir / "deep.json").string();
+  ASSERT_TRUE(write_file_atomic(deep_file, R"({"contract": {"product": "Ecs", "action": "Deep",
+      "response": )" + deep_response + "}, \"cases\": []}"));
+  CatalogueEntry good;
+  good.contract.product = "Ecs";
+  good.contract.action = "Good";
+  ASSERT_TRUE(write_catalogue_entry(dir.string(), good));
+  // An entry too deep to read back is not written.
+  CatalogueEntry deep;
+  deep.contract.product = "Ecs";
+  deep.contract.action = "TooDeep";
+  ResponseNode* node = &deep.contract.response;
+  for (size_t i = 0; i < kMaxNestingDepth; ++i) node = &node->children.emplace_back();
+  auto refused = write_catalogue_entry(dir.string(), deep);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "catalogue.too_deep");
+  EXPECT_FALSE(fs::exists(dir / "ecs" / "TooDeep.json"));
+  auto loaded = load_catalogue({dir.string()});
+  fs::remove_all(dir);
+  ASSERT_EQ(loaded.errors.size(), 1u);
+  EXPECT_EQ(loaded.errors[0].file, deep_file);
+  EXPECT_EQ(loaded.errors[0].code, "json.too_deep");
+  ASSERT_EQ(loaded.entries.size(), 1u);
+  EXPECT_EQ(loaded.entries[0].contract.action, "Good");
 }
 
 }  // namespace

@@ -223,6 +223,26 @@ TEST(Admin, WithATokenEveryAdminRequestMustCarryIt) {
   EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}})).status, 200);
 }
 
+// Issue 19: admin bodies nesting 100,000 deep are a 400 in the emulator's error vocabulary naming
+// the request body, and the emulator keeps answering.
+TEST(Admin, TooDeepBodiesAreRefusedAndTheEmulatorKeepsServing) {
+  Harness h;
+  json before = h.state();
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  Reply state = h.admin("PUT", "state", R"({"Instances":)" + deep + "}");
+  EXPECT_EQ(state.status, 400);
+  EXPECT_EQ(state.json_body["Code"], "InvalidState");
+  EXPECT_NE(state.message().find("request body"), std::string::npos) << state.body;
+  EXPECT_NE(state.message().find("deeper than"), std::string::npos) << state.body;
+  Reply need = h.admin("POST", "provision",
+                       R"({"needs":[{"var":"i","resource":"instance","with":{"Tags":)" + deep +
+                           "}}]}");
+  EXPECT_EQ(need.status, 400);
+  EXPECT_EQ(need.json_body["Code"], "InvalidNeed");
+  EXPECT_EQ(h.state(), before);
+  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}})).status, 200);
+}
+
 TEST(Admin, StateFileSeedsTheEmulator) {
   std::string path = ::testing::TempDir() + "/popcheck-emulator-state.json";
   json state = {{"Regions", {"eu-west-1"}},

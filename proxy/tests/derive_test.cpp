@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/files.hpp"
+#include "core/input_limits.hpp"
 #include "proxy/tests/temp_dir.hpp"
 
 namespace popcheck::proxy {
@@ -41,6 +42,31 @@ using test_support::TempDir;
 
 void write(const fs::path& p, const std::string& text) {
   ASSERT_TRUE(core::write_file_atomic(p.string(), text).has_value()) << p;
+}
+
+// A body a fixture can hold (up to the limit less 2) may be too deep for a catalogue file (the
+// limit less 4): the case compares the status only, and the file it is written to reads back.
+TEST(Derive, ABodyTooDeepForACatalogueFileIsComparedByStatusOnly) {
+  size_t levels = core::kMaxNestingDepth - 3;
+  std::string body = R"({"RequestId":"R","A":)" + std::string(levels - 1, '[') +
+                     std::string(levels - 1, ']') + "}";
+  auto entries = derive_cases({exchange("DeepThing", {}, 200, body)}, "deep", {});
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(entries[0].cases.size(), 1u);
+  EXPECT_EQ(entries[0].cases[0].expect.shape, "none");
+  EXPECT_NE(entries[0].cases[0].description.find("deeper than"), std::string::npos);
+  TempDir dir;
+  auto written = core::write_catalogue_entry(dir.str(), entries[0]);
+  ASSERT_TRUE(written);
+  EXPECT_TRUE(core::load_catalogue_file(*written));
+  // One level less is a snapshot as usual.
+  std::string fits = R"({"RequestId":"R","A":)" + std::string(levels - 2, '[') +
+                     std::string(levels - 2, ']') + "}";
+  auto ok = derive_cases({exchange("DeepThing", {}, 200, fits)}, "deep", {});
+  EXPECT_EQ(ok[0].cases[0].expect.shape, "snapshot");
+  auto ok_file = core::write_catalogue_entry(dir.str(), ok[0]);
+  ASSERT_TRUE(ok_file);
+  EXPECT_TRUE(core::load_catalogue_file(*ok_file));
 }
 
 TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {

@@ -124,6 +124,29 @@ TEST(FaultParse, ErrorsNameTheBadPart) {
   EXPECT_FALSE(parse_fault("").has_value());
 }
 
+// Issue 19, item 6: a latency of 9223372036854775807 ms was accepted and silently skipped (its
+// clock arithmetic overflowed). Delays above kMaxLatencyMs are refused where they are parsed.
+TEST(FaultParse, AbsurdLatenciesAreRefusedWithTheMaximum) {
+  const std::string max = std::to_string(kMaxLatencyMs);
+  for (const char* spec : {"latency:9223372036854775807", "latency:18446744073709551615",
+                           "latency:0-9223372036854775807", "latency:3600001",
+                           "latency:3601s", "latency:10-3600001ms"}) {
+    std::string why = parse_error(spec);
+    EXPECT_NE(why.find(max), std::string::npos) << spec << ": " << why;
+  }
+  auto at_max = parse_fault("latency:3600s");
+  ASSERT_TRUE(at_max.has_value());
+  EXPECT_EQ(at_max->max_ms, kMaxLatencyMs);
+  for (const char* text : {R"({"rules": [{"kind": "latency", "latency_ms": 9223372036854775807}]})",
+                           R"({"rules": [{"kind": "latency", "min_ms": 1, "max_ms": 3600001}]})",
+                           R"({"rules": [{"kind": "latency", "max_ms": 18446744073709551615}]})"}) {
+    auto c = fault_config_from_json(ojson::parse(text), 0);
+    ASSERT_FALSE(c.has_value()) << text;
+    EXPECT_NE(c.error().message.find(max), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("rules[0]"), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(FaultParse, SpecAndJsonRoundTrip) {
   for (const char* spec :
        {"error:Throttling.User,action=DescribeRegions,p=0.25,count=2,retry-after=20",
@@ -552,6 +575,13 @@ TEST_F(ProxyFaults, AdminEndpointSetsReadsAndClearsFaults) {
   auto garbage = send("PUT", "/__popcheck/faults", "{nope");
   ASSERT_TRUE(garbage.has_value());
   EXPECT_EQ(garbage->status, 400);
+  auto absurd = send("PUT", "/__popcheck/faults",
+                     R"({"rules": [{"kind": "latency", "latency_ms": 9223372036854775807}]})");
+  ASSERT_TRUE(absurd.has_value());
+  EXPECT_EQ(absurd->status, 400);
+  EXPECT_NE(ojson::parse(absurd->body)["Message"].get<std::string>().find(
+                std::to_string(kMaxLatencyMs)),
+            std::string::npos);
   // A rejected configuration leaves the current one alone.
   EXPECT_EQ(ojson::parse(send("GET", "/__popcheck/faults")->body)["rules"].size(), 1u);
 

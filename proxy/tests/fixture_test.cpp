@@ -105,6 +105,13 @@ TEST(Fixture, RedactsConfiguredJsonPaths) {
   std::string xml = "<A>secret</A>";
   EXPECT_FALSE(redact_json_paths(xml, {"A"}));
   EXPECT_EQ(xml, "<A>secret</A>");
+  // Too deep to walk: withheld whole rather than stored with what the paths name.
+  std::string deep = R"({"AccessKeySecret":"s3cr3t","X":)" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  EXPECT_TRUE(redact_json_paths(deep, {"$.AccessKeySecret"}));
+  EXPECT_EQ(deep.find("s3cr3t"), std::string::npos);
+  EXPECT_NE(core::ojson::parse(deep)["popcheck_withheld"].get<std::string>().find("deeper than"),
+            std::string::npos);
 }
 
 TEST(Fixture, CredentialParamsAndHeadersAreNeverRecorded) {

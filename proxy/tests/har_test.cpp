@@ -455,6 +455,29 @@ TEST(HarImport, ADocumentThatIsNotHarIsOneError) {
   EXPECT_TRUE(bom.errors.empty());
 }
 
+// Issue 19, item 2: import-har crashed on deep input. A deep HAR document is one error naming the
+// file; an entry whose response text is a deep JSON body imports, the body kept as text.
+TEST(HarImport, DeepInputIsRefusedByNameOrKeptAsText) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  HarImport refused = har_to_exchanges(R"({"log": {"entries": [], "x": )" + deep + "}}", "deep.har");
+  ASSERT_EQ(refused.errors.size(), 1u);
+  EXPECT_EQ(refused.errors[0].file, "deep.har");
+  EXPECT_EQ(refused.errors[0].code, "json.too_deep");
+  EXPECT_TRUE(refused.exchanges.empty());
+
+  ojson entry = {{"request", {{"method", "GET"}, {"url", "https://ecs.aliyuncs.com/?Action=Deep"}}},
+                 {"response",
+                  {{"status", 200},
+                   {"content", {{"mimeType", "application/json"}, {"text", deep}}}}}};
+  HarImport text = har_to_exchanges(ojson{{"log", {{"entries", {entry}}}}}.dump(), "text.har");
+  ASSERT_TRUE(text.errors.empty()) << text.errors[0].to_string();
+  ASSERT_EQ(text.exchanges.size(), 1u);
+  std::string fixture = exchange_to_text(text.exchanges[0].exchange);
+  auto back = exchange_from_text(fixture, "f.json");
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->response.body, deep);
+}
+
 TEST(HarImport, RedactPathsApplyToResponses) {
   ojson entry = {
       {"request", {{"url", "https://sts.aliyuncs.com/?Action=AssumeRole&Version=2015-04-01"}}},

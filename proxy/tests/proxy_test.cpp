@@ -113,6 +113,10 @@ class FakeUpstream {
         r.body =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <RequestId>XR</RequestId>\n"
             "  <Code>IncorrectInstanceStatus</Code>\n</Error>\n";
+      } else if (action == "DeepAnswer") {
+        // 100,000 levels of nesting: an answer nothing may walk recursively.
+        r.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+        r.body = std::string(100000, '[') + std::string(100000, ']');
       } else if (action == "GetSecret") {
         r.headers = {{"Content-Type", "application/json;charset=utf-8"}};
         r.body = std::string(R"({"RequestId":"S","AccessKeySecret":"returnedSecret99","Echo":")") +
@@ -265,6 +269,47 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
   EXPECT_EQ(second.report.loaded, 4u);
   EXPECT_EQ(second.send(again[0]).body, recorded[0].body);
   EXPECT_EQ(second.send(again[0]).body, recorded[1].body);
+}
+
+// Issue 19, item 1: a JSON body 100,000 levels deep (200 KB) killed the recording proxy. The
+// request is forwarded and recorded with its body kept as text, the next client is served, and a
+// deep answer is recorded and replayed byte for byte.
+TEST(Proxy, RecordingSurvivesA100000DeepJsonBodyAndKeepsServing) {
+  TempDir dir;
+  FakeUpstream upstream;
+  ProxyOptions options;
+  options.mode = Mode::record;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  RunningProxy proxy(options);
+
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  UpstreamRequest hostile = v1_get({{"Action", "CreateThing"}, {"Version", "2014-05-26"}}, "d1");
+  hostile.method = "POST";
+  hostile.headers = {{"content-type", "application/json"}};
+  hostile.body = deep;
+  auto answered = proxy.send(hostile);
+  EXPECT_EQ(answered.status, 200);
+  EXPECT_EQ(upstream.last().body, deep);  // forwarded untouched
+
+  auto normal = proxy.send(v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "d2"));
+  EXPECT_EQ(normal.status, 200);
+  EXPECT_NE(normal.body.find("DescribeRegions"), std::string::npos);
+  auto deep_answer = proxy.send(v1_get({{"Action", "DeepAnswer"}, {"Version", "2014-05-26"}}, "d3"));
+  EXPECT_EQ(deep_answer.body, deep);
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["recorded"], 3);
+
+  // Every fixture reads back; the deep bodies are text in them.
+  auto listing = read_fixture_folder(dir.str());
+  EXPECT_TRUE(listing.errors.empty()) << listing.errors.front().to_string();
+  ASSERT_EQ(listing.fixtures.size(), 3u);
+  EXPECT_EQ(listing.fixtures[0].exchange.request.body, deep);
+  EXPECT_EQ(listing.fixtures[2].exchange.response.body, deep);
+
+  upstream.stop();
+  ASSERT_TRUE(proxy.handler->set_mode(Mode::replay));
+  EXPECT_EQ(proxy.send(v1_get({{"Action", "DeepAnswer"}, {"Version", "2014-05-26"}}, "d4")).body,
+            deep);
 }
 
 TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {

@@ -245,6 +245,65 @@ TEST(Store, TemporaryFilesAreNeverLoaded) {
   EXPECT_TRUE(report.errors.empty());
 }
 
+// Issue 19, item 2: one fixture whose body nests 100,000 deep took the whole replay down. It is
+// reported by name and skipped like any corrupt fixture; the rest load.
+TEST(Store, ATooDeepFixtureIsReportedByNameAndTheRestLoad) {
+  TempDir dir;
+  Params p = {{"Action", "DetachDisk"}};
+  {
+    FixtureStore store(dir.str(), {});
+    ASSERT_TRUE(store.record(exchange_for(p, "{\"ok\":1}"), FixtureStore::key_of(store.match_of(p))));
+  }
+  fs::create_directories(dir.path() / "ecs" / "Deep");
+  std::string deep = (dir.path() / "ecs" / "Deep" / "000000-deadbeef.json").string();
+  std::ofstream(deep) << R"({"request": {"params": {"Action": "Deep"}}, "response": {"status": 200, )"
+                      << R"("body_format": "json", "body": )" << std::string(100000, '[')
+                      << std::string(100000, ']') << "}}";
+  FixtureStore store(dir.str(), {});
+  auto report = store.load();
+  EXPECT_EQ(report.loaded, 1u);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].file, deep);
+  EXPECT_EQ(report.errors[0].code, "json.too_deep");
+  ASSERT_TRUE(store.next(FixtureStore::key_of(store.match_of(p))));
+  EXPECT_EQ(store.next(FixtureStore::key_of(store.match_of(p)))->body, "{\"ok\":1}");
+}
+
+// Issue 19, item 6: kill -9 during a recording leaves the atomic writer's temporaries; start-up
+// removes them (and only them) and counts them.
+TEST(Store, StaleTemporariesOfTheAtomicWriterAreRemovedAndNothingElse) {
+  TempDir dir;
+  fs::path folder = dir.path() / "ecs" / "A";
+  fs::create_directories(folder);
+  fs::create_directories(dir.path() / ".git");
+  std::vector<fs::path> stale = {folder / ".000000-ab12cd34.json.tmp-1234567890123",
+                                 dir.path() / "ecs" / ".x.json.tmp-7"};
+  std::vector<fs::path> kept = {folder / "000001-ab12cd34.json", folder / ".keep",
+                                folder / ".a.json.tmp-", folder / ".a.json.tmp-12x",
+                                folder / "a.json.tmp-12", dir.path() / ".git" / ".b.tmp-1"};
+  for (const auto& f : stale) std::ofstream(f) << "{half";
+  for (const auto& f : kept) std::ofstream(f) << "x";
+  FixtureStore store(dir.str(), {});
+  std::vector<Error> errors;
+  EXPECT_EQ(store.remove_stale_temporaries(errors), 2u);
+  EXPECT_TRUE(errors.empty());
+  for (const auto& f : stale) EXPECT_FALSE(fs::exists(f)) << f;
+  for (const auto& f : kept) EXPECT_TRUE(fs::exists(f)) << f;
+  EXPECT_EQ(store.remove_stale_temporaries(errors), 0u);
+  // A missing folder has nothing to clean.
+  FixtureStore none((dir.path() / "missing").string(), {});
+  EXPECT_EQ(none.remove_stale_temporaries(errors), 0u);
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST(Store, TheWritersTemporaryNamesAreRecognised) {
+  // write_file_atomic's temporaries: "." + the target's name + ".tmp-" + a 64-bit random number.
+  EXPECT_TRUE(core::is_atomic_write_temp(".000001-ab12cd34.json.tmp-18446744073709551615"));
+  EXPECT_FALSE(core::is_atomic_write_temp("000001-ab12cd34.json"));
+  EXPECT_FALSE(core::is_atomic_write_temp(".tmp-1"));
+  EXPECT_FALSE(core::is_atomic_write_temp(".a.tmp-"));
+}
+
 TEST(Store, NearestMissPrefersTheSameActionAndNamesDifferences) {
   TempDir dir;
   FixtureStore store(dir.str(), {});

@@ -250,6 +250,42 @@ TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
   EXPECT_EQ(failed_checks(r.cases[5]), V{"parse"});
 }
 
+// Issue 19: a validating proxy walks bodies it checks and masks. Answers and request bodies that
+// nest 100,000 deep are judged unparseable (naming why), never walked; a deep body with a secret is
+// withheld from the report whole.
+TEST(Validator, TooDeepBodiesAreAParseFailureAndNeverWalked) {
+  auto v = load({kCases});
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  observe(*v, get(v1(kDelete)), json(200, R"({"RequestId":"R","A":)" + deep + "}"));
+  std::string xml_deep;
+  for (int i = 0; i < 100000; ++i) xml_deep += "<a>";
+  for (int i = 0; i < 100000; ++i) xml_deep += "</a>";
+  net::HttpResponse xml;
+  xml.status = 403;
+  xml.headers = {{"Content-Type", "text/xml;charset=utf-8"}};
+  xml.body = "<Error>" + xml_deep + "</Error>";
+  std::string xml_query = kDelete;
+  xml_query.replace(xml_query.find("Format=JSON"), 11, "Format=XML");
+  observe(*v, get(v1(xml_query)), xml);
+  net::HttpRequest post = get(v1(kDelete));
+  post.method = "POST";
+  post.headers.emplace_back("Content-Type", "application/json");
+  post.body = R"({"Password":"Deep-Secret-55","X":)" + deep + "}";
+  observe(*v, post, api_error(403, "IncorrectInstanceStatus"));
+  auto r = v->report("");
+  ASSERT_EQ(r.cases.size(), 3u);
+  EXPECT_EQ(failed_checks(r.cases[0]), std::vector<std::string>{"parse"});
+  EXPECT_EQ(failed_checks(r.cases[1]), std::vector<std::string>{"parse"});
+  for (int i = 0; i < 2; ++i) {
+    for (const auto& c : r.cases[i].checks) {
+      if (c.check == "parse") {
+        EXPECT_THAT(c.actual, HasSubstr("deeper than")) << i;
+      }
+    }
+  }
+  EXPECT_THAT(r.cases[2].request.body, Not(HasSubstr("Deep-Secret-55")));
+}
+
 TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
   auto v = load({seed_cases()});
   // RemoveInstances documents ScalingActivityId in its response tree and XML example.

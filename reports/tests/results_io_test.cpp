@@ -114,6 +114,16 @@ TEST(ResultsIo, ToleratesUnknownKeysAndKeepsCoverage) {
   EXPECT_EQ(back->coverage->begin().key(), "totals");
 }
 
+// Issue 19, item 2: report html|diff|merge crashed on a deeply nested results.json.
+TEST(ResultsIo, TooDeepIsRefusedNamingTheFile) {
+  std::string text = R"({"endpoint": "x", "cases": [{"id": "a", "detail": )" +
+                     std::string(100000, '[') + std::string(100000, ']') + "}]}";
+  auto r = parse_results(text, "shard-1/results.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "json.too_deep");
+  EXPECT_EQ(r.error().file, "shard-1/results.json");
+}
+
 TEST(ResultsIo, SyntaxErrorNamesFileAndLine) {
   std::string text = "{\n  \"cases\": [\n    {\"id\": \"a\",}\n  ]\n}\n";
   auto r = parse_results(text, "shard-2/results.json");

@@ -235,6 +235,24 @@ TEST(Compile, ParallelForGivesTheSameCatalogue) {
   EXPECT_EQ(parallel.errors.size(), serial.errors.size());
 }
 
+// Issue 19, item 2: one API of an api-docs.json nesting 30,000 deep is an error naming it; the
+// file's other API still becomes a catalogue entry.
+TEST(Compile, ATooDeepApiIsAnErrorAndTheFilesOtherApisCompile) {
+  std::string deep;
+  for (int i = 0; i < 30000; ++i) deep += R"({"type":"object","properties":{"A":)";
+  deep += R"({"type":"string"})";
+  for (int i = 0; i < 30000; ++i) deep += "}}";
+  std::string text = R"({"info": {"product": "Vpc", "version": "2016-04-28"}, "apis": {
+    "DescribeVpcs": {"parameters": [{"name": "RegionId", "in": "query", "schema": {"type": "string"}}]},
+    "DeepAction": {"responses": {"200": {"schema": )" + deep + "}}}}}";
+  auto r = compile_texts({{"api-docs.json", text, false}}, {});
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].contract.action, "DescribeVpcs");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, "api-docs.json");
+  EXPECT_NE(r.errors[0].message.find("Vpc 2016-04-28 DeepAction"), std::string::npos);
+}
+
 class CompileFiles : public ::testing::Test {
  protected:
   void SetUp() override {

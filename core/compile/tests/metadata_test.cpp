@@ -273,6 +273,55 @@ TEST(Metadata, JsonButNotApiDocs) {
   }
 }
 
+// A response schema nesting `levels` objects deep ("properties" -> "A" -> "properties" -> ...).
+std::string deep_schema(int levels) {
+  std::string open, close;
+  for (int i = 0; i < levels; ++i) {
+    open += R"({"type":"object","properties":{"A":)";
+    close += "}}";
+  }
+  return open + R"({"type":"string"})" + close;
+}
+
+std::string two_apis(const std::string& response_schema, const std::string& param_schema) {
+  return R"({"info": {"product": "Ecs", "version": "2014-05-26"}, "apis": {
+    "Good": {"parameters": [{"name": "RegionId", "in": "query", "schema": {"type": "string"}}],
+             "responses": {"200": {"schema": {"type": "object"}}}},
+    "Deep/One": {"parameters": [{"name": "P", "in": "query", "schema": )" +
+         param_schema + R"(}], "responses": {"200": {"schema": )" + response_schema + R"(}}}}})";
+}
+
+// Issue 19, item 2: a schema nesting about 30,000 deep crashed compile. The API is reported with
+// product, version and action and the file's other APIs are read.
+TEST(Metadata, ATooDeepApiIsSkippedAndNamedTheOthersAreRead) {
+  for (const auto& text : {two_apis(deep_schema(30000), R"({"type":"string"})"),
+                           two_apis(R"({"type":"object"})", deep_schema(30000))}) {
+    std::vector<Error> skipped;
+    auto r = read_metadata(text, "deep.json", &skipped);
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_EQ((*r)[0].action, "Good");
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(skipped[0].code, "metadata.too_deep");
+    EXPECT_EQ(skipped[0].file, "deep.json");
+    EXPECT_NE(skipped[0].message.find("Ecs 2014-05-26 Deep/One"), std::string::npos)
+        << skipped[0].message;
+  }
+  // Within the limit the same shape is read whole (the deepest real file nests 53 levels).
+  std::vector<Error> none;
+  auto ok = read_metadata(two_apis(deep_schema(100), R"({"type":"string"})"), "ok.json", &none);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->size(), 2u);
+  EXPECT_TRUE(none.empty());
+  // Too deep outside "apis": the file is refused, naming it.
+  auto outside = read_metadata(R"({"x": )" + std::string(1000, '[') + std::string(1000, ']') +
+                                   R"(, "info": {}, "apis": {}})",
+                               "outside.json");
+  ASSERT_FALSE(outside);
+  EXPECT_EQ(outside.error().code, "metadata.too_deep");
+  EXPECT_EQ(outside.error().file, "outside.json");
+}
+
 TEST(Metadata, InvalidUtf8InsideJsonIsAnError) {
   std::string text =
       "{\"info\": {\"product\": \"Ecs\", \"version\": \"1\"}, \"apis\": {\"A\xff\": {}}}";

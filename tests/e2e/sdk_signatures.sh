@@ -19,7 +19,7 @@ fi
 
 tests=${POPCHECK_PROTOCOL_TESTS:-}
 if [[ -z "$tests" && -n "${POPCHECK:-}" ]]; then
-  tests="$(dirname "$POPCHECK")/../core/popcheck_protocol_tests"
+  tests="$(dirname "$POPCHECK")/../core/popcheck_protocol_tests"  # <build>/bin/popcheck
 fi
 if [[ -z "$tests" || ! -x "$tests" ]]; then
   echo "FAIL: popcheck_protocol_tests not found (${tests:-POPCHECK unset}); build the target" \

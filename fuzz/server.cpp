@@ -7,6 +7,7 @@
 // serving the next connection.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,6 +49,22 @@ net::Server& server() {
   return *instance;
 }
 
+// connect(2) that survives signals: libFuzzer's -timeout alarm interrupts system calls every second.
+// An interrupted connect goes on in the background; its outcome is read once the socket is writable.
+bool connect_to(int fd, const sockaddr_in& address) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) return true;
+  if (errno != EINTR) return false;
+  pollfd p{fd, POLLOUT, 0};
+  while (::poll(&p, 1, -1) < 0) {
+    if (errno != EINTR) return false;
+  }
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return false;
+  errno = error;
+  return error == 0;
+}
+
 // One connection: writes `data`, shuts down sending, reads until the server closes.
 std::string exchange(uint16_t port, const uint8_t* data, size_t size) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -56,13 +73,14 @@ std::string exchange(uint16_t port, const uint8_t* data, size_t size) {
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  if (!connect_to(fd, address)) {
     std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
     popcheck::fuzz::require(false, "the server accepts a connection");
   }
   size_t sent = 0;
   while (sent < size) {
     const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server closed early after answering a broken request
     sent += static_cast<size_t>(n);
   }
@@ -71,6 +89,7 @@ std::string exchange(uint16_t port, const uint8_t* data, size_t size) {
   char buffer[4096];
   for (;;) {
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     reply.append(buffer, static_cast<size_t>(n));
   }

@@ -269,6 +269,9 @@ Expected<Exchange> exchange_from_text(std::string_view text, const std::string& 
     j = ojson::parse(text);
   } catch (const ojson::parse_error& e) {
     return fail("fixture.json", std::string("not valid JSON: ") + e.what(), file);
+  } catch (const ojson::out_of_range& e) {
+    // A number beyond a double's range ("1e999") is out_of_range, not a parse_error.
+    return fail("fixture.json", std::string("not valid JSON: ") + e.what(), file);
   }
   if (!j.is_object() || !j.contains("request") || !j.contains("response") ||
       !j["request"].is_object() || !j["response"].is_object())

@@ -518,6 +518,10 @@ HarImport har_to_exchanges(std::string_view text, const std::string& file,
       message = "gzip-compressed: gunzip it first";
     out.errors.push_back(Error{"har.json", message, file});
     return out;
+  } catch (const ojson::out_of_range& e) {
+    // A number beyond a double's range ("1e999") is out_of_range, not a parse_error.
+    out.errors.push_back(Error{"har.json", std::string("not valid JSON: ") + e.what(), file});
+    return out;
   }
   const ojson* log = member(doc, "log");
   if (!log || !log->is_object()) {

@@ -214,6 +214,9 @@ Expected<LoadedResults> parse_results(std::string_view text, const std::string& 
     // the part after the bracket for a readable one-liner.
     if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
     return fail("results.parse", "not a JSON document: " + what, file, line_of(text, at));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double's range ("1e999") is out_of_range, not a parse_error.
+    return fail("results.parse", std::string("not a JSON document: ") + e.what(), file);
   }
   Reader r(file);
   if (!j.is_object())

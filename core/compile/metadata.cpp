@@ -408,6 +408,9 @@ Expected<std::vector<Contract>> read_metadata(std::string_view text, const std::
     }
     return fail("metadata.json", "not valid JSON: " + detail, file,
                 line_at(text, e.byte > 0 ? e.byte - 1 : 0));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double's range ("1e999") is out_of_range, not a parse_error.
+    return fail("metadata.json", std::string("not valid JSON: ") + e.what(), file);
   }
   if (!root.is_object())
     return fail("metadata.format",

@@ -9,8 +9,10 @@ pkgs=(g++ cmake ninja-build pkg-config git ca-certificates
       libcpp-httplib-dev libcli11-dev)
 case "$what" in
   build) ;;
+  # clang 16 (not Debian's default 14, which cannot compile libstdc++ 12's std::expected) with its
+  # libFuzzer/sanitizer runtimes and llvm-symbolizer: the fuzz and tsan presets (fuzz/README.md).
   test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm python3 python3-yaml chromium openssl
-             dpkg-dev file) ;;
+             dpkg-dev file clang-16 libclang-rt-16-dev llvm-16) ;;
   bench) pkgs+=(libgtest-dev libgmock-dev googletest wrk nginx-light valgrind time) ;;
   *) echo "setup.sh: unknown profile '$what' (build, test or bench)" >&2; exit 2 ;;
 esac

@@ -11,7 +11,7 @@ done
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
 # The suites that read ../shared (the seed pages, the corpus) log whether they ran
-# (tests/shared.hpp, tests/e2e/lib-shared.sh); the last line says which ran and which were skipped.
+# (tests/shared.hpp, tests/e2e/lib-shared.sh); the corpus line says which ran and which were skipped.
 log=build/ci/corpus-suites.log
 rm -f "$log"
 rc=0
@@ -19,4 +19,18 @@ ctest --preset ci -j "$(nproc)" || rc=$?
 ran=$(awk '$1 == "ran" {print $2}' "$log" 2>/dev/null | sort -u | paste -sd ' ')
 skipped=$(awk '$1 == "skipped" {print $2}' "$log" 2>/dev/null | sort -u | paste -sd ' ')
 echo "corpus suites (../shared): ran: ${ran:-none}; skipped: ${skipped:-none}"
-exit "$rc"
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# Sanitizers and fuzzing (fuzz/README.md). One clang build under ASan+UBSan, instrumented for libFuzzer,
+# gives both the unit tests and the fuzz targets (not the app: the end-to-end tests stay in the ci
+# build); ctest there runs the unit tests and replays every target's seeds and regressions, then each
+# target fuzzes for a few seconds. The ThreadSanitizer build covers the tests of the concurrent parts:
+# the server (net) and the forwarding pool, store and fault injector (proxy). Each step is bounded.
+cmake --preset fuzz >/dev/null
+mapfile -t asan_targets < <(cmake --build --preset fuzz --target help | sed -n 's/^\(popcheck_[a-z]*_tests\|fuzz_[a-z0-9_]*\):.*/\1/p')
+timeout 1200 cmake --build --preset fuzz -j "$(nproc)" --target "${asan_targets[@]}"
+timeout 900 ctest --preset fuzz -j "$(nproc)"
+FUZZ_NO_BUILD=1 FUZZ_JOBS="$(nproc)" timeout 300 bash scripts/fuzz.sh "${FUZZ_SECONDS:-4}"
+cmake --preset tsan >/dev/null
+timeout 1200 cmake --build --preset tsan -j "$(nproc)" --target popcheck_net_tests popcheck_proxy_tests
+timeout 900 ctest --preset tsan -j "$(nproc)"

@@ -88,6 +88,11 @@ TEST(Fixture, MalformedFixturesAreErrorsNamingTheFile) {
   auto schema = exchange_from_text(R"({"request":{},"response":{"status":"x"}})", "f.json");
   ASSERT_FALSE(schema);
   EXPECT_EQ(schema.error().code, "fixture.schema");
+  // A number beyond a double's range is an error too, not an exception (found by fuzzing).
+  auto overflow = exchange_from_text(R"({"request":{},"response":{"status":1e999}})", "o.json");
+  ASSERT_FALSE(overflow);
+  EXPECT_EQ(overflow.error().code, "fixture.json");
+  EXPECT_EQ(overflow.error().file, "o.json");
 }
 
 TEST(Fixture, RedactsConfiguredJsonPaths) {

@@ -254,7 +254,7 @@ TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
 // nest 100,000 deep are judged unparseable (naming why), never walked; a deep body with a secret is
 // withheld from the report whole.
 TEST(Validator, TooDeepBodiesAreAParseFailureAndNeverWalked) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   observe(*v, get(v1(kDelete)), json(200, R"({"RequestId":"R","A":)" + deep + "}"));
   std::string xml_deep;
@@ -418,7 +418,7 @@ TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
 
 // Issue 19 item 3: results kept whole requests and a counter per invented Action.
 TEST(Validator, KeptResultsHoldBoundedValuesWhateverTheClientSends) {
-  auto v = load({kCases});
+  auto v = load({seed_cases()});
   const std::string big(1024 * 1024, 'z');
   net::HttpRequest request = get(v1(kDelete));
   request.method = "POST";

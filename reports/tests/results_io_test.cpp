@@ -124,6 +124,15 @@ TEST(ResultsIo, TooDeepIsRefusedNamingTheFile) {
   EXPECT_EQ(r.error().file, "shard-1/results.json");
 }
 
+// A number beyond a double's range is an error, not an exception (found by fuzzing).
+TEST(ResultsIo, NumberOverflowIsAnError) {
+  auto r = parse_results("{\"cases\": [], \"summary\": {\"duration\": 50e00000000015907416}}",
+                         "big/results.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "results.parse");
+  EXPECT_EQ(r.error().file, "big/results.json");
+}
+
 TEST(ResultsIo, SyntaxErrorNamesFileAndLine) {
   std::string text = "{\n  \"cases\": [\n    {\"id\": \"a\",}\n  ]\n}\n";
   auto r = parse_results(text, "shard-2/results.json");

@@ -263,6 +263,14 @@ TEST(Metadata, NotJsonNamesFileAndLine) {
   EXPECT_NE(r.error().to_string().find("bad.json:4"), std::string::npos);
 }
 
+// A number beyond a double's range is an error, not an exception (found by fuzzing).
+TEST(Metadata, NumberOverflowIsAnError) {
+  auto r = read_metadata("{\"info\": {}, \"apis\": 1e999}", "big.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "metadata.json");
+  EXPECT_EQ(r.error().file, "big.json");
+}
+
 TEST(Metadata, JsonButNotApiDocs) {
   for (const char* text : {"[1, 2, 3]", "{\"name\": \"package\"}", "{\"apis\": {}}",
                            "{\"apis\": {}, \"info\": {\"style\": \"RPC\"}}"}) {

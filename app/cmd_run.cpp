@@ -216,7 +216,7 @@ int run(const RunFlags& f) {
   for (const auto& e : catalogue.entries) in_catalogue += e.cases.size();
   if (in_catalogue == 0) {
     std::string where;
-    for (const auto& p : case_paths) where += (where.empty() ? "" : ", ") + p;
+    for (const auto& p : catalogue_paths) where += (where.empty() ? "" : ", ") + p;
     return usage("no cases found in " + where +
                  " (compile some with `popcheck compile DOCS... --out DIR` and pass --cases DIR)");
   }

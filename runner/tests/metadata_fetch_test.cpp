@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -78,10 +79,10 @@ TEST_F(MetadataFolder, ResolvesProductNames) {
   ASSERT_TRUE(one) << one.error().to_string();
   EXPECT_EQ(fs::path(*one).filename(), "rds-2013-05-28.json");
   // Not fetched: the error says how to fetch it.
-  auto missing = resolve_metadata("Ecs", dir);
+  auto missing = resolve_metadata("Slb", dir);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "metadata.not_cached");
-  EXPECT_NE(missing.error().message.find("popcheck metadata fetch Ecs"), std::string::npos);
+  EXPECT_NE(missing.error().message.find("popcheck metadata fetch Slb"), std::string::npos);
   // A path is itself; something that is neither is an error naming it.
   auto path = resolve_metadata((dir_ / "notes.txt").string(), dir);
   ASSERT_TRUE(path);
@@ -105,6 +106,22 @@ TEST(MetadataFiles, FolderAndUrlFollowFlagsThenEnvironment) {
   EXPECT_EQ(metadata_dir(), "/home/someone/.cache/popcheck/metadata");
   ::setenv("POPCHECK_METADATA_URL", "", 1);
   EXPECT_EQ(metadata_base_url(), std::string(kDefaultMetadataUrl));
+}
+
+// A product that was never fetched is found among the data folder's bundled metadata
+// (core/data_dir.hpp), after the fetched folder.
+TEST_F(MetadataFolder, BundledProductsResolveThroughTheDataFolder) {
+  const fs::path data = dir_ / "data";
+  fs::create_directories(data / "metadata");
+  std::ofstream(data / "metadata" / "slb-2014-05-15.json") << "{}";
+  const char* before = std::getenv("POPCHECK_DATA_DIR");
+  const std::string saved = before != nullptr ? before : "";
+  ::setenv("POPCHECK_DATA_DIR", data.c_str(), 1);
+  auto slb = resolve_metadata("Slb", (dir_ / "fetched").string());
+  if (before != nullptr) ::setenv("POPCHECK_DATA_DIR", saved.c_str(), 1);
+  else ::unsetenv("POPCHECK_DATA_DIR");
+  ASSERT_TRUE(slb) << slb.error().to_string();
+  EXPECT_EQ(fs::path(*slb), data / "metadata" / "slb-2014-05-15.json");
 }
 
 }  // namespace

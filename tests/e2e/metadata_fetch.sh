@@ -118,7 +118,10 @@ expect_fail "several versions of Rds" "$bin" compile --product Rds --out "$tmp/c
 expect_fail "several versions of Rds" "$bin" run --cases Rds -q --report-dir "$tmp/report-ambiguous"
 "$bin" compile --product Rds --version 2013-05-28 --out "$tmp/old" | grep -q "^2 actions (Rds 2)" \
   || fail "compile --product Rds --version 2013-05-28 failed"
-expect_fail "popcheck metadata fetch Ecs" "$bin" compile --product Ecs --out "$tmp/cases"
+expect_fail "popcheck metadata fetch Slb" "$bin" compile --product Slb --out "$tmp/cases"
+# A bundled product (the data folder's metadata) needs no fetch.
+"$bin" compile --product Ess --out "$tmp/ess" | grep -q "^79 actions (Ess 79)" \
+  || fail "compile --product Ess did not read the bundled metadata"
 # The runner takes a product as its catalogue and selects PRODUCT:VERSION.
 "$bin" run --cases Rds:2014-08-15 --product Rds:2014-08-15 --kind example -q --report-dir "$tmp/report" \
   >"$tmp/run.txt" 2>&1 || true  # the cases may fail against the emulator; that they ran counts

@@ -359,7 +359,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
       EXPECT_EQ(c.errors.size(), n) << c.action;
       rows += n;
       read_rows += c.errors.size();
-      EXPECT_EQ(c.product, raw["info"]["product"]);
+      EXPECT_EQ(c.product, raw["info"]["product"].get<std::string>());
       EXPECT_FALSE(c.endpoint.empty());
       EXPECT_EQ(c.response.type, "object");
       for (const auto& p : c.params) {

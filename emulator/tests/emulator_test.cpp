@@ -34,11 +34,11 @@ TEST(Formats, JsonByDefaultWithExactContentTypeAndFreshRequestIds) {
     EXPECT_EQ(r.content_type, "application/json;charset=utf-8");
     ids.insert(r.json_body["RequestId"].get<std::string>());
     // The gateway repeats the RequestId in a header.
-    EXPECT_EQ(r.headers["x-acs-request-id"], r.json_body["RequestId"]);
+    EXPECT_EQ(r.headers["x-acs-request-id"], r.json_body["RequestId"].get<std::string>());
   }
   EXPECT_EQ(ids.size(), 3u);
   Reply error = h.call({{"Action", "RemoveTags"}});
-  EXPECT_EQ(error.headers["x-acs-request-id"], error.json_body["RequestId"]);
+  EXPECT_EQ(error.headers["x-acs-request-id"], error.json_body["RequestId"].get<std::string>());
   core::Params xml = {{"Action", "RemoveTags"}, {"Format", "XML"}};
   Reply xml_error = h.call(xml);
   EXPECT_NE(xml_error.body.find("<RequestId>" + xml_error.headers["x-acs-request-id"] + "</RequestId>"),

@@ -9,7 +9,7 @@
 # Env:   POPCHECK (binary; default build/release/popcheck), POPCHECK_SHARED (default ../shared)
 #
 # Paths are given relative to the shared folder so that the catalogue records "seeds/000_....txt"
-# whatever machine it was compiled on; tests/e2e/compile_seeds.sh recompiles and diffs against cases/.
+# whatever machine it was compiled on; tests/e2e/golden.test.mjs recompiles and diffs against cases/.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$(cd "${POPCHECK_SHARED:-$src/../shared}" && pwd)"

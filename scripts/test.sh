@@ -11,7 +11,7 @@ done
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
 # The suites that read ../shared (the seed pages, the corpus) log whether they ran
-# (tests/shared.hpp, tests/e2e/lib-shared.sh); the corpus line says which ran and which were skipped.
+# (tests/support/paths.hpp, tests/e2e/lib/harness.mjs); the corpus line says which ran and which were skipped.
 log=build/ci/corpus-suites.log
 rm -f "$log"
 rc=0

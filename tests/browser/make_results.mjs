@@ -13,7 +13,7 @@ if (!catalogueDir || !outFile) {
   process.exit(2);
 }
 
-// The fake credentials: tests/e2e/report_html.sh checks that the HTML holds neither.
+// The fake credentials: tests/e2e/report_html.test.mjs checks that the HTML holds neither.
 const FAKE_KEY_ID = 'LTAIe2eFakeKeyId0001';
 const FAKE_SIGNATURE = 'e2eFakeSignatureValue';
 

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Shared plumbing for the end-to-end scripts in this folder. Not a test: tests/CMakeLists.txt
-# registers every other *.sh here as a ctest and leaves this one out. A script sources it right
-# after `set -euo pipefail`:
+# Plumbing for the end-to-end tests that stay in bash because they are about the shell (package.sh;
+# the others are node:test specs, tests/e2e/README.md). Not a test: tests/CMakeLists.txt registers
+# every other *.sh here as a ctest and leaves this one out. A script sources it right after
+# `set -euo pipefail`:
 #
 #   source "$(dirname "$0")/lib.sh"
 #
@@ -9,8 +10,7 @@
 #  - sets $bin from POPCHECK (the script stops with a usage message when it is unset), $src from
 #    POPCHECK_SRC (default: this repository) and $sdk (the Node SDKs under tests/sdk);
 #  - makes $tmp, a fresh temporary folder, and $pids, the processes to end on exit, and installs
-#    `cleanup` as the EXIT trap: it ends every process in $pids and removes $tmp. A script that needs
-#    more clean-up redefines `cleanup` (the trap calls it by name) and calls `stop_started` from it.
+#    `cleanup` as the EXIT trap: it ends every process in $pids and removes $tmp.
 # Only the plumbing lives here; what a script checks stays in the script.
 
 bin=${POPCHECK:?set POPCHECK to the popcheck binary}
@@ -21,20 +21,6 @@ sdk="$src/tests/sdk/node_modules"
 fail() {
   echo "FAIL: $*" >&2
   exit 1
-}
-
-# require_sdk PACKAGE...: exits 0 with a SKIP line unless node is installed and every named package
-# (e.g. @alicloud/pop-core) is under $sdk. A machine without the SDKs skips the script instead of
-# failing it, because the SDKs are installed separately (npm ci in tests/sdk).
-require_sdk() {
-  local package ready=1
-  command -v node >/dev/null 2>&1 || ready=0
-  for package in "$@"; do
-    [[ -d "$sdk/$package" ]] || ready=0
-  done
-  ((ready)) && return 0
-  echo "SKIP: node or the SDKs under $sdk are not installed (cd tests/sdk && npm ci)"
-  exit 0
 }
 
 tmp=$(mktemp -d)

@@ -192,7 +192,7 @@ for template in "$src"/ci-templates/*.yml; do
     [[ -s reports/merged/report.html ]] || fail "$name: no reports/merged/report.html"
     xmllint --noout reports/merged/junit.xml 2>/dev/null || [[ ! -x "$(command -v xmllint)" ]] ||
       fail "$name: reports/merged/junit.xml is not XML"
-    node "$here/same_results.js" "$tmp/elsewhere/unsharded/results.json" reports/merged/results.json ||
+    node "$here/same_results.mjs" "$tmp/elsewhere/unsharded/results.json" reports/merged/results.json ||
       fail "$name: the merged shards differ from the unsharded run"
   )
   echo "$name: $n shards in parallel, merged: the unsharded run's results"

@@ -1,6 +1,6 @@
-// Cross-check against an independent implementation: the vectors that tests/e2e/sdk_signatures.js
+// Cross-check against an independent implementation: the vectors that tests/e2e/lib/sdk_signatures.cjs
 // produces with the real Node SDKs' own signing helpers and on-the-wire requests. The file is named
-// by POPCHECK_SDK_VECTORS; tests/e2e/sdk_signatures.sh generates a fresh random set and runs these
+// by POPCHECK_SDK_VECTORS; tests/e2e/sdk_signatures.test.mjs generates a fresh random set and runs these
 // tests on it. Without the variable there is nothing to compare against and the tests are skipped.
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ class SdkVectors : public ::testing::Test {
   void SetUp() override {
     const char* path = std::getenv("POPCHECK_SDK_VECTORS");
     if (path == nullptr || *path == '\0') {
-      GTEST_SKIP() << "POPCHECK_SDK_VECTORS is not set: run tests/e2e/sdk_signatures.sh, which "
+      GTEST_SKIP() << "POPCHECK_SDK_VECTORS is not set: run tests/e2e/sdk_signatures.test.mjs, which "
                       "generates vectors with the Node SDKs and runs these tests on them";
     }
     // From here on a problem with the file is a failure, not a skip: it was asked for.

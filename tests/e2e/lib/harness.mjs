@@ -52,7 +52,13 @@ const servers = new Set();
 after(() => Promise.all([...servers].map((s) => s.stop('SIGKILL'))));
 process.on('exit', () => {
   for (const s of servers) s.proc.kill('SIGKILL');
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+  for (const t of temps) {
+    try {
+      fs.rmSync(t, { recursive: true, force: true });
+    } catch (e) {
+      console.error(`could not remove ${t}: ${e.message}`);
+    }
+  }
 });
 
 // A fresh folder under the system temp directory, removed when the process exits. HOME points at a
@@ -294,8 +300,9 @@ export async function junitProblems(file) {
   return r.code === 0 ? '' : r.stderr;
 }
 
-// `xmllint --xpath EXPR FILE`, its output as text ("" when nothing matches).
+// `xmllint --xpath EXPR FILE`, its output as text without the final line break ("" when nothing
+// matches).
 export async function xpath(file, expr) {
   const r = await run('xmllint', ['--xpath', expr, file]);
-  return r.code === 0 ? r.stdout : '';
+  return r.code === 0 ? r.stdout.replace(/\n$/, '') : '';
 }

@@ -2,7 +2,7 @@
 // Independent signing vectors from the real Alibaba Cloud Node SDKs, for popcheck's signer, verifier
 // and request normaliser (core/protocol/tests/sdk_vectors_test.cpp reads the file this writes).
 //
-//   node sdk_signatures.js OUT.json [SEED] [COUNT]
+//   node sdk_signatures.cjs OUT.json [SEED] [COUNT]     (tests/e2e/sdk_signatures.test.mjs runs it)
 //
 // Three kinds of vector, all produced by SDK code, never by a re-implementation here:
 //  - "v1":   OpenApiUtil.getRPCSignature of @alicloud/openapi-core and of @alicloud/openapi-util on
@@ -17,7 +17,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const sdkDir = process.env.POPCHECK_SDK_DIR || path.join(__dirname, '..', 'sdk', 'node_modules');
+const sdkDir = process.env.POPCHECK_SDK_DIR || path.join(__dirname, '..', '..', 'sdk', 'node_modules');
 const load = (name) => require(path.join(sdkDir, name));
 const RPCClient = load('@alicloud/pop-core');
 const OpenApi = load('@alicloud/openapi-core');
@@ -27,7 +27,7 @@ const version = (name) => JSON.parse(fs.readFileSync(path.join(sdkDir, name, 'pa
 
 const [out, seedArg, countArg] = process.argv.slice(2);
 if (!out) {
-  console.error('usage: node sdk_signatures.js OUT.json [SEED] [COUNT]');
+  console.error('usage: node sdk_signatures.cjs OUT.json [SEED] [COUNT]');
   process.exit(2);
 }
 const seed = seedArg !== undefined ? Number(seedArg) : (Date.now() % 2147483647);
@@ -86,7 +86,7 @@ function randomSecret() {
 const pairs = (obj) => Object.keys(obj).map((k) => [k, String(obj[k])]);
 
 const result = {
-  generator: 'tests/e2e/sdk_signatures.js',
+  generator: 'tests/e2e/lib/sdk_signatures.cjs',
   seed,
   sdk: {
     '@alicloud/openapi-core': version('@alicloud/openapi-core'),
@@ -237,6 +237,6 @@ captureWire().then(() => {
   console.log(`wrote ${result.v1.length} V1, ${result.v3.length} V3 and ${result.wire.length} wire ` +
     `vectors (seed ${seed}) to ${out}`);
 }).catch((e) => {
-  console.error('sdk_signatures.js:', e && e.stack ? e.stack : e);
+  console.error('sdk_signatures.cjs:', e && e.stack ? e.stack : e);
   process.exit(1);
 });

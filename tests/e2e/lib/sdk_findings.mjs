@@ -1,17 +1,17 @@
-// Helper of sdk_adapters.sh (plain Node, no packages).
-//   node sdk_adapters_check.js xml-errors CASES_DIR
-//     adds to every catalogue file an XML copy of each error case (id + ".xml", Format=XML, root
-//     Error).
-//   node sdk_adapters_check.js check CASES_DIR REPORTS_DIR [FINDINGS.md]
-//     checks each configuration's results.json against the behaviours of docs/protocol.md 4.2,
-//     derived from the cases themselves (never from a list of ids), and optionally writes the
-//     Markdown summary.
-'use strict';
-const fs = require('fs');
-const path = require('path');
-const assert = require('assert');
+// What the SDK adapter runs show (tests/e2e/sdk_adapters.test.mjs), checked against the behaviours
+// of docs/protocol.md 4.2, derived from the cases themselves (never from a list of ids):
+//   xmlErrors(CASES_DIR)   adds to every catalogue file an XML copy of each JSON error case (id +
+//                          ".xml", Format=XML, root Error);
+//   checkRuns(CASES_DIR, REPORTS_DIR)   each configuration's results.json against the expected
+//                          behaviours; {problems, markdown}, the Markdown that docs/sdk-findings.md shows;
+//   checkDropCode(CASES_DIR, REPORTS_DIR)   the runs against an emulator whose DetachDisk errors lack
+//                          Code; {problems, markdown}.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
-const readJson = (...parts) => JSON.parse(fs.readFileSync(path.join(...parts), 'utf8'));
+import { readJson } from './harness.mjs';
+
 const show = (v) => JSON.stringify(v);
 
 function catalogueFiles(dir) {
@@ -28,7 +28,7 @@ function expectsError(c) {
   return c.expect.status >= 400 || !!c.expect.code;
 }
 
-function xmlErrors(dir) {
+export function xmlErrors(dir) {
   let added = 0;
   for (const file of catalogueFiles(dir)) {
     const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -47,7 +47,7 @@ function xmlErrors(dir) {
     fs.writeFileSync(file, JSON.stringify(entry, null, 1));
   }
   assert.ok(added > 0, 'the seed suite has no JSON error case to copy');
-  console.log(`added ${added} XML error case(s)`);
+  return added;
 }
 
 function loadCases(dir) {
@@ -78,14 +78,14 @@ function category(c) {
   return xml ? 'xml-success' : 'json-success';
 }
 
-function check(casesDir, reportsDir, findingsFile) {
+export function checkRuns(casesDir, reportsDir) {
   const cases = loadCases(casesDir);
   const baseline = new Map();
   for (const r of readJson(reportsDir, 'http', 'results.json').cases)
     baseline.set(r.id, r.status);
   const md = [];
-  let problems = 0;
-  const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
+  const problems = [];
+  const problem = (msg) => problems.push(msg);
   for (const [name, cfg] of Object.entries(CONFIGS)) {
     const results = readJson(reportsDir, name, 'results.json');
     const rs = results.cases;
@@ -158,15 +158,14 @@ function check(casesDir, reportsDir, findingsFile) {
     md.push('');
     console.log(`${name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
   }
-  if (findingsFile) fs.writeFileSync(findingsFile, md.join('\n') + '\n');
-  if (problems) process.exit(1);
+  return { problems, markdown: md.join('\n') + '\n' };
 }
 
 // The emulator's DetachDisk error bodies lack Code (--deviation drop:DetachDisk:Code).
-function dropcode(casesDir, reportsDir, findingsFile) {
+export function checkDropCode(casesDir, reportsDir) {
   const cases = loadCases(casesDir);
-  let problems = 0;
-  const problem = (msg) => { problems++; console.error(`FAIL: ${msg}`); };
+  const problems = [];
+  const problem = (msg) => problems.push(msg);
   const md = [
     '### An error body without Code (`popcheck emulate --deviation drop:DetachDisk:Code`)', '',
     '| SDK | JSON error cases | finding | cases |', '|---|---|---|---|'];
@@ -199,15 +198,5 @@ function dropcode(casesDir, reportsDir, findingsFile) {
     md.push(`| ${want.sdk} | ${jsonErrors} | ${want.check}: ${finding} | ${hits} |`);
     console.log(`${name}: ${hits}/${jsonErrors} JSON error cases show ${want.check}`);
   }
-  if (findingsFile) fs.appendFileSync(findingsFile, md.join('\n') + '\n');
-  if (problems) process.exit(1);
-}
-
-const [mode, ...args] = process.argv.slice(2);
-if (mode === 'xml-errors') xmlErrors(args[0]);
-else if (mode === 'check') check(args[0], args[1], args[2]);
-else if (mode === 'dropcode') dropcode(args[0], args[1], args[2]);
-else {
-  console.error('usage: sdk_adapters_check.js xml-errors DIR | check CASES REPORTS [FINDINGS.md]');
-  process.exit(2);
+  return { problems, markdown: md.join('\n') + '\n' };
 }

@@ -30,8 +30,9 @@ function(popcheck_module name dir)
     file(GLOB tests CONFIGURE_DEPENDS ${dir}/tests/*_test.cpp)
     if(tests)
       add_executable(${name}_tests ${tests})
-      target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock
-        popcheck_warnings)
+      # popcheck_test_support (tests/support): the helpers every test binary shares.
+      target_link_libraries(${name}_tests PRIVATE ${name} popcheck_test_support GTest::gtest
+        GTest::gtest_main GTest::gmock popcheck_warnings)
       # gtest_discover_tests passes a list-valued property on as its first item only: one variable per
       # property. POPCHECK_SHARED comes from the caller's environment, else POPCHECK_SRC/../shared.
       gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60
@@ -42,7 +43,7 @@ function(popcheck_module name dir)
 endfunction()
 
 # ../shared, the workshop folder beside a checkout, holds the seed pages and the 74-page corpus that
-# some suites read when it is present (tests/shared.hpp, tests/e2e/lib.sh). Those suites write a line
+# some suites read when it is present (tests/support/paths.hpp, tests/e2e/lib/harness.mjs). Those suites write a line
 # to POPCHECK_CORPUS_LOG saying whether they ran; scripts/test.sh prints the summary.
 set(POPCHECK_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "The shared material folder")
 # Tests know the source tree (data/, cases/, tests/data/) through POPCHECK_SRC; the product never does.

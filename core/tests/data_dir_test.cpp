@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "tests/support/files.hpp"
+
 namespace popcheck::core {
 namespace {
 
@@ -14,14 +16,9 @@ namespace fs = std::filesystem;
 class DataDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("popcheck-data-dir-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     fs::create_directories(root_ / "bin");
     std::ofstream(root_ / "bin" / "popcheck") << "";
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   fs::path make_data(const fs::path& dir) {
     fs::create_directories(dir / "metadata");
@@ -29,7 +26,8 @@ class DataDirTest : public ::testing::Test {
   }
   std::string exe() const { return (root_ / "bin" / "popcheck").string(); }
 
-  fs::path root_;
+  test_support::TempDir scratch_;
+  fs::path root_ = scratch_.path();
 };
 
 TEST_F(DataDirTest, InstalledLayoutIsFoundBesideTheExecutable) {

@@ -7,6 +7,7 @@
 
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -96,8 +97,8 @@ namespace {
 // The file is refused by name before anything walks it; the other files still load.
 TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("popcheck-model-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  test_support::TempDir scratch;
+  const fs::path dir = scratch.path();
   std::string deep_response;
   for (int i = 0; i < 30000; ++i) deep_response += R"({"name":"A","type":"object","children":[)";
   deep_response += "{}";
@@ -120,7 +121,6 @@ TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
   EXPECT_EQ(refused.error().code, "catalogue.too_deep");
   EXPECT_FALSE(fs::exists(dir / "ecs" / "TooDeep.json"));
   auto loaded = load_catalogue({dir.string()});
-  fs::remove_all(dir);
   ASSERT_EQ(loaded.errors.size(), 1u);
   EXPECT_EQ(loaded.errors[0].file, deep_file);
   EXPECT_EQ(loaded.errors[0].code, "json.too_deep");

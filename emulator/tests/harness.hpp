@@ -10,7 +10,7 @@
 
 #include "core/protocol/sign.hpp"
 #include "emulator/emulator.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::emulator::testing {
 
@@ -25,8 +25,6 @@ struct Reply {
   std::string code() const { return json_body.value("Code", std::string()); }
   std::string message() const { return json_body.value("Message", std::string()); }
 };
-
-inline std::string shared_dir() { return test_support::shared_dir().string(); }
 
 class Harness {
  public:

@@ -245,7 +245,7 @@ struct Row {
 // action -> documented error rows, from the pages.
 std::map<std::string, std::vector<Row>> documented_rows() {
   std::map<std::string, std::vector<Row>> out;
-  auto text = core::read_file(shared_dir() + "/corpus/seeds.json");
+  auto text = core::read_file((test_support::shared_dir() / "corpus" / "seeds.json").string());
   EXPECT_TRUE(text) << (text ? "" : text.error().to_string());
   if (!text) return out;
   json oracle = json::parse(*text);
@@ -255,9 +255,8 @@ std::map<std::string, std::vector<Row>> documented_rows() {
     }
   }
   // Seed 001 is a plain-text web page with no oracle record: read it with the document reader.
-  std::string dir = shared_dir() + "/seeds";
   for (const auto& name : {"001_32c4ed1554455786.txt"}) {
-    auto page = core::read_file(dir + "/" + name);
+    auto page = core::read_file((test_support::shared_dir() / "seeds" / name).string());
     EXPECT_TRUE(page);
     if (!page) continue;
     auto contract = core::read_document(*page, name);

@@ -11,7 +11,7 @@
 
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -40,9 +40,7 @@ Exchange exchange(std::string action, core::Params params, int status, std::stri
 
 using test_support::TempDir;
 
-void write(const fs::path& p, const std::string& text) {
-  ASSERT_TRUE(core::write_file_atomic(p.string(), text).has_value()) << p;
-}
+using test_support::write_text;
 
 // A body a fixture can hold (up to the limit less 2) may be too deep for a catalogue file (the
 // limit less 4): the case compares the status only, and the file it is written to reads back.
@@ -165,7 +163,7 @@ TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
   // Within one second the milliseconds of recorded_at order the folders (b, then c, then a); within
   // a folder the proxy's sequence numbers decide whatever the times say.
   auto put = [&](const std::string& path, const char* action, const char* step, const char* at) {
-    write(dir / path, exchange_to_text(exchange(action, {{"Step", step}}, 200, "{}", at)));
+    write_text(dir / path, exchange_to_text(exchange(action, {{"Step", step}}, 200, "{}", at)));
   };
   put("ecs/DetachDisk/000002-aaaaaaaa.json", "DetachDisk", "b", "2026-11-23T15:00:00.100Z");
   put("ecs/RemoveTags/000001-bbbbbbbb.json", "RemoveTags", "c", "2026-11-23T15:00:00.200Z");
@@ -176,8 +174,8 @@ TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
       "2026-11-23T14:59:59Z");
   put("ess/RemoveInstances/000002-eeeeeeee.json", "RemoveInstances", "second",
       "2026-11-23T15:00:00Z");
-  write(dir / "README.md", "not a fixture");
-  write(dir / "ecs/DetachDisk/.000003-tmp.json", "{half");
+  write_text(dir / "README.md", "not a fixture");
+  write_text(dir / "ecs/DetachDisk/.000003-tmp.json", "{half");
   auto loaded = read_fixture_folder(dir.str());
   EXPECT_TRUE(loaded.errors.empty());
   std::vector<std::string> steps;
@@ -189,10 +187,10 @@ TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
 
 TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
   TempDir fixtures, out;
-  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+  write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
         exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R"})")));
-  write(fixtures / "ecs/DetachDisk/000002-bbbbbbbb.json", "{\"popcheck_fixture\": 1, \"prod");
-  write(fixtures / "ecs/RemoveTags/000001-cccccccc.json", R"({"popcheck_fixture": 1})");
+  write_text(fixtures / "ecs/DetachDisk/000002-bbbbbbbb.json", "{\"popcheck_fixture\": 1, \"prod");
+  write_text(fixtures / "ecs/RemoveTags/000001-cccccccc.json", R"({"popcheck_fixture": 1})");
   auto report = derive_folder(fixtures.str(), out.str(), {});
   ASSERT_EQ(report.errors.size(), 2u);
   std::set<std::string> named;
@@ -213,7 +211,7 @@ TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
 
 TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
   TempDir fixtures, out;
-  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+  write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
         exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":1})")));
   DeriveOptions options;
   options.scenario = "one";
@@ -233,7 +231,7 @@ TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
   ASSERT_TRUE(core::write_catalogue_entry(out.str(), *entry));
 
   // A new recording of scenario one: A changed.
-  write(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
+  write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
         exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":2})")));
   auto again = derive_folder(fixtures.str(), out.str(), options);
   ASSERT_TRUE(again.errors.empty());
@@ -266,7 +264,7 @@ TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
   EXPECT_EQ(collision.error().code, "derive.collision");
 
   // An unreadable catalogue file is never overwritten.
-  write(file, "{broken");
+  write_text(file, "{broken");
   auto broken = derive_folder(fixtures.str(), out.str(), options);
   ASSERT_EQ(broken.errors.size(), 1u);
   EXPECT_EQ(core::read_file(file).value_or(""), "{broken");

@@ -18,6 +18,7 @@
 #include "proxy/limits.hpp"
 #include "proxy/proxy.hpp"
 #include "proxy/upstream.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -418,16 +419,11 @@ class ProxyFaults : public ::testing::Test {
     });
     upstream_ = std::make_unique<net::Server>(net::ServerOptions{}, upstream_handler_);
     ASSERT_TRUE(upstream_->start().has_value());
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("popcheck-faults-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   }
   void TearDown() override {
     proxy_.reset();
     handler_.reset();
     upstream_->stop();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   void start(Mode mode, std::vector<std::string> specs,
@@ -435,7 +431,7 @@ class ProxyFaults : public ::testing::Test {
     ProxyOptions options;
     options.mode = mode;
     options.validator = std::move(validator);
-    options.fixtures = dir_.string();
+    options.fixtures = dir_.str();
     options.upstream.url = "http://127.0.0.1:" + std::to_string(upstream_->port());
     options.faults.seed = 11;
     for (const auto& s : specs) options.faults.rules.push_back(parsed(s));
@@ -468,10 +464,7 @@ class ProxyFaults : public ::testing::Test {
     return r ? ojson::parse(r->body) : ojson();
   }
   size_t fixture_count() const {
-    size_t n = 0;
-    if (fs::exists(dir_))
-      for (const auto& f : fs::recursive_directory_iterator(dir_)) n += f.is_regular_file();
-    return n;
+    return test_support::files_below(dir_.path()).size();
   }
 
   std::shared_ptr<net::Handler> upstream_handler_;
@@ -479,7 +472,7 @@ class ProxyFaults : public ::testing::Test {
   std::shared_ptr<ProxyHandler> handler_;
   std::unique_ptr<net::Server> proxy_;
   std::atomic<int> calls_{0};
-  fs::path dir_;
+  test_support::TempDir dir_;
 };
 
 TEST_F(ProxyFaults, InjectedErrorsAreAnsweredByTheProxyAndNeverRecorded) {
@@ -669,7 +662,7 @@ TEST_F(ProxyFaults, ValidatorSeesRealAnswersAndViolationsAreLoggedWithoutSecrets
   std::mutex lines_mutex;
   ProxyOptions options;
   options.mode = Mode::passthrough;
-  options.fixtures = dir_.string();
+  options.fixtures = dir_.str();
   options.upstream.url = "http://127.0.0.1:" + std::to_string(upstream_->port());
   options.faults.rules.push_back(parsed("error:Throttling.User,action=Throttled"));
   options.faults.rules.push_back(parsed("latency:1,action=Good"));

@@ -8,7 +8,7 @@
 #include "core/files.hpp"
 #include "core/protocol/sign.hpp"
 #include "popcheck/version.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {

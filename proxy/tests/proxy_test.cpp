@@ -16,7 +16,7 @@
 #include "net/server.hpp"
 #include "proxy/forward.hpp"
 #include "proxy/limits.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -155,14 +155,7 @@ class FakeUpstream {
 
 using test_support::TempDir;
 
-std::vector<fs::path> fixture_files(const fs::path& dir) {
-  std::vector<fs::path> out;
-  if (!fs::exists(dir)) return out;
-  for (const auto& f : fs::recursive_directory_iterator(dir))
-    if (f.is_regular_file()) out.push_back(f.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using test_support::files_below;
 
 // A running proxy and a client for it.
 struct RunningProxy {
@@ -219,7 +212,7 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
   EXPECT_EQ(upstream.calls(), 4);
   EXPECT_EQ(recorded[2].status, 403);
   EXPECT_EQ(content_type(recorded[2]), "text/xml;charset=utf-8");
-  auto files = fixture_files(dir.path());
+  auto files = files_below(dir.path());
   ASSERT_EQ(files.size(), 4u);
   EXPECT_EQ(files[0].parent_path().filename(), "DeleteInstances");
   EXPECT_EQ(files[0].parent_path().parent_path().filename(), "ecs");
@@ -353,12 +346,12 @@ TEST(Proxy, AutoModeRecordsOnlyWhatIsMissing) {
   EXPECT_EQ(first.body, second.body);
   proxy.send(v1_get({{"Action", "DescribeZones"}, {"RegionId", "x"}}, "c"));
   EXPECT_EQ(upstream.calls(), 2);
-  EXPECT_EQ(fixture_files(dir.path()).size(), 2u);
+  EXPECT_EQ(files_below(dir.path()).size(), 2u);
   // Passthrough forwards and records nothing.
   ASSERT_TRUE(proxy.handler->set_mode(Mode::passthrough));
   proxy.send(v1_get({{"Action", "DescribeZones"}}, "d"));
   EXPECT_EQ(upstream.calls(), 3);
-  EXPECT_EQ(fixture_files(dir.path()).size(), 2u);
+  EXPECT_EQ(files_below(dir.path()).size(), 2u);
 }
 
 TEST(Proxy, UnreachableUpstreamIsA502AndNothingIsRecorded) {
@@ -378,7 +371,7 @@ TEST(Proxy, UnreachableUpstreamIsA502AndNothingIsRecorded) {
   auto r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "a"));
   EXPECT_EQ(r.status, 502);
   EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Upstream.Unreachable");
-  EXPECT_TRUE(fixture_files(dir.path()).empty());
+  EXPECT_TRUE(files_below(dir.path()).empty());
   EXPECT_EQ(proxy.admin("GET", "/__popcheck/health")["status"], "ok");
 }
 
@@ -395,11 +388,11 @@ TEST(Proxy, AFailedFixtureWriteIsA5xxLeavesNothingAndTheProxyKeepsServing) {
   auto r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "a"));
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Fixture.WriteFailed");
-  EXPECT_EQ(fixture_files(dir.path()), std::vector<fs::path>{dir.path() / "fixtures"});
+  EXPECT_EQ(files_below(dir.path()), std::vector<fs::path>{dir.path() / "fixtures"});
   fs::remove(dir.path() / "fixtures");
   r = proxy.send(v1_get({{"Action", "DescribeRegions"}}, "b"));
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(fixture_files(dir.path()).size(), 1u);
+  EXPECT_EQ(files_below(dir.path()).size(), 1u);
   auto stats = proxy.admin("GET", "/__popcheck/stats");
   EXPECT_EQ(stats["errors"], 1);
   EXPECT_EQ(stats["recorded"], 1);
@@ -416,7 +409,7 @@ TEST(Proxy, RedactsResponsePathsAndSecretsFromFixtures) {
   RunningProxy proxy(options);
   auto r = proxy.send(v1_get({{"Action", "GetSecret"}, {"Version", "2015-04-01"}}, "a"));
   EXPECT_NE(r.body.find("returnedSecret99"), std::string::npos);  // the client gets the answer
-  auto files = fixture_files(dir.path());
+  auto files = files_below(dir.path());
   ASSERT_EQ(files.size(), 1u);
   auto text = core::read_file(files[0].string());
   EXPECT_EQ(text->find("returnedSecret99"), std::string::npos);
@@ -511,7 +504,7 @@ TEST(Proxy, ASlowUpstreamIsA504AndNothingIsRecorded) {
   auto r = proxy.send(v1_get({{"Action", "Slow"}}, "a"));
   EXPECT_EQ(r.status, 504);
   EXPECT_EQ(core::ojson::parse(r.body)["Code"], "Popcheck.Upstream.Timeout");
-  EXPECT_TRUE(fixture_files(dir.path()).empty());
+  EXPECT_TRUE(files_below(dir.path()).empty());
   // The timed-out connection is not reused for the next request, which succeeds.
   EXPECT_EQ(proxy.send(v1_get({{"Action", "DescribeRegions"}}, "b")).status, 200);
 }

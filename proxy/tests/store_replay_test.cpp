@@ -10,25 +10,14 @@
 #include <vector>
 
 #include "proxy/store.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ScratchDir {
-  ScratchDir() {
-    path = fs::temp_directory_path() /
-           ("popcheck-store-replay-" + std::to_string(::getpid()) + "-" +
-            std::to_string(reinterpret_cast<uintptr_t>(this)));
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
+using test_support::TempDir;
 
 Exchange numbered(const Params& params, int n) {
   Exchange e;
@@ -46,8 +35,8 @@ Exchange numbered(const Params& params, int n) {
 const Params kCall = {{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}};
 
 TEST(StoreReplay, AnExchangeRecordedAfterTheLastWasReplayedIsServedNext) {
-  ScratchDir dir;
-  FixtureStore store(dir.path.string(), {});
+  TempDir dir;
+  FixtureStore store(dir.str(), {});
   std::string key = FixtureStore::key_of(store.match_of(kCall));
   ASSERT_TRUE(store.record(numbered(kCall, 1), key));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(store.next(key)->body, "{\"n\":1}");
@@ -59,8 +48,8 @@ TEST(StoreReplay, AnExchangeRecordedAfterTheLastWasReplayedIsServedNext) {
 }
 
 TEST(StoreReplay, ConcurrentReplaysHandOutEachRecordingOnceBeforeRepeatingTheLast) {
-  ScratchDir dir;
-  FixtureStore store(dir.path.string(), {});
+  TempDir dir;
+  FixtureStore store(dir.str(), {});
   std::string key = FixtureStore::key_of(store.match_of(kCall));
   constexpr int kRecorded = 50;
   for (int n = 1; n <= kRecorded; ++n) ASSERT_TRUE(store.record(numbered(kCall, n), key));

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/files.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -89,12 +89,7 @@ Exchange exchange_for(const Params& params, std::string body, int status = 200) 
   return e;
 }
 
-std::vector<std::string> all_files(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& f : fs::recursive_directory_iterator(dir))
-    if (f.is_regular_file()) out.push_back(f.path().string());
-  return out;
-}
+using test_support::files_below;
 
 TEST(Matcher, EveryCapturedShapeOfOneCallHasTheSameKey) {
   auto shapes = captured_shapes();
@@ -218,7 +213,7 @@ TEST(Store, FailedWriteLeavesNoFileAndNoTemporary) {
   FixtureStore store(dir.str(), {});
   std::string key = FixtureStore::key_of(store.match_of(p));
   ASSERT_TRUE(store.record(exchange_for(p, "{}"), key));
-  auto before = all_files(dir.path());
+  auto before = files_below(dir.path());
   ASSERT_EQ(before.size(), 1u);
   // A folder where the next fixture file should go makes the final rename fail after the temporary
   // file was written (this works even as root, unlike a read-only folder).
@@ -227,12 +222,12 @@ TEST(Store, FailedWriteLeavesNoFileAndNoTemporary) {
   auto written = store.record(exchange_for(p, "{\"second\":1}"), key);
   ASSERT_FALSE(written);
   EXPECT_EQ(store.size(), 1u);  // the index did not grow
-  EXPECT_EQ(all_files(dir.path()), before);  // no temporary file, no partial file
+  EXPECT_EQ(files_below(dir.path()), before);  // no temporary file, no partial file
   // A product folder that is a file cannot be created at all.
   fs::remove_all(dir.path() / "ecs");
   std::ofstream(dir.path() / "ecs") << "x";
   EXPECT_FALSE(store.record(exchange_for(p, "{}"), key));
-  EXPECT_EQ(all_files(dir.path()), std::vector<std::string>{(dir.path() / "ecs").string()});
+  EXPECT_EQ(files_below(dir.path()), std::vector<fs::path>{dir.path() / "ecs"});
 }
 
 TEST(Store, TemporaryFilesAreNeverLoaded) {

@@ -12,7 +12,7 @@
 
 #include "core/protocol/normalize.hpp"
 #include "proxy/limits.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 #include "tests/shared.hpp"
 
 namespace popcheck::proxy {

@@ -9,6 +9,7 @@
 
 #include "core/files.hpp"
 #include "reports/reports.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::reports {
 namespace {
@@ -181,14 +182,12 @@ TEST(ResultsIo, MissingFileIsAnIoError) {
 }
 
 TEST(ResultsIo, ReadsAWrittenFile) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("popcheck-io-" + std::to_string(::getpid()));
-  ASSERT_TRUE(write_reports(io_report(), dir.string()));
+  test_support::TempDir dir;
+  ASSERT_TRUE(write_reports(io_report(), dir.str()));
   auto r = read_results((dir / "results.json").string());
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->report.cases.size(), 4u);
   EXPECT_EQ(r->report.timestamp, "2026-11-23T16:00:00");
-  fs::remove_all(dir);
 }
 
 }  // namespace

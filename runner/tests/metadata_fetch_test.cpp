@@ -1,4 +1,4 @@
-// The metadata folder and product-name resolution (the network side is tests/e2e/metadata_fetch.sh):
+// The metadata folder and product-name resolution (the network side is tests/e2e/metadata_fetch.test.mjs):
 // file names that keep products apart, the product list, resolution by product and version, and
 // the errors that name what to do.
 #include "runner/metadata_fetch.hpp"
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/files.hpp"
+
 namespace popcheck::runner {
 namespace {
 
@@ -18,18 +20,13 @@ namespace fs = std::filesystem;
 class MetadataFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("popcheck-metadata-test-" + std::to_string(::getpid()) +
-                                        "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     for (const char* name : {"cms-2019-01-01.json", "cms-export-2021-11-01.json",
                              "rds-2013-05-28.json", "rds-2014-08-15.json", "notes.txt",
                              "r-kvstore-2015-01-01.json", "broken-latest.json"})
       std::ofstream(dir_ / name) << "{}";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test_support::TempDir scratch_;
+  fs::path dir_ = scratch_.path();
 };
 
 TEST(MetadataFiles, NamesKeepProductsApart) {

@@ -19,6 +19,7 @@
 
 #include "reports/reports.hpp"
 #include "runner/tests/verify.hpp"
+#include "tests/support/http_server.hpp"
 
 namespace popcheck::runner {
 namespace {
@@ -45,24 +46,9 @@ enum class Deviation {
 // succeeds. Every request's signature is verified and counted.
 class FakeApi {
  public:
-  FakeApi() {
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res);
-    };
-    server_.Get("/.*", handler);
-    server_.Post("/.*", handler);
-    server_.set_tcp_nodelay(true);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~FakeApi() {
-    // stop() only affects a server that has entered its accept loop; a test may finish before the
-    // thread gets there.
-    while (!server_.is_running()) std::this_thread::yield();
-    server_.stop();
-    thread_.join();
-  }
-  Endpoint endpoint() const { return *parse_endpoint("http://127.0.0.1:" + std::to_string(port_)); }
+  FakeApi()
+      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
+  Endpoint endpoint() const { return *parse_endpoint(server_.url()); }
 
   std::atomic<Deviation> deviation{Deviation::none};
   std::atomic<bool> emulator{false};
@@ -176,9 +162,8 @@ class FakeApi {
     res.set_content(body, content_type.c_str());
   }
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  // Last: it starts serving once every member the handler uses exists, and stops before they go.
+  test_support::LoopbackServer server_;
 };
 
 std::shared_ptr<const core::Contract> contract() {

@@ -9,6 +9,7 @@
 
 #include "core/check/check.hpp"
 #include "runner/runner.hpp"
+#include "tests/support/http_server.hpp"
 
 namespace popcheck::runner {
 namespace {
@@ -18,40 +19,11 @@ namespace {
 // one scenario were ever in flight together.
 class StepServer {
  public:
-  StepServer() {
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      std::string scenario = req.get_param_value("Scenario");
-      std::string step = req.get_param_value("Step");
-      {
-        std::lock_guard lock(mutex_);
-        if (!scenario.empty()) {
-          if (in_flight_[scenario]++ > 0) overlapped_ = true;
-          order_[scenario].push_back(step);
-        }
-      }
-      // Widen the window in which a second request of the scenario could arrive if the runner
-      // sent them side by side (nothing here measures time).
-      std::this_thread::yield();
-      {
-        std::lock_guard lock(mutex_);
-        if (!scenario.empty()) --in_flight_[scenario];
-      }
-      res.set_content(R"({"RequestId":"5E4C-0001","Step":")" + step + R"(","State":"Running"})",
-                      "application/json;charset=utf-8");
-    };
-    server_.Get("/.*", handler);
-    server_.Post("/.*", handler);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~StepServer() {
-    while (!server_.is_running()) std::this_thread::yield();
-    server_.stop();
-    thread_.join();
-  }
+  StepServer()
+      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
   RunOptions options(int jobs) const {
     RunOptions o;
-    o.endpoint = *parse_endpoint("http://127.0.0.1:" + std::to_string(port_));
+    o.endpoint = *parse_endpoint(server_.url());
     o.credentials = {"k", "s", ""};
     o.retries = 0;
     o.jobs = jobs;
@@ -67,13 +39,32 @@ class StepServer {
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    std::string scenario = req.get_param_value("Scenario");
+    std::string step = req.get_param_value("Step");
+    {
+      std::lock_guard lock(mutex_);
+      if (!scenario.empty()) {
+        if (in_flight_[scenario]++ > 0) overlapped_ = true;
+        order_[scenario].push_back(step);
+      }
+    }
+    // Widen the window in which a second request of the scenario could arrive if the runner
+    // sent them side by side (nothing here measures time).
+    std::this_thread::yield();
+    {
+      std::lock_guard lock(mutex_);
+      if (!scenario.empty()) --in_flight_[scenario];
+    }
+    res.set_content(R"({"RequestId":"5E4C-0001","Step":")" + step + R"(","State":"Running"})",
+                    "application/json;charset=utf-8");
+  }
+
   std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> order_;
   std::map<std::string, int> in_flight_;
   bool overlapped_ = false;
+  test_support::LoopbackServer server_;  // last: stops before the members its handler uses go
 };
 
 CaseItem step_case(const std::string& scenario, int step) {

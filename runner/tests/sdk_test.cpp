@@ -12,6 +12,8 @@
 #include <memory>
 #include <random>
 
+#include "tests/support/files.hpp"
+
 namespace popcheck::runner {
 namespace {
 
@@ -21,16 +23,6 @@ using json = nlohmann::json;
 // A folder of fake adapters, removed at the end of the test.
 class Scripts {
  public:
-  Scripts() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() /
-           ("popcheck-sdk-test-" + std::to_string(rd()) + "-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  ~Scripts() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   std::string write(const std::string& name, const std::string& body) {
     fs::path p = dir_ / name;
     std::ofstream(p) << "#!/bin/sh\n" << body;
@@ -40,7 +32,8 @@ class Scripts {
   std::string dir() const { return dir_.string(); }
 
  private:
-  fs::path dir_;
+  test_support::TempDir scratch_;
+  fs::path dir_ = scratch_.path();
 };
 
 const char* kHello = "echo '{\"adapter\":\"fake\",\"sdk\":\"fake-sdk@0.1\",\"protocol\":1}'\n";

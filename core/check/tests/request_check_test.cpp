@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::check {
 namespace {

@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "core/compile/docs.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/seeds.hpp"
 #include "core/compile/metadata.hpp"
 
 namespace popcheck::core {
@@ -21,16 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using test_support::shared_dir;
-// The bundled products' metadata (data/metadata), the same files popcheck serves.
-fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::metadata_dir;
+using test_support::read_seed;
+using test_support::read_text;
 
 Param param(std::string name, std::string type, bool required, std::string example) {
   Param p;
@@ -396,17 +389,6 @@ TEST(Casegen, ScalingGroupStates) {
   EXPECT_NE(sent, std::string(need(*pol, "scalinggroup")->with["ScalingPolicy"]));
 }
 
-Contract read_seed(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(shared_dir() / "seeds"))
-    if (e.path().filename().string().starts_with(prefix)) {
-      auto r = read_document(slurp(e.path()), e.path().string());
-      EXPECT_TRUE(r) << (r ? "" : r.error().to_string());
-      if (r) return *r;
-    }
-  ADD_FAILURE() << "no seed " << prefix;
-  return {};
-}
-
 TEST(CasegenSeeds, DetachDiskHasTenErrorCasesWithTheExpectedNeeds) {
   POPCHECK_NEEDS_SHARED();
   Contract c = read_seed("002_");
@@ -484,7 +466,7 @@ TEST(CasegenMetadata, EveryApiCompilesWithOneErrorCasePerRow) {
   std::set<std::string> ids;
   const std::regex var_ref(R"(\$\{([A-Za-z0-9_]+)\})");
   for (const char* name : {"ecs-2014-05-26.json", "vpc-2016-04-28.json", "ess-2014-08-28.json"}) {
-    std::string text = slurp(metadata_dir() / name);
+    std::string text = read_text(metadata_dir() / name);
     auto raw = nlohmann::json::parse(text);
     for (const auto& [action, api] : raw["apis"].items())
       if (api.contains("errorCodes"))

@@ -16,32 +16,20 @@
 #include <sstream>
 
 #include "core/compile/docs.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-using test_support::shared_dir;
-// The bundled products' metadata (data/metadata), the same files popcheck serves.
-fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path seed(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(shared_dir() / "seeds"))
-    if (e.path().filename().string().starts_with(prefix)) return e.path();
-  return {};
-}
+using test_support::metadata_dir;
+using test_support::read_text;
+using test_support::seed_page;
 
 CompileInput input(const fs::path& p, bool lookup = false) {
-  return CompileInput{p.string(), slurp(p), lookup};
+  return CompileInput{p.string(), read_text(p), lookup};
 }
 
 CompileInput metadata(const std::string& name, bool lookup) {
@@ -66,7 +54,7 @@ TEST(Compile, MetadataDetectedByContent) {
 
 TEST(Compile, PageWinsAndMetadataFillsTheVersion) {
   POPCHECK_NEEDS_SHARED();
-  auto r = compile_texts({input(seed("002_")), metadata("ecs-2014-05-26.json", true)}, {});
+  auto r = compile_texts({input(seed_page("002_")), metadata("ecs-2014-05-26.json", true)}, {});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   ASSERT_EQ(r.entries.size(), 1u);  // lookup-only metadata adds no actions
   const Contract& c = r.entries[0].contract;
@@ -87,25 +75,25 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
   POPCHECK_NEEDS_SHARED();
   // Seed 001 (plain text) names no product; ECS and VPC both have a TagResources, so metadata
   // lookup must rank them by the page's parameters and examples.
-  if (!read_document(slurp(seed("001_")), "001"))
+  if (!read_document(read_text(seed_page("001_")), "001"))
     GTEST_SKIP() << "the plain-text reader does not read seed 001 yet";
   // The version flag alone does not name a product.
   auto none =
-      compile_texts({input(seed("001_")), input(seed("000_"))}, CompileOptions{"", "2014-05-26"});
+      compile_texts({input(seed_page("001_")), input(seed_page("000_"))}, CompileOptions{"", "2014-05-26"});
   ASSERT_EQ(none.errors.size(), 1u);
-  EXPECT_EQ(none.errors[0].file, seed("001_").string());
+  EXPECT_EQ(none.errors[0].file, seed_page("001_").string());
   EXPECT_EQ(none.errors[0].code, "compile.no_product");
   ASSERT_EQ(none.entries.size(), 1u);
   EXPECT_EQ(none.entries[0].contract.action, "RemoveTags");
   EXPECT_EQ(none.summary.failed_inputs, 1u);
 
-  auto flags = compile_texts({input(seed("001_"))}, CompileOptions{"Vpc", "2016-04-28"});
+  auto flags = compile_texts({input(seed_page("001_"))}, CompileOptions{"Vpc", "2016-04-28"});
   ASSERT_TRUE(flags.errors.empty()) << flags.errors.front().to_string();
   EXPECT_EQ(flags.entries[0].contract.product, "Vpc");
   EXPECT_EQ(flags.entries[0].contract.version, "2016-04-28");
   EXPECT_EQ(flags.entries[0].contract.endpoint, "vpc.aliyuncs.com");
 
-  auto lookup = compile_texts({input(seed("001_")), metadata("ecs-2014-05-26.json", true),
+  auto lookup = compile_texts({input(seed_page("001_")), metadata("ecs-2014-05-26.json", true),
                                metadata("vpc-2016-04-28.json", true)},
                               {});
   ASSERT_TRUE(lookup.errors.empty()) << lookup.errors.front().to_string();
@@ -115,7 +103,7 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
 
 TEST(Compile, ActionMissingFromMetadataTakesTheProductsOnlyVersion) {
   POPCHECK_NEEDS_SHARED();
-  CompileInput page = input(seed("000_"));
+  CompileInput page = input(seed_page("000_"));
   for (size_t pos; (pos = page.text.find("RemoveTags")) != std::string::npos;)
     page.text.replace(pos, 10, "RemoveLabels");
   auto r = compile_texts({page, metadata("ecs-2014-05-26.json", true)}, {});
@@ -134,9 +122,9 @@ TEST(Compile, ActionMissingFromMetadataTakesTheProductsOnlyVersion) {
 
 TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
   POPCHECK_NEEDS_SHARED();
-  auto r = compile_texts({metadata("ess-2014-08-28.json", false), input(seed("004_"))}, {});
+  auto r = compile_texts({metadata("ess-2014-08-28.json", false), input(seed_page("004_"))}, {});
   ASSERT_TRUE(r.errors.empty());
-  auto raw = nlohmann::json::parse(slurp(metadata_dir() / "ess-2014-08-28.json"));
+  auto raw = nlohmann::json::parse(read_text(metadata_dir() / "ess-2014-08-28.json"));
   EXPECT_EQ(r.entries.size(), raw["apis"].size());
   const CatalogueEntry* e = entry(r, "Ess", "RemoveInstances");
   ASSERT_TRUE(e);
@@ -151,7 +139,7 @@ TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
 
 TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
   POPCHECK_NEEDS_SHARED();
-  auto r = compile_texts({input(seed("000_")), input(seed("000_"))}, {CompileOptions{"", "x"}});
+  auto r = compile_texts({input(seed_page("000_")), input(seed_page("000_"))}, {CompileOptions{"", "x"}});
   EXPECT_EQ(r.entries.size(), 1u);
   ASSERT_FALSE(r.warnings.empty());
   EXPECT_NE(r.warnings.back().find("also described by"), std::string::npos);
@@ -160,7 +148,7 @@ TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
 TEST(Compile, SummaryCountsAgreeWithTheEntries) {
   POPCHECK_NEEDS_SHARED();
   auto r = compile_texts(
-      {input(seed("000_")), input(seed("002_")), input(seed("003_")), input(seed("004_"))},
+      {input(seed_page("000_")), input(seed_page("002_")), input(seed_page("003_")), input(seed_page("004_"))},
       CompileOptions{"", "2014-05-26"});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   size_t params = 0, rows = 0, errors = 0, examples = 0, negatives = 0;
@@ -198,7 +186,7 @@ TEST(Compile, BadInputsAreErrorsNamingTheFile) {
        false},
       {"notjson.json", "{\n\"info\": {\n  broken\n}", false},
       {"utf8.md", "# RemoveTags\n\n## 请求参数\n\n|名称|类型|\n|--|--|\n|A\xff|String|\n", false},
-      input(seed("000_"))};
+      input(seed_page("000_"))};
   auto r = compile_texts(in, CompileOptions{"Ecs", "2014-05-26"});
   ASSERT_EQ(r.entries.size(), 1u);
   EXPECT_EQ(r.entries[0].contract.action, "RemoveTags");
@@ -218,7 +206,7 @@ TEST(Compile, BadInputsAreErrorsNamingTheFile) {
 // Compiling through a parallel_for (here: every body in reverse order, as a scheduler may) gives
 // the same entries, errors and warnings, in the same order, as compiling one after another.
 TEST(Compile, ParallelForGivesTheSameCatalogue) {
-  std::vector<CompileInput> in = {metadata("ess-2014-08-28.json", false), input(seed("000_"))};
+  std::vector<CompileInput> in = {metadata("ess-2014-08-28.json", false), input(seed_page("000_"))};
   auto serial = compile_texts(in, {});
   CompileOptions reversed;
   size_t calls = 0;
@@ -255,20 +243,13 @@ TEST(Compile, ATooDeepApiIsAnErrorAndTheFilesOtherApisCompile) {
 
 class CompileFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("popcheck-compile-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test_support::TempDir scratch_;
+  fs::path dir_ = scratch_.path();
 };
 
 TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
   POPCHECK_NEEDS_SHARED();
-  std::vector<std::string> in = {seed("000_").string(), seed("004_").string()};
+  std::vector<std::string> in = {seed_page("000_").string(), seed_page("004_").string()};
   std::vector<std::string> meta = {(metadata_dir() / "ecs-2014-05-26.json").string(),
                                    (metadata_dir() / "ess-2014-08-28.json").string()};
   auto out = (dir_ / "cat").string();
@@ -287,11 +268,11 @@ TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
   ASSERT_TRUE(back) << back.error().to_string();
   ASSERT_NE(entry(texts, "Ecs", "RemoveTags"), nullptr);
   EXPECT_EQ(to_json(*back).dump(), to_json(*entry(texts, "Ecs", "RemoveTags")).dump());
-  auto first = slurp(file);
+  auto first = read_text(file);
   auto mtime = fs::last_write_time(file);
   auto again = compile_files(in, meta, out, {});
   EXPECT_EQ(again.summary.files_written, 0u);
-  EXPECT_EQ(slurp(file), first);
+  EXPECT_EQ(read_text(file), first);
   EXPECT_EQ(fs::last_write_time(file), mtime);
   // No temporary files are left behind.
   for (const auto& e : fs::recursive_directory_iterator(dir_))
@@ -308,7 +289,7 @@ TEST_F(CompileFiles, UnreadableAndOversizedInputsAreErrors) {
     for (size_t i = 0; i < (kMaxInputBytes >> 10) + 1; ++i) out << line;
   }
   std::vector<std::string> in = {(dir_ / "missing.md").string(), big.string(),
-                                 seed("000_").string()};
+                                 seed_page("000_").string()};
   auto r = compile_files(in, {}, (dir_ / "cat").string(), CompileOptions{"Ecs", "2014-05-26"});
   ASSERT_EQ(r.errors.size(), 2u);
   EXPECT_EQ(r.errors[0].file, (dir_ / "missing.md").string());

@@ -8,7 +8,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -103,17 +103,15 @@ TEST(DocsBadInput, LargeAcceptedFileReadsCompletely) {
   EXPECT_EQ(c->params.back().name, "Param" + std::to_string(rows - 1));
 }
 
-std::string shared_dir() { return test_support::shared_dir().string(); }
-
 TEST(DocsBadInput, TruncationsAndMutationsNeverThrow) {
   POPCHECK_NEEDS_SHARED();
   // Every seed and a few corpus pages cut at many points and with random bytes flipped: each read
   // returns a contract or an Error with a code and the file, and nothing throws.
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(fs::path(shared_dir()) / "seeds")) files.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(test_support::shared_dir() / "seeds")) files.push_back(e.path());
   for (const char* f : {"ecs-en-RunInstances.md", "ess-cn-ModifyScalingGroup.md",
                         "ecs-en-DescribeUserdata.md"})
-    files.push_back(fs::path(shared_dir()) / "corpus" / "docs" / f);
+    files.push_back(test_support::shared_dir() / "corpus" / "docs" / f);
   std::mt19937 rng(12345);
   int reads = 0;
   for (const auto& f : files) {

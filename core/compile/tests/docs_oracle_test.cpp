@@ -21,7 +21,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -29,7 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string shared_dir() { return test_support::shared_dir().string(); }
 
 // Per-field agreement counters with the first few disagreements for the failure message.
 struct Tally {
@@ -170,7 +169,7 @@ void run_set(const std::string& title, const fs::path& records, const fs::path& 
 
 TEST(DocsOracle, CorpusAgreesPerField) {
   POPCHECK_NEEDS_SHARED();
-  fs::path shared = shared_dir();
+  fs::path shared = test_support::shared_dir();
   Tally tally;
   run_set("corpus/oracle.json", shared / "corpus" / "oracle.json", shared / "corpus" / "docs", tally);
   EXPECT_EQ(tally.fields["read"].second, 74);
@@ -179,7 +178,7 @@ TEST(DocsOracle, CorpusAgreesPerField) {
 
 TEST(DocsOracle, SeedsAgreePerField) {
   POPCHECK_NEEDS_SHARED();
-  fs::path shared = shared_dir();
+  fs::path shared = test_support::shared_dir();
   Tally tally;
   run_set("corpus/seeds.json", shared / "corpus" / "seeds.json", shared / "seeds", tally);
   EXPECT_EQ(tally.fields["read"].second, 4);

@@ -7,29 +7,14 @@
 
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/seeds.hpp"
 
 namespace popcheck::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string shared_dir() { return test_support::shared_dir().string(); }
-
-// The seed whose file name starts with `prefix` ("000").
-Contract read_seed(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(fs::path(shared_dir()) / "seeds")) {
-    if (!e.path().filename().string().starts_with(prefix)) continue;
-    auto text = read_file(e.path().string());
-    EXPECT_TRUE(text) << text.error().to_string();
-    if (!text) return {};
-    auto c = read_document(*text, e.path().string());
-    EXPECT_TRUE(c) << c.error().to_string();
-    return c ? *c : Contract{};
-  }
-  ADD_FAILURE() << "no seed " << prefix;
-  return {};
-}
+using test_support::read_seed;
 
 std::vector<std::string> names(const Contract& c) {
   std::vector<std::string> out;
@@ -178,18 +163,12 @@ TEST(DocsSeeds, Seed001PlainTextTagResources) {
 TEST(DocsSeeds, Seed001ProductComesFromOptions) {
   POPCHECK_NEEDS_SHARED();
   // The web copy names no product, host or version; the caller's flags supply them.
-  for (const auto& e : fs::directory_iterator(fs::path(shared_dir()) / "seeds")) {
-    if (!e.path().filename().string().starts_with("001")) continue;
-    auto text = read_file(e.path().string());
-    ASSERT_TRUE(text);
-    ReadOptions o;
-    o.product = "Vpc";
-    o.version = "2016-04-28";
-    auto c = read_document(*text, e.path().string(), o);
-    ASSERT_TRUE(c) << c.error().to_string();
-    EXPECT_EQ(c->product, "Vpc");
-    EXPECT_EQ(c->version, "2016-04-28");
-  }
+  ReadOptions o;
+  o.product = "Vpc";
+  o.version = "2016-04-28";
+  Contract c = read_seed("001", o);
+  EXPECT_EQ(c.product, "Vpc");
+  EXPECT_EQ(c.version, "2016-04-28");
 }
 
 TEST(DocsSeeds, Seed002DetachDisk) {

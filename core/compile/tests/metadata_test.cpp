@@ -10,22 +10,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/shared.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The bundled products' metadata (data/metadata), the same files popcheck serves.
-fs::path metadata_dir() { return test_support::data_dir() / "metadata"; }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::metadata_dir;
+using test_support::read_text;
 
 const Param* find(const Contract& c, const std::string& name) {
   for (const auto& p : c.params)
@@ -344,7 +338,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
   size_t apis = 0, rows = 0, read_rows = 0;
   for (const char* name : {"ecs-2014-05-26.json", "vpc-2016-04-28.json", "ess-2014-08-28.json"}) {
     fs::path path = metadata_dir() / name;
-    std::string text = slurp(path);
+    std::string text = read_text(path);
     ASSERT_FALSE(text.empty()) << path;
     auto raw = nlohmann::json::parse(text);
     auto r = read_metadata(text, path.string());
@@ -374,7 +368,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
 }
 
 TEST(Metadata, RealRemoveTagsReadsLikeThePage) {
-  std::string text = slurp(metadata_dir() / "ecs-2014-05-26.json");
+  std::string text = read_text(metadata_dir() / "ecs-2014-05-26.json");
   auto r = read_metadata(text, "ecs.json");
   ASSERT_TRUE(r);
   const Contract* c = nullptr;

@@ -6,7 +6,7 @@
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+#include "tests/support/files.hpp"
+
 
 namespace popcheck::core {
 namespace {
@@ -146,9 +148,7 @@ TEST(Credentials, NothingConfigured) {
 }
 
 TEST(Credentials, LoaderReadsTheNamedFile) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("popcheck-cred-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  test_support::TempDir dir;
   const auto path = (dir / "config.json").string();
   { std::ofstream(path) << kConfig; }
   // The explicit profile makes the result independent of the test process's environment.
@@ -158,7 +158,6 @@ TEST(Credentials, LoaderReadsTheNamedFile) {
   r = load_credentials("sts", (dir / "absent.json").string());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "credentials.profile");
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -20,7 +19,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
-#include <pugixml.hpp>
 
 namespace popcheck::net {
 namespace {
@@ -522,14 +520,6 @@ TEST(Server, WorkerThreadsAskForTheConfiguredSchedulerSlice) {
   EXPECT_EQ(std::stoll(res->body), 300000);
 }
 
-TEST(Http, ContentIsTheSharedBodyWhenThereIsOne) {
-  HttpResponse r;
-  r.body = "own";
-  EXPECT_EQ(r.content(), "own");
-  r.shared_body = std::make_shared<const std::string>("shared");
-  EXPECT_EQ(r.content(), "shared");
-}
-
 TEST(Server, IdleAndHalfSentConnectionsAreClosedAfterTheReadTimeout) {
   ServerOptions options;
   options.read_timeout = std::chrono::seconds(1);
@@ -603,50 +593,6 @@ TEST(Server, ConnectionsSpreadOverEveryWorkerAreAllServed) {
     }
   }
   EXPECT_EQ(remotes.size(), 9u);  // every client kept its one connection
-}
-
-TEST(Http, ErrorResponseJson) {
-  auto r = make_error_response({404, "InvalidInstanceId.NotFound", "The instance is not found.",
-                                "ecs.aliyuncs.com"});
-  EXPECT_EQ(r.status, 404);
-  ASSERT_EQ(r.headers.size(), 1u);
-  EXPECT_EQ(r.headers[0].second, "application/json;charset=utf-8");
-  auto j = nlohmann::ordered_json::parse(r.body);
-  std::vector<std::string> keys;
-  for (auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"RequestId", "HostId", "Code", "Message", "Recommend"}));
-  EXPECT_EQ(j["HostId"], "ecs.aliyuncs.com");
-  EXPECT_EQ(j["Code"], "InvalidInstanceId.NotFound");
-  EXPECT_EQ(j["Message"], "The instance is not found.");
-  std::string rid = j["RequestId"];
-  EXPECT_EQ(j["Recommend"], "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"
-                            "&product=ecs&requestId=" + rid);
-}
-
-TEST(Http, ErrorResponseXml) {
-  auto r = make_error_response({403, "Forbidden", "a < b & c", "vpc.aliyuncs.com", "see docs"}, true);
-  EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(r.headers[0].second, "text/xml;charset=utf-8");
-  EXPECT_TRUE(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>")) << r.body;
-  pugi::xml_document doc;
-  ASSERT_TRUE(doc.load_string(r.body.c_str()));
-  auto root = doc.child("Error");
-  EXPECT_EQ(std::string(root.child_value("Code")), "Forbidden");
-  EXPECT_EQ(std::string(root.child_value("Message")), "a < b & c");
-  EXPECT_EQ(std::string(root.child_value("HostId")), "vpc.aliyuncs.com");
-  EXPECT_EQ(std::string(root.child_value("Recommend")), "see docs");
-  EXPECT_FALSE(std::string(root.child_value("RequestId")).empty());
-}
-
-TEST(Http, RequestIdsAreUppercaseUuidV4AndUnique) {
-  std::regex uuid("^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$");
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    std::string id = new_request_id();
-    EXPECT_TRUE(std::regex_match(id, uuid)) << id;
-    seen.insert(id);
-  }
-  EXPECT_EQ(seen.size(), 1000u);
 }
 
 }  // namespace

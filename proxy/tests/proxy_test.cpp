@@ -157,6 +157,15 @@ using test_support::TempDir;
 
 using test_support::files_below;
 
+// A proxy in MODE recording into (or replaying from) DIR, in front of UPSTREAM.
+ProxyOptions options_for(Mode mode, const TempDir& dir, const FakeUpstream& upstream) {
+  ProxyOptions options;
+  options.mode = mode;
+  options.fixtures = dir.str();
+  options.upstream.url = upstream.url();
+  return options;
+}
+
 // A running proxy and a client for it.
 struct RunningProxy {
   std::shared_ptr<ProxyHandler> handler;
@@ -193,10 +202,7 @@ std::string content_type(const UpstreamResponse& r) {
 TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::record;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::record, dir, upstream);
   RunningProxy proxy(options);
 
   std::vector<UpstreamRequest> calls = {
@@ -270,10 +276,7 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
 TEST(Proxy, RecordingSurvivesA100000DeepJsonBodyAndKeepsServing) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::record;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::record, dir, upstream);
   RunningProxy proxy(options);
 
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
@@ -308,10 +311,7 @@ TEST(Proxy, RecordingSurvivesA100000DeepJsonBodyAndKeepsServing) {
 TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::record;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::record, dir, upstream);
   RunningProxy proxy(options);
   proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-1"}, {"InstanceId", "i-1"}}, "a"));
   ASSERT_TRUE(proxy.handler->set_mode(Mode::replay));
@@ -335,10 +335,7 @@ TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {
 TEST(Proxy, AutoModeRecordsOnlyWhatIsMissing) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::auto_;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::auto_, dir, upstream);
   RunningProxy proxy(options);
   auto first = proxy.send(v1_get({{"Action", "DescribeZones"}}, "a"));
   auto second = proxy.send(v1_get({{"Action", "DescribeZones"}}, "b"));
@@ -401,10 +398,7 @@ TEST(Proxy, AFailedFixtureWriteIsA5xxLeavesNothingAndTheProxyKeepsServing) {
 TEST(Proxy, RedactsResponsePathsAndSecretsFromFixtures) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::record;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::record, dir, upstream);
   options.redact_paths = {"$.AccessKeySecret"};
   RunningProxy proxy(options);
   auto r = proxy.send(v1_get({{"Action", "GetSecret"}, {"Version", "2015-04-01"}}, "a"));
@@ -419,10 +413,7 @@ TEST(Proxy, RedactsResponsePathsAndSecretsFromFixtures) {
 TEST(Proxy, HeldCredentialsReSignV1AndV3ForTheUpstream) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::passthrough;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::passthrough, dir, upstream);
   options.credentials = {kRealId, kRealSecret, ""};
   RunningProxy proxy(options);
   std::string upstream_host = upstream.url().substr(7);
@@ -481,10 +472,7 @@ TEST(Proxy, WithoutCredentialsV3KeepsItsSignedHostAndV1GetsTheUpstreamHost) {
 TEST(Proxy, UpstreamConnectionsAreReused) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::passthrough;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::passthrough, dir, upstream);
   RunningProxy proxy(options);
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(proxy.send(v1_get({{"Action", "DescribeRegions"}}, std::to_string(i))).status, 200);
@@ -495,10 +483,7 @@ TEST(Proxy, UpstreamConnectionsAreReused) {
 TEST(Proxy, ASlowUpstreamIsA504AndNothingIsRecorded) {
   TempDir dir;
   FakeUpstream upstream;
-  ProxyOptions options;
-  options.mode = Mode::record;
-  options.fixtures = dir.str();
-  options.upstream.url = upstream.url();
+  ProxyOptions options = options_for(Mode::record, dir, upstream);
   options.upstream.timeout = std::chrono::milliseconds(100);
   RunningProxy proxy(options);
   auto r = proxy.send(v1_get({{"Action", "Slow"}}, "a"));

@@ -6,25 +6,18 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
 
-import { commandMissing, jsonFilesBelow, request, run, start, startProxy, tempDir } from './lib/harness.mjs';
+import { commandMissing, jsonFilesBelow, request, startProxy, startTlsServer, tempDir } from './lib/harness.mjs';
 
 const tmp = tempDir();
 
 test('an HTTPS upstream', { skip: commandMissing('openssl') }, async (t) => {
-  const key = path.join(tmp, 'key.pem');
-  const cert = path.join(tmp, 'cert.pem');
-  const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
-  assert.equal(made.code, 0, made.text);
-  const tls = await start('tls', 'openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', cert, '-key', key, '-www'],
-    { pattern: /ACCEPT 127\.0\.0\.1:[0-9]+/ });
-  const upstreamPort = tls.found.split(':').pop();
+  const tls = await startTlsServer(tmp);
   let n = 0;
   // A recording proxy in front of the TLS upstream named by HOST, with ARGS; one request through it.
   const tryWith = async (host, ...args) => {
     n++;
     const fixtures = path.join(tmp, `fx${n}`);
-    const proxy = await startProxy(['--mode', 'record', '--upstream', `https://${host}:${upstreamPort}`, '--fixtures', fixtures,
+    const proxy = await startProxy(['--mode', 'record', '--upstream', `https://${host}:${tls.port}`, '--fixtures', fixtures,
       '--timeout', '10', ...args]);
     const r = await request(`${proxy.url}/?Action=DescribeRegions&Version=2014-05-26`);
     await proxy.stop();
@@ -39,13 +32,13 @@ test('an HTTPS upstream', { skip: commandMissing('openssl') }, async (t) => {
     assert.equal(r.recorded, 0, 'a failed exchange was recorded');
   });
   await t.test('--ca-file trusts it: the upstream\'s answer, recorded', async () => {
-    const r = await tryWith('127.0.0.1', '--ca-file', cert);
+    const r = await tryWith('127.0.0.1', '--ca-file', tls.cert);
     assert.equal(r.status, 200, r.body);
     assert.match(r.body, /s_server/, 'not the upstream\'s answer');
     assert.equal(r.recorded, 1, 'the exchange was not recorded');
   });
   await t.test('a certificate for 127.0.0.1 is not accepted for localhost', async () => {
-    assert.equal((await tryWith('localhost', '--ca-file', cert)).status, 502);
+    assert.equal((await tryWith('localhost', '--ca-file', tls.cert)).status, 502);
   });
   await t.test('--insecure skips verification', async () => {
     const r = await tryWith('127.0.0.1', '--insecure');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import test from 'node:test';
 
 import {
-  commandMissing, copyDir, junitProblems, popcheck, readJson, readText, run, src, start, startEmulator, tempDir,
+  commandMissing, copyDir, junitProblems, popcheck, readJson, readText, src, startEmulator, startTlsServer, tempDir,
 } from './lib/harness.mjs';
 
 const tmp = tempDir();
@@ -68,14 +68,8 @@ test('the seed catalogue against the embedded emulator', async (t) => {
 
 test('HTTPS: the certificate is verified by default; --ca-file and --insecure reach the server',
   { skip: commandMissing('openssl') }, async () => {
-    const key = path.join(tmp, 'key.pem');
-    const cert = path.join(tmp, 'cert.pem');
-    const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-      '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
-    assert.equal(made.code, 0, made.text);
-    const server = await start('s_server', 'openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', cert, '-key', key, '-www'],
-      { pattern: /ACCEPT 127\.0\.0\.1:[0-9]+/ });
-    const url = `https://127.0.0.1:${server.found.split(':').pop()}`;
+    const server = await startTlsServer(tmp);
+    const url = `https://127.0.0.1:${server.port}`;
     const cases = path.join(tmp, 'https-cases');
     fs.mkdirSync(path.join(cases, 'ecs'), { recursive: true });
     fs.writeFileSync(path.join(cases, 'ecs', 'DescribeRegions.json'), JSON.stringify({
@@ -91,7 +85,7 @@ test('HTTPS: the certificate is verified by default; --ca-file and --insecure re
     assert.equal(untrusted.code, 2, untrusted.text);
     assert.match(untrusted.stderr, /could not be verified/);
     assert.equal(untrusted.stderr.trim().split('\n').length, 1, `more than one line: ${untrusted.stderr}`);
-    for (const flags of [['--ca-file', cert], ['--insecure']]) {
+    for (const flags of [['--ca-file', server.cert], ['--insecure']]) {
       const dir = path.join(tmp, 'r1');
       const r = await popcheck(['run', '--endpoint', url, '--cases', cases, '--report-dir', dir, ...flags], { env: keys });
       // The server's HTML page is no API answer: the case fails (exit 1), it does not error (2).

@@ -8,8 +8,8 @@
 //  - run(cmd, args, opts) / popcheck(args, opts): a command to its end: {code, signal, stdout, stderr}.
 //  - start(name, cmd, args, opts): a server, waited for until a stdout line matches `pattern` (by
 //    default an http:// URL, which `popcheck emulate` and `popcheck proxy` print once they listen);
-//    startEmulator(args) and startProxy(args) are that for popcheck. Every server started is ended
-//    when the process exits.
+//    startEmulator(args) and startProxy(args) are that for popcheck, startTlsServer(dir) an
+//    openssl s_server with a throw-away certificate. Every server started is ended with the spec.
 //  - request(url, opts): one HTTP exchange (node:http, so Host and Origin can be set):
 //    {status, headers, body}; rejects on a transport error (reset, truncated answer).
 //  - ADMIN / admin(base, method, what, body, token): the admin API as popcheck's callers use it.
@@ -182,6 +182,20 @@ export const startEmulator = (args = [], opts = {}) =>
 // `popcheck proxy --listen 127.0.0.1:0 ARGS...`.
 export const startProxy = (args = [], opts = {}) =>
   start(opts.name ?? 'proxy', bin, ['proxy', '--listen', '127.0.0.1:0', ...args], opts);
+
+// `openssl s_server -www` on 127.0.0.1, port 0, with a throw-away self-signed certificate for
+// 127.0.0.1 made in DIR: the HTTPS endpoint of the TLS tests. Resolves the server handle (found:
+// "ACCEPT 127.0.0.1:PORT") with `cert` (the certificate's file) and `port`.
+export async function startTlsServer(dir) {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  if (made.code !== 0) throw new Error(made.text);
+  const server = await start('s_server', 'openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', cert, '-key', key, '-www'],
+    { pattern: /ACCEPT 127\.0\.0\.1:[0-9]+/ });
+  return Object.assign(server, { cert, port: Number(server.found.split(':').pop()) });
+}
 
 // One HTTP exchange. opts: method (GET), headers, body (string or Buffer), timeoutMs (60 s).
 // Resolves {status, headers (lower-case names), body (utf-8 text), raw (Buffer)}; rejects when the

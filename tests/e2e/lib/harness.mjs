@@ -13,9 +13,9 @@
 //  - request(url, opts): one HTTP exchange (node:http, so Host and Origin can be set):
 //    {status, headers, body}; rejects on a transport error (reset, truncated answer).
 //  - ADMIN / admin(base, method, what, body, token): the admin API as popcheck's callers use it.
-//  - needsShared(name): the gate of a spec that reads ../shared, as tests/e2e/lib-shared.sh and
-//    tests/shared.hpp gate theirs: "ran|skipped e2e.NAME" to POPCHECK_CORPUS_LOG; when the folder is
-//    absent the spec exits 77 (ctest: skipped), or 1 under POPCHECK_REQUIRE_SHARED=1.
+//  - needsShared(name): the gate of a spec that reads ../shared, as tests/support/paths.hpp gates
+//    the unit tests: "ran|skipped e2e.NAME" to POPCHECK_CORPUS_LOG; when the folder is absent the
+//    spec exits 77 (ctest: skipped), or 1 under POPCHECK_REQUIRE_SHARED=1.
 //  - sdkMissing(...packages): a skip reason when node's SDKs are not installed, else false;
 //    requireSdk(name): one of them, loaded.
 import { spawn } from 'node:child_process';

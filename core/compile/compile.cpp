@@ -454,6 +454,19 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
       fill_from_metadata(page, m);
       merged_meta.insert(*chosen);
     }
+    if (!chosen && !stated && page.product.empty() && !hint_product.empty()) {
+      // A host that names no product of the metadata, and an action the metadata does not list
+      // (an older API of the product): the page was given with one product's metadata, whose
+      // product it is.
+      std::set<std::string> products;
+      for (const auto& m : meta) products.insert(m.product);
+      if (products.size() == 1) {
+        page.product = *products.begin();
+        page.warnings.push_back("the page's example host (" + page.endpoint +
+                                ") names no product of the metadata; " + page.product +
+                                " is the only product given");
+      }
+    }
     if (page.product.empty()) page.product = canonical_product(hint_product, known_products);
     if (page.product.empty()) {
       std::string why = candidates.size() > 1

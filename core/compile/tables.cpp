@@ -40,7 +40,8 @@ Role role_of(string_view label) {
     return Role::Type;
   if (one_of(l, {"是否必选", "是否必需", "是否必须", "是否必填", "是否必要", "必选", "必填", "必要",
                  "必需", "必须", "必要参数", "是否必要参数", "required", "is required",
-                 "mandatory"}))
+                 "mandatory", "mandatory or not", "required or not", "required or optional",
+                 "required/optional"}))
     return Role::Required;
   if (one_of(l, {"示例值", "示例", "example", "examples", "example value", "example values",
                  "sample value", "sample values",

@@ -235,6 +235,20 @@ TEST(OwnLayouts, MetadataOfTheActionFixesProductAndVersion) {
   EXPECT_EQ(c.action, "ListProbes");
   EXPECT_TRUE(has_warning(c.warnings, "metrics")) << ::testing::PrintToString(c.warnings);
 
+  // An action the metadata does not list (an older API of the product) on a page whose host names
+  // no product of the metadata: the product is the only one given, with its only version.
+  auto page = read_file(page_path("zh-foreign-host.md"));
+  ASSERT_TRUE(page);
+  std::string older = *page;
+  for (size_t p = older.find("ListProbes"); p != std::string::npos; p = older.find("ListProbes", p))
+    older.replace(p, 10, "ListOldProbes");
+  CompileResult old = compile_texts({input(meta, true), CompileInput{"older.md", older, false}}, {});
+  ASSERT_TRUE(old.errors.empty()) << old.errors[0].to_string();
+  ASSERT_EQ(old.entries.size(), 1u);
+  EXPECT_EQ(old.entries[0].contract.product, "Watch");
+  EXPECT_EQ(old.entries[0].contract.version, "2021-03-01");
+  EXPECT_TRUE(has_warning(old.entries[0].contract.warnings, "only product given"));
+
   // Without the metadata the host is all there is, and it says nothing of the version.
   CompileResult alone = compile_texts({input(page_path("zh-foreign-host.md"))}, {});
   ASSERT_EQ(alone.errors.size(), 1u);

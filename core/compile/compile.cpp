@@ -450,7 +450,7 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
             "; the metadata's " + page.action + " (" + m.source.file + ") is " + m.product + " " +
             m.version + ", which is used");
       page.product = m.product;
-      page.version = m.version;
+      if (!page.version.empty()) page.version = m.version;  // else filled, and said, below
       fill_from_metadata(page, m);
       merged_meta.insert(*chosen);
     }

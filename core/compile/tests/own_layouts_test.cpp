@@ -117,7 +117,10 @@ TEST(OwnLayouts, EnglishBulletLists) {
                                  {409, "IncorrectRelayStatus", "The relay is already paused."}}));
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId"}));
   ASSERT_EQ(c.examples.requests.size(), 1u);
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "PauseRelay"}, {"RelayId", "r-77k2"}, {"Minutes", "30"}}));
   ASSERT_TRUE(c.examples.json);
+  EXPECT_TRUE(c.examples.json->valid);
   EXPECT_FALSE(c.examples.xml);
 }
 
@@ -170,6 +173,14 @@ TEST(OwnLayouts, FieldTablesAttachToTheirParameter) {
   EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidTargets.Malformed",
                                   "The Targets parameter is not valid JSON."}}));
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"ProbeId", "RequestId"}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "CreateProbe"},
+                    {"ProbeName", "home-page"},
+                    {"ProbeType", "HTTP"},
+                    {"Targets", "[{\"address\":\"192.0.2.10\",\"weight\":\"50\"}]"}}));
+  ASSERT_TRUE(c.examples.json);
+  EXPECT_EQ(json_top_keys(c.examples.json->body),
+            (std::vector<std::string>{"ProbeId", "RequestId"}));
 
   // The fields travel in the catalogue under their parameter and read back.
   ojson j = to_json(c);
@@ -214,6 +225,8 @@ TEST(OwnLayouts, TwoColumnsLabelledParameters) {
   EXPECT_EQ(c.response.children[1].raw_type, "Integer");
   EXPECT_EQ(error_rows(c), (Rows{{404, "InvalidArchiveId.NotFound",
                                   "The specified archive does not exist."}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "TrimArchive"}, {"ArchiveId", "ar-4k2m"}, {"KeepDays", "30"}}));
 }
 
 CompileInput input(const std::string& path, bool lookup = false) {

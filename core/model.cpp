@@ -105,6 +105,39 @@ ojson to_json(const ResponseNode& n) {
   return j;
 }
 
+// One parameter; the fields of a JSON-valued parameter nest under it as "fields".
+static ojson param_to_json(const Param& p) {
+  ojson q;
+  q["name"] = p.name;
+  q["type"] = p.type;
+  q["required"] = p.required;
+  q["example"] = p.example;
+  q["description"] = p.description;
+  if (!p.position.empty()) q["position"] = p.position;
+  if (p.depth) q["depth"] = p.depth;
+  if (p.table) q["table"] = p.table;
+  if (!p.allowed.empty()) q["allowed"] = p.allowed;
+  if (p.repeat) {
+    ojson r{{"min", p.repeat->min}};
+    if (p.repeat->max) r["max"] = *p.repeat->max;
+    q["repeat"] = r;
+  }
+  if (p.min_length) q["min_length"] = *p.min_length;
+  if (p.max_length) q["max_length"] = *p.max_length;
+  if (p.minimum) q["minimum"] = *p.minimum;
+  if (p.maximum) q["maximum"] = *p.maximum;
+  if (!p.forbidden_prefixes.empty()) q["forbidden_prefixes"] = p.forbidden_prefixes;
+  if (!p.forbidden_substrings.empty()) q["forbidden_substrings"] = p.forbidden_substrings;
+  if (p.pattern) q["pattern"] = *p.pattern;
+  if (p.non_empty) q["non_empty"] = true;
+  if (!p.fields.empty()) {
+    ojson f = ojson::array();
+    for (const auto& x : p.fields) f.push_back(param_to_json(x));
+    q["fields"] = std::move(f);
+  }
+  return q;
+}
+
 ojson to_json(const Contract& c) {
   ojson j;
   j["product"] = c.product;
@@ -113,32 +146,7 @@ ojson to_json(const Contract& c) {
   j["endpoint"] = c.endpoint;
   j["title"] = c.title;
   ojson params = ojson::array();
-  for (const auto& p : c.params) {
-    ojson q;
-    q["name"] = p.name;
-    q["type"] = p.type;
-    q["required"] = p.required;
-    q["example"] = p.example;
-    q["description"] = p.description;
-    if (!p.position.empty()) q["position"] = p.position;
-    if (p.depth) q["depth"] = p.depth;
-    if (p.table) q["table"] = p.table;
-    if (!p.allowed.empty()) q["allowed"] = p.allowed;
-    if (p.repeat) {
-      ojson r{{"min", p.repeat->min}};
-      if (p.repeat->max) r["max"] = *p.repeat->max;
-      q["repeat"] = r;
-    }
-    if (p.min_length) q["min_length"] = *p.min_length;
-    if (p.max_length) q["max_length"] = *p.max_length;
-    if (p.minimum) q["minimum"] = *p.minimum;
-    if (p.maximum) q["maximum"] = *p.maximum;
-    if (!p.forbidden_prefixes.empty()) q["forbidden_prefixes"] = p.forbidden_prefixes;
-    if (!p.forbidden_substrings.empty()) q["forbidden_substrings"] = p.forbidden_substrings;
-    if (p.pattern) q["pattern"] = *p.pattern;
-    if (p.non_empty) q["non_empty"] = true;
-    params.push_back(std::move(q));
-  }
+  for (const auto& p : c.params) params.push_back(param_to_json(p));
   j["params"] = std::move(params);
   j["response"] = to_json(c.response);
   ojson ex;
@@ -226,6 +234,49 @@ ojson to_json(const CatalogueEntry& e) {
   return j;
 }
 
+// One parameter and, nested at most kMaxFieldDepth deep, its fields.
+constexpr int kMaxFieldDepth = 8;
+static Expected<Param> param_from_json(const ojson& q, int level) {
+  if (!q.is_object()) return fail("catalogue.contract", "each param must be an object");
+  Param p;
+  p.name = str(q, "name");
+  p.type = str(q, "type");
+  p.required = q.value("required", false);
+  p.example = str(q, "example");
+  p.description = str(q, "description");
+  p.position = str(q, "position");
+  p.depth = q.value("depth", 0);
+  p.table = q.value("table", 0);
+  if (auto a = q.find("allowed"); a != q.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) p.allowed.push_back(v.get<std::string>());
+  if (auto r = q.find("repeat"); r != q.end() && r->is_object()) {
+    Repeat rep;
+    rep.min = r->value("min", 1);
+    if (auto m = r->find("max"); m != r->end() && m->is_number_integer()) rep.max = m->get<int>();
+    p.repeat = rep;
+  }
+  if (auto v = q.find("min_length"); v != q.end() && v->is_number()) p.min_length = v->get<int64_t>();
+  if (auto v = q.find("max_length"); v != q.end() && v->is_number()) p.max_length = v->get<int64_t>();
+  if (auto v = q.find("minimum"); v != q.end() && v->is_number()) p.minimum = v->get<double>();
+  if (auto v = q.find("maximum"); v != q.end() && v->is_number()) p.maximum = v->get<double>();
+  if (auto a = q.find("forbidden_prefixes"); a != q.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) p.forbidden_prefixes.push_back(v.get<std::string>());
+  if (auto a = q.find("forbidden_substrings"); a != q.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) p.forbidden_substrings.push_back(v.get<std::string>());
+  if (auto v = q.find("pattern"); v != q.end() && v->is_string()) p.pattern = v->get<std::string>();
+  p.non_empty = q.value("non_empty", false);
+  if (auto f = q.find("fields"); f != q.end() && f->is_array() && level < kMaxFieldDepth)
+    for (const auto& x : *f) {
+      auto field = param_from_json(x, level + 1);
+      if (!field) return field;
+      p.fields.push_back(std::move(*field));
+    }
+  return p;
+}
+
 Expected<Contract> contract_from_json(const ojson& j) {
   if (!j.is_object()) return fail("catalogue.contract", "contract must be an object");
   Contract c;
@@ -237,38 +288,9 @@ Expected<Contract> contract_from_json(const ojson& j) {
   if (c.action.empty()) return fail("catalogue.contract", "contract has no action");
   if (auto it = j.find("params"); it != j.end() && it->is_array()) {
     for (const auto& q : *it) {
-      if (!q.is_object()) return fail("catalogue.contract", "each param must be an object");
-      Param p;
-      p.name = str(q, "name");
-      p.type = str(q, "type");
-      p.required = q.value("required", false);
-      p.example = str(q, "example");
-      p.description = str(q, "description");
-      p.position = str(q, "position");
-      p.depth = q.value("depth", 0);
-      p.table = q.value("table", 0);
-      if (auto a = q.find("allowed"); a != q.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) p.allowed.push_back(v.get<std::string>());
-      if (auto r = q.find("repeat"); r != q.end() && r->is_object()) {
-        Repeat rep;
-        rep.min = r->value("min", 1);
-        if (auto m = r->find("max"); m != r->end() && m->is_number_integer()) rep.max = m->get<int>();
-        p.repeat = rep;
-      }
-      if (auto v = q.find("min_length"); v != q.end() && v->is_number()) p.min_length = v->get<int64_t>();
-      if (auto v = q.find("max_length"); v != q.end() && v->is_number()) p.max_length = v->get<int64_t>();
-      if (auto v = q.find("minimum"); v != q.end() && v->is_number()) p.minimum = v->get<double>();
-      if (auto v = q.find("maximum"); v != q.end() && v->is_number()) p.maximum = v->get<double>();
-      if (auto a = q.find("forbidden_prefixes"); a != q.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) p.forbidden_prefixes.push_back(v.get<std::string>());
-      if (auto a = q.find("forbidden_substrings"); a != q.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) p.forbidden_substrings.push_back(v.get<std::string>());
-      if (auto v = q.find("pattern"); v != q.end() && v->is_string()) p.pattern = v->get<std::string>();
-      p.non_empty = q.value("non_empty", false);
-      c.params.push_back(std::move(p));
+      auto p = param_from_json(q, 0);
+      if (!p) return std::unexpected(p.error());
+      c.params.push_back(std::move(*p));
     }
   }
   if (auto it = j.find("response"); it != j.end() && it->is_object()) c.response = node_from_json(*it);

@@ -45,6 +45,11 @@ struct Param {
   std::vector<std::string> forbidden_substrings;  // "不能包含 http:// 或者 https://"
   std::optional<std::string> pattern;             // a regular expression from metadata
   bool non_empty = false;                         // "不允许为空字符串" / "cannot be an empty string"
+
+  // The fields of a JSON-valued parameter that the page describes in a table or list of their own
+  // ("Sources 各字段含义", the options of OptionsJson): they travel inside the parameter's value, so
+  // they are not request parameters.
+  std::vector<Param> fields;
 };
 
 // A node of the response tree. The root is an unnamed "object".

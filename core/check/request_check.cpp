@@ -323,7 +323,16 @@ const std::vector<string>& request_check_names() {
 }
 
 RequestRules::RequestRules(const core::Contract& contract) : action_(contract.action) {
+  // The fields a page documents for a parameter are checked as the further tables were.
+  std::vector<core::Param> params;
   for (const auto& p : contract.params) {
+    params.push_back(p);
+    for (auto f : p.fields) {
+      f.table = 1;
+      params.push_back(std::move(f));
+    }
+  }
+  for (const auto& p : params) {
     if (p.name.empty()) continue;
     Rule r;
     r.param = p;

@@ -45,6 +45,14 @@ std::string canonical_product(const std::string& p, const std::set<std::string>&
   return out;
 }
 
+// The product a request example's host names: "metrics" for metrics.cn-hangzhou.aliyuncs.com.
+std::string host_product(const std::string& endpoint) {
+  if (endpoint.find("aliyuncs.com") == std::string::npos) return {};
+  size_t e = 0;
+  while (e < endpoint.size() && std::isalnum(static_cast<unsigned char>(endpoint[e]))) ++e;
+  return endpoint.substr(0, e);
+}
+
 // How well a metadata API matches a page: shared parameter names, and shared examples on top.
 int match_score(const Contract& page, const Contract& meta) {
   int score = 0;
@@ -381,36 +389,51 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
     pages.push_back(std::move(*r));
   }
 
-  // Product and version of each page: the page, else the options, else the metadata.
+  // Product and version of each page. The metadata of the page's action fixes both: a page's own
+  // words about its product (an example's host such as metrics.<region>.aliyuncs.com, an API
+  // Explorer link) are hints that only rank several metadata APIs of that name. Without one, the
+  // page's product, else --product; its version, else --version.
   std::vector<Contract> resolved;
   std::set<size_t> merged_meta;  // metadata APIs a page took over
   for (auto& page : pages) {
-    if (page.product.empty()) page.product = options.product;
+    // A product read from the example's host alone is a hint, unless the metadata knows a product
+    // of that name (vpc.aliyuncs.com is Vpc; metrics.<region>.aliyuncs.com names no product, its
+    // APIs are CloudMonitor's); one the page states (an API Explorer link, a doc anchor) is the
+    // page's word.
+    bool known = std::any_of(known_products.begin(), known_products.end(),
+                             [&](const std::string& k) { return lower(k) == lower(page.product); });
+    bool stated = !page.product.empty() &&
+                  (known || lower(page.product) != lower(host_product(page.endpoint)));
+    std::string hint_product = page.product, hint_version = page.version;
+    if (!stated) page.product = options.product;
     if (page.version.empty() && !options.version.empty() &&
         (options.product.empty() || lower(options.product) == lower(page.product)))
       page.version = options.version;
     page.product = canonical_product(page.product, known_products);
 
-    // The metadata API this page describes: same product when known, same action.
+    // The metadata APIs of this action; --product and --version narrow them.
     std::vector<size_t> candidates;
     for (size_t i = 0; i < meta.size(); ++i)
       if (meta[i].action == page.action &&
           (page.product.empty() || lower(meta[i].product) == lower(page.product)) &&
-          (page.version.empty() || meta[i].version == page.version))
+          (options.version.empty() || meta[i].version == options.version))
         candidates.push_back(i);
     std::optional<size_t> chosen;
     if (candidates.size() == 1) {
       chosen = candidates.front();
     } else if (candidates.size() > 1) {
-      int best = -1;
+      // Ranked by the page's hints (its product, then its version), then shared parameters.
+      auto rank = [&](size_t i) {
+        return std::make_tuple(!hint_product.empty() && lower(meta[i].product) == lower(hint_product),
+                               !hint_version.empty() && meta[i].version == hint_version,
+                               match_score(page, meta[i]));
+      };
       bool tie = false;
       for (size_t i : candidates) {
-        int s = match_score(page, meta[i]);
-        if (s > best) {
-          best = s;
+        if (!chosen || rank(i) > rank(*chosen)) {
           chosen = i;
           tie = false;
-        } else if (s == best) {
+        } else if (rank(i) == rank(*chosen)) {
           tie = true;
         }
       }
@@ -418,10 +441,33 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
     }
     if (chosen) {
       const Contract& m = meta[*chosen];
-      if (page.product.empty()) page.product = m.product;
+      if ((!hint_product.empty() && lower(hint_product) != lower(m.product)) ||
+          (!hint_version.empty() && hint_version != m.version))
+        page.warnings.push_back(
+            "the page suggests " + (hint_product.empty() ? std::string("no product") : hint_product) +
+            (hint_version.empty() ? std::string() : " " + hint_version) +
+            (stated ? std::string() : " (its example's host is " + page.endpoint + ")") +
+            "; the metadata's " + page.action + " (" + m.source.file + ") is " + m.product + " " +
+            m.version + ", which is used");
+      page.product = m.product;
+      if (!page.version.empty()) page.version = m.version;  // else filled, and said, below
       fill_from_metadata(page, m);
       merged_meta.insert(*chosen);
     }
+    if (!chosen && !stated && page.product.empty() && !hint_product.empty()) {
+      // A host that names no product of the metadata, and an action the metadata does not list
+      // (an older API of the product): the page was given with one product's metadata, whose
+      // product it is.
+      std::set<std::string> products;
+      for (const auto& m : meta) products.insert(m.product);
+      if (products.size() == 1) {
+        page.product = *products.begin();
+        page.warnings.push_back("the page's example host (" + page.endpoint +
+                                ") names no product of the metadata; " + page.product +
+                                " is the only product given");
+      }
+    }
+    if (page.product.empty()) page.product = canonical_product(hint_product, known_products);
     if (page.product.empty()) {
       std::string why = candidates.size() > 1
                             ? "the page does not name its product and several metadata APIs are "

@@ -6,11 +6,13 @@
 //
 // Which source wins: a page and metadata that describe the same product/action are merged with the
 // page winning (it is the reviewed, human-facing document and what the seed catalogue is built
-// from); the metadata only fills what the page leaves out: product and version, endpoint, a missing
-// response tree or success example. Product and version of a page come from the page, else from the
-// --product/--version options, else from the metadata when exactly one metadata API matches the
-// action (several matches are ranked by shared parameter names and examples). Two pages of one
-// action: the first input wins and the later one is reported as a warning.
+// from); the metadata fills what the page leaves out: endpoint, a missing response tree or success
+// example. Product and version: the metadata API of the page's action fixes them (candidates
+// narrowed by the product the page states and by --product/--version, ranked by the product and
+// version the example's host and query hint, then by shared parameter names and examples); without
+// one, the page's stated product, else --product, else the host's, and the page's version, else
+// --version (docs/readers.md, "Product and version"). Two pages of one action: the first input wins
+// and the later one is reported as a warning.
 #include <cstddef>
 #include <functional>
 #include <map>

@@ -224,6 +224,9 @@ std::string xml_root(string_view s) {
 void add_example(Examples& ex, string_view info, string_view raw, ExampleContext context,
                  std::vector<std::string>& warnings) {
   string_view body = text::trim(raw);
+  // Some pages open a body with a comment line naming its format ("//json response").
+  while (body.starts_with("//") && body.find("Action=") > body.find('\n'))
+    body = text::trim(body.substr(std::min(body.size(), body.find('\n'))));
   if (body.empty()) return;
   if (context != ExampleContext::Error && is_request_body(info, body)) {
     ex.requests.push_back(ExampleBlock{"url", std::string(body), true});
@@ -453,7 +456,10 @@ Expected<void> finish_contract(Contract& c, const ActionSources& s, string_view 
   if (!options.version.empty()) version = options.version;
   if (c.version.empty()) c.version = version;
 
-  for (auto& p : c.params) extract_constraints(p);
+  for (auto& p : c.params) {
+    extract_constraints(p);
+    for (auto& f : p.fields) extract_constraints(f);
+  }
   return {};
 }
 

@@ -110,8 +110,10 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
           "got " + resp.dump() + "\n     want " + want_resp.dump());
 
   json sub = json::array(), want_sub = json::array();
+  // The further parameter tables describe the fields of one parameter (Configuration.N's
+  // Configuration type): they are read as that parameter's fields, in order.
   for (const auto& p : c.params)
-    if (p.table > 0) sub.push_back(json::array({p.name, p.required}));
+    for (const auto& f : p.fields) sub.push_back(json::array({f.name, f.required}));
   for (const auto& p : rec["request_subparams"]) want_sub.push_back(json::array({p["name"], p["required"]}));
   t.check("request_subparams", sub == want_sub, name, "got " + sub.dump() + " want " + want_sub.dump());
 

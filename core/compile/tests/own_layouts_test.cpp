@@ -1,0 +1,298 @@
+// The page layouts of products beyond ECS, VPC and ESS (issue 22), each on a page of the project's
+// own (tests/data/pages, made-up operations): the bullet-list layout in Chinese and English, tables
+// without a delimiter row, tables of a JSON-valued parameter's fields, the required column headed
+// 必要 or written Required/Optional, two columns labelled "Parameters", an example host of another
+// product, and a page that cannot be read. Each test states what the page says.
+#include <gtest/gtest.h>
+
+#include "core/compile/compile.hpp"
+#include "core/compile/docs.hpp"
+#include "core/files.hpp"
+#include "tests/shared.hpp"
+
+namespace popcheck::core {
+namespace {
+
+std::string page_path(const std::string& name) {
+  return (test_support::pages_dir() / "pages" / name).string();
+}
+
+Contract read_page(const std::string& name) {
+  auto text = read_file(page_path(name));
+  EXPECT_TRUE(text) << text.error().to_string();
+  if (!text) return {};
+  auto c = read_document(*text, page_path(name));
+  EXPECT_TRUE(c) << c.error().to_string();
+  return c ? *c : Contract{};
+}
+
+using Flags = std::vector<std::pair<std::string, bool>>;
+using Rows = std::vector<std::tuple<std::optional<int>, std::string, std::string>>;
+
+Flags flags(const std::vector<Param>& ps) {
+  Flags out;
+  for (const auto& p : ps) out.emplace_back(p.name, p.required);
+  return out;
+}
+
+std::vector<std::string> types(const std::vector<Param>& ps) {
+  std::vector<std::string> out;
+  for (const auto& p : ps) out.push_back(p.type);
+  return out;
+}
+
+Rows error_rows(const Contract& c) {
+  Rows out;
+  for (const auto& e : c.errors) out.emplace_back(e.http, e.code, e.message);
+  return out;
+}
+
+std::vector<std::string> response_names(const Contract& c) {
+  std::vector<std::string> out;
+  for (const auto& n : c.response.children) out.push_back(n.name);
+  return out;
+}
+
+const Param* find(const Contract& c, const std::string& name) {
+  for (const auto& p : c.params)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool has_warning(const std::vector<std::string>& ws, const std::string& needle) {
+  for (const auto& w : ws)
+    if (w.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+// Older Chinese pages: a bold name per parameter with 类型 / 必须 / 描述 bullets, a permissions
+// section whose bold names are not parameters, errors as bold codes with HTTP Status / Error Message
+// bullets under 错误信息, examples indented under bullets.
+TEST(OwnLayouts, ChineseBulletLists) {
+  Contract c = read_page("zh-bullets.md");
+  EXPECT_EQ(c.action, "RevokeBadge");
+  EXPECT_EQ(c.source.language, "zh");
+  EXPECT_EQ(flags(c.params), (Flags{{"Action", true},
+                                    {"MemberName", true},
+                                    {"BadgeId", true},
+                                    {"Reason", false},
+                                    {"NotifyLimit", false}}));
+  EXPECT_EQ(types(c.params),
+            (std::vector<std::string>{"String", "String", "String", "String", "Integer"}));
+  const Param* badge = find(c, "BadgeId");
+  ASSERT_NE(badge, nullptr);
+  EXPECT_NE(badge->description.find("要收回的徽章"), std::string::npos) << badge->description;
+  EXPECT_NE(badge->description.find("^b-[a-z0-9]{6}$"), std::string::npos) << badge->description;
+  const Param* limit = find(c, "NotifyLimit");
+  ASSERT_NE(limit, nullptr);
+  EXPECT_NE(limit->description.find("默认值：3"), std::string::npos) << limit->description;
+  EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidParameter.MemberName.Length",
+                                  "The member name is too long."},
+                                 {404, "EntityNotExist.Badge", "The badge does not exist."}}));
+  EXPECT_EQ(c.errors[1].description, "徽章不存在或已被收回。");
+  EXPECT_EQ(response_names(c), (std::vector<std::string>{"Badge", "RequestId"}));
+  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "RevokeBadge"},
+                                               {"MemberName", "lin"},
+                                               {"BadgeId", "b-a1b2c3"}}));
+  ASSERT_TRUE(c.examples.json && c.examples.xml);
+  EXPECT_TRUE(c.examples.json->valid);
+  EXPECT_TRUE(c.examples.xml->valid);
+  EXPECT_EQ(json_top_keys(c.examples.json->body),
+            (std::vector<std::string>{"RequestId", "Badge"}));
+}
+
+// The same layout in English: Type / Required / Description, Valid values joining the description,
+// HTTP status code / Error message bullets.
+TEST(OwnLayouts, EnglishBulletLists) {
+  Contract c = read_page("en-bullets.md");
+  EXPECT_EQ(c.action, "PauseRelay");
+  EXPECT_EQ(c.source.language, "en");
+  EXPECT_EQ(flags(c.params), (Flags{{"Action", true}, {"RelayId", true}, {"Minutes", false}}));
+  const Param* minutes = find(c, "Minutes");
+  ASSERT_NE(minutes, nullptr);
+  EXPECT_EQ(minutes->type, "Integer");
+  EXPECT_NE(minutes->description.find("Valid values: 1 to 120"), std::string::npos)
+      << minutes->description;
+  EXPECT_EQ(error_rows(c), (Rows{{404, "InvalidRelayId.NotFound", "The relay does not exist."},
+                                 {409, "IncorrectRelayStatus", "The relay is already paused."}}));
+  EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId"}));
+  ASSERT_EQ(c.examples.requests.size(), 1u);
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "PauseRelay"}, {"RelayId", "r-77k2"}, {"Minutes", "30"}}));
+  ASSERT_TRUE(c.examples.json);
+  EXPECT_TRUE(c.examples.json->valid);
+  EXPECT_FALSE(c.examples.xml);
+}
+
+// Tables with no |---| row under the header (the header recognised by its labels), a cell over
+// several lines, and examples opened by a "//json response" comment line.
+TEST(OwnLayouts, TablesWithoutDelimiterRow) {
+  Contract c = read_page("en-no-delimiter.md");
+  EXPECT_EQ(c.action, "RotateToken");
+  EXPECT_EQ(flags(c.params), (Flags{{"TokenId", true}, {"GraceSeconds", false}, {"Label", false}}));
+  const Param* grace = find(c, "GraceSeconds");
+  ASSERT_NE(grace, nullptr);
+  EXPECT_EQ(grace->type, "Integer");
+  EXPECT_NE(grace->description.find("The default value is 60."), std::string::npos)
+      << grace->description;
+  EXPECT_EQ(error_rows(c), (Rows{{404, "TokenNotFound", "The token does not exist."},
+                                 {409, "TokenRetiring", "The token is already being retired."}}));
+  EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId", "TokenId"}));
+  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "RotateToken"},
+                                               {"TokenId", "tk-93hf"},
+                                               {"GraceSeconds", "120"}}));
+  ASSERT_TRUE(c.examples.json && c.examples.xml);
+  EXPECT_TRUE(c.examples.json->valid);
+  EXPECT_TRUE(c.examples.xml->valid);
+  EXPECT_EQ(json_top_keys(c.examples.json->body),
+            (std::vector<std::string>{"RequestId", "TokenId"}));
+}
+
+// Field tables: ProbeOptions' per-protocol options (the first table found by the keys of the
+// parameter's JSON example, the next one following it), and Targets' fields under a heading of
+// their own with a required column headed 必要. None of them is a request parameter.
+TEST(OwnLayouts, FieldTablesAttachToTheirParameter) {
+  Contract c = read_page("zh-field-tables.md");
+  EXPECT_EQ(c.action, "CreateProbe");
+  EXPECT_EQ(flags(c.params), (Flags{{"Action", true},
+                                    {"ProbeName", true},
+                                    {"ProbeType", true},
+                                    {"ProbeOptions", false},
+                                    {"Targets", true}}));
+  const Param* options = find(c, "ProbeOptions");
+  ASSERT_NE(options, nullptr);
+  EXPECT_EQ(flags(options->fields),
+            (Flags{{"method", false}, {"timeout_ms", false}, {"packets", false}}));
+  EXPECT_EQ(types(options->fields), (std::vector<std::string>{"String", "int", "int"}));
+  const Param* targets = find(c, "Targets");
+  ASSERT_NE(targets, nullptr);
+  EXPECT_EQ(flags(targets->fields), (Flags{{"address", true}, {"weight", false}, {"port", false}}));
+  EXPECT_EQ(targets->fields[2].type, "Integer");
+  EXPECT_TRUE(find(c, "ProbeType")->fields.empty());
+  EXPECT_FALSE(has_warning(c.warnings, "names no parameter")) << ::testing::PrintToString(c.warnings);
+  EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidTargets.Malformed",
+                                  "The Targets parameter is not valid JSON."}}));
+  EXPECT_EQ(response_names(c), (std::vector<std::string>{"ProbeId", "RequestId"}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "CreateProbe"},
+                    {"ProbeName", "home-page"},
+                    {"ProbeType", "HTTP"},
+                    {"Targets", "[{\"address\":\"192.0.2.10\",\"weight\":\"50\"}]"}}));
+  ASSERT_TRUE(c.examples.json);
+  EXPECT_EQ(json_top_keys(c.examples.json->body),
+            (std::vector<std::string>{"ProbeId", "RequestId"}));
+
+  // The fields travel in the catalogue under their parameter and read back.
+  ojson j = to_json(c);
+  auto back = contract_from_json(j);
+  ASSERT_TRUE(back) << back.error().to_string();
+  ASSERT_EQ(back->params.size(), c.params.size());
+  EXPECT_EQ(flags(back->params[4].fields), flags(targets->fields));
+}
+
+// A field table that names no parameter of the page is said, not read as parameters.
+TEST(OwnLayouts, UnattachedFieldTableIsReported) {
+  std::string page =
+      "# DoThing\n\n## 请求参数\n\n|名称|类型|是否必选|描述|\n|--|--|--|--|\n|Name|String|是|名称。|\n\n"
+      "另一张表：\n\n|参数|类型|必要|描述|\n|--|--|--|--|\n|inner|String|是|内部字段。|\n";
+  auto c = read_document(page, "inline.md");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(flags(c->params), (Flags{{"Name", true}}));
+  EXPECT_TRUE(has_warning(c->warnings, "names no parameter")) << ::testing::PrintToString(c->warnings);
+}
+
+// The required column headed 必要 with 必选 / 可选 values.
+TEST(OwnLayouts, RequiredColumnHeadedBiyao) {
+  Contract c = read_page("zh-required-column.md");
+  EXPECT_EQ(c.action, "ListShelves");
+  EXPECT_EQ(flags(c.params), (Flags{{"Action", true}, {"LibraryId", true}, {"PageSize", false}}));
+  EXPECT_TRUE(c.warnings.empty() || !has_warning(c.warnings, "unreadable required"));
+  EXPECT_EQ(error_rows(c), (Rows{{404, "LibraryNotFound", "The library does not exist."}}));
+  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "ListShelves"},
+                                               {"LibraryId", "lib-01"},
+                                               {"PageSize", "20"}}));
+}
+
+// "Parameters|Parameters|Required|Example values|Description": the second name column is the type,
+// and Required / Optional are the required flags.
+TEST(OwnLayouts, TwoColumnsLabelledParameters) {
+  Contract c = read_page("en-two-name-columns.md");
+  EXPECT_EQ(c.action, "TrimArchive");
+  EXPECT_EQ(flags(c.params), (Flags{{"Action", true}, {"ArchiveId", true}, {"KeepDays", false}}));
+  EXPECT_EQ(types(c.params), (std::vector<std::string>{"String", "String", "Integer"}));
+  EXPECT_EQ(find(c, "KeepDays")->example, "30");
+  ASSERT_EQ(c.response.children.size(), 2u);
+  EXPECT_EQ(c.response.children[1].raw_type, "Integer");
+  EXPECT_EQ(error_rows(c), (Rows{{404, "InvalidArchiveId.NotFound",
+                                  "The specified archive does not exist."}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "TrimArchive"}, {"ArchiveId", "ar-4k2m"}, {"KeepDays", "30"}}));
+}
+
+CompileInput input(const std::string& path, bool lookup = false) {
+  auto text = read_file(path);
+  EXPECT_TRUE(text) << text.error().to_string();
+  return CompileInput{path, text ? *text : std::string(), lookup};
+}
+
+// The example's host names another product (metrics): the metadata of the page's action fixes
+// product and version, and the contract says what the page suggested.
+TEST(OwnLayouts, MetadataOfTheActionFixesProductAndVersion) {
+  std::string meta = (test_support::pages_dir() / "metadata" / "watch-api-docs.json").string();
+  CompileResult r = compile_texts({input(meta, true), input(page_path("zh-foreign-host.md"))}, {});
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].to_string();
+  ASSERT_EQ(r.entries.size(), 1u);
+  const Contract& c = r.entries[0].contract;
+  EXPECT_EQ(c.product, "Watch");
+  EXPECT_EQ(c.version, "2021-03-01");
+  EXPECT_EQ(c.action, "ListProbes");
+  EXPECT_TRUE(has_warning(c.warnings, "metrics")) << ::testing::PrintToString(c.warnings);
+
+  // An action the metadata does not list (an older API of the product) on a page whose host names
+  // no product of the metadata: the product is the only one given, with its only version.
+  auto page = read_file(page_path("zh-foreign-host.md"));
+  ASSERT_TRUE(page);
+  std::string older = *page;
+  for (size_t p = older.find("ListProbes"); p != std::string::npos; p = older.find("ListProbes", p))
+    older.replace(p, 10, "ListOldProbes");
+  CompileResult old = compile_texts({input(meta, true), CompileInput{"older.md", older, false}}, {});
+  ASSERT_TRUE(old.errors.empty()) << old.errors[0].to_string();
+  ASSERT_EQ(old.entries.size(), 1u);
+  EXPECT_EQ(old.entries[0].contract.product, "Watch");
+  EXPECT_EQ(old.entries[0].contract.version, "2021-03-01");
+  EXPECT_TRUE(has_warning(old.entries[0].contract.warnings, "only product given"));
+
+  // Without the metadata the host is all there is, and it says nothing of the version.
+  CompileResult alone = compile_texts({input(page_path("zh-foreign-host.md"))}, {});
+  ASSERT_EQ(alone.errors.size(), 1u);
+  EXPECT_EQ(alone.errors[0].code, "compile.no_version");
+  // --product and --version name it when there is no metadata.
+  CompileResult named = compile_texts({input(page_path("zh-foreign-host.md"))},
+                                      CompileOptions{"Watch", "2021-03-01", {}});
+  ASSERT_EQ(named.entries.size(), 1u);
+  EXPECT_EQ(named.entries[0].contract.product, "Watch");
+}
+
+// A page with nothing readable says which sections it found; the rest of the batch compiles.
+TEST(OwnLayouts, UnreadablePageSaysWhatItCouldNotRead) {
+  std::string bad = "# DoNothing\n\n## 请求参数\n\n参数见控制台。\n\n## 错误码\n\n见错误中心。\n";
+  auto c = read_document(bad, "bad.md");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "doc.no_tables");
+  EXPECT_NE(c.error().message.find("'请求参数' (request parameters, line 3)"), std::string::npos)
+      << c.error().message;
+  EXPECT_NE(c.error().message.find("'错误码' (error codes, line 7)"), std::string::npos)
+      << c.error().message;
+
+  std::string meta = (test_support::pages_dir() / "metadata" / "watch-api-docs.json").string();
+  CompileResult r = compile_texts({input(meta, true), CompileInput{"bad.md", bad, false},
+                                   input(page_path("zh-foreign-host.md"))},
+                                  {});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, "bad.md");
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].contract.action, "ListProbes");
+}
+
+}  // namespace
+}  // namespace popcheck::core

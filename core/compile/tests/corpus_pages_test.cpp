@@ -12,8 +12,9 @@
 #include <set>
 
 #include "core/compile/compile.hpp"
+#include "core/data_dir.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {

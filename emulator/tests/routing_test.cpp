@@ -60,6 +60,13 @@ net::HttpRequest get(const std::string& target, const std::string& host) {
   return r;
 }
 
+// Which product answered GET `target` with this Host: the example's "Product" on a success, else
+// the error code.
+std::string answered_by(Harness& h, const std::string& target, const std::string& host) {
+  Reply r = h.send(get(target, host));
+  return r.status == 200 ? r.json_body.value("Product", "") : "error " + r.code();
+}
+
 TEST(Routing, EachProductAnswersItsOwnActionsAndTheSeedApisStillServe) {
   TwoProducts p;
   EmulatorOptions options;
@@ -101,12 +108,10 @@ TEST(Routing, TheHostHeaderOfAProductsEndpointResolves) {
   EmulatorOptions options;
   options.metadata_files = p.files;
   Harness h(options);
-  auto r = h.send(get("/?Action=ShowServiceInfo&Version=2019-01-01", "metrics.cn-hangzhou.aliyuncs.com:18080"));
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json_body.value("Product", ""), "Cms");
-  auto c = h.send(get("/?Action=ShowServiceInfo&Version=2019-01-01", "cassandra.aliyuncs.com"));
-  ASSERT_EQ(c.status, 200) << c.body;
-  EXPECT_EQ(c.json_body.value("Product", ""), "Cassandra");
+  const std::string target = "/?Action=ShowServiceInfo&Version=2019-01-01";
+  EXPECT_EQ(answered_by(h, target, "metrics.cn-hangzhou.aliyuncs.com:18080"), "Cms");
+  EXPECT_EQ(answered_by(h, target, "cassandra.aliyuncs.com"), "Cassandra");
+  EXPECT_EQ(answered_by(h, target, "127.0.0.1:18080"), "error Product.Ambiguous");
 }
 
 TEST(Routing, APathPrefixPinsTheProductForApisAndAdmin) {
@@ -115,18 +120,15 @@ TEST(Routing, APathPrefixPinsTheProductForApisAndAdmin) {
   options.metadata_files = p.files;
   options.product_at = {*parse_product_at("/cms=cms"), *parse_product_at("/cas=Cassandra")};
   Harness h(options);
-  auto r = h.send(get("/cms/?Action=ShowServiceInfo&Version=2019-01-01", "127.0.0.1:18080"));
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json_body.value("Product", ""), "Cms");
-  auto c = h.send(get("/cas?Action=ShowServiceInfo&Version=2019-01-01", "127.0.0.1:18080"));
-  ASSERT_EQ(c.status, 200) << c.body;
-  EXPECT_EQ(c.json_body.value("Product", ""), "Cassandra");
+  const std::string host = "127.0.0.1:18080";
+  EXPECT_EQ(answered_by(h, "/cms/?Action=ShowServiceInfo&Version=2019-01-01", host), "Cms");
+  EXPECT_EQ(answered_by(h, "/cas?Action=ShowServiceInfo&Version=2019-01-01", host), "Cassandra");
   // Under a prefix only that product's APIs exist.
-  auto other = h.send(get("/cms/?Action=ShowClusters&Version=2019-01-01", "127.0.0.1:18080"));
-  EXPECT_EQ(other.code(), "InvalidAction.NotFound");
+  EXPECT_EQ(answered_by(h, "/cms/?Action=ShowClusters&Version=2019-01-01", host),
+            "error InvalidAction.NotFound");
   // A prefix is a whole path segment: /cmsx is no prefix of /cms.
-  auto unprefixed = h.send(get("/cmsx/?Action=ShowServiceInfo&Version=2019-01-01", "127.0.0.1:18080"));
-  EXPECT_EQ(unprefixed.code(), "Product.Ambiguous");
+  EXPECT_EQ(answered_by(h, "/cmsx/?Action=ShowServiceInfo&Version=2019-01-01", host),
+            "error Product.Ambiguous");
   // The runner probes <endpoint>/__popcheck/health, so admin endpoints answer under a prefix too.
   auto health = h.send(get("/cms/__popcheck/health", "127.0.0.1:18080"));
   EXPECT_EQ(health.status, 200) << health.body;

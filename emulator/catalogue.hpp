@@ -91,8 +91,8 @@ class ContractCatalogue {
   Route route(const std::string& version, const std::string& action, std::string_view host_header,
               std::string_view pinned = {});
 
-  // Reads every file now (the first requests then pay nothing); returns the time it took in
-  // seconds. For a warm start and for measuring.
+  // Reads every file now, one reader thread per core (the first requests then pay nothing);
+  // returns the wall time it took in seconds. For a warm start and for measuring.
   double load_all();
   // Files or APIs that could not be read (they are skipped; the rest still serve). Reads every
   // file first.

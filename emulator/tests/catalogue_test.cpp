@@ -210,6 +210,21 @@ TEST(Catalogue, IndexesFilesByTheirInfoAndReadsEachOnFirstUse) {
   EXPECT_NE(errors[0].find("ram.json"), std::string::npos) << errors[0];
 }
 
+TEST(Catalogue, LoadAllReadsEveryFileBeforeAnyRequest) {
+  TempDir dir;
+  std::vector<std::string> files;
+  for (int i = 0; i < 7; ++i)
+    files.push_back(write(dir, "p" + std::to_string(i) + ".json",
+                          api_docs("P" + std::to_string(i), "2020-01-0" + std::to_string(i + 1),
+                                   {"Get" + std::to_string(i)})));
+  ContractCatalogue cat(files);
+  EXPECT_GE(cat.load_all(), 0.0);
+  for (const auto& f : files) std::filesystem::remove(f);  // everything was read already
+  for (int i = 0; i < 7; ++i)
+    EXPECT_NE(cat.find("2020-01-0" + std::to_string(i + 1), "Get" + std::to_string(i)), nullptr) << i;
+  EXPECT_TRUE(cat.load_errors().empty());
+}
+
 TEST(Catalogue, FilesThatAreNotMetadataAreListedAndTheRestServe) {
   TempDir dir;
   auto ok = write(dir, "ram.json", api_docs("Ram", "2015-05-01", {"GetUser"}));

@@ -16,7 +16,9 @@
 # Environment: POPCHECK (binary; default: a release build in build/release), SHARED (the shared
 # folder, ../shared), DURATION (wrk, 10s), CONNECTIONS (16), WRK_THREADS (1), THREADS (emulator
 # threads and nginx workers, 1), JOBS (popcheck run -j, 4), ROUNDS (start-up repetitions, 5),
-# PARTS (which parts to run, "1 2 3 4"). Every step is bounded by `timeout`.
+# PARTS (which parts to run, "1 2 3 4"), MODES (part 4: "embedded separate"), RUN_TIMEOUT (each
+# catalogue run, 1800 s), SELECT (part 4: extra `popcheck run` selection flags, e.g.
+# "--product Cms,Ram"). Every step is bounded by `timeout`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/nginx.sh
@@ -30,6 +32,9 @@ jobs=${JOBS:-4}
 rounds=${ROUNDS:-5}
 parts=" ${PARTS:-1 2 3 4} "
 shared=${SHARED:-$(cd .. && pwd)/shared}
+modes=" ${MODES:-embedded separate} "
+run_timeout=${RUN_TIMEOUT:-1800}
+read -r -a select <<<"${SELECT:-}"
 
 bin=${POPCHECK:-}
 if [[ -z "$bin" ]]; then
@@ -208,30 +213,43 @@ PY
       "$total" "$2" "$(awk -v n="$total" -v t="$2" 'BEGIN { printf "%.0f", n / t }')" \
       "$(awk -v n="$total" -v t="$duration" 'BEGIN { printf "%.0f", n / t }')" "$(tail -1 "$tmp/run.out" | cut -d'(' -f1)"
   }
-  t0=$(now)
-  rc=0
-  /usr/bin/time -f '%U %S' -o "$tmp/time" timeout 600 "$bin" run --cases "$tmp/catalogue" \
-    --metadata "${catalogue_meta[@]}" -j "$jobs" -q --report-dir "$tmp/r" >"$tmp/run.out" 2>&1 || rc=$?
-  wall=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
-  summary "embedded emulator" "$wall"
-  read -r user sys < <(tail -1 "$tmp/time")
-  printf '  process CPU (runner + emulator): %.2f s user + %.2f s sys (exit %s); load average %s\n' \
-    "$user" "$sys" "$rc" "$(load)"
+  if [[ $modes == *" embedded "* ]]; then
+    t0=$(now)
+    rc=0
+    rm -rf "$tmp/r"
+    /usr/bin/time -f '%U %S' -o "$tmp/time" timeout "$run_timeout" "$bin" run --cases "$tmp/catalogue" \
+      --metadata "${catalogue_meta[@]}" "${select[@]}" -j "$jobs" -q --report-dir "$tmp/r" >"$tmp/run.out" 2>&1 || rc=$?
+    wall=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    [[ -f "$tmp/r/results.json" ]] || { echo "the embedded run gave no results (exit $rc after $wall s)"; exit 1; }
+    summary "embedded emulator" "$wall"
+    read -r user sys < <(tail -1 "$tmp/time")
+    total=$(grep -m1 '"total"' "$tmp/r/results.json" | tr -dc 0-9)
+    awk -v u="$user" -v s="$sys" -v n="$total" -v rc="$rc" 'BEGIN {
+      printf "  process CPU (runner + emulator): %.2f s user + %.2f s sys = %.1f us per case (exit %s)\n", u, s, (u + s) / n * 1e6, rc }'
+    echo "  load average $(load)"
+  fi
 
-  start_emulator --metadata "${all_metadata[@]}"
-  runner_t0=$(now)
-  cpu0=$(cpu_of "$emu_pid")
-  rc=0
-  /usr/bin/time -f '%U %S' -o "$tmp/time" timeout 600 "$bin" run --cases "$tmp/catalogue" \
-    --endpoint "$emu_url" -j "$jobs" -q --report-dir "$tmp/r" >"$tmp/run.out" 2>&1 || rc=$?
-  wall=$(awk -v a="$runner_t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
-  cpu1=$(cpu_of "$emu_pid")
-  summary "emulator in its own process" "$wall"
-  total=$(grep -m1 '"total"' "$tmp/r/results.json" | tr -dc 0-9)
-  read -r user sys < <(tail -1 "$tmp/time")
-  awk -v a="$cpu0" -v b="$cpu1" -v n="$total" -v p="$with_needs" -v u="$user" -v s="$sys" 'BEGIN {
-    printf "  emulator CPU: %.2f s for %d cases + %d provisionings = %.1f us per request, %.1f us per case\n", b - a, n, p, (b - a) / (n + p) * 1e6, (b - a) / n * 1e6
-    printf "  runner CPU: %.2f s = %.1f us per case\n", u + s, (u + s) / n * 1e6 }'
-  echo "  load average $(load)"
-  stop_emulator
+  if [[ $modes == *" separate "* ]]; then
+    start_emulator --metadata "${all_metadata[@]}"
+    runner_t0=$(now)
+    cpu0=$(cpu_of "$emu_pid")
+    rc=0
+    rm -rf "$tmp/r"
+    /usr/bin/time -f '%U %S' -o "$tmp/time" timeout "$run_timeout" "$bin" run --cases "$tmp/catalogue" \
+      --endpoint "$emu_url" "${select[@]}" -j "$jobs" -q --report-dir "$tmp/r" >"$tmp/run.out" 2>&1 || rc=$?
+    wall=$(awk -v a="$runner_t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    cpu1=$(cpu_of "$emu_pid")
+    [[ -f "$tmp/r/results.json" ]] || { echo "the run gave no results (exit $rc after $wall s)"; exit 1; }
+    summary "emulator in its own process" "$wall"
+    total=$(grep -m1 '"total"' "$tmp/r/results.json" | tr -dc 0-9)
+    provisioned=$with_needs
+    [[ ${#select[@]} -eq 0 ]] || provisioned=0  # unknown for a selection: per case only
+    read -r user sys < <(tail -1 "$tmp/time")
+    awk -v a="$cpu0" -v b="$cpu1" -v n="$total" -v p="$provisioned" -v u="$user" -v s="$sys" 'BEGIN {
+      printf "  emulator CPU: %.2f s = %.1f us per case", b - a, (b - a) / n * 1e6
+      if (p > 0) printf " (%d cases + %d provisionings: %.1f us per request)", n, p, (b - a) / (n + p) * 1e6
+      printf "\n  runner CPU: %.2f s = %.1f us per case\n", u + s, (u + s) / n * 1e6 }'
+    echo "  load average $(load)"
+    stop_emulator
+  fi
 fi

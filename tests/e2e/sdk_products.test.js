@@ -13,10 +13,10 @@
 //
 // RAM, R-kvstore and CloudMonitor's metadata come from the workshop folder ../shared (the bundled
 // metadata holds ECS, VPC and ESS only), so the suite is gated on it like the other corpus suites:
-// skipped with one line when absent, failed when POPCHECK_REQUIRE_SHARED=1, logged to
-// POPCHECK_CORPUS_LOG. It is also skipped when the SDKs are not installed (cd tests/sdk && npm ci).
+// skipped with one line and exit 77 when absent, failed when POPCHECK_REQUIRE_SHARED=1, logged to
+// POPCHECK_CORPUS_LOG. Its tests are skipped when the SDKs are not installed (cd tests/sdk && npm ci).
 //
-//   POPCHECK=build/ci/bin/popcheck node --test tests/e2e/sdk_products.test.js
+//   POPCHECK=build/ci/bin/popcheck node tests/e2e/sdk_products.test.js
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -39,29 +39,28 @@ const metadata = {
   Cms: path.join(shared, 'metadata', 'catalogue', 'cms-2019-01-01.json'),
 };
 
-// Why the suite cannot run here, or '' when it can.
-function absent() {
-  if (!fs.existsSync(path.join(shared, 'seeds'))) {
-    return `the shared folder ${shared} (seed pages, corpus, metadata catalogue) is absent: ` +
-      'set POPCHECK_SHARED to it to run this suite';
+// The gate on the workshop folder, as the other specs have it: one line and exit 77 (ctest: skipped)
+// when it is absent, exit 1 under POPCHECK_REQUIRE_SHARED=1; "ran|skipped e2e.sdk_products" goes to
+// POPCHECK_CORPUS_LOG either way.
+{
+  const present = fs.existsSync(path.join(shared, 'seeds'));
+  if (process.env.POPCHECK_CORPUS_LOG) {
+    fs.appendFileSync(process.env.POPCHECK_CORPUS_LOG, `${present ? 'ran' : 'skipped'} e2e.sdk_products\n`);
   }
-  return '';
-}
-const sharedMissing = absent();
-if (process.env.POPCHECK_CORPUS_LOG) {
-  fs.appendFileSync(process.env.POPCHECK_CORPUS_LOG,
-    `${sharedMissing ? 'skipped' : 'ran'} e2e.sdk_products\n`);
+  if (!present) {
+    const line = `the shared folder ${shared} (seed pages, corpus, metadata catalogue) is absent: ` +
+      'set POPCHECK_SHARED to it to run this suite';
+    if (process.env.POPCHECK_REQUIRE_SHARED === '1') {
+      console.error(`FAIL: ${line} (POPCHECK_REQUIRE_SHARED=1)`);
+      process.exit(1);
+    }
+    console.log(`SKIP: ${line}`);
+    process.exit(77);
+  }
 }
 const sdkMissing = packages.filter((p) => !fs.existsSync(path.join(sdkDir, p)));
-let skip = false;
-if (sharedMissing) {
-  if (process.env.POPCHECK_REQUIRE_SHARED === '1') {
-    test('the shared folder is present (POPCHECK_REQUIRE_SHARED=1)', () => assert.fail(sharedMissing));
-  }
-  skip = sharedMissing;
-} else if (sdkMissing.length) {
-  skip = `the SDKs ${sdkMissing.join(', ')} are not under ${sdkDir} (cd tests/sdk && npm ci)`;
-}
+let skip = sdkMissing.length
+  ? `the SDKs ${sdkMissing.join(', ')} are not under ${sdkDir} (cd tests/sdk && npm ci)` : false;
 if (!process.env.POPCHECK && !skip) skip = 'set POPCHECK to the popcheck binary';
 
 const load = (name) => require(path.join(sdkDir, name));

@@ -23,6 +23,8 @@ struct EmulateFlags {
   bool verify_signature = false;
   std::vector<std::string> keys;  // ID=SECRET
   std::vector<std::string> metadata;
+  std::vector<std::string> product_at;  // HOST:PORT=Product or /prefix=Product
+  bool preload = false;
   std::string data_dir;
   int threads = 2;
   std::string deviation;
@@ -73,6 +75,15 @@ int run_emulate(const EmulateFlags& flags) {
     if (!files) return 2;
     options.metadata_files = std::move(*files);
   }
+  for (const auto& text : flags.product_at) {
+    auto at = emulator::parse_product_at(text);
+    if (!at) {
+      std::cerr << "popcheck emulate: " << at.error().message << " [usage]\n";
+      return 2;
+    }
+    options.product_at.push_back(std::move(*at));
+  }
+  options.preload = flags.preload;
   options.deviation = flags.deviation;
   for (const auto& k : flags.keys) {
     auto eq = k.find('=');
@@ -115,7 +126,10 @@ int run_emulate(const EmulateFlags& flags) {
     return 2;
   }
   std::string url = (*running)->url();
-  std::cout << "popcheck emulator listening on " << url << std::endl;
+  std::cout << "popcheck emulator listening on " << url << "\n";
+  for (const auto& [product, product_url] : (*running)->product_urls())
+    std::cout << product << " listening on " << product_url << "\n";
+  std::cout << std::flush;
   std::cerr << "health: " << url << "/__popcheck/health; stop with Ctrl-C\n";
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -132,7 +146,9 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
       "emulate",
       "Serve the reference emulator of the seed APIs (ECS RemoveTags, DetachDisk, DeleteInstances; VPC\n"
       "TagResources; ESS RemoveInstances) with real state, and every other API of the metadata with\n"
-      "its documented example. Admin endpoints: /__popcheck/health, state, reset, provision.\n"
+      "its documented example, any number of products at once: requests are routed by Version and\n"
+      "Action, then by --product-at and the Host header (docs/emulator-routing.md).\n"
+      "Admin endpoints: /__popcheck/health, state, reset, provision.\n"
       "Admin requests from another origin are refused; PUT/POST need Content-Type:\n"
       "application/json or an X-Popcheck-Admin: 1 header; beyond loopback every admin request\n"
       "needs the admin token (Authorization: Bearer TOKEN).");
@@ -147,6 +163,13 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--metadata", flags->metadata,
                   "api-docs.json files, or products of fetched metadata (Rds, Rds:2014-08-15), "
                   "for the contract-driven responder (default: the data folder's metadata/*.json)");
+  cmd->add_option("--product-at", flags->product_at,
+                  "HOST:PORT=PRODUCT: also listen on HOST:PORT (port 0: any free one) for that "
+                  "product alone; /PREFIX=PRODUCT: requests under that path are for that product "
+                  "(repeatable; docs/emulator-routing.md)");
+  cmd->add_flag("--preload", flags->preload,
+                "Read every metadata file before listening (default: each on the first request "
+                "naming its version)");
   add_data_dir_option(cmd, flags->data_dir);
   cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
   cmd->add_option("--admin-token", flags->admin_token,

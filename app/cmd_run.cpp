@@ -29,6 +29,7 @@ namespace {
 struct RunFlags {
   std::string endpoint;
   std::vector<std::string> cases;  // empty: the data folder's cases/
+  std::vector<std::string> metadata;  // more metadata for the embedded emulator
   std::string data_dir;
   std::vector<std::string> products, actions, kinds, ids;
   std::string shard;
@@ -225,6 +226,15 @@ int run(const RunFlags& f) {
     return usage("no case matches the selection (--product/--action/--kind/--id)");
   std::vector<runner::CaseItem> cases = runner::select_cases(catalogue.entries, selection, shard);
 
+  // More products for the embedded emulator: files, or names of fetched metadata.
+  if (!f.metadata.empty() && !f.endpoint.empty())
+    return usage("--metadata adds products to the embedded emulator; with --endpoint there is none");
+  for (const auto& m : f.metadata) {
+    auto path = runner::resolve_metadata(m);
+    if (!path) return usage("--metadata: " + path.error().to_string());
+    metadata_files.push_back(*path);
+  }
+
   // 3. Endpoint: the one given, or the embedded emulator.
   std::unique_ptr<emulator::EmbeddedEmulator> embedded;
   std::string endpoint_url = f.endpoint;
@@ -338,6 +348,9 @@ void add_run_command(CLI::App& root, int& exit_code) {
                   "cases/), or products of fetched metadata (Rds, Rds:2014-08-15; see popcheck "
                   "metadata), compiled in memory")
       ->expected(1, -1);
+  cmd->add_option("--metadata", f->metadata,
+                  "More api-docs.json files, or products of fetched metadata, for the embedded "
+                  "emulator to serve beside the bundled ones (repeatable)");
   add_data_dir_option(cmd, f->data_dir);
   cmd->add_option("--product", f->products,
                   "Only these products (Ecs, Vpc, Ess; repeatable); PRODUCT:VERSION for one "

@@ -12,6 +12,7 @@
 #include "core/protocol/normalize.hpp"
 #include "core/text.hpp"
 #include "emulator/apis.hpp"
+#include "emulator/catalogue.hpp"
 #include "emulator/contracts.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/signature.hpp"
@@ -60,24 +61,40 @@ class EmulatorHandler : public net::Handler {
   }
 
   void handle(net::HttpRequest request, net::Respond respond) override {
-    respond(serve(request));
+    respond(serve(request, {}));
   }
 
- private:
-  net::HttpResponse serve(const net::HttpRequest& request) {
+  ContractCatalogue& catalogue() { return catalogue_; }
+  // Before the handler serves: the --product-at entries with the catalogue's product names.
+  void set_product_at(std::vector<ProductAt> product_at) { options_.product_at = std::move(product_at); }
+  const std::vector<ProductAt>& product_at() const { return options_.product_at; }
+
+  // `pinned`: the product of the --product-at listener the request arrived at; empty: none.
+  net::HttpResponse serve(const net::HttpRequest& request, std::string_view pinned) {
     std::string_view target = request.target;
     std::string_view path = target.substr(0, target.find('?'));
+    // A --product-at path prefix pins the product; what follows it is served as at the root.
+    for (const auto& at : options_.product_at) {
+      if (at.prefix.empty() || !path.starts_with(at.prefix)) continue;
+      std::string_view rest = path.substr(at.prefix.size());
+      if (!rest.empty() && rest.front() != '/') continue;
+      pinned = at.product;
+      path = rest;
+      break;
+    }
     if (path.starts_with(kAdminPrefix)) {
       if (auto refused = net::refuse_admin(options_.admin, request)) return std::move(*refused);
       return admin(request, path.substr(kAdminPrefix.size()));
     }
-    return api(request);
+    return api(request, pinned);
   }
+
+ private:
 
   // ------------------------------------------------------------------------------------------------
   //  The emulated cloud API.
 
-  net::HttpResponse api(const net::HttpRequest& request) {
+  net::HttpResponse api(const net::HttpRequest& request, std::string_view pinned) {
     core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
     core::Params params = core::merge_params(view);
     const std::string* format = param(params, "Format");
@@ -110,33 +127,14 @@ class EmulatorHandler : public net::Handler {
     if (action == nullptr || action->empty()) return error(missing_parameter("Action"), host);
     if (version == nullptr || version->empty()) return error(missing_parameter("Version"), host);
 
-    // The product is the one whose API version this is; seed products are known without metadata.
-    std::string product;
-    std::string product_host;
-    for (const auto& p : known_products()) {
-      if (p.version == *version) {
-        product = p.name;
-        product_host = p.host;
-      }
-    }
-    const SeedApi* seed = product.empty() ? nullptr : find_seed_api(product, *action);
-    const core::Contract* contract = nullptr;
-    if (seed == nullptr) {
-      contract = catalogue_.find(*version, *action);
-      if (product.empty()) product = catalogue_.product_of_version(*version);
-      if (contract != nullptr && !contract->endpoint.empty()) product_host = contract->endpoint;
-    }
-    if (product.empty()) {
-      return error(api_error(400, "NoSuchVersion",
-                             "The specified version \"" + *version + "\" does not exist."),
-                   host);
-    }
-    if (product_host.empty()) product_host = lower(product) + ".aliyuncs.com";
-    if (seed == nullptr && contract == nullptr) {
-      return error(api_error(404, "InvalidAction.NotFound",
-                             "Specified api is not found, please check your url and method."),
-                   product_host);
-    }
+    // Which product answers: Version and Action, then where the request arrived and its Host
+    // (emulator/catalogue.hpp).
+    Route route = catalogue_.route(*version, *action, core::header_value(request.headers, "Host"),
+                                   pinned);
+    if (route.error) return error(*route.error, route.host.empty() ? host : route.host);
+    const SeedApi* seed = route.seed;
+    const core::Contract* contract = route.contract;
+    const std::string& product_host = route.host;
 
     if (signatures_) {
       if (auto bad = signatures_->check(request)) return error(*bad, product_host);
@@ -172,11 +170,6 @@ class EmulatorHandler : public net::Handler {
     response.headers.emplace_back("Content-Type", xml ? kXml : kJson);
     response.headers.emplace_back("x-acs-request-id", std::move(request_id));
     return finish(std::move(response), xml, *action);
-  }
-
-  static std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
   }
 
   // The host errors name before the product is known: the request's Host without its port.
@@ -315,8 +308,48 @@ Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& opti
       return fail("io.open", "the metadata file does not exist", f);
     }
   }
-  return std::make_shared<EmulatorHandler>(options, std::move(initial), std::move(*deviation),
-                                           files);
+  auto handler = std::make_shared<EmulatorHandler>(options, std::move(initial),
+                                                   std::move(*deviation), files);
+  // Every --product-at names a product served (the catalogue's spelling from then on).
+  std::vector<ProductAt> product_at = options.product_at;
+  for (auto& at : product_at) {
+    std::string name = handler->catalogue().product_named(at.product);
+    if (name.empty()) {
+      std::string served;
+      for (const auto& s : handler->catalogue().served()) served += (served.empty() ? "" : ", ") + s;
+      return fail("usage.product-at", "--product-at names product \"" + at.product +
+                                          "\", which no metadata given serves (served: " + served +
+                                          ")");
+    }
+    at.product = std::move(name);
+  }
+  handler->set_product_at(std::move(product_at));
+  if (options.preload) handler->catalogue().load_all();
+  return handler;
+}
+
+namespace {
+
+class ProductListener : public net::Handler {
+ public:
+  ProductListener(std::shared_ptr<EmulatorHandler> emulator, std::string product)
+      : emulator_(std::move(emulator)), product_(std::move(product)) {}
+  void handle(net::HttpRequest request, net::Respond respond) override {
+    respond(emulator_->serve(request, product_));
+  }
+
+ private:
+  std::shared_ptr<EmulatorHandler> emulator_;
+  std::string product_;
+};
+
+}  // namespace
+
+std::shared_ptr<net::Handler> product_listener(std::shared_ptr<net::Handler> emulator,
+                                               std::string product) {
+  auto handler = std::dynamic_pointer_cast<EmulatorHandler>(std::move(emulator));
+  if (!handler) return nullptr;
+  return std::make_shared<ProductListener>(std::move(handler), std::move(product));
 }
 
 Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const EmulatorOptions& options,
@@ -325,12 +358,43 @@ Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const Emulat
   if (!handler) return std::unexpected(handler.error());
   std::unique_ptr<EmbeddedEmulator> out(new EmbeddedEmulator());
   // A wildcard listener is reached through loopback.
-  out->host_ = (server.host == "0.0.0.0" || server.host.empty()) ? "127.0.0.1" : server.host;
-  if (out->host_.find(':') != std::string::npos) out->host_ = "[" + out->host_ + "]";
-  if (out->host_ == "[::]") out->host_ = "[::1]";
+  auto display_host = [](const std::string& host) {
+    std::string h = (host == "0.0.0.0" || host.empty()) ? "127.0.0.1" : host;
+    if (h.find(':') != std::string::npos) h = "[" + h + "]";
+    return h == "[::]" ? std::string("[::1]") : h;
+  };
+  out->host_ = display_host(server.host);
+  // The --product-at listeners share the handler's state; same threads as the main listener.
+  const auto& emulator = dynamic_cast<const EmulatorHandler&>(**handler);
+  for (const auto& at : emulator.product_at()) {
+    if (at.prefix.empty()) {
+      net::ServerOptions extra = server;
+      extra.host = at.host;
+      extra.port = at.port;
+      out->product_servers_.push_back(
+          {at.product, display_host(at.host),
+           std::make_unique<net::Server>(std::move(extra), product_listener(*handler, at.product))});
+    }
+  }
   out->server_ = std::make_unique<net::Server>(std::move(server), std::move(*handler));
   auto started = out->server_->start();
   if (!started) return std::unexpected(started.error());
+  for (auto& ps : out->product_servers_) {
+    auto ok = ps.server->start();
+    if (!ok) {
+      Error e = ok.error();
+      e.message = "--product-at " + ps.product + ": " + e.message;
+      out->stop();
+      return std::unexpected(std::move(e));
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> EmbeddedEmulator::product_urls() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& ps : product_servers_)
+    out.emplace_back(ps.product, "http://" + ps.host + ":" + std::to_string(ps.server->port()));
   return out;
 }
 
@@ -341,6 +405,7 @@ std::string EmbeddedEmulator::url() const {
 uint16_t EmbeddedEmulator::port() const { return server_ ? server_->port() : 0; }
 
 void EmbeddedEmulator::stop() {
+  for (auto& ps : product_servers_) ps.server->stop();
   if (server_) server_->stop();
 }
 

@@ -4,17 +4,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
+#include <optional>
 #include <thread>
 
-#include "core/check/check.hpp"
 #include "core/input_limits.hpp"
-#include "core/protocol/redact.hpp"
+#include "runner/transport.hpp"
 
 namespace popcheck::runner {
 
@@ -22,24 +21,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string new_nonce() {
-  // A fresh generator per thread: nonces must never repeat across workers or runs.
-  thread_local std::mt19937_64 gen{std::random_device{}() ^
-                                   static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(gen()),
-                static_cast<unsigned long long>(gen()));
-  return buf;
-}
-
 std::string param(const core::Params& params, std::string_view name) {
   for (const auto& [k, v] : params)
     if (k == name) return v;
   return {};
 }
 
-// Sends with bounded retries for network failures. Each attempt is built afresh (new nonce and
-// time).
+}  // namespace
+
 Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
                                        const std::function<OutgoingRequest()>& build,
                                        OutgoingRequest* last_sent) {
@@ -52,100 +41,6 @@ Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
   }
   return answer;
 }
-
-// The request as recorded in the report, redacted with the run's credentials known.
-check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& req,
-                              const core::Credentials& creds) {
-  check::RecordedRequest r{req.method, endpoint.url(req.target), req.headers, req.body};
-  core::redact_request(r.url, r.headers, r.body, core::Redactor(creds));
-  return r;
-}
-
-check::CaseResult run_one(HttpClient& client, const CaseItem& item, const RunOptions& options,
-                          const Target& target) {
-  const core::Case& c = item.c;
-  check::CaseResult r;
-  r.id = c.id;
-  r.product = c.product;
-  r.version = c.version;
-  r.action = c.action;
-  r.kind = c.kind;
-  r.description = c.description;
-  auto start = Clock::now();
-  auto finish = [&](check::CaseResult& res) {
-    res.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
-  };
-
-  // Needs: from the emulator, or from the user's variables.
-  Vars vars = options.vars;
-  if (!c.needs.empty()) {
-    if (target.emulator) {
-      Provisioned p = provision_needs(client, options, c);
-      if (!p.skip_reason.empty()) {
-        r.status = check::CaseStatus::skipped;
-        r.skip_reason = p.skip_reason;
-        finish(r);
-        return r;
-      }
-      for (auto& [k, v] : p.vars) vars[k] = v;
-    } else {
-      for (const auto& n : c.needs) {
-        if (vars.count(n.var)) continue;
-        r.status = check::CaseStatus::skipped;
-        r.skip_reason = (n.description.empty() ? "needs " + n.resource : n.description) +
-                        " (no value for ${" + n.var + "}: pass --var " + n.var + "=VALUE)";
-        finish(r);
-        return r;
-      }
-    }
-  }
-  std::vector<std::string> missing;
-  core::Params params = substitute(c.request.params, vars, &missing);
-  if (!missing.empty()) {
-    r.status = check::CaseStatus::skipped;
-    r.skip_reason =
-        "no value for ${" + missing.front() + "}: pass --var " + missing.front() + "=VALUE";
-    finish(r);
-    return r;
-  }
-
-  SignParams sign;
-  sign.signature = options.signature;
-  sign.style = resolve_style(options.style, c.request.method, options.signature);
-  sign.credentials = options.credentials;
-  OutgoingRequest sent;
-  auto answer = send_with_retries(
-      client, options.retries,
-      [&] {
-        sign.timestamp = utc_timestamp();
-        sign.nonce = new_nonce();
-        OutgoingRequest req = build_request(options.endpoint, params, c.request.format, sign);
-        // Lets an emulator tie what it provisioned for this case (an injected fault above all) to
-        // this case's requests, so that cases running side by side with equal parameters do not
-        // trip over each other's faults. Only emulators get it; the header is not signed.
-        if (target.emulator) req.headers.emplace_back(std::string(kCaseHeader), c.id);
-        return req;
-      },
-      &sent);
-  r.sent = true;
-  r.request = record(options.endpoint, sent, options.credentials);
-  if (!answer) {
-    r.status = check::CaseStatus::error;
-    r.error = answer.error().message;
-    finish(r);
-    return r;
-  }
-  r.answered = true;
-  r.response = {answer->status, answer->headers, answer->body};
-  r.checks =
-      check::check_exchange(c, *item.contract, {answer->status, answer->headers, answer->body});
-  if (c.expect.shape == "snapshot") r.parity_gaps = c.expect.skip;
-  r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
-  finish(r);
-  return r;
-}
-
-}  // namespace
 
 std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases) {
   std::vector<std::vector<size_t>> units;
@@ -253,8 +148,50 @@ Expected<Target> probe(const RunOptions& options) {
   return t;
 }
 
-check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
-                           const Target& target, const Progress& progress) {
+namespace {
+
+// Needs, variables and skips: the case's parameters with every ${var} given a value, or the reason
+// it is skipped (r.skip_reason). Against a popcheck emulator the emulator provisions the needs,
+// elsewhere they come from the user's variables.
+std::optional<core::Params> prepare(HttpClient& admin, const core::Case& c, const RunOptions& options,
+                                    const Target& target, check::CaseResult& r) {
+  Vars provisioned;
+  const Vars* vars = &options.vars;
+  if (!c.needs.empty()) {
+    if (target.emulator) {
+      Provisioned p = provision_needs(admin, options, c);
+      if (!p.skip_reason.empty()) {
+        r.skip_reason = std::move(p.skip_reason);
+        return std::nullopt;
+      }
+      provisioned = options.vars;
+      for (auto& [k, v] : p.vars) provisioned[k] = std::move(v);
+      vars = &provisioned;
+    } else {
+      for (const auto& n : c.needs) {
+        if (vars->count(n.var)) continue;
+        r.skip_reason = (n.description.empty() ? "needs " + n.resource : n.description) +
+                        " (no value for ${" + n.var + "}: pass --var " + n.var + "=VALUE)";
+        return std::nullopt;
+      }
+    }
+  }
+  std::vector<std::string> missing;
+  core::Params params = substitute(c.request.params, *vars, &missing);
+  if (!missing.empty()) {
+    r.skip_reason =
+        "no value for ${" + missing.front() + "}: pass --var " + missing.front() + "=VALUE";
+    return std::nullopt;
+  }
+  return params;
+}
+
+}  // namespace
+
+Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
+                                          const RunOptions& options, const Target& target,
+                                          const TransportFactory& make_transport, int workers,
+                                          const Progress& progress) {
   check::RunReport report;
   report.endpoint = options.endpoint.url(options.endpoint.path);
   report.timestamp = report_timestamp();
@@ -262,28 +199,72 @@ check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions&
   auto start = Clock::now();
   report.cases.resize(cases.size());
   std::vector<std::vector<size_t>> units = schedule(cases);
+  size_t jobs = std::min<size_t>(static_cast<size_t>(std::max(1, workers)),
+                                 std::max<size_t>(1, units.size()));
+
+  // Each worker's transport, made before any case runs so that one that cannot start fails the run
+  // at once; the first names the transport in the report.
+  std::vector<std::unique_ptr<Transport>> transports;
+  for (size_t k = 0; k < jobs; ++k) {
+    auto t = make_transport();
+    if (!t) return std::unexpected(t.error());
+    transports.push_back(std::move(*t));
+  }
+  report.endpoint += transports.front()->describe();
+
   std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
   size_t done = 0;
-  std::mutex progress_mutex;
-  auto worker = [&] {
-    HttpClient client(options.endpoint, options.client);
-    for (size_t u = next++; u < units.size(); u = next++) {
+  std::mutex mutex;  // guards done, progress and fatal
+  std::optional<Error> fatal;
+  auto worker = [&](Transport& transport) {
+    HttpClient admin(options.endpoint, options.client);  // provisioning
+    for (size_t u = next++; u < units.size() && !stop; u = next++) {
       for (size_t i : units[u]) {
-        report.cases[i] = run_one(client, cases[i], options, target);
-        std::lock_guard lock(progress_mutex);
+        const core::Case& c = cases[i].c;
+        check::CaseResult& r = report.cases[i];
+        r.id = c.id;
+        r.product = c.product;
+        r.version = c.version;
+        r.action = c.action;
+        r.kind = c.kind;
+        r.description = c.description;
+        auto case_start = Clock::now();
+        if (auto params = prepare(admin, c, options, target, r)) {
+          auto ok = transport.exchange(cases[i], *params, r);
+          if (!ok) {
+            std::lock_guard lock(mutex);
+            if (!fatal) fatal = Error{ok.error().code, "case " + c.id + ": " + ok.error().message, "", 0};
+            stop = true;
+            return;
+          }
+          if (r.answered && c.expect.shape == "snapshot") r.parity_gaps = c.expect.skip;
+        } else {
+          r.status = check::CaseStatus::skipped;
+        }
+        r.duration_s = std::chrono::duration<double>(Clock::now() - case_start).count();
+        std::lock_guard lock(mutex);
         ++done;
-        if (progress) progress(done, cases.size(), report.cases[i]);
+        if (progress) progress(done, cases.size(), r);
       }
     }
   };
-  size_t jobs = static_cast<size_t>(std::max(1, options.jobs));
-  jobs = std::min(jobs, std::max<size_t>(1, units.size()));
   std::vector<std::thread> threads;
-  for (size_t k = 1; k < jobs; ++k) threads.emplace_back(worker);
-  worker();
+  for (size_t k = 1; k < jobs; ++k) threads.emplace_back(worker, std::ref(*transports[k]));
+  worker(*transports[0]);
   for (auto& t : threads) t.join();
+  if (fatal) return std::unexpected(std::move(*fatal));
   report.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
+}
+
+check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
+                           const Target& target, const Progress& progress) {
+  auto report = run_cases_over(
+      cases, options, target,
+      [&]() -> Expected<std::unique_ptr<Transport>> { return make_http_transport(options, target); },
+      options.jobs, progress);
+  return std::move(*report);  // the HTTP transport always starts and never stops a run
 }
 
 }  // namespace popcheck::runner

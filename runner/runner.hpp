@@ -1,7 +1,7 @@
 #pragma once
-// Running cases against an endpoint: meet each case's needs, sign and send its request, check the
-// answer. Cases run on -j worker threads; the report lists them in selection order whatever the
-// parallelism.
+// Running cases against an endpoint: meet each case's needs, send it over a transport (HTTP, or an
+// SDK adapter: runner/transport.hpp), check the answer. Cases run on -j worker threads; the report
+// lists them in selection order whatever the parallelism.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -14,6 +14,7 @@
 #include "runner/client.hpp"
 #include "runner/request.hpp"
 #include "runner/select.hpp"
+#include "runner/transport.hpp"
 #include "runner/vars.hpp"
 
 namespace popcheck::runner {
@@ -63,10 +64,18 @@ using Progress = std::function<void(size_t done, size_t total, const check::Case
 // run in parallel.
 std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases);
 
-// Runs every case and returns the report (cases in the order given, whatever the schedule). Needs
-// are met by the emulator's POST /__popcheck/provision when target.emulator, else from
-// options.vars; a case whose needs cannot be met is skipped with the need's description as the
-// reason.
+// The case loop, one for every transport (runner/transport.hpp): `workers` threads take the units
+// of schedule() in turn, each with its own transport; per case, needs are met by the emulator's
+// POST /__popcheck/provision when target.emulator, else from options.vars; a case whose needs or
+// variables cannot be met is skipped with the reason; the others are exchanged by the transport.
+// The report lists the cases in the order given, whatever the schedule. An Error (exit status 2)
+// when a transport cannot start or stops the run.
+Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
+                                          const RunOptions& options, const Target& target,
+                                          const TransportFactory& make_transport, int workers,
+                                          const Progress& progress = {});
+
+// run_cases_over with the HTTP transport on options.jobs workers.
 check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
                            const Target& target, const Progress& progress = {});
 
@@ -82,6 +91,12 @@ struct Provisioned {
   Vars vars;
   std::string skip_reason;  // non-empty: the needs could not be met, and why
 };
+// Sends the request `build` makes, again after a network failure up to `retries` times, each attempt
+// built afresh (a new nonce and time). `last_sent`, when given, receives the last request sent.
+Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
+                                       const std::function<OutgoingRequest()>& build,
+                                       OutgoingRequest* last_sent);
+
 // Asks the emulator at options.endpoint to meet c's needs (retrying network failures only). Used by
 // HTTP runs and SDK runs alike, so both meet needs the same way.
 Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c);

@@ -1,8 +1,8 @@
 #pragma once
-// Running cases through a real SDK: the runner starts an adapter process (docs/adapters.md), sends
-// one JSON line per case on its stdin and reads one JSON line back on its stdout, then checks what
-// the SDK surfaced (core/check/sdk_check.hpp). The adapter is spawned without a shell; its stderr
-// is its log.
+// Running cases through a real SDK: the runner starts an adapter process (docs/adapters.md,
+// runner/adapter.hpp), sends one JSON line per case and reads one back, then checks what the SDK
+// surfaced (core/check/sdk_check.hpp). The cases go through the runner's one case loop with the SDK
+// as its transport (runner/transport.hpp).
 #include <chrono>
 #include <map>
 #include <memory>
@@ -13,6 +13,7 @@
 
 #include "core/check/result.hpp"
 #include "core/error.hpp"
+#include "runner/adapter.hpp"
 #include "runner/runner.hpp"
 
 namespace popcheck::runner {
@@ -48,45 +49,6 @@ bool adapter_is_named(const std::string& adapter);
 // ./node_modules (each when it exists) and the inherited $NODE_PATH, joined by ':'.
 std::string adapter_node_path(const SdkOptions& options, const std::vector<std::string>& argv);
 
-// One running adapter process. Not thread-safe: one exchange at a time.
-class AdapterProcess {
- public:
-  // Spawns argv with `env` added to the environment and waits for the hello line. Errors:
-  // "sdk.spawn" (could not start), "sdk.hello" (no hello in time, a malformed one, a "fatal" one,
-  // or an unsupported protocol), each naming the adapter.
-  static Expected<std::unique_ptr<AdapterProcess>> start(
-      const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-      std::chrono::milliseconds hello_timeout, const std::string& log_file = {});
-  ~AdapterProcess();
-  AdapterProcess(const AdapterProcess&) = delete;
-  AdapterProcess& operator=(const AdapterProcess&) = delete;
-
-  const nlohmann::json& hello() const { return hello_; }
-  std::string describe() const;  // "pop-core (@alicloud/pop-core@1.8.0)"
-
-  // Writes one request line and reads one answer line. Errors: "sdk.died" (the adapter exited or
-  // closed its stdout), "sdk.timeout" (no answer in time), "sdk.malformed" (a line that is not a
-  // JSON object or answers another id). After any of these the process is no longer usable.
-  Expected<nlohmann::json> exchange(const nlohmann::json& request,
-                                    std::chrono::milliseconds timeout);
-  bool alive() const { return pid_ > 0 && !broken_; }
-  // Closes stdin so the adapter can finish, waits a moment, then terminates it. Idempotent.
-  void stop();
-
- private:
-  AdapterProcess() = default;
-  Expected<std::string> read_line(std::chrono::milliseconds timeout);
-  void kill_now();
-
-  int pid_ = -1;
-  int in_fd_ = -1;   // the adapter's stdin (our end of a socket pair: writes never raise SIGPIPE)
-  int out_fd_ = -1;  // the adapter's stdout
-  bool broken_ = false;
-  std::string buffer_;
-  std::string name_;
-  nlohmann::json hello_;
-};
-
 // An adapter with the restart policy of docs/adapters.md: a case whose adapter dies, hangs or
 // answers garbage is an error; the adapter is restarted once per run; when it fails again the run
 // stops.
@@ -115,12 +77,15 @@ class AdapterDriver {
 nlohmann::json sdk_request_line(const core::Case& c, const core::Params& substituted,
                                 const RunOptions& options, const SdkOptions& sdk);
 
-// Runs the cases through the adapter, one at a time, in the order given, with the runner's needs
-// and variable rules (the emulator provisions needs when target.emulator). The report has the shape
-// of run_cases' so the JUnit and JSON renderers apply unchanged: each case's request is the line
-// sent (without credentials), its response what the SDK surfaced, its checks those of
-// sdk_check.hpp. An Error (exit status 2) when the adapter cannot start or fails after its one
-// restart.
+// The SDK transport: an adapter started with `sdk`, restarted once per run (AdapterDriver). Error
+// "sdk.*" when the adapter cannot start.
+Expected<std::unique_ptr<Transport>> make_sdk_transport(const RunOptions& options,
+                                                        const SdkOptions& sdk);
+
+// The runner's case loop (run_cases_over) with the SDK transport on one worker: cases one at a time,
+// scenarios in step order. Each case's request in the report is the line sent (without
+// credentials), its response what the SDK surfaced, its checks those of sdk_check.hpp. An Error
+// (exit status 2) when the adapter cannot start or fails after its one restart.
 Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
                                               const RunOptions& options, const Target& target,
                                               const SdkOptions& sdk, const Progress& progress = {});

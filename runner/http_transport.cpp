@@ -1,0 +1,88 @@
+// The HTTP transport (runner/transport.hpp): a case's request signed and sent as the cloud takes it,
+// the answer checked against the case's contract.
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "core/check/check.hpp"
+#include "core/protocol/redact.hpp"
+#include "runner/runner.hpp"
+
+namespace popcheck::runner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string new_nonce() {
+  // A fresh generator per thread: nonces must never repeat across workers or runs.
+  thread_local std::mt19937_64 gen{std::random_device{}() ^
+                                   static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(gen()),
+                static_cast<unsigned long long>(gen()));
+  return buf;
+}
+
+// The request as recorded in the report, redacted with the run's credentials known.
+check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& req,
+                              const core::Credentials& creds) {
+  check::RecordedRequest r{req.method, endpoint.url(req.target), req.headers, req.body};
+  core::redact_request(r.url, r.headers, r.body, core::Redactor(creds));
+  return r;
+}
+
+class HttpTransport : public Transport {
+ public:
+  HttpTransport(const RunOptions& options, const Target& target)
+      : options_(options), target_(target), client_(options.endpoint, options.client) {}
+
+  Expected<void> exchange(const CaseItem& item, const core::Params& params,
+                          check::CaseResult& r) override {
+    const core::Case& c = item.c;
+    SignParams sign;
+    sign.signature = options_.signature;
+    sign.style = resolve_style(options_.style, c.request.method, options_.signature);
+    sign.credentials = options_.credentials;
+    OutgoingRequest sent;
+    auto answer = send_with_retries(
+        client_, options_.retries,
+        [&] {
+          sign.timestamp = utc_timestamp();
+          sign.nonce = new_nonce();
+          OutgoingRequest req = build_request(options_.endpoint, params, c.request.format, sign);
+          // Lets an emulator tie what it provisioned for this case (an injected fault above all) to
+          // this case's requests, so that cases running side by side with equal parameters do not
+          // trip over each other's faults. Only emulators get it; the header is not signed.
+          if (target_.emulator) req.headers.emplace_back(std::string(kCaseHeader), c.id);
+          return req;
+        },
+        &sent);
+    r.sent = true;
+    r.request = record(options_.endpoint, sent, options_.credentials);
+    if (!answer) {
+      r.status = check::CaseStatus::error;
+      r.error = answer.error().message;
+      return {};
+    }
+    r.answered = true;
+    r.response = {answer->status, answer->headers, answer->body};
+    r.checks = check::check_exchange(c, *item.contract,
+                                     {answer->status, answer->headers, answer->body});
+    r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
+    return {};
+  }
+
+ private:
+  const RunOptions& options_;
+  const Target& target_;
+  HttpClient client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_http_transport(const RunOptions& options, const Target& target) {
+  return std::make_unique<HttpTransport>(options, target);
+}
+
+}  // namespace popcheck::runner

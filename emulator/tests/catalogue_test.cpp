@@ -11,13 +11,13 @@
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 #include "tests/shared.hpp"
 
 namespace popcheck::emulator {
 namespace {
 
-using proxy::test_support::TempDir;
+using test_support::TempDir;
 using ojson = nlohmann::ordered_json;
 
 // A small api-docs.json: info first, as Alibaba's files have it, endpoints last.

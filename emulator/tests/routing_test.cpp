@@ -5,12 +5,12 @@
 #include <fstream>
 
 #include "emulator/tests/harness.hpp"
-#include "proxy/tests/temp_dir.hpp"
+#include "tests/support/files.hpp"
 
 namespace popcheck::emulator::testing {
 namespace {
 
-using proxy::test_support::TempDir;
+using test_support::TempDir;
 
 // A minimal api-docs.json of one product-version whose APIs answer {"RequestId", "Product"}.
 std::string api_docs(const std::string& product, const std::string& version,

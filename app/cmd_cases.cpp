@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
-#include "proxy/derive.hpp"
+#include "proxy/fixtures/derive.hpp"
 
 namespace popcheck::app {
 

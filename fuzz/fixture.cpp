@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "fuzz/check.hpp"
-#include "proxy/fixture.hpp"
+#include "proxy/fixtures/fixture.hpp"
 
 using namespace popcheck;
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz/check.hpp"
-#include "proxy/har.hpp"
+#include "proxy/fixtures/har.hpp"
 
 using namespace popcheck;
 

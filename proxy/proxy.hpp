@@ -17,7 +17,7 @@
 #include "net/admin.hpp"
 #include "net/http.hpp"
 #include "proxy/faults.hpp"
-#include "proxy/store.hpp"
+#include "proxy/fixtures/store.hpp"
 #include "proxy/upstream.hpp"
 #include "proxy/validate.hpp"
 

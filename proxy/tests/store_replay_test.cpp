@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "proxy/store.hpp"
+#include "proxy/fixtures/store.hpp"
 
 namespace popcheck::proxy {
 namespace {

@@ -85,11 +85,7 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
   }
   c.start_pool(std::max<size_t>(1, c.options.forward_threads));
   // No recording of this process is in flight yet: a temporary file now is a killed one's leftover.
-  std::vector<Error> cleanup_errors;
-  size_t stale = c.store.remove_stale_temporaries(cleanup_errors);
-  report = c.store.load();
-  report.stale_removed = stale;
-  report.errors.insert(report.errors.begin(), cleanup_errors.begin(), cleanup_errors.end());
+  report = c.store.load(LoadMode::indexed, /*remove_temporaries=*/true);
   return handler;
 }
 

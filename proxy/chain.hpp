@@ -102,65 +102,63 @@ class Filter {
   virtual bool on_request(Call& call) = 0;
 };
 
+// A filter that works on the proxy's shared state.
+class ContextFilter : public Filter {
+ public:
+  explicit ContextFilter(ProxyContext& context) : context_(context) {}
+
+ protected:
+  ProxyContext& context_;
+};
+
 // /__popcheck/: refuses what net::refuse_admin refuses, answers the proxy's own endpoints, and
 // passes another server's admin requests (an emulator's provisioning) to the forward filter
 // unrecorded, or answers 404 when nothing is forwarded.
-class AdminFilter : public Filter {
+class AdminFilter : public ContextFilter {
  public:
-  AdminFilter(ProxyContext& context, Filter& forward) : context_(context), forward_(forward) {}
+  AdminFilter(ProxyContext& context, Filter& forward) : ContextFilter(context), forward_(forward) {}
   bool on_request(Call& call) override;
   net::HttpResponse answer(const net::HttpRequest& request, std::string_view path);
 
  private:
   net::HttpResponse faults(const net::HttpRequest& request);
-  ProxyContext& context_;
   Filter& forward_;
 };
 
 // Injected errors answer here (never replayed, forwarded, recorded or validated); latency, resets
 // and truncations wrap the real answer.
-class FaultFilter : public Filter {
+class FaultFilter : public ContextFilter {
  public:
-  explicit FaultFilter(ProxyContext& context) : context_(context) {}
+  using ContextFilter::ContextFilter;
   bool on_request(Call& call) override;
-
- private:
-  ProxyContext& context_;
 };
 
 // With --contracts: the validator sees the real answer before faults change how it is sent.
-class ValidationFilter : public Filter {
+class ValidationFilter : public ContextFilter {
  public:
-  explicit ValidationFilter(ProxyContext& context) : context_(context) {}
+  using ContextFilter::ContextFilter;
   bool on_request(Call& call) override;
-
- private:
-  ProxyContext& context_;
 };
 
 // Replay and auto modes: a recorded answer, or (replay mode) a 404 naming the nearest recording.
-class ReplayFilter : public Filter {
+class ReplayFilter : public ContextFilter {
  public:
-  explicit ReplayFilter(ProxyContext& context) : context_(context) {}
+  using ContextFilter::ContextFilter;
   bool on_request(Call& call) override;
   net::HttpResponse miss(Call& call);
-
- private:
-  ProxyContext& context_;
 };
 
 // The end of the chain: forwards on the forwarding pool, and in record and auto modes records
 // the exchange (durably, before the client gets the answer). Admin requests of another server are
 // forwarded unrecorded.
-class ForwardFilter : public Filter {
+class ForwardFilter : public ContextFilter {
  public:
-  explicit ForwardFilter(ProxyContext& context) : context_(context) {}
+  using ContextFilter::ContextFilter;
   bool on_request(Call& call) override;
 
  private:
   Exchange make_exchange(const net::HttpRequest& request, const UpstreamResponse& response,
                          const MatchMap& match, long long duration_ms) const;
-  ProxyContext& context_;
 };
 
 // A JSON answer of the admin endpoints, and the proxy's own Alibaba-style errors.

@@ -32,6 +32,12 @@ struct Fixture {
     r.headers.emplace_back("Host", "127.0.0.1:1");
     return Call(std::move(r), [this](net::HttpResponse a) { answer = std::move(a); }, *context);
   }
+  // Runs `filter` on a call of `target`: whether it answered, and the answer in `answer`.
+  bool run(Filter& filter, std::string target, net::Headers headers = {}) {
+    answer.reset();
+    Call c = call(std::move(target), std::move(headers));
+    return filter.on_request(c);
+  }
   void record(const std::string& action, const std::string& body) {
     Exchange e;
     e.product = "ecs";
@@ -50,20 +56,16 @@ TEST(ChainAdmin, PassesApiCallsAndAnswersItsOwnEndpoints) {
   Fixture f;
   ForwardFilter forward(*f.context);
   AdminFilter admin(*f.context, forward);
-  Call api = f.call(kRegions);
-  EXPECT_FALSE(admin.on_request(api));
+  EXPECT_FALSE(f.run(admin, kRegions));
   EXPECT_FALSE(f.answer);
-  Call health = f.call("/__popcheck/health");
-  EXPECT_TRUE(admin.on_request(health));
+  EXPECT_TRUE(f.run(admin, "/__popcheck/health"));
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->status, 200);
   EXPECT_NE(f.answer->body.find("\"service\":\"popcheck-proxy\""), std::string::npos);
-  Call cross = f.call("/__popcheck/stats", {{"Origin", "http://evil.example"}});
-  EXPECT_TRUE(admin.on_request(cross));
+  EXPECT_TRUE(f.run(admin, "/__popcheck/stats", {{"Origin", "http://evil.example"}}));
   EXPECT_EQ(f.answer->status, 403);
   // Without an upstream another server's admin path is not forwarded: 404 naming it.
-  Call other = f.call("/__popcheck/provision");
-  EXPECT_TRUE(admin.on_request(other));
+  EXPECT_TRUE(f.run(admin, "/__popcheck/provision"));
   EXPECT_EQ(f.answer->status, 404);
   EXPECT_NE(f.answer->body.find("/__popcheck/provision"), std::string::npos);
 }
@@ -74,14 +76,11 @@ TEST(ChainFaults, AnInjectedErrorAnswersAndLatencyWrapsTheRealAnswer) {
   ASSERT_TRUE(error && latency);
   Fixture f(Mode::replay, FaultConfig{7, {*error, *latency}});
   FaultFilter faults(*f.context);
-  Call first = f.call(kRegions);
-  EXPECT_TRUE(faults.on_request(first));
+  EXPECT_TRUE(f.run(faults, kRegions));
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->status, 400);
   EXPECT_NE(f.answer->body.find("Throttling.User"), std::string::npos);
-  f.answer.reset();
-  Call second = f.call(kRegions);  // count=1: spent
-  EXPECT_FALSE(faults.on_request(second));
+  EXPECT_FALSE(f.run(faults, kRegions));  // count=1: spent
   EXPECT_FALSE(f.answer);
   Call zones = f.call("/?Action=DescribeZones&Version=2014-05-26");
   EXPECT_FALSE(faults.on_request(zones));
@@ -106,34 +105,29 @@ TEST(ChainReplay, AHitAnswersFromTheFixturesAndAMissDependsOnTheMode) {
   Fixture f;
   f.record("DescribeRegions", "{\"Regions\":1}");
   ReplayFilter replay(*f.context);
-  Call hit = f.call(kRegions);
-  EXPECT_TRUE(replay.on_request(hit));
+  EXPECT_TRUE(f.run(replay, kRegions));
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->content(), "{\"Regions\":1}");
   EXPECT_TRUE(f.answer->shared_body);  // never copied
   EXPECT_EQ(f.context->hits.load(), 1u);
-  Call miss = f.call("/?Action=DescribeZones&Version=2014-05-26");
-  EXPECT_TRUE(replay.on_request(miss));
+  EXPECT_TRUE(f.run(replay, "/?Action=DescribeZones&Version=2014-05-26"));
   EXPECT_EQ(f.answer->status, 404);
   EXPECT_NE(f.answer->body.find("Popcheck.Replay.NoMatch"), std::string::npos);
   EXPECT_EQ(f.context->miss_log.json(false)["misses"].size(), 1u);
   // In auto mode a miss goes on down the chain (to be forwarded and recorded).
   f.context->mode = Mode::auto_;
-  f.answer.reset();
-  Call onward = f.call("/?Action=DescribeZones&Version=2014-05-26");
-  EXPECT_FALSE(replay.on_request(onward));
+  EXPECT_FALSE(f.run(replay, "/?Action=DescribeZones&Version=2014-05-26"));
   EXPECT_FALSE(f.answer);
   // Passthrough never replays.
   f.context->mode = Mode::passthrough;
-  Call through = f.call(kRegions);
-  EXPECT_FALSE(replay.on_request(through));
+  EXPECT_FALSE(f.run(replay, kRegions));
+  EXPECT_FALSE(f.answer);
 }
 
 TEST(ChainForward, WithoutAnUpstreamTheEndOfTheChainIsA502) {
   Fixture f;
   ForwardFilter forward(*f.context);
-  Call c = f.call(kRegions);
-  EXPECT_TRUE(forward.on_request(c));
+  EXPECT_TRUE(f.run(forward, kRegions));
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->status, 502);
   EXPECT_NE(f.answer->body.find("Popcheck.Upstream.Unreachable"), std::string::npos);

@@ -16,6 +16,7 @@
 #include "net/server.hpp"
 #include "proxy/faults.hpp"
 #include "proxy/limits.hpp"
+#include "proxy/tests/faults_support.hpp"
 #include "proxy/proxy.hpp"
 #include "proxy/upstream.hpp"
 
@@ -25,11 +26,7 @@ namespace {
 using core::ojson;
 namespace fs = std::filesystem;
 
-FaultRule parsed(std::string_view spec) {
-  auto rule = parse_fault(spec);
-  EXPECT_TRUE(rule.has_value()) << spec << ": " << (rule ? "" : rule.error().message);
-  return rule ? *rule : FaultRule{};
-}
+using test_support::parsed;
 
 // The proxy in front of a counting upstream.
 class ProxyFaults : public ::testing::Test {

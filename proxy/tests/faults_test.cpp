@@ -11,6 +11,7 @@
 #include <set>
 
 #include "proxy/limits.hpp"
+#include "proxy/tests/faults_support.hpp"
 
 namespace popcheck::proxy {
 namespace {
@@ -18,11 +19,7 @@ namespace {
 using core::ojson;
 namespace fs = std::filesystem;
 
-FaultRule parsed(std::string_view spec) {
-  auto rule = parse_fault(spec);
-  EXPECT_TRUE(rule.has_value()) << spec << ": " << (rule ? "" : rule.error().message);
-  return rule ? *rule : FaultRule{};
-}
+using test_support::parsed;
 
 std::string parse_error(std::string_view spec) {
   auto rule = parse_fault(spec);

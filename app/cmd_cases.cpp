@@ -1,12 +1,12 @@
 // `popcheck cases`: derive runner cases from other sources (recorded fixtures). A thin shell around
-// proxy/derive.hpp; docs/parity.md describes the workflow.
+// proxy/fixtures/derive.hpp; docs/parity.md describes the workflow.
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/commands.hpp"
-#include "proxy/derive.hpp"
+#include "proxy/fixtures/derive.hpp"
 
 namespace popcheck::app {
 

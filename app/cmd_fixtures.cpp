@@ -8,8 +8,8 @@
 
 #include "app/commands.hpp"
 #include "core/files.hpp"
-#include "proxy/har.hpp"
-#include "proxy/store.hpp"
+#include "proxy/fixtures/har.hpp"
+#include "proxy/fixtures/store.hpp"
 
 namespace popcheck::app {
 

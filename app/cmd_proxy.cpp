@@ -164,6 +164,11 @@ int run_proxy(const ProxyArgs& args) {
   }
   for (const auto& e : report.errors)
     std::cerr << "popcheck proxy: skipped fixture " << e.to_string() << "\n";
+  if (!report.index.empty() && report.parsed > 0)
+    std::cerr << "popcheck proxy: parsed " << report.parsed << " new or changed fixture file(s); "
+              << report.index << " (" << options.fixtures << "/.popcheck-index)\n";
+  else if (!report.index.empty() && report.index != "index up to date")
+    std::cerr << "popcheck proxy: " << report.index << "\n";
   if (report.stale_removed)
     std::cerr << "popcheck proxy: removed " << report.stale_removed
               << " temporary file(s) of an interrupted recording from " << options.fixtures << "\n";

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Proxy benchmarks (figures are printed, never asserted):
-#  1. replay requests/s and p50/p99 latency with wrk on loopback at 16 and 64 connections, beside
-#     nginx serving the same body with the same Content-Type in the same run;
-#  2. record-mode (and passthrough) overhead against calling the upstream (the emulator) directly;
-#  3. start-up time and memory (max RSS, /usr/bin/time -v) with 100,000 generated fixtures.
+# Proxy benchmarks (figures are printed, never asserted), in one run:
+#  1. replay requests/s, p50/p99 latency and the server's CPU time per response, with wrk on
+#     loopback at 16 and 64 connections, beside nginx serving the same body with the same
+#     Content-Type in the same run;
+#  2. record mode (fsync'd fixtures, grouped flushes) and passthrough against calling the upstream
+#     (the emulator) directly: requests/s and the p50 each adds;
+#  3. start-up time and peak memory (max RSS, /usr/bin/time -v) with 100,000 generated fixtures:
+#     the first start (no index: every file parsed, the index written) and an indexed start, and
+#     the first replay of a fixture checked against the body it was generated with;
+#  4. user-space instructions per replayed request (bench/replay-instructions.sh, callgrind).
 # Usage: bash bench/proxy.sh [POPCHECK_BINARY]
 #   env: DURATION=10s; THREADS=2 (wrk threads and nginx workers); SERVER_THREADS=$THREADS (the proxy's
-#   --threads); FIXTURES=100000; SECTIONS="1 2 3" (which of the three to run); ROUNDS=1 (section 1
+#   --threads); FIXTURES=100000; SECTIONS="1 2 3 4" (which to run); ROUNDS=1 (section 1
 #   repeated, each round measuring nginx and the proxy back to back); PIN=1: the load generator on
 #   CPU 0 and the server under test (nginx or the proxy) on CPU 1, one thread each unless THREADS /
 #   SERVER_THREADS say otherwise, so that wrk never takes the server's core (section 1 only).
-# Needs wrk, nginx and GNU time: bash scripts/setup.sh bench.
+#   Every section is bounded: wrk runs DURATION, a start-up waits at most 600 s.
+# Needs wrk, nginx, GNU time and (section 4) valgrind: bash scripts/setup.sh bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
-bin=${1:-${POPCHECK:-$src/build/popcheck}}
+default_bin=$src/build/release/bin/popcheck
+[[ -x "$default_bin" ]] || default_bin=$src/build/ci/bin/popcheck
+bin=${1:-${POPCHECK:-$default_bin}}
 duration=${DURATION:-10s}
 pin=${PIN:-0}
 if [ "$pin" = 1 ]; then
@@ -30,7 +38,7 @@ else
 fi
 server_threads=${SERVER_THREADS:-$threads}
 nfixtures=${FIXTURES:-100000}
-sections=${SECTIONS:-1 2 3}
+sections=${SECTIONS:-1 2 3 4}
 rounds=${ROUNDS:-1}
 want() { [[ " $sections " == *" $1 "* ]]; }
 for tool in wrk nginx /usr/bin/time python3 curl; do
@@ -106,6 +114,7 @@ os.makedirs(d)
 json.dump(fixture, open(os.path.join(d, "000000-bench.json"), "w"), indent=2)
 PY
 echo "popcheck: $("$bin" --version) ($bin); $(nproc) cores; wrk -t$threads -d$duration; body $(wc -c <"$tmp/body.json") bytes"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # cpu_ticks PID...: user+system CPU time of the processes so far, in clock ticks (/proc/PID/stat).
 cpu_ticks() {
@@ -185,16 +194,18 @@ start pass "$bin" proxy --mode passthrough --upstream "$emu_url" --fixtures "$tm
   --listen 127.0.0.1:0 --threads "$server_threads"
 pass_url=$url
 pass_pid=$pid
-printf '%-22s %5s %12s %9s %9s %7s\n' path conns 'requests/s' 'p50 ms' 'p99 ms' non2xx
+printf '%-22s %5s %12s %9s %9s %7s %14s\n' path conns 'requests/s' 'p50 ms' 'p99 ms' non2xx 'added p50 ms'
 for c in 16; do
   read -r d_rps d_p50 d_p99 d_err < <(wrk_run "$emu_url$query" "$c")
   read -r s_rps s_p50 s_p99 s_err < <(wrk_run "$pass_url$query" "$c")
   read -r r_rps r_p50 r_p99 r_err < <(wrk_run "$rec_url$query" "$c")
-  printf '%-22s %5s %12s %9s %9s %7s\n' "emulator direct" "$c" "$d_rps" "$d_p50" "$d_p99" "$d_err"
-  printf '%-22s %5s %12s %9s %9s %7s\n' "proxy passthrough" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err"
-  printf '%-22s %5s %12s %9s %9s %7s\n' "proxy record (fsync)" "$c" "$r_rps" "$r_p50" "$r_p99" "$r_err"
+  added() { python3 -c "print('%+.3f' % ($1 - $d_p50))"; }
+  printf '%-22s %5s %12s %9s %9s %7s %14s\n' "emulator direct" "$c" "$d_rps" "$d_p50" "$d_p99" "$d_err" ""
+  printf '%-22s %5s %12s %9s %9s %7s %14s\n' "proxy passthrough" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err" "$(added "$s_p50")"
+  printf '%-22s %5s %12s %9s %9s %7s %14s\n' "proxy record (fsync)" "$c" "$r_rps" "$r_p50" "$r_p99" "$r_err" "$(added "$r_p50")"
 done
-echo "fixtures written while recording: $(find "$tmp/rec" -name '*.json' | wc -l)"
+echo "fixtures written while recording: $(find "$tmp/rec" -name '*.json' | wc -l);" \
+  "$(curl -sf "$rec_url/__popcheck/stats" | python3 -c 'import json,sys; s=json.load(sys.stdin); print("%d recorded in %d flushes" % (s["recorded"], s["flushes"]))')"
 stop "$rec_pid"
 stop "$pass_pid"
 stop "$emu_pid"
@@ -226,22 +237,48 @@ for i in range(n):
                "provenance": {"recorded_at": "2026-11-23T00:00:00Z", "upstream": "bench",
                               "api_version": "2014-05-26", "duration_ms": 1,
                               "popcheck_version": "bench"}}
-    with open(os.path.join(d, "%06d-%08x.json" % (i // len(actions), i)), "w") as f:
+    path = os.path.join(d, "%06d-%08x.json" % (i // len(actions), i))
+    with open(path, "w") as f:
         json.dump(fixture, f, indent=2)
+    # A recording made before this start (the index leaves out files changed in the last 2 s).
+    os.utime(path, (1764547200, 1764547200 + i % 1000))
 PY
 echo "generated: $(du -sh "$tmp/many" | cut -f1) in $nfixtures files"
 sync
-t0=$(date +%s%N)
-start many /usr/bin/time -v -o "$tmp/time.txt" "$bin" proxy --mode replay --fixtures "$tmp/many" \
-  --listen 127.0.0.1:0 --threads "$server_threads"
-t1=$(date +%s%N)
-many_pid=$pid
-health=$(curl -sf "$url/__popcheck/health")
-probe=$(curl -s -o /dev/null -w '%{http_code}' "$url/?Action=DescribeDisks&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId=i-00000001&PageNumber=1")
-# Stop the proxy itself (GNU time does not forward signals), so that time reports and exits.
-stop_child=$(pgrep -P "$many_pid" | head -1)
-kill -TERM "$stop_child"
-wait "$many_pid" || true
-echo "start-up to listening: $(( (t1 - t0) / 1000000 )) ms (warm page cache); health: $health; probe: HTTP $probe"
-grep -E 'Maximum resident set size|Elapsed \(wall clock\)|User time|System time' "$tmp/time.txt" | sed 's/^\s*/  /'
+# The body fixture 1 was generated with, as the proxy replays it (compact JSON, keys in order).
+expected=$(python3 -c 'import json; i=1; print(json.dumps({"RequestId": "%08X-0000-4000-8000-%012X" % (i, i), "InstanceId": "i-%08d" % i, "TotalCount": i % 50, "Items": {"Item": [{"Id": "x-%d" % j} for j in range(3)]}}, separators=(",", ":")))')
+startup() {  # startup LABEL: starts the proxy on the generated folder, replays fixture 1, stops it
+  local t0 t1 health body stop_child
+  t0=$(date +%s%N)
+  start "many-$1" /usr/bin/time -v -o "$tmp/time.txt" "$bin" proxy --mode replay --fixtures "$tmp/many" \
+    --listen 127.0.0.1:0 --threads "$server_threads"
+  t1=$(date +%s%N)
+  health=$(curl -sf "$url/__popcheck/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["fixtures"])')
+  body=$(curl -sf "$url/?Action=DescribeDisks&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId=i-00000001&PageNumber=1&Signature=x")
+  # Stop the proxy itself (GNU time does not forward signals), so that time reports and exits.
+  stop_child=$(pgrep -P "$pid" | head -1)
+  kill -TERM "$stop_child"
+  wait "$pid" || true
+  python3 - "$1" "$(( (t1 - t0) / 1000000 ))" "$health" "$tmp/time.txt" "$([ "$body" = "$expected" ] && echo yes || echo NO)" "$tmp/many-$1.err" <<'PY'
+import re, sys
+label, ms, fixtures, timefile, replay_ok, err = sys.argv[1:]
+t = open(timefile).read()
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+user = float(re.search(r"User time \(seconds\): ([\d.]+)", t).group(1))
+system = float(re.search(r"System time \(seconds\): ([\d.]+)", t).group(1))
+note = " ".join(l.strip() for l in open(err) if "fixture" in l and "parsed" in l)
+print("%-14s listening after %6d ms; CPU %.2f s (user %.2f + sys %.2f); peak RSS %.0f MB; %s fixtures; first replay of fixture 1 correct: %s"
+      % (label, int(ms), user + system, user, system, rss, fixtures, replay_ok))
+if note: print("               " + note)
+PY
+}
+startup first      # no index yet: every file parsed, the index written
+startup indexed    # the index read, every file stat'ed, nothing parsed
+startup again
+fi
+
+if want 4; then
+echo
+echo "== 4. instructions per replayed request =="
+REQUESTS=${REQUESTS:-2000} bash "$here/replay-instructions.sh" "$bin"
 fi

@@ -9,7 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
-bin=${1:-${POPCHECK:-$src/build/release/popcheck}}
+default_bin=$src/build/release/bin/popcheck
+[[ -x "$default_bin" ]] || default_bin=$src/build/ci/bin/popcheck
+bin=${1:-${POPCHECK:-$default_bin}}
 requests=${REQUESTS:-2000}
 for tool in valgrind callgrind_annotate curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: bash scripts/setup.sh bench" >&2; exit 2; }

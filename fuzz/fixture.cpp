@@ -1,4 +1,4 @@
-// Fuzz target: a fixture file through exchange_from_text (proxy/fixture.hpp), which the fixture
+// Fuzz target: a fixture file through exchange_from_text (proxy/fixtures/fixture.hpp), which the fixture
 // loader (read_fixture_folder) and the replay store run on every file. A fixture that loads must
 // write back to text that loads again and then writes the same bytes: what the proxy saves it can
 // replay.
@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "fuzz/check.hpp"
-#include "proxy/fixture.hpp"
+#include "proxy/fixtures/fixture.hpp"
 
 using namespace popcheck;
 

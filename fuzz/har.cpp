@@ -1,4 +1,4 @@
-// Fuzz target: a HAR capture through har_to_exchanges (proxy/har.hpp), what `popcheck fixtures
+// Fuzz target: a HAR capture through har_to_exchanges (proxy/fixtures/har.hpp), what `popcheck fixtures
 // import` runs. Every exchange it produces must be a fixture the proxy can write and load again.
 #include <cstddef>
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz/check.hpp"
-#include "proxy/har.hpp"
+#include "proxy/fixtures/har.hpp"
 
 using namespace popcheck;
 

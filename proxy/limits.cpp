@@ -1,6 +1,6 @@
 #include "proxy/limits.hpp"
 
-#include "proxy/fixture.hpp"
+#include "proxy/fixtures/fixture.hpp"
 
 namespace popcheck::proxy {
 

@@ -1,6 +1,6 @@
 // Cases from recordings: derivation of snapshot cases from exchanges, the recorded order of a
 // fixtures folder, keeping the skip register on re-derivation, and corrupt fixtures.
-#include "proxy/derive.hpp"
+#include "proxy/fixtures/derive.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "proxy/fixture.hpp"
+#include "proxy/fixtures/fixture.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/har.hpp"
+#include "proxy/fixtures/har.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

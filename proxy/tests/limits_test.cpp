@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "proxy/fixture.hpp"
+#include "proxy/fixtures/fixture.hpp"
 
 namespace popcheck::proxy {
 namespace {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "proxy/store.hpp"
+#include "proxy/fixtures/store.hpp"
 #include "tests/support/files.hpp"
 
 namespace popcheck::proxy {
@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using test_support::TempDir;
+using ::popcheck::test_support::TempDir;
 
 Exchange numbered(const Params& params, int n) {
   Exchange e;

@@ -1,4 +1,4 @@
-#include "proxy/store.hpp"
+#include "proxy/fixtures/store.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/data_dir.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"

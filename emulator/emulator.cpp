@@ -12,6 +12,7 @@
 #include "core/protocol/normalize.hpp"
 #include "core/text.hpp"
 #include "emulator/apis.hpp"
+#include "emulator/catalogue.hpp"
 #include "emulator/contracts.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/signature.hpp"

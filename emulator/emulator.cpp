@@ -13,7 +13,7 @@
 #include "core/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/catalogue.hpp"
-#include "emulator/contracts.hpp"
+#include "emulator/responder.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/signature.hpp"
 #include "emulator/state.hpp"

@@ -1,4 +1,4 @@
-#include "emulator/contracts.hpp"
+#include "emulator/responder.hpp"
 
 #include <algorithm>
 #include <sstream>

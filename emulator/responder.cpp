@@ -1,134 +1,196 @@
 #include "emulator/responder.hpp"
 
 #include <algorithm>
-#include <sstream>
+#include <map>
+#include <mutex>
+#include <set>
 
-#include <pugixml.hpp>
+#include "core/compile/names.hpp"
+#include "core/compile/needs.hpp"
+#include "core/compile/param_values.hpp"
 
-#include "core/input_limits.hpp"
+// Preparing a contract and checking the request alone (step 1 of responder.hpp). The state checks
+// and links are in links.cpp, the bodies in render.cpp.
 
 namespace popcheck::emulator {
 
+namespace names = core::names;
+
 namespace {
 
-void append_xml(pugi::xml_node parent, const std::string& name, const ojson& value) {
-  if (value.is_array()) {
-    // Lists repeat the element: {"Region": [a, b]} -> <Region>a</Region><Region>b</Region>.
-    for (const auto& item : value) append_xml(parent, name, item);
-    return;
-  }
-  auto node = parent.append_child(name.c_str());
-  if (value.is_object()) {
-    for (const auto& [k, v] : value.items()) append_xml(node, k, v);
-  } else if (value.is_string()) {
-    node.text().set(value.get_ref<const std::string&>().c_str());
-  } else if (!value.is_null()) {
-    node.text().set(value.dump().c_str());
-  }
-}
-
-std::string save_xml(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration);
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + out.str();
-}
-
-bool is_integer(const std::string& v) {
-  size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
-  if (i == v.size()) return false;
-  return std::all_of(v.begin() + static_cast<long>(i), v.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+std::string key(std::string_view kind, std::string_view param) {
+  std::string k(kind);
+  k += '|';
+  k += param;
+  return k;
 }
 
 }  // namespace
 
-std::string render_success(const std::string& action, const ojson& fields, bool xml,
-                           const std::string& request_id) {
-  if (!xml) {
-    ojson body = ojson::object();
-    body["RequestId"] = request_id;
-    for (const auto& [k, v] : fields.items()) {
-      if (k != "RequestId") body[k] = v;
-    }
-    return body.dump(-1, ' ', false, ojson::error_handler_t::replace);
+ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
+  params_.reserve(contract.params.size());
+  for (size_t i = 0; i < contract.params.size(); ++i) {
+    const core::Param& p = contract.params[i];
+    const bool list = names::has_n(p.name);
+    params_.push_back({&p, core::values::compile_pattern(p), list});
+    // Lists are found by their pattern with N (a concrete "Tag.3.Key" is looked up as "Tag.N.Key").
+    by_name_.emplace(list ? names::pattern_of(names::instantiate(p.name, 1)) : p.name, i);
+    if (p.required && p.depth == 0 && p.name != "Action" && p.name != "Version") required_.push_back(i);
   }
-  pugi::xml_document doc;
-  auto root = doc.append_child((action + "Response").c_str());
-  for (const auto& [k, v] : fields.items()) {
-    if (k != "RequestId") append_xml(root, k, v);
+  triggers_ = core::error_triggers(contract);
+  for (const auto& t : triggers_) {
+    if (t.kind == "region") region_row_ = t.row;
+    if (!t.param.empty()) rows_.emplace(key(t.kind, t.param), t.row);
   }
-  root.append_child("RequestId").text().set(request_id.c_str());
-  return save_xml(doc);
+  prepare_bodies();
+  prepare_links();
 }
 
-std::optional<ApiResult> validate_against(const core::Contract& contract, const core::Params& params) {
-  auto value_of = [&](const std::string& name) -> const std::string* {
-    for (const auto& [k, v] : params) {
-      if (k == name) return &v;
-    }
-    return nullptr;
-  };
-  auto any_with_prefix = [&](const std::string& prefix) {
+ApiResult ContractApi::row_error(size_t row, const std::string& fill) const {
+  const core::ErrorRow& r = contract_.errors[row];
+  std::string message = r.message.empty() ? r.code : r.message;
+  for (size_t at = message.find("%s"); at != std::string::npos; at = message.find("%s", at + fill.size()))
+    message.replace(at, 2, fill);
+  return api_error(r.http ? *r.http : 400, r.code, std::move(message));
+}
+
+// The documented row for (kind, parameter), if the contract names one.
+std::optional<ApiResult> ContractApi::answer(const std::string& param, const std::string& kind,
+                                             const std::string& fill) const {
+  auto it = rows_.find(key(kind, param));
+  if (it == rows_.end()) return std::nullopt;
+  return row_error(it->second, fill);
+}
+
+std::vector<ContractApi::Given> ContractApi::match(const core::Params& params) const {
+  std::vector<Given> out;
+  out.reserve(params.size());
+  for (const auto& [name, value] : params) {
+    int index = 0;
+    auto it = by_name_.find(name);
+    if (it == by_name_.end() && name.find('.') != std::string::npos) it = by_name_.find(names::pattern_of(name, &index));
+    if (it == by_name_.end()) continue;  // not this API's parameter: services ignore those
+    out.push_back({it->second, &name, &value, index});
+  }
+  return out;
+}
+
+std::optional<ApiResult> ContractApi::validate(const core::Params& params) const {
+  const std::vector<Given> given = match(params);
+  auto present = [&](size_t p) {
+    const core::Param& cp = *params_[p].param;
+    for (const auto& g : given)
+      if (g.param == p && (!g.value->empty() || cp.non_empty)) return true;
+    // An object or list given by its members ("Foo.1.Bar" for a required "Foo").
+    std::string prefix = params_[p].list ? names::root_of(cp.name) + "." : cp.name + ".";
     return std::any_of(params.begin(), params.end(),
                        [&](const auto& kv) { return kv.first.starts_with(prefix); });
   };
-  // Required parameters first, in documented order; only top-level ones (a required field of an
-  // optional list is required only when the list is given).
-  for (const auto& p : contract.params) {
-    if (!p.required || p.depth > 0) continue;
-    if (p.name == "Action" || p.name == "Version") continue;
-    size_t n = p.name.find(".N");
-    if (n != std::string::npos) {
-      if (!any_with_prefix(p.name.substr(0, n) + ".")) return missing_parameter(p.name);
-      continue;
-    }
-    const std::string* v = value_of(p.name);
-    if ((v == nullptr || v->empty()) && !any_with_prefix(p.name + ".")) {
-      return missing_parameter(p.name);
-    }
+  // Required parameters, in documented order.
+  for (size_t p : required_) {
+    if (present(p)) continue;
+    const std::string& name = params_[p].param->name;
+    if (auto r = answer(name, "required", name)) return r;
+    return missing_parameter(name);
   }
-  // Then formats: allowed values and scalar types of the parameters that are present.
-  for (const auto& p : contract.params) {
-    if (p.name.find(".N") != std::string::npos) continue;
-    const std::string* v = value_of(p.name);
-    if (v == nullptr || v->empty()) continue;
-    if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), *v) == p.allowed.end()) {
-      return invalid_parameter(p.name);
+  // An optional list member that its siblings need ("Tag.1.Value" without "Tag.1.Key").
+  for (const auto& t : triggers_) {
+    if (t.kind != "sibling") continue;
+    std::string root = names::root_of(t.param);
+    std::set<int> with_target, with_sibling;
+    for (const auto& g : given) {
+      const core::Param& cp = *params_[g.param].param;
+      if (!params_[g.param].list || names::root_of(cp.name) != root) continue;
+      (cp.name == t.param ? with_target : with_sibling).insert(g.index);
     }
-    std::string type = lower(p.type);
-    if ((type == "integer" || type == "long") && !is_integer(*v)) return invalid_parameter(p.name);
-    if (type == "boolean" && lower(*v) != "true" && lower(*v) != "false") {
-      return invalid_parameter(p.name);
-    }
+    for (int i : with_sibling)
+      if (!with_target.contains(i)) return row_error(t.row, t.param);
+  }
+  // Values, one kind of check at a time over the whole request: types, allowed values, lengths,
+  // ranges, patterns, then forbidden text. A value that breaks several constraints answers the row
+  // documented for any of them, else the generic error of the first.
+  static const std::vector<std::vector<std::string_view>> kPhases = {
+      {"type"}, {"allowed"}, {"max_length", "min_length", "non_empty"}, {"maximum", "minimum"},
+      {"pattern"}, {"forbidden_prefix", "forbidden_substring"}};
+  std::vector<std::vector<std::string_view>> broken(given.size());
+  bool any = false;
+  for (size_t i = 0; i < given.size(); ++i) {
+    const ParamInfo& info = params_[given[i].param];
+    broken[i] = core::values::violations(*info.param, *given[i].value,
+                                         info.pattern ? &*info.pattern : nullptr);
+    any = any || !broken[i].empty();
+  }
+  if (any) {
+    for (const auto& phase : kPhases)
+      for (size_t i = 0; i < given.size(); ++i) {
+        const auto& b = broken[i];
+        if (std::none_of(phase.begin(), phase.end(), [&](std::string_view k) {
+              return std::find(b.begin(), b.end(), k) != b.end();
+            }))
+          continue;
+        const std::string& name = params_[given[i].param].param->name;
+        for (auto kind : b)
+          if (auto r = answer(name, std::string(kind), name)) return r;
+        return invalid_parameter(name);
+      }
+  }
+  // List sizes: more items than the maximum, or an N past it.
+  std::map<size_t, std::set<int>> indices;
+  for (const auto& g : given)
+    if (params_[g.param].list) indices[g.param].insert(g.index);
+  for (const auto& [p, seen] : indices) {
+    const core::Param& cp = *params_[p].param;
+    if (!cp.repeat || !cp.repeat->max) continue;
+    int max = *cp.repeat->max;
+    if (static_cast<int>(seen.size()) <= max && *seen.rbegin() <= max) continue;
+    // The row of the list may name any member of its group.
+    std::string root = names::root_of(cp.name);
+    for (const auto& t : triggers_)
+      if (t.kind == "repeat" && names::root_of(t.param) == root) return row_error(t.row, cp.name);
+    return api_error(400, "InvalidParameter",
+                     "The specified parameter \"" + cp.name + "\" is not valid: at most " +
+                         std::to_string(max) + " items.");
+  }
+  // The same value twice in a list the contract says must not repeat.
+  for (const auto& t : triggers_) {
+    if (t.kind != "duplicate") continue;
+    std::set<std::string_view> seen;
+    for (const auto& g : given)
+      if (params_[g.param].param->name == t.param && !seen.insert(*g.value).second)
+        return row_error(t.row, *g.value);
   }
   return std::nullopt;
 }
 
+// The kind of resource a parameter's values name in this request (the ResourceType it carries
+// decides what a ResourceId is).
+std::optional<std::string> ContractApi::kind_of_param(const std::string& param,
+                                                      const core::Params& params) const {
+  const std::string* type = nullptr;
+  if (names::root_of(param) == "ResourceId")
+    for (const auto& [k, v] : params)
+      if (k == "ResourceType") type = &v;
+  return core::needs::id_kind(contract_.product, param, type);
+}
+
+const ContractApi& Responder::api(const core::Contract& contract) {
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = apis_.find(&contract); it != apis_.end()) return *it->second;
+  }
+  auto prepared = std::make_unique<ContractApi>(contract);
+  std::unique_lock lock(mutex_);
+  auto [it, added] = apis_.emplace(&contract, std::move(prepared));
+  return *it->second;
+}
+
+std::optional<ApiResult> validate_against(const core::Contract& contract, const core::Params& params) {
+  return ContractApi(contract).validate(params);
+}
+
 std::string example_body(const core::Contract& contract, bool xml, const std::string& request_id) {
-  const auto& ex = contract.examples;
-  if (xml && ex.xml && ex.xml->valid) {
-    pugi::xml_document doc;
-    if (core::load_xml(doc, ex.xml->body, "example") && doc.document_element()) {
-      auto root = doc.document_element();
-      auto rid = root.child("RequestId");
-      if (!rid) rid = root.append_child("RequestId");
-      rid.text().set(request_id.c_str());
-      return save_xml(doc);
-    }
-  }
-  ojson fields = ojson::object();
-  if (ex.json && ex.json->valid) {
-    // An example the reader marked valid but that does not parse (or nests too deep, from a
-    // hand-edited catalogue): answer with RequestId alone.
-    auto parsed = core::parse_ordered_json(ex.json->body, "example");
-    if (parsed && parsed->is_object()) fields = std::move(*parsed);
-  }
-  return render_success(contract.action, fields, xml, request_id);
+  ContractApi api(contract);
+  return api.render(Outcome{}, {}, xml, request_id);
 }
 
 }  // namespace popcheck::emulator

@@ -1,6 +1,7 @@
 // Success bodies of the contract-driven responder (responder.hpp, step 3) and of the seed APIs
 // (render_success). A body that nothing in the request or the state changes is prepared once and
 // answered as the parts around its RequestId; the others are built per request.
+#include <algorithm>
 #include <sstream>
 
 #include <pugixml.hpp>
@@ -18,8 +19,10 @@ constexpr const char* kMark = "{{popcheck:request-id}}";
 
 void append_xml(pugi::xml_node parent, const std::string& name, const ojson& value) {
   if (value.is_array()) {
-    // Lists repeat the element: {"Region": [a, b]} -> <Region>a</Region><Region>b</Region>.
+    // Lists repeat the element: {"Region": [a, b]} -> <Region>a</Region><Region>b</Region>; an
+    // empty list is one empty element (XML has no other way to show it).
     for (const auto& item : value) append_xml(parent, name, item);
+    if (value.empty()) parent.append_child(name.c_str());
     return;
   }
   auto node = parent.append_child(name.c_str());
@@ -89,6 +92,67 @@ ojson node_value(const core::ResponseNode& n, int depth) {
   return leaf(n);
 }
 
+// Documented examples sometimes list items unlike the first one (a field shown once, an object
+// where the first item has text). A response's items have one shape, the first item's, as the
+// conformance checks read it (core/check/check.cpp): the items that differ from it are left out.
+bool same_kind(const ojson& ref, const ojson& v) {
+  if (ref.is_null()) return true;
+  if (ref.is_number_integer()) return v.is_number_integer();
+  if (ref.is_number()) return v.is_number();
+  return ref.type() == v.type();
+}
+
+// Prunes v's lists to the items that have the shape of ref's first item; false when v itself lacks
+// a field of ref or has another kind of value.
+bool conform(const ojson& ref, ojson& v, int depth = 0) {
+  if (depth > 40 || ref.is_null()) return true;
+  if (!same_kind(ref, v)) return false;
+  if (ref.is_object()) {
+    for (const auto& [k, r] : ref.items()) {
+      auto it = v.find(k);
+      if (it == v.end() || !conform(r, *it, depth + 1)) return false;
+    }
+  } else if (ref.is_array() && !ref.empty()) {
+    ojson kept = ojson::array();
+    for (auto& item : v)
+      if (conform(ref[0], item, depth + 1)) kept.push_back(std::move(item));
+    v = std::move(kept);
+  }
+  return true;
+}
+
+bool has_elements(pugi::xml_node n) {
+  for (auto c : n.children())
+    if (c.type() == pugi::node_element) return true;
+  return false;
+}
+
+bool has_text(pugi::xml_node n) {
+  for (auto c : n.children())
+    if ((c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) &&
+        std::string_view(c.value()).find_first_not_of(" \t\r\n") != std::string_view::npos)
+      return true;
+  return false;
+}
+
+bool conform(pugi::xml_node ref, pugi::xml_node n, int depth = 0) {
+  if (depth > 40) return true;
+  if (has_elements(ref)) {
+    if (!has_elements(n)) return !has_text(n);  // an empty element is an empty list or object
+  } else {
+    return !(has_text(ref) && has_elements(n));
+  }
+  for (pugi::xml_node c = n.first_child(); c;) {
+    pugi::xml_node next = c.next_sibling();
+    if (c.type() == pugi::node_element)
+      if (pugi::xml_node r = ref.child(c.name()); r && !conform(r, c, depth + 1)) n.remove_child(c);
+    c = next;
+  }
+  for (auto r : ref.children())
+    if (r.type() == pugi::node_element && !n.child(r.name())) return false;
+  return true;
+}
+
 // The XML example as the response: its root named <Action>Response (documents misspell it or leave
 // the wrapper out) and the RequestId marked.
 std::string prepared_xml(const core::Contract& c, const std::string& example) {
@@ -109,6 +173,9 @@ std::string prepared_xml(const core::Contract& c, const std::string& example) {
     root = doc.document_element();
   }
   root.set_name(root_name.c_str());
+  pugi::xml_document reference;
+  reference.append_copy(root);
+  conform(reference.document_element(), root);
   auto rid = root.child("RequestId");
   if (!rid) rid = root.append_child("RequestId");
   rid.text().set(kMark);
@@ -158,6 +225,8 @@ void ContractApi::prepare_bodies() {
   }
   if (!from_example) fields_ = fields_from_response(contract_.response);
   fields_.erase("RequestId");
+  const ojson reference = fields_;
+  conform(reference, fields_);
   split(render_success(contract_.action, fields_, false, kMark), json_head_, json_tail_);
   if (ex.xml && ex.xml->valid) xml_example_ = prepared_xml(contract_, ex.xml->body);
   split(xml_example_.empty() ? render_success(contract_.action, fields_, true, kMark) : xml_example_,
@@ -204,6 +273,9 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
           if (auto r = item.child("RegionId"); r && !l.region.empty()) r.text().set(l.region.c_str());
           if (auto s = item.child("Status"); s && !l.status.empty()) s.text().set(l.status.c_str());
         }
+        // An empty list where the items stand without a wrapper of their own: one empty element
+        // says so (XML has no other way to show an empty list there).
+        if (outcome.listed.empty()) parent.append_child(item_name.c_str());
       }
       if (auto t = root.child("TotalCount")) t.text().set(std::to_string(outcome.total).c_str());
     }

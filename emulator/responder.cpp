@@ -36,6 +36,7 @@ ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
     // Lists are found by their pattern with N (a concrete "Tag.3.Key" is looked up as "Tag.N.Key").
     by_name_.emplace(list ? names::pattern_of(names::instantiate(p.name, 1)) : p.name, i);
     if (p.required && p.depth == 0 && p.name != "Action" && p.name != "Version") required_.push_back(i);
+    if (p.required && p.depth > 0 && list) required_members_.push_back(i);
   }
   triggers_ = core::error_triggers(contract);
   for (const auto& t : triggers_) {
@@ -67,10 +68,12 @@ std::vector<ContractApi::Given> ContractApi::match(const core::Params& params) c
   out.reserve(params.size());
   for (const auto& [name, value] : params) {
     int index = 0;
-    auto it = by_name_.find(name);
-    if (it == by_name_.end() && name.find('.') != std::string::npos) it = by_name_.find(names::pattern_of(name, &index));
-    if (it == by_name_.end()) continue;  // not this API's parameter: services ignore those
-    out.push_back({it->second, &name, &value, index});
+    auto exact = by_name_.find(name);
+    if (exact != by_name_.end()) out.push_back({exact->second, &name, &value, index});
+    // "DataDisk.1.Category" is also an item of "DataDisk.N.Category" where a contract has both.
+    if (name.find('.') == std::string::npos) continue;
+    auto item = by_name_.find(names::pattern_of(name, &index));
+    if (item != by_name_.end() && item != exact) out.push_back({item->second, &name, &value, index});
   }
   return out;
 }
@@ -93,19 +96,32 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
     if (auto r = answer(name, "required", name)) return r;
     return missing_parameter(name);
   }
-  // An optional list member that its siblings need ("Tag.1.Value" without "Tag.1.Key").
-  for (const auto& t : triggers_) {
-    if (t.kind != "sibling") continue;
-    std::string root = names::root_of(t.param);
-    std::set<int> with_target, with_sibling;
+  // A list item given without a member it needs: a required member ("Instance.1.Name" without
+  // "Instance.1.Id"), or one a row says its siblings need ("Tag.1.Value" without "Tag.1.Key").
+  auto item_without = [&](const std::string& member) {
+    std::string root = names::root_of(member);
+    std::set<int> with_member, with_sibling;
     for (const auto& g : given) {
       const core::Param& cp = *params_[g.param].param;
       if (!params_[g.param].list || names::root_of(cp.name) != root) continue;
-      (cp.name == t.param ? with_target : with_sibling).insert(g.index);
+      (cp.name == member ? with_member : with_sibling).insert(g.index);
     }
-    for (int i : with_sibling)
-      if (!with_target.contains(i)) return row_error(t.row, t.param);
+    return std::any_of(with_sibling.begin(), with_sibling.end(),
+                       [&](int i) { return !with_member.contains(i); });
+  };
+  for (size_t p : required_members_) {
+    const std::string& name = params_[p].param->name;
+    // The metadata reader marks a member required only when its list is required too: a request
+    // with no item of the list lacks it as well.
+    std::string prefix = names::root_of(name) + ".";
+    bool no_items = std::none_of(params.begin(), params.end(),
+                                 [&](const auto& kv) { return kv.first.starts_with(prefix); });
+    if (!no_items && !item_without(name)) continue;
+    if (auto r = answer(name, "required", name)) return r;
+    return missing_parameter(name);
   }
+  for (const auto& t : triggers_)
+    if (t.kind == "sibling" && item_without(t.param)) return row_error(t.row, t.param);
   // Values, one kind of check at a time over the whole request: types, allowed values, lengths,
   // ranges, patterns, then forbidden text. A value that breaks several constraints answers the row
   // documented for any of them, else the generic error of the first.

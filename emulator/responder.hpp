@@ -87,7 +87,8 @@ class ContractApi {
   const core::Contract& contract_;
   std::vector<ParamInfo> params_;
   std::unordered_map<std::string, size_t> by_name_;  // parameter name -> index in params_
-  std::vector<size_t> required_;
+  std::vector<size_t> required_;          // top-level required parameters
+  std::vector<size_t> required_members_;  // required members of list items ("Tag.N.Key")
   std::vector<core::ErrorTrigger> triggers_;
   std::unordered_map<std::string, size_t> rows_;  // "kind|param" -> error row
   std::optional<size_t> region_row_;

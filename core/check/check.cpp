@@ -277,6 +277,13 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
       out.fail(path, "text (" + node.type + ")", "element with child elements");
     return;
   }
+  // Alibaba's XML also repeats a list's element once per item (<Ids>a</Ids><Ids>b</Ids>,
+  // <Instance>..</Instance><Instance>..</Instance> for an array Instance): the element is then an
+  // item, plain text for a list of plain values, the item's fields for a list of objects.
+  bool plain_items = node.children.empty() ||
+                     (node.children.size() == 1 && node.children[0].type != "object" &&
+                      node.children[0].type != "array");
+  if (node.type == "array" && plain_items && !has_element_children(act) && has_text(act)) return;
   if (!xml_container_ok(act)) {
     out.fail(path, "element with child elements (" + node.type + ")", "text");
     return;
@@ -288,6 +295,13 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
   // An array: its child elements are the items. A single documented child named like the items is
   // the item itself; otherwise the documented children are the fields of each item that has fields.
   if (node.children.empty()) return;
+  if (node.children.size() > 1 &&
+      std::any_of(node.children.begin(), node.children.end(), [&](const core::ResponseNode& f) {
+        return !f.name.empty() && act.child(f.name.c_str());
+      })) {
+    compare_xml_fields(node.children, act, path, {}, out);
+    return;
+  }
   size_t index = 0;
   for (auto item : act.children()) {
     if (item.type() != pugi::node_element) continue;

@@ -14,6 +14,9 @@ namespace casegen {
 
 namespace {
 
+// Past this many bytes of parameters a request is sent as a POST form.
+constexpr size_t kMaxUrlBytes = 4096;
+
 // Parameters that a request example carries but that are the signer's business, not the case's.
 bool is_signing_param(string_view name) {
   static const std::set<string, std::less<>> names = {
@@ -203,7 +206,9 @@ void Generator::build_base() {
     for (const auto& p : c_.params)
       if (!shadowed(p) && instance_of(k, p.name)) {
         auto re = values::compile_pattern(p);
-        if (!values::violations(p, value, re ? &*re : nullptr).empty()) value = default_value(p);
+        if (!values::violations(p, value, re ? &*re : nullptr).empty() ||
+            value.find("${") != string::npos)
+          value = default_value(p);
         break;
       }
     ps.emplace_back(k, value);
@@ -333,7 +338,11 @@ Case Generator::make_case(const string& kind, const string& id, const Draft& d,
   k.version = c_.version;
   k.action = c_.action;
   k.description = d.description;
-  k.request.method = method_;
+  // A request too long for a URL (a list past its maximum of long ids) goes as a form body, as
+  // SDKs send it.
+  size_t bytes = 0;
+  for (const auto& [name, value] : d.params) bytes += name.size() + value.size() + 2;
+  k.request.method = bytes > kMaxUrlBytes ? "POST" : method_;
   k.request.format = format;
   k.request.params = d.params;
   k.needs = d.needs;

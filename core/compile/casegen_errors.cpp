@@ -200,6 +200,12 @@ Generator::RuleResult Generator::duplicate_rule(const ErrorRow& row) {
 void Generator::set_value(Draft& d, const Param& target, const string& value) const {
   if (target.name == "RegionId") pin_region(d);
   set_value_only(d, target, value);
+  // A list item needs the members a Missing row says it must have ("Tag.1.Value" alone is a
+  // missing Tag.1.Key), so that only the value is wrong.
+  if (has_n(target.name))
+    for (const Param* q : group_of(target))
+      if (q != &target && named_missing_.contains(q->name) && !has_instance(d.params, q->name))
+        d.params.emplace_back(instantiate(q->name, 1), nth_value(*q, 1));
 }
 
 void Generator::pin_region(Draft& d) const {
@@ -258,7 +264,7 @@ Generator::RuleResult Generator::not_found_rule(const ErrorRow& row) {
     const string* cur =
         param_value(original_, has_n(target->name) ? instantiate(target->name, 1) : target->name);
     string example = target->example.empty() && cur ? *cur : target->example;
-    string id = values::missing_id(example);
+    string id = values::missing_value(*target, example);
     set_value(d, *target, id);
     d.description = "Sends " + target->name + "=" + id + ", an id that cannot exist.";
     current_.kind = "exists";

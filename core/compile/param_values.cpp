@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/compile/names.hpp"
+#include "core/compile/text.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::core::values {
@@ -152,8 +153,10 @@ std::vector<string_view> violations(const Param& p, string_view value, const std
 
 namespace {
 
+// A value a request can carry as it is: it meets p's constraints, and holds no "${" (a case's
+// values refer to needs that way; documents write templates such as "${yyyyMMdd}" in examples).
 bool satisfies(const Param& p, string_view v, const std::optional<std::regex>& re) {
-  return violations(p, v, re ? &*re : nullptr).empty();
+  return v.find("${") == string_view::npos && violations(p, v, re ? &*re : nullptr).empty();
 }
 
 // A typed value that meets the length limits and the pattern where one of a few plain candidates
@@ -181,22 +184,24 @@ string typed_default(const Param& p, const std::optional<std::regex>& re) {
 
 string default_value(const Param& p) {
   auto re = compile_pattern(p);
-  if (!p.example.empty()) {
-    if (satisfies(p, p.example, re)) return p.example;
+  // Documents sometimes pad an example with spaces (" cn-hangzhou").
+  const string example(text::trim(p.example));
+  if (!example.empty()) {
+    if (satisfies(p, example, re)) return example;
     // Documents mask digits of ids and numbers: "123****" is a number whose last digits are hidden.
-    if (p.example.find('*') != string::npos && numeric_type(p.type)) {
-      string digits = p.example;
+    if (example.find('*') != string::npos && numeric_type(p.type)) {
+      string digits = example;
       std::replace(digits.begin(), digits.end(), '*', '0');
       if (satisfies(p, digits, re)) return digits;
     }
   }
   for (const auto& a : p.allowed)
     if (satisfies(p, a, re)) return a;
-  if (p.name == "RegionId" && p.example.empty()) return "cn-hangzhou";
+  if (p.name == "RegionId" && example.empty()) return "cn-hangzhou";
   // An example that breaks a constraint no plain value meets either stays: the contract is
   // inconsistent, and its example is the best guess of what the service takes.
   string typed = typed_default(p, re);
-  if (!p.example.empty() && !satisfies(p, typed, re)) return p.example;
+  if (!example.empty() && !satisfies(p, typed, re)) return example;
   if (!p.allowed.empty() && !satisfies(p, typed, re)) return p.allowed.front();
   return typed;
 }
@@ -221,6 +226,22 @@ string missing_id(const string& example) {
   auto dash = example.find('-');
   string prefix = dash != string::npos && dash <= 6 ? example.substr(0, dash + 1) : string();
   return prefix + "popcheck0missing0000";
+}
+
+string missing_value(const Param& p, const string& example) {
+  string first = missing_id(example);
+  auto re = compile_pattern(p);
+  std::vector<string> tries = {first, "popcheck0missing0000"};
+  size_t digits = std::max<size_t>(6, std::min<size_t>(example.size(), 18));
+  tries.push_back(string(digits, '7'));
+  if (p.max_length && *p.max_length > 0 && *p.max_length < static_cast<int64_t>(first.size()))
+    tries.push_back(first.substr(0, static_cast<size_t>(*p.max_length)));
+  if (p.min_length && *p.min_length > static_cast<int64_t>(first.size()) &&
+      *p.min_length <= kMaxBreakingBytes)
+    tries.push_back(first + string(static_cast<size_t>(*p.min_length) - first.size(), '0'));
+  for (const auto& v : tries)
+    if (satisfies(p, v, re)) return v;
+  return first;
 }
 
 std::optional<string> pattern_breaker(const Param& p) {

@@ -56,6 +56,9 @@ std::string nth_value(const Param& p, int i);
 // An id that cannot exist: the example's prefix ("d-", "i-", "vpc-") kept so that format checks
 // pass.
 std::string missing_id(const std::string& example);
+// missing_id made to meet p's constraints (a number for a numeric id, within its length), so that
+// only the lookup can refuse it.
+std::string missing_value(const Param& p, const std::string& example);
 
 // A value of p that breaks one stated constraint, and the constraint's kind: the first of
 // RegionId's region, allowed values, forbidden prefix and substring, max_length, maximum, minimum,

@@ -14,7 +14,7 @@
 //   3. success: the documented example (JSON or XML; built from the response table when there is
 //      none) with a fresh RequestId. A Create/Allocate API adds the resource it returns to the
 //      state with a new id, a Delete/Release API removes it, a Describe/List API lists what the
-//      state holds of that kind (docs/emulator.md).
+//      state holds of that kind (docs/emulator-responder.md).
 #include <memory>
 #include <optional>
 #include <regex>

@@ -410,7 +410,19 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
     if (body.xml && contract.examples.xml && contract.examples.xml->valid) {
       pugi::xml_document ex;
       if (core::load_xml(ex, contract.examples.xml->body, "example") && ex.document_element()) {
-        compare_xml_example(ex.document_element(), body.root(), body.root().name(), skip, out);
+        // An example of several top-level elements is the response's fields without their
+        // wrapper (the document left it out).
+        pugi::xml_node root = ex.document_element();
+        size_t elements = 0;
+        for (auto n : ex.children()) elements += n.type() == pugi::node_element ? 1 : 0;
+        if (elements > 1) {
+          pugi::xml_node wrapper = ex.append_child("Response");
+          for (pugi::xml_node n = ex.first_child(); n != wrapper; n = ex.first_child())
+            if (n.type() == pugi::node_element) wrapper.append_move(n);
+            else ex.remove_child(n);
+          root = wrapper;
+        }
+        compare_xml_example(root, body.root(), body.root().name(), skip, out);
         return std::move(out).finish("the documented XML example's structure");
       }
     }

@@ -295,6 +295,20 @@ TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions");
 }
 
+TEST(CheckShape, AnXmlExampleWithoutItsWrapperIsTheResponsesFields) {
+  core::Contract contract = remove_instances_contract();
+  contract.examples.xml->body = "<ScalingActivityId>asa-1</ScalingActivityId><Ids><Id>i-1</Id></Ids>";
+  std::string good =
+      "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
+      "<Ids><Id>i-2</Id></Ids></RemoveInstancesResponse>";
+  EXPECT_TRUE(failed(check_exchange(success_case("XML"), contract, xml_answer(200, good))).empty());
+  std::string bad = "<RemoveInstancesResponse><RequestId>R</RequestId><Ids><Id>i-2</Id></Ids>"
+                    "</RemoveInstancesResponse>";
+  auto r = failed(check_exchange(success_case("XML"), contract, xml_answer(200, bad)));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].path, "RemoveInstancesResponse/ScalingActivityId");
+}
+
 TEST(CheckShape, ExampleFallsBackToTheTreeWhenThereIsNoExample) {
   core::Contract contract = remove_instances_contract();
   contract.examples.json.reset();

@@ -39,9 +39,15 @@ ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
     if (p.required && p.depth > 0 && list) required_members_.push_back(i);
   }
   triggers_ = core::error_triggers(contract);
+  static const std::set<std::string> kValueKinds = {
+      "type",    "allowed", "max_length", "min_length",       "non_empty",
+      "maximum", "minimum", "pattern",    "forbidden_prefix", "forbidden_substring"};
   for (const auto& t : triggers_) {
     if (t.kind == "region") region_row_ = t.row;
     if (!t.param.empty()) rows_.emplace(key(t.kind, t.param), t.row);
+    // A row about one constraint of a parameter's value ("InvalidName.Malformed") is that value's
+    // documented error whichever constraint it breaks.
+    if (kValueKinds.contains(t.kind)) rows_.emplace(key("value", t.param), t.row);
   }
   prepare_bodies();
   prepare_links();
@@ -147,6 +153,7 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
         const std::string& name = params_[given[i].param].param->name;
         for (auto kind : b)
           if (auto r = answer(name, std::string(kind), name)) return r;
+        if (auto r = answer(name, "value", name)) return r;
         return invalid_parameter(name);
       }
   }

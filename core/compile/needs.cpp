@@ -73,19 +73,19 @@ constexpr std::array<Attribute, 6> kFault = {{{"Action", T::text, {}},
                                               {"Count", T::integer, kOne}}};
 
 constexpr std::array<Resource, 15> kResources = {{
-    {"instance", "InstanceId", "i-", "an ECS instance", kInstance},
-    {"disk", "DiskId", "d-", "a disk", kDisk},
-    {"snapshot", "SnapshotId", "s-", "a snapshot", kTagged, true},
-    {"image", "ImageId", "m-", "an image", kTagged, true},
-    {"securitygroup", "SecurityGroupId", "sg-", "a security group", kTagged, true},
-    {"vpc", "VpcId", "vpc-", "a VPC", kTagged, true},
-    {"vswitch", "VSwitchId", "vsw-", "a vSwitch", kTagged, true},
-    {"routetable", "RouteTableId", "vtb-", "a route table", kTagged, true},
-    {"eip", "AllocationId", "eip-", "an EIP", kTagged, true},
-    {"vpngateway", "VpnGatewayId", "vpn-", "a VPN gateway", kTagged, true},
-    {"natgateway", "NatGatewayId", "ngw-", "a NAT gateway", kTagged, true},
-    {"scalinggroup", "ScalingGroupId", "asg-", "a scaling group", kGroup},
-    {"scalinginstance", "", "i-", "an ECS instance", kScalingInstance},
+    {"instance", "InstanceId", "i-", "an ECS instance", kInstance, false, "Ecs"},
+    {"disk", "DiskId", "d-", "a disk", kDisk, false, "Ecs"},
+    {"snapshot", "SnapshotId", "s-", "a snapshot", kTagged, true, "Ecs"},
+    {"image", "ImageId", "m-", "an image", kTagged, true, "Ecs"},
+    {"securitygroup", "SecurityGroupId", "sg-", "a security group", kTagged, true, "Ecs"},
+    {"vpc", "VpcId", "vpc-", "a VPC", kTagged, true, "Vpc"},
+    {"vswitch", "VSwitchId", "vsw-", "a vSwitch", kTagged, true, "Vpc"},
+    {"routetable", "RouteTableId", "vtb-", "a route table", kTagged, true, "Vpc"},
+    {"eip", "AllocationId", "eip-", "an EIP", kTagged, true, "Vpc"},
+    {"vpngateway", "VpnGatewayId", "vpn-", "a VPN gateway", kTagged, true, "Vpc"},
+    {"natgateway", "NatGatewayId", "ngw-", "a NAT gateway", kTagged, true, "Vpc"},
+    {"scalinggroup", "ScalingGroupId", "asg-", "a scaling group", kGroup, false, "Ess"},
+    {"scalinginstance", "", "i-", "an ECS instance", kScalingInstance, false, "Ess"},
     {"fault", "", "fault-", "an injected error", kFault},
     // The generic kinds' attributes (is_generic_kind); not a resource name of its own.
     {"generic", "", "", "a resource", kTagged},
@@ -157,6 +157,14 @@ std::optional<std::string> resource_of_type_value(std::string_view product,
     if (vocabulary_product(product) || shared_resource(r.name)) return std::string(r.name);
   }
   return std::nullopt;
+}
+
+const Resource* tagged_resource(std::string_view product, std::string_view type_value) {
+  for (const auto& r : resources())
+    if (iequals(r.product, product) && iequals(r.name, type_value) && !r.id_param.empty() &&
+        (r.tags_only || r.name == "instance" || r.name == "disk"))
+      return &r;
+  return nullptr;
 }
 
 bool is_generic_kind(std::string_view kind) { return kind.find(':') != std::string_view::npos; }

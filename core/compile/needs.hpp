@@ -27,7 +27,12 @@ struct Resource {
   std::string_view description;  // "an ECS instance"
   std::span<const Attribute> attributes;  // RegionId and Tags included where they apply
   bool tags_only = false;                 // a resource that carries nothing but tags
+  std::string_view product = {};          // "Ecs", "Vpc", "Ess": whose resource it is
 };
+
+// The taggable resource of a product that a ResourceType value names, in any case ("VPC" -> the
+// vpc resource of Vpc); nullptr when the product has none of that name.
+const Resource* tagged_resource(std::string_view product, std::string_view type_value);
 
 // Every resource of the vocabulary, in the order of docs/needs.md.
 std::span<const Resource> resources();

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/compile/needs.hpp"
+#include "core/compile/param_values.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::emulator {
@@ -92,14 +93,7 @@ bool has_forbidden_text(std::string_view s) {
          s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
 }
 
-// Length in characters (UTF-8 code points), as the pages count it.
-size_t char_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
+using core::values::char_length;  // in characters, as the pages count lengths
 
 std::optional<bool> parse_bool(const std::string& v) {
   if (iequals(v, "true")) return true;

@@ -121,26 +121,15 @@ bool conform(const ojson& ref, ojson& v, int depth = 0) {
   return true;
 }
 
-bool has_elements(pugi::xml_node n) {
-  for (auto c : n.children())
-    if (c.type() == pugi::node_element) return true;
-  return false;
-}
-
-bool has_text(pugi::xml_node n) {
-  for (auto c : n.children())
-    if ((c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) &&
-        std::string_view(c.value()).find_first_not_of(" \t\r\n") != std::string_view::npos)
-      return true;
-  return false;
-}
+using core::xml_has_elements;
+using core::xml_has_text;
 
 bool conform(pugi::xml_node ref, pugi::xml_node n, int depth = 0) {
   if (depth > 40) return true;
-  if (has_elements(ref)) {
-    if (!has_elements(n)) return !has_text(n);  // an empty element is an empty list or object
+  if (xml_has_elements(ref)) {
+    if (!xml_has_elements(n)) return !xml_has_text(n);  // an empty element is an empty list or object
   } else {
-    return !(has_text(ref) && has_elements(n));
+    return !(xml_has_text(ref) && xml_has_elements(n));
   }
   for (pugi::xml_node c = n.first_child(); c;) {
     pugi::xml_node next = c.next_sibling();

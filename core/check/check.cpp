@@ -204,20 +204,8 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
 // ---- XML structure
 // ------------------------------------------------------------------------------------
 
-bool has_element_children(pugi::xml_node n) {
-  for (auto c : n.children())
-    if (c.type() == pugi::node_element) return true;
-  return false;
-}
-
-bool has_text(pugi::xml_node n) {
-  for (auto c : n.children())
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-      std::string_view v = c.value();
-      if (v.find_first_not_of(" \t\r\n") != std::string_view::npos) return true;
-    }
-  return false;
-}
+bool has_element_children(pugi::xml_node n) { return core::xml_has_elements(n); }
+bool has_text(pugi::xml_node n) { return core::xml_has_text(n); }
 
 // A container is documented; the answer must not hold plain text there. An empty element is an
 // empty container and passes.

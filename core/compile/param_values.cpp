@@ -63,6 +63,13 @@ std::optional<double> past(double bound, int dir) {
   return v;
 }
 
+int64_t char_length(string_view s) {
+  int64_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
 std::optional<std::regex> compile_pattern(const Param& p) {
   if (!p.pattern || p.pattern->empty()) return std::nullopt;
   try {
@@ -89,14 +96,6 @@ std::optional<double> as_number(string_view v) {
   if (end != s.c_str() + s.size() || !std::isfinite(d)) return std::nullopt;
   if (s.find_first_of("xXnN") != string::npos) return std::nullopt;  // hex floats, nan, inf
   return d;
-}
-
-// Length in characters (UTF-8 code points), as the documents count it.
-int64_t char_length(string_view s) {
-  int64_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 bool matches(const std::regex& re, string_view v) {

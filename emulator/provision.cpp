@@ -6,6 +6,7 @@
 
 #include "core/compile/needs.hpp"
 #include "emulator/state.hpp"
+#include "emulator/state_fields.hpp"
 
 namespace popcheck::emulator {
 
@@ -84,6 +85,12 @@ class NeedReader {
     for (const auto& [k, v] : t.items()) out.emplace_back(k, substitute(scalar(v)));
     return out;
   }
+  // One attribute into a state member, by the member's type; `error` keeps the first failure.
+  void get(const char* key, std::string& out, std::optional<Error>& error) const { keep(text(key), out, error); }
+  void get(const char* key, bool& out, std::optional<Error>& error) const { keep(boolean(key), out, error); }
+  void get(const char* key, int& out, std::optional<Error>& error) const { keep(integer(key), out, error); }
+  void get(const char*, Tags& out, std::optional<Error>& error) const { keep(tags(), out, error); }
+
   std::string substitute(std::string v) const {
     size_t pos = 0;
     while ((pos = v.find("${", pos)) != std::string::npos) {
@@ -101,6 +108,13 @@ class NeedReader {
   }
 
  private:
+  template <class T>
+  static void keep(Expected<T> v, T& out, std::optional<Error>& error) {
+    if (error) return;
+    if (v) out = std::move(*v);
+    else error = v.error();
+  }
+
   const needs::Attribute* attribute(const char* key) const {
     const needs::Resource* r = needs::find(resource_);
     return r ? needs::attribute(*r, key) : nullptr;
@@ -165,34 +179,27 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with, const 
                                const std::string& region, const std::string& case_id,
                                const NeedReader& r, const std::string& where) {
   std::string id;
+  std::optional<Error> error;
+  auto read = [&](const char* key, auto& member) { r.get(key, member, error); };
   if (resource == "instance") {
     Instance i;
     i.id = id = s.new_id("instance");
     i.region = region;
-    POPCHECK_TRY(i.status, r.text("Status"));
-    POPCHECK_TRY(i.deletion_protection, r.boolean("DeletionProtection"));
-    POPCHECK_TRY(i.security_locked, r.boolean("SecurityLocked"));
-    POPCHECK_TRY(i.charge_type, r.text("InstanceChargeType"));
-    POPCHECK_TRY(i.expired, r.boolean("Expired"));
-    POPCHECK_TRY(i.slb_configuring, r.boolean("SLBConfiguring"));
-    POPCHECK_TRY(i.route_entry, r.boolean("RouteEntry"));
-    POPCHECK_TRY(i.tags, r.tags());
+    fields::instance(i, read);
+    if (error) return std::unexpected(*error);
     s.instances[id] = std::move(i);
   } else if (resource == "disk") {
     Disk d;
     d.id = id = s.new_id("disk");
     d.region = region;
-    POPCHECK_TRY(d.instance_id, r.text("InstanceId"));
+    fields::disk(d, read);
+    bool released = false;
+    read("Released", released);
+    if (error) return std::unexpected(*error);
     if (!d.instance_id.empty() && !s.instances.contains(d.instance_id))
       return fail("provision.need",
                   where + ": InstanceId '" + d.instance_id + "' is not an instance of this emulator");
-    POPCHECK_TRY(d.type, r.text("Type"));
-    POPCHECK_TRY(d.portable, r.boolean("Portable"));
-    POPCHECK_TRY(d.status, r.text("Status", d.instance_id.empty() ? "Available" : "In_use"));
-    POPCHECK_TRY(d.delete_with_instance, r.boolean("DeleteWithInstance"));
-    POPCHECK_TRY(d.tags, r.tags());
-    bool released = false;
-    POPCHECK_TRY(released, r.boolean("Released"));
+    if (!r.has("Status")) d.status = d.instance_id.empty() ? "Available" : "In_use";
     if (released) {
       s.released["disk"].insert(id);
       added.released.emplace_back("disk", id);
@@ -213,13 +220,8 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with, const 
     ScalingGroup g;
     g.id = id = s.new_id("scalinggroup");
     g.region = region;
-    POPCHECK_TRY(g.status, r.text("Status"));
-    POPCHECK_TRY(g.min_size, r.integer("MinSize"));
-    POPCHECK_TRY(g.max_size, r.integer("MaxSize"));
-    POPCHECK_TRY(g.activity_in_progress, r.boolean("ActivityInProgress"));
-    POPCHECK_TRY(g.scaling_policy, r.text("ScalingPolicy"));
-    POPCHECK_TRY(g.load_balancer_status, r.text("LoadBalancerStatus"));
-    POPCHECK_TRY(g.db_instance_status, r.text("DBInstanceStatus"));
+    fields::scaling_group(g, read);
+    if (error) return std::unexpected(*error);
     g.load_balancer_id = s.new_id("loadbalancer");
     g.db_instance_id = s.new_id("dbinstance");
     s.scaling_groups[id] = std::move(g);

@@ -5,6 +5,7 @@
 
 #include "core/compile/needs.hpp"
 #include "emulator/state.hpp"
+#include "emulator/state_fields.hpp"
 
 namespace popcheck::emulator {
 
@@ -85,17 +86,19 @@ void read_list(const ojson& j, const char* key, Add&& add) {
 
 }  // namespace
 
+// A value as the state JSON writes it: tags as an object {key: value}.
+template <class T>
+ojson put(const T& v) {
+  return ojson(v);
+}
+template <>
+ojson put(const Tags& v) {
+  return tags_json(v);
+}
+
 void to_json(ojson& j, const Instance& i) {
-  j = {{"InstanceId", i.id},
-       {"RegionId", i.region},
-       {"Status", i.status},
-       {"DeletionProtection", i.deletion_protection},
-       {"SecurityLocked", i.security_locked},
-       {"InstanceChargeType", i.charge_type},
-       {"Expired", i.expired},
-       {"SLBConfiguring", i.slb_configuring},
-       {"RouteEntry", i.route_entry},
-       {"Tags", tags_json(i.tags)}};
+  j = {{"InstanceId", i.id}, {"RegionId", i.region}};
+  fields::instance(i, [&](const char* key, const auto& v) { j[key] = put(v); });
 }
 
 void from_json(const ojson& j, Instance& i) {
@@ -103,25 +106,12 @@ void from_json(const ojson& j, Instance& i) {
   i.region = "cn-hangzhou";
   read_id(j, "InstanceId", i.id);
   read(j, "RegionId", i.region);
-  read(j, "Status", i.status);
-  read(j, "DeletionProtection", i.deletion_protection);
-  read(j, "SecurityLocked", i.security_locked);
-  read(j, "InstanceChargeType", i.charge_type);
-  read(j, "Expired", i.expired);
-  read(j, "SLBConfiguring", i.slb_configuring);
-  read(j, "RouteEntry", i.route_entry);
-  read(j, "Tags", i.tags);
+  fields::instance(i, [&](const char* key, auto& v) { read(j, key, v); });
 }
 
 void to_json(ojson& j, const Disk& d) {
-  j = {{"DiskId", d.id},
-       {"RegionId", d.region},
-       {"InstanceId", d.instance_id},
-       {"Type", d.type},
-       {"Portable", d.portable},
-       {"Status", d.status},
-       {"DeleteWithInstance", d.delete_with_instance},
-       {"Tags", tags_json(d.tags)}};
+  j = {{"DiskId", d.id}, {"RegionId", d.region}};
+  fields::disk(d, [&](const char* key, const auto& v) { j[key] = put(v); });
 }
 
 void from_json(const ojson& j, Disk& d) {
@@ -129,13 +119,9 @@ void from_json(const ojson& j, Disk& d) {
   d.region = "cn-hangzhou";
   read_id(j, "DiskId", d.id);
   read(j, "RegionId", d.region);
-  read(j, "InstanceId", d.instance_id);
-  read(j, "Type", d.type);
-  read(j, "Portable", d.portable);
-  d.status = d.instance_id.empty() ? "Available" : "In_use";
-  read(j, "Status", d.status);
-  read(j, "DeleteWithInstance", d.delete_with_instance);
-  read(j, "Tags", d.tags);
+  d.status.clear();
+  fields::disk(d, [&](const char* key, auto& v) { read(j, key, v); });
+  if (d.status.empty()) d.status = d.instance_id.empty() ? "Available" : "In_use";
 }
 
 void to_json(ojson& j, const TaggedResource& r) {
@@ -167,19 +153,12 @@ void from_json(const ojson& j, ScalingMember& m) {
 }
 
 void to_json(ojson& j, const ScalingGroup& g) {
-  j = {{"ScalingGroupId", g.id},
-       {"RegionId", g.region},
-       {"Status", g.status},
-       {"MinSize", g.min_size},
-       {"MaxSize", g.max_size},
-       {"ActivityInProgress", g.activity_in_progress},
-       {"ScalingPolicy", g.scaling_policy},
-       {"LoadBalancerStatus", g.load_balancer_status},
-       {"DBInstanceStatus", g.db_instance_status},
-       {"LoadBalancerId", g.load_balancer_id},
-       {"DBInstanceId", g.db_instance_id},
-       {"Instances", g.instances},
-       {"Activities", g.activities}};
+  j = {{"ScalingGroupId", g.id}, {"RegionId", g.region}};
+  fields::scaling_group(g, [&](const char* key, const auto& v) { j[key] = put(v); });
+  j["LoadBalancerId"] = g.load_balancer_id;
+  j["DBInstanceId"] = g.db_instance_id;
+  j["Instances"] = g.instances;
+  j["Activities"] = g.activities;
 }
 
 void from_json(const ojson& j, ScalingGroup& g) {
@@ -187,13 +166,7 @@ void from_json(const ojson& j, ScalingGroup& g) {
   g.region = "cn-hangzhou";
   read_id(j, "ScalingGroupId", g.id);
   read(j, "RegionId", g.region);
-  read(j, "Status", g.status);
-  read(j, "MinSize", g.min_size);
-  read(j, "MaxSize", g.max_size);
-  read(j, "ActivityInProgress", g.activity_in_progress);
-  read(j, "ScalingPolicy", g.scaling_policy);
-  read(j, "LoadBalancerStatus", g.load_balancer_status);
-  read(j, "DBInstanceStatus", g.db_instance_status);
+  fields::scaling_group(g, [&](const char* key, auto& v) { read(j, key, v); });
   read(j, "LoadBalancerId", g.load_balancer_id);
   read(j, "DBInstanceId", g.db_instance_id);
   read_list<ScalingMember>(j, "Instances", [&](ScalingMember m) { g.instances.push_back(std::move(m)); });

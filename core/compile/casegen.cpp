@@ -384,7 +384,7 @@ std::vector<Case> generate_cases(const Contract& contract, std::vector<std::stri
 
 std::vector<ErrorTrigger> error_triggers(const Contract& contract) {
   casegen::Generator g(contract, {});
-  g.run();
+  g.derive_triggers();
   return std::move(g.triggers_);
 }
 

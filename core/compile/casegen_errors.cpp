@@ -383,7 +383,7 @@ bool Generator::lowest_status_of_code(const ErrorRow& row) const {
   return true;
 }
 
-Case Generator::error_case(const ErrorRow& row) {
+Draft Generator::error_draft(const ErrorRow& row) {
   RuleResult r;
   for (auto rule :
        {&Generator::missing_rule, &Generator::count_rule, &Generator::tag_quota_rule,
@@ -405,10 +405,14 @@ Case Generator::error_case(const ErrorRow& row) {
     if (!added && owner->second != std::make_pair(row.http, row.code)) r.reset();
   }
   if (!r) current_ = ErrorTrigger{};
-  Draft d = r ? std::move(*r) : fault_rule(row);
-  size_t index = static_cast<size_t>(&row - c_.errors.data());
-  current_.row = index;
+  current_.row = static_cast<size_t>(&row - c_.errors.data());
   triggers_.push_back(current_);
+  return r ? std::move(*r) : fault_rule(row);
+}
+
+Case Generator::error_case(const ErrorRow& row) {
+  Draft d = error_draft(row);
+  size_t index = static_cast<size_t>(&row - c_.errors.data());
   Case k = make_case("error", prefix_ + ".error." + id_word(row.code, index), d, "JSON");
   if (row.http) {
     k.expect.status = *row.http;

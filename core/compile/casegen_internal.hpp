@@ -62,6 +62,10 @@ class Generator {
   Generator(const Contract& c, string prefix);
 
   std::vector<Case> run();
+  // The triggers alone (no case is built): what the emulator answers from.
+  void derive_triggers() {
+    for (const auto& row : c_.errors) error_draft(row);
+  }
   // What was not generated and why, for the contract's warnings.
   std::vector<string> skipped_;
   // One per error row: what the row's case changes (kind "fault" when only a fault produces it).
@@ -103,6 +107,7 @@ class Generator {
   static void set_value_only(Draft& d, const Param& target, const string& value);
   Draft fault_rule(const ErrorRow& row);
   bool lowest_status_of_code(const ErrorRow& row) const;
+  Draft error_draft(const ErrorRow& row);  // the row's request, its trigger recorded
   Case error_case(const ErrorRow& row);
 
   // casegen_state.cpp: rows that need a resource in some state.

@@ -147,6 +147,8 @@ class EmulatorHandler : public net::Handler {
     // alone, so that documented examples that consume resources succeed every time they are sent.
     bool sandbox = iequals(core::header_value(request.headers, "x-popcheck-state"), "initial");
     const ContractApi* api = contract != nullptr ? &responder_.api(*contract) : nullptr;
+    // The request alone is checked outside the state's lock; an injected fault still wins.
+    std::optional<ApiResult> invalid = api != nullptr ? api->validate(params) : std::nullopt;
     ApiResult result;
     Outcome outcome;
     {
@@ -162,7 +164,7 @@ class EmulatorHandler : public net::Handler {
         result = api_error(fault->status, fault->code, fault->message);
       } else if (seed != nullptr) {
         result = seed->run(params, *state);
-      } else if (auto invalid = api->validate(params)) {
+      } else if (invalid) {
         result = *invalid;
       } else {
         outcome = api->apply(params, *state);

@@ -8,6 +8,7 @@
 
 #include "core/compile/casegen.hpp"
 #include "emulator/state.hpp"
+#include "emulator/tests/harness.hpp"
 
 namespace popcheck::emulator {
 namespace {
@@ -261,6 +262,28 @@ TEST(Responder, BodiesFromTheResponseTableAndTheXmlExample) {
   EXPECT_EQ(xml_api.render({}, {}, true, "RID"),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ModifyWidgetResponse><Done>true</Done>"
             "<RequestId>RID</RequestId></ModifyWidgetResponse>");
+}
+
+// The same links on the bundled VPC metadata, through the emulator's handler.
+TEST(Responder, VpcsCreatedAreListedAndDeletedOnce) {
+  testing::Harness h;
+  core::Params region = {{"RegionId", "cn-shanghai"}};
+  auto vpc_ids = [&]() {
+    testing::Reply r = h.call(testing::vpc("DescribeVpcs", region));
+    std::vector<std::string> ids;
+    for (const auto& v : r.json_body["Vpcs"]["Vpc"]) ids.push_back(v["VpcId"]);
+    return ids;
+  };
+  EXPECT_TRUE(vpc_ids().empty());
+  testing::Reply made = h.call(testing::vpc("CreateVpc", {{"RegionId", "cn-shanghai"}, {"CidrBlock", "172.16.0.0/12"}}));
+  ASSERT_EQ(made.status, 200) << made.body;
+  std::string id = made.json_body["VpcId"];
+  EXPECT_EQ(vpc_ids(), std::vector<std::string>{id});
+  EXPECT_EQ(h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}})).status, 200);
+  EXPECT_TRUE(vpc_ids().empty());
+  testing::Reply again = h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}}));
+  EXPECT_EQ(again.status, 400) << again.body;  // the row's documented status
+  EXPECT_EQ(again.code(), "Forbidden.VpcNotFound");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 //   - Delete/Release<Noun> taking <Noun>Id (or its list) removes those resources;
 //   - Describe/List<Noun> answering a list of items with a <Noun>Id field lists the resources of
 //     that kind in the request's region (those the request names, when it filters by id), a page
-//     at a time (PageSize/MaxResults, PageNumber), with TotalCount;
+//     at a time (PageSize/MaxResults, PageNumber), with TotalCount, once the state holds or has
+//     held a resource of that kind (before, the documented example: nothing creates zones);
 //   - any other answer's top-level id field that is also a request parameter repeats the request.
 // Kinds are the needs vocabulary's (core/compile/needs.hpp), so what a case provisions, what a
 // Create makes and what a NotFound check looks up are one store.
@@ -241,7 +242,10 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   } else if (link_ == "delete") {
     if (auto kind = kind_of_param(link_param_, params))
       for (const auto& id : values_of(params, link_param_)) state.remove(*kind, id);
-  } else if (link_ == "list") {
+  } else if (link_ == "list" && state.has_kind(link_kind_)) {
+    // A kind the state has never held (zones, regions of a product: nothing creates them) is
+    // answered as documented.
+    out.listing = true;
     std::vector<std::string> ids;
     std::vector<std::string> wanted;
     if (!link_param_.empty()) {

@@ -237,7 +237,7 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
   std::vector<std::pair<std::string, std::string>> echoes;
   for (const auto& f : echo_fields_)
     if (const std::string* v = value_of(params, f); v && !v->empty()) echoes.emplace_back(f, *v);
-  bool changes = !outcome.created.empty() || link_ == "list" || !echoes.empty();
+  bool changes = !outcome.created.empty() || outcome.listing || !echoes.empty();
   if (!changes) return (xml ? xml_head_ : json_head_) + request_id + (xml ? xml_tail_ : json_tail_);
 
   if (xml && !xml_example_.empty()) {
@@ -248,7 +248,7 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
       if (auto n = root.child(f.c_str())) n.text().set(v.c_str());
     if (!outcome.created.empty())
       if (auto n = root.child(link_field_.c_str())) n.text().set(outcome.created.front().c_str());
-    if (link_ == "list" && !list_path_.empty()) {
+    if (outcome.listing && !list_path_.empty()) {
       pugi::xml_node parent = root;
       for (size_t i = 0; i + 1 < list_path_.size() && parent; ++i) parent = parent.child(list_path_[i].c_str());
       const std::string& item_name = list_path_.back();
@@ -278,7 +278,7 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
     ojson& field = fields[link_field_];
     if (field.is_string()) field = outcome.created.front();
   }
-  if (link_ == "list" && !list_path_.empty()) {
+  if (outcome.listing && !list_path_.empty()) {
     ojson* at = &fields;
     for (const auto& k : list_path_) {
       if (!at->is_object() || !at->contains(k)) {

@@ -14,7 +14,7 @@
 //   3. success: the documented example (JSON or XML; built from the response table when there is
 //      none) with a fresh RequestId. A Create/Allocate API adds the resource it returns to the
 //      state with a new id, a Delete/Release API removes it, a Describe/List API lists what the
-//      state holds of that kind (docs/emulator-responder.md).
+//      state holds of that kind once it holds or has held any (docs/emulator-responder.md).
 #include <memory>
 #include <optional>
 #include <regex>
@@ -36,7 +36,8 @@ struct Outcome {
   struct Listed {
     std::string id, region, status;
   };
-  std::vector<Listed> listed;  // a Describe/List API's items
+  bool listing = false;        // a Describe/List API answers from the state (else as documented)
+  std::vector<Listed> listed;  // its items
   size_t total = 0;            // how many the state holds of that kind (TotalCount)
 };
 

@@ -215,6 +215,15 @@ bool State::remove(const std::string& kind, const std::string& id) {
   return true;
 }
 
+bool State::has_kind(const std::string& kind) const {
+  if (auto it = released.find(kind); it != released.end() && !it->second.empty()) return true;
+  if (kind == "instance") return !instances.empty();
+  if (kind == "disk") return !disks.empty();
+  if (kind == "scalinggroup") return !scaling_groups.empty();
+  return std::any_of(resources.begin(), resources.end(),
+                     [&](const auto& r) { return kind_matches(kind, r.second.kind); });
+}
+
 std::vector<std::string> State::ids_of(const std::string& kind, const std::string& region) const {
   std::vector<std::string> out;
   auto in_region = [&](const std::string& r) { return region.empty() || r.empty() || r == region; };

@@ -130,6 +130,8 @@ struct State {
   void add(const std::string& kind, const std::string& id, const std::string& region);
   // Removes a resource (Delete/Release); the id is remembered as released. False when none.
   bool remove(const std::string& kind, const std::string& id);
+  // True when the state holds, or has held, a resource of the kind.
+  bool has_kind(const std::string& kind) const;
   // Ids of a kind, in id order, in `region` when it is not empty (resources with no region
   // included).
   std::vector<std::string> ids_of(const std::string& kind, const std::string& region) const;

@@ -236,4 +236,19 @@ Expected<void> load_xml(pugi::xml_document& doc, std::string_view text, const st
   return {};
 }
 
+bool xml_has_elements(const pugi::xml_node& n) {
+  for (auto c : n.children())
+    if (c.type() == pugi::node_element) return true;
+  return false;
+}
+
+bool xml_has_text(const pugi::xml_node& n) {
+  for (auto c : n.children())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+      std::string_view v = c.value();
+      if (v.find_first_not_of(" \t\r\n") != std::string_view::npos) return true;
+    }
+  return false;
+}
+
 }  // namespace popcheck::core

@@ -62,4 +62,9 @@ size_t json_depth(const nlohmann::ordered_json& value, size_t stop_after = kMaxN
 // stops counting once past `stop_after`.
 size_t xml_depth(const pugi::xml_node& root, size_t stop_after = kMaxNestingDepth);
 
+// True when an element has element children (a container), and when it holds text other than white
+// space (a value): how a response's XML structure is read.
+bool xml_has_elements(const pugi::xml_node& n);
+bool xml_has_text(const pugi::xml_node& n);
+
 }  // namespace popcheck::core

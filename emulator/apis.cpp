@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "core/compile/needs.hpp"
+#include "core/compile/param_values.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::emulator {
@@ -91,14 +93,7 @@ bool has_forbidden_text(std::string_view s) {
          s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
 }
 
-// Length in characters (UTF-8 code points), as the pages count it.
-size_t char_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
+using core::values::char_length;  // in characters, as the pages count lengths
 
 std::optional<bool> parse_bool(const std::string& v) {
   if (iequals(v, "true")) return true;
@@ -177,11 +172,11 @@ ApiResult remove_tags(const Params& params, State& state) {
   }
   // The page's five types, lower case only. Types ECS knows elsewhere but this API does not tag are
   // "not in our records" (404); anything else is not a resource type at all (400).
-  static const std::set<std::string, std::less<>> kTypes = {"disk", "instance", "image",
-                                                             "securitygroup", "snapshot"};
+  // The page's five types, lower case only: ECS's taggable resources of the needs vocabulary.
   static const std::set<std::string, std::less<>> kOtherEcsTypes = {
       "volume", "eni", "ddh", "keypair", "launchtemplate", "reservedinstance", "snapshotpolicy"};
-  if (!kTypes.contains(*type)) {
+  const core::needs::Resource* tagged = core::needs::tagged_resource("Ecs", *type);
+  if (tagged == nullptr || tagged->name != *type) {
     if (kOtherEcsTypes.contains(*type)) {
       return api_error(404, "InvalidResourceType.NotFound",
                        "The ResourceType provided does not exist in our records.");
@@ -390,13 +385,9 @@ ApiResult tag_resources(const Params& params, State& state) {
   std::erase_if(ids, [](const auto& kv) { return kv.second.empty(); });
   if (ids.empty()) return missing_parameter("ResourceId.N");
 
-  static const std::map<std::string, std::string> kTypes = {
-      {"vpc", "vpc"}, {"vswitch", "vswitch"}, {"routetable", "routetable"},
-      {"eip", "eip"}, {"vpngateway", "vpngateway"}, {"natgateway", "natgateway"}};
-  std::string lower = *type;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto kind = kTypes.find(lower);
-  if (kind == kTypes.end()) {
+  // VPC's taggable resources of the needs vocabulary, any case.
+  const core::needs::Resource* kind = core::needs::tagged_resource("Vpc", *type);
+  if (kind == nullptr) {
     return api_error(400, "InvalidInstanceType.NotFound", "The instance type is not found");
   }
   if (ids.size() > 20 || ids.rbegin()->first > 20) {
@@ -443,7 +434,7 @@ ApiResult tag_resources(const Params& params, State& state) {
   std::vector<Tags*> targets;
   for (const auto& [n, id] : ids) {
     auto it = state.resources.find(id);
-    if (it == state.resources.end() || it->second.kind != kind->second ||
+    if (it == state.resources.end() || it->second.kind != kind->name ||
         it->second.region != *region) {
       return api_error(400, "InvalidInstanceIds.NotFound", "The instanceIds are not found");
     }

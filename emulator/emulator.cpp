@@ -13,7 +13,7 @@
 #include "core/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/catalogue.hpp"
-#include "emulator/contracts.hpp"
+#include "emulator/responder.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/signature.hpp"
 #include "emulator/state.hpp"
@@ -143,7 +143,11 @@ class EmulatorHandler : public net::Handler {
     // A sandboxed request runs on a fresh copy of the initial state and leaves the shared state
     // alone, so that documented examples that consume resources succeed every time they are sent.
     bool sandbox = iequals(core::header_value(request.headers, "x-popcheck-state"), "initial");
+    const ContractApi* api = contract != nullptr ? &responder_.api(*contract) : nullptr;
+    // The request alone is checked outside the state's lock; an injected fault still wins.
+    std::optional<ApiResult> invalid = api != nullptr ? api->validate(params) : std::nullopt;
     ApiResult result;
+    Outcome outcome;
     {
       std::unique_lock lock(mutex_);
       State scratch;
@@ -152,13 +156,16 @@ class EmulatorHandler : public net::Handler {
         scratch = initial_;
         state = &scratch;
       }
-      if (auto fault = take_fault(*state, *action, params,
-                                  core::header_value(request.headers, kCaseHeader))) {
-        result = *fault;
+      if (auto fault = state->take_fault(*action, params,
+                                         core::header_value(request.headers, kCaseHeader))) {
+        result = api_error(fault->status, fault->code, fault->message);
       } else if (seed != nullptr) {
         result = seed->run(params, *state);
-      } else if (auto invalid = validate_against(*contract, params)) {
+      } else if (invalid) {
         result = *invalid;
+      } else {
+        outcome = api->apply(params, *state);
+        if (outcome.error) result = *outcome.error;
       }
     }
     if (!result.ok()) return error(result, product_host);
@@ -166,7 +173,7 @@ class EmulatorHandler : public net::Handler {
     net::HttpResponse response;
     std::string request_id = net::new_request_id();
     response.body = seed != nullptr ? render_success(*action, result.body, xml, request_id)
-                                    : example_body(*contract, xml, request_id);
+                                    : api->render(outcome, params, xml, request_id);
     response.headers.emplace_back("Content-Type", xml ? kXml : kJson);
     response.headers.emplace_back("x-acs-request-id", std::move(request_id));
     return finish(std::move(response), xml, *action);
@@ -192,25 +199,6 @@ class EmulatorHandler : public net::Handler {
       response.headers.emplace_back("x-acs-request-id", std::string(rest.substr(0, rest.find_first_of("<\""))));
     }
     return response;
-  }
-
-  // The first fault that applies to this request, counted down.
-  static std::optional<ApiResult> take_fault(State& state, const std::string& action,
-                                             const core::Params& params,
-                                             const std::string& case_id) {
-    for (auto& f : state.faults) {
-      if (f.count == 0) continue;
-      if (!f.action.empty() && f.action != action) continue;
-      if (!f.case_id.empty() && !case_id.empty() && f.case_id != case_id) continue;
-      bool matches = std::all_of(f.match.begin(), f.match.end(), [&](const auto& kv) {
-        const std::string* v = param(params, kv.first);
-        return v != nullptr && *v == kv.second;
-      });
-      if (!matches) continue;
-      if (f.count > 0) --f.count;
-      return api_error(f.status, f.code, f.message);
-    }
-    return std::nullopt;
   }
 
   net::HttpResponse finish(net::HttpResponse response, bool xml, const std::string& action) {
@@ -272,6 +260,7 @@ class EmulatorHandler : public net::Handler {
   std::mutex mutex_;  // guards state_
   State state_;
   ContractCatalogue catalogue_;
+  Responder responder_;  // the contract-driven APIs, each prepared on its first request
   std::unique_ptr<SignatureChecker> signatures_;  // null unless --verify-signature
 };
 

@@ -1,183 +1,24 @@
 #include "emulator/state.hpp"
 
 #include <algorithm>
-#include <array>
+
+#include "core/compile/needs.hpp"
 
 namespace popcheck::emulator {
 
+namespace needs = core::needs;
+
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kPrefixes = {{
-    {"instance", "i-"},       {"disk", "d-"},          {"snapshot", "s-"},
-    {"image", "m-"},          {"securitygroup", "sg-"}, {"vpc", "vpc-"},
-    {"vswitch", "vsw-"},      {"routetable", "vtb-"},   {"eip", "eip-"},
-    {"vpngateway", "vpn-"},   {"natgateway", "ngw-"},   {"scalinggroup", "asg-"},
-    {"fault", "fault-"},      {"activity", "asa-"},     {"loadbalancer", "lb-"},
-    {"dbinstance", "rm-"},
-}};
-
-// The kinds that exist only as TaggedResource.
-constexpr std::array<std::string_view, 9> kTaggedKinds = {
-    "snapshot", "image", "securitygroup", "vpc", "vswitch", "routetable", "eip", "vpngateway",
-    "natgateway"};
-
-bool is_tagged_kind(std::string_view kind) {
-  return std::find(kTaggedKinds.begin(), kTaggedKinds.end(), kind) != kTaggedKinds.end();
+// A generic "<Product>:Resource" kind stands for any resource of the product.
+bool kind_matches(const std::string& wanted, const std::string& actual) {
+  if (wanted == actual) return true;
+  if (!wanted.ends_with(":Resource")) return false;
+  std::string_view product = std::string_view(wanted).substr(0, wanted.size() - 8);
+  return actual.starts_with(product);
 }
 
-ojson tags_json(const Tags& tags) {
-  ojson out = ojson::object();
-  for (const auto& [k, v] : tags) out[k] = v;
-  return out;
-}
-
-// A reader that names the JSON path of anything malformed.
-class Reader {
- public:
-  Reader(const ojson& json, std::string path) : json_(json), path_(std::move(path)) {}
-
-  Expected<std::string> str(const char* key, std::string fallback = {}) const {
-    if (!json_.contains(key)) return fallback;
-    const auto& v = json_[key];
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_null()) return fallback;
-    return fail("state.format", path_ + "." + key + " must be a string");
-  }
-  Expected<bool> boolean(const char* key, bool fallback) const {
-    if (!json_.contains(key)) return fallback;
-    const auto& v = json_[key];
-    if (v.is_boolean()) return v.get<bool>();
-    if (v.is_string() && (v == "true" || v == "false")) return v == "true";
-    return fail("state.format", path_ + "." + key + " must be true or false");
-  }
-  Expected<int64_t> integer(const char* key, int64_t fallback) const {
-    if (!json_.contains(key)) return fallback;
-    const auto& v = json_[key];
-    if (v.is_number_integer()) return v.get<int64_t>();
-    return fail("state.format", path_ + "." + key + " must be an integer");
-  }
-  Expected<Tags> tags(const char* key = "Tags") const {
-    Tags out;
-    if (!json_.contains(key) || json_[key].is_null()) return out;
-    const auto& v = json_[key];
-    if (!v.is_object()) {
-      return fail("state.format", path_ + "." + key + " must be an object of key: value");
-    }
-    for (const auto& [k, value] : v.items()) {
-      if (!value.is_string()) {
-        return fail("state.format", path_ + "." + key + "." + k + " must be a string");
-      }
-      out.emplace_back(k, value.get<std::string>());
-    }
-    return out;
-  }
-
- private:
-  const ojson& json_;
-  std::string path_;
-};
-
-// Assigns the value of an Expected expression, or returns its error from the enclosing function.
-#define POPCHECK_TRY(target, expr)                     \
-  do {                                                 \
-    auto value_ = (expr);                              \
-    if (!value_) return std::unexpected(value_.error()); \
-    target = std::move(*value_);                       \
-  } while (0)
-
-Expected<Instance> instance_from(const ojson& j, const std::string& path) {
-  Reader r(j, path);
-  Instance i;
-  POPCHECK_TRY(i.id, r.str("InstanceId"));
-  if (i.id.empty()) return fail("state.format", path + ".InstanceId is missing");
-  POPCHECK_TRY(i.region, r.str("RegionId", "cn-hangzhou"));
-  POPCHECK_TRY(i.status, r.str("Status", "Running"));
-  POPCHECK_TRY(i.deletion_protection, r.boolean("DeletionProtection", false));
-  POPCHECK_TRY(i.security_locked, r.boolean("SecurityLocked", false));
-  POPCHECK_TRY(i.charge_type, r.str("InstanceChargeType", "PostPaid"));
-  POPCHECK_TRY(i.expired, r.boolean("Expired", false));
-  POPCHECK_TRY(i.slb_configuring, r.boolean("SLBConfiguring", false));
-  POPCHECK_TRY(i.route_entry, r.boolean("RouteEntry", false));
-  POPCHECK_TRY(i.tags, r.tags());
-  return i;
-}
-
-Expected<Disk> disk_from(const ojson& j, const std::string& path) {
-  Reader r(j, path);
-  Disk d;
-  POPCHECK_TRY(d.id, r.str("DiskId"));
-  if (d.id.empty()) return fail("state.format", path + ".DiskId is missing");
-  POPCHECK_TRY(d.region, r.str("RegionId", "cn-hangzhou"));
-  POPCHECK_TRY(d.instance_id, r.str("InstanceId"));
-  POPCHECK_TRY(d.type, r.str("Type", "data"));
-  POPCHECK_TRY(d.portable, r.boolean("Portable", true));
-  POPCHECK_TRY(d.status, r.str("Status", d.instance_id.empty() ? "Available" : "In_use"));
-  POPCHECK_TRY(d.delete_with_instance, r.boolean("DeleteWithInstance", true));
-  POPCHECK_TRY(d.tags, r.tags());
-  return d;
-}
-
-Expected<ScalingGroup> group_from(const ojson& j, const std::string& path) {
-  Reader r(j, path);
-  ScalingGroup g;
-  POPCHECK_TRY(g.id, r.str("ScalingGroupId"));
-  if (g.id.empty()) return fail("state.format", path + ".ScalingGroupId is missing");
-  POPCHECK_TRY(g.region, r.str("RegionId", "cn-hangzhou"));
-  POPCHECK_TRY(g.status, r.str("Status", "Active"));
-  int64_t n = 0;
-  POPCHECK_TRY(n, r.integer("MinSize", 0));
-  g.min_size = static_cast<int>(n);
-  POPCHECK_TRY(n, r.integer("MaxSize", 100));
-  g.max_size = static_cast<int>(n);
-  POPCHECK_TRY(g.activity_in_progress, r.boolean("ActivityInProgress", false));
-  POPCHECK_TRY(g.scaling_policy, r.str("ScalingPolicy", "release"));
-  POPCHECK_TRY(g.load_balancer_status, r.str("LoadBalancerStatus", "active"));
-  POPCHECK_TRY(g.db_instance_status, r.str("DBInstanceStatus", "Running"));
-  POPCHECK_TRY(g.load_balancer_id, r.str("LoadBalancerId"));
-  POPCHECK_TRY(g.db_instance_id, r.str("DBInstanceId"));
-  if (j.contains("Instances")) {
-    if (!j["Instances"].is_array()) return fail("state.format", path + ".Instances must be a list");
-    size_t k = 0;
-    for (const auto& m : j["Instances"]) {
-      std::string mp = path + ".Instances[" + std::to_string(k++) + "]";
-      if (!m.is_object()) return fail("state.format", mp + " must be an object");
-      Reader mr(m, mp);
-      ScalingMember member;
-      POPCHECK_TRY(member.instance_id, mr.str("InstanceId"));
-      POPCHECK_TRY(member.creation_type, mr.str("CreationType", "AutoCreated"));
-      g.instances.push_back(std::move(member));
-    }
-  }
-  if (j.contains("Activities")) {
-    if (!j["Activities"].is_array()) return fail("state.format", path + ".Activities must be a list");
-    for (const auto& a : j["Activities"]) {
-      if (a.is_string()) g.activities.push_back(a.get<std::string>());
-    }
-  }
-  return g;
-}
-
-Expected<Fault> fault_from(const ojson& j, const std::string& path) {
-  Reader r(j, path);
-  Fault f;
-  POPCHECK_TRY(f.id, r.str("FaultId"));
-  POPCHECK_TRY(f.action, r.str("Action"));
-  int64_t n = 0;
-  POPCHECK_TRY(n, r.integer("Status", 500));
-  f.status = static_cast<int>(n);
-  POPCHECK_TRY(f.code, r.str("Code", f.code));
-  POPCHECK_TRY(f.message, r.str("Message", f.message));
-  POPCHECK_TRY(n, r.integer("Count", 1));
-  f.count = static_cast<int>(n);
-  if (j.contains("Match")) {
-    if (!j["Match"].is_object()) return fail("state.format", path + ".Match must be an object");
-    for (const auto& [k, v] : j["Match"].items()) {
-      f.match[k] = v.is_string() ? v.get<std::string>() : v.dump();
-    }
-  }
-  return f;
-}
-
+std::string text(bool b) { return b ? "true" : "false"; }
 
 }  // namespace
 
@@ -211,21 +52,48 @@ void State::release_instance(const std::string& id, bool all_disks) {
   released["instance"].insert(id);
 }
 
-std::string State::new_id(const std::string& kind) {
-  std::string prefix = kind + "-";
-  for (const auto& [k, p] : kPrefixes) {
-    if (k == kind) prefix = std::string(p);
-  }
+namespace {
+
+// The serial in base 36, zero-padded to `width`: short, unique ids.
+std::string base36(uint64_t n, size_t width) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), kDigits[n % 36]);
+    n /= 36;
+  } while (n > 0);
+  return std::string(width - std::min(width, digits.size()), '0') + digits;
+}
+
+}  // namespace
+
+std::string State::new_id(const std::string& kind) {
+  std::string prefix = needs::id_prefix(kind);
+  for (;;) {
+    // "pc" marks ids this emulator made; the serial in base 36 keeps them short and unique.
+    std::string id = prefix + "pc" + base36(next_serial++, 14);
+    if (kind_of(id).empty() && !is_released(kind, id)) return id;
+  }
+}
+
+std::string State::new_id_like(const std::string& kind, const std::string& like) {
+  bool digits = !like.empty() && like.size() <= 18 &&
+                std::all_of(like.begin(), like.end(), [](char c) { return c >= '0' && c <= '9'; });
+  size_t dash = like.rfind('-');
+  std::string prefix = dash != std::string::npos && dash < 24 ? like.substr(0, dash + 1) : "";
+  size_t width = std::clamp<size_t>(like.size() > prefix.size() + 2 ? like.size() - prefix.size() - 2 : 8,
+                                    6, 22);
   for (;;) {
     uint64_t n = next_serial++;
-    // "pc" marks ids this emulator made; the serial in base 36 keeps them short and unique.
-    std::string digits;
-    do {
-      digits.insert(digits.begin(), kDigits[n % 36]);
-      n /= 36;
-    } while (n > 0);
-    std::string id = prefix + "pc" + std::string(14 - std::min<size_t>(14, digits.size()), '0') + digits;
+    std::string id;
+    if (digits) {
+      // A number of the documented one's length (at least 6 digits), never starting with 0.
+      std::string s = std::to_string(n);
+      size_t len = std::max<size_t>(like.size(), 6);
+      id = "9" + std::string(len - 1 - std::min(len - 1, s.size()), '0') + s;
+    } else {
+      id = prefix + "pc" + base36(n, width);
+    }
     if (kind_of(id).empty() && !is_released(kind, id)) return id;
   }
 }
@@ -240,7 +108,7 @@ Tags* State::tags_of(const std::string& kind, const std::string& id) {
     return it == disks.end() ? nullptr : &it->second.tags;
   }
   auto it = resources.find(id);
-  if (it == resources.end() || it->second.kind != kind) return nullptr;
+  if (it == resources.end() || !kind_matches(kind, it->second.kind)) return nullptr;
   return &it->second.tags;
 }
 
@@ -255,536 +123,145 @@ std::string State::kind_of(const std::string& id) const {
   return {};
 }
 
-State default_state() {
-  State s;
-  // The public regions of ECS, VPC and ESS (their metadata's endpoint lists).
-  s.regions = {"cn-qingdao",     "cn-beijing",      "cn-zhangjiakou", "cn-huhehaote",
-               "cn-wulanchabu",  "cn-hangzhou",     "cn-shanghai",    "cn-nanjing",
-               "cn-fuzhou",      "cn-shenzhen",     "cn-heyuan",      "cn-guangzhou",
-               "cn-chengdu",     "cn-wuhan-lr",     "cn-hongkong",    "ap-northeast-1",
-               "ap-northeast-2", "ap-southeast-1",  "ap-southeast-2", "ap-southeast-3",
-               "ap-southeast-5", "ap-southeast-6",  "ap-southeast-7", "ap-south-1",
-               "us-east-1",      "us-west-1",       "eu-west-1",      "eu-central-1",
-               "me-east-1",      "me-central-1",    "cn-shanghai-finance-1",
-               "cn-shenzhen-finance-1", "cn-beijing-finance-1", "cn-hangzhou-finance",
-               "cn-zhengzhou-jva",      "cn-north-2-gov-1"};
-  auto add_instance = [&](const std::string& id, const std::string& region, const std::string& status) {
-    Instance i;
-    i.id = id;
-    i.region = region;
-    i.status = status;
-    s.instances[id] = i;
-    Disk system;
-    system.id = "d-sys-" + id.substr(2);
-    system.region = region;
-    system.instance_id = id;
-    system.type = "system";
-    system.portable = false;
-    system.status = "In_use";
-    s.disks[system.id] = system;
-  };
-  auto add_disk = [&](const std::string& id, const std::string& region, const std::string& instance) {
-    Disk d;
-    d.id = id;
-    d.region = region;
-    d.instance_id = instance;
-    d.status = instance.empty() ? "Available" : "In_use";
-    s.disks[id] = d;
-  };
-  auto add_resource = [&](const std::string& id, const std::string& kind, const std::string& region,
-                          Tags tags = {}) {
-    s.resources[id] = TaggedResource{id, kind, region, std::move(tags)};
-  };
-
-  // ECS RemoveTags (seed 000 and its metadata example): a tagged snapshot in cn-shenzhen.
-  add_resource("s-946ntx4wr", "snapshot", "cn-shenzhen", {{"Finance", "FinanceJoshua"}});
-  add_resource("s-946ntx4****", "snapshot", "cn-shenzhen", {{"Finance", "FinanceJoshua"}});
-  // ECS DetachDisk (seed 002 and metadata): a running instance with a portable data disk attached.
-  add_instance("i-23jggx34b", "cn-hangzhou", "Running");
-  add_disk("d-23jbf2v5m", "cn-hangzhou", "i-23jggx34b");
-  add_instance("i-bp67acfmxazb4p****", "cn-hangzhou", "Running");
-  add_disk("d-bp67acfmxazb4p****", "cn-hangzhou", "i-bp67acfmxazb4p****");
-  // ECS DeleteInstances (seed 003 request and parameter examples, metadata): stopped pay-as-you-go
-  // instances, each with a system disk and a data disk kept on release.
-  for (const char* id : {"i-instance1", "i-instanceid1", "i-bp1g6zv0ce8oghu7****"}) {
-    add_instance(id, "cn-hangzhou", "Stopped");
-    std::string data = std::string("d-data-") + (id + 2);
-    add_disk(data, "cn-hangzhou", id);
-    s.disks[data].delete_with_instance = false;
-  }
-  // ESS RemoveInstances (seed 004 and metadata): an active group with instances it created.
-  for (const char* gid : {"AG6CQdPU8OKdwLjgZcJ****", "asg-bp18p2yfxow2dloq****"}) {
-    ScalingGroup g;
-    g.id = gid;
-    g.region = "cn-hangzhou";
-    g.load_balancer_id = "lb-pc-default";
-    g.db_instance_id = "rm-pc-default";
-    for (const char* iid : {"i-28wt4****", "i-28wt5****"}) {
-      std::string member = std::string(iid);
-      if (std::string(gid).starts_with("asg-")) member = "i-asg" + member.substr(2);
-      add_instance(member, "cn-hangzhou", "Running");
-      g.instances.push_back({member, "AutoCreated"});
-    }
-    s.scaling_groups[gid] = g;
-  }
-  // VPC TagResources (seed 001 parameter examples): one resource of each taggable VPC kind.
-  add_resource("vpc-bp16qjewdsunr41m1****", "vpc", "cn-hangzhou", {{"FinanceDept", "FinanceJoshua"}});
-  add_resource("vsw-bp1pc0000000000000001", "vswitch", "cn-hangzhou");
-  add_resource("vtb-bp1pc0000000000000001", "routetable", "cn-hangzhou");
-  add_resource("eip-bp1pc0000000000000001", "eip", "cn-hangzhou");
-  add_resource("vpn-bp1pc0000000000000001", "vpngateway", "cn-hangzhou");
-  add_resource("ngw-bp1pc0000000000000001", "natgateway", "cn-hangzhou");
-  // Further ECS taggable resources, for people trying the emulator by hand.
-  add_resource("m-bp1pc0000000000000001", "image", "cn-hangzhou", {{"env", "test"}});
-  add_resource("sg-bp1pc0000000000000001", "securitygroup", "cn-hangzhou");
-  add_resource("s-bp1pc0000000000000001", "snapshot", "cn-hangzhou");
-  return s;
+bool State::exists(const std::string& kind, const std::string& id) const {
+  if (kind == "instance" || kind == "scalinginstance") return instances.contains(id);
+  if (kind == "disk") return disks.contains(id);
+  if (kind == "scalinggroup") return scaling_groups.contains(id);
+  auto it = resources.find(id);
+  return it != resources.end() && kind_matches(kind, it->second.kind);
 }
 
-ojson to_json(const State& s) {
-  ojson out = ojson::object();
-  out["Regions"] = s.regions;
-  ojson instances = ojson::array();
-  for (const auto& [id, i] : s.instances) {
-    instances.push_back({{"InstanceId", i.id},
-                         {"RegionId", i.region},
-                         {"Status", i.status},
-                         {"DeletionProtection", i.deletion_protection},
-                         {"SecurityLocked", i.security_locked},
-                         {"InstanceChargeType", i.charge_type},
-                         {"Expired", i.expired},
-                         {"SLBConfiguring", i.slb_configuring},
-                         {"RouteEntry", i.route_entry},
-                         {"Tags", tags_json(i.tags)}});
+std::optional<std::string> State::attribute(const std::string& kind, const std::string& id,
+                                            const std::string& name) const {
+  if (name == "Released") {
+    if (exists(kind, id)) return "false";
+    if (is_released(kind, id)) return "true";
+    return std::nullopt;
   }
-  out["Instances"] = std::move(instances);
-  ojson disks = ojson::array();
-  for (const auto& [id, d] : s.disks) {
-    disks.push_back({{"DiskId", d.id},
-                     {"RegionId", d.region},
-                     {"InstanceId", d.instance_id},
-                     {"Type", d.type},
-                     {"Portable", d.portable},
-                     {"Status", d.status},
-                     {"DeleteWithInstance", d.delete_with_instance},
-                     {"Tags", tags_json(d.tags)}});
+  if (kind == "instance" || kind == "scalinginstance") {
+    auto it = instances.find(id);
+    if (it == instances.end()) return std::nullopt;
+    const Instance& i = it->second;
+    if (name == "Status") return i.status;
+    if (name == "DeletionProtection") return text(i.deletion_protection);
+    if (name == "SecurityLocked") return text(i.security_locked);
+    if (name == "InstanceChargeType") return i.charge_type;
+    if (name == "Expired") return text(i.expired);
+    if (name == "SLBConfiguring") return text(i.slb_configuring);
+    if (name == "RouteEntry") return text(i.route_entry);
+    if (name == "RegionId") return i.region;
+    return std::nullopt;
   }
-  out["Disks"] = std::move(disks);
-  ojson resources = ojson::array();
-  for (const auto& [id, r] : s.resources) {
-    resources.push_back({{"ResourceId", r.id},
-                         {"ResourceType", r.kind},
-                         {"RegionId", r.region},
-                         {"Tags", tags_json(r.tags)}});
+  if (kind == "disk") {
+    auto it = disks.find(id);
+    if (it == disks.end()) return std::nullopt;
+    const Disk& d = it->second;
+    if (name == "Status") return d.status;
+    if (name == "Type") return d.type;
+    if (name == "Portable") return text(d.portable);
+    if (name == "DeleteWithInstance") return text(d.delete_with_instance);
+    if (name == "InstanceId") return d.instance_id;
+    if (name == "RegionId") return d.region;
+    return std::nullopt;
   }
-  out["Resources"] = std::move(resources);
-  ojson groups = ojson::array();
-  for (const auto& [id, g] : s.scaling_groups) {
-    ojson members = ojson::array();
-    for (const auto& m : g.instances) {
-      members.push_back({{"InstanceId", m.instance_id}, {"CreationType", m.creation_type}});
-    }
-    groups.push_back({{"ScalingGroupId", g.id},
-                      {"RegionId", g.region},
-                      {"Status", g.status},
-                      {"MinSize", g.min_size},
-                      {"MaxSize", g.max_size},
-                      {"ActivityInProgress", g.activity_in_progress},
-                      {"ScalingPolicy", g.scaling_policy},
-                      {"LoadBalancerStatus", g.load_balancer_status},
-                      {"DBInstanceStatus", g.db_instance_status},
-                      {"LoadBalancerId", g.load_balancer_id},
-                      {"DBInstanceId", g.db_instance_id},
-                      {"Instances", std::move(members)},
-                      {"Activities", g.activities}});
+  if (kind == "scalinggroup") {
+    auto it = scaling_groups.find(id);
+    if (it == scaling_groups.end()) return std::nullopt;
+    const ScalingGroup& g = it->second;
+    if (name == "Status") return g.status;
+    if (name == "ActivityInProgress") return text(g.activity_in_progress);
+    if (name == "ScalingPolicy") return g.scaling_policy;
+    if (name == "LoadBalancerStatus") return g.load_balancer_status;
+    if (name == "DBInstanceStatus") return g.db_instance_status;
+    if (name == "MinSize") return std::to_string(g.min_size);
+    if (name == "MaxSize") return std::to_string(g.max_size);
+    if (name == "RegionId") return g.region;
+    return std::nullopt;
   }
-  out["ScalingGroups"] = std::move(groups);
-  ojson released = ojson::object();
-  for (const auto& [kind, ids] : s.released) {
-    released[kind] = ojson(std::vector<std::string>(ids.begin(), ids.end()));
-  }
-  out["Released"] = std::move(released);
-  ojson faults = ojson::array();
-  for (const auto& f : s.faults) {
-    ojson match = ojson::object();
-    for (const auto& [k, v] : f.match) match[k] = v;
-    faults.push_back({{"FaultId", f.id},
-                      {"Action", f.action},
-                      {"Status", f.status},
-                      {"Code", f.code},
-                      {"Message", f.message},
-                      {"Match", std::move(match)},
-                      {"Count", f.count}});
-  }
-  out["Faults"] = std::move(faults);
-  out["NextSerial"] = s.next_serial;
-  return out;
+  auto it = resources.find(id);
+  if (it == resources.end() || !kind_matches(kind, it->second.kind)) return std::nullopt;
+  if (name == "RegionId") return it->second.region;
+  return std::nullopt;
 }
 
-Expected<State> state_from_json(const ojson& j) {
-  if (!j.is_object()) return fail("state.format", "the state must be a JSON object");
-  State s;
-  auto list = [&](const char* key) -> Expected<const ojson*> {
-    if (!j.contains(key) || j[key].is_null()) return nullptr;
-    if (!j[key].is_array()) return fail("state.format", std::string(key) + " must be a list");
-    return &j[key];
-  };
-  auto regions = list("Regions");
-  if (!regions) return std::unexpected(regions.error());
-  if (*regions) {
-    for (const auto& r : **regions) {
-      if (!r.is_string()) return fail("state.format", "Regions must hold strings");
-      s.regions.push_back(r.get<std::string>());
-    }
+void State::add(const std::string& kind, const std::string& id, const std::string& region) {
+  if (kind == "instance" || kind == "scalinginstance") {
+    instances[id] = Instance{.id = id, .region = region};
+  } else if (kind == "disk") {
+    disks[id] = Disk{.id = id, .region = region};
+  } else if (kind == "scalinggroup") {
+    scaling_groups[id] = ScalingGroup{.id = id, .region = region};
   } else {
-    s.regions = default_state().regions;
+    resources[id] = TaggedResource{id, kind, region, {}};
   }
-  auto each = [&](const char* key, auto&& add) -> Expected<void> {
-    auto items = list(key);
-    if (!items) return std::unexpected(items.error());
-    if (!*items) return {};
-    size_t k = 0;
-    for (const auto& item : **items) {
-      std::string path = std::string(key) + "[" + std::to_string(k++) + "]";
-      if (!item.is_object()) return fail("state.format", path + " must be an object");
-      auto added = add(item, path);
-      if (!added) return added;
-    }
-    return {};
-  };
-  Expected<void> ok = each("Instances", [&](const ojson& item, const std::string& path) -> Expected<void> {
-    auto i = instance_from(item, path);
-    if (!i) return std::unexpected(i.error());
-    s.instances[i->id] = std::move(*i);
-    return {};
-  });
-  if (ok) ok = each("Disks", [&](const ojson& item, const std::string& path) -> Expected<void> {
-    auto d = disk_from(item, path);
-    if (!d) return std::unexpected(d.error());
-    s.disks[d->id] = std::move(*d);
-    return {};
-  });
-  if (ok) ok = each("Resources", [&](const ojson& item, const std::string& path) -> Expected<void> {
-    Reader r(item, path);
-    TaggedResource res;
-    auto id = r.str("ResourceId");
-    auto kind = r.str("ResourceType");
-    auto region = r.str("RegionId", "cn-hangzhou");
-    auto tags = r.tags();
-    if (!id) return std::unexpected(id.error());
-    if (!kind) return std::unexpected(kind.error());
-    if (!region) return std::unexpected(region.error());
-    if (!tags) return std::unexpected(tags.error());
-    if (id->empty()) return fail("state.format", path + ".ResourceId is missing");
-    if (!is_tagged_kind(*kind)) {
-      return fail("state.format", path + ".ResourceType '" + *kind +
-                                      "' is not one of snapshot, image, securitygroup, vpc, vswitch, "
-                                      "routetable, eip, vpngateway, natgateway");
-    }
-    s.resources[*id] = TaggedResource{*id, *kind, *region, std::move(*tags)};
-    return {};
-  });
-  if (ok) ok = each("ScalingGroups", [&](const ojson& item, const std::string& path) -> Expected<void> {
-    auto g = group_from(item, path);
-    if (!g) return std::unexpected(g.error());
-    s.scaling_groups[g->id] = std::move(*g);
-    return {};
-  });
-  if (ok) ok = each("Faults", [&](const ojson& item, const std::string& path) -> Expected<void> {
-    auto f = fault_from(item, path);
-    if (!f) return std::unexpected(f.error());
-    s.faults.push_back(std::move(*f));
-    return {};
-  });
-  if (!ok) return std::unexpected(ok.error());
-  if (j.contains("Released")) {
-    if (!j["Released"].is_object()) return fail("state.format", "Released must be an object");
-    for (const auto& [kind, ids] : j["Released"].items()) {
-      if (!ids.is_array()) return fail("state.format", "Released." + kind + " must be a list");
-      for (const auto& id : ids) {
-        if (id.is_string()) s.released[kind].insert(id.get<std::string>());
-      }
-    }
-  }
-  if (j.contains("NextSerial")) {
-    if (!j["NextSerial"].is_number_unsigned()) {
-      return fail("state.format", "NextSerial must be a positive integer");
-    }
-    s.next_serial = j["NextSerial"].get<uint64_t>();
-  }
-  for (auto& f : s.faults) {
-    if (f.id.empty()) f.id = s.new_id("fault");
-  }
-  return s;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Provisioning (docs/needs.md).
-
-namespace {
-
-// A need's attribute as a string, accepting JSON strings, numbers and booleans.
-std::string scalar(const ojson& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_null()) return {};
-  return v.dump();
+bool State::remove(const std::string& kind, const std::string& id) {
+  if (!exists(kind, id)) return false;
+  if (kind == "instance" || kind == "scalinginstance") {
+    release_instance(id, false);
+    return true;
+  }
+  std::string stored = kind;
+  if (kind == "disk") {
+    disks.erase(id);
+  } else if (kind == "scalinggroup") {
+    scaling_groups.erase(id);
+  } else {
+    stored = resources[id].kind;
+    resources.erase(id);
+  }
+  released[stored].insert(id);
+  return true;
 }
 
-class NeedReader {
- public:
-  NeedReader(const ojson& with, std::string where, const std::map<std::string, std::string>& vars)
-      : with_(with), where_(std::move(where)), vars_(vars) {}
-
-  bool has(const char* key) const { return with_.is_object() && with_.contains(key); }
-
-  // ${var} references are replaced by the ids of earlier needs.
-  Expected<std::string> str(const char* key, std::string fallback,
-                            std::initializer_list<std::string_view> allowed = {}) const {
-    if (!has(key)) return fallback;
-    std::string v = substitute(scalar(with_[key]));
-    if (allowed.size() > 0 &&
-        std::find(allowed.begin(), allowed.end(), std::string_view(v)) == allowed.end()) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return fail("provision.need", where_ + ": " + key + " '" + v + "' is not one of " + list);
-    }
-    return v;
-  }
-  Expected<bool> boolean(const char* key, bool fallback) const {
-    if (!has(key)) return fallback;
-    std::string v = scalar(with_[key]);
-    if (v == "true") return true;
-    if (v == "false") return false;
-    return fail("provision.need", where_ + ": " + key + " must be true or false");
-  }
-  Expected<int> integer(const char* key, int fallback) const {
-    if (!has(key)) return fallback;
-    std::string v = scalar(with_[key]);
-    try {
-      size_t used = 0;
-      int n = std::stoi(v, &used);
-      if (used == v.size()) return n;
-    } catch (...) {
-    }
-    return fail("provision.need", where_ + ": " + key + " must be an integer");
-  }
-  Expected<Tags> tags() const {
-    Tags out;
-    if (!has("Tags")) return out;
-    const auto& t = with_["Tags"];
-    if (!t.is_object()) return fail("provision.need", where_ + ": Tags must be an object");
-    if (t.contains("$count")) {
-      int n = 0;
-      try {
-        n = std::stoi(scalar(t["$count"]));
-      } catch (...) {
-        return fail("provision.need", where_ + ": Tags.$count must be an integer");
-      }
-      if (n < 0 || n > 1000) return fail("provision.need", where_ + ": Tags.$count out of range");
-      for (int k = 1; k <= n; ++k) {
-        out.emplace_back("key" + std::to_string(k), "value" + std::to_string(k));
-      }
-      return out;
-    }
-    for (const auto& [k, v] : t.items()) out.emplace_back(k, substitute(scalar(v)));
-    return out;
-  }
-  std::string substitute(std::string v) const {
-    size_t pos = 0;
-    while ((pos = v.find("${", pos)) != std::string::npos) {
-      size_t end = v.find('}', pos);
-      if (end == std::string::npos) break;
-      auto it = vars_.find(v.substr(pos + 2, end - pos - 2));
-      if (it == vars_.end()) {
-        pos = end + 1;
-        continue;
-      }
-      v.replace(pos, end - pos + 1, it->second);
-      pos += it->second.size();
-    }
-    return v;
-  }
-  const std::string& where() const { return where_; }
-
- private:
-  const ojson& with_;
-  std::string where_;
-  const std::map<std::string, std::string>& vars_;
-};
-
-// "$missing" / "$released" asked for the need itself: with == "$missing", or an id attribute that
-// holds it ({"InstanceId": "$missing"} on an instance need, {"Id": "$released"}).
-std::string special_of(const ojson& with, const std::string& resource) {
-  auto is_special = [](const ojson& v) {
-    return v.is_string() && (v == "$missing" || v == "$released");
-  };
-  if (is_special(with)) return with.get<std::string>();
-  if (!with.is_object()) return {};
-  for (const char* key : {"Id", "ResourceId", "$id"}) {
-    if (with.contains(key) && is_special(with[key])) return with[key].get<std::string>();
-  }
-  static const std::map<std::string, std::string> kIdKey = {
-      {"instance", "InstanceId"}, {"disk", "DiskId"}, {"scalinggroup", "ScalingGroupId"},
-      {"snapshot", "SnapshotId"}, {"image", "ImageId"}, {"securitygroup", "SecurityGroupId"},
-      {"vpc", "VpcId"}, {"vswitch", "VSwitchId"}, {"routetable", "RouteTableId"},
-      {"eip", "AllocationId"}, {"vpngateway", "VpnGatewayId"}, {"natgateway", "NatGatewayId"}};
-  auto it = kIdKey.find(resource);
-  if (it != kIdKey.end() && with.contains(it->second) && is_special(with[it->second])) {
-    return with[it->second].get<std::string>();
-  }
-  return {};
+bool State::has_kind(const std::string& kind) const {
+  if (auto it = released.find(kind); it != released.end() && !it->second.empty()) return true;
+  if (kind == "instance") return !instances.empty();
+  if (kind == "disk") return !disks.empty();
+  if (kind == "scalinggroup") return !scaling_groups.empty();
+  return std::any_of(resources.begin(), resources.end(),
+                     [&](const auto& r) { return kind_matches(kind, r.second.kind); });
 }
 
-}  // namespace
-
-Expected<ojson> provision(State& s, const ojson& request) {
-  if (!request.is_object() || !request.contains("needs") || !request["needs"].is_array()) {
-    return fail("provision.need", "the body must be {\"needs\": [...], \"region\": \"...\"}");
+std::vector<std::string> State::ids_of(const std::string& kind, const std::string& region) const {
+  std::vector<std::string> out;
+  auto in_region = [&](const std::string& r) { return region.empty() || r.empty() || r == region; };
+  if (kind == "instance") {
+    for (const auto& [id, i] : instances)
+      if (in_region(i.region)) out.push_back(id);
+  } else if (kind == "disk") {
+    for (const auto& [id, d] : disks)
+      if (in_region(d.region)) out.push_back(id);
+  } else if (kind == "scalinggroup") {
+    for (const auto& [id, g] : scaling_groups)
+      if (in_region(g.region)) out.push_back(id);
+  } else {
+    for (const auto& [id, r] : resources)
+      if (kind_matches(kind, r.kind) && in_region(r.region)) out.push_back(id);
   }
-  std::string case_id;
-  if (request.contains("case") && request["case"].is_string()) case_id = request["case"].get<std::string>();
-  std::string default_region = "cn-hangzhou";
-  if (request.contains("region") && request["region"].is_string() &&
-      !request["region"].get<std::string>().empty()) {
-    default_region = request["region"].get<std::string>();
-  }
-  // Work on a copy so that a need that fails leaves the state as it was.
-  State work = s;
-  std::map<std::string, std::string> vars;
-  size_t index = 0;
-  for (const auto& need : request["needs"]) {
-    std::string where = "needs[" + std::to_string(index++) + "]";
-    if (!need.is_object()) return fail("provision.need", where + " must be an object");
-    std::string var = need.value("var", std::string());
-    std::string resource = need.value("resource", std::string());
-    if (!var.empty()) where += " (" + var + ")";
-    const ojson with = need.contains("with") && !need["with"].is_null() ? need["with"]
-                                                                       : ojson::object();
-    if (!with.is_object() && !with.is_string()) {
-      return fail("provision.need", where + ": with must be an object");
-    }
-    NeedReader r(with, where, vars);
-    auto region = r.str("RegionId", default_region);
-    if (!region) return std::unexpected(region.error());
-    // A region the need names explicitly becomes known; the request's region does not, so that a
-    // case sending an unknown RegionId still gets InvalidRegionId.NotFound.
-    if (r.has("RegionId") && !work.has_region(*region)) work.regions.push_back(*region);
-
-    // An id that never existed, or one that existed and is gone.
-    std::string special = special_of(with, resource);
-    if (!special.empty()) {
-      std::string id = work.new_id(resource);
-      if (special == "$released") work.released[resource].insert(id);
-      vars[var] = id;
-      continue;
-    }
-
-
-    std::string id;
-    if (resource == "instance") {
-      Instance i;
-      i.id = id = work.new_id("instance");
-      i.region = *region;
-      POPCHECK_TRY(i.status,
-                    r.str("Status", "Running", {"Running", "Stopped", "Pending", "Starting", "Stopping"}));
-      POPCHECK_TRY(i.deletion_protection, r.boolean("DeletionProtection", false));
-      POPCHECK_TRY(i.security_locked, r.boolean("SecurityLocked", false));
-      POPCHECK_TRY(i.charge_type, r.str("InstanceChargeType", "PostPaid", {"PostPaid", "PrePaid"}));
-      POPCHECK_TRY(i.expired, r.boolean("Expired", false));
-      POPCHECK_TRY(i.slb_configuring, r.boolean("SLBConfiguring", false));
-      POPCHECK_TRY(i.route_entry, r.boolean("RouteEntry", false));
-      POPCHECK_TRY(i.tags, r.tags());
-      work.instances[id] = std::move(i);
-    } else if (resource == "disk") {
-      Disk d;
-      d.id = id = work.new_id("disk");
-      d.region = *region;
-      POPCHECK_TRY(d.instance_id, r.str("InstanceId", ""));
-      if (!d.instance_id.empty() && !work.instances.contains(d.instance_id)) {
-        return fail("provision.need", where + ": InstanceId '" + d.instance_id +
-                                          "' is not an instance of this emulator");
-      }
-      POPCHECK_TRY(d.type, r.str("Type", "data", {"data", "system"}));
-      POPCHECK_TRY(d.portable, r.boolean("Portable", true));
-      POPCHECK_TRY(d.status, r.str("Status", d.instance_id.empty() ? "Available" : "In_use",
-                                    {"In_use", "Available", "Attaching", "Detaching", "Creating"}));
-      POPCHECK_TRY(d.delete_with_instance, r.boolean("DeleteWithInstance", true));
-      POPCHECK_TRY(d.tags, r.tags());
-      bool released = false;
-      POPCHECK_TRY(released, r.boolean("Released", false));
-      if (released) {
-        work.released["disk"].insert(id);
-      } else {
-        work.disks[id] = std::move(d);
-      }
-    } else if (is_tagged_kind(resource)) {
-      TaggedResource t;
-      t.id = id = work.new_id(resource);
-      t.kind = resource;
-      t.region = *region;
-      POPCHECK_TRY(t.tags, r.tags());
-      work.resources[id] = std::move(t);
-    } else if (resource == "scalinggroup") {
-      ScalingGroup g;
-      g.id = id = work.new_id("scalinggroup");
-      g.region = *region;
-      POPCHECK_TRY(g.status, r.str("Status", "Active", {"Active", "Inactive", "Deleting"}));
-      POPCHECK_TRY(g.min_size, r.integer("MinSize", 0));
-      POPCHECK_TRY(g.max_size, r.integer("MaxSize", 100));
-      POPCHECK_TRY(g.activity_in_progress, r.boolean("ActivityInProgress", false));
-      POPCHECK_TRY(g.scaling_policy, r.str("ScalingPolicy", "release", {"release", "recycle"}));
-      POPCHECK_TRY(g.load_balancer_status,
-                    r.str("LoadBalancerStatus", "active", {"active", "inactive"}));
-      POPCHECK_TRY(g.db_instance_status, r.str("DBInstanceStatus", "Running", {"Running", "Stopped"}));
-      g.load_balancer_id = work.new_id("loadbalancer");
-      g.db_instance_id = work.new_id("dbinstance");
-      work.scaling_groups[id] = std::move(g);
-    } else if (resource == "scalinginstance") {
-      std::string group_id;
-      POPCHECK_TRY(group_id, r.str("ScalingGroupId", ""));
-      auto git = work.scaling_groups.find(group_id);
-      if (git == work.scaling_groups.end()) {
-        return fail("provision.need", where + ": ScalingGroupId '" + group_id +
-                                          "' is not a scaling group of this emulator");
-      }
-      std::string creation;
-      POPCHECK_TRY(creation, r.str("CreationType", "AutoCreated", {"AutoCreated", "Attached"}));
-      Instance i;
-      i.id = id = work.new_id("instance");
-      i.region = git->second.region;
-      POPCHECK_TRY(i.tags, r.tags());
-      work.instances[id] = std::move(i);
-      git->second.instances.push_back({id, creation});
-    } else if (resource == "fault") {
-      Fault f;
-      f.id = id = work.new_id("fault");
-      POPCHECK_TRY(f.action, r.str("Action", ""));
-      POPCHECK_TRY(f.status, r.integer("Status", 500));
-      POPCHECK_TRY(f.code, r.str("Code", f.code));
-      POPCHECK_TRY(f.message, r.str("Message", f.message));
-      POPCHECK_TRY(f.count, r.integer("Count", 1));
-      f.case_id = case_id;
-      if (with.is_object() && with.contains("Match")) {
-        if (!with["Match"].is_object()) {
-          return fail("provision.need", where + ": Match must be an object");
-        }
-        for (const auto& [k, v] : with["Match"].items()) f.match[k] = r.substitute(scalar(v));
-      }
-      work.faults.push_back(std::move(f));
-    } else {
-      return fail("provision.need", where + ": unknown resource '" + resource +
-                                        "' (see docs/needs.md for the vocabulary)");
-    }
-    if (!var.empty()) vars[var] = id;
-  }
-  s = std::move(work);
-  ojson out = ojson::object();
-  out["vars"] = ojson::object();
-  for (const auto& [k, v] : vars) out["vars"][k] = v;
   return out;
 }
 
-#undef POPCHECK_TRY
+std::optional<Fault> State::take_fault(
+    const std::string& action, const std::vector<std::pair<std::string, std::string>>& params,
+    const std::string& case_id) {
+  for (auto it = faults.begin(); it != faults.end(); ++it) {
+    Fault& f = *it;
+    if (f.count == 0) continue;
+    if (!f.action.empty() && f.action != action) continue;
+    if (!f.case_id.empty() && !case_id.empty() && f.case_id != case_id) continue;
+    bool matches = std::all_of(f.match.begin(), f.match.end(), [&](const auto& kv) {
+      return std::any_of(params.begin(), params.end(), [&](const auto& p) {
+        return p.first == kv.first && p.second == kv.second;
+      });
+    });
+    if (!matches) continue;
+    Fault fired = f;
+    if (f.count > 0 && --f.count == 0) faults.erase(it);
+    return fired;
+  }
+  return std::nullopt;
+}
 
 }  // namespace popcheck::emulator

@@ -1,7 +1,10 @@
 #pragma once
 // The emulator's world: regions, ECS instances and disks, taggable resources (ECS snapshots, images and
-// security groups; VPC resources), ESS scaling groups and injected faults. Plain values guarded by the
-// caller (the emulator holds one mutex); serialised to and from the JSON of GET/PUT /__popcheck/state.
+// security groups; VPC resources; the generic resources of every other product, "Slb:LoadBalancer"),
+// ESS scaling groups and injected faults. Plain values guarded by the caller (the emulator holds one
+// mutex); serialised to and from the JSON of GET/PUT /__popcheck/state (state_json.cpp). The
+// resource kinds and their attributes are the needs vocabulary (core/compile/needs.hpp); the
+// built-in world is world.cpp, provisioning provision.cpp.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,7 +49,7 @@ struct Disk {
 };
 
 // Resources that only carry tags here. Kinds: snapshot, image, securitygroup (ECS); vpc, vswitch,
-// routetable, eip, vpngateway, natgateway (VPC).
+// routetable, eip, vpngateway, natgateway (VPC); any generic kind "<Product>:<Name>" (needs.hpp).
 struct TaggedResource {
   std::string id, kind, region;
   Tags tags;
@@ -107,16 +110,43 @@ struct State {
   void release_instance(const std::string& id, bool all_disks);
   // A fresh id with the kind's prefix ("i-", "d-", ...) that this state has never used.
   std::string new_id(const std::string& kind);
+  // A fresh id shaped like `like` (a documented id such as "lb-bp1o94dp5i6ea****" or "123456"): the
+  // same prefix up to its last '-', digits for an all-digit one, about the same length.
+  std::string new_id_like(const std::string& kind, const std::string& like);
   // The tags of any taggable resource by kind and id; nullptr when there is no such resource.
   Tags* tags_of(const std::string& kind, const std::string& id);
   // The kind of whatever resource has this id ("instance", "disk", "vpc", ...); empty when none.
   std::string kind_of(const std::string& id) const;
+
+  // Resources by kind, as the contract-driven responder sees them. A generic "<Product>:Resource"
+  // kind stands for any resource of that product.
+  bool exists(const std::string& kind, const std::string& id) const;
+  // A resource attribute as text ("Status" -> "Running", "SecurityLocked" -> "false",
+  // "Released" -> "true" for an id that existed and is gone); nullopt when there is no such
+  // resource or attribute.
+  std::optional<std::string> attribute(const std::string& kind, const std::string& id,
+                                       const std::string& name) const;
+  // Adds a resource of a kind a Create/Allocate API made (the vocabulary's defaults for the rest).
+  void add(const std::string& kind, const std::string& id, const std::string& region);
+  // Removes a resource (Delete/Release); the id is remembered as released. False when none.
+  bool remove(const std::string& kind, const std::string& id);
+  // True when the state holds, or has held, a resource of the kind.
+  bool has_kind(const std::string& kind) const;
+  // Ids of a kind, in id order, in `region` when it is not empty (resources with no region
+  // included).
+  std::vector<std::string> ids_of(const std::string& kind, const std::string& region) const;
+
+  // The first fault that applies to this request, counted down; a spent fault is dropped.
+  std::optional<Fault> take_fault(const std::string& action,
+                                  const std::vector<std::pair<std::string, std::string>>& params,
+                                  const std::string& case_id);
 };
 
-// The built-in world: a few regions and resources, including every id the seed pages use in their
-// request examples and parameter examples, so that each documented request succeeds.
+// The built-in world (world.cpp): a few regions and resources, including every id the seed pages
+// use in their request examples and parameter examples, so that each documented request succeeds.
 State default_state();
 
+// state_json.cpp: the JSON of GET/PUT /__popcheck/state.
 ojson to_json(const State& state);
 // Errors: "state.format" naming the JSON path that is wrong.
 Expected<State> state_from_json(const ojson& json);

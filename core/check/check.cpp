@@ -204,20 +204,8 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
 // ---- XML structure
 // ------------------------------------------------------------------------------------
 
-bool has_element_children(pugi::xml_node n) {
-  for (auto c : n.children())
-    if (c.type() == pugi::node_element) return true;
-  return false;
-}
-
-bool has_text(pugi::xml_node n) {
-  for (auto c : n.children())
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-      std::string_view v = c.value();
-      if (v.find_first_not_of(" \t\r\n") != std::string_view::npos) return true;
-    }
-  return false;
-}
+bool has_element_children(pugi::xml_node n) { return core::xml_has_elements(n); }
+bool has_text(pugi::xml_node n) { return core::xml_has_text(n); }
 
 // A container is documented; the answer must not hold plain text there. An empty element is an
 // empty container and passes.
@@ -277,6 +265,13 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
       out.fail(path, "text (" + node.type + ")", "element with child elements");
     return;
   }
+  // Alibaba's XML also repeats a list's element once per item (<Ids>a</Ids><Ids>b</Ids>,
+  // <Instance>..</Instance><Instance>..</Instance> for an array Instance): the element is then an
+  // item, plain text for a list of plain values, the item's fields for a list of objects.
+  bool plain_items = node.children.empty() ||
+                     (node.children.size() == 1 && node.children[0].type != "object" &&
+                      node.children[0].type != "array");
+  if (node.type == "array" && plain_items && !has_element_children(act) && has_text(act)) return;
   if (!xml_container_ok(act)) {
     out.fail(path, "element with child elements (" + node.type + ")", "text");
     return;
@@ -288,6 +283,13 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
   // An array: its child elements are the items. A single documented child named like the items is
   // the item itself; otherwise the documented children are the fields of each item that has fields.
   if (node.children.empty()) return;
+  if (node.children.size() > 1 &&
+      std::any_of(node.children.begin(), node.children.end(), [&](const core::ResponseNode& f) {
+        return !f.name.empty() && act.child(f.name.c_str());
+      })) {
+    compare_xml_fields(node.children, act, path, {}, out);
+    return;
+  }
   size_t index = 0;
   for (auto item : act.children()) {
     if (item.type() != pugi::node_element) continue;
@@ -396,7 +398,19 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
     if (body.xml && contract.examples.xml && contract.examples.xml->valid) {
       pugi::xml_document ex;
       if (core::load_xml(ex, contract.examples.xml->body, "example") && ex.document_element()) {
-        compare_xml_example(ex.document_element(), body.root(), body.root().name(), skip, out);
+        // An example of several top-level elements is the response's fields without their
+        // wrapper (the document left it out).
+        pugi::xml_node root = ex.document_element();
+        size_t elements = 0;
+        for (auto n : ex.children()) elements += n.type() == pugi::node_element ? 1 : 0;
+        if (elements > 1) {
+          pugi::xml_node wrapper = ex.append_child("Response");
+          for (pugi::xml_node n = ex.first_child(); n != wrapper; n = ex.first_child())
+            if (n.type() == pugi::node_element) wrapper.append_move(n);
+            else ex.remove_child(n);
+          root = wrapper;
+        }
+        compare_xml_example(root, body.root(), body.root().name(), skip, out);
         return std::move(out).finish("the documented XML example's structure");
       }
     }

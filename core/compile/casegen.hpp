@@ -17,4 +17,40 @@ std::vector<Case> generate_cases(const Contract& contract,
                                  std::vector<std::string>* skipped = nullptr,
                                  const std::string& id_prefix = {});
 
+// What makes a documented error row fire, as the generator derives it: the one thing its error case
+// changes in a valid request. The emulator's contract-driven responder answers the row when a
+// request shows that thing, so what the generator breaks and what the emulator checks are one
+// derivation. No two rows share a trigger (a later row with the same one is a fault).
+//
+// kinds:
+//   "required"   `param` is absent (an omitted required parameter)
+//   "sibling"    an item of the list `param` belongs to is given without `param`
+//   "repeat"     the list `param` has more items than its maximum
+//   "duplicate"  the list `param` holds one value twice
+//   "region"     RegionId names no region of the emulator
+//   "exists"     `param` names no resource of kind `resource` ("instance", "Slb:LoadBalancer";
+//                empty: the kind the request's ResourceType names)
+//   "type", "allowed", "max_length", "min_length", "non_empty", "maximum", "minimum", "pattern",
+//   "forbidden_prefix", "forbidden_substring"
+//                `param`'s value breaks that constraint (core/compile/param_values.hpp)
+//   "state"      the resource `id_param` names has `attribute` in `values` (or, with `negate`, not in
+//                them): "Status" not in {Running, Stopped}, "SecurityLocked" in {true}
+//   "tag_quota"  the resource `id_param` names would carry more than `limit` tags with those of
+//                `param` (Tag.N.Key)
+//   "fault"      nothing the request or a state shows: the case provisions a fault
+struct ErrorTrigger {
+  size_t row = 0;  // index in contract.errors
+  std::string kind = "fault";
+  std::string param;
+  std::string id_param;
+  std::string resource;
+  std::string attribute;
+  std::vector<std::string> values;
+  bool negate = false;
+  int limit = 0;
+};
+
+// One trigger per error row of the contract, in row order.
+std::vector<ErrorTrigger> error_triggers(const Contract& contract);
+
 }  // namespace popcheck::core

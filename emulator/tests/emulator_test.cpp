@@ -8,7 +8,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/verify.hpp"
-#include "emulator/contracts.hpp"
+#include "emulator/responder.hpp"
 #include "emulator/deviation.hpp"
 #include "emulator/tests/harness.hpp"
 #include "popcheck/version.hpp"

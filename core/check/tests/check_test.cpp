@@ -268,6 +268,47 @@ TEST(CheckShape, ContractTreeInXml) {
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions/Region[0]/Local");
 }
 
+TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
+  // Alibaba's XML also repeats a list's element once per item, with the item's fields inside.
+  core::Case c = success_case("XML", "contract");
+  std::string head =
+      "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
+      "<Count>1</Count>";
+  std::string good = head +
+                     "<Regions><RegionId>cn</RegionId><Local>true</Local></Regions>"
+                     "<Regions><RegionId>us</RegionId><Local>false</Local></Regions>"
+                     "</RemoveInstancesResponse>";
+  EXPECT_TRUE(
+      failed(check_exchange(c, remove_instances_contract(), xml_answer(200, good))).empty());
+  std::string bad = head + "<Regions><RegionId>cn</RegionId></Regions></RemoveInstancesResponse>";
+  auto r = failed(check_exchange(c, remove_instances_contract(), xml_answer(200, bad)));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions/Local");
+  // A list of plain values: each item is an element with text.
+  core::Contract ids = remove_instances_contract();
+  ids.response.children.push_back({"Ids", "array"});
+  std::string plain = head + "<Regions/><Ids>i-1</Ids><Ids>i-2</Ids></RemoveInstancesResponse>";
+  EXPECT_TRUE(failed(check_exchange(c, ids, xml_answer(200, plain))).empty());
+  // An object where the list's items have fields is still refused.
+  r = failed(check_exchange(c, remove_instances_contract(), xml_answer(200, head + "<Regions>cn</Regions></RemoveInstancesResponse>")));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions");
+}
+
+TEST(CheckShape, AnXmlExampleWithoutItsWrapperIsTheResponsesFields) {
+  core::Contract contract = remove_instances_contract();
+  contract.examples.xml->body = "<ScalingActivityId>asa-1</ScalingActivityId><Ids><Id>i-1</Id></Ids>";
+  std::string good =
+      "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
+      "<Ids><Id>i-2</Id></Ids></RemoveInstancesResponse>";
+  EXPECT_TRUE(failed(check_exchange(success_case("XML"), contract, xml_answer(200, good))).empty());
+  std::string bad = "<RemoveInstancesResponse><RequestId>R</RequestId><Ids><Id>i-2</Id></Ids>"
+                    "</RemoveInstancesResponse>";
+  auto r = failed(check_exchange(success_case("XML"), contract, xml_answer(200, bad)));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].path, "RemoveInstancesResponse/ScalingActivityId");
+}
+
 TEST(CheckShape, ExampleFallsBackToTheTreeWhenThereIsNoExample) {
   core::Contract contract = remove_instances_contract();
   contract.examples.json.reset();

@@ -190,9 +190,8 @@ TEST(Casegen, MissingParameterNamedByCodeOrMessage) {
 
 TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   Contract c = tagging();
-  c.errors = {
-      row(404, "InvalidResourceId.NotFound", "x"), row(404, "InvalidResourceType.NotFound", "x"),
-      row(404, "InvalidRegionId.NotFound", "x"), row(400, "InvalidInstanceType.NotFound", "x")};
+  c.errors = {row(404, "InvalidResourceId.NotFound", "x"), row(404, "InvalidResourceType.NotFound", "x"),
+              row(404, "InvalidRegionId.NotFound", "x")};
   auto cases = generate_cases(c);
   const Case* id = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceId.NotFound");
   ASSERT_TRUE(id);
@@ -204,12 +203,43 @@ TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   EXPECT_TRUE(v != "disk" && v != "instance" && !v.empty());
   EXPECT_NE(value(*by_id(cases, "Ecs.RemoveThingTags.error.InvalidRegionId.NotFound"), "RegionId"),
             "cn-beijing");
-  // Tagging APIs say "instance" for the resource: InstanceType means ResourceType.
-  const Case* inst = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
-  EXPECT_NE(value(*inst, "ResourceType"), "disk");
-  for (const Case* k : {id, type, inst})
+  for (const Case* k : {id, type})
     EXPECT_TRUE(std::none_of(k->needs.begin(), k->needs.end(),
                              [](const Need& n) { return n.resource == "fault"; }));
+  // Tagging APIs say "instance" for the resource: InstanceType means ResourceType.
+  c.errors = {row(400, "InvalidInstanceType.NotFound", "x")};
+  cases = generate_cases(c);
+  const Case* inst = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
+  ASSERT_TRUE(inst);
+  EXPECT_NE(value(*inst, "ResourceType"), "disk");
+  EXPECT_TRUE(std::none_of(inst->needs.begin(), inst->needs.end(),
+                           [](const Need& n) { return n.resource == "fault"; }));
+}
+
+TEST(Casegen, TwoRowsBrokenByOneRequestLeaveTheSecondToAFault) {
+  // InvalidResourceType.NotFound and InvalidInstanceType.NotFound both name ResourceType: one
+  // out-of-set value earns one answer, so the first row keeps the request and the second one is
+  // injected; each row's trigger says so, which is what the emulator answers from.
+  Contract c = tagging();
+  c.errors = {row(404, "InvalidResourceType.NotFound", "x"),
+              row(400, "InvalidInstanceType.NotFound", "x")};
+  auto cases = generate_cases(c);
+  const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
+  const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
+  ASSERT_TRUE(first && second);
+  auto faulted = [](const Case& k) {
+    return std::any_of(k.needs.begin(), k.needs.end(),
+                       [](const Need& n) { return n.resource == "fault"; });
+  };
+  EXPECT_FALSE(faulted(*first));
+  EXPECT_NE(value(*first, "ResourceType"), "disk");
+  EXPECT_TRUE(faulted(*second));
+  EXPECT_EQ(value(*second, "ResourceType"), "disk");
+  auto triggers = error_triggers(c);
+  ASSERT_EQ(triggers.size(), 2u);
+  EXPECT_EQ(triggers[0].kind, "allowed");
+  EXPECT_EQ(triggers[0].param, "ResourceType");
+  EXPECT_EQ(triggers[1].kind, "fault");
 }
 
 TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne) {

@@ -13,7 +13,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "tests/support/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::emulator {
 namespace {

@@ -13,7 +13,7 @@
 #include "core/protocol/normalize.hpp"
 #include "proxy/limits.hpp"
 #include "tests/support/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::proxy {
 namespace {

@@ -8,7 +8,7 @@
 #include "core/compile/compile.hpp"
 #include "core/compile/docs.hpp"
 #include "core/files.hpp"
-#include "tests/shared.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {

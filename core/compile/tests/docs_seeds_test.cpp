@@ -14,18 +14,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using test_support::find_param;
 using test_support::read_seed;
 
 std::vector<std::string> names(const Contract& c) {
   std::vector<std::string> out;
   for (const auto& p : c.params) out.push_back(p.name);
   return out;
-}
-
-const Param* find(const Contract& c, const std::string& name) {
-  for (const auto& p : c.params)
-    if (p.name == name) return &p;
-  return nullptr;
 }
 
 TEST(DocsSeeds, Seed000RemoveTags) {
@@ -39,7 +34,7 @@ TEST(DocsSeeds, Seed000RemoveTags) {
   EXPECT_EQ(names(c), (std::vector<std::string>{"RegionId", "ResourceId", "ResourceType", "Action",
                                                 "Tag.N.Key", "Tag.N.Value", "Tag.N.key",
                                                 "Tag.N.value"}));
-  const Param* key = find(c, "Tag.N.Key");
+  const Param* key = find_param(c, "Tag.N.Key");
   ASSERT_NE(key, nullptr);
   ASSERT_TRUE(key->repeat);
   EXPECT_EQ(key->repeat->min, 1);
@@ -49,11 +44,11 @@ TEST(DocsSeeds, Seed000RemoveTags) {
   EXPECT_EQ(key->forbidden_substrings, (std::vector<std::string>{"http://", "https://"}));
   EXPECT_TRUE(key->non_empty);
   EXPECT_EQ(key->example, "Finance");
-  const Param* value = find(c, "Tag.N.Value");
+  const Param* value = find_param(c, "Tag.N.Value");
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(value->max_length, 128);
   EXPECT_FALSE(value->non_empty);
-  const Param* type = find(c, "ResourceType");
+  const Param* type = find_param(c, "ResourceType");
   ASSERT_NE(type, nullptr);
   EXPECT_TRUE(type->required);
   EXPECT_EQ(type->allowed,
@@ -99,23 +94,23 @@ TEST(DocsSeeds, Seed001PlainTextTagResources) {
                                                                {"ResourceId.N", true},
                                                                {"Tag.N.Key", false},
                                                                {"Tag.N.Value", false}}));
-  const Param* rt = find(c, "ResourceType");
+  const Param* rt = find_param(c, "ResourceType");
   ASSERT_NE(rt, nullptr);
   EXPECT_EQ(rt->example, "VPC");
   EXPECT_EQ(rt->allowed, (std::vector<std::string>{"VPC", "VSWITCH", "ROUTETABLE", "EIP",
                                                    "VpnGateway", "NATGATEWAY"}));
-  const Param* id = find(c, "ResourceId.N");
+  const Param* id = find_param(c, "ResourceId.N");
   ASSERT_NE(id, nullptr);
   EXPECT_EQ(id->example, "vpc-bp16qjewdsunr41m1****");
   ASSERT_TRUE(id->repeat);
   EXPECT_EQ(id->repeat->max, 20);
-  const Param* key = find(c, "Tag.N.Key");
+  const Param* key = find_param(c, "Tag.N.Key");
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->max_length, 64);
   EXPECT_EQ(key->forbidden_prefixes, (std::vector<std::string>{"aliyun", "acs:"}));
   EXPECT_EQ(key->forbidden_substrings, (std::vector<std::string>{"http://", "https://"}));
   EXPECT_TRUE(key->non_empty);
-  const Param* value = find(c, "Tag.N.Value");
+  const Param* value = find_param(c, "Tag.N.Value");
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(value->max_length, 128);
   EXPECT_FALSE(value->non_empty);
@@ -195,7 +190,7 @@ TEST(DocsSeeds, Seed003DeleteInstances) {
   EXPECT_EQ(c.version, "2014-05-26");  // from the OpenAPI Explorer link
   EXPECT_EQ(c.product, "Ecs");
   ASSERT_EQ(c.params.size(), 6u);
-  const Param* ids = find(c, "InstanceId.N");
+  const Param* ids = find_param(c, "InstanceId.N");
   ASSERT_NE(ids, nullptr);
   ASSERT_TRUE(ids->repeat);
   EXPECT_EQ(ids->repeat->max, 100);
@@ -215,8 +210,8 @@ TEST(DocsSeeds, Seed004OneCellPerLineErrorTable) {
   EXPECT_EQ(c.product, "Ess");
   EXPECT_EQ(names(c), (std::vector<std::string>{"InstanceId.N", "ScalingGroupId", "Action",
                                                 "RemovePolicy"}));
-  EXPECT_EQ(find(c, "InstanceId.N")->example, "i-28wt4****");  // markdown escapes removed
-  EXPECT_EQ(find(c, "RemovePolicy")->allowed, (std::vector<std::string>{"recycle", "release"}));
+  EXPECT_EQ(find_param(c, "InstanceId.N")->example, "i-28wt4****");  // markdown escapes removed
+  EXPECT_EQ(find_param(c, "RemovePolicy")->allowed, (std::vector<std::string>{"recycle", "release"}));
   ASSERT_EQ(c.errors.size(), 9u);
   EXPECT_EQ(c.errors[0].http, 404);
   EXPECT_EQ(c.errors[0].code, "InvalidScalingGroupId.NotFound");

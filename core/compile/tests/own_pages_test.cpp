@@ -6,60 +6,37 @@
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
-#include "tests/support/paths.hpp"
+#include "tests/support/seeds.hpp"
 
 namespace popcheck::core {
 namespace {
 
-Contract read_page(const std::string& name) {
-  std::string path = (test_support::pages_dir() / "pages" / name).string();
-  auto text = read_file(path);
-  EXPECT_TRUE(text) << text.error().to_string();
-  if (!text) return {};
-  auto c = read_document(*text, path);
-  EXPECT_TRUE(c) << c.error().to_string();
-  return c ? *c : Contract{};
-}
-
-std::vector<std::pair<std::string, bool>> required_flags(const Contract& c) {
-  std::vector<std::pair<std::string, bool>> out;
-  for (const auto& p : c.params) out.emplace_back(p.name, p.required);
-  return out;
-}
-
-const Param* find(const Contract& c, const std::string& name) {
-  for (const auto& p : c.params)
-    if (p.name == name) return &p;
-  return nullptr;
-}
-
-std::vector<std::tuple<std::optional<int>, std::string, std::string>> error_rows(const Contract& c) {
-  std::vector<std::tuple<std::optional<int>, std::string, std::string>> out;
-  for (const auto& e : c.errors) out.emplace_back(e.http, e.code, e.message);
-  return out;
-}
-
-using Rows = std::vector<std::tuple<std::optional<int>, std::string, std::string>>;
-using Flags = std::vector<std::pair<std::string, bool>>;
+using test_support::error_rows;
+using test_support::ErrorRows;
+using test_support::find_param;
+using test_support::Flags;
+using test_support::read_own_page;
+using test_support::required_flags;
+using Rows = ErrorRows;
 
 // Chinese markdown, five-column request table (名称|类型|是否必选|示例值|描述) whose rows close on a
 // later line, an enumeration in a cell, HttpCode-first error table, URL, XML and JSON examples.
 TEST(OwnPages, ChineseFiveColumnsWithWrappedRows) {
-  Contract c = read_page("zh-five-columns.md");
+  Contract c = read_own_page("zh-five-columns.md");
   EXPECT_EQ(c.action, "UnbindLabels");
   EXPECT_EQ(c.product, "Ecs");
   EXPECT_EQ(c.source.format, "markdown");
   EXPECT_EQ(c.source.language, "zh");
-  EXPECT_EQ(required_flags(c), (Flags{{"RegionId", true},
-                                      {"GroupId", true},
-                                      {"LabelKind", true},
-                                      {"Action", false},
-                                      {"Label.N.Key", false}}));
-  const Param* kind = find(c, "LabelKind");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"RegionId", true},
+                                             {"GroupId", true},
+                                             {"LabelKind", true},
+                                             {"Action", false},
+                                             {"Label.N.Key", false}}));
+  const Param* kind = find_param(c, "LabelKind");
   ASSERT_NE(kind, nullptr);
   EXPECT_EQ(kind->example, "tier");
   EXPECT_EQ(kind->allowed, (std::vector<std::string>{"tier", "owner", "stage"}));
-  const Param* key = find(c, "Label.N.Key");
+  const Param* key = find_param(c, "Label.N.Key");
   ASSERT_NE(key, nullptr);
   ASSERT_TRUE(key->repeat);
   EXPECT_EQ(key->repeat->min, 1);
@@ -90,11 +67,12 @@ TEST(OwnPages, ChineseFiveColumnsWithWrappedRows) {
 // Chinese markdown, four-column request table without examples (是否必需), the error table with the
 // code first and the status third (错误代码|错误信息|HTTP 状态码|说明), a response section in prose.
 TEST(OwnPages, ChineseFourColumnsCodeFirstErrors) {
-  Contract c = read_page("zh-four-columns.md");
+  Contract c = read_own_page("zh-four-columns.md");
   EXPECT_EQ(c.action, "ReleaseVolume");
   EXPECT_EQ(c.source.language, "zh");
-  EXPECT_EQ(required_flags(c), (Flags{{"Action", true}, {"VolumeId", true}, {"Force", false}}));
-  const Param* force = find(c, "Force");
+  EXPECT_EQ(required_flags(c.params),
+            (Flags{{"Action", true}, {"VolumeId", true}, {"Force", false}}));
+  const Param* force = find_param(c, "Force");
   ASSERT_NE(force, nullptr);
   EXPECT_EQ(force->type, "Boolean");
   EXPECT_TRUE(force->example.empty());
@@ -111,11 +89,11 @@ TEST(OwnPages, ChineseFourColumnsCodeFirstErrors) {
 
 // Chinese markdown whose error table has one cell per line, header included.
 TEST(OwnPages, ChineseOneCellPerLineErrorTable) {
-  Contract c = read_page("zh-cell-per-line.md");
+  Contract c = read_own_page("zh-cell-per-line.md");
   EXPECT_EQ(c.action, "ShrinkPool");
   EXPECT_EQ(c.product, "Ess");
-  EXPECT_EQ(required_flags(c), (Flags{{"PoolId", true}, {"MachineId.N", true}}));
-  const Param* ids = find(c, "MachineId.N");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"PoolId", true}, {"MachineId.N", true}}));
+  const Param* ids = find_param(c, "MachineId.N");
   ASSERT_NE(ids, nullptr);
   EXPECT_EQ(ids->type, "RepeatList");
   ASSERT_TRUE(ids->repeat);
@@ -128,16 +106,16 @@ TEST(OwnPages, ChineseOneCellPerLineErrorTable) {
 
 // English markdown: Name|Type|Required|Example|Description, status-first error table, examples.
 TEST(OwnPages, EnglishMarkdown) {
-  Contract c = read_page("en.md");
+  Contract c = read_own_page("en.md");
   EXPECT_EQ(c.action, "ResizeWidget");
   EXPECT_EQ(c.source.format, "markdown");
   EXPECT_EQ(c.source.language, "en");
   EXPECT_EQ(c.endpoint, "ecs.aliyuncs.com");
-  EXPECT_EQ(required_flags(c), (Flags{{"Action", true},
-                                      {"RegionId", true},
-                                      {"WidgetId", true},
-                                      {"Size", false}}));
-  const Param* size = find(c, "Size");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
+                                             {"RegionId", true},
+                                             {"WidgetId", true},
+                                             {"Size", false}}));
+  const Param* size = find_param(c, "Size");
   ASSERT_NE(size, nullptr);
   EXPECT_EQ(size->type, "Integer");
   EXPECT_EQ(size->example, "40");
@@ -156,19 +134,19 @@ TEST(OwnPages, EnglishMarkdown) {
 // The plain-text copy of a web page: space-separated rows with the description on the lines after,
 // a bulleted list of values, "HTTP/1.1 200 OK" before the JSON example, a space-separated error table.
 TEST(OwnPages, PlainTextWebPage) {
-  Contract c = read_page("plain.txt");
+  Contract c = read_own_page("plain.txt");
   EXPECT_EQ(c.source.format, "plaintext");
   EXPECT_EQ(c.source.language, "en");
   EXPECT_EQ(c.action, "LabelGateways");
-  EXPECT_EQ(required_flags(c), (Flags{{"Action", true},
-                                      {"RegionId", true},
-                                      {"GatewayId.N", true},
-                                      {"Label", false}}));
-  const Param* label = find(c, "Label");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
+                                             {"RegionId", true},
+                                             {"GatewayId.N", true},
+                                             {"Label", false}}));
+  const Param* label = find_param(c, "Label");
   ASSERT_NE(label, nullptr);
   EXPECT_EQ(label->example, "blue");
   EXPECT_EQ(label->allowed, (std::vector<std::string>{"blue", "green"}));
-  const Param* ids = find(c, "GatewayId.N");
+  const Param* ids = find_param(c, "GatewayId.N");
   ASSERT_NE(ids, nullptr);
   EXPECT_EQ(ids->example, "gw-3c9x****");
   EXPECT_NE(ids->description.find("up to 10 IDs"), std::string::npos) << ids->description;
@@ -195,16 +173,16 @@ TEST(OwnPages, SmallApiDocsJson) {
   EXPECT_EQ(c.endpoint, "ess.aliyuncs.com");
   EXPECT_EQ(c.source.format, "metadata");
   EXPECT_EQ(c.source.language, "en");
-  EXPECT_EQ(required_flags(c), (Flags{{"RegionId", true},
-                                      {"PoolName", false},
-                                      {"MachineType.N", true},
-                                      {"Capacity", false}}));
-  const Param* types = find(c, "MachineType.N");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"RegionId", true},
+                                             {"PoolName", false},
+                                             {"MachineType.N", true},
+                                             {"Capacity", false}}));
+  const Param* types = find_param(c, "MachineType.N");
   ASSERT_NE(types, nullptr);
   EXPECT_EQ(types->type, "RepeatList");
   ASSERT_TRUE(types->repeat);
   EXPECT_EQ(types->repeat->max, 4);
-  const Param* cap = find(c, "Capacity");
+  const Param* cap = find_param(c, "Capacity");
   ASSERT_NE(cap, nullptr);
   EXPECT_EQ(cap->minimum, 1);
   EXPECT_EQ(cap->maximum, 50);

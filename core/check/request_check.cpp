@@ -323,17 +323,10 @@ const std::vector<string>& request_check_names() {
 }
 
 RequestRules::RequestRules(const core::Contract& contract) : action_(contract.action) {
-  // The fields a page documents for a parameter are checked as the further tables were.
-  std::vector<core::Param> params;
-  for (const auto& p : contract.params) {
-    params.push_back(p);
-    for (auto f : p.fields) {
-      f.table = 1;
-      params.push_back(std::move(f));
-    }
-  }
-  for (const auto& p : params) {
-    if (p.name.empty()) continue;
+  // `field`: a row of a further table, or a field the page documents for a parameter
+  // (Param::fields), checked below an Object-like parameter's items.
+  auto add = [&](const core::Param& p, bool field) {
+    if (p.name.empty()) return;
     Rule r;
     r.param = p;
     for (auto& seg : split_dots(p.name)) r.segments.push_back({seg, seg == "N" || seg == "n"});
@@ -351,7 +344,11 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
                             " is not a regular expression: " + *p.pattern);
       }
     }
-    (p.table > 0 ? fields_ : rules_).push_back(std::move(r));
+    (field ? fields_ : rules_).push_back(std::move(r));
+  };
+  for (const auto& p : contract.params) {
+    add(p, p.table > 0);
+    for (const auto& f : p.fields) add(f, true);
   }
   // A parameter documented twice in different case ("Tag.N.Key", "Tag.N.key") is a deprecated
   // spelling: both are accepted, and either satisfies a requirement.

@@ -296,6 +296,35 @@ TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
   EXPECT_EQ(f[0].path, "Configuration.1.InstanceAmount");
 }
 
+// The readers attach a further table to the parameter it describes (Param::fields): its rows are
+// checked as those of a further table are.
+TEST(RequestCheck, FieldsAttachedToAParameterAreCheckedAsItsItemsFields) {
+  core::Contract c;
+  c.action = "ModifyThings";
+  c.version = "v";
+  auto config = param("Configuration.N", "Configuration", true);
+  config.fields.push_back(param("InstanceAmount", "Integer"));
+  c.params.push_back(config);
+  core::Params ok = {{"Action", "ModifyThings"},
+                     {"Version", "v"},
+                     {"Configuration.1.InstanceAmount", "2"}};
+  EXPECT_TRUE(failures(check_request(c, ok)).empty()) << dump(failures(check_request(c, ok)));
+  core::Params bad = {
+      {"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "two"}};
+  auto f = failures(check_request(c, bad));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, "type");
+  EXPECT_EQ(f[0].path, "Configuration.1.InstanceAmount");
+  // A field is no request parameter of its own.
+  core::Params top = {{"Action", "ModifyThings"},
+                      {"Version", "v"},
+                      {"Configuration.1.InstanceAmount", "2"},
+                      {"InstanceAmount", "2"}};
+  f = failures(check_request(c, top));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, "unknown-parameter");
+}
+
 TEST(RequestCheck, CredentialsAndSecretsNeverReachResults) {
   const std::string secret = "VerySecretValue-0123456789";
   auto rs = check_request(contract(), with(base(), {{"AccessKeySecret", secret},

@@ -142,6 +142,10 @@ TEST(OwnLayouts, FieldTablesAttachToTheirParameter) {
   EXPECT_EQ(required_flags(options->fields),
             (Flags{{"method", false}, {"timeout_ms", false}, {"packets", false}}));
   EXPECT_EQ(types(options->fields), (std::vector<std::string>{"String", "int", "int"}));
+  // A field's prose gives its constraints as a parameter's does ("取值范围：1~50").
+  const Param& packets = options->fields[2];
+  EXPECT_EQ(packets.minimum, 1.0);
+  EXPECT_EQ(packets.maximum, 50.0);
   const Param* targets = find_param(c, "Targets");
   ASSERT_NE(targets, nullptr);
   EXPECT_EQ(required_flags(targets->fields),

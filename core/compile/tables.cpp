@@ -322,12 +322,13 @@ Expected<std::vector<Table>> read_tables(const std::vector<string_view>& lines, 
   std::vector<Table> tables;
   bool in_fence = false;
   for (size_t i = begin; i < end; ++i) {
-    if (!in_fence && !is_delimiter_row(lines[i])) {
-      // A table without a delimiter row: a one-line header of known labels, rows right under it.
+    // A table without a delimiter row: a one-line header of known labels, rows right under it. Only
+    // such a line looks past the blank lines below it, so that a run of blank lines costs its length.
+    auto labels = in_fence || is_delimiter_row(lines[i]) ? std::nullopt : bare_header(lines[i]);
+    if (labels) {
       size_t next = i + 1;
       while (next < end && text::trim(lines[next]).empty()) ++next;
-      bool delimited_below = next < end && is_delimiter_row(lines[next]);
-      if (auto labels = delimited_below ? std::nullopt : bare_header(lines[i])) {
+      if (next >= end || !is_delimiter_row(lines[next])) {
         Table table;
         table.line = table.header_line = i;
         table.delimited = false;

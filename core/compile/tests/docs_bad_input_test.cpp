@@ -103,6 +103,22 @@ TEST(DocsBadInput, LargeAcceptedFileReadsCompletely) {
   EXPECT_EQ(c->params.back().name, "Param" + std::to_string(rows - 1));
 }
 
+TEST(DocsBadInput, LongRunOfBlankLinesIsReadInOnePass) {
+  // Two million blank lines (2 MB, under the limit) between the parameter table and the error table:
+  // each line is looked at a bounded number of times. A reader that looks past the blank lines below
+  // every line reads them quadratically, for hours, and ctest's timeout stops this test.
+  std::string s =
+      "# RemoveTags\n\n## 请求参数\n\n|名称|类型|是否必选|描述|\n|--|--|--|--|\n|RegionId|String|是|地域。|\n";
+  s.append(size_t(2) << 20, '\n');
+  s += "## 错误码\n\n|错误码|错误信息|\n|--|--|\n|Forbidden|The region is closed.|\n";
+  auto c = read_document(s, "blank.md");
+  ASSERT_TRUE(c) << c.error().to_string();
+  ASSERT_EQ(c->params.size(), 1u);
+  EXPECT_EQ(c->params[0].name, "RegionId");
+  ASSERT_EQ(c->errors.size(), 1u);
+  EXPECT_EQ(c->errors[0].code, "Forbidden");
+}
+
 TEST(DocsBadInput, TruncationsAndMutationsNeverThrow) {
   POPCHECK_NEEDS_SHARED();
   // Every seed and a few corpus pages cut at many points and with random bytes flipped: each read

@@ -14,7 +14,7 @@ namespace popcheck::proxy {
 namespace {
 
 namespace fs = std::filesystem;
-using ::popcheck::test_support::TempDir;
+using test_support::TempDir;
 
 Exchange call(const std::string& action, const std::string& id, const std::string& body) {
   Exchange e;

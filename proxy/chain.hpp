@@ -66,6 +66,12 @@ struct ProxyContext {
   std::string host_id(const MatchMap& match) const;
 };
 
+// The value of one match parameter ("Action", "Version", "Format"); empty when there is none.
+inline std::string match_param(const MatchMap& match, const std::string& name) {
+  auto it = match.find(name);
+  return it == match.end() ? std::string() : it->second;
+}
+
 // One request on its way through the chain.
 class Call {
  public:

@@ -47,8 +47,7 @@ ProxyStats ProxyContext::stats() const {
 std::string ProxyContext::host_id(const MatchMap& match) const {
   std::string host = upstream ? upstream->url().host : std::string();
   if (host.ends_with(".aliyuncs.com")) return host;
-  auto version = match.find("Version");
-  std::string product = product_for({}, version == match.end() ? "" : version->second);
+  std::string product = product_for({}, match_param(match, "Version"));
   if (!product.empty() && !product.starts_with("version-")) return product + ".aliyuncs.com";
   return "popcheck-proxy";
 }

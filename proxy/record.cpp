@@ -30,11 +30,6 @@ std::string utc_now() {
   return buf;
 }
 
-std::string param(const MatchMap& match, const std::string& name) {
-  auto it = match.find(name);
-  return it == match.end() ? std::string() : it->second;
-}
-
 }  // namespace
 
 struct ProxyContext::Pool {
@@ -125,8 +120,8 @@ Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
   redactor.add_request_secrets(merged, request.headers);
 
   Exchange e;
-  e.action = param(match, "Action");
-  std::string version = param(match, "Version");
+  e.action = match_param(match, "Action");
+  std::string version = match_param(match, "Version");
   e.product = product_for(upstream ? upstream->url().host : std::string(), version);
   e.request.method = request.method;
   e.request.path = request.target.substr(0, request.target.find('?'));

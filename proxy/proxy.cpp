@@ -52,12 +52,12 @@ std::string ProxyContext::host_id(const MatchMap& match) const {
   return "popcheck-proxy";
 }
 
-const core::RequestKey& Call::key() {
+core::RequestKey& Call::key() {
   if (!key_) key_ = context_.store.key_of_request(view());
   return *key_;
 }
 
-const MatchMap& Call::match() {
+MatchMap& Call::match() {
   if (!match_) match_ = context_.store.match_of_request(view());
   return *match_;
 }

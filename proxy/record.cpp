@@ -56,8 +56,9 @@ bool ForwardFilter::on_request(Call& call) {
   // Admin requests of another server are forwarded as they are, never recorded.
   const bool admin = call.path().starts_with("/__popcheck/");
   const bool record = !admin && call.mode != Mode::passthrough;
-  std::string key = admin ? std::string() : call.key().key;
-  MatchMap match = admin ? MatchMap() : call.match();
+  // The call ends here: its key and parameters move on with the request.
+  std::string key = admin ? std::string() : std::move(call.key().key);
+  MatchMap match = admin ? MatchMap() : std::move(call.match());
   boost::asio::post(context_.pool->pool, [&context = context_, this,
                                           request = std::move(call.request),
                                           respond = std::move(call.respond), record,

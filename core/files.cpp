@@ -46,7 +46,7 @@ bool is_atomic_write_temp(std::string_view name) {
          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Expected<AtomicTemp> write_atomic_temp(const std::string& path, std::string_view content) {
+Expected<void> write_file_atomic(const std::string& path, std::string_view content) {
   fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) {
@@ -77,18 +77,12 @@ Expected<AtomicTemp> write_atomic_temp(const std::string& path, std::string_view
     p += n;
     left -= static_cast<size_t>(n);
   }
-  return AtomicTemp{fd, std::move(tmp)};
-}
-
-Expected<void> write_file_atomic(const std::string& path, std::string_view content) {
-  auto temp = write_atomic_temp(path, content);
-  if (!temp) return std::unexpected(temp.error());
-  const int fd = temp->fd;
-  const std::string& tmp = temp->path;
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
+  // The descriptor is closed whether or not the flush worked.
+  int flush_err = ::fsync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && flush_err == 0) flush_err = errno;
+  if (flush_err != 0) {
     ::unlink(tmp.c_str());
-    return fail("io.write", std::string("flush failed: ") + std::strerror(err), path);
+    return fail("io.write", std::string("flush failed: ") + std::strerror(flush_err), path);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;

@@ -15,15 +15,6 @@ Expected<std::string> read_file(const std::string& path, size_t max_bytes = size
 // are created. On failure nothing is left behind and the old file, if any, is untouched.
 Expected<void> write_file_atomic(const std::string& path, std::string_view content);
 
-// The first half of write_file_atomic: parent folders created and `content` written, not yet
-// flushed, to a fresh temporary file beside `path` (".NAME.tmp-DIGITS"). The caller flushes,
-// closes and renames it, or closes and removes it. On failure nothing is left behind.
-struct AtomicTemp {
-  int fd = -1;
-  std::string path;
-};
-Expected<AtomicTemp> write_atomic_temp(const std::string& path, std::string_view content);
-
 // Whether a file name is one of write_file_atomic's temporaries (".NAME.tmp-DIGITS"), which a
 // killed process leaves behind.
 bool is_atomic_write_temp(std::string_view filename);

@@ -66,6 +66,12 @@ struct ProxyContext {
   std::string host_id(const MatchMap& match) const;
 };
 
+// The value of one match parameter ("Action", "Version", "Format"); empty when there is none.
+inline std::string match_param(const MatchMap& match, const std::string& name) {
+  auto it = match.find(name);
+  return it == match.end() ? std::string() : it->second;
+}
+
 // One request on its way through the chain.
 class Call {
  public:
@@ -83,11 +89,12 @@ class Call {
   core::HttpRequestView view() const {
     return {request.method, request.target, &request.headers, request.body};
   }
-  // The match key, Action and Format: all a replayed hit needs.
-  const core::RequestKey& key();
+  // The match key, Action and Format: all a replayed hit needs. Computed once; the filter that
+  // ends the call may move them out.
+  core::RequestKey& key();
   // The match parameters, built only for what needs more (a miss report, a recording, the HostId
   // of an injected error).
-  const MatchMap& match();
+  MatchMap& match();
 
  private:
   const ProxyContext& context_;

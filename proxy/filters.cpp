@@ -108,11 +108,7 @@ bool ReplayFilter::on_request(Call& call) {
 
 net::HttpResponse ReplayFilter::miss(Call& call) {
   const MatchMap& match = call.match();
-  auto param = [&](const std::string& name) {
-    auto it = match.find(name);
-    return it == match.end() ? std::string() : it->second;
-  };
-  std::string action = param("Action");
+  std::string action = match_param(match, "Action");
   std::string message = "No recorded exchange matches this request (Action=" +
                         (action.empty() ? std::string("<none>") : action) + ").";
   // The entry keeps bounded copies of what the client sent: a miss log of 1000 entries stays a few
@@ -151,7 +147,8 @@ net::HttpResponse ReplayFilter::miss(Call& call) {
     entry["differences"] = ojson::array();
   }
   context_.miss_log.add(std::move(entry));
-  return api_error(404, "Popcheck.Replay.NoMatch", message, param("Format") == "XML");
+  return api_error(404, "Popcheck.Replay.NoMatch", message,
+                   match_param(match, "Format") == "XML");
 }
 
 }  // namespace popcheck::proxy

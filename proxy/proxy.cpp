@@ -47,18 +47,17 @@ ProxyStats ProxyContext::stats() const {
 std::string ProxyContext::host_id(const MatchMap& match) const {
   std::string host = upstream ? upstream->url().host : std::string();
   if (host.ends_with(".aliyuncs.com")) return host;
-  auto version = match.find("Version");
-  std::string product = product_for({}, version == match.end() ? "" : version->second);
+  std::string product = product_for({}, match_param(match, "Version"));
   if (!product.empty() && !product.starts_with("version-")) return product + ".aliyuncs.com";
   return "popcheck-proxy";
 }
 
-const core::RequestKey& Call::key() {
+core::RequestKey& Call::key() {
   if (!key_) key_ = context_.store.key_of_request(view());
   return *key_;
 }
 
-const MatchMap& Call::match() {
+MatchMap& Call::match() {
   if (!match_) match_ = context_.store.match_of_request(view());
   return *match_;
 }

@@ -30,11 +30,6 @@ std::string utc_now() {
   return buf;
 }
 
-std::string param(const MatchMap& match, const std::string& name) {
-  auto it = match.find(name);
-  return it == match.end() ? std::string() : it->second;
-}
-
 }  // namespace
 
 struct ProxyContext::Pool {
@@ -61,8 +56,9 @@ bool ForwardFilter::on_request(Call& call) {
   // Admin requests of another server are forwarded as they are, never recorded.
   const bool admin = call.path().starts_with("/__popcheck/");
   const bool record = !admin && call.mode != Mode::passthrough;
-  std::string key = admin ? std::string() : call.key().key;
-  MatchMap match = admin ? MatchMap() : call.match();
+  // The call ends here: its key and parameters move on with the request.
+  std::string key = admin ? std::string() : std::move(call.key().key);
+  MatchMap match = admin ? MatchMap() : std::move(call.match());
   boost::asio::post(context_.pool->pool, [&context = context_, this,
                                           request = std::move(call.request),
                                           respond = std::move(call.respond), record,
@@ -125,8 +121,8 @@ Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
   redactor.add_request_secrets(merged, request.headers);
 
   Exchange e;
-  e.action = param(match, "Action");
-  std::string version = param(match, "Version");
+  e.action = match_param(match, "Action");
+  std::string version = match_param(match, "Version");
   e.product = product_for(upstream ? upstream->url().host : std::string(), version);
   e.request.method = request.method;
   e.request.path = request.target.substr(0, request.target.find('?'));

@@ -10,7 +10,7 @@
 namespace popcheck::proxy {
 namespace {
 
-using ::popcheck::test_support::TempDir;
+using test_support::TempDir;
 
 struct Fixture {
   TempDir dir;

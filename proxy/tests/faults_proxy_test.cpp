@@ -27,7 +27,7 @@ namespace {
 using core::ojson;
 namespace fs = std::filesystem;
 
-using test_support::parsed;
+using fault_test::parsed;
 
 // The proxy in front of a counting upstream.
 class ProxyFaults : public ::testing::Test {
@@ -88,7 +88,7 @@ class ProxyFaults : public ::testing::Test {
     return r ? ojson::parse(r->body) : ojson();
   }
   size_t fixture_count() const {
-    return ::popcheck::test_support::files_below(dir_.path()).size();
+    return test_support::files_below(dir_.path()).size();
   }
 
   std::shared_ptr<net::Handler> upstream_handler_;
@@ -96,7 +96,7 @@ class ProxyFaults : public ::testing::Test {
   std::shared_ptr<ProxyHandler> handler_;
   std::unique_ptr<net::Server> proxy_;
   std::atomic<int> calls_{0};
-  ::popcheck::test_support::TempDir dir_;
+  test_support::TempDir dir_;
 };
 
 TEST_F(ProxyFaults, InjectedErrorsAreAnsweredByTheProxyAndNeverRecorded) {

@@ -19,7 +19,7 @@ namespace {
 using core::ojson;
 namespace fs = std::filesystem;
 
-using test_support::parsed;
+using fault_test::parsed;
 
 std::string parse_error(std::string_view spec) {
   auto rule = parse_fault(spec);

@@ -19,7 +19,7 @@ namespace popcheck::proxy {
 namespace {
 
 namespace fs = std::filesystem;
-using ::popcheck::test_support::TempDir;
+using test_support::TempDir;
 
 std::string read(const fs::path& p) {
   std::ifstream in(p);

@@ -14,7 +14,7 @@ namespace popcheck::proxy {
 namespace {
 
 namespace fs = std::filesystem;
-using ::popcheck::test_support::TempDir;
+using test_support::TempDir;
 
 Exchange call(const std::string& action, const std::string& id, const std::string& body) {
   Exchange e;
@@ -140,9 +140,49 @@ TEST(FixtureIndex, AChangedAddedOrRemovedFileIsNoticed) {
     s->load();
     return s;
   };
-  EXPECT_EQ(fresh()->next(key_of(indexed, moved))->body, "{\"changed\":true}");
-  EXPECT_EQ(fresh()->next(key_of(indexed, added))->body, "{\"added\":true}");
+  auto moved_answer = fresh()->next(key_of(indexed, moved));
+  ASSERT_TRUE(moved_answer);
+  EXPECT_EQ(moved_answer->body, "{\"changed\":true}");
+  auto added_answer = fresh()->next(key_of(indexed, added));
+  ASSERT_TRUE(added_answer);
+  EXPECT_EQ(added_answer->body, "{\"added\":true}");
   EXPECT_EQ(fresh()->next(key_of(indexed, rec.calls[20])), nullptr);
+}
+
+// The index trusts a record only while both size and time are unchanged: an edit that keeps the
+// size is noticed by its time, one whose time is put back by its size.
+TEST(FixtureIndex, AChangeOfTheSizeAloneOrOfTheTimeAloneIsNoticed) {
+  Recording rec;
+  FixtureStore(rec.dir.str(), {}).load();
+  FixtureStore probe(rec.dir.str(), {});
+  probe.load();
+  // calls[14] and calls[16] are the only recordings of their calls (i-1 and i-3).
+  const std::string same_size = probe.next(key_of(probe, rec.calls[14]))->file;
+  const std::string same_time = probe.next(key_of(probe, rec.calls[16]))->file;
+
+  Exchange retimed = call("DescribeInstances", "i-x", "{\"n\":14}");  // "i-1" -> "i-x"
+  const std::string retimed_text = exchange_to_text(retimed);
+  ASSERT_EQ(retimed_text.size(), fs::file_size(same_size));
+  std::ofstream(same_size) << retimed_text;
+  fs::last_write_time(same_size, fs::file_time_type::clock::now() - std::chrono::hours(2));
+
+  Exchange resized = call("DescribeInstances", "i-resized", "{\"resized\":true}");
+  const auto time = fs::last_write_time(same_time);
+  std::ofstream(same_time) << exchange_to_text(resized);
+  fs::last_write_time(same_time, time);
+  ASSERT_NE(fs::file_size(same_time), exchange_to_text(rec.calls[16]).size());
+
+  FixtureStore indexed(rec.dir.str(), {});
+  EXPECT_EQ(indexed.load().parsed, 2u);
+  auto answer = indexed.next(key_of(indexed, retimed));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->file, same_size);
+  EXPECT_EQ(answer->status, 200);
+  answer = indexed.next(key_of(indexed, resized));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "{\"resized\":true}");
+  EXPECT_EQ(indexed.next(key_of(indexed, rec.calls[14])), nullptr);
+  EXPECT_EQ(indexed.next(key_of(indexed, rec.calls[16])), nullptr);
 }
 
 TEST(FixtureIndex, ACorruptIndexIsRebuiltAndACorruptFixtureIsReportedEveryTime) {

@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using ::popcheck::test_support::TempDir;
+using test_support::TempDir;
 
 Exchange numbered(const Params& params, int n) {
   Exchange e;

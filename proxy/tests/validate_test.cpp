@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // The checked-in seed catalogue.
-std::string seed_cases() { return (popcheck::test_support::source_dir() / "cases").string(); }
+std::string seed_cases() { return (test_support::source_dir() / "cases").string(); }
 const std::string kKeyId = "LTAIexamplekeyid0001";
 const std::string kToken = "sts-token-0123456789abcdef";
 

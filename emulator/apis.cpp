@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/compile/needs.hpp"
-#include "core/compile/param_values.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::emulator {
@@ -93,7 +92,7 @@ bool has_forbidden_text(std::string_view s) {
          s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
 }
 
-using core::values::char_length;  // in characters, as the pages count lengths
+using core::utf8_length;  // in characters, as the pages count lengths
 
 std::optional<bool> parse_bool(const std::string& v) {
   if (iequals(v, "true")) return true;
@@ -192,12 +191,12 @@ ApiResult remove_tags(const Params& params, State& state) {
     return api_error(400, "InvalidTagCount", "The specified tags are beyond the permitted range.");
   }
   for (const auto& [n, t] : tags) {
-    if (t.key && (t.key->empty() || char_length(*t.key) > 64 || has_forbidden_text(*t.key))) {
+    if (t.key && (t.key->empty() || utf8_length(*t.key) > 64 || has_forbidden_text(*t.key))) {
       return api_error(400, "InvalidTagKey.Malformed", "The specified Tag.n.Key is not valid.");
     }
     // The page limits values as it limits keys; ECS names that error InvalidTagValue.Malformed
     // (its metadata lists the code for the tag APIs).
-    if (t.value && (char_length(*t.value) > 128 || has_forbidden_text(*t.value))) {
+    if (t.value && (utf8_length(*t.value) > 128 || has_forbidden_text(*t.value))) {
       return api_error(400, "InvalidTagValue.Malformed", "The specified Tag.n.Value is not valid.");
     }
   }
@@ -417,10 +416,10 @@ ApiResult tag_resources(const Params& params, State& state) {
     }
     bool starts_with_letter = (key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z') ||
                               static_cast<unsigned char>(key[0]) >= 0x80;
-    if (char_length(key) > 64 || has_forbidden_text(key) || !starts_with_letter) {
+    if (utf8_length(key) > 64 || has_forbidden_text(key) || !starts_with_letter) {
       return api_error(400, "InvalidTagKey", "The tag keys are not valid.");
     }
-    if (char_length(*t.value) > 128 || has_forbidden_text(*t.value)) {
+    if (utf8_length(*t.value) > 128 || has_forbidden_text(*t.value)) {
       return api_error(400, "InvalidTagValue", "The tag values are not valid.");
     }
     if (!keys.insert(key).second) {

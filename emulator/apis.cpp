@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/compile/needs.hpp"
-#include "core/compile/param_values.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::emulator {
@@ -16,16 +15,9 @@ namespace {
 
 using core::Params;
 
-const std::string* param(const Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
-
 // A required parameter's value; nullptr when absent or empty.
 const std::string* required(const Params& params, std::string_view name) {
-  const std::string* v = param(params, name);
+  const std::string* v = find_param(params, name);
   return (v == nullptr || v->empty()) ? nullptr : v;
 }
 
@@ -93,7 +85,7 @@ bool has_forbidden_text(std::string_view s) {
          s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
 }
 
-using core::values::char_length;  // in characters, as the pages count lengths
+using core::utf8_length;  // in characters, as the pages count lengths
 
 std::optional<bool> parse_bool(const std::string& v) {
   if (iequals(v, "true")) return true;
@@ -103,7 +95,7 @@ std::optional<bool> parse_bool(const std::string& v) {
 
 // An optional Boolean parameter: its value, the default when absent, or an InvalidParameter error.
 std::optional<ApiResult> read_bool(const Params& params, std::string_view name, bool& out) {
-  const std::string* v = param(params, name);
+  const std::string* v = find_param(params, name);
   if (v == nullptr || v->empty()) return std::nullopt;
   auto b = parse_bool(*v);
   if (!b) return invalid_parameter(name);
@@ -126,6 +118,13 @@ constexpr std::array<SeedApi, 5> kSeedApis = {{
 }};
 
 }  // namespace
+
+const std::string* find_param(const core::Params& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
 
 ApiResult api_error(int status, std::string code, std::string message) {
   ApiResult r;
@@ -192,12 +191,12 @@ ApiResult remove_tags(const Params& params, State& state) {
     return api_error(400, "InvalidTagCount", "The specified tags are beyond the permitted range.");
   }
   for (const auto& [n, t] : tags) {
-    if (t.key && (t.key->empty() || char_length(*t.key) > 64 || has_forbidden_text(*t.key))) {
+    if (t.key && (t.key->empty() || utf8_length(*t.key) > 64 || has_forbidden_text(*t.key))) {
       return api_error(400, "InvalidTagKey.Malformed", "The specified Tag.n.Key is not valid.");
     }
     // The page limits values as it limits keys; ECS names that error InvalidTagValue.Malformed
     // (its metadata lists the code for the tag APIs).
-    if (t.value && (char_length(*t.value) > 128 || has_forbidden_text(*t.value))) {
+    if (t.value && (utf8_length(*t.value) > 128 || has_forbidden_text(*t.value))) {
       return api_error(400, "InvalidTagValue.Malformed", "The specified Tag.n.Value is not valid.");
     }
   }
@@ -304,12 +303,12 @@ ApiResult delete_instances(const Params& params, State& state) {
   if (auto e = read_bool(params, "Force", force)) return *e;
   if (auto e = read_bool(params, "DryRun", dry_run)) return *e;
   if (auto e = read_bool(params, "TerminateSubscription", terminate_subscription)) return *e;
-  if (const std::string* token = param(params, "ClientToken")) {
+  if (const std::string* token = find_param(params, "ClientToken")) {
     bool ascii = std::all_of(token->begin(), token->end(),
                              [](unsigned char c) { return c >= 0x20 && c < 0x7F; });
     if (!ascii || token->size() > 64) return invalid_parameter("ClientToken");
   }
-  const std::string* region = param(params, "RegionId");
+  const std::string* region = find_param(params, "RegionId");
   if (region != nullptr && !region->empty() && !state.has_region(*region)) {
     return api_error(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.");
   }
@@ -417,10 +416,10 @@ ApiResult tag_resources(const Params& params, State& state) {
     }
     bool starts_with_letter = (key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z') ||
                               static_cast<unsigned char>(key[0]) >= 0x80;
-    if (char_length(key) > 64 || has_forbidden_text(key) || !starts_with_letter) {
+    if (utf8_length(key) > 64 || has_forbidden_text(key) || !starts_with_letter) {
       return api_error(400, "InvalidTagKey", "The tag keys are not valid.");
     }
-    if (char_length(*t.value) > 128 || has_forbidden_text(*t.value)) {
+    if (utf8_length(*t.value) > 128 || has_forbidden_text(*t.value)) {
       return api_error(400, "InvalidTagValue", "The tag values are not valid.");
     }
     if (!keys.insert(key).second) {
@@ -478,7 +477,7 @@ ApiResult remove_instances(const Params& params, State& state) {
                      "The specified parameter \"InstanceId.N\" is not valid: at most 20 instances.");
   }
   std::string policy = "release";
-  if (const std::string* p = param(params, "RemovePolicy"); p != nullptr && !p->empty()) {
+  if (const std::string* p = find_param(params, "RemovePolicy"); p != nullptr && !p->empty()) {
     if (*p != "release" && *p != "recycle") return invalid_parameter("RemovePolicy");
     policy = *p;
   }
@@ -487,7 +486,7 @@ ApiResult remove_instances(const Params& params, State& state) {
   if (auto e = read_bool(params, "IgnoreInvalidInstance", ignore_invalid)) return *e;
 
   auto git = state.scaling_groups.find(*group_id);
-  const std::string* region = param(params, "RegionId");
+  const std::string* region = find_param(params, "RegionId");
   if (git == state.scaling_groups.end() ||
       (region != nullptr && !region->empty() && git->second.region != *region)) {
     return api_error(404, "InvalidScalingGroupId.NotFound",

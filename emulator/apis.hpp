@@ -22,6 +22,9 @@ struct ApiResult {
 };
 
 ApiResult api_error(int status, std::string code, std::string message);
+// The value of the parameter named `name`, the first where a request repeats it; nullptr when the
+// request has none. For every API of the emulator, seed and contract-driven.
+const std::string* find_param(const core::Params& params, std::string_view name);
 // The gateway's common errors.
 ApiResult missing_parameter(std::string_view name);
 ApiResult invalid_parameter(std::string_view name);

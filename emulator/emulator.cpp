@@ -29,13 +29,6 @@ constexpr const char* kXml = "text/xml;charset=utf-8";
 
 using core::iequals;
 
-const std::string* param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
-
 net::HttpResponse json_response(int status, const ojson& body) {
   net::HttpResponse r;
   r.status = status;
@@ -97,12 +90,12 @@ class EmulatorHandler : public net::Handler {
   net::HttpResponse api(const net::HttpRequest& request, std::string_view pinned) {
     core::HttpRequestView view{request.method, request.target, &request.headers, request.body};
     core::Params params = core::merge_params(view);
-    const std::string* format = param(params, "Format");
+    const std::string* format = find_param(params, "Format");
     // Format is optional and V3 clients send none: JSON is the default (docs/protocol.md 1.2: the
     // common parameters page and ESS document JSON; every SDK that omits Format parses JSON).
     bool xml = format != nullptr && iequals(*format, "XML");
-    const std::string* action = param(params, "Action");
-    const std::string* version = param(params, "Version");
+    const std::string* action = find_param(params, "Action");
+    const std::string* version = find_param(params, "Version");
     std::string host = gateway_host(request);
 
     auto error = [&](const ApiResult& r, const std::string& host_id) {

@@ -27,12 +27,6 @@ namespace needs = core::needs;
 
 namespace {
 
-const std::string* value_of(const core::Params& params, const std::string& name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 // The values a request gives a parameter: "X", every "X.N" of a list, a JSON list or a
 // comma-separated list in "Xs".
 std::vector<std::string> values_of(const core::Params& params, const std::string& param) {
@@ -68,7 +62,7 @@ bool id_field(const std::string& name) {
 
 int number_or(const core::Params& params, std::initializer_list<const char*> keys, int fallback) {
   for (const char* k : keys)
-    if (const std::string* v = value_of(params, k)) {
+    if (const std::string* v = find_param(params, k)) {
       try {
         return std::stoi(*v);
       } catch (...) {
@@ -174,7 +168,7 @@ void ContractApi::prepare_links() {
 
 Outcome ContractApi::apply(const core::Params& params, State& state) const {
   Outcome out;
-  const std::string* region = value_of(params, "RegionId");
+  const std::string* region = find_param(params, "RegionId");
   if (region_row_ && region && !region->empty() && !state.has_region(*region)) {
     out.error = row_error(*region_row_, *region);
     return out;
@@ -250,7 +244,7 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
     std::vector<std::string> wanted;
     if (!link_param_.empty()) {
       if (link_param_.ends_with("s")) {
-        if (const std::string* v = value_of(params, link_param_)) wanted = list_values(*v);
+        if (const std::string* v = find_param(params, link_param_)) wanted = list_values(*v);
       } else {
         wanted = values_of(params, link_param_);
         if (wanted.size() == 1 && wanted[0].find(',') != std::string::npos) wanted = list_values(wanted[0]);

@@ -222,21 +222,11 @@ void ContractApi::prepare_bodies() {
         xml_head_, xml_tail_);
 }
 
-namespace {
-
-const std::string* value_of(const core::Params& params, const std::string& name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return &v;
-  return nullptr;
-}
-
-}  // namespace
-
 std::string ContractApi::render(const Outcome& outcome, const core::Params& params, bool xml,
                                 const std::string& request_id) const {
   std::vector<std::pair<std::string, std::string>> echoes;
   for (const auto& f : echo_fields_)
-    if (const std::string* v = value_of(params, f); v && !v->empty()) echoes.emplace_back(f, *v);
+    if (const std::string* v = find_param(params, f); v && !v->empty()) echoes.emplace_back(f, *v);
   bool changes = !outcome.created.empty() || outcome.listing || !echoes.empty();
   if (!changes) return (xml ? xml_head_ : json_head_) + request_id + (xml ? xml_tail_ : json_tail_);
 

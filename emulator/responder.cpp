@@ -189,10 +189,8 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
 // decides what a ResourceId is).
 std::optional<std::string> ContractApi::kind_of_param(const std::string& param,
                                                       const core::Params& params) const {
-  const std::string* type = nullptr;
-  if (names::root_of(param) == "ResourceId")
-    for (const auto& [k, v] : params)
-      if (k == "ResourceType") type = &v;
+  const std::string* type = names::root_of(param) == "ResourceId" ? find_param(params, "ResourceType")
+                                                                    : nullptr;
   return core::needs::id_kind(contract_.product, param, type);
 }
 

@@ -1,8 +1,10 @@
 #include "emulator/state.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "core/compile/needs.hpp"
+#include "emulator/state_fields.hpp"
 
 namespace popcheck::emulator {
 
@@ -18,7 +20,23 @@ bool kind_matches(const std::string& wanted, const std::string& actual) {
   return actual.starts_with(product);
 }
 
+// An attribute's member as text: "Running", "true", "100".
+std::string text(const std::string& s) { return s; }
 std::string text(bool b) { return b ? "true" : "false"; }
+std::string text(int n) { return std::to_string(n); }
+
+// The attribute `name` of a resource, by the visitor of its kind's members (state_fields.hpp);
+// Tags are not an attribute.
+template <class R, class Visit>
+std::optional<std::string> attribute_of(const R& r, Visit visit, const std::string& name) {
+  if (name == "RegionId") return r.region;
+  std::optional<std::string> out;
+  visit(r, [&](const char* key, const auto& member) {
+    if constexpr (!std::is_same_v<std::decay_t<decltype(member)>, Tags>)
+      if (!out && name == key) out = text(member);
+  });
+  return out;
+}
 
 }  // namespace
 
@@ -141,42 +159,17 @@ std::optional<std::string> State::attribute(const std::string& kind, const std::
   if (kind == "instance" || kind == "scalinginstance") {
     auto it = instances.find(id);
     if (it == instances.end()) return std::nullopt;
-    const Instance& i = it->second;
-    if (name == "Status") return i.status;
-    if (name == "DeletionProtection") return text(i.deletion_protection);
-    if (name == "SecurityLocked") return text(i.security_locked);
-    if (name == "InstanceChargeType") return i.charge_type;
-    if (name == "Expired") return text(i.expired);
-    if (name == "SLBConfiguring") return text(i.slb_configuring);
-    if (name == "RouteEntry") return text(i.route_entry);
-    if (name == "RegionId") return i.region;
-    return std::nullopt;
+    return attribute_of(it->second, [](const auto& i, auto&& f) { fields::instance(i, f); }, name);
   }
   if (kind == "disk") {
     auto it = disks.find(id);
     if (it == disks.end()) return std::nullopt;
-    const Disk& d = it->second;
-    if (name == "Status") return d.status;
-    if (name == "Type") return d.type;
-    if (name == "Portable") return text(d.portable);
-    if (name == "DeleteWithInstance") return text(d.delete_with_instance);
-    if (name == "InstanceId") return d.instance_id;
-    if (name == "RegionId") return d.region;
-    return std::nullopt;
+    return attribute_of(it->second, [](const auto& d, auto&& f) { fields::disk(d, f); }, name);
   }
   if (kind == "scalinggroup") {
     auto it = scaling_groups.find(id);
     if (it == scaling_groups.end()) return std::nullopt;
-    const ScalingGroup& g = it->second;
-    if (name == "Status") return g.status;
-    if (name == "ActivityInProgress") return text(g.activity_in_progress);
-    if (name == "ScalingPolicy") return g.scaling_policy;
-    if (name == "LoadBalancerStatus") return g.load_balancer_status;
-    if (name == "DBInstanceStatus") return g.db_instance_status;
-    if (name == "MinSize") return std::to_string(g.min_size);
-    if (name == "MaxSize") return std::to_string(g.max_size);
-    if (name == "RegionId") return g.region;
-    return std::nullopt;
+    return attribute_of(it->second, [](const auto& g, auto&& f) { fields::scaling_group(g, f); }, name);
   }
   auto it = resources.find(id);
   if (it == resources.end() || !kind_matches(kind, it->second.kind)) return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 // The attributes of the state's resources by name, written once for the JSON of /__popcheck/state
-// (state_json.cpp) and for provisioning (provision.cpp): the names are the needs vocabulary's
+// (state_json.cpp), provisioning (provision.cpp) and the responder's state checks
+// (State::attribute, state.cpp): the names are the needs vocabulary's
 // (core/compile/needs.hpp) and the state JSON's keys. Each visitor calls f(name, member) in the
 // order the JSON writes them; ids and regions are each caller's own business.
 #include "emulator/state.hpp"

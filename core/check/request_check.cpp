@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/protocol/redact.hpp"
+#include "core/text.hpp"
 
 // Conservative by design, like the constraint extractor: every rule here only fires on a reading
 // of the contract that leaves no doubt, because a false violation makes a correct SDK look broken.
@@ -65,15 +66,6 @@ string join(const std::vector<string>& segs, size_t from, size_t to) {
     out += segs[i];
   }
   return out;
-}
-
-// UTF-8 characters, the unit documents count lengths in ("最多 64 个字符"); a stray continuation
-// byte counts as one character so that invalid input still gets a length.
-int64_t char_count(string_view s) {
-  int64_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 bool is_integer_type(string_view t) {
@@ -149,7 +141,7 @@ bool sensitive(string_view name) { return core::is_sensitive_name(name); }
 string shown(string_view name, string_view value) {
   if (sensitive(name)) return string(core::kRedacted);
   string out = "\"" + printable(value, kMaxShown) + "\"";
-  if (value.size() > kMaxShown) out += " (" + std::to_string(char_count(value)) + " characters)";
+  if (value.size() > kMaxShown) out += " (" + std::to_string(core::utf8_length(value)) + " characters)";
   return out;
 }
 
@@ -419,7 +411,7 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
     if (p.non_empty && value.empty()) {
       out.fail("length", name, "a non-empty value", "an empty value");
     } else if (p.min_length || p.max_length) {
-      int64_t len = char_count(value);
+      int64_t len = core::utf8_length(value);
       if ((p.min_length && len < *p.min_length) || (p.max_length && len > *p.max_length)) {
         string want = p.min_length && p.max_length
                           ? std::to_string(*p.min_length) + " to " + std::to_string(*p.max_length) +

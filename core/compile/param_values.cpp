@@ -63,13 +63,6 @@ std::optional<double> past(double bound, int dir) {
   return v;
 }
 
-int64_t char_length(string_view s) {
-  int64_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 std::optional<std::regex> compile_pattern(const Param& p) {
   if (!p.pattern || p.pattern->empty()) return std::nullopt;
   try {
@@ -128,7 +121,7 @@ std::vector<string_view> violations(const Param& p, string_view value, const std
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), value) == p.allowed.end())
     out.push_back("allowed");
   if (p.max_length || p.min_length) {
-    int64_t n = char_length(value);
+    int64_t n = utf8_length(value);
     if (p.max_length && n > *p.max_length) out.push_back("max_length");
     if (p.min_length && n < *p.min_length) out.push_back("min_length");
   }

@@ -26,9 +26,6 @@ std::string too_large(int64_t bytes, const std::string& what);
 // Request bytes of n items of a list parameter, saturating.
 int64_t list_bytes(int64_t n, size_t item);
 
-// Length in characters (UTF-8 code points), as the documents count lengths.
-int64_t char_length(std::string_view s);
-
 // Integer, Long, Float, Double, Number (any case).
 bool numeric_type(std::string_view type);
 bool integer_type(std::string_view type);

@@ -1,6 +1,7 @@
 #include "emulator/state.hpp"
 
 #include <set>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -13,11 +14,41 @@ TEST(State, DefaultRoundTripsThroughJson) {
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(to_json(*back), to_json(s));
 }
-}  // namespace
-}  // namespace popcheck::emulator
 
-namespace popcheck::emulator {
-namespace {
+// What the responder's state checks read (State::attribute) is what /__popcheck/state shows: every
+// attribute of an instance, a disk and a scaling group, each set away from its default.
+TEST(State, EveryAttributeIsTheStateJsonsField) {
+  auto s = state_from_json(ojson::parse(R"({
+    "Instances": [{"InstanceId": "i-1", "RegionId": "cn-beijing", "Status": "Stopped",
+                   "DeletionProtection": true, "SecurityLocked": true, "InstanceChargeType": "PrePaid",
+                   "Expired": true, "SLBConfiguring": true, "RouteEntry": true, "Tags": {"k": "v"}}],
+    "Disks": [{"DiskId": "d-1", "RegionId": "cn-beijing", "InstanceId": "i-1", "Type": "system",
+               "Portable": false, "Status": "Detaching", "DeleteWithInstance": false}],
+    "ScalingGroups": [{"ScalingGroupId": "asg-1", "RegionId": "cn-beijing", "Status": "Inactive",
+                       "MinSize": 3, "MaxSize": 7, "ActivityInProgress": true,
+                       "ScalingPolicy": "recycle", "LoadBalancerStatus": "inactive",
+                       "DBInstanceStatus": "Stopped"}]})"));
+  ASSERT_TRUE(s) << s.error().to_string();
+  ojson shown = to_json(*s);
+  size_t checked = 0;
+  for (const auto& [kind, list, id_key] :
+       {std::tuple{"instance", "Instances", "InstanceId"}, std::tuple{"disk", "Disks", "DiskId"},
+        std::tuple{"scalinggroup", "ScalingGroups", "ScalingGroupId"}}) {
+    const ojson& item = shown[list][0];
+    std::string id = item[id_key];
+    for (const auto& [key, value] : item.items()) {
+      if (key == id_key || !(value.is_string() || value.is_boolean() || value.is_number())) continue;
+      if (key == "LoadBalancerId" || key == "DBInstanceId") continue;  // links, not attributes
+      std::string want = value.is_string() ? value.get<std::string>() : value.dump();
+      EXPECT_EQ(s->attribute(kind, id, key), want) << kind << " " << key;
+      ++checked;
+    }
+    EXPECT_EQ(s->attribute(kind, id, "Tags"), std::nullopt) << kind;
+    EXPECT_EQ(s->attribute(kind, id, "Released"), "false") << kind;
+    EXPECT_EQ(s->attribute(kind, id + "-absent", "Status"), std::nullopt) << kind;
+  }
+  EXPECT_EQ(checked, 8u + 6u + 8u);
+}
 
 TEST(State, ReadingNamesThePathOfWhatIsWrong) {
   auto bad = state_from_json(ojson::parse(R"({"Disks":[{"DiskId":"d-1"},{"DiskId":"d-2","Portable":"yes"}]})"));

@@ -211,9 +211,11 @@ std::vector<ResponseRow> response_rows(const Table& t) {
 }
 
 // A "## XxxSet" section describes the members of the response field whose type refers to it
-// ("Array of [XxxSet](#anchor)") or, failing that, of the field of that name.
-void nest_set_section(std::vector<ResponseRow>& response, const std::string& title,
-                      std::vector<ResponseRow> rows) {
+// ("Array of [XxxSet](#anchor)") or, failing that, of the field of that name. A section no field
+// owns is appended as a field of its own when `orphans` is true; otherwise nothing is added and the
+// result is false.
+bool nest_set_section(std::vector<ResponseRow>& response, const std::string& title,
+                      std::vector<ResponseRow> rows, bool orphans) {
   auto refers = [&](const ResponseRow& r) {
     size_t p = r.raw_type.find(title);
     if (p == std::string::npos) return false;
@@ -238,12 +240,30 @@ void nest_set_section(std::vector<ResponseRow>& response, const std::string& tit
     at = owner + 1;
     while (at < response.size() && response[at].depth > response[owner].depth) ++at;
   } else {
+    if (!orphans) return false;
     response.push_back(ResponseRow{title, "", "", "", 0});
     at = response.size();
     base = 1;
   }
   for (auto& rr : rows) rr.depth += base;
   response.insert(response.begin() + static_cast<long>(at), rows.begin(), rows.end());
+  return true;
+}
+
+// The name in a sub-section title "KeyMetadata parameters", "KeyMetadata 参数" or "KeyMetadata参数"
+// (KMS's pages: the members of the response field KeyMetadata); empty for any other title.
+std::string parameters_of(string_view title) {
+  std::string t(text::trim(title));
+  bool cut = false;
+  for (string_view suffix : {" parameters", " Parameters", " parameter", " Parameter", "参数"})
+    if (!cut && t.size() > suffix.size() && t.ends_with(suffix)) {
+      t = std::string(text::trim(string_view(t).substr(0, t.size() - suffix.size())));
+      cut = true;
+    }
+  bool name = cut && !t.empty() && text::is_alpha(t.front()) &&
+              std::all_of(t.begin(), t.end(),
+                          [](char c) { return text::is_alnum(c) || c == '_' || c == '.'; });
+  return name ? t : std::string();
 }
 
 // The text just above a table: its lines since the previous table (or the section start), at most
@@ -304,15 +324,20 @@ class PageReader {
       } else if (s.kind == Kind::Errors && t.is_errors()) {
         read_error_table(t, c_);
         used = true;
-      } else if (t.col(Role::Name) >= 0 && t.col(Role::Type) >= 0 &&
-                 (s.kind == Kind::Response ||
-                  (s.kind == Kind::Other && seen_response_ && action_shaped(s.title) &&
-                   s.title != c_.title))) {
-        if (s.kind == Kind::Response)
+      } else if (t.col(Role::Name) >= 0 && t.col(Role::Type) >= 0 && s.kind == Kind::Response) {
+        // A sub-heading of the response "### KeyMetadata parameters" nests under KeyMetadata.
+        std::string name = classify_heading(s.title) == Kind::Other ? parameters_of(s.title) : "";
+        if (name.empty() || !nest_set_section(response_, name, response_rows(t), false))
           for (auto& r : response_rows(t)) response_.push_back(std::move(r));
-        else
-          nest_set_section(response_, s.title, response_rows(t));
         used = true;
+      } else if (t.col(Role::Name) >= 0 && t.col(Role::Type) >= 0 && s.kind == Kind::Other &&
+                 seen_response_ && s.title != c_.title) {
+        // "## XxxSet" is nested or kept as a field of its own; "## Xxx parameters" only under a
+        // field Xxx (a "Common parameters" section after the response is not one).
+        if (action_shaped(s.title))
+          nest_set_section(response_, s.title, response_rows(t), true);
+        else if (std::string name = parameters_of(s.title); !name.empty())
+          nest_set_section(response_, name, response_rows(t), false);
       }
     }
     if (!used && s.kind != Kind::Other) used = bullets(s);

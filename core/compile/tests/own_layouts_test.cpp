@@ -214,6 +214,44 @@ TEST(OwnLayouts, TwoColumnsLabelledParameters) {
             (Params{{"Action", "TrimArchive"}, {"ArchiveId", "ar-4k2m"}, {"KeepDays", "30"}}));
 }
 
+// The names under a response node, in order.
+std::vector<std::string> child_names(const ResponseNode& n) {
+  std::vector<std::string> out;
+  for (const auto& c : n.children) out.push_back(c.name);
+  return out;
+}
+
+// Sub-sections headed "<Field> parameters" below the response describe that field's members, at any
+// depth ("Item parameters" is referred to by a member of Locker); a "Common parameters" section
+// names no field and adds nothing to the response.
+TEST(OwnLayouts, ParametersSectionsNestUnderTheirField) {
+  Contract c = read_own_page("en-parameters-sections.md");
+  EXPECT_EQ(c.action, "InspectLocker");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"LockerId", true}}));
+  ASSERT_EQ(response_names(c), (std::vector<std::string>{"Locker", "RequestId"}));
+  const ResponseNode& locker = c.response.children[0];
+  EXPECT_EQ(locker.type, "object");
+  ASSERT_EQ(child_names(locker),
+            (std::vector<std::string>{"LockerId", "Size", "Holds", "OpenedAt"}));
+  const ResponseNode& holds = locker.children[2];
+  EXPECT_EQ(holds.type, "array");
+  EXPECT_EQ(child_names(holds), (std::vector<std::string>{"Label", "Weight"}));
+  EXPECT_EQ(holds.children[1].type, "integer");
+  EXPECT_TRUE(c.response.children[1].children.empty());
+
+  // The Chinese title "<字段> 参数" (with or without a space), and the section as a sub-heading of
+  // the response section.
+  std::string zh =
+      "# GetShelf\n\n## 请求参数\n\n|名称|类型|是否必选|描述|\n|--|--|--|--|\n|ShelfId|String|是|货架。|\n\n"
+      "## 返回参数\n\n|名称|类型|描述|\n|--|--|--|\n|Shelf|[Shelf 参数](#s3)|货架。|\n"
+      "|RequestId|String|请求 ID。|\n\n### Shelf参数\n\n|名称|类型|描述|\n|--|--|--|\n"
+      "|Rows|Integer|层数。|\n\n## Owner 参数\n\n|名称|类型|描述|\n|--|--|--|\n|Name|String|名字。|\n";
+  auto z = read_document(zh, "inline.md");
+  ASSERT_TRUE(z) << z.error().to_string();
+  ASSERT_EQ(response_names(*z), (std::vector<std::string>{"Shelf", "RequestId"}));
+  EXPECT_EQ(child_names(z->response.children[0]), (std::vector<std::string>{"Rows"}));
+}
+
 CompileInput input(const std::string& path, bool lookup = false) {
   auto text = read_file(path);
   EXPECT_TRUE(text) << text.error().to_string();

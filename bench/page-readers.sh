@@ -4,10 +4,20 @@
 #   - pages with one contract: the compile exits 0 and writes exactly one catalogue file;
 #   - parameter-table agreement: the contract's parameters (name and required flag) equal a second,
 #     simpler reading of the page's parameter table (bench/page_tables.py).
-# Prints every page that fails either, the totals, the CPU time of the compiles and the load average.
+# Prints every page that fails either, the totals (and per product when pages name one), the CPU
+# time of the compiles and the load average.
 #
 #   bash bench/page-readers.sh [--metadata FILE]... [--product P --version V] PAGE|FOLDER...
+#   bash bench/page-readers.sh [--catalogue DIR]... FOLDER-WITH-INDEX.tsv...
 #   bash bench/page-readers.sh                 # ../shared/corpus/docs and products with ../shared/metadata
+#
+# A folder holding an INDEX.tsv (file, repo, path, commit, product code, API version, tab-separated;
+# `-` where the page does not say) gives each of its pages the product and version of its line, as
+# --product/--version: what a user who knows them but has no metadata passes. Where a catalogue
+# folder (--catalogue DIR, default ../shared/metadata/catalogue and ../shared/metadata) holds the
+# product's api-docs.json (`<product code lower-case>-<version>.json`), that file is passed as
+# --metadata too: the one of the page's version, else every version the folder has of the product.
+# Pages of a folder without INDEX.tsv get the flags given on the command line only.
 #
 # POPCHECK names the binary (default build/ci/bin/popcheck, else build/release/bin/popcheck).
 set -euo pipefail
@@ -21,23 +31,60 @@ if [[ -z $bin ]]; then
 fi
 [[ -x ${bin:-} ]] || { echo "page-readers: build popcheck first or set POPCHECK" >&2; exit 2; }
 
-flags=() inputs=()
+flags=() inputs=() catalogues=()
 while (($#)); do
   case $1 in
-    --metadata|--product|--version) flags+=("$1" "$2"); shift 2 ;;
+    --metadata|--product|--version)
+      (($# >= 2)) || { echo "page-readers: $1 needs a value" >&2; exit 2; }
+      flags+=("$1" "$2"); shift 2 ;;
+    --catalogue)
+      (($# >= 2)) && [[ -d $2 ]] || { echo "page-readers: --catalogue needs a folder" >&2; exit 2; }
+      catalogues+=("$2"); shift 2 ;;
+    -*) echo "page-readers: unknown option $1" >&2; exit 2 ;;
     *) inputs+=("$1"); shift ;;
   esac
 done
+shared=${POPCHECK_SHARED:-$root/../shared}
 if ((${#inputs[@]} == 0)); then
-  shared=${POPCHECK_SHARED:-$root/../shared}
   inputs=("$shared/corpus/docs" "$shared/corpus/products")
   for m in "$shared"/metadata/*.json; do flags+=(--metadata "$m"); done
 fi
+if ((${#catalogues[@]} == 0)); then
+  for d in "$shared/metadata/catalogue" "$shared/metadata"; do [[ -d $d ]] && catalogues+=("$d"); done
+fi
 
+# The api-docs.json files of product $1 (code, any case) in version $2 ('-': unknown) found in the
+# catalogue folders: the version's own file, else every version of the product.
+metadata_of() {
+  local code=${1,,} version=$2 d f found=()
+  for d in "${catalogues[@]}"; do
+    [[ $version != - && -f $d/$code-$version.json ]] && found+=("$d/$code-$version.json")
+  done
+  if ((${#found[@]} == 0)); then
+    for d in "${catalogues[@]}"; do
+      for f in "$d/$code"-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json; do
+        [[ -f $f ]] && found+=("$f")
+      done
+    done
+  fi
+  printf '%s\n' "${found[@]}"
+}
+
+# One line per page: page, product code and version ('-' when no INDEX.tsv says).
 pages=()
+declare -A page_product=() page_version=()
 for i in "${inputs[@]}"; do
+  [[ $i != / ]] && i=${i%/}
   if [[ -d $i ]]; then
     while IFS= read -r f; do pages+=("$f"); done < <(find "$i" -maxdepth 1 -type f \( -name '*.md' -o -name '*.txt' \) ! -name README.md | sort)
+    if [[ -f $i/INDEX.tsv ]]; then
+      while IFS=$'\t' read -r file _repo _path _commit product version _rest; do
+        [[ -z $file || $file == file ]] && continue
+        [[ -f $i/$file ]] || { echo "page-readers: $i/INDEX.tsv names $file, which is not in $i" >&2; exit 2; }
+        page_product[$i/$file]=${product:--}
+        page_version[$i/$file]=${version:--}
+      done < "$i/INDEX.tsv"
+    fi
   else
     pages+=("$i")
   fi
@@ -50,13 +97,24 @@ results=$work/results.tsv
 n=0
 start_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
 t0=$(date +%s.%N)
+with_metadata=0
 for page in "${pages[@]}"; do
   n=$((n + 1))
   out=$work/out-$n
   status=0
-  timeout 60 "$bin" compile "$page" "${flags[@]}" --out "$out" > "$work/log-$n" 2>&1 || status=$?
+  product=${page_product[$page]:--} version=${page_version[$page]:--}
+  own=()
+  [[ $product != - ]] && own+=(--product "$product")
+  [[ $version != - ]] && own+=(--version "$version")
+  if [[ $product != - ]]; then
+    meta=()
+    while IFS= read -r m; do [[ -n $m ]] && meta+=(--metadata "$m"); done < <(metadata_of "$product" "$version")
+    ((${#meta[@]})) && with_metadata=$((with_metadata + 1))
+    own+=("${meta[@]}")
+  fi
+  timeout 60 "$bin" compile "$page" "${flags[@]}" "${own[@]}" --out "$out" > "$work/log-$n" 2>&1 || status=$?
   if ((status != 0)); then sed "s|^|    |" "$work/log-$n" | grep -v '^    $' | head -3 >> "$work/errors"; fi
-  printf '%s\t%s\t%s\n' "$page" "$out" "$status" >> "$results"
+  printf '%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "$product" >> "$results"
 done
 t1=$(date +%s.%N)
 # The compiles are children of this shell: their CPU time is in its cutime/cstime.
@@ -64,5 +122,7 @@ cpu=$(awk -v s="$start_cpu" -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15
 
 python3 "$here/page_tables.py" "$results"
 [[ -s $work/errors ]] && { echo "compile messages of the pages without a contract:"; cat "$work/errors"; }
+((${#page_product[@]})) && printf 'products from INDEX.tsv: %d pages, %d of them with their product'"'"'s metadata from %s\n' \
+  "${#page_product[@]}" "$with_metadata" "${catalogues[*]:-no catalogue}"
 printf 'compiles: %d pages, wall %.1f s, CPU %s s (user+sys of the compiles); load average %s\n' \
   "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,8 +3,9 @@
 
 usage: page_tables.py RESULTS.tsv
 
-RESULTS.tsv has one line per page: `page<TAB>catalogue-folder<TAB>exit-status`, where the folder is
-what `popcheck compile PAGE --out FOLDER` wrote. For each page this script reads the parameter
+RESULTS.tsv has one line per page: `page<TAB>catalogue-folder<TAB>exit-status[<TAB>product]`, where
+the folder is what `popcheck compile PAGE --out FOLDER` wrote and the product (`-` or absent when not
+known) groups the totals. For each page this script reads the parameter
 names and required flags the page shows, with rules of its own that are deliberately simpler than
 popcheck's (the rows of the first table in the request section whose first cell is a parameter name,
 or every bold name followed by a Type/类型 bullet), and compares them with the contract's
@@ -155,26 +156,30 @@ def contract_rows(folder):
 
 
 def main():
-    pages = one = agree = 0
+    totals = {}  # product -> [pages, one contract, tables agree]
     for line in open(sys.argv[1], encoding="utf-8"):
-        page, folder, status = line.rstrip("\n").split("\t")
-        pages += 1
+        page, folder, status, *rest = line.rstrip("\n").split("\t")
+        t = totals.setdefault(rest[0] if rest else "-", [0, 0, 0])
+        t[0] += 1
         rows, n = (None, 0) if status != "0" else contract_rows(folder)
         if rows is None:
             print(f"NO CONTRACT ({n} files, exit {status}): {page}")
             continue
-        one += 1
+        t[1] += 1
         with open(page, encoding="utf-8", errors="replace") as f:
             want = read_page(f.read())
         if sorted(rows) == sorted(want):
-            agree += 1
+            t[2] += 1
         else:
             missing = sorted(set(want) - set(rows))
             extra = sorted(set(rows) - set(want))
             print(f"DIFFERS: {page}\n    page only: {missing[:6]}\n    contract only: {extra[:6]}")
     pct = lambda a, b: f"{100.0 * a / b:.1f}%" if b else "-"
-    print(f"pages {pages}; one contract {one} ({pct(one, pages)}); "
-          f"tables agree {agree} of {one} ({pct(agree, one)})")
+    line = lambda p, o, a: f"pages {p}; one contract {o} ({pct(o, p)}); tables agree {a} of {o} ({pct(a, o)})"
+    if len(totals) > 1 or "-" not in totals:
+        for product in sorted(totals):
+            print(f"  {product}: " + line(*totals[product]))
+    print(line(*(sum(t[k] for t in totals.values()) for k in range(3))))
 
 
 if __name__ == "__main__":

@@ -97,7 +97,7 @@ results=$work/results.tsv
 n=0
 start_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
 t0=$(date +%s.%N)
-with_metadata=0
+with_metadata=0 with_product=0
 for page in "${pages[@]}"; do
   n=$((n + 1))
   out=$work/out-$n
@@ -107,6 +107,7 @@ for page in "${pages[@]}"; do
   [[ $product != - ]] && own+=(--product "$product")
   [[ $version != - ]] && own+=(--version "$version")
   if [[ $product != - ]]; then
+    with_product=$((with_product + 1))
     meta=()
     while IFS= read -r m; do [[ -n $m ]] && meta+=(--metadata "$m"); done < <(metadata_of "$product" "$version")
     ((${#meta[@]})) && with_metadata=$((with_metadata + 1))
@@ -122,7 +123,7 @@ cpu=$(awk -v s="$start_cpu" -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15
 
 python3 "$here/page_tables.py" "$results"
 [[ -s $work/errors ]] && { echo "compile messages of the pages without a contract:"; cat "$work/errors"; }
-((${#page_product[@]})) && printf 'products from INDEX.tsv: %d pages, %d of them with their product'"'"'s metadata from %s\n' \
-  "${#page_product[@]}" "$with_metadata" "${catalogues[*]:-no catalogue}"
+((with_product)) && printf 'product from INDEX.tsv: %d pages, %d of them with their product'"'"'s metadata from %s\n' \
+  "$with_product" "$with_metadata" "${catalogues[*]:-no catalogue}"
 printf 'compiles: %d pages, wall %.1f s, CPU %s s (user+sys of the compiles); load average %s\n' \
   "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,7 +17,8 @@
 # folder (--catalogue DIR, default ../shared/metadata/catalogue and ../shared/metadata) holds the
 # product's api-docs.json (`<product code lower-case>-<version>.json`), that file is passed as
 # --metadata too: the one of the page's version, else every version the folder has of the product.
-# Pages of a folder without INDEX.tsv get the flags given on the command line only.
+# The pages of such a folder are the files its INDEX.tsv lists; those of a folder without one, its
+# .md and .txt files (but README.md), with the flags given on the command line only.
 #
 # POPCHECK names the binary (default build/ci/bin/popcheck, else build/release/bin/popcheck).
 set -euo pipefail
@@ -72,19 +73,21 @@ metadata_of() {
 
 # One line per page: page, product code and version ('-' when no INDEX.tsv says).
 pages=()
-declare -A page_product=() page_version=()
+declare -A page_product=() page_version=() page_repo=()
 for i in "${inputs[@]}"; do
   [[ $i != / ]] && i=${i%/}
-  if [[ -d $i ]]; then
+  if [[ -f $i/INDEX.tsv ]]; then
+    # The pages are the files INDEX.tsv lists (the folder may hold other notes).
+    while IFS=$'\t' read -r file repo _path _commit product version _rest; do
+      [[ -z $file || $file == file ]] && continue
+      [[ -f $i/$file ]] || { echo "page-readers: $i/INDEX.tsv names $file, which is not in $i" >&2; exit 2; }
+      pages+=("$i/$file")
+      page_product[$i/$file]=${product:--}
+      page_version[$i/$file]=${version:--}
+      page_repo[$i/$file]=${repo:--}
+    done < <(sort "$i/INDEX.tsv")
+  elif [[ -d $i ]]; then
     while IFS= read -r f; do pages+=("$f"); done < <(find "$i" -maxdepth 1 -type f \( -name '*.md' -o -name '*.txt' \) ! -name README.md | sort)
-    if [[ -f $i/INDEX.tsv ]]; then
-      while IFS=$'\t' read -r file _repo _path _commit product version _rest; do
-        [[ -z $file || $file == file ]] && continue
-        [[ -f $i/$file ]] || { echo "page-readers: $i/INDEX.tsv names $file, which is not in $i" >&2; exit 2; }
-        page_product[$i/$file]=${product:--}
-        page_version[$i/$file]=${version:--}
-      done < "$i/INDEX.tsv"
-    fi
   else
     pages+=("$i")
   fi
@@ -92,38 +95,91 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-results=$work/results.tsv
-: > "$results"
 n=0
 start_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
 t0=$(date +%s.%N)
 with_metadata=0 with_product=0
-for page in "${pages[@]}"; do
+
+# compile_page PAGE PRODUCT VERSION RESULTS: one compile, its line appended to RESULTS (page, output
+# folder, exit status, group: the INDEX.tsv repository, else '-').
+compile_page() {
+  local page=$1 product=$2 version=$3 status=0 own=() meta=() m
   n=$((n + 1))
-  out=$work/out-$n
-  status=0
-  product=${page_product[$page]:--} version=${page_version[$page]:--}
-  own=()
+  local out=$work/out-$n
   [[ $product != - ]] && own+=(--product "$product")
   [[ $version != - ]] && own+=(--version "$version")
   if [[ $product != - ]]; then
     with_product=$((with_product + 1))
-    meta=()
     while IFS= read -r m; do [[ -n $m ]] && meta+=(--metadata "$m"); done < <(metadata_of "$product" "$version")
     ((${#meta[@]})) && with_metadata=$((with_metadata + 1))
     own+=("${meta[@]}")
   fi
   timeout 60 "$bin" compile "$page" "${flags[@]}" "${own[@]}" --out "$out" > "$work/log-$n" 2>&1 || status=$?
-  if ((status != 0)); then sed "s|^|    |" "$work/log-$n" | grep -v '^    $' | head -3 >> "$work/errors"; fi
-  printf '%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "$product" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "${page_repo[$page]:--}" "$n" >> "$4"
+}
+
+for page in "${pages[@]}"; do
+  compile_page "$page" "${page_product[$page]:--}" "${page_version[$page]:--}" "$work/first.tsv"
 done
+
+# Second pass, for pages of an INDEX.tsv whose compile stopped at compile.no_product or
+# compile.no_version (neither the page nor its INDEX line names them): the page is given
+# --product/--version of the one (product, version) that the pages of the same repository which did
+# compile have, which is what a user compiling that product's pages passes; when they have none or
+# several, the page stays as it was. Both passes' figures are printed.
+declare -A repo_pairs=()  # repository -> its compiled pages' distinct "product<TAB>version" lines
+mid_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+while IFS=$'\t' read -r repo pair; do
+  repo_pairs[$repo]+="$pair"$'\n'
+done < <(python3 - "$work/first.tsv" <<'PY'
+import json, os, sys
+seen = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    page, out, status, repo, _ = line.rstrip("\n").split("\t")
+    if status != "0" or repo == "-":
+        continue
+    for root, _, names in os.walk(out):
+        for n in names:
+            if n.endswith(".json"):
+                c = json.load(open(os.path.join(root, n), encoding="utf-8"))["contract"]
+                # One product spelled two ways ("gpdb", "Gpdb") is one product.
+                seen.setdefault(repo, {}).setdefault((c["product"].lower(), c["version"]), c["product"])
+for repo, pairs in seen.items():
+    for (_, version), product in pairs.items():
+        print(f"{repo}\t{product}\t{version}")
+PY
+)
+# The pairs' python is not part of the compiles' CPU time.
+skip_cpu=$(( $(awk '{print $14+$15+$16+$17}' /proc/$$/stat) - mid_cpu ))
+: > "$work/final.tsv"
+second=0
+while IFS=$'\t' read -r page out status repo k; do
+  pairs=${repo_pairs[$repo]:-}
+  if [[ $status != 0 && $repo != - && -n $pairs && $(printf '%s' "$pairs" | wc -l) == 1 ]] &&
+     grep -q 'compile\.no_product\|compile\.no_version' "$work/log-$k"; then
+    IFS=$'\t' read -r p v <<< "${pairs%$'\n'}"
+    compile_page "$page" "$p" "$v" "$work/final.tsv"
+    second=$((second + 1))
+  else
+    printf '%s\t%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "$repo" "$k" >> "$work/final.tsv"
+  fi
+done < "$work/first.tsv"
 t1=$(date +%s.%N)
 # The compiles are children of this shell: their CPU time is in its cutime/cstime.
-cpu=$(awk -v s="$start_cpu" -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15+$16+$17-s)/hz}' /proc/$$/stat)
+cpu=$(awk -v s="$((start_cpu + skip_cpu))" -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15+$16+$17-s)/hz}' /proc/$$/stat)
 
-python3 "$here/page_tables.py" "$results"
-[[ -s $work/errors ]] && { echo "compile messages of the pages without a contract:"; cat "$work/errors"; }
-((with_product)) && printf 'product from INDEX.tsv: %d pages, %d of them with their product'"'"'s metadata from %s\n' \
+if ((second)); then
+  echo "first pass (product and version only as INDEX.tsv gives them):"
+  python3 "$here/page_tables.py" --summary "$work/first.tsv" | sed 's/^/  /'
+  echo "after giving $second pages the product and version their repository's other pages compiled with:"
+fi
+python3 "$here/page_tables.py" "$work/final.tsv"
+while IFS=$'\t' read -r page out status repo k; do
+  [[ $status == 0 ]] && continue
+  echo "compile messages of $page:"
+  grep -v '^$' "$work/log-$k" | head -3 | sed 's/^/    /'
+done < "$work/final.tsv"
+((with_product)) && printf 'product from INDEX.tsv or its repository: %d compiles, %d of them with their product'"'"'s metadata from %s\n' \
   "$with_product" "$with_metadata" "${catalogues[*]:-no catalogue}"
-printf 'compiles: %d pages, wall %.1f s, CPU %s s (user+sys of the compiles); load average %s\n' \
-  "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'compiles: %d, of %d pages; wall %.1f s, CPU %s s (user+sys of the compiles); load average %s\n' \
+  "$n" "${#pages[@]}" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Second reading of reference pages' request parameters, to measure popcheck's page readers.
 
-usage: page_tables.py RESULTS.tsv
+usage: page_tables.py [--summary] RESULTS.tsv
 
-RESULTS.tsv has one line per page: `page<TAB>catalogue-folder<TAB>exit-status[<TAB>product]`, where
-the folder is what `popcheck compile PAGE --out FOLDER` wrote and the product (`-` or absent when not
-known) groups the totals. For each page this script reads the parameter
+RESULTS.tsv has one line per page: `page<TAB>catalogue-folder<TAB>exit-status[<TAB>group...]`, where
+the folder is what `popcheck compile PAGE --out FOLDER` wrote and the group (the page's repository or
+product; `-` or absent when not known) groups the totals. --summary prints the totals only. For each page this script reads the parameter
 names and required flags the page shows, with rules of its own that are deliberately simpler than
 popcheck's (the rows of the first table in the request section whose first cell is a parameter name,
 or every bold name followed by a Type/类型 bullet), and compares them with the contract's
@@ -156,14 +156,20 @@ def contract_rows(folder):
 
 
 def main():
-    totals = {}  # product -> [pages, one contract, tables agree]
-    for line in open(sys.argv[1], encoding="utf-8"):
+    args = sys.argv[1:]
+    summary = "--summary" in args
+    args = [a for a in args if a != "--summary"]
+    if len(args) != 1:
+        sys.exit("usage: page_tables.py [--summary] RESULTS.tsv")
+    out = (lambda *a: None) if summary else print
+    totals = {}  # group -> [pages, one contract, tables agree]
+    for line in open(args[0], encoding="utf-8"):
         page, folder, status, *rest = line.rstrip("\n").split("\t")
         t = totals.setdefault(rest[0] if rest else "-", [0, 0, 0])
         t[0] += 1
         rows, n = (None, 0) if status != "0" else contract_rows(folder)
         if rows is None:
-            print(f"NO CONTRACT ({n} files, exit {status}): {page}")
+            out(f"NO CONTRACT ({n} files, exit {status}): {page}")
             continue
         t[1] += 1
         with open(page, encoding="utf-8", errors="replace") as f:
@@ -173,7 +179,7 @@ def main():
         else:
             missing = sorted(set(want) - set(rows))
             extra = sorted(set(rows) - set(want))
-            print(f"DIFFERS: {page}\n    page only: {missing[:6]}\n    contract only: {extra[:6]}")
+            out(f"DIFFERS: {page}\n    page only: {missing[:6]}\n    contract only: {extra[:6]}")
     pct = lambda a, b: f"{100.0 * a / b:.1f}%" if b else "-"
     line = lambda p, o, a: f"pages {p}; one contract {o} ({pct(o, p)}); tables agree {a} of {o} ({pct(a, o)})"
     if len(totals) > 1 or "-" not in totals:

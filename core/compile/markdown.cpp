@@ -193,11 +193,18 @@ void read_error_table(const Table& t, Contract& c) {
   }
 }
 
+// A table row standing for the common parameters ("<公共请求参数>", "<Common request parameters>",
+// "<公共返回参数>"): a pointer to another page, not a parameter or a field.
+bool points_to_common(const std::string& name) {
+  return name.size() > 2 && name.front() == '<' && name.back() == '>';
+}
+
 std::vector<ResponseRow> response_rows(const Table& t) {
   int name = t.col(Role::Name), type = t.col(Role::Type), example = t.col(Role::Example),
       desc = t.col(Role::Description);
   std::vector<ResponseRow> rows;
   for (const Row& row : t.rows) {
+    if (points_to_common(cell(row, name))) continue;
     ResponseRow rr;
     auto [n, depth] = strip_depth(cell(row, name));
     rr.name = std::move(n);
@@ -372,7 +379,12 @@ class PageReader {
 
  private:
   void params(const Table& t) {
-    for (const Row& row : t.rows) add_param(param_from_row(t, row, c_.warnings));
+    for (const Row& row : t.rows) {
+      // A row standing for the common parameters ("<公共请求参数>", "<Common request parameters>")
+      // is a pointer to another page, not a parameter.
+      if (points_to_common(cell(row, t.col(Role::Name)))) continue;
+      add_param(param_from_row(t, row, c_.warnings));
+    }
     first_header_ = t.header;
     have_params_ = true;
   }

@@ -252,6 +252,21 @@ TEST(OwnLayouts, ParametersSectionsNestUnderTheirField) {
   EXPECT_EQ(child_names(z->response.children[0]), (std::vector<std::string>{"Rows"}));
 }
 
+// A first row "<公共请求参数>" (and "<公共返回参数>" in the response) points to the common
+// parameters: it is neither a parameter nor a response field.
+TEST(OwnLayouts, RowPointingToCommonParametersIsNotAParameter) {
+  Contract c = read_own_page("zh-common-row.md");
+  EXPECT_EQ(c.action, "PruneHedges");
+  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
+                                             {"GardenId", true},
+                                             {"Height", false}}));
+  EXPECT_EQ(types(c.params), (std::vector<std::string>{"String", "String", "Integer"}));
+  EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId"}));
+  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "PruneHedges"},
+                                               {"GardenId", "g-88"},
+                                               {"Height", "120"}}));
+}
+
 CompileInput input(const std::string& path, bool lookup = false) {
   auto text = read_file(path);
   EXPECT_TRUE(text) << text.error().to_string();

@@ -439,7 +439,8 @@ Expected<void> finish_contract(Contract& c, const ActionSources& s, string_view 
   }
   if (c.endpoint.empty()) c.endpoint = host;
 
-  std::string product = token_after(hints, "product=", false);
+  // Product codes may hold a dash (product=waf-openapi, ahas-openapi, cms-export).
+  std::string product = token_after(hints, "product=", true);
   if (product.empty()) {
     std::string anchor = token_after(hints, "{#doc_api_", false);
     if (!anchor.empty()) product = anchor;

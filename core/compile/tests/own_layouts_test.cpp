@@ -267,6 +267,23 @@ TEST(OwnLayouts, RowPointingToCommonParametersIsNotAParameter) {
                                                {"Height", "120"}}));
 }
 
+// The API Explorer link names a product code with a dash ("product=hedge-openapi"): that is the
+// page's product, so --product hedge-openapi --version V compiles a page that states no version.
+TEST(OwnLayouts, ProductCodeWithADash) {
+  std::string page =
+      "# TrimHedge\n\n[API Explorer](https://api.aliyun.com/#product=hedge-openapi&api=TrimHedge)\n\n"
+      "## 请求参数\n\n|名称|类型|是否必选|描述|\n|--|--|--|--|\n|HedgeId|String|是|树篱 ID。|\n";
+  auto c = read_document(page, "inline.md");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->product, "hedge-openapi");
+  EXPECT_EQ(c->version, "");
+  CompileResult r = compile_texts({CompileInput{"inline.md", page, false}},
+                                  CompileOptions{"hedge-openapi", "2024-01-01", {}});
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].to_string();
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].contract.version, "2024-01-01");
+}
+
 CompileInput input(const std::string& path, bool lookup = false) {
   auto text = read_file(path);
   EXPECT_TRUE(text) << text.error().to_string();

@@ -9,40 +9,9 @@
 //   timeout milliseconds for the SDK's own timeout (default 10000; the SDK's default is 3000).
 'use strict';
 
-const readline = require('readline');
+const { requireSdk, packageVersion, safe, serve } = require('./lib/protocol');
 
-function sdkVersion(name) {
-  try {
-    return require(`${name}/package.json`).version;
-  } catch (e) {
-    return 'unknown';
-  }
-}
-
-let RPCClient;
-try {
-  RPCClient = require('@alicloud/pop-core');
-} catch (e) {
-  // The hello line is the place to say so: the driver reports it as a clear infrastructure error.
-  const where = `NODE_PATH=${process.env.NODE_PATH || ''}`;
-  process.stdout.write(JSON.stringify({ adapter: 'pop-core', protocol: 1,
-    fatal: `cannot load @alicloud/pop-core (${where}): ${e.message}` }) + '\n');
-  process.exit(3);
-}
-
-// Values of a parsed body or a thrown error may hold json-bigint numbers; JSON.stringify keeps them
-// as numbers through toJSON, and anything else that cannot be serialised becomes a string.
-function safe(value) {
-  const seen = new WeakSet();
-  return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return undefined;
-      seen.add(v);
-    }
-    return v;
-  }));
-}
+const RPCClient = requireSdk('pop-core', '@alicloud/pop-core');
 
 // pop-core puts the signed URL into its messages; the credentials and the signature are cut out
 // here (the runner scrubs again, as a last net).
@@ -102,32 +71,5 @@ async function handle(req) {
   }
 }
 
-function main() {
-  process.stdout.write(JSON.stringify({ adapter: 'pop-core',
-    sdk: `@alicloud/pop-core@${sdkVersion('@alicloud/pop-core')}`, protocol: 1 }) + '\n');
-  const rl = readline.createInterface({ input: process.stdin, terminal: false });
-  // One request at a time, in order: the driver waits for each answer before sending the next line.
-  let chain = Promise.resolve();
-  rl.on('line', (line) => {
-    chain = chain.then(async () => {
-      let req;
-      try {
-        req = JSON.parse(line);
-      } catch (e) {
-        process.stdout.write(JSON.stringify({ id: null, outcome: 'adapter-error',
-          message: `request line is not JSON: ${e.message}` }) + '\n');
-        return;
-      }
-      let out;
-      try {
-        out = await handle(req);
-      } catch (e) {
-        out = { id: req.id, outcome: 'adapter-error', message: e.message };
-      }
-      process.stdout.write(JSON.stringify(out) + '\n');
-    });
-  });
-  rl.on('close', () => { chain.then(() => process.exit(0)); });
-}
-
-main();
+serve({ adapter: 'pop-core', sdk: `@alicloud/pop-core@${packageVersion('@alicloud/pop-core')}` },
+  handle);

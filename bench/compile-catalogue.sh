@@ -12,17 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
+source bench/lib/common.sh
 shared="$(cd "${POPCHECK_SHARED:-$src/../shared}" && pwd)"
 rounds=${ROUNDS:-3}
 limit=${LIMIT:-120}
 [[ -x /usr/bin/time ]] || { echo "bench/compile-catalogue.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  cmake --preset release >/dev/null
-  timeout 1800 cmake --build --preset release --target popcheck >/dev/null
-  bin=$src/build/release/popcheck
-fi
+bin=$(popcheck_binary)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

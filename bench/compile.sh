@@ -12,16 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
+source bench/lib/common.sh
 shared="$(cd "${POPCHECK_SHARED:-$src/../shared}" && pwd)"
 runs=${RUNS:-10}
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  bash scripts/setup.sh bench
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target popcheck >/dev/null
-  bin=$src/build/release/popcheck
-fi
+[[ -n ${POPCHECK:-} ]] || bash scripts/setup.sh bench
+bin=$(popcheck_binary)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -22,6 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/nginx.sh
+source bench/lib/common.sh
 
 bash scripts/setup.sh bench
 duration=${DURATION:-10s}
@@ -36,35 +37,12 @@ modes=" ${MODES:-embedded separate} "
 run_timeout=${RUN_TIMEOUT:-1800}
 read -r -a select <<<"${SELECT:-}"
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target popcheck >/dev/null
-  bin=build/release/popcheck
-fi
+bin=$(popcheck_binary)
 [[ -d "$shared/metadata/catalogue" ]] || { echo "no $shared/metadata/catalogue: set SHARED" >&2; exit 2; }
 mapfile -t all_metadata < <(ls "$shared"/metadata/*.json "$shared"/metadata/catalogue/*.json)
 
-tmp=$(mktemp -d)
-emu_pid=""
-cleanup() {
-  if [[ -n "$emu_pid" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
-  nginx_stop 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_temp
 
-now() { date +%s.%N; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-ticks=$(getconf CLK_TCK)
-# cpu_of PID...: user+system CPU seconds of those processes so far.
-cpu_of() {
-  local total=0 pid
-  for pid in "$@"; do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  awk -v t="$total" -v hz="$ticks" 'BEGIN { printf "%.3f", t / hz }'
-}
 
 # start_emulator ARGS...: `popcheck emulate ARGS` on a free port; sets emu_pid and emu_url, and
 # start_s to the seconds from exec to the listening line.

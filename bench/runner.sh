@@ -12,32 +12,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/nginx.sh
+source bench/lib/common.sh
 
 bash scripts/setup.sh bench
 cases=${CASES:-2000}
 shared=${SHARED:-$(cd .. && pwd)/shared}
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target popcheck >/dev/null
-  bin=build/release/popcheck
-fi
+bin=$(popcheck_binary)
 
-tmp=$(mktemp -d)
-emu_pid=""
-cleanup() {
-  if [[ -n "$emu_pid" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
-  nginx_stop 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_temp
 
 # Credentials for endpoints that are not an emulator; nothing checks them.
 export ALIBABA_CLOUD_ACCESS_KEY_ID=bench-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=bench-key-secret
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE
 
-now() { date +%s.%N; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
 summary_duration() { grep -m1 '"duration"' "$1" | tr -dc '0-9.'; }
 

@@ -93,7 +93,9 @@ struct Sources {
 // the page took over to `merged`.
 void resolve_one(Contract& page, const std::string& fallback_product, const Sources& in,
                  BatchPage& b, std::set<size_t>& merged) {
-  const auto& [meta, known_products, options] = in;
+  const std::vector<Contract>& meta = in.meta;
+  const std::set<std::string>& known_products = in.known_products;
+  const CompileOptions& options = in.options;
   // A product read from the example's host alone is a hint, unless the metadata knows a product
   // of that name (vpc.aliyuncs.com is Vpc; metrics.<region>.aliyuncs.com names no product, its
   // APIs are CloudMonitor's); one the page states (an API Explorer link, a doc anchor) is the

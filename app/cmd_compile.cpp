@@ -68,6 +68,8 @@ int run_compile(CompileArgs a) {
   for (const auto& e : r.errors) std::cerr << "popcheck compile: " << e.to_string() << "\n";
   if (a.warnings)
     for (const auto& w : r.warnings) std::cerr << "popcheck compile: warning: " << w << "\n";
+  else  // what a page took from the other pages decides what it compiles to: always said
+    for (const auto& w : r.batch_notes) std::cerr << "popcheck compile: warning: " << w << "\n";
   if (!a.quiet) {
     std::cout << "catalogue written to " << a.out << "\n"
               << core::format_summary(r.summary) << "\n";
@@ -98,9 +100,11 @@ void add_compile_command(CLI::App& root, int& exit_code) {
       "\n"
       "Product and version of a page come from the metadata (an input or --metadata) that\n"
       "lists its action; the page's example host only hints. Without such metadata they come\n"
-      "from the page, else --product/--version (docs/readers.md). When a page and metadata\n"
-      "describe the same action the page wins; metadata fills endpoint and what else the page\n"
-      "leaves out.\n"
+      "from the page, else --product/--version (docs/readers.md). A page that names no\n"
+      "version (or no product) then takes the one the other pages of its product in the same\n"
+      "compile agree on, with a warning (compile.version_from_batch); when they name several it\n"
+      "fails naming them. When a page and metadata describe the same action the page wins;\n"
+      "metadata fills endpoint and what else the page leaves out.\n"
       "\n"
       "An input that cannot be read is reported with its file (and line), an API that cannot be\n"
       "compiled with product, version and action, and the others are still compiled. No\n"

@@ -18,7 +18,9 @@
 # product's api-docs.json (`<product code lower-case>-<version>.json`), that file is passed as
 # --metadata too: the one of the page's version, else every version the folder has of the product.
 # The pages of such a folder are the files its INDEX.tsv lists; those of a folder without one, its
-# .md and .txt files (but README.md), with the flags given on the command line only.
+# .md and .txt files (but README.md), with the flags given on the command line only. A page of an
+# INDEX.tsv that fails alone for want of a product or version is compiled a second time, in one
+# batch with its repository's other pages, where popcheck's batch rule may give them (below).
 #
 # POPCHECK names the binary (default build/ci/bin/popcheck, else build/release/bin/popcheck).
 set -euo pipefail
@@ -123,42 +125,66 @@ for page in "${pages[@]}"; do
 done
 
 # Second pass, for pages of an INDEX.tsv whose compile stopped at compile.no_product or
-# compile.no_version (neither the page nor its INDEX line names them): the page is given
-# --product/--version of the one (product, version) that the pages of the same repository which did
-# compile have, which is what a user compiling that product's pages passes; when they have none or
-# several, the page stays as it was. Both passes' figures are printed.
-declare -A repo_pairs=()  # repository -> its compiled pages' distinct "product<TAB>version" lines
-mid_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
-while IFS=$'\t' read -r repo pair; do
-  repo_pairs[$repo]+="$pair"$'\n'
-done < <(python3 - "$work/first.tsv" <<'PY'
-import json, os, sys
-seen = {}
-for line in open(sys.argv[1], encoding="utf-8"):
-    page, out, status, repo, _ = line.rstrip("\n").split("\t")
-    if status != "0" or repo == "-":
-        continue
-    for root, _, names in os.walk(out):
-        for n in names:
-            if n.endswith(".json"):
-                c = json.load(open(os.path.join(root, n), encoding="utf-8"))["contract"]
-                # One product spelled two ways ("gpdb", "Gpdb") is one product.
-                seen.setdefault(repo, {}).setdefault((c["product"].lower(), c["version"]), c["product"])
-for repo, pairs in seen.items():
-    for (_, version), product in pairs.items():
-        print(f"{repo}\t{product}\t{version}")
+# compile.no_version (neither the page nor its INDEX line names them): the page is compiled again
+# in one batch with the other pages of its repository, as a user compiling that product's pages
+# would (`popcheck compile PAGE OTHER-PAGES... --metadata ...`: the metadata of every page of the
+# repository that the catalogue folders have, no --product/--version from INDEX.tsv), and
+# popcheck's batch rule gives it the product and version those pages agree on (docs/readers.md,
+# "Product and version"). The page goes first, so that no other page of the same action takes its
+# place; its result is the catalogue file whose contract comes from it, and it failed when an
+# error message names it. (Before the rule was popcheck's, this bench gave such pages the one
+# product and version of their repository's compiled pages itself; that rule is gone.)
+batch_cpu=0 skip_cpu=0 batch_pages=0
+# batch_page PAGE REPOSITORY RESULTS
+batch_page() {
+  local page=$1 repo=$2 status=0 others=() meta=() m p c0
+  declare -A seen_meta=()
+  n=$((n + 1))
+  local out=$work/out-$n batch=$work/batch-$n
+  for p in "$page" "${pages[@]}"; do
+    [[ ${page_repo[$p]:--} == "$repo" ]] || continue
+    [[ $p != "$page" ]] && others+=("$p")
+    [[ ${page_product[$p]:--} == - ]] && continue
+    while IFS= read -r m; do
+      [[ -n $m && -z ${seen_meta[$m]:-} ]] && seen_meta[$m]=1 && meta+=(--metadata "$m")
+    done < <(metadata_of "${page_product[$p]}" "${page_version[$p]:--}")
+  done
+  ((${#meta[@]})) && with_metadata=$((with_metadata + 1))
+  batch_pages=$((batch_pages + 1 + ${#others[@]}))
+  c0=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  timeout 120 "$bin" compile "$page" "${others[@]}" "${flags[@]}" "${meta[@]}" --out "$batch" \
+    > "$work/batch-log-$n" 2>&1 || status=$?
+  batch_cpu=$((batch_cpu + $(awk '{print $14+$15+$16+$17}' /proc/$$/stat) - c0))
+  # What the batch said of this page (its errors, and with them the warnings that name it).
+  grep -F -e "popcheck compile: $page: " -e "popcheck compile: warning: $page: " \
+    "$work/batch-log-$n" > "$work/log-$n" || true
+  if ((status <= 2)); then
+    status=0
+    grep -qF "popcheck compile: $page: " "$work/log-$n" && status=2
+  fi
+  # The page's own catalogue file, copied out of the batch's (not counted as compile time).
+  c0=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  python3 - "$batch" "$page" "$out" <<'PY'
+import json, os, shutil, sys
+batch, page, out = sys.argv[1:]
+os.makedirs(out, exist_ok=True)
+for root, _, names in os.walk(batch):
+    for n in names:
+        if n.endswith(".json"):
+            path = os.path.join(root, n)
+            if json.load(open(path, encoding="utf-8"))["contract"]["source"]["file"] == page:
+                os.makedirs(os.path.join(out, os.path.basename(root)), exist_ok=True)
+                shutil.copy(path, os.path.join(out, os.path.basename(root), n))
 PY
-)
-# The pairs' python is not part of the compiles' CPU time.
-skip_cpu=$(( $(awk '{print $14+$15+$16+$17}' /proc/$$/stat) - mid_cpu ))
+  skip_cpu=$((skip_cpu + $(awk '{print $14+$15+$16+$17}' /proc/$$/stat) - c0))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "$repo" "$n" >> "$3"
+}
+
 : > "$work/final.tsv"
 second=0
 while IFS=$'\t' read -r page out status repo k; do
-  pairs=${repo_pairs[$repo]:-}
-  if [[ $status != 0 && $repo != - && -n $pairs && $(printf '%s' "$pairs" | wc -l) == 1 ]] &&
-     grep -q 'compile\.no_product\|compile\.no_version' "$work/log-$k"; then
-    IFS=$'\t' read -r p v <<< "${pairs%$'\n'}"
-    compile_page "$page" "$p" "$v" "$work/final.tsv"
+  if [[ $status != 0 && $repo != - ]] && grep -q 'compile\.no_product\|compile\.no_version' "$work/log-$k"; then
+    batch_page "$page" "$repo" "$work/final.tsv"
     second=$((second + 1))
   else
     printf '%s\t%s\t%s\t%s\t%s\n' "$page" "$out" "$status" "$repo" "$k" >> "$work/final.tsv"
@@ -169,9 +195,9 @@ t1=$(date +%s.%N)
 cpu=$(awk -v s="$((start_cpu + skip_cpu))" -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15+$16+$17-s)/hz}' /proc/$$/stat)
 
 if ((second)); then
-  echo "first pass (product and version only as INDEX.tsv gives them):"
+  echo "first pass (each page alone; product and version only as INDEX.tsv gives them):"
   python3 "$here/page_tables.py" --summary "$work/first.tsv" | sed 's/^/  /'
-  echo "after giving $second pages the product and version their repository's other pages compiled with:"
+  echo "after compiling $second of them again in one batch with their repository's other pages:"
 fi
 python3 "$here/page_tables.py" "$work/final.tsv"
 while IFS=$'\t' read -r page out status repo k; do
@@ -179,7 +205,9 @@ while IFS=$'\t' read -r page out status repo k; do
   echo "compile messages of $page:"
   grep -v '^$' "$work/log-$k" | head -3 | sed 's/^/    /'
 done < "$work/final.tsv"
-((with_product)) && printf 'product from INDEX.tsv or its repository: %d compiles, %d of them with their product'"'"'s metadata from %s\n' \
+((with_product || second)) && printf 'product from INDEX.tsv: %d compiles; %d compiles with metadata from %s\n' \
   "$with_product" "$with_metadata" "${catalogues[*]:-no catalogue}"
+((second)) && printf 'second pass: %d batch compiles of %d pages in all, CPU %.2f s\n' "$second" "$batch_pages" \
+  "$(awk -v t="$batch_cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')"
 printf 'compiles: %d, of %d pages; wall %.1f s, CPU %s s (user+sys of the compiles); load average %s\n' \
   "$n" "${#pages[@]}" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"

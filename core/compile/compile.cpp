@@ -16,6 +16,7 @@
 #include <set>
 
 #include "core/compile/casegen.hpp"
+#include "core/compile/compile_pages.hpp"
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
@@ -30,41 +31,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Metadata spells products "Ecs", "Vpc", "Ess"; pages and hosts say "ECS" or "ecs". One spelling
-// keeps DIR/<product> and case ids stable whatever the source.
-std::string canonical_product(const std::string& p, const std::set<std::string>& known) {
-  for (const auto& k : known)
-    if (lower(k) == lower(p)) return k;
-  bool all_lower = std::none_of(p.begin(), p.end(),
-                                [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-  bool all_upper = std::none_of(p.begin(), p.end(),
-                                [](char c) { return std::islower(static_cast<unsigned char>(c)); });
-  if (p.empty() || !(all_lower || all_upper)) return p;
-  std::string out = lower(p);
-  out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
-
-// The product a request example's host names: "metrics" for metrics.cn-hangzhou.aliyuncs.com.
-std::string host_product(const std::string& endpoint) {
-  if (endpoint.find("aliyuncs.com") == std::string::npos) return {};
-  size_t e = 0;
-  while (e < endpoint.size() && std::isalnum(static_cast<unsigned char>(endpoint[e]))) ++e;
-  return endpoint.substr(0, e);
-}
-
-// How well a metadata API matches a page: shared parameter names, and shared examples on top.
-int match_score(const Contract& page, const Contract& meta) {
-  int score = 0;
-  for (const auto& p : page.params)
-    for (const auto& m : meta.params)
-      if (p.name == m.name) {
-        ++score;
-        if (!p.example.empty() && p.example == m.example) ++score;
-      }
-  return score;
-}
-
 void count(CompileSummary& s, const CatalogueEntry& e) {
   ++s.actions;
   ++s.products[e.contract.product];
@@ -76,37 +42,6 @@ void count(CompileSummary& s, const CatalogueEntry& e) {
     if (std::any_of(k.needs.begin(), k.needs.end(),
                     [](const Need& n) { return n.resource == "fault"; }))
       ++s.fault_cases;
-  }
-}
-
-// Fills what the page leaves out from the metadata of the same action.
-void fill_from_metadata(Contract& page, const Contract& meta) {
-  std::vector<std::string> filled;
-  if (page.version.empty()) {
-    page.version = meta.version;
-    filled.push_back("version");
-  }
-  if (page.endpoint.empty()) {
-    page.endpoint = meta.endpoint;
-    filled.push_back("endpoint");
-  }
-  if (page.title.empty()) page.title = meta.title;
-  if (page.response.children.empty() && !meta.response.children.empty()) {
-    page.response = meta.response;
-    filled.push_back("response");
-  }
-  if (!page.examples.json && meta.examples.json) {
-    page.examples.json = meta.examples.json;
-    filled.push_back("json example");
-  }
-  if (!page.examples.xml && meta.examples.xml) {
-    page.examples.xml = meta.examples.xml;
-    filled.push_back("xml example");
-  }
-  if (!filled.empty()) {
-    std::string w = "filled from metadata (" + meta.source.file + "):";
-    for (size_t i = 0; i < filled.size(); ++i) w += (i ? ", " : " ") + filled[i];
-    page.warnings.push_back(w);
   }
 }
 
@@ -389,121 +324,8 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
     pages.push_back(std::move(*r));
   }
 
-  // Product and version of each page. The metadata of the page's action fixes both: a page's own
-  // words about its product (an example's host such as metrics.<region>.aliyuncs.com, an API
-  // Explorer link) are hints that only rank several metadata APIs of that name. Without one, the
-  // page's product, else --product; its version, else --version.
-  std::vector<Contract> resolved;
-  std::set<size_t> merged_meta;  // metadata APIs a page took over
-  for (auto& page : pages) {
-    // A product read from the example's host alone is a hint, unless the metadata knows a product
-    // of that name (vpc.aliyuncs.com is Vpc; metrics.<region>.aliyuncs.com names no product, its
-    // APIs are CloudMonitor's); one the page states (an API Explorer link, a doc anchor) is the
-    // page's word.
-    bool known = std::any_of(known_products.begin(), known_products.end(),
-                             [&](const std::string& k) { return lower(k) == lower(page.product); });
-    bool stated = !page.product.empty() &&
-                  (known || lower(page.product) != lower(host_product(page.endpoint)));
-    std::string hint_product = page.product, hint_version = page.version;
-    if (!stated) page.product = options.product;
-    if (page.version.empty() && !options.version.empty() &&
-        (options.product.empty() || lower(options.product) == lower(page.product)))
-      page.version = options.version;
-    page.product = canonical_product(page.product, known_products);
-
-    // The metadata APIs of this action; --product and --version narrow them.
-    std::vector<size_t> candidates;
-    for (size_t i = 0; i < meta.size(); ++i)
-      if (meta[i].action == page.action &&
-          (page.product.empty() || lower(meta[i].product) == lower(page.product)) &&
-          (options.version.empty() || meta[i].version == options.version))
-        candidates.push_back(i);
-    std::optional<size_t> chosen;
-    if (candidates.size() == 1) {
-      chosen = candidates.front();
-    } else if (candidates.size() > 1) {
-      // Ranked by the page's hints (its product, then its version), then shared parameters.
-      auto rank = [&](size_t i) {
-        return std::make_tuple(!hint_product.empty() && lower(meta[i].product) == lower(hint_product),
-                               !hint_version.empty() && meta[i].version == hint_version,
-                               match_score(page, meta[i]));
-      };
-      bool tie = false;
-      for (size_t i : candidates) {
-        if (!chosen || rank(i) > rank(*chosen)) {
-          chosen = i;
-          tie = false;
-        } else if (rank(i) == rank(*chosen)) {
-          tie = true;
-        }
-      }
-      if (tie) chosen.reset();
-    }
-    if (chosen) {
-      const Contract& m = meta[*chosen];
-      if ((!hint_product.empty() && lower(hint_product) != lower(m.product)) ||
-          (!hint_version.empty() && hint_version != m.version))
-        page.warnings.push_back(
-            "the page suggests " + (hint_product.empty() ? std::string("no product") : hint_product) +
-            (hint_version.empty() ? std::string() : " " + hint_version) +
-            (stated ? std::string() : " (its example's host is " + page.endpoint + ")") +
-            "; the metadata's " + page.action + " (" + m.source.file + ") is " + m.product + " " +
-            m.version + ", which is used");
-      page.product = m.product;
-      if (!page.version.empty()) page.version = m.version;  // else filled, and said, below
-      fill_from_metadata(page, m);
-      merged_meta.insert(*chosen);
-    }
-    if (!chosen && !stated && page.product.empty() && !hint_product.empty()) {
-      // A host that names no product of the metadata, and an action the metadata does not list
-      // (an older API of the product): the page was given with one product's metadata, whose
-      // product it is.
-      std::set<std::string> products;
-      for (const auto& m : meta) products.insert(m.product);
-      if (products.size() == 1) {
-        page.product = *products.begin();
-        page.warnings.push_back("the page's example host (" + page.endpoint +
-                                ") names no product of the metadata; " + page.product +
-                                " is the only product given");
-      }
-    }
-    if (page.product.empty()) page.product = canonical_product(hint_product, known_products);
-    if (page.product.empty()) {
-      std::string why = candidates.size() > 1
-                            ? "the page does not name its product and several metadata APIs are "
-                              "called " +
-                                  page.action
-                            : "the page does not name its product";
-      out.errors.push_back(Error{"compile.no_product",
-                                 why + "; pass --product and --version, or the product's "
-                                       "api-docs.json",
-                                 page.source.file, 0});
-      ++out.summary.failed_inputs;
-      continue;
-    }
-    // An action the metadata does not list (a page newer than the metadata, or a typo in the page)
-    // still belongs to the product: when the product's metadata has one version, that is the one.
-    if (page.version.empty()) {
-      std::set<std::string> versions;
-      for (const auto& m : meta)
-        if (lower(m.product) == lower(page.product)) versions.insert(m.version);
-      if (versions.size() == 1) {
-        page.version = *versions.begin();
-        page.warnings.push_back("the metadata has no " + page.action + "; version " + page.version +
-                                " taken from the product's metadata");
-      }
-    }
-    if (page.version.empty()) {
-      out.errors.push_back(Error{"compile.no_version",
-                                 "the page does not name the API version of " + page.product +
-                                     "; pass --version, or the product's api-docs.json",
-                                 page.source.file, 0});
-      ++out.summary.failed_inputs;
-      continue;
-    }
-    if (page.endpoint.empty()) page.endpoint = lower(page.product) + ".aliyuncs.com";
-    resolved.push_back(std::move(page));
-  }
+  // Product and version of each page (compile_pages.hpp).
+  ResolvedPages resolved = resolve_pages(std::move(pages), meta, known_products, options, out);
 
   // One entry per product/action: pages first (in input order), then the metadata they did not
   // cover.
@@ -522,9 +344,9 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
     versions[lower(c.product)].insert(c.version);
     contracts.push_back(std::move(c));
   };
-  for (auto& c : resolved) add(std::move(c));
+  for (auto& c : resolved.pages) add(std::move(c));
   for (size_t i = 0; i < meta.size(); ++i)
-    if (meta_emit[i] && !merged_meta.contains(i)) add(std::move(meta[i]));
+    if (meta_emit[i] && !resolved.merged_meta.contains(i)) add(std::move(meta[i]));
 
   // Contracts compile independently: in windows of kWindow, each through options.parallel_for
   // when given. The previous window goes to the sink meanwhile (one more body, so that writing

@@ -11,8 +11,9 @@
 // narrowed by the product the page states and by --product/--version, ranked by the product and
 // version the example's host and query hint, then by shared parameter names and examples); without
 // one, the page's stated product, else --product, else the host's, and the page's version, else
-// --version (docs/readers.md, "Product and version"). Two pages of one action: the first input wins
-// and the later one is reported as a warning.
+// --version; what is still unknown, the other pages of the same product in the compile may give
+// when they agree (compile_pages.hpp, compile_batch.hpp; docs/readers.md, "Product and version").
+// Two pages of one action: the first input wins and the later one is reported as a warning.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -65,6 +66,10 @@ struct CompileResult {
   // the others still compile.
   std::vector<Error> errors;
   std::vector<std::string> warnings;    // "file: what was tolerated"
+  // "file: Action: ..." for each page that took its product or version from the other pages of the
+  // compile (compile_batch.hpp); also among `warnings`. Shown without --warnings: they decide
+  // what the page compiles to.
+  std::vector<std::string> batch_notes;
   CompileSummary summary;
 };
 

@@ -1,6 +1,7 @@
 // `popcheck compile` through the real binary: bad input gets a clear error naming the file (and the
 // line where it applies) while the good input beside it still compiles; the bundled metadata of ECS,
-// VPC and ESS compiles into one file per API with one error case per documented error code.
+// VPC and ESS compiles into one file per API with one error case per documented error code; a
+// page that names no version takes the one the other pages of its product name, and says so.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,4 +73,45 @@ test('the bundled metadata: 807 APIs, one file each, one error case per document
   assert.ok(rows >= 10000, `only ${rows} documented error codes`);
   assert.equal(errors, rows, 'error cases and documented error codes differ');
   assert.equal(duplicated, 0, 'duplicated case ids');
+});
+
+// A reference page of `action` (made up), whose API Explorer link names `version` when given.
+function gadgetPage(action, version) {
+  const link = `https://api.aliyun.com/#product=Gadget&api=${action}${version ? `&version=${version}` : ''}`;
+  return `# ${action}\n\nDoes something to a gadget.\n\nTry it in [API Explorer](${link}).\n\n` +
+    '## Request parameters\n\n|Name|Type|Required|Example|Description|\n|:--|:--|:--|:--|:--|\n' +
+    `|Action|String|Yes|${action}|The operation.|\n|GadgetId|String|Yes|g-7f3k|The gadget.|\n\n` +
+    '## Examples\n\nRequest example\n\n```\nhttps://[Endpoint]/?Action=' + action + '\n&GadgetId=g-7f3k\n```\n';
+}
+
+test('a folder of one product\'s pages: the page naming no version takes the one the others name', async () => {
+  const tmp = tempDir();
+  const at = (name) => path.join(tmp, name);
+  fs.writeFileSync(at('open.md'), gadgetPage('OpenGadget', '2021-03-04'));
+  fs.writeFileSync(at('close.md'), gadgetPage('CloseGadget', '2021-03-04'));
+  fs.writeFileSync(at('shake.md'), gadgetPage('ShakeGadget', ''));
+  const pages = ['open.md', 'close.md', 'shake.md'].map(at);
+
+  // Said without --warnings: it decides what the page compiles to.
+  const r = await popcheck(['compile', ...pages, '--out', at('cat')]);
+  assert.equal(r.code, 0, r.text);
+  const said = r.stderr.split('\n').filter((l) => l.includes('compile.version_from_batch'));
+  assert.equal(said.length, 1, r.stderr);
+  assert.ok(said[0].startsWith(`popcheck compile: warning: ${at('shake.md')}: ShakeGadget: `), said[0]);
+  assert.match(said[0], /2021-03-04 \(2 pages\)/);
+  assert.equal(readJson(at('cat/gadget/ShakeGadget.json')).contract.version, '2021-03-04');
+
+  // --version wins, and nothing is taken from the batch.
+  const flag = await popcheck(['compile', ...pages, '--version', '2020-01-01', '--out', at('flag')]);
+  assert.equal(flag.code, 0, flag.text);
+  assert.ok(!flag.stderr.includes('from_batch'), flag.stderr);
+  // Two versions of Gadget in that catalogue: a folder each.
+  assert.equal(readJson(at('flag/gadget/2020-01-01/ShakeGadget.json')).contract.version, '2020-01-01');
+
+  // Two versions among the others: the page fails naming both, the others compile.
+  fs.writeFileSync(at('close.md'), gadgetPage('CloseGadget', '2022-07-15'));
+  const two = await popcheck(['compile', ...pages, '--out', at('two')]);
+  assert.equal(two.code, 2, two.text);
+  assert.match(two.stderr, new RegExp(`${at('shake.md')}: .*2021-03-04 \\(1 page\\), 2022-07-15 \\(1 page\\).*--version.*\\[compile\\.no_version\\]`));
+  assert.equal(jsonFilesBelow(at('two')).length, 2);
 });

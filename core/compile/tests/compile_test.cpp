@@ -77,13 +77,15 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
   // lookup must rank them by the page's parameters and examples.
   if (!read_document(read_text(seed_page("001_")), "001"))
     GTEST_SKIP() << "the plain-text reader does not read seed 001 yet";
-  // The version flag alone does not name a product.
-  auto none =
-      compile_texts({input(seed_page("001_")), input(seed_page("000_"))}, CompileOptions{"", "2014-05-26"});
+  // The version flag alone does not name a product, and neither does a batch of two products
+  // (ECS and ESS pages; with pages of one product only, the page would take it: compile_pages_test).
+  auto none = compile_texts(
+      {input(seed_page("001_")), input(seed_page("000_")), input(seed_page("004_"))},
+      CompileOptions{"", "2014-05-26"});
   ASSERT_EQ(none.errors.size(), 1u);
   EXPECT_EQ(none.errors[0].file, seed_page("001_").string());
   EXPECT_EQ(none.errors[0].code, "compile.no_product");
-  ASSERT_EQ(none.entries.size(), 1u);
+  ASSERT_EQ(none.entries.size(), 2u);
   EXPECT_EQ(none.entries[0].contract.action, "RemoveTags");
   EXPECT_EQ(none.summary.failed_inputs, 1u);
 

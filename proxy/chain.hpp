@@ -164,7 +164,7 @@ class ForwardFilter : public ContextFilter {
   bool on_request(Call& call) override;
 
  private:
-  Exchange make_exchange(const net::HttpRequest& request, const UpstreamResponse& response,
+  Exchange make_exchange(const net::HttpRequest& request, const core::Response& response,
                          const MatchMap& match, long long duration_ms) const;
 };
 

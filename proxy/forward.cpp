@@ -56,9 +56,9 @@ SignatureKind signature_kind(const net::HttpRequest& request) {
   return SignatureKind::none;
 }
 
-UpstreamRequest prepare_forward(const net::HttpRequest& request, const UpstreamUrl& upstream,
-                                const core::Credentials& credentials) {
-  UpstreamRequest out;
+core::Request prepare_forward(const net::HttpRequest& request, const core::Url& upstream,
+                              const core::Credentials& credentials) {
+  core::Request out;
   out.method = request.method;
   out.target = request.target;
   out.headers = request.headers;

@@ -19,7 +19,7 @@ enum class SignatureKind { none, v1, v3 };
 // parameter), or none.
 SignatureKind signature_kind(const net::HttpRequest& request);
 
-UpstreamRequest prepare_forward(const net::HttpRequest& request, const UpstreamUrl& upstream,
-                                const core::Credentials& credentials);
+core::Request prepare_forward(const net::HttpRequest& request, const core::Url& upstream,
+                              const core::Credentials& credentials);
 
 }  // namespace popcheck::proxy

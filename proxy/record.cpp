@@ -64,8 +64,8 @@ bool ForwardFilter::on_request(Call& call) {
                                           respond = std::move(call.respond), record,
                                           key = std::move(key), match = std::move(match)]() {
     try {
-      UpstreamRequest sent = prepare_forward(request, context.upstream->url(),
-                                             context.options.credentials);
+      core::Request sent = prepare_forward(request, context.upstream->url(),
+                                           context.options.credentials);
       auto start = std::chrono::steady_clock::now();
       auto response = context.upstream->send(sent);
       auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -110,7 +110,7 @@ bool ForwardFilter::on_request(Call& call) {
 }
 
 Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
-                                      const UpstreamResponse& response, const MatchMap& match,
+                                      const core::Response& response, const MatchMap& match,
                                       long long duration_ms) const {
   const ProxyOptions& options = context_.options;
   const Upstream* upstream = context_.upstream.get();

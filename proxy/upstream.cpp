@@ -9,7 +9,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cctype>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -38,62 +37,6 @@ bool is_hop_by_hop(std::string_view name) {
 
 }  // namespace
 
-std::string UpstreamUrl::host_header() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-  if (!default_port) h += ":" + std::to_string(port);
-  return h;
-}
-
-std::string UpstreamUrl::to_string() const { return scheme + "://" + host_header() + base; }
-
-Expected<UpstreamUrl> parse_upstream_url(const std::string& url) {
-  UpstreamUrl out;
-  std::string_view rest = url;
-  if (rest.starts_with("http://")) {
-    out.scheme = "http";
-    out.port = 80;
-    rest.remove_prefix(7);
-  } else if (rest.starts_with("https://")) {
-    out.scheme = "https";
-    out.port = 443;
-    rest.remove_prefix(8);
-  } else {
-    return fail("upstream.url", "upstream URL '" + url + "' must start with http:// or https://");
-  }
-  size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  if (slash != std::string_view::npos) {
-    out.base = std::string(rest.substr(slash));
-    while (!out.base.empty() && out.base.back() == '/') out.base.pop_back();
-    if (out.base.find_first_of("?#") != std::string::npos)
-      return fail("upstream.url", "upstream URL '" + url + "' must not have a query or fragment");
-  }
-  std::string_view port_text;
-  if (authority.starts_with("[")) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos)
-      return fail("upstream.url", "upstream URL '" + url + "' has an unclosed IPv6 address");
-    out.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(":")) port_text = after.substr(1);
-  } else {
-    size_t colon = authority.rfind(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
-  if (out.host.empty()) return fail("upstream.url", "upstream URL '" + url + "' has no host");
-  if (!port_text.empty()) {
-    if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(), ::isdigit))
-      return fail("upstream.url", "upstream URL '" + url + "' has an invalid port");
-    int port = std::stoi(std::string(port_text));
-    if (port <= 0 || port > 65535)
-      return fail("upstream.url", "upstream URL '" + url + "' has an invalid port");
-    out.port = static_cast<uint16_t>(port);
-  }
-  return out;
-}
-
 // One upstream connection with its own io_context: the blocking caller drives it with run(), so
 // every step can use Beast's per-operation deadlines while the connection moves freely between the
 // worker threads that borrow it from the pool.
@@ -108,7 +51,7 @@ struct Connection {
 
 struct Upstream::Impl {
   UpstreamOptions options;
-  UpstreamUrl url;
+  core::Url url;
   std::optional<ssl::context> tls_context;
   std::mutex mutex;
   std::vector<std::unique_ptr<Connection>> idle;
@@ -163,7 +106,7 @@ struct Upstream::Impl {
   }
 
   template <class Stream>
-  Expected<UpstreamResponse> exchange(Connection& c, Stream& stream,
+  Expected<core::Response> exchange(Connection& c, Stream& stream,
                                       http::request<http::string_body>& req, bool& retryable) {
     beast::error_code ec;
     c.lowest().expires_after(options.timeout);
@@ -198,7 +141,7 @@ struct Upstream::Impl {
                   url.to_string());
     }
     auto res = parser.release();
-    UpstreamResponse out;
+    core::Response out;
     out.status = static_cast<int>(res.result_int());
     for (const auto& field : res)
       out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -216,8 +159,12 @@ struct Upstream::Impl {
 };
 
 Expected<std::unique_ptr<Upstream>> Upstream::create(const UpstreamOptions& options) {
-  auto url = parse_upstream_url(options.url);
-  if (!url) return std::unexpected(url.error());
+  auto url = core::parse_url(options.url);
+  if (!url) {
+    Error e = url.error();
+    e.message = "upstream " + e.message;
+    return std::unexpected(e);
+  }
   std::unique_ptr<Upstream> up(new Upstream());
   up->impl_ = std::make_unique<Impl>();
   up->impl_->options = options;
@@ -239,9 +186,9 @@ Expected<std::unique_ptr<Upstream>> Upstream::create(const UpstreamOptions& opti
 
 Upstream::~Upstream() = default;
 
-const UpstreamUrl& Upstream::url() const { return impl_->url; }
+const core::Url& Upstream::url() const { return impl_->url; }
 
-Expected<UpstreamResponse> Upstream::send(const UpstreamRequest& request) {
+Expected<core::Response> Upstream::send(const core::Request& request) {
   http::request<http::string_body> req;
   req.version(11);
   req.method_string(request.method);

@@ -8,24 +8,12 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/protocol/normalize.hpp"
+#include "core/http.hpp"
 
 namespace popcheck::proxy {
 
-struct UpstreamUrl {
-  std::string scheme;  // "http" or "https"
-  std::string host;    // without brackets for IPv6
-  uint16_t port = 0;
-  std::string base;    // path prefix without a trailing slash ("" for "/")
-  // The Host header value: the host, plus ":port" when it is not the scheme's default.
-  std::string host_header() const;
-  std::string to_string() const;
-};
-// Parses "http://host[:port][/base]" or "https://...". Errors: "upstream.url".
-Expected<UpstreamUrl> parse_upstream_url(const std::string& url);
-
 struct UpstreamOptions {
-  std::string url;
+  std::string url;  // "http(s)://host[:port][/base]" (core::parse_url)
   std::string ca_file;    // extra trust anchors (PEM); the system store is always used too
   bool insecure = false;  // no certificate verification (tests against self-signed servers only)
   std::chrono::milliseconds timeout{30000};  // per step: connect, handshake, write, read
@@ -33,21 +21,10 @@ struct UpstreamOptions {
   size_t body_limit = size_t(64) << 20;
 };
 
-struct UpstreamRequest {
-  std::string method;
-  std::string target;  // "/?Action=..."
-  core::Headers headers;
-  std::string body;
-};
-
-struct UpstreamResponse {
-  int status = 0;
-  core::Headers headers;
-  std::string body;
-};
-
 class Upstream {
  public:
+  // Errors: "http.url" for a bad options.url (the message says "upstream URL ..."), "upstream.tls"
+  // for CA certificates that cannot be loaded.
   static Expected<std::unique_ptr<Upstream>> create(const UpstreamOptions& options);
   ~Upstream();
   Upstream(const Upstream&) = delete;
@@ -57,9 +34,10 @@ class Upstream {
   // to url().host_header() unless a signature depends on another value). Hop-by-hop headers are
   // dropped and Content-Length recomputed. Errors: "upstream.resolve", "upstream.connect",
   // "upstream.tls", "upstream.io", "upstream.timeout".
-  Expected<UpstreamResponse> send(const UpstreamRequest& request);
+  // The request's target is relative to url().base.
+  Expected<core::Response> send(const core::Request& request);
 
-  const UpstreamUrl& url() const;
+  const core::Url& url() const;
 
  private:
   Upstream() = default;

@@ -6,7 +6,7 @@ namespace popcheck::runner {
 
 namespace {
 
-Error describe(httplib::Error e, const Endpoint& endpoint) {
+Error describe(httplib::Error e, const core::Url& endpoint) {
   std::string where = endpoint.origin();
   switch (e) {
     case httplib::Error::Connection:
@@ -47,7 +47,7 @@ std::pair<time_t, time_t> split(std::chrono::duration<Rep, Period> d) {
 
 }  // namespace
 
-HttpClient::HttpClient(Endpoint endpoint, ClientOptions options)
+HttpClient::HttpClient(core::Url endpoint, ClientOptions options)
     : endpoint_(std::move(endpoint)), options_(std::move(options)) {
   client_ = std::make_unique<httplib::Client>(endpoint_.origin());
   auto [cs, cus] = split(options_.connect_timeout);
@@ -69,7 +69,7 @@ HttpClient::HttpClient(Endpoint endpoint, ClientOptions options)
 
 HttpClient::~HttpClient() = default;
 
-Expected<HttpAnswer> HttpClient::send(const OutgoingRequest& request) {
+Expected<core::Response> HttpClient::send(const core::Request& request) {
   httplib::Request req;
   req.method = request.method;
   req.path = request.target;
@@ -81,7 +81,7 @@ Expected<HttpAnswer> HttpClient::send(const OutgoingRequest& request) {
     client_->stop();
     return std::unexpected(describe(result.error(), endpoint_));
   }
-  HttpAnswer answer;
+  core::Response answer;
   answer.status = result->status;
   for (const auto& [k, v] : result->headers) {
     // Hop-by-hop headers manage this connection (RFC 9110 7.6.1); they are not part of the API

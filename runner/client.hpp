@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "runner/request.hpp"
+#include "core/http.hpp"
 
 namespace httplib {
 class Client;
@@ -22,15 +22,9 @@ struct ClientOptions {
   bool insecure = false;  // skip TLS certificate verification
 };
 
-struct HttpAnswer {
-  int status = 0;
-  core::Headers headers;
-  std::string body;
-};
-
 class HttpClient {
  public:
-  HttpClient(Endpoint endpoint, ClientOptions options);
+  HttpClient(core::Url endpoint, ClientOptions options);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -38,12 +32,12 @@ class HttpClient {
   // One exchange. Any HTTP answer (whatever its status) is a value; only a failure to get one is an
   // Error, with code "net.connect", "net.tls", "net.timeout", "net.read" or "net.write" and a
   // message that names the endpoint.
-  Expected<HttpAnswer> send(const OutgoingRequest& request);
+  Expected<core::Response> send(const core::Request& request);
 
-  const Endpoint& endpoint() const { return endpoint_; }
+  const core::Url& endpoint() const { return endpoint_; }
 
  private:
-  Endpoint endpoint_;
+  core::Url endpoint_;
   ClientOptions options_;
   std::unique_ptr<httplib::Client> client_;
 };

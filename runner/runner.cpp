@@ -29,12 +29,12 @@ std::string param(const core::Params& params, std::string_view name) {
 
 }  // namespace
 
-Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
-                                       const std::function<OutgoingRequest()>& build,
-                                       OutgoingRequest* last_sent) {
-  Expected<HttpAnswer> answer = fail("net.error", "not sent");
+Expected<core::Response> send_with_retries(HttpClient& client, int retries,
+                                           const std::function<core::Request()>& build,
+                                           core::Request* last_sent) {
+  Expected<core::Response> answer = fail("net.error", "not sent");
   for (int attempt = 0; attempt <= retries; ++attempt) {
-    OutgoingRequest req = build();
+    core::Request req = build();
     answer = client.send(req);
     if (last_sent) *last_sent = std::move(req);
     if (answer) break;
@@ -84,10 +84,9 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
   nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
-  OutgoingRequest req;
+  core::Request req;
   req.method = "POST";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
-                                            : options.endpoint.path + "/__popcheck/provision";
+  req.target = options.endpoint.base + "/__popcheck/provision";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
   if (!options.admin_token.empty())
     req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
@@ -131,10 +130,9 @@ std::string utc_timestamp() {
 
 Expected<Target> probe(const RunOptions& options) {
   HttpClient client(options.endpoint, options.client);
-  OutgoingRequest req;
+  core::Request req;
   req.method = "GET";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/health"
-                                            : options.endpoint.path + "/__popcheck/health";
+  req.target = options.endpoint.base + "/__popcheck/health";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
   if (!options.admin_token.empty())
     req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
@@ -193,7 +191,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
                                           const TransportFactory& make_transport, int workers,
                                           const Progress& progress) {
   check::RunReport report;
-  report.endpoint = options.endpoint.url(options.endpoint.path);
+  report.endpoint = options.endpoint.origin() + options.endpoint.root();
   report.timestamp = report_timestamp();
   report.hostname = local_hostname();
   auto start = Clock::now();

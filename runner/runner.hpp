@@ -31,7 +31,7 @@ inline constexpr std::string_view kDummyAccessKeySecret = "popcheck-dummy-key-se
 inline constexpr std::string_view kCaseHeader = "x-popcheck-case";
 
 struct RunOptions {
-  Endpoint endpoint;
+  core::Url endpoint;
   SignatureVersion signature = SignatureVersion::v1;
   std::optional<Style> style;  // unset: from each case's method (see resolve_style)
   core::Credentials credentials;
@@ -93,9 +93,9 @@ struct Provisioned {
 };
 // Sends the request `build` makes, again after a network failure up to `retries` times, each attempt
 // built afresh (a new nonce and time). `last_sent`, when given, receives the last request sent.
-Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
-                                       const std::function<OutgoingRequest()>& build,
-                                       OutgoingRequest* last_sent);
+Expected<core::Response> send_with_retries(HttpClient& client, int retries,
+                                           const std::function<core::Request()>& build,
+                                           core::Request* last_sent);
 
 // Asks the emulator at options.endpoint to meet c's needs (retrying network failures only). Used by
 // HTTP runs and SDK runs alike, so both meet needs the same way.

@@ -1,6 +1,6 @@
-// The proxy's client to its upstream (proxy/upstream.hpp): the upstream URL as --upstream takes it,
-// what a request looks like when it arrives (base path, Host, hop-by-hop headers, Content-Length),
-// any HTTP status as a value, and a refused connection as the error "upstream.connect" naming it.
+// The proxy's client to its upstream (proxy/upstream.hpp): what a request looks like when it
+// arrives (base path, Host, hop-by-hop headers, Content-Length), any HTTP status as a value, and a
+// refused connection as the error "upstream.connect" naming it. URL parsing: core/tests/http_test.cpp.
 #include "proxy/upstream.hpp"
 
 #include <gtest/gtest.h>
@@ -11,44 +11,6 @@
 
 namespace popcheck::proxy {
 namespace {
-
-TEST(UpstreamUrl, SchemeHostPortAndBase) {
-  auto https = parse_upstream_url("https://ecs.aliyuncs.com");
-  ASSERT_TRUE(https);
-  EXPECT_EQ(https->scheme, "https");
-  EXPECT_EQ(https->port, 443);
-  EXPECT_EQ(https->base, "");
-  EXPECT_EQ(https->host_header(), "ecs.aliyuncs.com");  // the default port is left out
-  auto local = parse_upstream_url("http://127.0.0.1:18080/base/path//");
-  ASSERT_TRUE(local);
-  EXPECT_EQ(local->port, 18080);
-  EXPECT_EQ(local->base, "/base/path");
-  EXPECT_EQ(local->host_header(), "127.0.0.1:18080");
-  EXPECT_EQ(local->to_string(), "http://127.0.0.1:18080/base/path");
-  auto v6 = parse_upstream_url("http://[::1]:8080/");
-  ASSERT_TRUE(v6);
-  EXPECT_EQ(v6->host, "::1");
-  EXPECT_EQ(v6->host_header(), "[::1]:8080");
-}
-
-TEST(UpstreamUrl, BadUrlsSayWhatIsWrong) {
-  const std::pair<const char*, const char*> bad[] = {
-      {"ftp://x", "must start with http:// or https://"},
-      {"http://x/a?b=1", "must not have a query"},
-      {"http://[::1:80", "unclosed IPv6"},
-      {"http://:80", "has no host"},
-      {"http://x:0", "invalid port"},
-      {"http://x:65536", "invalid port"},
-      {"http://x:8o", "invalid port"},
-  };
-  for (const auto& [url, says] : bad) {
-    auto r = parse_upstream_url(url);
-    ASSERT_FALSE(r) << url;
-    EXPECT_EQ(r.error().code, "upstream.url") << url;
-    EXPECT_NE(r.error().message.find(says), std::string::npos) << url << ": " << r.error().message;
-    EXPECT_NE(r.error().message.find(url), std::string::npos) << r.error().message;
-  }
-}
 
 // A server that answers with the status the request's X-Status asks for and remembers what arrived.
 class EchoUpstream {
@@ -127,7 +89,10 @@ TEST(Upstream, ARefusedConnectionIsUpstreamConnectNamingTheUpstream) {
 }
 
 TEST(Upstream, CreateRefusesABadUrlAndAMissingCaFile) {
-  EXPECT_EQ(Upstream::create({.url = "localhost:80"}).error().code, "upstream.url");
+  auto bad = Upstream::create({.url = "localhost:80"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "http.url");  // core::parse_url's, said of the upstream
+  EXPECT_EQ(bad.error().message, "upstream URL 'localhost:80' must start with http:// or https://");
   auto r = Upstream::create({.url = "https://127.0.0.1:1", .ca_file = "/nonexistent/ca.pem"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "upstream.tls");

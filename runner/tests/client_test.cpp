@@ -32,7 +32,7 @@ TEST(HttpClient, AnyStatusIsAnAnswerAndTheTargetIsSentAsSigned) {
     res.set_header("x-acs-request-id", "R-1");
     res.set_content(R"({"Code":"InvalidDiskId.NotFound"})", "application/json;charset=utf-8");
   });
-  HttpClient client(*parse_endpoint(server.url()), {});
+  HttpClient client(*core::parse_url(server.url()), {});
   // %2B and %20 must not be decoded or re-encoded: the signature covers these exact bytes.
   auto answer = client.send({"POST", "/?Action=X&Tag=a%2Bb%20c",
                              {{"User-Agent", "popcheck-test"}, {"Content-Type", "text/plain"}},
@@ -58,7 +58,7 @@ TEST(HttpClient, SendsExactlyOneRequestPerCall) {
     ++calls;
     res.set_content("{}", "application/json");
   });
-  HttpClient client(*parse_endpoint(server.url()), {});
+  HttpClient client(*core::parse_url(server.url()), {});
   for (int i = 0; i < 3; ++i) {
     auto a = client.send({"GET", "/?i=" + std::to_string(i), {}, ""});
     ASSERT_TRUE(a) << a.error().to_string();
@@ -73,7 +73,7 @@ TEST(HttpClient, NoListenerIsNetConnectNamingTheEndpoint) {
     test_support::LoopbackServer gone([](const httplib::Request&, httplib::Response&) {});
     url = gone.url();
   }
-  HttpClient client(*parse_endpoint(url), {});
+  HttpClient client(*core::parse_url(url), {});
   auto answer = client.send({"GET", "/", {}, ""});
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().code, "net.connect");
@@ -84,7 +84,7 @@ TEST(HttpClient, PlainHttpAtAnHttpsEndpointIsATlsError) {
   test_support::LoopbackServer plain([](const httplib::Request&, httplib::Response& res) {
     res.set_content("{}", "application/json");
   });
-  auto endpoint = *parse_endpoint("https://127.0.0.1:" + std::to_string(plain.port()));
+  auto endpoint = *core::parse_url("https://127.0.0.1:" + std::to_string(plain.port()));
   HttpClient client(endpoint, {});
   auto answer = client.send({"GET", "/", {}, ""});
   ASSERT_FALSE(answer);

@@ -1,14 +1,14 @@
 #pragma once
-// The proxy's client to its upstream (the real cloud or an emulator): HTTP or HTTPS (OpenSSL with
-// verification on by default, SNI, system CAs or --ca-file), a small pool of keep-alive connections,
-// and a deadline on every step. Blocking and thread-safe: call send() from any worker thread.
+// The proxy's upstream (the real cloud or an emulator): its options as --upstream, --ca-file,
+// --insecure and --timeout give them, and the one HTTP client (net/client.hpp) made from them.
 #include <chrono>
-#include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/http.hpp"
+#include "net/client.hpp"
 
 namespace popcheck::proxy {
 
@@ -21,28 +21,9 @@ struct UpstreamOptions {
   size_t body_limit = size_t(64) << 20;
 };
 
-class Upstream {
- public:
-  // Errors: "http.url" for a bad options.url (the message says "upstream URL ..."), "upstream.tls"
-  // for CA certificates that cannot be loaded.
-  static Expected<std::unique_ptr<Upstream>> create(const UpstreamOptions& options);
-  ~Upstream();
-  Upstream(const Upstream&) = delete;
-  Upstream& operator=(const Upstream&) = delete;
-
-  // Sends one request and reads its response. The Host header is whatever `request` carries (set it
-  // to url().host_header() unless a signature depends on another value). Hop-by-hop headers are
-  // dropped and Content-Length recomputed. Errors: "upstream.resolve", "upstream.connect",
-  // "upstream.tls", "upstream.io", "upstream.timeout".
-  // The request's target is relative to url().base.
-  Expected<core::Response> send(const core::Request& request);
-
-  const core::Url& url() const;
-
- private:
-  Upstream() = default;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// The client to the upstream (net/client.hpp, with the timeout on every step). Errors: "http.url"
+// for a bad options.url (the message says "upstream URL ..."), "net.tls" for CA certificates that
+// cannot be loaded.
+Expected<std::unique_ptr<net::HttpClient>> make_upstream(const UpstreamOptions& options);
 
 }  // namespace popcheck::proxy

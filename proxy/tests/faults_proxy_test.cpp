@@ -70,8 +70,8 @@ class ProxyFaults : public ::testing::Test {
   // A fresh connection per request, so that a reset is seen as such and never retried.
   Expected<core::Response> send(const std::string& method, const std::string& target,
                                   const std::string& body = {}) {
-    auto client = Upstream::create({.url = "http://127.0.0.1:" + std::to_string(proxy_->port()),
-                                    .timeout = std::chrono::milliseconds(10000)});
+    auto client = make_upstream({.url = "http://127.0.0.1:" + std::to_string(proxy_->port()),
+                                 .timeout = std::chrono::milliseconds(10000)});
     EXPECT_TRUE(client.has_value());
     core::Request r{method, target, {}, body};
     if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");

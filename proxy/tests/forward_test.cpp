@@ -55,6 +55,18 @@ TEST(Forward, WithoutCredentialsOnlyHostAndContentLengthChange) {
   EXPECT_EQ(core::header_value(out.headers, "x-trace"), "t");
 }
 
+// The upstream's base path goes before the client's target, whether the request is re-signed or not.
+TEST(Forward, TheTargetGoesUnderTheUpstreamsBasePath) {
+  auto upstream = *core::parse_url("http://127.0.0.1:18080/api/");
+  auto plain = prepare_forward(request("GET", "/?Action=X&Signature=abc", {}), upstream, {});
+  EXPECT_EQ(plain.target, "/api/?Action=X&Signature=abc");
+  auto form = request("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                      "Action=X&AccessKeyId=client&Signature=abc");
+  auto resigned = prepare_forward(form, upstream, kHeld);
+  EXPECT_EQ(resigned.target, "/api/");
+  EXPECT_NE(resigned.body.find("AccessKeyId=" + kHeld.access_key_id), std::string::npos);
+}
+
 TEST(Forward, AV1QueryIsReSignedWithTheProxysIdentity) {
   auto upstream = *core::parse_url("https://ecs.aliyuncs.com");
   auto in = request("GET",

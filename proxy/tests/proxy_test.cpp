@@ -170,7 +170,7 @@ ProxyOptions options_for(Mode mode, const TempDir& dir, const FakeUpstream& upst
 struct RunningProxy {
   std::shared_ptr<ProxyHandler> handler;
   std::unique_ptr<net::Server> server;
-  std::unique_ptr<Upstream> client;
+  std::unique_ptr<net::HttpClient> client;
   LoadReport report;
 
   explicit RunningProxy(ProxyOptions options) {
@@ -179,7 +179,7 @@ struct RunningProxy {
     handler = *h;
     server = std::make_unique<net::Server>(net::ServerOptions{}, handler);
     if (!server->start()) throw std::runtime_error("proxy did not start");
-    auto c = Upstream::create({.url = "http://127.0.0.1:" + std::to_string(server->port())});
+    auto c = make_upstream({.url = "http://127.0.0.1:" + std::to_string(server->port())});
     client = std::move(*c);
   }
   std::string host() const { return "127.0.0.1:" + std::to_string(server->port()); }

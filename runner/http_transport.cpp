@@ -1,11 +1,13 @@
 // The HTTP transport (runner/transport.hpp): a case's request signed and sent as the cloud takes it,
 // the answer checked against the case's contract.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "core/check/check.hpp"
 #include "core/protocol/redact.hpp"
+#include "core/text.hpp"
 #include "runner/runner.hpp"
 
 namespace popcheck::runner {
@@ -68,6 +70,12 @@ class HttpTransport : public Transport {
     }
     r.answered = true;
     r.response = std::move(*answer);
+    // Reports list an answer's headers by name (any case; a repeated name in arrival order), so
+    // that they do not depend on the order a server happens to write them in.
+    std::stable_sort(r.response.headers.begin(), r.response.headers.end(),
+                     [](const auto& a, const auto& b) {
+                       return core::to_lower(a.first) < core::to_lower(b.first);
+                     });
     r.checks = check::check_exchange(c, *item.contract, r.response);
     r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
     return {};
@@ -76,7 +84,7 @@ class HttpTransport : public Transport {
  private:
   const RunOptions& options_;
   const Target& target_;
-  HttpClient client_;
+  net::HttpClient client_;
 };
 
 }  // namespace

@@ -29,7 +29,7 @@ std::string param(const core::Params& params, std::string_view name) {
 
 }  // namespace
 
-Expected<core::Response> send_with_retries(HttpClient& client, int retries,
+Expected<core::Response> send_with_retries(net::HttpClient& client, int retries,
                                            const std::function<core::Request()>& build,
                                            core::Request* last_sent) {
   Expected<core::Response> answer = fail("net.error", "not sent");
@@ -74,7 +74,7 @@ std::string report_timestamp() {
   return t;
 }
 
-Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c) {
+Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c) {
   nlohmann::ordered_json needs = nlohmann::ordered_json::array();
   for (const auto& n : c.needs)
     needs.push_back({{"var", n.var},
@@ -129,7 +129,7 @@ std::string utc_timestamp() {
 }
 
 Expected<Target> probe(const RunOptions& options) {
-  HttpClient client(options.endpoint, options.client);
+  net::HttpClient client(options.endpoint, options.client);
   core::Request req;
   req.method = "GET";
   req.target = options.endpoint.base + "/__popcheck/health";
@@ -151,7 +151,7 @@ namespace {
 // Needs, variables and skips: the case's parameters with every ${var} given a value, or the reason
 // it is skipped (r.skip_reason). Against a popcheck emulator the emulator provisions the needs,
 // elsewhere they come from the user's variables.
-std::optional<core::Params> prepare(HttpClient& admin, const core::Case& c, const RunOptions& options,
+std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c, const RunOptions& options,
                                     const Target& target, check::CaseResult& r) {
   Vars provisioned;
   const Vars* vars = &options.vars;
@@ -216,7 +216,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
   std::mutex mutex;  // guards done, progress and fatal
   std::optional<Error> fatal;
   auto worker = [&](Transport& transport) {
-    HttpClient admin(options.endpoint, options.client);  // provisioning
+    net::HttpClient admin(options.endpoint, options.client);  // provisioning
     for (size_t u = next++; u < units.size() && !stop; u = next++) {
       for (size_t i : units[u]) {
         const core::Case& c = cases[i].c;

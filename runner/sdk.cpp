@@ -7,7 +7,6 @@
 #include "core/protocol/redact.hpp"
 #include "core/check/sdk_check.hpp"
 #include "core/input_limits.hpp"
-#include "runner/client.hpp"
 
 namespace popcheck::runner {
 

@@ -8,6 +8,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -174,6 +175,26 @@ struct HttpClient::Impl {
                     "no answer from " + where + " within " + ms(options.read_timeout));
       return fail("net.read", "no complete answer from " + where + ": " + ec.message());
     }
+    // A 1xx status has no content (RFC 9110 section 15.2), so the parser stops after the header;
+    // but popcheck's emulator answers the documented error codes some APIs give as 1xx statuses
+    // as final answers with a body and its Content-Length, which the client reads as such.
+    auto length = parser.content_length();
+    if (parser.get().result_int() / 100 == 1 && length && *length > 0) {
+      if (*length > options.body_limit)
+        return fail("net.read", "no complete answer from " + where + ": " +
+                                    beast::error_code(http::error::body_limit).message());
+      std::string& body = parser.get().body();
+      body.resize(static_cast<size_t>(*length));
+      size_t have = asio::buffer_copy(asio::buffer(body), c.buffer.data());
+      c.buffer.consume(have);
+      c.lowest().expires_after(options.read_timeout);
+      asio::async_read(stream, asio::buffer(body.data() + have, body.size() - have),
+                       [&](beast::error_code e, size_t) { ec = e; });
+      run(c);
+      if (ec)
+        return fail(ec == beast::error::timeout ? "net.timeout" : "net.read",
+                    "no complete answer from " + where + ": " + ec.message());
+    }
     // Boost 1.74's parser drops its body_limit error when the header and the body arrive in one
     // read (eager parsing), so the limit is checked again on what was read.
     if (parser.get().body().size() > options.body_limit) {
@@ -190,7 +211,9 @@ struct HttpClient::Impl {
       if (!is_hop_by_hop(name)) out.headers.emplace_back(name, std::string(field.value()));
     }
     out.body = std::move(res.body());
-    if (res.keep_alive()) {
+    // Bytes beyond the answer (a body its status said it would not have) would be read as the
+    // next answer on this connection: it is not kept then.
+    if (res.keep_alive() && c.buffer.size() == 0) {
       std::lock_guard lock(mutex);
       if (idle.size() < options.pool_size) return out;  // the caller returns it to the pool
     }

@@ -116,6 +116,23 @@ TEST(HttpClient, AGivenHostIsKeptAndEachCallSendsOneRequestOnOneKeptConnection) 
   }
 }
 
+// popcheck's emulator answers some APIs' documented error codes (alimt's 10012, ...) as 1xx statuses
+// with a body: a final answer for the client, and the connection stays in step for the next one.
+TEST(HttpClient, A1xxStatusWithABodyIsAnAnswer) {
+  EchoServer echo;
+  HttpClient client(echo.url(), {});
+  for (const char* status : {"112", "199", "101"}) {
+    auto r = client.send({"POST", "/", {{"X-Status", status}}, "error body"});
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(r->status, std::stoi(status));
+    EXPECT_EQ(r->body, "echo:error body");
+    auto next = client.send({"POST", "/", {}, "next"});
+    ASSERT_TRUE(next) << next.error().to_string();
+    EXPECT_EQ(next->status, 200);
+    EXPECT_EQ(next->body, "echo:next");
+  }
+}
+
 TEST(HttpClient, NoListenerIsNetConnectNamingTheServer) {
   core::Url url;
   {

@@ -300,9 +300,9 @@ TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
   xml.body = "<Wrong><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId></Wrong>";
   observe(*v, get(v1(remove + "&Format=XML")), xml);
   observe(*v, get(v1(remove)),
-          net::HttpResponse{200,
-                            {{"Content-Type", "application/json"}},
-                            R"({"RequestId":"R","ScalingActivityId":"a"})"});
+          net::HttpResponse{{200,
+                             {{"Content-Type", "application/json"}},
+                             R"({"RequestId":"R","ScalingActivityId":"a"})"}});
   auto r = v->report("");
   using V = std::vector<std::string>;
   EXPECT_EQ(failed_checks(r.cases[0]), V{});

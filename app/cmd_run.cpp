@@ -13,6 +13,7 @@
 #include "app/commands.hpp"
 #include "core/compile/compile.hpp"
 #include "core/files.hpp"
+#include "core/http.hpp"
 #include "core/model.hpp"
 #include "core/protocol/credentials.hpp"
 #include "emulator/emulator.hpp"
@@ -252,8 +253,8 @@ int run(const RunFlags& f) {
     embedded = std::move(*emu);
     endpoint_url = embedded->url();
   }
-  auto endpoint = runner::parse_endpoint(endpoint_url);
-  if (!endpoint) return usage(endpoint.error());
+  auto endpoint = core::parse_url(endpoint_url);
+  if (!endpoint) return usage("--endpoint: " + endpoint.error().to_string());
   options.endpoint = *endpoint;
 
   // 4. Reachability, once: an unreachable endpoint is one message, not a page of failed cases.

@@ -6,9 +6,12 @@
 #      the embedded emulator at -j 1 and -j 16.
 # Figures are measured and printed, never asserted.
 #
+# Each line also gives the runner process's CPU time (user + system) per case, the figure to compare
+# on a shared machine.
+#
 # Usage: bash bench/runner.sh       (as root: installs nginx and wrk when missing)
 # Environment: POPCHECK (binary; default: a release build in build/release), CASES (synthetic cases,
-# 2000), SHARED (the shared folder, ../shared).
+# 2000), SHARED (the shared folder, ../shared), SECTIONS ("loopback catalogue": 1 and 2 above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/nginx.sh
@@ -17,6 +20,7 @@ source bench/lib/common.sh
 bash scripts/setup.sh bench
 cases=${CASES:-2000}
 shared=${SHARED:-$(cd .. && pwd)/shared}
+sections=${SECTIONS:-loopback catalogue}
 
 bin=$(popcheck_binary)
 
@@ -52,18 +56,22 @@ measure() {  # measure LABEL ENDPOINT_ARGS... : one line per -j with wall and ru
   for j in 1 16; do
     local start end rc=0
     start=$(now)
-    "$bin" run "$@" --report-dir "$tmp/r" -j "$j" -q >"$tmp/run.out" 2>&1 || rc=$?
+    /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$bin" run "$@" --report-dir "$tmp/r" -j "$j" -q \
+      >"$tmp/run.out" 2>&1 || rc=$?
     end=$(now)
-    local wall total inner
+    local wall total inner cpu
     wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
     total=$(grep -m1 '"total"' "$tmp/r/results.json" | tr -dc 0-9)
     inner=$(summary_duration "$tmp/r/results.json")
-    printf '%-34s -j %-2s %6s cases  %8s s wall  %7s cases/s wall  %7s cases/s in the runner  (exit %s: %s)\n' \
-      "$label" "$j" "$total" "$wall" "$(rate "$total" "$wall")" "$(rate "$total" "$inner")" "$rc" \
+    cpu=$(tail -1 "$tmp/cpu" | awk -v n="$total" '{ c = $1 + $2; printf "%.2f s CPU, %.0f us/case", c, (n > 0 ? c * 1e6 / n : 0) }')
+    printf '%-34s -j %-2s %6s cases  %8s s wall  %7s cases/s wall  %7s cases/s in the runner  %s  (exit %s: %s)\n' \
+      "$label" "$j" "$total" "$wall" "$(rate "$total" "$wall")" "$(rate "$total" "$inner")" "$cpu" "$rc" \
       "$(tail -1 "$tmp/run.out" | cut -d'(' -f1)"
   done
 }
 
+echo "== $(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg), $bin"
+if [[ " $sections " == *" loopback "* ]]; then
 echo "== popcheck run: cases per second on loopback (nproc $(nproc))"
 printf '{"RequestId":"6A2C8AB5-E15D-478C-B56A-CF3DAF060028"}' >"$tmp/body.json"
 nginx_start "$tmp/body.json" "application/json;charset=utf-8" 1
@@ -81,6 +89,8 @@ cat <&"$fd" >/dev/null &
 exec {fd}<&-
 measure "popcheck emulate (contract responder)" --endpoint "$emu_url" --cases "$tmp/synthetic"
 kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=""
+fi
+[[ " $sections " == *" catalogue "* ]] || exit 0
 
 echo "== the whole ECS/VPC/ESS catalogue from the metadata"
 start=$(now)

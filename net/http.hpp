@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP values the Beast server hands to handlers, and the handler interface. The server never branches
-// on what a handler does (emulator, proxy backends, admin endpoints): it parses, calls, writes.
+// The HTTP values the Beast server hands to handlers (core/http.hpp's request and response with what
+// only a server knows), and the handler interface. The server never branches on what a handler does
+// (emulator, proxy backends, admin endpoints): it parses, calls, writes.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -10,26 +11,23 @@
 #include <utility>
 #include <vector>
 
-#include "core/protocol/normalize.hpp"
+#include "core/http.hpp"
 
 namespace popcheck::net {
 
 using core::Headers;
 using core::header_value;  // case-insensitive lookup
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // "/?Action=..." (path and query as received)
-  Headers headers;     // in received order, names as received
-  std::string body;
+// A received request: the target is the path and query as received, the headers in received order
+// with their names as received.
+struct HttpRequest : core::Request {
   std::string remote;  // "127.0.0.1:53122"
   int version = 11;    // 10 or 11
 };
 
-struct HttpResponse {
-  int status = 200;
-  Headers headers;  // Content-Type etc.; the server adds Content-Length and Connection when missing
-  std::string body;
+// A response to write: headers such as Content-Type; the server adds Content-Length and Connection
+// when missing.
+struct HttpResponse : core::Response {
   // When set, the bytes sent instead of `body`: an immutable body shared with its owner (a replay
   // fixture, say), so that answering never copies it. Code that reads or rewrites a response body
   // should go through content() or clear this first.

@@ -46,7 +46,7 @@ struct ProxyContext {
 
   ProxyOptions options;
   FixtureStore store;
-  std::unique_ptr<Upstream> upstream;  // null: replay only
+  std::unique_ptr<net::HttpClient> upstream;  // null: replay only
   std::atomic<Mode> mode;
   std::atomic<uint64_t> hits{0}, misses{0}, recorded{0}, forwarded{0}, errors{0};
   FaultInjector faults;
@@ -164,7 +164,7 @@ class ForwardFilter : public ContextFilter {
   bool on_request(Call& call) override;
 
  private:
-  Exchange make_exchange(const net::HttpRequest& request, const UpstreamResponse& response,
+  Exchange make_exchange(const net::HttpRequest& request, const core::Response& response,
                          const MatchMap& match, long long duration_ms) const;
 };
 

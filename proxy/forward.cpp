@@ -56,9 +56,12 @@ SignatureKind signature_kind(const net::HttpRequest& request) {
   return SignatureKind::none;
 }
 
-UpstreamRequest prepare_forward(const net::HttpRequest& request, const UpstreamUrl& upstream,
-                                const core::Credentials& credentials) {
-  UpstreamRequest out;
+namespace {
+
+// prepare_forward but for the upstream's base path.
+core::Request resigned(const net::HttpRequest& request, const core::Url& upstream,
+                       const core::Credentials& credentials) {
+  core::Request out;
   out.method = request.method;
   out.target = request.target;
   out.headers = request.headers;
@@ -118,6 +121,15 @@ UpstreamRequest prepare_forward(const net::HttpRequest& request, const UpstreamU
   } else {
     out.target = path + "?" + encoded;
   }
+  return out;
+}
+
+}  // namespace
+
+core::Request prepare_forward(const net::HttpRequest& request, const core::Url& upstream,
+                              const core::Credentials& credentials) {
+  core::Request out = resigned(request, upstream, credentials);
+  out.target.insert(0, upstream.base);
   return out;
 }
 

@@ -19,7 +19,9 @@ enum class SignatureKind { none, v1, v3 };
 // parameter), or none.
 SignatureKind signature_kind(const net::HttpRequest& request);
 
-UpstreamRequest prepare_forward(const net::HttpRequest& request, const UpstreamUrl& upstream,
-                                const core::Credentials& credentials);
+// The target is the upstream's base path followed by the client's target (the signature, when the
+// proxy signs again, covers the client's path, as the client's own did).
+core::Request prepare_forward(const net::HttpRequest& request, const core::Url& upstream,
+                              const core::Credentials& credentials);
 
 }  // namespace popcheck::proxy

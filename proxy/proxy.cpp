@@ -75,7 +75,7 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
   std::shared_ptr<ProxyHandler> handler(new ProxyHandler(std::move(options)));
   ProxyContext& c = handler->context_;
   if (!c.options.upstream.url.empty()) {
-    auto up = Upstream::create(c.options.upstream);
+    auto up = make_upstream(c.options.upstream);
     if (!up) return std::unexpected(up.error());
     c.upstream = std::move(*up);
   } else if (c.options.mode != Mode::replay) {

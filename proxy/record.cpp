@@ -64,8 +64,8 @@ bool ForwardFilter::on_request(Call& call) {
                                           respond = std::move(call.respond), record,
                                           key = std::move(key), match = std::move(match)]() {
     try {
-      UpstreamRequest sent = prepare_forward(request, context.upstream->url(),
-                                             context.options.credentials);
+      core::Request sent = prepare_forward(request, context.upstream->url(),
+                                           context.options.credentials);
       auto start = std::chrono::steady_clock::now();
       auto response = context.upstream->send(sent);
       auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -74,7 +74,7 @@ bool ForwardFilter::on_request(Call& call) {
       if (!response) {
         context.errors.fetch_add(1);
         const Error& err = response.error();
-        bool timeout = err.code == "upstream.timeout";
+        bool timeout = err.code == "net.timeout";
         respond(api_error(timeout ? 504 : 502,
                           timeout ? "Popcheck.Upstream.Timeout" : "Popcheck.Upstream.Unreachable",
                           "upstream " + context.upstream->url().to_string() + ": " + err.message +
@@ -110,10 +110,10 @@ bool ForwardFilter::on_request(Call& call) {
 }
 
 Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
-                                      const UpstreamResponse& response, const MatchMap& match,
+                                      const core::Response& response, const MatchMap& match,
                                       long long duration_ms) const {
   const ProxyOptions& options = context_.options;
-  const Upstream* upstream = context_.upstream.get();
+  const net::HttpClient* upstream = context_.upstream.get();
   core::Params merged = core::merge_params(
       core::HttpRequestView{request.method, request.target, &request.headers, request.body});
   // Every credential either side used: none of them may reach the file, wherever it appears.

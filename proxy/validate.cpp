@@ -153,8 +153,7 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
     k.expect.status_max = 299;
     k.expect.shape = "example";
   }
-  check::Answer answer{response.status, response.headers, response.body};
-  std::vector<CheckResult> out = check::check_exchange(k, e.contract, answer);
+  std::vector<CheckResult> out = check::check_exchange(k, e.contract, response);
   if (!error || !code) return out;
   bool parsed = std::any_of(out.begin(), out.end(),
                             [](const CheckResult& r) { return r.check == "parse" && r.passed; });
@@ -360,16 +359,17 @@ class ContractValidator final : public Validator {
     return nullptr;
   }
 
-  static check::RecordedRequest recorded_request(const net::HttpRequest& request,
-                                                 const core::Redactor& redactor) {
-    check::RecordedRequest r;
+  // The request with its target in absolute form, as the reports show it.
+  static core::Request recorded_request(const net::HttpRequest& request,
+                                        const core::Redactor& redactor) {
+    core::Request r;
     r.method = request.method;
     string host = net::header_value(request.headers, "host");
-    r.url = "http://" + (host.empty() ? string("proxy") : host) + request.target;
+    r.target = "http://" + (host.empty() ? string("proxy") : host) + request.target;
     r.headers = request.headers;
     r.body = keep_body(request.body);
-    redactor.request(r.url, r.headers, r.body);
-    r.url = shorten(r.url, kMaxKeptUrl);
+    redactor.request(r.target, r.headers, r.body);
+    r.target = shorten(r.target, kMaxKeptUrl);
     for (auto& [k, v] : r.headers) v = shorten(v, kMaxKeptHeader);
     return r;
   }

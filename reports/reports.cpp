@@ -86,12 +86,12 @@ std::string failure_message(const CaseResult& c) {
 }
 
 // Requests and responses are redacted again here, whatever the caller did (core/protocol/redact).
-check::RecordedRequest redacted(check::RecordedRequest req) {
-  core::redact_request(req.url, req.headers, req.body);
+core::Request redacted(core::Request req) {
+  core::redact_request(req.target, req.headers, req.body);
   return req;
 }
 
-check::RecordedResponse redacted(check::RecordedResponse res) {
+core::Response redacted(core::Response res) {
   const core::Redactor redactor;
   res.headers = redactor.headers(res.headers);
   res.body = redactor.body(res.body, core::header_value(res.headers, "content-type"));
@@ -103,12 +103,12 @@ std::string exchange_text(const CaseResult& c) {
   out << "=== " << c.id << " (" << check::to_string(c.status) << ")\n";
   if (c.status == CaseStatus::skipped) out << "skipped: " << c.skip_reason << "\n";
   if (!c.sent) return out.str();
-  check::RecordedRequest req = redacted(c.request);
-  out << "> " << req.method << " " << req.url << "\n";
+  core::Request req = redacted(c.request);
+  out << "> " << req.method << " " << req.target << "\n";
   for (const auto& [k, v] : req.headers) out << "> " << k << ": " << v << "\n";
   if (!req.body.empty()) out << ">\n" << req.body << "\n";
   if (c.answered) {
-    check::RecordedResponse res = redacted(c.response);
+    core::Response res = redacted(c.response);
     out << "< " << res.status << "\n";
     for (const auto& [k, v] : res.headers) out << "< " << k << ": " << v << "\n";
     if (!res.body.empty()) out << "<\n" << res.body << "\n";
@@ -232,14 +232,14 @@ ojson case_json(const check::CaseResult& c) {
   if (!c.error.empty()) o["error"] = c.error;
   if (!c.parity_gaps.empty()) o["parity_gaps"] = c.parity_gaps;
   if (c.sent) {
-    check::RecordedRequest req = redacted(c.request);
+    core::Request req = redacted(c.request);
     o["request"] = ojson{{"method", req.method},
-                         {"url", req.url},
+                         {"url", req.target},
                          {"headers", headers_json(req.headers)},
                          {"body", req.body}};
   }
   if (c.answered) {
-    check::RecordedResponse res = redacted(c.response);
+    core::Response res = redacted(c.response);
     o["response"] = ojson{
         {"status", res.status}, {"headers", headers_json(res.headers)}, {"body", res.body}};
   }

@@ -152,7 +152,7 @@ class Reader {
       if (!it->is_object())
         return bad(p, std::string("expected an object, found ") + type_name(*it));
       c.sent = true;
-      for (Field fl : {Field{"method", &c.request.method}, Field{"url", &c.request.url},
+      for (Field fl : {Field{"method", &c.request.method}, Field{"url", &c.request.target},
                        Field{"body", &c.request.body}}) {
         auto v = str(*it, fl.key, p);
         if (!v) return std::unexpected(v.error());

@@ -1,11 +1,13 @@
 // The HTTP transport (runner/transport.hpp): a case's request signed and sent as the cloud takes it,
 // the answer checked against the case's contract.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "core/check/check.hpp"
 #include "core/protocol/redact.hpp"
+#include "core/text.hpp"
 #include "runner/runner.hpp"
 
 namespace popcheck::runner {
@@ -25,10 +27,11 @@ std::string new_nonce() {
 }
 
 // The request as recorded in the report, redacted with the run's credentials known.
-check::RecordedRequest record(const Endpoint& endpoint, const OutgoingRequest& req,
-                              const core::Credentials& creds) {
-  check::RecordedRequest r{req.method, endpoint.url(req.target), req.headers, req.body};
-  core::redact_request(r.url, r.headers, r.body, core::Redactor(creds));
+// The target in absolute form: the endpoint's origin, then the path and query as sent.
+core::Request record(const core::Url& endpoint, const core::Request& req,
+                     const core::Credentials& creds) {
+  core::Request r{req.method, endpoint.origin() + req.target, req.headers, req.body};
+  core::redact_request(r.target, r.headers, r.body, core::Redactor(creds));
   return r;
 }
 
@@ -44,13 +47,13 @@ class HttpTransport : public Transport {
     sign.signature = options_.signature;
     sign.style = resolve_style(options_.style, c.request.method, options_.signature);
     sign.credentials = options_.credentials;
-    OutgoingRequest sent;
+    core::Request sent;
     auto answer = send_with_retries(
         client_, options_.retries,
         [&] {
           sign.timestamp = utc_timestamp();
           sign.nonce = new_nonce();
-          OutgoingRequest req = build_request(options_.endpoint, params, c.request.format, sign);
+          core::Request req = build_request(options_.endpoint, params, c.request.format, sign);
           // Lets an emulator tie what it provisioned for this case (an injected fault above all) to
           // this case's requests, so that cases running side by side with equal parameters do not
           // trip over each other's faults. Only emulators get it; the header is not signed.
@@ -66,9 +69,14 @@ class HttpTransport : public Transport {
       return {};
     }
     r.answered = true;
-    r.response = {answer->status, answer->headers, answer->body};
-    r.checks = check::check_exchange(c, *item.contract,
-                                     {answer->status, answer->headers, answer->body});
+    r.response = std::move(*answer);
+    // Reports list an answer's headers by name (any case; a repeated name in arrival order), so
+    // that they do not depend on the order a server happens to write them in.
+    std::stable_sort(r.response.headers.begin(), r.response.headers.end(),
+                     [](const auto& a, const auto& b) {
+                       return core::to_lower(a.first) < core::to_lower(b.first);
+                     });
+    r.checks = check::check_exchange(c, *item.contract, r.response);
     r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
     return {};
   }
@@ -76,7 +84,7 @@ class HttpTransport : public Transport {
  private:
   const RunOptions& options_;
   const Target& target_;
-  HttpClient client_;
+  net::HttpClient client_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "core/data_dir.hpp"
 #include "core/files.hpp"
+#include "core/http.hpp"
 #include "core/text.hpp"
 
 namespace popcheck::runner {
@@ -54,41 +55,6 @@ std::optional<Spec> parse_spec(std::string_view spec) {
   return s;
 }
 
-// "scheme://host:port" and the path prefix of a base URL ("/meta/v1", no trailing slash).
-struct BaseUrl {
-  std::string scheme, host, origin, prefix;
-  int port = 0;
-};
-
-Expected<BaseUrl> parse_base(const std::string& url) {
-  BaseUrl b;
-  auto sep = url.find("://");
-  if (sep == std::string::npos)
-    return fail("usage.base_url", "the metadata base URL must start with http:// or https://: " + url);
-  b.scheme = core::to_lower(url.substr(0, sep));
-  if (b.scheme != "http" && b.scheme != "https")
-    return fail("usage.base_url", "the metadata base URL must start with http:// or https://: " + url);
-  auto rest = url.substr(sep + 3);
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  b.prefix = slash == std::string::npos ? std::string() : rest.substr(slash);
-  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (authority.empty() || authority.find('@') != std::string::npos)
-    return fail("usage.base_url", "the metadata base URL needs a host (and no user part): " + url);
-  b.origin = b.scheme + "://" + authority;
-  auto colon = authority.rfind(':');
-  bool bracketed = authority.front() == '[';
-  if (colon != std::string::npos && (!bracketed || authority[colon - 1] == ']')) {
-    b.host = authority.substr(0, colon);
-    b.port = std::atoi(authority.substr(colon + 1).c_str());
-  } else {
-    b.host = authority;
-    b.port = b.scheme == "https" ? 443 : 80;
-  }
-  if (bracketed && b.host.size() > 2) b.host = b.host.substr(1, b.host.size() - 2);
-  return b;
-}
-
 // NO_PROXY: "*", or a comma-separated list of hosts and domain suffixes (".example.com" and
 // "example.com" both cover a.example.com).
 bool bypasses_proxy(const std::string& host) {
@@ -115,7 +81,7 @@ bool bypasses_proxy(const std::string& host) {
 
 // The proxy for a scheme, from HTTPS_PROXY/https_proxy or HTTP_PROXY/http_proxy ("http://host:port";
 // credentials in the URL are passed on as basic auth and never printed).
-void apply_proxy(httplib::Client& client, const BaseUrl& base) {
+void apply_proxy(httplib::Client& client, const core::Url& base) {
   if (bypasses_proxy(base.host)) return;
   std::string proxy = base.scheme == "https" ? env("HTTPS_PROXY") : env("HTTP_PROXY");
   if (proxy.empty()) proxy = base.scheme == "https" ? env("https_proxy") : env("http_proxy");
@@ -138,10 +104,14 @@ void apply_proxy(httplib::Client& client, const BaseUrl& base) {
 // that ends before the declared length is an error too, so no partial body ever comes back.
 Expected<std::string> get(const FetchOptions& options, const std::string& path,
                           const std::string& what) {
-  auto base = parse_base(options.base_url);
-  if (!base) return std::unexpected(base.error());
-  std::string url = base->origin + base->prefix + path;
-  httplib::Client client(base->origin);
+  auto base = core::parse_url(options.base_url);
+  if (!base) {
+    Error e = base.error();
+    e.message = "the metadata base " + e.message;
+    return std::unexpected(e);
+  }
+  std::string url = base->to_string() + path;
+  httplib::Client client(base->origin());
   client.set_connection_timeout(std::chrono::seconds(10));
   client.set_read_timeout(options.timeout);
   client.set_follow_location(true);
@@ -150,7 +120,7 @@ Expected<std::string> get(const FetchOptions& options, const std::string& path,
   std::string body;
   bool too_large = false;
   auto res = client.Get(
-      base->prefix + path, [](const httplib::Response&) { return true; },
+      base->base + path, [](const httplib::Response&) { return true; },
       [&](const char* data, size_t n) {
         if (body.size() + n > kMaxDocumentBytes) {
           too_large = true;

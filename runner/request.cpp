@@ -1,7 +1,6 @@
 #include "runner/request.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace popcheck::runner {
 
@@ -68,67 +67,10 @@ Style resolve_style(std::optional<Style> requested, std::string_view case_method
   return Style::get;
 }
 
-std::string Endpoint::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
-
-std::string Endpoint::host_header() const {
-  bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-  return default_port ? host : host + ":" + std::to_string(port);
-}
-
-std::string Endpoint::url(std::string_view target) const {
-  bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-  return scheme + "://" + (default_port ? host : host + ":" + std::to_string(port)) +
-         std::string(target);
-}
-
-Expected<Endpoint> parse_endpoint(std::string_view url) {
-  Endpoint e;
-  size_t sep = url.find("://");
-  if (sep == std::string_view::npos)
-    return fail("usage.endpoint",
-                "--endpoint must start with http:// or https://: '" + std::string(url) + "'");
-  e.scheme = std::string(url.substr(0, sep));
-  std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (e.scheme != "http" && e.scheme != "https")
-    return fail("usage.endpoint",
-                "--endpoint scheme must be http or https, not '" + e.scheme + "'");
-  std::string_view rest = url.substr(sep + 3);
-  size_t slash = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, slash);
-  if (slash != std::string_view::npos && rest[slash] == '/') {
-    std::string_view path = rest.substr(slash);
-    path = path.substr(0, path.find_first_of("?#"));
-    e.path = std::string(path);
-  }
-  if (authority.find('@') != std::string_view::npos)
-    return fail("usage.endpoint", "--endpoint must not carry user information");
-  size_t colon = authority.rfind(':');
-  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos)
-      return fail("usage.endpoint", "unterminated IPv6 address in --endpoint");
-    e.host = std::string(authority.substr(0, close + 1));
-    colon = authority.size() > close + 1 && authority[close + 1] == ':' ? close + 1
-                                                                        : std::string_view::npos;
-  } else {
-    e.host = std::string(authority.substr(0, colon));
-  }
-  if (e.host.empty())
-    return fail("usage.endpoint", "--endpoint has no host: '" + std::string(url) + "'");
-  e.port = e.scheme == "https" ? 443 : 80;
-  if (colon != std::string_view::npos) {
-    std::string_view p = authority.substr(colon + 1);
-    auto r = std::from_chars(p.data(), p.data() + p.size(), e.port);
-    if (r.ec != std::errc{} || r.ptr != p.data() + p.size() || e.port < 1 || e.port > 65535)
-      return fail("usage.endpoint", "--endpoint has a bad port: '" + std::string(p) + "'");
-  }
-  return e;
-}
-
-OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& params,
-                              std::string_view format, const SignParams& sign) {
-  OutgoingRequest out;
+core::Request build_request(const core::Url& endpoint, const core::Params& params,
+                            std::string_view format, const SignParams& sign) {
+  core::Request out;
+  const std::string path = endpoint.root();
   const auto& creds = sign.credentials;
   out.method = sign.style == Style::get ? "GET" : "POST";
   out.headers.emplace_back("Host", endpoint.host_header());
@@ -150,11 +92,11 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
     p.emplace_back("Signature", signature);
     std::string encoded = encode_pairs(p);
     if (sign.style == Style::post_form) {
-      out.target = endpoint.path;
+      out.target = path;
       out.body = std::move(encoded);
       out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     } else {
-      out.target = with_query(endpoint.path, encoded);
+      out.target = with_query(path, encoded);
     }
     return out;
   }
@@ -166,14 +108,14 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
   if (!has_param(api, "Format")) api.emplace_back("Format", std::string(format));
   core::V3Request v3;
   v3.method = out.method;
-  v3.path = endpoint.path;
+  v3.path = path;
   if (sign.style == Style::post_form) {
     out.body = encode_pairs(api);
     out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   } else {
     v3.query = api;
   }
-  out.target = with_query(endpoint.path, encode_pairs(v3.query));
+  out.target = with_query(path, encode_pairs(v3.query));
   if (has_param(params, "Action"))
     out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
   if (has_param(params, "Version"))

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/http.hpp"
 #include "core/model.hpp"
 #include "core/protocol/normalize.hpp"
 #include "core/protocol/sign.hpp"
@@ -29,19 +30,6 @@ std::string to_string(Style s);
 Style resolve_style(std::optional<Style> requested, std::string_view case_method,
                     SignatureVersion sig);
 
-struct Endpoint {
-  std::string scheme;  // "http" or "https"
-  std::string host;
-  int port = 0;
-  std::string path = "/";      // base path; the RPC path is always "/"
-  std::string origin() const;  // "https://host:port" (what the HTTP client connects to)
-  std::string host_header()
-      const;  // "host" or "host:port" when the port is not the scheme's default
-  std::string url(std::string_view target) const;  // origin() + target
-};
-// "http(s)://host[:port][/path]". Errors: "usage.endpoint" saying what is wrong.
-Expected<Endpoint> parse_endpoint(std::string_view url);
-
 struct SignParams {
   SignatureVersion signature = SignatureVersion::v1;
   Style style = Style::get;
@@ -51,21 +39,14 @@ struct SignParams {
   std::string user_agent = "popcheck/" + std::string(kVersion);
 };
 
-struct OutgoingRequest {
-  std::string method;
-  std::string target;  // path and query, already encoded
-  core::Headers headers;
-  std::string body;
-};
-
 // The signed request for API parameters `params` (Action and Version among them; values already
-// substituted) in `format` ("JSON"/"XML").
+// substituted) in `format` ("JSON"/"XML"), to the endpoint's root path (endpoint.root()).
 // V1 adds, unless the case sets them itself (negative cases may): Format, AccessKeyId,
 // SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, SignatureNonce, Timestamp, SecurityToken (with
 // STS), then Signature. V3 moves Action and Version to x-acs-action / x-acs-version, keeps the API
 // parameters (and Format) in the query, or in a form body with post_form, and adds x-acs-date,
 // x-acs-signature-nonce, x-acs-content-sha256, the STS headers and Authorization.
-OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& params,
-                              std::string_view format, const SignParams& sign);
+core::Request build_request(const core::Url& endpoint, const core::Params& params,
+                            std::string_view format, const SignParams& sign);
 
 }  // namespace popcheck::runner

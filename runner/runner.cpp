@@ -29,12 +29,12 @@ std::string param(const core::Params& params, std::string_view name) {
 
 }  // namespace
 
-Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
-                                       const std::function<OutgoingRequest()>& build,
-                                       OutgoingRequest* last_sent) {
-  Expected<HttpAnswer> answer = fail("net.error", "not sent");
+Expected<core::Response> send_with_retries(net::HttpClient& client, int retries,
+                                           const std::function<core::Request()>& build,
+                                           core::Request* last_sent) {
+  Expected<core::Response> answer = fail("net.error", "not sent");
   for (int attempt = 0; attempt <= retries; ++attempt) {
-    OutgoingRequest req = build();
+    core::Request req = build();
     answer = client.send(req);
     if (last_sent) *last_sent = std::move(req);
     if (answer) break;
@@ -74,7 +74,7 @@ std::string report_timestamp() {
   return t;
 }
 
-Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c) {
+Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c) {
   nlohmann::ordered_json needs = nlohmann::ordered_json::array();
   for (const auto& n : c.needs)
     needs.push_back({{"var", n.var},
@@ -84,10 +84,9 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
   nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
-  OutgoingRequest req;
+  core::Request req;
   req.method = "POST";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
-                                            : options.endpoint.path + "/__popcheck/provision";
+  req.target = options.endpoint.base + "/__popcheck/provision";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
   if (!options.admin_token.empty())
     req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
@@ -130,11 +129,10 @@ std::string utc_timestamp() {
 }
 
 Expected<Target> probe(const RunOptions& options) {
-  HttpClient client(options.endpoint, options.client);
-  OutgoingRequest req;
+  net::HttpClient client(options.endpoint, options.client);
+  core::Request req;
   req.method = "GET";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/health"
-                                            : options.endpoint.path + "/__popcheck/health";
+  req.target = options.endpoint.base + "/__popcheck/health";
   req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
   if (!options.admin_token.empty())
     req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
@@ -153,7 +151,7 @@ namespace {
 // Needs, variables and skips: the case's parameters with every ${var} given a value, or the reason
 // it is skipped (r.skip_reason). Against a popcheck emulator the emulator provisions the needs,
 // elsewhere they come from the user's variables.
-std::optional<core::Params> prepare(HttpClient& admin, const core::Case& c, const RunOptions& options,
+std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c, const RunOptions& options,
                                     const Target& target, check::CaseResult& r) {
   Vars provisioned;
   const Vars* vars = &options.vars;
@@ -193,7 +191,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
                                           const TransportFactory& make_transport, int workers,
                                           const Progress& progress) {
   check::RunReport report;
-  report.endpoint = options.endpoint.url(options.endpoint.path);
+  report.endpoint = options.endpoint.origin() + options.endpoint.root();
   report.timestamp = report_timestamp();
   report.hostname = local_hostname();
   auto start = Clock::now();
@@ -218,7 +216,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
   std::mutex mutex;  // guards done, progress and fatal
   std::optional<Error> fatal;
   auto worker = [&](Transport& transport) {
-    HttpClient admin(options.endpoint, options.client);  // provisioning
+    net::HttpClient admin(options.endpoint, options.client);  // provisioning
     for (size_t u = next++; u < units.size() && !stop; u = next++) {
       for (size_t i : units[u]) {
         const core::Case& c = cases[i].c;

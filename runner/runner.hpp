@@ -11,7 +11,7 @@
 #include "core/check/result.hpp"
 #include "core/error.hpp"
 #include "core/protocol/sign.hpp"
-#include "runner/client.hpp"
+#include "net/client.hpp"
 #include "runner/request.hpp"
 #include "runner/select.hpp"
 #include "runner/transport.hpp"
@@ -31,14 +31,14 @@ inline constexpr std::string_view kDummyAccessKeySecret = "popcheck-dummy-key-se
 inline constexpr std::string_view kCaseHeader = "x-popcheck-case";
 
 struct RunOptions {
-  Endpoint endpoint;
+  core::Url endpoint;
   SignatureVersion signature = SignatureVersion::v1;
   std::optional<Style> style;  // unset: from each case's method (see resolve_style)
   core::Credentials credentials;
   Vars vars;  // --var / --vars
   int jobs = 1;
   int retries = 2;  // extra attempts after a network failure; never after an HTTP answer
-  ClientOptions client;
+  net::ClientOptions client;
   // Sent as X-Popcheck-Admin-Token with the emulator's health probe and provisioning, for an
   // emulator that requires it (net/admin.hpp); empty: not sent.
   std::string admin_token;
@@ -93,12 +93,12 @@ struct Provisioned {
 };
 // Sends the request `build` makes, again after a network failure up to `retries` times, each attempt
 // built afresh (a new nonce and time). `last_sent`, when given, receives the last request sent.
-Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
-                                       const std::function<OutgoingRequest()>& build,
-                                       OutgoingRequest* last_sent);
+Expected<core::Response> send_with_retries(net::HttpClient& client, int retries,
+                                           const std::function<core::Request()>& build,
+                                           core::Request* last_sent);
 
 // Asks the emulator at options.endpoint to meet c's needs (retrying network failures only). Used by
 // HTTP runs and SDK runs alike, so both meet needs the same way.
-Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c);
+Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c);
 
 }  // namespace popcheck::runner

@@ -7,7 +7,6 @@
 #include "core/protocol/redact.hpp"
 #include "core/check/sdk_check.hpp"
 #include "core/input_limits.hpp"
-#include "runner/client.hpp"
 
 namespace popcheck::runner {
 
@@ -168,8 +167,7 @@ json sdk_request_line(const core::Case& c, const core::Params& substituted,
   if (!has_format) params["Format"] = c.request.format;
   json opts = json::object();
   for (const auto& [k, v] : sdk.options) opts[k] = v;
-  std::string endpoint = options.endpoint.origin();
-  if (options.endpoint.path != "/") endpoint += options.endpoint.path;
+  std::string endpoint = options.endpoint.to_string();
   return json{{"id", c.id},
               {"action", action},
               {"version", version},
@@ -206,7 +204,7 @@ class SdkTransport : public Transport {
     shown.erase("credentials");
     r.sent = true;
     r.request.method = "SDK";
-    r.request.url = redactor_.url(line["endpoint"].get<std::string>());
+    r.request.target = redactor_.url(line["endpoint"].get<std::string>());
     r.request.headers = {{"Content-Type", "application/x-ndjson"}};
     r.request.body = scrub_json(shown, redactor_).dump();
 

@@ -485,7 +485,7 @@ CheckResult check_content_type(std::string_view format, const core::Headers& hea
 }
 
 std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contract& contract,
-                                        const Answer& answer) {
+                                        const core::Response& answer) {
   std::vector<CheckResult> out;
   const core::Expect& e = c.expect;
   const bool xml = is_xml(c.request.format);

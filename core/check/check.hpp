@@ -57,12 +57,6 @@
 
 namespace popcheck::check {
 
-struct Answer {
-  int status = 0;
-  core::Headers headers;
-  std::string body;
-};
-
 // The Content-Type a conforming server sends for a Format ("JSON" or "XML", any case).
 std::string expected_content_type(std::string_view format);
 // Whether the case expects an error answer: a status of 400 or more, or a named Code.
@@ -74,7 +68,7 @@ bool message_matches(std::string_view tmpl, std::string_view message);
 
 // Every check of one exchange, in the documented order.
 std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contract& contract,
-                                        const Answer& answer);
+                                        const core::Response& answer);
 
 // The individual checks, exposed for tests and for other tools.
 CheckResult check_status(const core::Expect& expect, int status);

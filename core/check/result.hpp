@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/http.hpp"
 #include "core/model.hpp"
-#include "core/protocol/normalize.hpp"
 
 namespace popcheck::check {
 
@@ -30,31 +30,18 @@ enum class CaseStatus {
 
 std::string to_string(CaseStatus s);
 
-// The request as sent and the response as received, with credentials already removed (see
-// core/protocol/redact.hpp).
-struct RecordedRequest {
-  std::string method;
-  std::string url;  // scheme://host:port/path?query
-  core::Headers headers;
-  std::string body;
-};
-
-struct RecordedResponse {
-  int status = 0;
-  core::Headers headers;
-  std::string body;
-};
-
 struct CaseResult {
   std::string id, product, version, action, kind, description;
   CaseStatus status = CaseStatus::passed;
   std::vector<CheckResult> checks;  // every check that ran, passed or not, in a fixed order
   std::string skip_reason;          // with CaseStatus::skipped
   std::string error;                // with CaseStatus::error: what went wrong on the network
-  bool sent = false;                // whether a request went out (request/response are meaningful)
-  RecordedRequest request;
+  // The request as sent, its target in absolute form (scheme://host[:port]/path?query), and the
+  // response as received, with credentials already removed (see core/protocol/redact.hpp).
+  bool sent = false;  // whether a request went out (request/response are meaningful)
+  core::Request request;
   bool answered = false;  // whether `response` holds an answer
-  RecordedResponse response;
+  core::Response response;
   double duration_s = 0;  // wall time of the case, provisioning included
   // The case's registered parity gaps: the skip list of a snapshot case that was answered (paths
   // the snapshot comparison left out, see snapshot.hpp). Reports count them.

@@ -35,13 +35,6 @@ bool needs_decoding(std::string_view s) {
   return false;
 }
 
-std::string_view header_view(const Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
-  }
-  return {};
-}
-
 // One "name=value" pair of a match key, both sides encoded so that a '&' or '=' inside a value
 // cannot make two keys collide.
 void append_key_pair(std::string& out, std::string_view name, std::string_view value) {
@@ -88,10 +81,6 @@ constexpr std::array<std::string_view, 21> kVolatileHeaders = {
     "connection", "keep-alive", "accept-encoding", "transfer-encoding", "date"};
 
 }  // namespace
-
-std::string header_value(const Headers& headers, std::string_view name) {
-  return std::string(header_view(headers, name));
-}
 
 Params parse_query_string(std::string_view text) {
   // '+' means a space here as in form bodies: every SDK writes a literal '+' as %2B, and a browser

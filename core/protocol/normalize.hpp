@@ -9,14 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/http.hpp"
 #include "core/model.hpp"
 
 namespace popcheck::core {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// A header's value by case-insensitive name; empty when absent.
-std::string header_value(const Headers& headers, std::string_view name);
 
 struct HttpRequestView {
   std::string_view method;

@@ -68,17 +68,17 @@ class ProxyFaults : public ::testing::Test {
   }
 
   // A fresh connection per request, so that a reset is seen as such and never retried.
-  Expected<UpstreamResponse> send(const std::string& method, const std::string& target,
+  Expected<core::Response> send(const std::string& method, const std::string& target,
                                   const std::string& body = {}) {
-    auto client = Upstream::create({.url = "http://127.0.0.1:" + std::to_string(proxy_->port()),
-                                    .timeout = std::chrono::milliseconds(10000)});
+    auto client = make_upstream({.url = "http://127.0.0.1:" + std::to_string(proxy_->port()),
+                                 .timeout = std::chrono::milliseconds(10000)});
     EXPECT_TRUE(client.has_value());
-    UpstreamRequest r{method, target, {}, body};
+    core::Request r{method, target, {}, body};
     if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
     if (target.starts_with("/__popcheck/")) r.headers.emplace_back("X-Popcheck-Admin", "1");
     return (*client)->send(r);
   }
-  Expected<UpstreamResponse> call(const std::string& action, const std::string& format = "JSON") {
+  Expected<core::Response> call(const std::string& action, const std::string& format = "JSON") {
     return send("GET", "/?Action=" + action + "&Version=2014-05-26&Format=" + format +
                            "&RegionId=cn-hangzhou");
   }

@@ -23,7 +23,7 @@ net::HttpRequest request(std::string method, std::string target, net::Headers he
 }
 
 // How the gateway would judge the forwarded request, with only the proxy's key known.
-core::VerifyOutcome verified(const UpstreamRequest& out, std::string_view timestamp) {
+core::VerifyOutcome verified(const core::Request& out, std::string_view timestamp) {
   auto keys = core::key_lookup({{kHeld.access_key_id, kHeld.access_key_secret}});
   auto now = *core::parse_iso8601_utc(timestamp);
   return core::verify_request({out.method, out.target, &out.headers, out.body}, keys, now, nullptr);
@@ -43,10 +43,10 @@ TEST(Forward, SignatureKindIsReadFromTheAuthorizationTheQueryOrAFormBody) {
 }
 
 TEST(Forward, WithoutCredentialsOnlyHostAndContentLengthChange) {
-  auto upstream = *parse_upstream_url("http://127.0.0.1:18080");
+  auto upstream = *core::parse_url("http://127.0.0.1:18080");
   auto in = request("POST", "/?Action=X&Signature=abc",
                     {{"Host", "proxy:1"}, {"Content-Length", "3"}, {"X-Trace", "t"}}, "a=1");
-  UpstreamRequest out = prepare_forward(in, upstream, {});
+  core::Request out = prepare_forward(in, upstream, {});
   EXPECT_EQ(out.method, "POST");
   EXPECT_EQ(out.target, in.target);
   EXPECT_EQ(out.body, "a=1");
@@ -55,14 +55,26 @@ TEST(Forward, WithoutCredentialsOnlyHostAndContentLengthChange) {
   EXPECT_EQ(core::header_value(out.headers, "x-trace"), "t");
 }
 
+// The upstream's base path goes before the client's target, whether the request is re-signed or not.
+TEST(Forward, TheTargetGoesUnderTheUpstreamsBasePath) {
+  auto upstream = *core::parse_url("http://127.0.0.1:18080/api/");
+  auto plain = prepare_forward(request("GET", "/?Action=X&Signature=abc", {}), upstream, {});
+  EXPECT_EQ(plain.target, "/api/?Action=X&Signature=abc");
+  auto form = request("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                      "Action=X&AccessKeyId=client&Signature=abc");
+  auto resigned = prepare_forward(form, upstream, kHeld);
+  EXPECT_EQ(resigned.target, "/api/");
+  EXPECT_NE(resigned.body.find("AccessKeyId=" + kHeld.access_key_id), std::string::npos);
+}
+
 TEST(Forward, AV1QueryIsReSignedWithTheProxysIdentity) {
-  auto upstream = *parse_upstream_url("https://ecs.aliyuncs.com");
+  auto upstream = *core::parse_url("https://ecs.aliyuncs.com");
   auto in = request("GET",
                     "/?Action=DescribeRegions&Version=2014-05-26&AccessKeyId=LTAIclient&SecurityToken=clientTok"
                     "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1"
                     "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=clientSig",
                     {{"Host", "127.0.0.1:9"}});
-  UpstreamRequest out = prepare_forward(in, upstream, kHeld);
+  core::Request out = prepare_forward(in, upstream, kHeld);
   EXPECT_EQ(core::header_value(out.headers, "host"), "ecs.aliyuncs.com");
   auto params = core::parse_query_string(out.target.substr(2));
   auto value = [&](const std::string& name) {
@@ -81,12 +93,12 @@ TEST(Forward, AV1QueryIsReSignedWithTheProxysIdentity) {
 }
 
 TEST(Forward, AV1FormBodyStaysAFormBody) {
-  auto upstream = *parse_upstream_url("http://127.0.0.1:1");
+  auto upstream = *core::parse_url("http://127.0.0.1:1");
   auto in = request("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}},
                     "Action=DetachDisk&Version=2014-05-26&DiskId=d-1&AccessKeyId=LTAIclient"
                     "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n2"
                     "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=clientSig");
-  UpstreamRequest out = prepare_forward(in, upstream, kHeld);
+  core::Request out = prepare_forward(in, upstream, kHeld);
   EXPECT_EQ(out.target, "/");
   EXPECT_NE(out.body.find("DiskId=d-1"), std::string::npos) << out.body;
   EXPECT_EQ(out.body.find("LTAIclient"), std::string::npos) << out.body;
@@ -95,7 +107,7 @@ TEST(Forward, AV1FormBodyStaysAFormBody) {
 }
 
 TEST(Forward, AV3RequestIsSignedForTheUpstreamsHost) {
-  auto upstream = *parse_upstream_url("http://127.0.0.1:18080");
+  auto upstream = *core::parse_url("http://127.0.0.1:18080");
   auto in = request("POST", "/?RegionId=cn-hangzhou",
                     {{"host", "127.0.0.1:9"},
                      {"x-acs-action", "DescribeRegions"},
@@ -106,7 +118,7 @@ TEST(Forward, AV3RequestIsSignedForTheUpstreamsHost) {
                      {"x-acs-accesskey-id", "LTAIclient"},
                      {"Authorization", "ACS3-HMAC-SHA256 Credential=LTAIclient,SignedHeaders=host,Signature=x"}},
                     "{}");
-  UpstreamRequest out = prepare_forward(in, upstream, kHeld);
+  core::Request out = prepare_forward(in, upstream, kHeld);
   EXPECT_EQ(core::header_value(out.headers, "host"), "127.0.0.1:18080");
   EXPECT_EQ(core::header_value(out.headers, "x-acs-content-sha256"), core::sha256_hex("{}"));
   EXPECT_EQ(core::header_value(out.headers, "x-acs-security-token"), kHeld.security_token);

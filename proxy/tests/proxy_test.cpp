@@ -37,7 +37,7 @@ std::string encode(const core::Params& params) {
 }
 
 // A V1 request as pop-core sends it (GET, everything in the query), signed with the dummy key.
-UpstreamRequest v1_get(core::Params api, const std::string& nonce) {
+core::Request v1_get(core::Params api, const std::string& nonce) {
   core::Params p = std::move(api);
   p.insert(p.end(), {{"Format", "JSON"},
                      {"AccessKeyId", kDummyId},
@@ -51,8 +51,8 @@ UpstreamRequest v1_get(core::Params api, const std::string& nonce) {
 }
 
 // A V1 request as pop-core's POST sends it: everything in a form body.
-UpstreamRequest v1_form(core::Params api, const std::string& nonce) {
-  UpstreamRequest r = v1_get(std::move(api), nonce);
+core::Request v1_form(core::Params api, const std::string& nonce) {
+  core::Request r = v1_get(std::move(api), nonce);
   core::Params p = core::parse_query_string(r.target.substr(2));
   r.method = "POST";
   std::erase_if(p, [](const auto& kv) { return kv.first == "Signature"; });
@@ -63,9 +63,9 @@ UpstreamRequest v1_form(core::Params api, const std::string& nonce) {
 }
 
 // A V3 request as openapi-core sends it, signed with the dummy key for the proxy's host.
-UpstreamRequest v3_post(const std::string& action, const std::string& version, core::Params query,
+core::Request v3_post(const std::string& action, const std::string& version, core::Params query,
                         const std::string& proxy_host, const std::string& nonce) {
-  UpstreamRequest r;
+  core::Request r;
   r.method = "POST";
   r.target = "/?" + encode(query);
   r.headers = {{"host", proxy_host},
@@ -170,7 +170,7 @@ ProxyOptions options_for(Mode mode, const TempDir& dir, const FakeUpstream& upst
 struct RunningProxy {
   std::shared_ptr<ProxyHandler> handler;
   std::unique_ptr<net::Server> server;
-  std::unique_ptr<Upstream> client;
+  std::unique_ptr<net::HttpClient> client;
   LoadReport report;
 
   explicit RunningProxy(ProxyOptions options) {
@@ -179,11 +179,11 @@ struct RunningProxy {
     handler = *h;
     server = std::make_unique<net::Server>(net::ServerOptions{}, handler);
     if (!server->start()) throw std::runtime_error("proxy did not start");
-    auto c = Upstream::create({.url = "http://127.0.0.1:" + std::to_string(server->port())});
+    auto c = make_upstream({.url = "http://127.0.0.1:" + std::to_string(server->port())});
     client = std::move(*c);
   }
   std::string host() const { return "127.0.0.1:" + std::to_string(server->port()); }
-  UpstreamResponse send(const UpstreamRequest& r) {
+  core::Response send(const core::Request& r) {
     auto res = client->send(r);
     if (!res) throw std::runtime_error(res.error().to_string());
     return *res;
@@ -195,7 +195,7 @@ struct RunningProxy {
   }
 };
 
-std::string content_type(const UpstreamResponse& r) {
+std::string content_type(const core::Response& r) {
   return core::header_value(r.headers, "content-type");
 }
 
@@ -205,7 +205,7 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
   ProxyOptions options = options_for(Mode::record, dir, upstream);
   RunningProxy proxy(options);
 
-  std::vector<UpstreamRequest> calls = {
+  std::vector<core::Request> calls = {
       v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "n1"),
       v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "n2"),
       v1_form({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
@@ -213,7 +213,7 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
       v3_post("TagResources", "2016-04-28", {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}},
               proxy.host(), "n4"),
   };
-  std::vector<UpstreamResponse> recorded;
+  std::vector<core::Response> recorded;
   for (const auto& c : calls) recorded.push_back(proxy.send(c));
   EXPECT_EQ(upstream.calls(), 4);
   EXPECT_EQ(recorded[2].status, 403);
@@ -239,7 +239,7 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
   upstream.stop();
   EXPECT_EQ(proxy.admin("PUT", "/__popcheck/mode", R"({"mode":"replay"})")["mode"], "replay");
   // New nonces and signatures, and the other shapes of the same calls, still match.
-  std::vector<UpstreamRequest> again = {
+  std::vector<core::Request> again = {
       v1_form({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "m1"),
       v3_post("DescribeRegions", "2014-05-26", {}, proxy.host(), "m2"),
       v1_get({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
@@ -280,7 +280,7 @@ TEST(Proxy, RecordingSurvivesA100000DeepJsonBodyAndKeepsServing) {
   RunningProxy proxy(options);
 
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  UpstreamRequest hostile = v1_get({{"Action", "CreateThing"}, {"Version", "2014-05-26"}}, "d1");
+  core::Request hostile = v1_get({{"Action", "CreateThing"}, {"Version", "2014-05-26"}}, "d1");
   hostile.method = "POST";
   hostile.headers = {{"content-type", "application/json"}};
   hostile.body = deep;
@@ -451,7 +451,7 @@ TEST(Proxy, HeldCredentialsReSignV1AndV3ForTheUpstream) {
 }
 
 TEST(Proxy, WithoutCredentialsV3KeepsItsSignedHostAndV1GetsTheUpstreamHost) {
-  auto url = parse_upstream_url("https://ecs.aliyuncs.com");
+  auto url = core::parse_url("https://ecs.aliyuncs.com");
   ASSERT_TRUE(url);
   net::HttpRequest v3;
   v3.method = "POST";
@@ -600,7 +600,7 @@ TEST(Proxy, TheMissLogKeepsBoundedEntriesAndCountsWhatItDropped) {
   for (int i = 0; i < 8; ++i) {
     core::Params params = {{"Action", "Huge" + std::to_string(i)}, {"Blob", big}};
     for (int p = 0; p < 100; ++p) params.emplace_back("P" + std::to_string(p), "v");
-    UpstreamRequest r{"POST", "/", {{"content-type", "application/x-www-form-urlencoded"}},
+    core::Request r{"POST", "/", {{"content-type", "application/x-www-form-urlencoded"}},
                       encode(params)};
     EXPECT_EQ(proxy.send(r).status, 404);
   }

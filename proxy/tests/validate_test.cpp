@@ -300,9 +300,9 @@ TEST(Validator, SuccessAnswersAreCheckedAgainstTheDocumentedShapeAndFormat) {
   xml.body = "<Wrong><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId></Wrong>";
   observe(*v, get(v1(remove + "&Format=XML")), xml);
   observe(*v, get(v1(remove)),
-          net::HttpResponse{200,
-                            {{"Content-Type", "application/json"}},
-                            R"({"RequestId":"R","ScalingActivityId":"a"})"});
+          net::HttpResponse{{200,
+                             {{"Content-Type", "application/json"}},
+                             R"({"RequestId":"R","ScalingActivityId":"a"})"}});
   auto r = v->report("");
   using V = std::vector<std::string>;
   EXPECT_EQ(failed_checks(r.cases[0]), V{});
@@ -359,7 +359,7 @@ TEST(Validator, CredentialsNeverReachTheReportOrTheViolations) {
   auto r = v->report("http://127.0.0.1:1/?AccessKeyId=" + kKeyId);
   std::string all = v->violations_json().dump();
   for (const auto& c : r.cases) {
-    all += c.request.url + c.request.body + c.response.body;
+    all += c.request.target + c.request.body + c.response.body;
     for (const auto& [k, val] : c.request.headers) all += k + ": " + val;
     for (const auto& x : c.checks) all += x.expected + x.actual;
   }

@@ -105,6 +105,21 @@ TEST(MetadataFiles, FolderAndUrlFollowFlagsThenEnvironment) {
   EXPECT_EQ(metadata_base_url(), std::string(kDefaultMetadataUrl));
 }
 
+// A bad base URL is refused before any connection, by core::parse_url, saying what is wrong.
+TEST(MetadataFiles, ABadBaseUrlSaysWhatIsWrong) {
+  for (const auto& [url, says] : std::vector<std::pair<std::string, std::string>>{
+           {"ftp://mirror/meta", "must start with http:// or https://"},
+           {"http://user:pw@mirror/meta", "must not carry user information"},
+           {"http://mirror:0/meta", "invalid port"}}) {
+    auto r = fetch_product_list({.base_url = url, .into = "/nonexistent"});
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().code, "http.url") << url;
+    EXPECT_TRUE(r.error().message.starts_with("the metadata base URL '")) << r.error().message;
+    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find("pw@"), std::string::npos) << r.error().message;
+  }
+}
+
 // A product that was never fetched is found among the data folder's bundled metadata
 // (core/data_dir.hpp), after the fetched folder.
 TEST_F(MetadataFolder, BundledProductsResolveThroughTheDataFolder) {

@@ -48,7 +48,7 @@ class FakeApi {
  public:
   FakeApi()
       : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
-  Endpoint endpoint() const { return *parse_endpoint(server_.url()); }
+  core::Url endpoint() const { return *core::parse_url(server_.url()); }
 
   std::atomic<Deviation> deviation{Deviation::none};
   std::atomic<bool> emulator{false};
@@ -439,7 +439,7 @@ class Slammer {
     ::close(fd_);
     thread_.join();
   }
-  Endpoint endpoint() const { return *parse_endpoint("http://127.0.0.1:" + std::to_string(port_)); }
+  core::Url endpoint() const { return *core::parse_url("http://127.0.0.1:" + std::to_string(port_)); }
   std::atomic<int> accepted{0};
 
  private:
@@ -474,7 +474,7 @@ TEST(Probe, UnreachableEndpointIsOneError) {
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   RunOptions o;
-  o.endpoint = *parse_endpoint("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  o.endpoint = *core::parse_url("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
   o.retries = 1;
   auto t = probe(o);
   ::close(fd);
@@ -563,7 +563,7 @@ TEST(Runner, RecordedRequestsCarryNoSecrets) {
   o.credentials.security_token = "STS-token-value";
   auto report = run_cases(four_cases(), o, {});
   for (const auto& c : report.cases) {
-    std::string all = c.request.url + c.request.body;
+    std::string all = c.request.target + c.request.body;
     for (auto& [k, v] : c.request.headers) all += k + ": " + v + "\n";
     EXPECT_EQ(all.find(kKeyId), std::string::npos) << all;
     EXPECT_EQ(all.find("STS-token-value"), std::string::npos);

@@ -23,7 +23,7 @@ class StepServer {
       : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
   RunOptions options(int jobs) const {
     RunOptions o;
-    o.endpoint = *parse_endpoint(server_.url());
+    o.endpoint = *core::parse_url(server_.url());
     o.credentials = {"k", "s", ""};
     o.retries = 0;
     o.jobs = jobs;

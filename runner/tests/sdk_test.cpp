@@ -277,7 +277,7 @@ core::Case make_case(const std::string& id, int status, std::optional<std::strin
 
 TEST(SdkRequestLine, MovesActionAndVersionAndAddsFormat) {
   RunOptions options;
-  options.endpoint = *parse_endpoint("http://127.0.0.1:9/");
+  options.endpoint = *core::parse_url("http://127.0.0.1:9/");
   options.credentials = {"id-1", "secret-1", ""};
   SdkOptions sdk;
   sdk.options["method"] = "POST";
@@ -309,7 +309,7 @@ TEST(SdkRun, ReportsChecksSkipsErrorsAndNoSecrets) {
   cases.back().c.needs.push_back(
       {"instance_id", "instance", core::ojson::object(), "a Running instance"});
   RunOptions options;
-  options.endpoint = *parse_endpoint("http://127.0.0.1:9");
+  options.endpoint = *core::parse_url("http://127.0.0.1:9");
   options.credentials = {"key-id-xyz", "very-secret-value", ""};
   options.vars["region"] = "cn-hangzhou";
   SdkOptions sdk = options_for(s.write("fake.sh", fake_adapter_body()));
@@ -335,7 +335,7 @@ TEST(SdkRun, ReportsChecksSkipsErrorsAndNoSecrets) {
   EXPECT_EQ(report->cases[5].status, CaseStatus::skipped);
   EXPECT_NE(report->cases[5].skip_reason.find("--var instance_id=VALUE"), std::string::npos);
   for (const auto& c : report->cases) {
-    for (const std::string* text : {&c.request.body, &c.request.url, &c.response.body, &c.error}) {
+    for (const std::string* text : {&c.request.body, &c.request.target, &c.response.body, &c.error}) {
       EXPECT_EQ(text->find("very-secret-value"), std::string::npos) << *text;
       EXPECT_EQ(text->find("key-id-xyz"), std::string::npos) << *text;
       EXPECT_EQ(text->find("Signature=abc"), std::string::npos) << *text;
@@ -352,7 +352,7 @@ TEST(SdkRun, StopsWhenTheAdapterDiesAfterItsRestart) {
                                  {make_case("c-die", 200, std::nullopt), contract},
                                  {make_case("d", 200, std::nullopt), contract}};
   RunOptions options;
-  options.endpoint = *parse_endpoint("http://127.0.0.1:9");
+  options.endpoint = *core::parse_url("http://127.0.0.1:9");
   options.vars["region"] = "r";
   auto report = run_cases_with_sdk(cases, options, Target{},
                                    options_for(s.write("fake.sh", fake_adapter_body())));

@@ -152,24 +152,33 @@ TEST(Vars, Substitution) {
   EXPECT_EQ(substitute("no vars ${unterminated", v, nullptr), "no vars ${unterminated");
 }
 
-TEST(Endpoint, Parsing) {
-  auto e = parse_endpoint("https://ecs.aliyuncs.com");
-  ASSERT_TRUE(e);
-  EXPECT_EQ(e->port, 443);
-  EXPECT_EQ(e->host_header(), "ecs.aliyuncs.com");
-  EXPECT_EQ(e->path, "/");
-  auto l = parse_endpoint("http://127.0.0.1:18080/base/?x");
-  ASSERT_TRUE(l);
-  EXPECT_EQ(l->port, 18080);
-  EXPECT_EQ(l->host_header(), "127.0.0.1:18080");
-  EXPECT_EQ(l->path, "/base/");
-  for (const char* bad : {"ecs.aliyuncs.com", "ftp://x", "http://", "http://h:0", "http://h:99999",
-                          "http://h:12a", "http://u@h"})
-    EXPECT_FALSE(parse_endpoint(bad)) << bad;
+// The endpoint's base path is where requests go (URL parsing itself: core/tests/http_test.cpp):
+// "/" without one, "<base>/" with one, written with or without its trailing slash; V3 signs it.
+TEST(Request, GoesToTheEndpointsRootPath) {
+  SignParams sign;
+  sign.credentials = {"id", "secret", ""};
+  sign.timestamp = "2026-01-01T00:00:00Z";
+  sign.nonce = "n1";
+  const core::Params params = {{"Action", "A"}, {"Version", "2014-05-26"}};
+  EXPECT_TRUE(build_request(*core::parse_url("https://ecs.aliyuncs.com"), params, "JSON", sign)
+                  .target.starts_with("/?"));
+  for (const char* url : {"http://127.0.0.1:18080/base/", "http://127.0.0.1:18080/base"}) {
+    auto r = build_request(*core::parse_url(url), params, "JSON", sign);
+    EXPECT_TRUE(r.target.starts_with("/base/?Action=A&")) << url << ": " << r.target;
+    EXPECT_EQ(core::header_value(r.headers, "Host"), "127.0.0.1:18080");
+  }
+  sign.signature = SignatureVersion::v3;
+  sign.style = Style::post_form;
+  auto v3 = build_request(*core::parse_url("http://127.0.0.1:18080/base"), params, "JSON", sign);
+  EXPECT_EQ(v3.target, "/base/");
+  core::V3Request signed_request{"POST", "/base/", {}, v3.headers, v3.body};
+  signed_request.headers.pop_back();  // Authorization itself
+  EXPECT_EQ(core::header_value(v3.headers, "Authorization"),
+            core::v3_authorization(signed_request, "id", "secret"));
 }
 
 TEST(Request, V1AddsCommonParametersUnlessTheCaseSetsThem) {
-  auto ep = *parse_endpoint("http://127.0.0.1:1");
+  auto ep = *core::parse_url("http://127.0.0.1:1");
   SignParams sign;
   sign.credentials = {"id", "secret", ""};
   sign.timestamp = "2026-01-01T00:00:00Z";

@@ -71,7 +71,7 @@ struct Fixture {
 
 RunOptions options() {
   RunOptions o;
-  o.endpoint = *parse_endpoint("http://127.0.0.1:9");  // never contacted: no case has needs
+  o.endpoint = *core::parse_url("http://127.0.0.1:9");  // never contacted: no case has needs
   o.vars = {{"region", "cn-hangzhou"}};
   return o;
 }

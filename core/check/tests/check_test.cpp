@@ -54,11 +54,11 @@ core::Case error_case(std::string format = "JSON") {
   return c;
 }
 
-Answer json_answer(int status, std::string body) {
+core::Response json_answer(int status, std::string body) {
   return {status, {{"Content-Type", "application/json;charset=utf-8"}}, std::move(body)};
 }
 
-Answer xml_answer(int status, std::string body) {
+core::Response xml_answer(int status, std::string body) {
   return {status, {{"Content-Type", "text/xml;charset=utf-8"}}, std::move(body)};
 }
 

@@ -248,7 +248,7 @@ TEST(SnapshotCheck, CheckExchangeRunsTheSnapshotInsteadOfTheShape) {
       "Code":"InvalidDiskId.NotFound","Message":"The specified disk <disk-id:1> does not exist.",
       "Recommend":"https://x/?requestId=<uuid>"})");
   c.expect.refs["<disk-id:1>"] = "d-sent1";
-  Answer a{404,
+  core::Response a{404,
            {{"Content-Type", "application/json;charset=utf-8"}},
            R"({"RequestId":"11111111-2222-3333-4444-555555555555","HostId":"ecs.aliyuncs.com",)"
            R"("Code":"InvalidDiskId.NotFound","Message":"Something else entirely.",)"
@@ -283,7 +283,7 @@ TEST(SnapshotCheck, XmlAnswersCompareAsTrees) {
   c.expect.shape = "snapshot";
   c.expect.root = "RemoveTagsResponse";
   c.expect.snapshot = ojson::parse(R"({"RequestId":"<request-id>","Tags":{"Tag":["a","b"]}})");
-  Answer a{200,
+  core::Response a{200,
            {{"Content-Type", "text/xml;charset=utf-8"}},
            "<RemoveTagsResponse><RequestId>R</RequestId><Tags><Tag>a</Tag></Tags>"
            "</RemoveTagsResponse>"};

@@ -10,7 +10,7 @@
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
 #include "core/protocol/normalize.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/catalogue.hpp"
 #include "emulator/responder.hpp"
@@ -27,7 +27,7 @@ constexpr std::string_view kAdminPrefix = "/__popcheck/";
 constexpr const char* kJson = "application/json;charset=utf-8";
 constexpr const char* kXml = "text/xml;charset=utf-8";
 
-using core::iequals;
+using core::text::iequals;
 
 net::HttpResponse json_response(int status, const ojson& body) {
   net::HttpResponse r;

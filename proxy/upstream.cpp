@@ -14,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::proxy {
 
@@ -26,7 +26,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using core::iequals;
+using core::text::iequals;
 
 // Headers that describe one connection, not the message; never forwarded (RFC 9110 section 7.6.1).
 bool is_hop_by_hop(std::string_view name) {

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "core/support/text.hpp"
+
 namespace popcheck::runner {
 
 namespace {
@@ -34,9 +36,7 @@ Error describe(httplib::Error e, const Endpoint& endpoint) {
 }
 
 bool detail_is_hop_by_hop(const std::string& name) {
-  std::string n = name;
-  for (auto& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return n == "connection" || n == "keep-alive";
+  return core::text::iequals(name, "connection") || core::text::iequals(name, "keep-alive");
 }
 
 template <class Rep, class Period>

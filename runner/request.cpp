@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/support/text.hpp"
+#include "core/support/url_encode.hpp"
+
 namespace popcheck::runner {
 
 namespace {
@@ -17,16 +20,7 @@ std::string value_of(const core::Params& params, std::string_view name) {
   return {};
 }
 
-std::string encode_pairs(const core::Params& params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += core::percent_encode(k);
-    out += '=';
-    out += core::percent_encode(v);
-  }
-  return out;
-}
+using core::encode_params;
 
 std::string with_query(const std::string& path, const std::string& query) {
   return query.empty() ? path : path + "?" + query;
@@ -88,8 +82,7 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
     return fail("usage.endpoint",
                 "--endpoint must start with http:// or https://: '" + std::string(url) + "'");
   e.scheme = std::string(url.substr(0, sep));
-  std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  e.scheme = core::text::to_lower(e.scheme);
   if (e.scheme != "http" && e.scheme != "https")
     return fail("usage.endpoint",
                 "--endpoint scheme must be http or https, not '" + e.scheme + "'");
@@ -148,7 +141,7 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
     if (!creds.security_token.empty()) add("SecurityToken", creds.security_token);
     std::string signature = core::v1_signature(out.method, p, creds.access_key_secret);
     p.emplace_back("Signature", signature);
-    std::string encoded = encode_pairs(p);
+    std::string encoded = encode_params(p);
     if (sign.style == Style::post_form) {
       out.target = endpoint.path;
       out.body = std::move(encoded);
@@ -168,12 +161,12 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
   v3.method = out.method;
   v3.path = endpoint.path;
   if (sign.style == Style::post_form) {
-    out.body = encode_pairs(api);
+    out.body = encode_params(api);
     out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   } else {
     v3.query = api;
   }
-  out.target = with_query(endpoint.path, encode_pairs(v3.query));
+  out.target = with_query(endpoint.path, encode_params(v3.query));
   if (has_param(params, "Action"))
     out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
   if (has_param(params, "Version"))

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "core/input_limits.hpp"
+#include "core/support/utc_time.hpp"
 #include "runner/transport.hpp"
 
 namespace popcheck::runner {
@@ -120,14 +122,7 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
 }
 
 
-std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_timestamp() { return core::format_utc(std::chrono::system_clock::now()); }
 
 Expected<Target> probe(const RunOptions& options) {
   HttpClient client(options.endpoint, options.client);

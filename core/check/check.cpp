@@ -2,7 +2,7 @@
 
 #include "core/check/snapshot.hpp"
 #include "core/input_limits.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,7 +23,7 @@ using json = nlohmann::ordered_json;
 // would otherwise produce a failure per element.
 constexpr size_t kMaxShapeFailures = 20;
 
-using core::iequals;
+using core::text::iequals;
 
 std::string header(const core::Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers)

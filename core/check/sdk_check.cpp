@@ -1,6 +1,7 @@
 #include "core/check/sdk_check.hpp"
 
 #include "core/check/check.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::check {
 
@@ -32,9 +33,7 @@ Expected<std::optional<int>> opt_status(const json& obj, const char* key, const 
 }
 
 std::string format_of(const core::Case& c) {
-  std::string f = c.request.format;
-  for (auto& ch : f) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return f == "XML" ? "XML" : "JSON";
+  return core::text::iequals(c.request.format, "XML") ? "XML" : "JSON";
 }
 
 std::string status_text(const core::Expect& e) {

@@ -8,7 +8,6 @@
 
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
-#include "core/text.hpp"
 
 namespace popcheck::core {
 

@@ -9,22 +9,17 @@
 #include <boost/container/small_vector.hpp>
 
 #include "core/protocol/sign.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-using core::iequals;
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using text::iequals;
+using text::to_upper;
 
 void upper_in_place(std::string& s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s) c = text::ascii_upper(c);
 }
 
 // Whether percent_decode would change the text ('%' escapes, '+' as space).
@@ -49,14 +44,6 @@ void append_key_pair(std::string& out, std::string_view name, std::string_view v
   percent_encode_append(out, name);
   out += '=';
   percent_encode_append(out, value);
-}
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kSpace);
-  return s.substr(first, last - first + 1);
 }
 
 bool has_param(const Params& params, std::string_view name) {
@@ -121,7 +108,7 @@ bool is_form_content_type(std::string_view content_type) {
   // "application/x-www-form-urlencoded", optionally followed by parameters such as ";
   // charset=UTF-8"; media types are case-insensitive.
   std::string_view media = content_type.substr(0, content_type.find(';'));
-  return iequals(trim(media), "application/x-www-form-urlencoded");
+  return iequals(text::trim_ascii(media), "application/x-www-form-urlencoded");
 }
 
 Params merge_params(const HttpRequestView& request) {

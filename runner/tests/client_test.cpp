@@ -8,7 +8,7 @@
 #include <atomic>
 #include <mutex>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "tests/support/http_server.hpp"
 
 namespace popcheck::runner {
@@ -43,8 +43,8 @@ TEST(HttpClient, AnyStatusIsAnAnswerAndTheTargetIsSentAsSigned) {
   EXPECT_EQ(core::header_value(answer->headers, "x-acs-request-id"), "R-1");
   EXPECT_EQ(core::header_value(answer->headers, "content-type"), "application/json;charset=utf-8");
   for (const auto& [name, value] : answer->headers) {
-    EXPECT_NE(core::to_lower(name), "connection") << "a connection header reached the answer";
-    EXPECT_NE(core::to_lower(name), "keep-alive");
+    EXPECT_NE(core::text::to_lower(name), "connection") << "a connection header reached the answer";
+    EXPECT_NE(core::text::to_lower(name), "keep-alive");
   }
   std::lock_guard lock(seen.mutex);
   EXPECT_EQ(seen.target, "/?Action=X&Tag=a%2Bb%20c");

@@ -29,12 +29,9 @@ constexpr const char* kXml = "text/xml;charset=utf-8";
 
 using core::text::iequals;
 
+// The admin answers, indented for people (the state is read by eye).
 net::HttpResponse json_response(int status, const ojson& body) {
-  net::HttpResponse r;
-  r.status = status;
-  r.body = body.dump(2, ' ', false, ojson::error_handler_t::replace);
-  r.headers.emplace_back("Content-Type", kJson);
-  return r;
+  return net::json_response(status, body, 2);
 }
 
 net::HttpResponse admin_error(int status, std::string code, std::string message) {

@@ -199,22 +199,28 @@ TEST(Server, HandlerExceptionBecomes500InternalError) {
   ASSERT_TRUE(client.Get("/"));
 }
 
-// Answers every request later, from a thread of its own.
+// Answers every request later, from a thread of its own, after `pause`: "PREFIX:TARGET".
 class DeferredHandler : public Handler {
  public:
+  explicit DeferredHandler(std::string prefix = "deferred",
+                           std::chrono::milliseconds pause = std::chrono::milliseconds(0))
+      : prefix_(std::move(prefix)), pause_(pause) {}
   ~DeferredHandler() override {
     for (auto& t : threads_) t.join();
   }
   void handle(HttpRequest request, Respond respond) override {
     std::lock_guard lock(mutex_);
-    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
+    threads_.emplace_back([this, request = std::move(request), respond = std::move(respond)] {
+      if (pause_.count() > 0) std::this_thread::sleep_for(pause_);
       HttpResponse out;
-      out.body = "deferred:" + request.target;
+      out.body = prefix_ + ":" + request.target;
       respond(std::move(out));
     });
   }
 
  private:
+  const std::string prefix_;
+  const std::chrono::milliseconds pause_;
   std::mutex mutex_;
   std::vector<std::thread> threads_;
 };
@@ -476,31 +482,11 @@ TEST(Server, IdleAndHalfSentConnectionsAreClosedAfterTheReadTimeout) {
   EXPECT_EQ(res->status, 200);
 }
 
-// Answers each request from another thread after a pause longer than the server's read timeout.
-class SlowHandler : public Handler {
- public:
-  ~SlowHandler() override {
-    for (auto& t : threads_) t.join();
-  }
-  void handle(HttpRequest request, Respond respond) override {
-    std::lock_guard lock(mutex_);
-    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-      HttpResponse out;
-      out.body = "slow:" + request.target;
-      respond(std::move(out));
-    });
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::thread> threads_;
-};
-
 TEST(Server, ReadTimeoutNeverCutsAConnectionWhoseAnswerIsStillOwed) {
   ServerOptions options;
   options.read_timeout = std::chrono::seconds(1);
-  Fixture f(std::make_shared<SlowHandler>(), options);
+  // Each answer comes from another thread after a pause longer than the read timeout.
+  Fixture f(std::make_shared<DeferredHandler>("slow", std::chrono::milliseconds(1500)), options);
   httplib::Client client("127.0.0.1", f.port);
   client.set_read_timeout(10, 0);
   auto res = client.Get("/late");

@@ -94,7 +94,7 @@ std::string render_junit(const check::RunReport& report) {
   for (const auto& c : report.cases) {
     std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
                       (c.action.empty() ? "unknown" : c.action);
-    if (!groups.count(key)) order.push_back(key);
+    if (!groups.contains(key)) order.push_back(key);
     groups[key].push_back(&c);
   }
   pugi::xml_document doc;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <ranges>
 #include <set>
 
 #include "core/protocol/redact.hpp"
@@ -145,9 +146,9 @@ string list_text(const std::vector<string>& values) {
 }
 
 bool id_like(const std::vector<RequestRules::Segment>& segs) {
-  for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
-    if (it->placeholder) continue;
-    const string& last = it->text;
+  for (const auto& seg : std::views::reverse(segs)) {
+    if (seg.placeholder) continue;
+    const string& last = seg.text;
     return last.ends_with("Id") || last.ends_with("Ids") || last.ends_with("ID");
   }
   return false;

@@ -74,8 +74,9 @@ bool is_loopback_host(std::string_view host) {
 std::optional<HttpResponse> refuse_admin(const AdminGuard& guard, const HttpRequest& request) {
   const std::string host = header_value(request.headers, "host");
   const std::string origin = header_value(request.headers, "origin");
-  if (!origin.empty() && !(!host.empty() && (iequals(origin, "http://" + host) ||
-                                             iequals(origin, "https://" + host)))) {
+  const bool own_origin = !host.empty() && (iequals(origin, "http://" + host) ||
+                                            iequals(origin, "https://" + host));
+  if (!origin.empty() && !own_origin) {
     return refusal(guard, 403, "Popcheck.Admin.CrossOrigin",
                    "admin request refused: Origin '" + origin.substr(0, 200) +
                        "' is not this server's own (" +

@@ -121,7 +121,7 @@ Diff diff_reports(const check::RunReport& baseline, const check::RunReport& curr
     }
   }
   for (const auto& was : baseline.cases)
-    if (!after.count(was.id)) d.removed.push_back(change_of(&was, nullptr));
+    if (!after.contains(was.id)) d.removed.push_back(change_of(&was, nullptr));
   return d;
 }
 
@@ -181,7 +181,7 @@ std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
     for (const auto& c : list) {
       std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
                         (c.action.empty() ? "unknown" : c.action);
-      if (!groups.count(key)) order.push_back(key);
+      if (!groups.contains(key)) order.push_back(key);
       groups[key].push_back({&c, kind});
     }
   };

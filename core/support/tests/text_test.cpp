@@ -81,7 +81,7 @@ TEST(Text, Utf8LengthCountsCharactersNotBytes) {
   EXPECT_EQ(utf8_length("最多64个字符"), 7);
   EXPECT_EQ(utf8_length("\xF0\x9F\x98\x80"), 1);  // one emoji, four bytes
   // Invalid input still gets a length: a stray continuation byte adds nothing, a lone lead byte one.
-  EXPECT_EQ(utf8_length("a\x80" "b"), 2);
+  EXPECT_EQ(utf8_length(std::string("a\x80") + "b"), 2);
   EXPECT_EQ(utf8_length("a\xC3"), 2);
 }
 

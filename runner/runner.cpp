@@ -71,9 +71,23 @@ std::string local_hostname() {
 }
 
 std::string report_timestamp() {
-  std::string t = utc_timestamp();
-  t.pop_back();  // the JUnit schema wants no zone designator
-  return t;
+  // The JUnit schema wants no zone designator.
+  return core::format_utc(std::chrono::system_clock::now(), {.zone = false});
+}
+
+// A request to the emulator's admin endpoint /__popcheck/NAME below the endpoint's path, with the
+// Host the endpoint wants, `headers`, and the admin token when there is one.
+static OutgoingRequest admin_request(const RunOptions& options, std::string method,
+                                     std::string_view name, core::Headers headers) {
+  OutgoingRequest req;
+  req.method = std::move(method);
+  std::string path = "/__popcheck/" + std::string(name);
+  req.target = options.endpoint.path == "/" ? path : options.endpoint.path + path;
+  req.headers = {{"Host", options.endpoint.host_header()}};
+  for (auto& h : headers) req.headers.push_back(std::move(h));
+  if (!options.admin_token.empty())
+    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  return req;
 }
 
 Provisioned provision_needs(HttpClient& client, const RunOptions& options, const core::Case& c) {
@@ -86,13 +100,8 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
   std::string region = param(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
   nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
-  OutgoingRequest req;
-  req.method = "POST";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/provision"
-                                            : options.endpoint.path + "/__popcheck/provision";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
-  if (!options.admin_token.empty())
-    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  OutgoingRequest req =
+      admin_request(options, "POST", "provision", {{"Content-Type", "application/json"}});
   req.body = body.dump();
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
@@ -126,13 +135,7 @@ std::string utc_timestamp() { return core::format_utc(std::chrono::system_clock:
 
 Expected<Target> probe(const RunOptions& options) {
   HttpClient client(options.endpoint, options.client);
-  OutgoingRequest req;
-  req.method = "GET";
-  req.target = options.endpoint.path == "/" ? "/__popcheck/health"
-                                            : options.endpoint.path + "/__popcheck/health";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
-  if (!options.admin_token.empty())
-    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  OutgoingRequest req = admin_request(options, "GET", "health", {{"Accept", "application/json"}});
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());

@@ -9,6 +9,7 @@
 
 #include "core/protocol/sign.hpp"
 #include "core/support/text.hpp"
+#include "core/support/utc_time.hpp"
 
 namespace popcheck::core {
 
@@ -390,16 +391,6 @@ std::optional<std::chrono::sys_seconds> parse_iso8601_utc(std::string_view s) {
          std::chrono::seconds(se);
 }
 
-std::string format_iso8601_utc(std::chrono::sys_seconds t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
+std::string format_iso8601_utc(std::chrono::sys_seconds t) { return format_utc(t); }
 
 }  // namespace popcheck::core

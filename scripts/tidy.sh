@@ -33,6 +33,27 @@ for entry in json.load(open(sys.argv[1])):
 PY
   )
 fi
+# The build precompiles common headers (cmake_pch.hxx, made into GCC's .gch, which clang cannot
+# read but picks up beside the header): clang-tidy reads a copy of the database in build/ci/tidy
+# whose commands include a copy of each cmake_pch.hxx as plain text, with no .gch beside it.
+python3 - "$db" build/ci/tidy <<'PY'
+import json, os, shutil, sys
+db, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+entries = []
+for entry in json.load(open(db)):
+    if entry["file"].endswith(".hxx.cxx"):
+        continue  # the precompiled header's own compilation
+    args = entry["command"].split(" ")
+    for i, a in enumerate(args):
+        if a.endswith("/cmake_pch.hxx") and i > 0 and args[i - 1] == "-include":
+            copy = os.path.join(os.path.abspath(out), a.strip("/").replace("/", "_"))
+            shutil.copyfile(a, copy)
+            args[i] = copy
+    entry["command"] = " ".join(x for x in args if x != "-Winvalid-pch")
+    entries.append(entry)
+json.dump(entries, open(os.path.join(out, "compile_commands.json"), "w"), indent=1)
+PY
 extra=(--extra-arg=-std=c++2b --extra-arg=-include"$PWD/scripts/tidy-prelude.hpp"
        --extra-arg=-Wno-unknown-warning-option)
 # Findings in the project's own headers count; those in Boost, the standard library and the
@@ -41,7 +62,7 @@ root=$(sed 's/[.[\*^$+?(){}|]/\\&/g' <<<"$PWD")
 extra+=(--header-filter="^$root/(app|core|emulator|fuzz|net|proxy|reports|runner|tests)/")
 rc=0
 printf '%s\n' "${files[@]}" | sort -u |
-  xargs -P "${TIDY_JOBS:-2}" -n 1 "$tidy" -p build/ci --quiet "${extra[@]}" || rc=$?
+  xargs -P "${TIDY_JOBS:-2}" -n 1 "$tidy" -p build/ci/tidy --quiet "${extra[@]}" || rc=$?
 if [[ $rc -ne 0 ]]; then
   echo "tidy.sh: clang-tidy reported findings (above)" >&2
   exit 1

@@ -119,12 +119,6 @@ constexpr std::array<SeedApi, 5> kSeedApis = {{
 
 }  // namespace
 
-const std::string* find_param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
 
 ApiResult api_error(int status, std::string code, std::string message) {
   ApiResult r;

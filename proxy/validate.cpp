@@ -58,11 +58,7 @@ bool is_common_code(const string& code) {
   return codes.contains(code) || code == "Throttling" || code.starts_with("Throttling.");
 }
 
-string first_value(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
+using core::first_value;
 
 using core::text::iequals;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/protocol/normalize.hpp"
 #include "core/support/text.hpp"
 #include "core/support/url_encode.hpp"
 
@@ -11,13 +12,7 @@ namespace popcheck::runner {
 namespace {
 
 bool has_param(const core::Params& params, std::string_view name) {
-  return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
-}
-
-std::string value_of(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
+  return core::find_param(params, name) != nullptr;
 }
 
 using core::encode_params;
@@ -167,10 +162,10 @@ OutgoingRequest build_request(const Endpoint& endpoint, const core::Params& para
     v3.query = api;
   }
   out.target = with_query(endpoint.path, encode_params(v3.query));
-  if (has_param(params, "Action"))
-    out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
-  if (has_param(params, "Version"))
-    out.headers.emplace_back("x-acs-version", value_of(params, "Version"));
+  if (const auto* action = core::find_param(params, "Action"))
+    out.headers.emplace_back("x-acs-action", *action);
+  if (const auto* version = core::find_param(params, "Version"))
+    out.headers.emplace_back("x-acs-version", *version);
   out.headers.emplace_back("x-acs-date", sign.timestamp);
   out.headers.emplace_back("x-acs-signature-nonce", sign.nonce);
   out.headers.emplace_back("x-acs-content-sha256", core::sha256_hex(out.body));

@@ -23,12 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
-
 }  // namespace
 
 Expected<HttpAnswer> send_with_retries(HttpClient& client, int retries,
@@ -97,7 +91,7 @@ Provisioned provision_needs(HttpClient& client, const RunOptions& options, const
                      {"resource", n.resource},
                      {"with", n.with},
                      {"description", n.description}});
-  std::string region = param(c.request.params, "RegionId");
+  std::string region = core::first_value(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
   nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
   OutgoingRequest req =

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <forward_list>
 #include <tuple>
+#include <utility>
 
 #include <boost/container/small_vector.hpp>
 
@@ -102,6 +103,21 @@ Params parse_query_string(std::string_view text) {
     pos = end + 1;
   }
   return out;
+}
+
+const std::string* find_param(const Params& params, std::string_view name) {
+  auto it =
+      std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+  return it == params.end() ? nullptr : &it->second;
+}
+
+std::string* find_param(Params& params, std::string_view name) {
+  return const_cast<std::string*>(find_param(std::as_const(params), name));
+}
+
+std::string first_value(const Params& params, std::string_view name) {
+  const std::string* v = find_param(params, name);
+  return v == nullptr ? std::string() : *v;
 }
 
 bool is_form_content_type(std::string_view content_type) {

@@ -25,13 +25,6 @@ bool same_signature(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-const std::string* find_param(const Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
-
 VerifyOutcome outcome(VerifyStatus status, SignatureScheme scheme, std::string id,
                       std::string detail) {
   VerifyOutcome o;

@@ -36,23 +36,11 @@ modes=" ${MODES:-embedded separate} "
 run_timeout=${RUN_TIMEOUT:-1800}
 read -r -a select <<<"${SELECT:-}"
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target popcheck >/dev/null
-  bin=build/release/popcheck
-fi
+popcheck_binary
 [[ -d "$shared/metadata/catalogue" ]] || { echo "no $shared/metadata/catalogue: set SHARED" >&2; exit 2; }
 mapfile -t all_metadata < <(ls "$shared"/metadata/*.json "$shared"/metadata/catalogue/*.json)
 
-tmp=$(mktemp -d)
-emu_pid=""
-cleanup() {
-  if [[ -n "$emu_pid" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
-  nginx_stop 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch_with_cleanup
 
 now() { date +%s.%N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -17,21 +17,9 @@ bash scripts/setup.sh bench
 cases=${CASES:-2000}
 shared=${SHARED:-$(cd .. && pwd)/shared}
 
-bin=${POPCHECK:-}
-if [[ -z "$bin" ]]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target popcheck >/dev/null
-  bin=build/release/popcheck
-fi
+popcheck_binary
 
-tmp=$(mktemp -d)
-emu_pid=""
-cleanup() {
-  if [[ -n "$emu_pid" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
-  nginx_stop 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch_with_cleanup
 
 # Credentials for endpoints that are not an emulator; nothing checks them.
 export ALIBABA_CLOUD_ACCESS_KEY_ID=bench-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=bench-key-secret

@@ -11,6 +11,10 @@
 #                                     open_file_cache, so that no request pays for open/stat/close.
 #   nginx_stop                        stops it and removes NGINX_DIR
 #   wait_for_port PORT                waits (up to 10 s) until something accepts on 127.0.0.1:PORT
+#   popcheck_binary                   sets bin: $POPCHECK, else build/release/popcheck (configured and
+#                                     built first)
+#   scratch_with_cleanup              sets tmp (a fresh folder) and emu_pid (empty); on exit the
+#                                     process emu_pid names and nginx are stopped and tmp is removed
 # nginx runs in the foreground of a background job so that nginx_stop can end exactly that process.
 
 free_port() {
@@ -96,4 +100,25 @@ nginx_stop() {
   fi
   [ -n "${NGINX_DIR:-}" ] && rm -rf "$NGINX_DIR"
   NGINX_DIR=
+}
+
+popcheck_binary() {
+  bin=${POPCHECK:-}
+  if [[ -z "$bin" ]]; then
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target popcheck >/dev/null
+    bin=build/release/popcheck
+  fi
+}
+
+scratch_with_cleanup() {
+  tmp=$(mktemp -d)
+  emu_pid=""
+  trap scratch_cleanup EXIT
+}
+
+scratch_cleanup() {
+  if [[ -n "$emu_pid" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+  nginx_stop 2>/dev/null || true
+  rm -rf "$tmp"
 }

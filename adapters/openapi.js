@@ -21,7 +21,7 @@
 //   timeout   read and connect timeout in milliseconds (default 10000; the SDK's default is 3000).
 'use strict';
 
-const readline = require('readline');
+const { safe, serve } = require('./lib/line_protocol.js');
 
 const PACKAGES = {
   ecs20140526: '@alicloud/ecs20140526',
@@ -58,18 +58,6 @@ const modules = {};
 function pkg(key) {
   if (!modules[key]) modules[key] = load(PACKAGES[key]);
   return modules[key];
-}
-
-function safe(value) {
-  const seen = new WeakSet();
-  return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return undefined;
-      seen.add(v);
-    }
-    return v;
-  }));
 }
 
 // openapi-core's `endpoint` must be a bare host[:port]: with a scheme it builds
@@ -168,32 +156,5 @@ async function handle(req) {
   }
 }
 
-function main() {
-  const names = Object.values(PACKAGES).map((n) => `${n}@${version(n)}`);
-  const hello = { adapter: 'openapi', sdk: names.join(' '), protocol: 1 };
-  process.stdout.write(JSON.stringify(hello) + '\n');
-  const rl = readline.createInterface({ input: process.stdin, terminal: false });
-  let chain = Promise.resolve();
-  rl.on('line', (line) => {
-    chain = chain.then(async () => {
-      let req;
-      try {
-        req = JSON.parse(line);
-      } catch (e) {
-        process.stdout.write(JSON.stringify({ id: null, outcome: 'adapter-error',
-          message: `request line is not JSON: ${e.message}` }) + '\n');
-        return;
-      }
-      let out;
-      try {
-        out = await handle(req);
-      } catch (e) {
-        out = { id: req.id, outcome: 'adapter-error', message: String(e && e.message || e) };
-      }
-      process.stdout.write(JSON.stringify(out) + '\n');
-    });
-  });
-  rl.on('close', () => { chain.then(() => process.exit(0)); });
-}
-
-main();
+const names = Object.values(PACKAGES).map((n) => `${n}@${version(n)}`);
+serve({ adapter: 'openapi', sdk: names.join(' '), protocol: 1 }, handle);

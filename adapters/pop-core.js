@@ -9,7 +9,7 @@
 //   timeout milliseconds for the SDK's own timeout (default 10000; the SDK's default is 3000).
 'use strict';
 
-const readline = require('readline');
+const { safe, serve } = require('./lib/line_protocol.js');
 
 function sdkVersion(name) {
   try {
@@ -28,20 +28,6 @@ try {
   process.stdout.write(JSON.stringify({ adapter: 'pop-core', protocol: 1,
     fatal: `cannot load @alicloud/pop-core (${where}): ${e.message}` }) + '\n');
   process.exit(3);
-}
-
-// Values of a parsed body or a thrown error may hold json-bigint numbers; JSON.stringify keeps them
-// as numbers through toJSON, and anything else that cannot be serialised becomes a string.
-function safe(value) {
-  const seen = new WeakSet();
-  return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return undefined;
-      seen.add(v);
-    }
-    return v;
-  }));
 }
 
 // pop-core puts the signed URL into its messages; the credentials and the signature are cut out
@@ -102,32 +88,5 @@ async function handle(req) {
   }
 }
 
-function main() {
-  process.stdout.write(JSON.stringify({ adapter: 'pop-core',
-    sdk: `@alicloud/pop-core@${sdkVersion('@alicloud/pop-core')}`, protocol: 1 }) + '\n');
-  const rl = readline.createInterface({ input: process.stdin, terminal: false });
-  // One request at a time, in order: the driver waits for each answer before sending the next line.
-  let chain = Promise.resolve();
-  rl.on('line', (line) => {
-    chain = chain.then(async () => {
-      let req;
-      try {
-        req = JSON.parse(line);
-      } catch (e) {
-        process.stdout.write(JSON.stringify({ id: null, outcome: 'adapter-error',
-          message: `request line is not JSON: ${e.message}` }) + '\n');
-        return;
-      }
-      let out;
-      try {
-        out = await handle(req);
-      } catch (e) {
-        out = { id: req.id, outcome: 'adapter-error', message: e.message };
-      }
-      process.stdout.write(JSON.stringify(out) + '\n');
-    });
-  });
-  rl.on('close', () => { chain.then(() => process.exit(0)); });
-}
-
-main();
+serve({ adapter: 'pop-core', sdk: `@alicloud/pop-core@${sdkVersion('@alicloud/pop-core')}`,
+  protocol: 1 }, handle);

@@ -21,7 +21,7 @@
 //   timeout   read and connect timeout in milliseconds (default 10000; the SDK's default is 3000).
 'use strict';
 
-const { requireSdk, packageVersion, safe, serve } = require('./lib/protocol');
+const { safe, serve } = require('./lib/line_protocol.js');
 
 const PACKAGES = {
   ecs20140526: '@alicloud/ecs20140526',
@@ -30,8 +30,27 @@ const PACKAGES = {
 };
 const BY_PRODUCT = { ecs: 'ecs20140526', vpc: 'vpc20160428' };
 
-const load = (name) => requireSdk('openapi', name);
-const version = packageVersion;
+function fatal(message) {
+  process.stdout.write(JSON.stringify({ adapter: 'openapi', protocol: 1, fatal: message }) + '\n');
+  process.exit(3);
+}
+
+function load(name) {
+  try {
+    return require(name);
+  } catch (e) {
+    fatal(`cannot load ${name} (NODE_PATH=${process.env.NODE_PATH || ''}): ${e.message}`);
+  }
+  return null;
+}
+
+function version(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch (e) {
+    return 'unknown';
+  }
+}
 
 const core = load('@alicloud/openapi-core');
 const dara = load('@darabonba/typescript');
@@ -138,4 +157,4 @@ async function handle(req) {
 }
 
 const names = Object.values(PACKAGES).map((n) => `${n}@${version(n)}`);
-serve({ adapter: 'openapi', sdk: names.join(' ') }, handle);
+serve({ adapter: 'openapi', sdk: names.join(' '), protocol: 1 }, handle);

@@ -9,9 +9,26 @@
 //   timeout milliseconds for the SDK's own timeout (default 10000; the SDK's default is 3000).
 'use strict';
 
-const { requireSdk, packageVersion, safe, serve } = require('./lib/protocol');
+const { safe, serve } = require('./lib/line_protocol.js');
 
-const RPCClient = requireSdk('pop-core', '@alicloud/pop-core');
+function sdkVersion(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch (e) {
+    return 'unknown';
+  }
+}
+
+let RPCClient;
+try {
+  RPCClient = require('@alicloud/pop-core');
+} catch (e) {
+  // The hello line is the place to say so: the driver reports it as a clear infrastructure error.
+  const where = `NODE_PATH=${process.env.NODE_PATH || ''}`;
+  process.stdout.write(JSON.stringify({ adapter: 'pop-core', protocol: 1,
+    fatal: `cannot load @alicloud/pop-core (${where}): ${e.message}` }) + '\n');
+  process.exit(3);
+}
 
 // pop-core puts the signed URL into its messages; the credentials and the signature are cut out
 // here (the runner scrubs again, as a last net).
@@ -71,5 +88,5 @@ async function handle(req) {
   }
 }
 
-serve({ adapter: 'pop-core', sdk: `@alicloud/pop-core@${packageVersion('@alicloud/pop-core')}` },
-  handle);
+serve({ adapter: 'pop-core', sdk: `@alicloud/pop-core@${sdkVersion('@alicloud/pop-core')}`,
+  protocol: 1 }, handle);

@@ -1,7 +1,5 @@
 // `popcheck emulate`: the reference emulator of the seed APIs on a listening socket until SIGINT or
 // SIGTERM.
-#include <signal.h>
-
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "app/admin.hpp"
 #include "app/commands.hpp"
+#include "app/stop_signals.hpp"
 #include "emulator/emulator.hpp"
 #include "net/server.hpp"
 #include "runner/metadata_fetch.hpp"
@@ -112,13 +111,8 @@ int run_emulate(const EmulateFlags& flags) {
   options.admin = admin_guard_for(server.host, flags.admin_token, "popcheck", "popcheck emulate",
                                   std::cerr);
 
-  // Block the stop signals before any thread starts, so that every thread inherits the mask and the
-  // main thread alone receives them through sigwait: no handler runs inside a server thread.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before any thread starts: the main thread alone receives them, through sigwait.
+  StopSignals stop_signals;
 
   auto running = emulator::EmbeddedEmulator::start(options, server);
   if (!running) {
@@ -131,10 +125,9 @@ int run_emulate(const EmulateFlags& flags) {
     std::cout << product << " listening on " << product_url << "\n";
   std::cout << std::flush;
   std::cerr << "health: " << url << "/__popcheck/health; stop with Ctrl-C\n";
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  std::string_view received = stop_signals.wait();
   (*running)->stop();
-  std::cerr << "popcheck emulate: stopped (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  std::cerr << "popcheck emulate: stopped (" << received << ")\n";
   return 0;
 }
 

@@ -1,22 +1,17 @@
 // `popcheck proxy`: the record/replay proxy on the shared Beast server, stopped cleanly by SIGINT
 // or SIGTERM. With --fault it injects latency, errors, resets and truncations; with --contracts it
 // validates every exchange and writes a JUnit report when it stops.
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "app/admin.hpp"
 #include "app/commands.hpp"
+#include "app/stop_signals.hpp"
 #include "core/files.hpp"
 #include "core/protocol/credentials.hpp"
 #include "net/server.hpp"
@@ -140,18 +135,8 @@ int run_proxy(const ProxyArgs& args) {
     };
   }
 
-  // Signals are taken by a dedicated thread with sigwait, so that stopping the server happens in
-  // ordinary code rather than in a signal handler. They are blocked before any thread starts
-  // (the forwarding pool included), so that no other thread receives them.
-  // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded before
-  // sigwait could see it, so the default disposition is restored first.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any thread starts (the forwarding pool included), so that no other thread receives them.
+  StopSignals stop_signals;
 
   options.admin = admin_guard_for(listen->first, args.admin_token, "popcheck-proxy",
                                   "popcheck proxy", std::cerr);
@@ -190,17 +175,7 @@ int run_proxy(const ProxyArgs& args) {
                                       : ", " + std::to_string(report.errors.size()) + " unreadable")
             << (args.upstream.empty() ? "" : ", upstream " + args.upstream) << ")" << std::endl;
 
-  std::atomic<bool> signalled{false};
-  std::jthread waiter([&server, &signalled, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    signalled = true;
-    server.stop();
-  });
-  server.wait();
-  // Wake the waiter if the server stopped for another reason.
-  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  stop_signals.serve_until_stopped([&server] { server.wait(); }, [&server] { server.stop(); });
   auto s = (*handler)->stats();
   std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses
             << ", recorded " << s.recorded << ", forwarded " << s.forwarded << ", errors "

@@ -60,8 +60,8 @@ int run_diff(const DiffArgs& a) {
     }
     markdown += "\n" + reports::render_coverage_markdown(reports::to_json(
                             reports::compute_coverage(current->report, catalogue.entries)));
-  } else if (current->coverage) {
-    markdown += "\n" + reports::render_coverage_markdown(*current->coverage);
+  } else if (const auto& coverage = current->coverage) {
+    markdown += "\n" + reports::render_coverage_markdown(*coverage);
   }
   if (a.markdown.empty() || a.markdown == "-") {
     std::cout << markdown;
@@ -128,8 +128,8 @@ int run_html(const HtmlArgs& a) {
       return 2;
     }
     coverage = reports::to_json(reports::compute_coverage(loaded->report, catalogue.entries));
-  } else if (loaded->coverage) {
-    coverage = *loaded->coverage;
+  } else if (const auto& recorded = loaded->coverage) {
+    coverage = *recorded;
   } else {
     // Without the catalogue the run alone still tells which examples ran and what was skipped.
     coverage = reports::to_json(reports::compute_coverage(loaded->report, {}));

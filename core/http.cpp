@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <charconv>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
+
+using text::iequals;
+using text::to_lower;
 
 std::string_view header_view(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {

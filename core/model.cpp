@@ -6,6 +6,7 @@
 
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
@@ -480,8 +481,7 @@ LoadedCatalogue load_catalogue(const std::vector<std::string>& paths) {
 
 Expected<std::string> write_catalogue_entry(const std::string& dir, const CatalogueEntry& e) {
   std::string product = e.contract.product.empty() ? "unknown" : e.contract.product;
-  std::transform(product.begin(), product.end(), product.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  product = text::to_lower(product);
   std::string path = (fs::path(dir) / product / (e.contract.action + ".json")).string();
   ojson j = to_json(e);
   // What run --cases cannot read back is not written.

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/compile/needs.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::emulator {
 
@@ -21,7 +21,7 @@ const std::string* required(const Params& params, std::string_view name) {
   return (v == nullptr || v->empty()) ? nullptr : v;
 }
 
-using core::iequals;
+using core::text::iequals;
 
 std::optional<int> parse_index(std::string_view s) {
   if (s.empty() || s.size() > 6) return std::nullopt;
@@ -85,7 +85,7 @@ bool has_forbidden_text(std::string_view s) {
          s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
 }
 
-using core::utf8_length;  // in characters, as the pages count lengths
+using core::text::utf8_length;  // in characters, as the pages count lengths
 
 std::optional<bool> parse_bool(const std::string& v) {
   if (iequals(v, "true")) return true;
@@ -119,12 +119,6 @@ constexpr std::array<SeedApi, 5> kSeedApis = {{
 
 }  // namespace
 
-const std::string* find_param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
 
 ApiResult api_error(int status, std::string code, std::string message) {
   ApiResult r;

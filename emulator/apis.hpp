@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/model.hpp"
+#include "core/protocol/normalize.hpp"
 #include "emulator/state.hpp"
 
 namespace popcheck::emulator {
@@ -23,8 +24,8 @@ struct ApiResult {
 
 ApiResult api_error(int status, std::string code, std::string message);
 // The value of the parameter named `name`, the first where a request repeats it; nullptr when the
-// request has none. For every API of the emulator, seed and contract-driven.
-const std::string* find_param(const core::Params& params, std::string_view name);
+// request has none (core/protocol/normalize.hpp). For every API of the emulator.
+using core::find_param;
 // The gateway's common errors.
 ApiResult missing_parameter(std::string_view name);
 ApiResult invalid_parameter(std::string_view name);

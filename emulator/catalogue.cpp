@@ -10,11 +10,11 @@
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::emulator {
 
-using core::iequals;
+using core::text::iequals;
 
 struct ContractCatalogue::File {
   std::string path;  // empty: contracts given directly
@@ -53,7 +53,7 @@ class TopLevelScan : public nlohmann::json_sax<nlohmann::json> {
       if (key_ == "product") product = s;
       if (key_ == "version") version = s;
     } else if (member_ == "endpoints" && depth_ == 3 && key_ == "endpoint") {
-      endpoints.push_back(core::to_lower(s));
+      endpoints.push_back(core::text::to_lower(s));
     }
     return true;
   }
@@ -93,8 +93,8 @@ class TopLevelScan : public nlohmann::json_sax<nlohmann::json> {
 };
 
 std::string host_without_port(std::string_view host) {
-  if (host.starts_with('[')) return core::to_lower(host.substr(0, host.find(']') + 1));
-  return core::to_lower(host.substr(0, host.find(':')));
+  if (host.starts_with('[')) return core::text::to_lower(host.substr(0, host.find(']') + 1));
+  return core::text::to_lower(host.substr(0, host.find(':')));
 }
 
 const Product* seed_product(std::string_view name) {
@@ -302,7 +302,7 @@ std::vector<std::string> ContractCatalogue::endpoints(std::string_view product,
     for (const auto& e : f->endpoints)
       if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
     // The product's own name as a host, for files that document none or another.
-    std::string central = core::to_lower(f->product) + ".aliyuncs.com";
+    std::string central = core::text::to_lower(f->product) + ".aliyuncs.com";
     if (std::find(out.begin(), out.end(), central) == out.end()) out.push_back(central);
   }
   return out;
@@ -323,7 +323,7 @@ Route ContractCatalogue::route(const std::string& version, const std::string& ac
   // The HostId a product's answers carry: its central endpoint.
   auto central = [](std::string_view product) {
     if (const Product* seed = seed_product(product)) return std::string(seed->host);
-    return core::to_lower(product) + ".aliyuncs.com";
+    return core::text::to_lower(product) + ".aliyuncs.com";
   };
 
   Route r;

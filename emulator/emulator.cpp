@@ -10,7 +10,7 @@
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
 #include "core/protocol/normalize.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/catalogue.hpp"
 #include "emulator/responder.hpp"
@@ -27,14 +27,11 @@ constexpr std::string_view kAdminPrefix = "/__popcheck/";
 constexpr const char* kJson = "application/json;charset=utf-8";
 constexpr const char* kXml = "text/xml;charset=utf-8";
 
-using core::iequals;
+using core::text::iequals;
 
+// The admin answers, indented for people (the state is read by eye).
 net::HttpResponse json_response(int status, const ojson& body) {
-  net::HttpResponse r;
-  r.status = status;
-  r.body = body.dump(2, ' ', false, ojson::error_handler_t::replace);
-  r.headers.emplace_back("Content-Type", kJson);
-  return r;
+  return net::json_response(status, body, 2);
 }
 
 net::HttpResponse admin_error(int status, std::string code, std::string message) {

@@ -17,7 +17,7 @@
 
 #include "core/compile/names.hpp"
 #include "core/compile/needs.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "emulator/responder.hpp"
 
 namespace popcheck::emulator {
@@ -81,7 +81,7 @@ void ContractApi::prepare_links() {
   const std::string noun = action.substr(verb.size());
   const std::string singular = noun.ends_with("s") ? noun.substr(0, noun.size() - 1) : noun;
   auto names_noun = [&](std::string_view root) {
-    return core::iequals(root, noun) || core::iequals(root, singular);
+    return core::text::iequals(root, noun) || core::text::iequals(root, singular);
   };
   const std::string& product = contract_.product;
   static const std::set<std::string> kCreate = {"create", "allocate", "run",  "copy",

@@ -3,13 +3,13 @@
 #include <boost/asio/ip/address.hpp>
 #include <random>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::net {
 
 namespace {
 
-using core::iequals;
+using core::text::iequals;
 
 HttpResponse refusal(const AdminGuard& guard, int status, std::string code, std::string message) {
   ApiError e;
@@ -38,7 +38,7 @@ std::string_view host_name(std::string_view host) {
 
 // The media type of a Content-Type without its parameters, lowercased.
 std::string media_type(std::string_view content_type) {
-  std::string type = core::to_lower(content_type.substr(0, content_type.find(';')));
+  std::string type = core::text::to_lower(content_type.substr(0, content_type.find(';')));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   while (!type.empty() && type.front() == ' ') type.erase(type.begin());
   return type;
@@ -64,7 +64,7 @@ bool carries_token(const AdminGuard& guard, const HttpRequest& request) {
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
-  std::string name = core::to_lower(host_name(host));
+  std::string name = core::text::to_lower(host_name(host));
   if (name == "localhost" || name.ends_with(".localhost")) return true;
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(name, ec);
@@ -74,8 +74,9 @@ bool is_loopback_host(std::string_view host) {
 std::optional<HttpResponse> refuse_admin(const AdminGuard& guard, const HttpRequest& request) {
   const std::string host = header_value(request.headers, "host");
   const std::string origin = header_value(request.headers, "origin");
-  if (!origin.empty() && !(!host.empty() && (iequals(origin, "http://" + host) ||
-                                             iequals(origin, "https://" + host)))) {
+  const bool own_origin = !host.empty() && (iequals(origin, "http://" + host) ||
+                                            iequals(origin, "https://" + host));
+  if (!origin.empty() && !own_origin) {
     return refusal(guard, 403, "Popcheck.Admin.CrossOrigin",
                    "admin request refused: Origin '" + origin.substr(0, 200) +
                        "' is not this server's own (" +
@@ -90,7 +91,7 @@ std::optional<HttpResponse> refuse_admin(const AdminGuard& guard, const HttpRequ
   }
   const bool token = carries_token(guard, request);
   if (!host.empty() && !token && !is_loopback_host(host)) {
-    std::string name = core::to_lower(host_name(host));
+    std::string name = core::text::to_lower(host_name(host));
     bool listed = false;
     for (const auto& h : guard.hosts) listed = listed || iequals(host_name(h), name);
     if (!listed) {

@@ -17,7 +17,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::net {
 
@@ -29,7 +29,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using core::iequals;
+using core::text::iequals;
 
 // Headers that describe one connection, not the message (RFC 9110 section 7.6.1): never sent on
 // from a caller's request, never part of an answer.

@@ -54,6 +54,14 @@ std::string new_request_id() {
   return out;
 }
 
+HttpResponse json_response(int status, const nlohmann::ordered_json& body, int indent) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
+  response.body = body.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return response;
+}
+
 HttpResponse make_error_response(const ApiError& error, bool xml) {
   HttpResponse response;
   response.status = error.status;

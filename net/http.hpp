@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/http.hpp"
 
 namespace popcheck::net {
@@ -62,6 +64,11 @@ class FunctionHandler : public Handler {
  private:
   std::function<HttpResponse(const HttpRequest&)> fn_;
 };
+
+// A JSON answer (the admin endpoints' of the emulator and the proxy): Content-Type
+// application/json;charset=utf-8, the body dumped with `indent` spaces (-1: on one line), invalid
+// UTF-8 in a string replaced by U+FFFD rather than thrown on.
+HttpResponse json_response(int status, const nlohmann::ordered_json& body, int indent = -1);
 
 // An Alibaba-style error body (JSON or XML) with a fresh RequestId. Used by the server for requests it
 // cannot parse and by handlers for their own errors.

@@ -1,14 +1,8 @@
 #include "net/server.hpp"
 
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <condition_variable>
 #include <exception>
 #include <iostream>
@@ -26,6 +20,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "core/support/text.hpp"
 
 namespace popcheck::net {
 
@@ -45,16 +41,7 @@ using Socket = asio::basic_stream_socket<tcp, Executor>;
 using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using core::text::iequals;
 
 // How long an error answer to a broken request waits for the client to finish sending before the
 // connection closes. Closing a socket with unread input makes the kernel send RST, and the client would
@@ -66,39 +53,6 @@ constexpr size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 class Session;
-
-// The kernel's struct sched_attr (sched_setattr(2)). Its header, <linux/sched/types.h>, cannot be
-// included beside glibc's <sched.h>, and glibc 2.36 has no wrapper of its own.
-struct SchedAttr {
-  uint32_t size;
-  uint32_t sched_policy;
-  uint64_t sched_flags;
-  int32_t sched_nice;
-  uint32_t sched_priority;
-  uint64_t sched_runtime;  // SCHED_OTHER: the requested slice in nanoseconds (Linux 6.12)
-  uint64_t sched_deadline;
-  uint64_t sched_period;
-  uint32_t sched_util_min;
-  uint32_t sched_util_max;
-};
-
-// Asks the scheduler for a custom time slice for the calling thread, keeping its policy and nice
-// value. Best effort: kernels before 6.12 ignore the request, and a refusal changes nothing.
-void request_scheduler_slice(std::chrono::microseconds slice) {
-  if (slice.count() <= 0) return;
-  pid_t tid = static_cast<pid_t>(::syscall(SYS_gettid));
-  if (::sched_getscheduler(tid) != SCHED_OTHER) return;  // a real-time or batch policy is kept
-  errno = 0;
-  int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
-  if (errno != 0) return;
-  SchedAttr attr{};
-  attr.size = sizeof attr;
-  attr.sched_policy = SCHED_OTHER;
-  attr.sched_nice = nice;
-  attr.sched_runtime = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(slice).count());
-  (void)::syscall(SYS_sched_setattr, tid, &attr, 0u);
-}
 
 // One thread with an io_context of its own. A connection lives on one worker from accept to close,
 // so its steps never need a strand or a lock, and a request never crosses threads unless its handler
@@ -552,8 +506,7 @@ Expected<void> Server::start() {
   auto& shared = impl_->shared;
   for (auto& worker : shared->workers) {
     arm_sweep(*shared, *worker);
-    worker->thread = std::thread([&ioc = worker->ioc, slice = o.scheduler_slice] {
-      request_scheduler_slice(slice);
+    worker->thread = std::thread([&ioc = worker->ioc] {
       // A handler that throws through Asio would end the thread; sessions catch their own exceptions,
       // so this loop only guards against the unexpected.
       for (;;) {

@@ -20,13 +20,6 @@ struct ServerOptions {
   size_t header_limit = 16 * 1024;
   size_t body_limit = 8 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};  // a client that sends nothing for this long is dropped
-  // The CPU time slice each server thread asks the scheduler for (Linux 6.12 and later: EEVDF
-  // custom slices; ignored where unsupported). A short slice gives a thread woken by a request an
-  // early deadline, so it runs promptly instead of queueing behind a CPU-bound neighbour such as a
-  // load generator or a build on the same cores; that queueing is most of a loopback server's tail
-  // latency. Zero (the default) leaves the kernel's default; on a 2-core machine shared with wrk
-  // and builds, 100 us made no difference measurable above the noise.
-  std::chrono::microseconds scheduler_slice{0};
 };
 
 class Server {

@@ -11,14 +11,6 @@ namespace popcheck::proxy {
 
 using core::ojson;
 
-net::HttpResponse json_response(int status, const ojson& body) {
-  net::HttpResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json;charset=utf-8");
-  r.body = body.dump(-1, ' ', false, ojson::error_handler_t::replace);
-  return r;
-}
-
 net::HttpResponse api_error(int status, std::string code, std::string message, bool xml) {
   net::ApiError e;
   e.status = status;

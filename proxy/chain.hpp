@@ -168,8 +168,9 @@ class ForwardFilter : public ContextFilter {
                          const MatchMap& match, long long duration_ms) const;
 };
 
-// A JSON answer of the admin endpoints, and the proxy's own Alibaba-style errors.
-net::HttpResponse json_response(int status, const core::ojson& body);
+// A JSON answer of the admin endpoints (net::json_response, on one line), and the proxy's own
+// Alibaba-style errors.
+using net::json_response;
 net::HttpResponse api_error(int status, std::string code, std::string message, bool xml = false);
 
 }  // namespace popcheck::proxy

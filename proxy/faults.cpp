@@ -6,6 +6,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/support/text.hpp"
 #include "proxy/limits.hpp"
 
 namespace popcheck::proxy {
@@ -18,11 +19,7 @@ constexpr std::string_view kFlagKeys = "action, p, count, status, message, retry
 
 size_t kind_index(FaultKind kind) { return static_cast<size_t>(kind); }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return core::text::trim_ascii(s); }
 
 std::optional<uint64_t> parse_uint(std::string_view s) {
   uint64_t v = 0;

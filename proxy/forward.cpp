@@ -4,13 +4,14 @@
 #include <cctype>
 
 #include "core/protocol/normalize.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
+#include "core/support/url_encode.hpp"
 
 namespace popcheck::proxy {
 
 namespace {
 
-using core::iequals;
+using core::text::iequals;
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -19,16 +20,7 @@ std::string_view query_of(std::string_view target) {
   return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
 }
 
-std::string encode_params(const core::Params& params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += core::percent_encode(k);
-    out += '=';
-    out += core::percent_encode(v);
-  }
-  return out;
-}
+using core::encode_params;
 
 void set_header(core::Headers& headers, std::string_view name, std::string value) {
   std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });

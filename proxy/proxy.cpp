@@ -1,6 +1,6 @@
 #include "proxy/proxy.hpp"
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::proxy {
 
@@ -20,7 +20,7 @@ std::string_view mode_name(Mode mode) {
 
 std::optional<Mode> parse_mode(std::string_view text) {
   for (Mode m : {Mode::record, Mode::replay, Mode::auto_, Mode::passthrough})
-    if (core::iequals(text, mode_name(m))) return m;
+    if (core::text::iequals(text, mode_name(m))) return m;
   return std::nullopt;
 }
 

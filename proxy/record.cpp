@@ -7,7 +7,8 @@
 #include <ctime>
 
 #include "core/protocol/redact.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
+#include "core/support/utc_time.hpp"
 #include "proxy/chain.hpp"
 #include "proxy/forward.hpp"
 
@@ -18,16 +19,7 @@ namespace {
 // Now in UTC with milliseconds ("2026-11-23T15:04:05.123Z"): the order of the calls of one recording
 // is read back from it (read_fixture_folder), and calls often come more than one a second.
 std::string utc_now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-            1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
+  return core::format_utc(std::chrono::system_clock::now(), {.milliseconds = true});
 }
 
 }  // namespace
@@ -137,7 +129,7 @@ Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
   e.response.status = response.status;
   core::Headers response_headers;
   for (const auto& [k, v] : response.headers) {
-    if (core::iequals(k, "content-type")) {
+    if (core::text::iequals(k, "content-type")) {
       e.response.content_type = v;
       continue;
     }

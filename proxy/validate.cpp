@@ -18,6 +18,8 @@
 #include "core/input_limits.hpp"
 #include "core/protocol/redact.hpp"
 #include "core/protocol/sign.hpp"
+#include "core/support/text.hpp"
+#include "core/support/utc_time.hpp"
 #include "proxy/limits.hpp"
 
 // The validator is a read-only index built once (load) and a mutex-guarded list of results. The
@@ -56,20 +58,9 @@ bool is_common_code(const string& code) {
   return codes.contains(code) || code == "Throttling" || code.starts_with("Throttling.");
 }
 
-string first_value(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
+using core::first_value;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+using core::text::iequals;
 
 // The Code of an error body (JSON object or XML <Error>), when there is one.
 std::optional<string> body_code(const string& body, bool xml) {
@@ -89,13 +80,9 @@ std::optional<string> body_code(const string& body, bool xml) {
 
 string keep_body(const string& body) { return shorten(body, kMaxKeptBody); }
 
+// As JUnit's timestamp attribute is written: no zone designator.
 string utc_timestamp(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
+  return core::format_utc(t, {.zone = false});
 }
 
 string host_name() {

@@ -7,12 +7,15 @@
 
 #include <pugixml.hpp>
 
+#include "core/support/xml_text.hpp"
+
 namespace popcheck::reports {
 
 namespace {
 
 using check::CaseResult;
 using check::CaseStatus;
+using core::text::xml_safe;
 
 bool failing(CaseStatus s) { return s == CaseStatus::failed || s == CaseStatus::error; }
 
@@ -33,37 +36,6 @@ CaseChange change_of(const CaseResult* before, const CaseResult* after) {
     c.after_reason = failure_reason(*after);
   }
   return c;
-}
-
-// XML 1.0 admits neither most control characters nor invalid UTF-8; either becomes U+FFFD so that a
-// strange response body cannot make the regression file unreadable.
-std::string xml_text(std::string_view s) {
-  static const std::string replacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-    for (size_t k = 1; ok && k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc >> 6) == 2;
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (ok && (cp < min_for_len[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF ||
-               cp == 0xFFFE || cp == 0xFFFF || (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD)))
-      ok = false;
-    if (!ok) {
-      out += replacement;
-      ++i;
-    } else {
-      out.append(s.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
 }
 
 // A Markdown table cell: pipes and newlines would break the table, and HTML would be interpreted.
@@ -149,7 +121,7 @@ Diff diff_reports(const check::RunReport& baseline, const check::RunReport& curr
     }
   }
   for (const auto& was : baseline.cases)
-    if (!after.count(was.id)) d.removed.push_back(change_of(&was, nullptr));
+    if (!after.contains(was.id)) d.removed.push_back(change_of(&was, nullptr));
   return d;
 }
 
@@ -209,7 +181,7 @@ std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
     for (const auto& c : list) {
       std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
                         (c.action.empty() ? "unknown" : c.action);
-      if (!groups.count(key)) order.push_back(key);
+      if (!groups.contains(key)) order.push_back(key);
       groups[key].push_back({&c, kind});
     }
   };
@@ -225,16 +197,16 @@ std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
   for (const auto& key : order) {
     const auto& items = groups[key];
     auto suite = suites.append_child("testsuite");
-    suite.append_attribute("name") = xml_text(key).c_str();
+    suite.append_attribute("name") = xml_safe(key).c_str();
     suite.append_attribute("timestamp") = timestamp.c_str();
-    suite.append_attribute("hostname") = xml_text(hostname).c_str();
+    suite.append_attribute("hostname") = xml_safe(hostname).c_str();
     suite.append_attribute("tests") = static_cast<int>(items.size());
     suite.append_attribute("failures") = static_cast<int>(items.size());
     suite.append_attribute("errors") = 0;
     suite.append_attribute("skipped") = 0;
     suite.append_attribute("time") = "0";
     suite.append_attribute("package") =
-        xml_text(items.front().change->product.empty() ? "unknown" : items.front().change->product)
+        xml_safe(items.front().change->product.empty() ? "unknown" : items.front().change->product)
             .c_str();
     suite.append_attribute("id") = id++;
     auto props = suite.append_child("properties");
@@ -244,18 +216,18 @@ std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
     for (const auto& item : items) {
       const CaseChange& c = *item.change;
       auto tc = suite.append_child("testcase");
-      tc.append_attribute("name") = xml_text(c.id).c_str();
-      tc.append_attribute("classname") = xml_text(key).c_str();
+      tc.append_attribute("name") = xml_safe(c.id).c_str();
+      tc.append_attribute("classname") = xml_safe(key).c_str();
       tc.append_attribute("time") = "0";
       auto f = tc.append_child("failure");
       std::string message = std::string(item.kind) + ": " + check::to_string(c.before) + " -> " +
                             check::to_string(c.after);
-      f.append_attribute("message") = xml_text(message).c_str();
+      f.append_attribute("message") = xml_safe(message).c_str();
       f.append_attribute("type") = item.kind;
       std::string text = "before (" + check::to_string(c.before) + "):\n" +
                          (c.before_reason.empty() ? "(no failure)" : c.before_reason) + "\nnow (" +
                          check::to_string(c.after) + "):\n" + c.after_reason + "\n";
-      f.text().set(xml_text(text).c_str());
+      f.text().set(xml_safe(text).c_str());
     }
     suite.append_child("system-out");
     suite.append_child("system-err");

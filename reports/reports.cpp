@@ -9,6 +9,7 @@
 
 #include "core/files.hpp"
 #include "core/protocol/redact.hpp"
+#include "core/support/xml_text.hpp"
 
 namespace popcheck::reports {
 
@@ -17,54 +18,13 @@ namespace {
 using check::CaseResult;
 using check::CaseStatus;
 using ojson = nlohmann::ordered_json;
+using core::text::xml_safe;
 
 // Durations with a fixed number of decimals: xs:decimal in JUnit, and stable text in both files.
 std::string seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", s < 0 ? 0.0 : s);
   return buf;
-}
-
-// XML 1.0 admits neither most control characters nor invalid UTF-8. Response bodies can hold
-// either, so each offending byte sequence becomes U+FFFD rather than making the whole report
-// unreadable.
-std::string xml_safe(std::string_view s) {
-  static const std::string replacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
-      out += replacement;
-      ++i;
-      continue;
-    }
-    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    bool ok = true;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 2) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and characters XML excludes.
-    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (ok && (cp < min_for_len[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF ||
-               cp == 0xFFFE || cp == 0xFFFF || (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD)))
-      ok = false;
-    if (!ok) {
-      out += replacement;
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
 }
 
 std::string failure_text(const CaseResult& c) {
@@ -134,7 +94,7 @@ std::string render_junit(const check::RunReport& report) {
   for (const auto& c : report.cases) {
     std::string key = (c.product.empty() ? "unknown" : c.product) + "." +
                       (c.action.empty() ? "unknown" : c.action);
-    if (!groups.count(key)) order.push_back(key);
+    if (!groups.contains(key)) order.push_back(key);
     groups[key].push_back(&c);
   }
   pugi::xml_document doc;

@@ -21,8 +21,7 @@ std::string render_junit(const check::RunReport& report);
 // parity_gaps}, "endpoint", "timestamp", "hostname", "cases": [{id, product, version, action, kind,
 // status, duration, failures: [{check, expected, actual, path}], checks: [names of every check
 // run], skip_reason?, error?, parity_gaps?: [skip paths], request?, response?}], "coverage"?}. Keys
-// in that order. `coverage` (reports/coverage.hpp's
-// to_json) is embedded when given.
+// in that order. `coverage` (reports/coverage.hpp's to_json) is embedded when given.
 std::string render_json(const check::RunReport& report, const core::ojson* coverage = nullptr);
 // One case as results.json writes it (request redacted); the HTML report embeds the same object.
 core::ojson case_json(const check::CaseResult& c);

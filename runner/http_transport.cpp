@@ -7,7 +7,7 @@
 
 #include "core/check/check.hpp"
 #include "core/protocol/redact.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "runner/runner.hpp"
 
 namespace popcheck::runner {
@@ -74,7 +74,7 @@ class HttpTransport : public Transport {
     // that they do not depend on the order a server happens to write them in.
     std::stable_sort(r.response.headers.begin(), r.response.headers.end(),
                      [](const auto& a, const auto& b) {
-                       return core::to_lower(a.first) < core::to_lower(b.first);
+                       return core::text::to_lower(a.first) < core::text::to_lower(b.first);
                      });
     r.checks = check::check_exchange(c, *item.contract, r.response);
     r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;

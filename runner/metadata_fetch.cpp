@@ -11,7 +11,7 @@
 #include "core/data_dir.hpp"
 #include "core/files.hpp"
 #include "core/http.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::runner {
 
@@ -63,14 +63,13 @@ bool bypasses_proxy(const std::string& host) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
+    std::string item(core::text::trim_ascii(std::string_view(list).substr(
+        start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (item == "*") return true;
     if (!item.empty() && item.front() == '.') item.erase(0, 1);
-    if (!item.empty() && (core::iequals(host, item) ||
+    if (!item.empty() && (core::text::iequals(host, item) ||
                           (host.size() > item.size() &&
-                           core::iequals(std::string_view(host).substr(host.size() - item.size()), item) &&
+                           core::text::iequals(std::string_view(host).substr(host.size() - item.size()), item) &&
                            host[host.size() - item.size() - 1] == '.')))
       return true;
     if (comma == std::string::npos) break;
@@ -157,7 +156,7 @@ std::string metadata_base_url(const std::string& flag) {
 }
 
 std::string metadata_file_name(std::string_view product, std::string_view version) {
-  return core::to_lower(product) + "-" + std::string(version) + ".json";
+  return core::text::to_lower(product) + "-" + std::string(version) + ".json";
 }
 
 Expected<std::vector<ProductInfo>> parse_product_list(std::string_view text,
@@ -196,7 +195,7 @@ Expected<FetchResult> fetch_metadata(std::string_view spec_text, const FetchOpti
   auto list = fetch_product_list(options);
   if (!list) return std::unexpected(list.error());
   auto it = std::find_if(list->begin(), list->end(),
-                         [&](const ProductInfo& p) { return core::iequals(p.code, spec->product); });
+                         [&](const ProductInfo& p) { return core::text::iequals(p.code, spec->product); });
   if (it == list->end())
     return fail("metadata.unknown_product",
                 "the metadata service lists no product " + spec->product + " (" +
@@ -219,7 +218,7 @@ Expected<FetchResult> fetch_metadata(std::string_view spec_text, const FetchOpti
   const nlohmann::json* info = doc.is_object() && doc.contains("info") ? &doc["info"] : nullptr;
   if (!info || !info->is_object() || !doc.contains("apis") || !doc["apis"].is_object() ||
       !info->contains("product") || !(*info)["product"].is_string() ||
-      !core::iequals((*info)["product"].get<std::string>(), it->code))
+      !core::text::iequals((*info)["product"].get<std::string>(), it->code))
     return fail("metadata.format", what + ": the answer is not the api-docs.json of " + it->code +
                                        "; nothing was written");
   FetchResult r;
@@ -277,7 +276,7 @@ Expected<std::string> resolve_metadata(const std::string& arg, const std::string
   for (const auto& dir : dirs) {
     std::vector<CachedMetadata> found;
     for (auto& c : list_cached(dir))
-      if (c.product == core::to_lower(spec->product) &&
+      if (c.product == core::text::to_lower(spec->product) &&
           (spec->version.empty() || c.version == spec->version))
         found.push_back(std::move(c));
     if (found.size() == 1) return found.front().path;

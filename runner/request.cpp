@@ -2,30 +2,19 @@
 
 #include <algorithm>
 
+#include "core/protocol/normalize.hpp"
+#include "core/support/text.hpp"
+#include "core/support/url_encode.hpp"
+
 namespace popcheck::runner {
 
 namespace {
 
 bool has_param(const core::Params& params, std::string_view name) {
-  return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+  return core::find_param(params, name) != nullptr;
 }
 
-std::string value_of(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
-
-std::string encode_pairs(const core::Params& params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += core::percent_encode(k);
-    out += '=';
-    out += core::percent_encode(v);
-  }
-  return out;
-}
+using core::encode_params;
 
 std::string with_query(const std::string& path, const std::string& query) {
   return query.empty() ? path : path + "?" + query;
@@ -90,7 +79,7 @@ core::Request build_request(const core::Url& endpoint, const core::Params& param
     if (!creds.security_token.empty()) add("SecurityToken", creds.security_token);
     std::string signature = core::v1_signature(out.method, p, creds.access_key_secret);
     p.emplace_back("Signature", signature);
-    std::string encoded = encode_pairs(p);
+    std::string encoded = encode_params(p);
     if (sign.style == Style::post_form) {
       out.target = path;
       out.body = std::move(encoded);
@@ -110,16 +99,16 @@ core::Request build_request(const core::Url& endpoint, const core::Params& param
   v3.method = out.method;
   v3.path = path;
   if (sign.style == Style::post_form) {
-    out.body = encode_pairs(api);
+    out.body = encode_params(api);
     out.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   } else {
     v3.query = api;
   }
-  out.target = with_query(path, encode_pairs(v3.query));
-  if (has_param(params, "Action"))
-    out.headers.emplace_back("x-acs-action", value_of(params, "Action"));
-  if (has_param(params, "Version"))
-    out.headers.emplace_back("x-acs-version", value_of(params, "Version"));
+  out.target = with_query(path, encode_params(v3.query));
+  if (const auto* action = core::find_param(params, "Action"))
+    out.headers.emplace_back("x-acs-action", *action);
+  if (const auto* version = core::find_param(params, "Version"))
+    out.headers.emplace_back("x-acs-version", *version);
   out.headers.emplace_back("x-acs-date", sign.timestamp);
   out.headers.emplace_back("x-acs-signature-nonce", sign.nonce);
   out.headers.emplace_back("x-acs-content-sha256", core::sha256_hex(out.body));

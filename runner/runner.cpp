@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "core/input_limits.hpp"
+#include "core/support/utc_time.hpp"
 #include "runner/transport.hpp"
 
 namespace popcheck::runner {
@@ -20,12 +22,6 @@ namespace popcheck::runner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string param(const core::Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
 
 }  // namespace
 
@@ -69,9 +65,22 @@ std::string local_hostname() {
 }
 
 std::string report_timestamp() {
-  std::string t = utc_timestamp();
-  t.pop_back();  // the JUnit schema wants no zone designator
-  return t;
+  // The JUnit schema wants no zone designator.
+  return core::format_utc(std::chrono::system_clock::now(), {.zone = false});
+}
+
+// A request to the emulator's admin endpoint /__popcheck/NAME below the endpoint's path, with the
+// Host the endpoint wants, `headers`, and the admin token when there is one.
+static core::Request admin_request(const RunOptions& options, std::string method,
+                                   std::string_view name, core::Headers headers) {
+  core::Request req;
+  req.method = std::move(method);
+  req.target = options.endpoint.base + "/__popcheck/" + std::string(name);
+  req.headers = {{"Host", options.endpoint.host_header()}};
+  for (auto& h : headers) req.headers.push_back(std::move(h));
+  if (!options.admin_token.empty())
+    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  return req;
 }
 
 Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c) {
@@ -81,15 +90,11 @@ Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, 
                      {"resource", n.resource},
                      {"with", n.with},
                      {"description", n.description}});
-  std::string region = param(c.request.params, "RegionId");
+  std::string region = core::first_value(c.request.params, "RegionId");
   if (region.find("${") != std::string::npos) region.clear();
   nlohmann::ordered_json body{{"needs", needs}, {"region", region}, {"case", c.id}};
-  core::Request req;
-  req.method = "POST";
-  req.target = options.endpoint.base + "/__popcheck/provision";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Content-Type", "application/json"}};
-  if (!options.admin_token.empty())
-    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  core::Request req =
+      admin_request(options, "POST", "provision", {{"Content-Type", "application/json"}});
   req.body = body.dump();
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
@@ -119,23 +124,11 @@ Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, 
 }
 
 
-std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_timestamp() { return core::format_utc(std::chrono::system_clock::now()); }
 
 Expected<Target> probe(const RunOptions& options) {
   net::HttpClient client(options.endpoint, options.client);
-  core::Request req;
-  req.method = "GET";
-  req.target = options.endpoint.base + "/__popcheck/health";
-  req.headers = {{"Host", options.endpoint.host_header()}, {"Accept", "application/json"}};
-  if (!options.admin_token.empty())
-    req.headers.emplace_back("X-Popcheck-Admin-Token", options.admin_token);
+  core::Request req = admin_request(options, "GET", "health", {{"Accept", "application/json"}});
   auto answer = send_with_retries(
       client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());

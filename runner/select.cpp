@@ -7,13 +7,13 @@
 #include <charconv>
 #include <map>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::runner {
 
 namespace {
 
-using core::iequals;
+using core::text::iequals;
 
 bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
   return list.empty() || std::any_of(list.begin(), list.end(),

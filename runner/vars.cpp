@@ -4,18 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::runner {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+using core::text::trim_ascii;
 
 }  // namespace
 
@@ -29,8 +24,7 @@ Expected<void> parse_var(std::string_view text, Vars& into) {
 
 Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
   Vars out;
-  std::string_view body = trim(text);
-  while (!body.empty() && (body.front() == '\n')) body = trim(body.substr(1));
+  std::string_view body = trim_ascii(text);
   if (!body.empty() && body.front() == '{') {
     auto j = core::parse_json(text, path).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
     if (j.is_discarded() || !j.is_object())
@@ -51,14 +45,15 @@ Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = trim(text.substr(pos, nl - pos));
+    std::string_view line = trim_ascii(text.substr(pos, nl - pos));
     ++line_no;
     pos = nl + 1;
     if (line.empty() || line.front() == '#') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos || eq == 0)
       return fail("vars.line", "expected NAME=VALUE", path, line_no);
-    out[std::string(trim(line.substr(0, eq)))] = std::string(trim(line.substr(eq + 1)));
+    out[std::string(trim_ascii(line.substr(0, eq)))] =
+        std::string(trim_ascii(line.substr(eq + 1)));
   }
   return out;
 }

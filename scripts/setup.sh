@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages popcheck needs when they are missing. Idempotent; silent when everything
-# is present. Usage: scripts/setup.sh [build|test|bench]   (test and bench include build)
+# is present. Usage: scripts/setup.sh [build|test|bench|lint]   (each includes build)
 set -euo pipefail
 what=${1:-build}
 
@@ -14,7 +14,10 @@ case "$what" in
   test) pkgs+=(libgtest-dev libgmock-dev googletest libxml2-utils nodejs npm python3 python3-yaml chromium openssl
              dpkg-dev file clang-16 libclang-rt-16-dev llvm-16) ;;
   bench) pkgs+=(libgtest-dev libgmock-dev googletest wrk nginx-light valgrind time) ;;
-  *) echo "setup.sh: unknown profile '$what' (build, test or bench)" >&2; exit 2 ;;
+  # scripts/format.sh (clang-format 14) and scripts/tidy.sh (clang-tidy 16: 14 cannot parse
+  # std::expected).
+  lint) pkgs+=(libgtest-dev libgmock-dev googletest clang-format clang-tidy-16 python3) ;;
+  *) echo "setup.sh: unknown profile '$what' (build, test, bench or lint)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -2,7 +2,7 @@
 
 #include "core/check/snapshot.hpp"
 #include "core/input_limits.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,7 +23,7 @@ using json = nlohmann::ordered_json;
 // would otherwise produce a failure per element.
 constexpr size_t kMaxShapeFailures = 20;
 
-using core::iequals;
+using core::text::iequals;
 
 std::string header(const core::Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers)
@@ -116,7 +116,7 @@ void compare_json_value(const json& ex, const json& act, const std::string& path
 void compare_json_object(const json& ex, const json& act, const std::string& path,
                          const std::set<std::string>& skip, Collector& out) {
   for (auto it = ex.begin(); it != ex.end(); ++it) {
-    if (skip.count(it.key())) continue;
+    if (skip.contains(it.key())) continue;
     std::string p = join(path, it.key());
     auto found = act.find(it.key());
     if (found == act.end()) {
@@ -160,7 +160,7 @@ void compare_node_fields(const std::vector<core::ResponseNode>& fields, const js
                          const std::string& path, const std::set<std::string>& skip,
                          Collector& out) {
   for (const auto& child : fields) {
-    if (child.name.empty() || skip.count(child.name)) continue;
+    if (child.name.empty() || skip.contains(child.name)) continue;
     std::string p = join(path, child.name);
     auto found = act.find(child.name);
     if (found == act.end()) {
@@ -215,8 +215,8 @@ void compare_xml_example(pugi::xml_node ex, pugi::xml_node act, const std::strin
                          const std::set<std::string>& skip, Collector& out) {
   std::vector<std::string> names;
   for (auto c : ex.children()) {
-    if (c.type() != pugi::node_element || skip.count(c.name())) continue;
-    if (std::find(names.begin(), names.end(), c.name()) == names.end()) names.push_back(c.name());
+    if (c.type() != pugi::node_element || skip.contains(c.name())) continue;
+    if (std::find(names.begin(), names.end(), c.name()) == names.end()) names.emplace_back(c.name());
   }
   for (const auto& name : names) {
     pugi::xml_node shape = ex.child(name.c_str());
@@ -246,7 +246,7 @@ void compare_xml_fields(const std::vector<core::ResponseNode>& fields, pugi::xml
                         const std::string& path, const std::set<std::string>& skip,
                         Collector& out) {
   for (const auto& child : fields) {
-    if (child.name.empty() || skip.count(child.name)) continue;
+    if (child.name.empty() || skip.contains(child.name)) continue;
     std::string p = path + "/" + child.name;
     pugi::xml_node found = act.child(child.name.c_str());
     if (!found) {

@@ -6,10 +6,11 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <ranges>
 #include <set>
 
 #include "core/protocol/redact.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 // Conservative by design, like the constraint extractor: every rule here only fires on a reading
 // of the contract that leaves no doubt, because a false violation makes a correct SDK look broken.
@@ -27,24 +28,11 @@ using std::string_view;
 constexpr size_t kMaxPatternInput = 4096;
 constexpr size_t kMaxShown = 80;
 
-char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+using core::text::iequals;
 
-string lower(string_view s) {
-  string out(s);
-  for (auto& c : out) c = lower_char(c);
-  return out;
-}
+string lower(string_view s) { return core::text::to_lower(s); }
 
-bool iequals(string_view a, string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower_char(a[i]) != lower_char(b[i])) return false;
-  return true;
-}
-
-bool all_digits(string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+bool all_digits(string_view s) { return core::text::digits_only(s); }
 
 std::vector<string> split_dots(string_view name) {
   std::vector<string> out;
@@ -141,7 +129,7 @@ bool sensitive(string_view name) { return core::is_sensitive_name(name); }
 string shown(string_view name, string_view value) {
   if (sensitive(name)) return string(core::kRedacted);
   string out = "\"" + printable(value, kMaxShown) + "\"";
-  if (value.size() > kMaxShown) out += " (" + std::to_string(core::utf8_length(value)) + " characters)";
+  if (value.size() > kMaxShown) out += " (" + std::to_string(core::text::utf8_length(value)) + " characters)";
   return out;
 }
 
@@ -158,9 +146,9 @@ string list_text(const std::vector<string>& values) {
 }
 
 bool id_like(const std::vector<RequestRules::Segment>& segs) {
-  for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
-    if (it->placeholder) continue;
-    const string& last = it->text;
+  for (const auto& seg : std::views::reverse(segs)) {
+    if (seg.placeholder) continue;
+    const string& last = seg.text;
     return last.ends_with("Id") || last.ends_with("Ids") || last.ends_with("ID");
   }
   return false;
@@ -411,7 +399,7 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
     if (p.non_empty && value.empty()) {
       out.fail("length", name, "a non-empty value", "an empty value");
     } else if (p.min_length || p.max_length) {
-      int64_t len = core::utf8_length(value);
+      int64_t len = core::text::utf8_length(value);
       if ((p.min_length && len < *p.min_length) || (p.max_length && len > *p.max_length)) {
         string want = p.min_length && p.max_length
                           ? std::to_string(*p.min_length) + " to " + std::to_string(*p.max_length) +

@@ -1,6 +1,7 @@
 #include "core/check/sdk_check.hpp"
 
 #include "core/check/check.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::check {
 
@@ -32,9 +33,7 @@ Expected<std::optional<int>> opt_status(const json& obj, const char* key, const 
 }
 
 std::string format_of(const core::Case& c) {
-  std::string f = c.request.format;
-  for (auto& ch : f) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return f == "XML" ? "XML" : "JSON";
+  return core::text::iequals(c.request.format, "XML") ? "XML" : "JSON";
 }
 
 std::string status_text(const core::Expect& e) {
@@ -84,7 +83,12 @@ CheckResult outcome_check(const core::Case& c, const SdkAnswer& a) {
       r.actual = "SDK failed to parse the " + fmt + " error body: " + describe_error(*a.error);
       return r;
     }
-    if (a.error && !is_service_error(*a.error)) {
+    if (!a.error) {
+      r.passed = false;
+      r.actual = "SDK returned neither a body nor an error";
+      return r;
+    }
+    if (!is_service_error(*a.error)) {
       r.passed = false;
       r.actual = "SDK failed without the service's answer: " + describe_error(*a.error);
       return r;
@@ -188,7 +192,7 @@ std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& co
   }
   if (!outcome.passed) return out;
 
-  if (want_error) {
+  if (want_error && a.error) {  // a passed outcome of an expected error always has one
     const SdkError& err = *a.error;
     // openapi-core builds its code from a template string, so a body without Code gives the text
     // "undefined": that is no code either, and the report says so in those words.

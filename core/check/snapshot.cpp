@@ -288,7 +288,7 @@ class Comparer {
 
   void object(const ojson& expected, const ojson& actual, const std::string& path) {
     for (auto it = expected.begin(); it != expected.end(); ++it) {
-      if (path.empty() && options_.owned.count(it.key())) continue;
+      if (path.empty() && options_.owned.contains(it.key())) continue;
       std::string p = path.empty() ? it.key() : path + "." + it.key();
       if (skipped(p)) continue;
       auto found = actual.find(it.key());
@@ -299,7 +299,7 @@ class Comparer {
     }
     for (auto it = actual.begin(); it != actual.end(); ++it) {
       if (expected.contains(it.key())) continue;
-      if (path.empty() && options_.owned.count(it.key())) continue;
+      if (path.empty() && options_.owned.contains(it.key())) continue;
       std::string p = path.empty() ? it.key() : path + "." + it.key();
       if (skipped(p)) continue;
       differ(p, "absent", show(it.value()));

@@ -17,7 +17,7 @@
 #include <algorithm>
 
 #include "core/compile/tables.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::doc {
 

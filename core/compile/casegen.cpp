@@ -4,6 +4,7 @@
 
 #include "core/compile/casegen_internal.hpp"
 #include "core/compile/needs.hpp"
+#include "core/protocol/normalize.hpp"
 
 // The generator's base request and example cases; the rules are in casegen_errors.cpp,
 // casegen_state.cpp and casegen_negative.cpp (see casegen_internal.hpp).
@@ -73,15 +74,11 @@ void prune_needs(Draft& d) {
 }
 
 string* param_value(Params& ps, const string& name) {
-  for (auto& [k, v] : ps)
-    if (k == name) return &v;
-  return nullptr;
+  return find_param(ps, name);
 }
 
 const string* param_value(const Params& ps, const string& name) {
-  for (const auto& [k, v] : ps)
-    if (k == name) return &v;
-  return nullptr;
+  return find_param(ps, name);
 }
 
 void erase_instances(Params& ps, const string& pattern) {

@@ -65,7 +65,7 @@ const Param* Generator::missing_target(const ErrorRow& row, bool* named) const {
         icontains(row.message, "must be specified") || icontains(row.message, "is required")));
   if (!missing) return nullptr;
   const Param* target = find_param(code_word_after(row.code, "MissingParameter"));
-  if (!target && starts_with_ci(row.code, "Missing")) {
+  if (!target && istarts_with(row.code, "Missing")) {
     // "MissingInstanceId", "MissingParam.vpcId".
     auto dot = row.code.find('.');
     target = find_param(dot == string::npos ? row.code.substr(7) : row.code.substr(dot + 1));

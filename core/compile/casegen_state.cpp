@@ -296,7 +296,7 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
   }
   // DependencyViolation between a disk and the instance named with it: the disk is attached to a
   // different instance, so status checks pass and only the attachment check fails.
-  if (starts_with_ci(code, "DependencyViolation") &&
+  if (istarts_with(code, "DependencyViolation") &&
       (icontains(row.message, "not been attached") || icontains(row.message, "not attached"))) {
     auto disk = var_for_resource(d, "disk");
     auto inst = var_for_resource(d, "instance");

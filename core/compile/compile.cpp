@@ -21,15 +21,13 @@
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string lower(std::string_view s) { return text::to_lower(s); }
 
 void count(CompileSummary& s, const CatalogueEntry& e) {
   ++s.actions;

@@ -1,8 +1,7 @@
 #pragma once
 // `popcheck compile`: inputs (API reference pages and api-docs.json metadata, in any mix) ->
-// contracts
-// -> cases -> one catalogue file per action. compile_texts is pure (texts in, entries out);
-// compile_files adds the reading of inputs and the writing of DIR/<product>/<Action>.json.
+// contracts -> cases -> one catalogue file per action. compile_texts is pure (texts in, entries
+// out); compile_files adds the reading of inputs and the writing of DIR/<product>/<Action>.json.
 //
 // Which source wins: a page and metadata that describe the same product/action are merged with the
 // page winning (it is the reviewed, human-facing document and what the seed catalogue is built

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 

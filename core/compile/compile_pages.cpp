@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "core/compile/compile_batch.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::scan {
 

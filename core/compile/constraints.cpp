@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "core/compile/constraint_scan.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 // The extractor is deliberately conservative: every constraint it reports becomes a negative test case
 // later, and a wrong one makes a correct service look broken. So each rule only fires on a phrasing that

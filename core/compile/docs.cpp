@@ -8,8 +8,9 @@
 
 #include "core/compile/constraints.hpp"
 #include "core/compile/markdown.hpp"
-#include "core/compile/text.hpp"
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
+#include "core/support/url_encode.hpp"
 
 namespace popcheck::core {
 
@@ -265,31 +266,6 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]);
-      int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
 bool is_param_name(string_view k) {
   if (k.empty() || k.front() == '<') return false;
   return std::all_of(k.begin(), k.end(), [](char c) {
@@ -322,7 +298,9 @@ Params decode_request_params(string_view body) {
     if (eq != npos) {
       string_view k = text::trim(item.substr(0, eq));
       if (is_param_name(k))
-        out.emplace_back(percent_decode(k), percent_decode(text::trim(item.substr(eq + 1))));
+        // A '+' in a documented example is a plus sign, not an encoded space.
+        out.emplace_back(percent_decode(k, false),
+                         percent_decode(text::trim(item.substr(eq + 1)), false));
     }
     if (amp == npos) break;
     start = amp + 1;

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/compile/tables.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 #include "core/input_limits.hpp"
 
 namespace popcheck::core::doc {

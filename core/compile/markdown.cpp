@@ -9,7 +9,7 @@
 #include <array>
 
 #include "core/compile/tables.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::doc {
 
@@ -54,7 +54,7 @@ std::string heading_text(string_view line) {
 }
 
 bool contains(string_view hay, string_view needle) { return hay.find(needle) != npos; }
-bool icontains(string_view hay, string_view needle) { return text::ifind(hay, needle) != npos; }
+using text::icontains;
 
 Kind classify_heading(string_view title) {
   std::string t = text::to_lower(text::trim(title));

@@ -12,15 +12,13 @@
 
 #include "core/compile/constraints.hpp"
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using text::to_lower;
 
 // Metadata writes most scalars as strings ("minimum": "0") but not all; take either. Numbers keep
 // their kind: an unsigned value above 2^63-1 is not read through int64, and a number beyond any
@@ -336,7 +334,7 @@ void read_demos(Contract& c, const ojson& api) {
     return;
   }
   for (const auto& d : *parsed) {
-    std::string format = lower(str_at(d, "type"));
+    std::string format = to_lower(str_at(d, "type"));
     if (format != "json" && format != "xml") continue;
     std::string example = str_at(d, "example");
     if (!example.empty()) {
@@ -359,7 +357,7 @@ bool has_cjk(std::string_view s) {
 }
 
 std::string central_endpoint(const ojson& root, const std::string& product) {
-  std::string fallback = lower(product) + ".aliyuncs.com";
+  std::string fallback = to_lower(product) + ".aliyuncs.com";
   if (auto eps = root.find("endpoints"); eps != root.end() && eps->is_array())
     for (const auto& e : *eps)
       if (str_at(e, "endpoint") == fallback) return fallback;

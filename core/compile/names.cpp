@@ -1,23 +1,10 @@
 #include "core/compile/names.hpp"
 
 #include <algorithm>
-#include <cctype>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::names {
-
-std::string lower(std::string_view s) { return core::to_lower(s); }
-
-bool icontains(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
-  return it != hay.end() || needle.empty();
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
 
 std::vector<std::string> segments(std::string_view name) {
   std::vector<std::string> out;

@@ -7,13 +7,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/support/text.hpp"
+
 namespace popcheck::core::names {
 
-// ASCII lower case.
-std::string lower(std::string_view s);
-// Case-insensitive ASCII search: true when `needle` occurs in `hay` (or is empty).
-bool icontains(std::string_view hay, std::string_view needle);
-bool starts_with_ci(std::string_view s, std::string_view prefix);
+// ASCII case, from the support layer: the generator and the responder compare names and words with
+// it throughout (`using namespace names`).
+inline std::string lower(std::string_view s) { return text::to_lower(s); }
+using text::icontains;
+using text::istarts_with;
 
 // Segments of a parameter name without the N placeholders: "Tag.N.Key" -> {"Tag", "Key"}.
 std::vector<std::string> segments(std::string_view name);

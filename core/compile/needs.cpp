@@ -4,13 +4,15 @@
 #include <array>
 
 #include "core/compile/names.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::needs {
 
 namespace {
 
 using sv = std::string_view;
+using text::iequals;
+using text::to_lower;
 using T = AttrType;
 
 // Values lists. Status values are in the order the generator tries them for a status outside an

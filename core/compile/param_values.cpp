@@ -7,13 +7,14 @@
 #include <cstdlib>
 
 #include "core/compile/names.hpp"
-#include "core/compile/text.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::values {
 
 using std::string;
 using std::string_view;
+using text::iequals;
+using text::to_lower;
 
 string too_large(int64_t bytes, const string& what) {
   return "its breaking value would be " + (bytes >= kMaxBreakingBytes * 1024
@@ -121,7 +122,7 @@ std::vector<string_view> violations(const Param& p, string_view value, const std
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), value) == p.allowed.end())
     out.push_back("allowed");
   if (p.max_length || p.min_length) {
-    int64_t n = utf8_length(value);
+    int64_t n = text::utf8_length(value);
     if (p.max_length && n > *p.max_length) out.push_back("max_length");
     if (p.min_length && n < *p.min_length) out.push_back("min_length");
   }

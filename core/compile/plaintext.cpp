@@ -19,7 +19,7 @@
 #include <array>
 
 #include "core/compile/markdown.hpp"
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::doc {
 

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "core/compile/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::doc {
 
@@ -145,11 +145,6 @@ std::vector<std::string> split_row(string_view row) {
   return cells;
 }
 
-string_view rtrim(string_view s) {
-  while (!s.empty() && text::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Whether a normalised cell looks like what its column holds; used to fold rows with extra pipes.
 bool typed_valid(Role role, const std::string& raw) {
   std::string v = text::normalize_cell(raw);
@@ -264,11 +259,11 @@ Expected<size_t> read_rows(const std::vector<string_view>& lines, size_t r, size
     Scan sc;
     scan_line(lines[r], sc);
     auto complete = [&] {
-      return !sc.in_fence && sc.pipes >= ncols + 1 && rtrim(acc).ends_with("|");
+      return !sc.in_fence && sc.pipes >= ncols + 1 && text::trim_ascii(acc).ends_with("|");
     };
     ++r;
     if (!complete()) {
-      bool short_one_line = !sc.in_fence && rtrim(acc).ends_with("|");
+      bool short_one_line = !sc.in_fence && text::trim_ascii(acc).ends_with("|");
       // A short one-line row is extended only if that does not swallow the next row.
       bool next_is_row = false;
       if (short_one_line) {
@@ -291,7 +286,7 @@ Expected<size_t> read_rows(const std::vector<string_view>& lines, size_t r, size
           trial.append(lines[k]);
           scan_line(lines[k], tsc);
           ++k;
-          done = !tsc.in_fence && tsc.pipes >= ncols + 1 && rtrim(trial).ends_with("|");
+          done = !tsc.in_fence && tsc.pipes >= ncols + 1 && text::trim_ascii(trial).ends_with("|");
         }
         if (done) {
           acc = std::move(trial);

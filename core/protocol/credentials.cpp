@@ -8,7 +8,6 @@
 
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
-#include "core/text.hpp"
 
 namespace popcheck::core {
 
@@ -106,9 +105,9 @@ Expected<ResolvedCredentials> from_profile(const CredentialQuery& query, const s
         path);
   }
   std::vector<std::string> missing;
-  if (id->empty()) missing.push_back("access_key_id");
-  if (secret->empty()) missing.push_back("access_key_secret");
-  if (m == "StsToken" && token->empty()) missing.push_back("sts_token");
+  if (id->empty()) missing.emplace_back("access_key_id");
+  if (secret->empty()) missing.emplace_back("access_key_secret");
+  if (m == "StsToken" && token->empty()) missing.emplace_back("sts_token");
   if (!missing.empty()) {
     std::string list;
     for (const auto& f : missing) list += (list.empty() ? "" : ", ") + f;

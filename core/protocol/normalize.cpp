@@ -5,26 +5,22 @@
 #include <cctype>
 #include <forward_list>
 #include <tuple>
+#include <utility>
 
 #include <boost/container/small_vector.hpp>
 
 #include "core/protocol/sign.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-using core::iequals;
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using text::iequals;
+using text::to_upper;
 
 void upper_in_place(std::string& s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s) c = text::ascii_upper(c);
 }
 
 // Whether percent_decode would change the text ('%' escapes, '+' as space).
@@ -42,14 +38,6 @@ void append_key_pair(std::string& out, std::string_view name, std::string_view v
   percent_encode_append(out, name);
   out += '=';
   percent_encode_append(out, value);
-}
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kSpace);
-  return s.substr(first, last - first + 1);
 }
 
 bool has_param(const Params& params, std::string_view name) {
@@ -106,11 +94,26 @@ Params parse_query_string(std::string_view text) {
   return out;
 }
 
+const std::string* find_param(const Params& params, std::string_view name) {
+  auto it =
+      std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+  return it == params.end() ? nullptr : &it->second;
+}
+
+std::string* find_param(Params& params, std::string_view name) {
+  return const_cast<std::string*>(find_param(std::as_const(params), name));
+}
+
+std::string first_value(const Params& params, std::string_view name) {
+  const std::string* v = find_param(params, name);
+  return v == nullptr ? std::string() : *v;
+}
+
 bool is_form_content_type(std::string_view content_type) {
   // "application/x-www-form-urlencoded", optionally followed by parameters such as ";
   // charset=UTF-8"; media types are case-insensitive.
   std::string_view media = content_type.substr(0, content_type.find(';'));
-  return iequals(trim(media), "application/x-www-form-urlencoded");
+  return iequals(text::trim_ascii(media), "application/x-www-form-urlencoded");
 }
 
 Params merge_params(const HttpRequestView& request) {

@@ -26,6 +26,13 @@ struct HttpRequestView {
 // missing. Order is preserved; a later duplicate of a name is kept as well.
 Params merge_params(const HttpRequestView& request);
 
+// The value of the first parameter named `name` (names compare exactly), or nullptr: the one lookup
+// of a parameter list for every layer.
+const std::string* find_param(const Params& params, std::string_view name);
+std::string* find_param(Params& params, std::string_view name);
+// The same value as a copy, "" when there is no such parameter.
+std::string first_value(const Params& params, std::string_view name);
+
 // "a=1&b=%20+x" -> {a,1},{b,"  x"}: pairs split on '&', names and values percent-decoded with '+'
 // as space, a pair without '=' giving an empty value, empty pairs skipped. Order and duplicates are
 // kept.

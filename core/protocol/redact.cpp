@@ -7,7 +7,7 @@
 #include <sstream>
 #include <utility>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
@@ -49,13 +49,10 @@ void replace_all(std::string& text, std::string_view needle) {
 // case-insensitively). The value runs to the next character that cannot be part of a Base64, hex
 // or token value in these syntaxes.
 void mask_field(std::string& text, std::string_view name) {
-  auto same = [](char a, char b) { return ascii_lower(a) == ascii_lower(b); };
   size_t pos = 0;
   while (pos < text.size()) {
-    auto it = std::search(text.begin() + static_cast<long>(pos), text.end(), name.begin(),
-                          name.end(), same);
-    if (it == text.end()) return;
-    size_t start = static_cast<size_t>(it - text.begin());
+    size_t start = text::ifind(text, name, pos);
+    if (start == std::string::npos) return;
     size_t i = start + name.size();
     pos = i;
     // Whole names only: "Signature" must not match inside "SignatureNonce" or "x-signature".
@@ -147,11 +144,9 @@ bool mask_xml(pugi::xml_node root) {
 
 // Whether a body may hold a sensitive key: a cheap test before parsing it.
 bool mentions_sensitive(std::string_view body) {
-  auto same = [](char a, char b) { return ascii_lower(a) == b; };
   for (std::string_view word : {"passw", "secret", "token", "credential", "privatekey",
                                 "accesskey", "signature", "authorization", "cookie", "sts_"})
-    if (std::search(body.begin(), body.end(), word.begin(), word.end(), same) != body.end())
-      return true;
+    if (text::ifind(body, word) != std::string_view::npos) return true;
   return false;
 }
 
@@ -160,7 +155,7 @@ bool mentions_sensitive(std::string_view body) {
 std::optional<std::string> mask_structured(std::string_view body, std::string_view content_type) {
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || !mentions_sensitive(body)) return std::nullopt;
-  std::string type = to_lower(content_type);
+  std::string type = text::to_lower(content_type);
   bool json = body[first] == '{' || body[first] == '[' || type.find("json") != std::string::npos;
   if (json) {
     auto j = nlohmann::ordered_json::parse(body, nullptr, false);
@@ -189,16 +184,14 @@ std::optional<std::string> mask_structured(std::string_view body, std::string_vi
 
 bool is_credential_name(std::string_view name) {
   return std::any_of(kCredentialNames.begin(), kCredentialNames.end(),
-                     [&](std::string_view s) { return iequals(s, name); });
+                     [&](std::string_view s) { return text::iequals(s, name); });
 }
 
 bool is_sensitive_name(std::string_view name) {
   if (is_credential_name(name)) return true;
-  auto same = [](char a, char b) { return ascii_lower(a) == b; };
   for (std::string_view word :
        {"password", "passwd", "secret", "token", "credential", "privatekey", "accesskey"})
-    if (std::search(name.begin(), name.end(), word.begin(), word.end(), same) != name.end())
-      return true;
+    if (text::ifind(name, word) != std::string_view::npos) return true;
   return false;
 }
 
@@ -224,13 +217,13 @@ void Redactor::add_request_secrets(const Params& params, const Headers& headers)
   for (const auto& [k, v] : params)
     if (is_credential_name(k)) add_secret(v);
   for (const auto& [k, v] : headers) {
-    if (iequals(k, "authorization")) {
+    if (text::iequals(k, "authorization")) {
       add_secret(authorization_field(v, "Credential"));
       add_secret(authorization_field(v, "Signature"));
       if (size_t space = v.find(' '); space != std::string::npos &&
-                                      iequals(std::string_view(v).substr(0, space), "Bearer"))
+                                      text::iequals(std::string_view(v).substr(0, space), "Bearer"))
         add_secret(std::string_view(v).substr(space + 1));
-    } else if (iequals(k, "cookie")) {
+    } else if (text::iequals(k, "cookie")) {
       // Each cookie's value ("theme=dark; session=4f0c..."): session values are long, while short
       // ones (dark, en-US) are preferences that would match ordinary text.
       std::string_view cookies = v;

@@ -7,34 +7,13 @@
 #include <array>
 #include <cctype>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
-
-// RFC 3986's unreserved characters, one entry per byte: the encoder's inner loop is a table lookup.
-constexpr std::array<bool, 256> kUnreserved = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    t[static_cast<size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-                                c == '~';
-  }
-  return t;
-}();
-
-bool is_unreserved(unsigned char c) { return kUnreserved[c]; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string to_hex(const unsigned char* data, size_t size) {
   std::string out;
@@ -78,16 +57,6 @@ Params sorted_by_key(const Params& params) {
   return sorted;
 }
 
-// JavaScript's String.prototype.trim, which the reference signer applies to header values, removes
-// ASCII whitespace on both ends; the same set is used here.
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kSpace);
-  return s.substr(first, last - first + 1);
-}
-
 bool is_signed_header(std::string_view lower_name) {
   return lower_name == "host" || lower_name == "content-type" || lower_name.starts_with("x-acs-");
 }
@@ -102,10 +71,11 @@ struct CanonicalHeaders {
 CanonicalHeaders canonical_headers(const Params& headers,
                                    const std::vector<std::string>* only = nullptr) {
   // Names are lowercased and grouped; the values of a repeated header are sorted and joined with
-  // "," exactly as openapi-core's getAuthorizationHeaders does.
+  // "," exactly as openapi-core's getAuthorizationHeaders does. Values are trimmed as the reference
+  // signer's String.prototype.trim trims them (ASCII whitespace: header values are ASCII).
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& [name, value] : headers) {
-    std::string lower = to_lower(name);
+    std::string lower = text::to_lower(name);
     if (only != nullptr ? std::find(only->begin(), only->end(), lower) == only->end()
                         : !is_signed_header(lower)) {
       continue;
@@ -113,9 +83,9 @@ CanonicalHeaders canonical_headers(const Params& headers,
     auto it =
         std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == lower; });
     if (it == groups.end()) {
-      groups.emplace_back(std::move(lower), std::vector<std::string>{std::string(trim(value))});
+      groups.emplace_back(std::move(lower), std::vector<std::string>{std::string(text::trim_ascii(value))});
     } else {
-      it->second.emplace_back(trim(value));
+      it->second.emplace_back(text::trim_ascii(value));
     }
   }
   std::sort(groups.begin(), groups.end(),
@@ -137,57 +107,6 @@ CanonicalHeaders canonical_headers(const Params& headers,
 }
 
 }  // namespace
-
-void percent_encode_append(std::string& out, std::string_view s) {
-  // Runs of unreserved characters (most names and values are nothing else) are appended whole.
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t run = i;
-    while (run < s.size() && is_unreserved(static_cast<unsigned char>(s[run]))) ++run;
-    out.append(s.data() + i, run - i);
-    if (run == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[run]);
-    const char escape[3] = {'%', kHexUpper[c >> 4], kHexUpper[c & 0x0F]};
-    out.append(escape, 3);
-    i = run + 1;
-  }
-}
-
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() * 3);
-  percent_encode_append(out, s);
-  return out;
-}
-
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-  // A '%' that does not start a valid escape is kept literally: servers and SDKs are lenient here,
-  // and a decoder that rejected it would make a request unmatchable rather than merely odd.
-  size_t i = 0;
-  while (i < s.size() && s[i] != '%' && !(s[i] == '+' && plus_is_space)) ++i;
-  if (i == s.size()) return std::string(s);  // the common case: nothing to decode
-  std::string out;
-  out.reserve(s.size());
-  out.append(s.data(), i);
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string canonical_query(const Params& params) {
   std::string out;

@@ -1,13 +1,14 @@
 #pragma once
 // Alibaba Cloud request signing: V1 (HMAC-SHA1, "RPC signature 1.0") and V3 (ACS3-HMAC-SHA256),
-// exactly as
-// docs/protocol.md section 2 describes, plus the RFC 3986 encoding both use.
+// exactly as docs/protocol.md section 2 describes. The RFC 3986 encoding both use (percent_encode,
+// percent_decode) is core/support/url_encode.hpp, included here for the callers that sign.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/support/url_encode.hpp"
 
 namespace popcheck::core {
 
@@ -17,15 +18,6 @@ struct Credentials {
   std::string security_token;  // STS; empty when not used
   bool empty() const { return access_key_id.empty() || access_key_secret.empty(); }
 };
-
-// RFC 3986 percent-encoding: only A-Z a-z 0-9 - _ . ~ stay literal; hex digits uppercase.
-std::string percent_encode(std::string_view s);
-// The same, appended to `out` (no temporary string: match keys are built on every replayed
-// request).
-void percent_encode_append(std::string& out, std::string_view s);
-// Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query
-// strings).
-std::string percent_decode(std::string_view s, bool plus_is_space = true);
 
 // "k=v&k=v" of the parameters sorted by key (byte order), every key and value percent-encoded.
 // A parameter named "Signature" is left out.

@@ -8,32 +8,21 @@
 #include <vector>
 
 #include "core/protocol/sign.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
+#include "core/support/utc_time.hpp"
 
 namespace popcheck::core {
 
 namespace {
 
-constexpr std::string_view kV3Algorithm = "ACS3-HMAC-SHA256";
+using text::to_lower;
+using text::trim_ascii;
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kSpace);
-  return s.substr(first, last - first + 1);
-}
+constexpr std::string_view kV3Algorithm = "ACS3-HMAC-SHA256";
 
 // Compares two signatures without leaking through timing where they first differ.
 bool same_signature(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-const std::string* find_param(const Params& params, std::string_view name) {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
 }
 
 VerifyOutcome outcome(VerifyStatus status, SignatureScheme scheme, std::string id,
@@ -151,7 +140,7 @@ struct Authorization {
 };
 
 std::optional<Authorization> parse_authorization(std::string_view value) {
-  value = trim(value);
+  value = trim_ascii(value);
   const size_t space = value.find(' ');
   if (space == std::string_view::npos) return std::nullopt;
   Authorization a;
@@ -160,12 +149,12 @@ std::optional<Authorization> parse_authorization(std::string_view value) {
   bool has_headers = false;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
-    const std::string_view part = trim(rest.substr(0, comma));
+    const std::string_view part = trim_ascii(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     const size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string_view key = trim(part.substr(0, eq));
-    const std::string_view v = trim(part.substr(eq + 1));
+    const std::string_view key = trim_ascii(part.substr(0, eq));
+    const std::string_view v = trim_ascii(part.substr(eq + 1));
     if (key == "Credential") {
       a.credential = std::string(v);
     } else if (key == "Signature") {
@@ -176,7 +165,8 @@ std::optional<Authorization> parse_authorization(std::string_view value) {
       while (pos <= v.size()) {
         size_t end = v.find(';', pos);
         if (end == std::string_view::npos) end = v.size();
-        if (end > pos) a.signed_headers.push_back(to_lower(trim(v.substr(pos, end - pos))));
+        if (end > pos)
+          a.signed_headers.push_back(to_lower(trim_ascii(v.substr(pos, end - pos))));
         pos = end + 1;
       }
     }
@@ -202,7 +192,7 @@ VerifyOutcome verify_v3(const HttpRequestView& request, const Headers& headers,
                        std::string(kV3Algorithm) + ")");
   }
   for (std::string_view required : {"x-acs-date", "x-acs-signature-nonce"}) {
-    if (trim(header_value(headers, required)).empty()) {
+    if (trim_ascii(header_value(headers, required)).empty()) {
       return outcome(VerifyStatus::missing_parameter, kScheme, key_id, std::string(required));
     }
   }
@@ -210,11 +200,12 @@ VerifyOutcome verify_v3(const HttpRequestView& request, const Headers& headers,
   if (!secret) {
     return outcome(VerifyStatus::unknown_access_key, kScheme, key_id, "AccessKeyId is not known");
   }
-  const std::string date(trim(header_value(headers, "x-acs-date")));
+  const std::string date(trim_ascii(header_value(headers, "x-acs-date")));
   if (auto bad = check_time("x-acs-date", date, kScheme, key_id, now, options)) return *bad;
 
   const std::string body_hash = sha256_hex(request.body);
-  const std::string claimed_hash = to_lower(trim(header_value(headers, "x-acs-content-sha256")));
+  const std::string claimed_hash =
+      to_lower(trim_ascii(header_value(headers, "x-acs-content-sha256")));
   if (!claimed_hash.empty() && claimed_hash != body_hash) {
     return outcome(VerifyStatus::signature_mismatch, kScheme, key_id,
                    "x-acs-content-sha256 is not the SHA-256 of the body");
@@ -235,7 +226,7 @@ VerifyOutcome verify_v3(const HttpRequestView& request, const Headers& headers,
     o.string_to_sign = canonical;
     return o;
   }
-  const std::string nonce(trim(header_value(headers, "x-acs-signature-nonce")));
+  const std::string nonce(trim_ascii(header_value(headers, "x-acs-signature-nonce")));
   if (nonces != nullptr && !nonces->insert(key_id, nonce, now)) {
     return outcome(VerifyStatus::nonce_reused, kScheme, key_id,
                    "x-acs-signature-nonce was used already");
@@ -351,7 +342,7 @@ VerifyOutcome verify_request(const HttpRequestView& request, const KeyLookup& ke
   static const Headers kNoHeaders;
   const Headers& headers = request.headers != nullptr ? *request.headers : kNoHeaders;
   const std::string authorization = header_value(headers, "authorization");
-  if (!trim(authorization).empty()) {
+  if (!trim_ascii(authorization).empty()) {
     return verify_v3(request, headers, authorization, keys, now, nonces, options);
   }
   // V1 carries the signature as a parameter; look for it before deciding that the request is
@@ -393,16 +384,6 @@ std::optional<std::chrono::sys_seconds> parse_iso8601_utc(std::string_view s) {
          std::chrono::seconds(se);
 }
 
-std::string format_iso8601_utc(std::chrono::sys_seconds t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
+std::string format_iso8601_utc(std::chrono::sys_seconds t) { return format_utc(t); }
 
 }  // namespace popcheck::core

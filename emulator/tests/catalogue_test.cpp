@@ -11,7 +11,7 @@
 #include "core/data_dir.hpp"
 #include "core/compile/metadata.hpp"
 #include "core/files.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/paths.hpp"
 
@@ -53,7 +53,7 @@ core::Contract contract(const std::string& product, const std::string& version,
   c.product = product;
   c.version = version;
   c.action = action;
-  c.endpoint = core::to_lower(product) + ".aliyuncs.com";
+  c.endpoint = core::text::to_lower(product) + ".aliyuncs.com";
   return c;
 }
 

@@ -55,10 +55,7 @@ class Harness {
   // An RPC call as GET with every parameter in the query.
   Reply call(const core::Params& params, const std::string& method = "GET",
              core::Params headers = {}) {
-    std::string query;
-    for (const auto& [k, v] : params) {
-      query += (query.empty() ? "" : "&") + core::percent_encode(k) + "=" + core::percent_encode(v);
-    }
+    std::string query = core::encode_params(params);
     net::HttpRequest r;
     r.method = method;
     if (method == "POST") {

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "net/server.hpp"
 
 namespace popcheck::net {
@@ -81,8 +81,8 @@ TEST(HttpClient, AnyStatusIsAnAnswerAndTheRequestGoesOutAsGiven) {
   EXPECT_EQ(core::header_value(r->headers, "x-seen-target"), "/api/?Action=X&Tag=a%2Bb%20c");
   EXPECT_EQ(core::header_value(r->headers, "content-type"), "text/plain");
   for (const auto& [name, value] : r->headers) {
-    EXPECT_FALSE(core::iequals(name, "connection")) << "a connection header reached the answer";
-    EXPECT_FALSE(core::iequals(name, "keep-alive")) << "a connection header reached the answer";
+    EXPECT_FALSE(core::text::iequals(name, "connection")) << "a connection header reached the answer";
+    EXPECT_FALSE(core::text::iequals(name, "keep-alive")) << "a connection header reached the answer";
   }
   auto seen = echo.seen();
   ASSERT_EQ(seen.size(), 1u);

@@ -75,5 +75,19 @@ TEST(Http, AMessageQuotingInvalidUtf8StillGivesValidJson) {
   EXPECT_EQ(body["Recommend"].get<std::string>().find("&product="), std::string::npos);
 }
 
+TEST(Http, JsonResponseIsUtf8JsonOnOneLineOrIndented) {
+  nlohmann::ordered_json body = {{"mode", "replay"}, {"ok", true}};
+  HttpResponse flat = json_response(200, body);
+  EXPECT_EQ(flat.status, 200);
+  ASSERT_EQ(flat.headers.size(), 1u);
+  EXPECT_EQ(flat.headers[0], (std::pair<std::string, std::string>{
+                                 "Content-Type", "application/json;charset=utf-8"}));
+  EXPECT_EQ(flat.body, R"({"mode":"replay","ok":true})");
+  EXPECT_EQ(json_response(404, body, 2).body, "{\n  \"mode\": \"replay\",\n  \"ok\": true\n}");
+  EXPECT_EQ(json_response(404, body, 2).status, 404);
+  // Invalid UTF-8 in a value (a client's text echoed back) is replaced, not thrown on.
+  EXPECT_EQ(json_response(200, {{"wanted", "a\xff"}}).body, "{\"wanted\":\"a\xEF\xBF\xBD\"}");
+}
+
 }  // namespace
 }  // namespace popcheck::net

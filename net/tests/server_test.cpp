@@ -1,15 +1,9 @@
 #include "net/server.hpp"
 
-#include <sched.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <fstream>
 #include <future>
 #include <mutex>
 #include <set>
@@ -205,22 +199,28 @@ TEST(Server, HandlerExceptionBecomes500InternalError) {
   ASSERT_TRUE(client.Get("/"));
 }
 
-// Answers every request later, from a thread of its own.
+// Answers every request later, from a thread of its own, after `pause`: "PREFIX:TARGET".
 class DeferredHandler : public Handler {
  public:
+  explicit DeferredHandler(std::string prefix = "deferred",
+                           std::chrono::milliseconds pause = std::chrono::milliseconds(0))
+      : prefix_(std::move(prefix)), pause_(pause) {}
   ~DeferredHandler() override {
     for (auto& t : threads_) t.join();
   }
   void handle(HttpRequest request, Respond respond) override {
     std::lock_guard lock(mutex_);
-    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
+    threads_.emplace_back([this, request = std::move(request), respond = std::move(respond)] {
+      if (pause_.count() > 0) std::this_thread::sleep_for(pause_);
       HttpResponse out;
-      out.body = "deferred:" + request.target;
+      out.body = prefix_ + ":" + request.target;
       respond(std::move(out));
     });
   }
 
  private:
+  const std::string prefix_;
+  const std::chrono::milliseconds pause_;
   std::mutex mutex_;
   std::vector<std::thread> threads_;
 };
@@ -462,64 +462,6 @@ TEST(Server, AnInvalidStatusFromAHandlerBecomes500) {
   EXPECT_NE(j["Message"].get<std::string>().find("1234"), std::string::npos);
 }
 
-// The kernel's struct sched_attr (see net/server.cpp).
-struct SchedAttr {
-  uint32_t size;
-  uint32_t sched_policy;
-  uint64_t sched_flags;
-  int32_t sched_nice;
-  uint32_t sched_priority;
-  uint64_t sched_runtime;
-  uint64_t sched_deadline;
-  uint64_t sched_period;
-  uint32_t sched_util_min;
-  uint32_t sched_util_max;
-};
-
-// The "se.slice" line of /proc/thread-self/sched (nanoseconds) of the calling thread; empty when the
-// kernel does not show it.
-std::string own_slice() {
-  std::ifstream in("/proc/thread-self/sched");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with("se.slice")) return line.substr(line.find(':') + 1);
-  }
-  return {};
-}
-
-// Whether this kernel honours a custom slice request (Linux 6.12 and later): tried on a thread of
-// its own so that the test's thread keeps its scheduling.
-bool kernel_takes_custom_slices() {
-  bool ok = false;
-  std::thread([&] {
-    SchedAttr attr{};
-    attr.size = sizeof attr;
-    attr.sched_policy = SCHED_OTHER;
-    errno = 0;
-    attr.sched_nice = ::getpriority(PRIO_PROCESS, 0);
-    attr.sched_runtime = 345000;
-    if (::syscall(SYS_sched_setattr, 0, &attr, 0u) != 0) return;
-    std::string slice = own_slice();
-    ok = !slice.empty() && std::stoll(slice) == 345000;
-  }).join();
-  return ok;
-}
-
-TEST(Server, WorkerThreadsAskForTheConfiguredSchedulerSlice) {
-  if (!kernel_takes_custom_slices()) GTEST_SKIP() << "this kernel has no custom scheduler slices";
-  ServerOptions options;
-  options.scheduler_slice = std::chrono::microseconds(300);
-  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest&) {
-    HttpResponse out;
-    out.body = own_slice();
-    return out;
-  }), options);
-  httplib::Client client("127.0.0.1", f.port);
-  auto res = client.Get("/");
-  ASSERT_TRUE(res);
-  EXPECT_EQ(std::stoll(res->body), 300000);
-}
-
 TEST(Server, IdleAndHalfSentConnectionsAreClosedAfterTheReadTimeout) {
   ServerOptions options;
   options.read_timeout = std::chrono::seconds(1);
@@ -540,31 +482,11 @@ TEST(Server, IdleAndHalfSentConnectionsAreClosedAfterTheReadTimeout) {
   EXPECT_EQ(res->status, 200);
 }
 
-// Answers each request from another thread after a pause longer than the server's read timeout.
-class SlowHandler : public Handler {
- public:
-  ~SlowHandler() override {
-    for (auto& t : threads_) t.join();
-  }
-  void handle(HttpRequest request, Respond respond) override {
-    std::lock_guard lock(mutex_);
-    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-      HttpResponse out;
-      out.body = "slow:" + request.target;
-      respond(std::move(out));
-    });
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::thread> threads_;
-};
-
 TEST(Server, ReadTimeoutNeverCutsAConnectionWhoseAnswerIsStillOwed) {
   ServerOptions options;
   options.read_timeout = std::chrono::seconds(1);
-  Fixture f(std::make_shared<SlowHandler>(), options);
+  // Each answer comes from another thread after a pause longer than the read timeout.
+  Fixture f(std::make_shared<DeferredHandler>("slow", std::chrono::milliseconds(1500)), options);
   httplib::Client client("127.0.0.1", f.port);
   client.set_read_timeout(10, 0);
   auto res = client.Get("/late");

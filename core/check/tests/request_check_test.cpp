@@ -275,6 +275,18 @@ TEST(RequestCheck, AllowedValuesRangeLengthPatternAndForbiddenText) {
   EXPECT_EQ(only_failure(with(base(), {{"Tag.1.Key", "ahttp://"}})).check, "forbidden-substring");
 }
 
+// ModifyThings' Configuration.N with an Integer InstanceAmount among its fields, however the
+// contract attaches them: `ok` passes, and a word for the amount is its one failure, a type one.
+void expect_configuration_fields_checked(const core::Contract& c, const core::Params& ok) {
+  EXPECT_TRUE(failures(check_request(c, ok)).empty()) << dump(failures(check_request(c, ok)));
+  core::Params bad = {
+      {"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "two"}};
+  auto f = failures(check_request(c, bad));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, "type");
+  EXPECT_EQ(f[0].path, "Configuration.1.InstanceAmount");
+}
+
 TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
   core::Contract c;
   c.action = "ModifyThings";
@@ -283,17 +295,10 @@ TEST(RequestCheck, ObjectLikeParametersAcceptTheirFields) {
   auto amount = param("InstanceAmount", "Integer");
   amount.table = 1;
   c.params.push_back(amount);
-  core::Params ok = {{"Action", "ModifyThings"},
-                     {"Version", "v"},
-                     {"Configuration.1.InstanceAmount", "2"},
-                     {"Configuration.1.ZoneId", "z"}};
-  EXPECT_TRUE(failures(check_request(c, ok)).empty()) << dump(failures(check_request(c, ok)));
-  core::Params bad = {
-      {"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "two"}};
-  auto f = failures(check_request(c, bad));
-  ASSERT_EQ(f.size(), 1u) << dump(f);
-  EXPECT_EQ(f[0].check, "type");
-  EXPECT_EQ(f[0].path, "Configuration.1.InstanceAmount");
+  expect_configuration_fields_checked(c, {{"Action", "ModifyThings"},
+                                          {"Version", "v"},
+                                          {"Configuration.1.InstanceAmount", "2"},
+                                          {"Configuration.1.ZoneId", "z"}});
 }
 
 // The readers attach a further table to the parameter it describes (Param::fields): its rows are
@@ -305,22 +310,14 @@ TEST(RequestCheck, FieldsAttachedToAParameterAreCheckedAsItsItemsFields) {
   auto config = param("Configuration.N", "Configuration", true);
   config.fields.push_back(param("InstanceAmount", "Integer"));
   c.params.push_back(config);
-  core::Params ok = {{"Action", "ModifyThings"},
-                     {"Version", "v"},
-                     {"Configuration.1.InstanceAmount", "2"}};
-  EXPECT_TRUE(failures(check_request(c, ok)).empty()) << dump(failures(check_request(c, ok)));
-  core::Params bad = {
-      {"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "two"}};
-  auto f = failures(check_request(c, bad));
-  ASSERT_EQ(f.size(), 1u) << dump(f);
-  EXPECT_EQ(f[0].check, "type");
-  EXPECT_EQ(f[0].path, "Configuration.1.InstanceAmount");
+  expect_configuration_fields_checked(
+      c, {{"Action", "ModifyThings"}, {"Version", "v"}, {"Configuration.1.InstanceAmount", "2"}});
   // A field is no request parameter of its own.
   core::Params top = {{"Action", "ModifyThings"},
                       {"Version", "v"},
                       {"Configuration.1.InstanceAmount", "2"},
                       {"InstanceAmount", "2"}};
-  f = failures(check_request(c, top));
+  auto f = failures(check_request(c, top));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].check, "unknown-parameter");
 }

@@ -209,6 +209,18 @@ TEST(SdkCheck, NoStatusCheckWhenTheSdkExposesNone) {
   EXPECT_FALSE(find(r, "sdk-status"));
 }
 
+TEST(SdkCheck, AnAnswerWithNeitherBodyNorErrorFailsEitherWay) {
+  // An adapter line always has one (sdk_answer_from_json), but an SdkAnswer built in code may not.
+  SdkAnswer nothing;
+  for (const core::Case& c : {success_case(), error_case()}) {
+    auto r = check_sdk(c, contract(), nothing);
+    const CheckResult* o = find(r, "sdk-outcome");
+    ASSERT_TRUE(o);
+    EXPECT_FALSE(o->passed);
+    EXPECT_EQ(o->actual, "SDK returned neither a body nor an error");
+  }
+}
+
 TEST(SdkAnswerFromJson, MalformedLinesAreClearErrors) {
   auto missing = sdk_answer_from_json(json{{"id", "x"}});
   ASSERT_FALSE(missing);

@@ -21,6 +21,21 @@ TEST(HeaderValue, CaseInsensitiveFirstMatchEmptyWhenAbsent) {
   EXPECT_EQ(header_value({}, "host"), "");
 }
 
+TEST(FindParam, FirstOfTheExactNameOrNothing) {
+  Params ps = {{"Action", "A"}, {"Tag.1.Key", "k"}, {"Action", "B"}, {"Empty", ""}};
+  ASSERT_NE(find_param(ps, "Action"), nullptr);
+  EXPECT_EQ(*find_param(ps, "Action"), "A");     // a repeated name: the first
+  EXPECT_EQ(find_param(ps, "action"), nullptr);  // names compare exactly
+  EXPECT_EQ(find_param(ps, "Tag.N.Key"), nullptr);
+  ASSERT_NE(find_param(ps, "Empty"), nullptr);  // present, empty
+  EXPECT_EQ(first_value(ps, "Empty"), "");
+  EXPECT_EQ(first_value(ps, "Missing"), "");
+  EXPECT_EQ(first_value(ps, "Tag.1.Key"), "k");
+  // The mutable overload points into the list.
+  *find_param(ps, "Tag.1.Key") = "changed";
+  EXPECT_EQ(ps[1].second, "changed");
+}
+
 TEST(ParseQueryString, SplitsDecodesKeepsOrderAndDuplicates) {
   const Params p = parse_query_string("b=2&a=%2A+x&&flag&b=3&e=&k%20y=v=w");
   const Params expected = {{"b", "2"}, {"a", "* x"}, {"flag", ""},

@@ -180,7 +180,7 @@ ojson to_json(const Contract& c) {
 ojson to_json(const Case& c) {
   ojson j;
   j["id"] = c.id;
-  j["kind"] = c.kind;
+  j["kind"] = std::string(to_string(c.kind));
   j["product"] = c.product;
   j["version"] = c.version;
   j["action"] = c.action;
@@ -336,7 +336,18 @@ Expected<Case> case_from_json(const ojson& j) {
   Case c;
   c.id = str(j, "id");
   if (c.id.empty()) return fail("catalogue.case", "case has no id");
-  c.kind = str(j, "kind");
+  {
+    auto kind = j.find("kind");
+    if (kind == j.end() || !kind->is_string())
+      return fail("catalogue.case", "case " + c.id + ": kind must be one of " +
+                                        std::string(case_kind_names()));
+    auto k = case_kind_from_string(kind->get<std::string>());
+    if (!k)
+      return fail("catalogue.case", "case " + c.id + ": unknown kind '" +
+                                        kind->get<std::string>() + "' (one of " +
+                                        std::string(case_kind_names()) + ")");
+    c.kind = *k;
+  }
   c.product = str(j, "product");
   c.version = str(j, "version");
   c.action = str(j, "action");

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/types.hpp"
 
 namespace popcheck::core {
 
@@ -140,7 +141,7 @@ struct Expect {
 
 struct Case {
   std::string id;    // "Ecs.RemoveTags.example.json", stable and unique within the catalogue
-  std::string kind;  // "example", "error", "negative", "recorded"
+  CaseKind kind = CaseKind::example;  // written as "example", "error", "negative", "recorded"
   std::string product, version, action;
   std::string description;
   CaseRequest request;

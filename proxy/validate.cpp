@@ -208,7 +208,7 @@ class ContractValidator final : public Validator {
     // Admin and provisioning paths are the proxy's or the emulator's business, not the API's.
     if (request.target.starts_with("/__popcheck")) return {};
     check::CaseResult c;
-    c.kind = "observed";
+    c.kind = core::CaseKind::observed;
     c.sent = true;
     c.answered = true;
     // One redactor for the exchange: the proxy's own credentials and those the request carries.
@@ -313,7 +313,7 @@ class ContractValidator final : public Validator {
       note.id = "popcheck#retention";
       note.product = "popcheck";
       note.action = "retention";
-      note.kind = "observed";
+      note.kind = core::CaseKind::observed;
       note.description = "exchanges counted but not kept";
       note.checks.push_back({"retention", true,
                              "the first " + std::to_string(kMaxKeptCases) +

@@ -329,8 +329,7 @@ string Generator::unique_id(const string& base) {
   return n == 1 ? base : base + "." + std::to_string(n);
 }
 
-Case Generator::make_case(const string& kind, const string& id, const Draft& d,
-                          const string& format) {
+Case Generator::make_case(CaseKind kind, const string& id, const Draft& d, const string& format) {
   Case k;
   k.id = unique_id(id);
   k.kind = kind;
@@ -365,7 +364,7 @@ void Generator::example_case(std::vector<Case>& out, const string& format) {
                                    "response fields."
                              : "there is neither a valid example nor a response table, so only the "
                                "status is checked.");
-  Case k = make_case("example", prefix_ + ".example." + lower(format), d, format);
+  Case k = make_case(CaseKind::example, prefix_ + ".example." + lower(format), d, format);
   k.expect.status = 200;
   k.expect.shape = shape;
   if (!json) k.expect.root = c_.action + "Response";

@@ -79,7 +79,7 @@ void Generator::negative_cases(std::vector<Case>& out) {
             "Breaks the " + kind + " constraint of " + p.name + "; no error row names this.";
       }
       prune_needs(d);
-      Case k = make_case("negative", prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
+      Case k = make_case(CaseKind::negative, prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
       k.expect.status = 400;
       k.expect.status_max = 499;
       k.expect.shape = "error";

@@ -15,7 +15,7 @@ namespace {
 Case recorded_case() {
   Case c;
   c.id = "Ecs.DetachDisk.recorded.002";
-  c.kind = "recorded";
+  c.kind = CaseKind::recorded;
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "DetachDisk";
@@ -58,7 +58,7 @@ TEST(ModelCase, SnapshotSkipRefsScenarioAndStepRoundTripInOrder) {
 TEST(ModelCase, CasesWithoutTheNewFieldsKeepTheirKeys) {
   Case c;
   c.id = "Ecs.RemoveTags.example.json";
-  c.kind = "example";
+  c.kind = CaseKind::example;
   ojson j = to_json(c);
   EXPECT_FALSE(j.contains("scenario"));
   EXPECT_FALSE(j.contains("step"));

@@ -200,7 +200,7 @@ TEST(Responder, ProvisionedGenericResourcesAreWhatTheNotFoundCheckLooksUp) {
   EXPECT_EQ(cases[0].needs[0].resource, "Demo:Widget");
   std::string missing;
   for (const auto& k : cases)
-    if (k.kind == "error") missing = k.request.params.back().second;
+    if (k.kind == core::CaseKind::error) missing = k.request.params.back().second;
   EXPECT_TRUE(std::all_of(missing.begin(), missing.end(), ::isdigit)) << missing;
 
   State state = default_state();

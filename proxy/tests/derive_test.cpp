@@ -98,7 +98,7 @@ TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
 
   const core::Case& ok = entries[0].cases[0];
   EXPECT_EQ(ok.id, "Ecs.DetachDisk.recorded.001");
-  EXPECT_EQ(ok.kind, "recorded");
+  EXPECT_EQ(ok.kind, core::CaseKind::recorded);
   EXPECT_EQ(ok.scenario, "detach");
   EXPECT_EQ(ok.step, 1);
   EXPECT_EQ(ok.request.method, "POST");

@@ -23,7 +23,7 @@ check::CaseResult io_case(std::string id, CaseStatus status) {
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "DescribeRegions";
-  c.kind = "error";
+  c.kind = core::CaseKind::error;
   c.description = "a case";
   c.status = status;
   c.duration_s = 0.125;

@@ -188,7 +188,7 @@ CaseItem make_case(std::string id, bool error, std::string format, std::string g
   item.contract = contract();
   core::Case& c = item.c;
   c.id = std::move(id);
-  c.kind = error ? "error" : "example";
+  c.kind = error ? core::CaseKind::error : core::CaseKind::example;
   c.product = "Ess";
   c.version = "2014-08-28";
   c.action = "RemoveInstances";

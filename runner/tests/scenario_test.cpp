@@ -73,7 +73,7 @@ CaseItem step_case(const std::string& scenario, int step) {
   core::Case& c = item.c;
   c.id = "Ecs.Step." + (scenario.empty() ? std::string("free") : scenario) + "." +
          std::to_string(1000 + step);
-  c.kind = "recorded";
+  c.kind = core::CaseKind::recorded;
   c.product = "Ecs";
   c.action = "Step";
   c.scenario = scenario;

@@ -395,11 +395,11 @@ TEST(RequestCheck, CataloguesExamplesPassAndNegativeCasesAreCaught) {
   for (const auto& e : loaded.entries) {
     RequestRules rules(e.contract);
     for (const auto& k : e.cases) {
-      if (k.kind == "example") {
+      if (k.kind == core::CaseKind::example) {
         auto f = failures(rules.check(k.request.params));
         EXPECT_TRUE(f.empty()) << k.id << "\n" << dump(f);
         ++examples;
-      } else if (k.kind == "negative") {
+      } else if (k.kind == core::CaseKind::negative) {
         std::string kind = k.id.substr(k.id.rfind('.') + 1);
         ASSERT_TRUE(check_of.contains(kind)) << k.id;
         auto f = failures(rules.check(k.request.params));

@@ -93,7 +93,7 @@ TEST(ParamValues, TheGeneratorStartsFromAValidRequest) {
   c.params.push_back(param("Size", "Integer", "12****"));
   auto cases = generate_cases(c);
   const Case& example = cases.front();
-  ASSERT_EQ(example.kind, "example");
+  ASSERT_EQ(example.kind, CaseKind::example);
   for (const auto& [k, v] : example.request.params) {
     for (const auto& p : c.params)
       if (p.name == k) {

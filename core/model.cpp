@@ -200,7 +200,7 @@ ojson to_json(const Case& c) {
   if (c.expect.code) e["code"] = *c.expect.code;
   if (c.expect.message) e["message"] = *c.expect.message;
   if (!c.expect.root.empty()) e["root"] = c.expect.root;
-  e["shape"] = c.expect.shape;
+  e["shape"] = std::string(to_string(c.expect.shape));
   // Written only when present, so that cases without them keep their bytes.
   if (!c.expect.snapshot.is_null()) e["snapshot"] = c.expect.snapshot;
   if (!c.expect.skip.empty()) e["skip"] = c.expect.skip;
@@ -390,7 +390,13 @@ Expected<Case> case_from_json(const ojson& j) {
     if (auto s = e.find("message"); s != e.end() && s->is_string())
       c.expect.message = s->get<std::string>();
     c.expect.root = str(e, "root");
-    c.expect.shape = e.value("shape", std::string("example"));
+    if (auto s = e.find("shape"); s != e.end()) {  // absent: the documented example
+      auto shape = s->is_string() ? shape_from_string(s->get<std::string>()) : std::nullopt;
+      if (!shape)
+        return fail("catalogue.case", "case " + c.id + ": expect.shape must be one of " +
+                                          std::string(shape_names()) + ", found " + s->dump());
+      c.expect.shape = *shape;
+    }
     if (auto s = e.find("snapshot"); s != e.end()) c.expect.snapshot = *s;
     if (auto s = e.find("skip"); s != e.end()) {
       if (!s->is_array())

@@ -125,10 +125,10 @@ struct Expect {
   std::optional<std::string> code;     // error Code, exact
   std::optional<std::string> message;  // error Message; %s is a wildcard
   std::string root;  // XML root element expected ("RemoveTagsResponse" or "Error"); empty for JSON
-  // Where the expected body shape comes from: "example" (the documented example in this format),
-  // "contract" (the response tree), "error" (a well-formed error body), "snapshot" (the recorded
-  // body in `snapshot`, see core/check/snapshot.hpp), "none".
-  std::string shape = "example";
+  // Where the expected body shape comes from (core/types.hpp): the documented example in this
+  // format, the response tree, a well-formed error body, the recorded body in `snapshot` (see
+  // core/check/snapshot.hpp), or none. Written "example", "contract", "error", "snapshot", "none".
+  Shape shape = Shape::example;
   // shape "snapshot": the recorded body, normalised (volatile values replaced by tokens).
   ojson snapshot;  // null when the case has none
   // Paths the snapshot comparison leaves out: the register of known parity gaps ("[*]" and "*"

@@ -147,11 +147,11 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
   if (error) {
     k.expect.status = 400;
     k.expect.status_max = 599;
-    k.expect.shape = "error";
+    k.expect.shape = core::Shape::error;
   } else {
     k.expect.status = 200;
     k.expect.status_max = 299;
-    k.expect.shape = "example";
+    k.expect.shape = core::Shape::example;
   }
   check::Answer answer{response.status, response.headers, response.body};
   std::vector<CheckResult> out = check::check_exchange(k, e.contract, answer);

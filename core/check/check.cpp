@@ -377,7 +377,7 @@ std::vector<CheckResult> check_snapshot(const core::Case& c, std::string_view bo
 std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& contract,
                                      const Body& body) {
   const core::Expect& e = c.expect;
-  if (e.shape == "none") return {};
+  if (e.shape == core::Shape::none) return {};
   Collector out("shape");
   if (expects_error(e)) {
     for (const char* key : {"Code", "Message"}) {
@@ -394,7 +394,7 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
   }
   // Success shapes. RequestId is judged by the request-id check.
   const std::set<std::string> skip{"RequestId"};
-  if (e.shape == "example") {
+  if (e.shape == core::Shape::example) {
     if (body.xml && contract.examples.xml && contract.examples.xml->valid) {
       pugi::xml_document ex;
       if (core::load_xml(ex, contract.examples.xml->body, "example") && ex.document_element()) {
@@ -524,7 +524,7 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
     std::string got = body.root().name();
     out.push_back({"root", want == got, "<" + want + ">", "<" + got + ">", ""});
   }
-  auto shape = e.shape == "snapshot" ? check_snapshot(c, answer.body, xml)
+  auto shape = e.shape == core::Shape::snapshot ? check_snapshot(c, answer.body, xml)
                                      : check_shape(c, contract, body);
   for (auto& r : shape) out.push_back(std::move(r));
   if (e.code) {

@@ -352,14 +352,16 @@ void Generator::example_case(std::vector<Case>& out, const string& format) {
   Draft d = base_;
   bool json = format == "JSON";
   const auto& ex = json ? c_.examples.json : c_.examples.xml;
-  string shape = ex && ex->valid ? "example" : c_.response.children.empty() ? "none" : "contract";
+  Shape shape = ex && ex->valid                  ? Shape::example
+                : c_.response.children.empty() ? Shape::none
+                                               : Shape::contract;
   d.description =
       string(c_.examples.request_params.empty() ? "A request built from the parameters' examples"
                                                 : "The documented request example") +
       ", with Format=" + format + "; " +
-      (shape == "example"
+      (shape == Shape::example
            ? "the response must have the shape of the documented " + lower(format) + " example."
-       : shape == "contract" ? "there is no valid " + lower(format) +
+       : shape == Shape::contract ? "there is no valid " + lower(format) +
                                    " example, so the response is checked against the documented "
                                    "response fields."
                              : "there is neither a valid example nor a response table, so only the "

@@ -422,7 +422,7 @@ Case Generator::error_case(const ErrorRow& row) {
   }
   k.expect.code = row.code;
   if (!row.message.empty()) k.expect.message = expected_message(row.message);
-  k.expect.shape = "error";
+  k.expect.shape = Shape::error;
   return k;
 }
 

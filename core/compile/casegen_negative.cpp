@@ -82,7 +82,7 @@ void Generator::negative_cases(std::vector<Case>& out) {
       Case k = make_case(CaseKind::negative, prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
       k.expect.status = 400;
       k.expect.status_max = 499;
-      k.expect.shape = "error";
+      k.expect.shape = Shape::error;
       out.push_back(std::move(k));
     }
   }

@@ -201,7 +201,7 @@ CaseItem make_case(std::string id, bool error, std::string format, std::string g
     c.expect.status = 404;
     c.expect.code = "InvalidScalingGroupId.NotFound";
     c.expect.message = "The specified scaling group (%s) does not exist.";
-    c.expect.shape = "error";
+    c.expect.shape = core::Shape::error;
   }
   return item;
 }

@@ -271,7 +271,7 @@ core::Case make_case(const std::string& id, int status, std::optional<std::strin
                       {"Tag.1.Key", "k"}};
   c.expect.status = status;
   c.expect.code = code;
-  c.expect.shape = code ? "error" : "none";
+  c.expect.shape = code ? core::Shape::error : core::Shape::none;
   return c;
 }
 

@@ -36,7 +36,7 @@ core::Contract remove_instances_contract() {
   return c;
 }
 
-core::Case success_case(std::string format = "JSON", std::string shape = "example") {
+core::Case success_case(std::string format = "JSON", core::Shape shape = core::Shape::example) {
   core::Case c;
   c.id = "Ess.RemoveInstances.example";
   c.action = "RemoveInstances";
@@ -47,7 +47,7 @@ core::Case success_case(std::string format = "JSON", std::string shape = "exampl
 }
 
 core::Case error_case(std::string format = "JSON") {
-  core::Case c = success_case(format, "error");
+  core::Case c = success_case(format, core::Shape::error);
   c.expect.status = 404;
   c.expect.code = "InvalidScalingGroupId.NotFound";
   c.expect.message = "The specified scaling group (%s) does not exist.";
@@ -232,7 +232,7 @@ TEST(CheckShape, XmlComparesStructureNotScalarTypes) {
 }
 
 TEST(CheckShape, ContractTreeWithWrappedArrays) {
-  core::Case c = success_case("JSON", "contract");
+  core::Case c = success_case("JSON", core::Shape::contract);
   std::string good = R"({"RequestId":"R","ScalingActivityId":"a","Count":1,)"
                      R"("Regions":{"Region":[{"RegionId":"cn","Local":true}]}})";
   EXPECT_TRUE(
@@ -251,7 +251,7 @@ TEST(CheckShape, ContractTreeWithWrappedArrays) {
 }
 
 TEST(CheckShape, ContractTreeInXml) {
-  core::Case c = success_case("XML", "contract");
+  core::Case c = success_case("XML", core::Shape::contract);
   std::string good =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Count>1</Count><Regions><Region><RegionId>cn</RegionId><Local>true</Local></Region></"
@@ -270,7 +270,7 @@ TEST(CheckShape, ContractTreeInXml) {
 
 TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   // Alibaba's XML also repeats a list's element once per item, with the item's fields inside.
-  core::Case c = success_case("XML", "contract");
+  core::Case c = success_case("XML", core::Shape::contract);
   std::string head =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Count>1</Count>";
@@ -379,7 +379,7 @@ TEST(CheckHostId, RequiredOnErrorsOnly) {
 }
 
 TEST(CheckShape, ErrorBodyNeedsCodeAndMessageWhenTheCaseNamesNeither) {
-  core::Case c = success_case("JSON", "error");
+  core::Case c = success_case("JSON", core::Shape::error);
   c.expect.status = 400;
   c.expect.status_max = 499;
   auto ok = check_exchange(c, remove_instances_contract(), json_answer(400, kErrorJson));
@@ -392,7 +392,7 @@ TEST(CheckShape, ErrorBodyNeedsCodeAndMessageWhenTheCaseNamesNeither) {
 }
 
 TEST(CheckShape, NoneSkipsTheShape) {
-  auto r = check_exchange(success_case("JSON", "none"), remove_instances_contract(),
+  auto r = check_exchange(success_case("JSON", core::Shape::none), remove_instances_contract(),
                           json_answer(200, R"({"RequestId":"R"})"));
   EXPECT_TRUE(failed(r).empty());
   EXPECT_EQ(std::count_if(r.begin(), r.end(), [](auto& c) { return c.check == "shape"; }), 0);

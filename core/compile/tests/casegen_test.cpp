@@ -122,10 +122,10 @@ TEST(Casegen, ExampleCasesBuiltFromParamExamples) {
   EXPECT_EQ(value(*json, "Tag.1.Key"), "Dept");
   EXPECT_EQ(need(*json, "disk")->with["Tags"]["Dept"], "Eng");
   EXPECT_EQ(json->expect.status, 200);
-  EXPECT_EQ(json->expect.shape, "example");
+  EXPECT_EQ(json->expect.shape, Shape::example);
   EXPECT_EQ(xml->expect.root, "RemoveThingTagsResponse");
   // No XML example: the XML case is checked against the response tree (empty here) instead.
-  EXPECT_EQ(xml->expect.shape, "none");
+  EXPECT_EQ(xml->expect.shape, Shape::none);
 }
 
 TEST(Casegen, DocumentedRequestExampleIsUsedAndCompleted) {
@@ -162,7 +162,7 @@ TEST(Casegen, OneErrorCasePerRowWithUniqueIdsAndWildcards) {
   EXPECT_EQ(errors[0]->expect.message, "%s");
   EXPECT_EQ(errors[1]->expect.message, "Not allowed.");
   EXPECT_EQ(errors[2]->expect.message, "Thing \"%s\" does not exist.");
-  EXPECT_EQ(errors[0]->expect.shape, "error");
+  EXPECT_EQ(errors[0]->expect.shape, Shape::error);
 }
 
 TEST(Casegen, MissingParameterNamedByCodeOrMessage) {
@@ -304,7 +304,7 @@ TEST(Casegen, NegativeCasesExpectAny4xxWithAnErrorBody) {
   EXPECT_EQ(k->kind, CaseKind::negative);
   EXPECT_EQ(k->expect.status, 400);
   EXPECT_EQ(k->expect.status_max, 499);
-  EXPECT_EQ(k->expect.shape, "error");
+  EXPECT_EQ(k->expect.shape, Shape::error);
   EXPECT_FALSE(k->expect.code);
   const Case* req = by_id(cases, "Ecs.RemoveThingTags.negative.ResourceId.required");
   ASSERT_TRUE(req);

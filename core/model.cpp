@@ -109,7 +109,7 @@ ojson to_json(const ResponseNode& n) {
 static ojson param_to_json(const Param& p) {
   ojson q;
   q["name"] = p.name;
-  q["type"] = p.type;
+  q["type"] = p.type.spelling();
   q["required"] = p.required;
   q["example"] = p.example;
   q["description"] = p.description;

@@ -29,7 +29,7 @@ struct Repeat {
 
 struct Param {
   std::string name;  // as documented: "RegionId", "InstanceId.N", "Tag.N.Key"
-  std::string type;  // as documented: "String", "Integer", "Long", "Boolean", "RepeatList", "Array", ...
+  ParamType type;  // as documented ("String", "Long", "RepeatList", ...) and its class (core/types.hpp)
   bool required = false;
   std::string example;
   std::string description;

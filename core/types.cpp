@@ -70,6 +70,8 @@ std::string_view to_string(Shape s) { return name_of(kShapes, s); }
 std::optional<Shape> shape_from_string(std::string_view s) { return lookup(kShapes, s); }
 std::string_view shape_names() { return "example, contract, error, snapshot, none"; }
 
+bool is_type_name(std::string_view word) { return lookup(kTypeWords, to_lower(word)).has_value(); }
+
 TypeClass classify_type(std::string_view documented) {
   while (!documented.empty() && is_space(documented.front())) documented.remove_prefix(1);
   while (!documented.empty() && is_space(documented.back())) documented.remove_suffix(1);

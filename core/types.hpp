@@ -55,6 +55,9 @@ enum class TypeClass {
 // (String, Integer, Long, Boolean, Float, Double, RepeatList, Array of X, Object, Json, Date...) and
 // metadata (string, integer, number, boolean, array, object; int32, int64, double as formats).
 TypeClass classify_type(std::string_view documented);
+// Whether `word` (any case) is one of the type names the classifier knows ("String", "long",
+// "RepeatList", "Map"...): the page readers' test of "is this word a type".
+bool is_type_name(std::string_view word);
 
 // Integer or number.
 constexpr bool is_numeric(TypeClass c) { return c == TypeClass::integer || c == TypeClass::number; }
@@ -80,10 +83,15 @@ class ParamType {
   bool scalar() const { return is_scalar(class_); }
   bool operator==(TypeClass c) const { return class_ == c; }
   bool operator==(const ParamType& o) const { return spelling_ == o.spelling_; }
+  // Code compares classes, never spellings: `p.type == "Long"` does not compile.
+  bool operator==(const char*) const = delete;
+  bool operator==(const std::string&) const = delete;
 
  private:
   std::string spelling_;
   TypeClass class_ = TypeClass::unspecified;
 };
+
+inline std::ostream& operator<<(std::ostream& o, const ParamType& t) { return o << t.spelling(); }
 
 }  // namespace popcheck::core

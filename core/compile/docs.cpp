@@ -339,15 +339,18 @@ std::string request_host(string_view body) {
 }
 
 std::string normalize_response_type(string_view raw) {
-  std::string t = text::to_lower(text::trim(raw));
-  if (t == "string" || t == "str" || t == "char") return "string";
-  if (t == "integer" || t == "int" || t == "long" || t == "int32" || t == "int64" || t == "short")
-    return "integer";
-  if (t == "boolean" || t == "bool") return "boolean";
-  if (t == "float" || t == "double" || t == "number" || t == "bigdecimal" || t == "decimal")
-    return "number";
-  if (t.starts_with("array") || t.starts_with("list") || t.ends_with("[]") || t == "repeatlist")
-    return "array";
+  switch (classify_type(raw)) {
+    case TypeClass::string: return "string";
+    case TypeClass::integer: return "integer";
+    case TypeClass::boolean: return "boolean";
+    case TypeClass::number: return "number";
+    case TypeClass::list: return "array";
+    // A structure; and what pages leave untyped, a date or a JSON text, as it always was.
+    case TypeClass::unspecified:
+    case TypeClass::date:
+    case TypeClass::json:
+    case TypeClass::object: return "object";
+  }
   return "object";
 }
 

@@ -100,7 +100,7 @@ std::string response_type(const std::string& t) {
 
 std::string raw_response_type(const ojson& schema) {
   std::string t = page_type(schema);
-  if (t == "RepeatList") {
+  if (classify_type(t) == TypeClass::list) {
     auto it = schema.find("items");
     std::string item = (it != schema.end() && it->is_object()) ? page_type(*it) : "String";
     return "Array of " + item;

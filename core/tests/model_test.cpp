@@ -131,6 +131,36 @@ TEST(ModelCatalogue, AnUnknownKindInAFileNamesTheFile) {
   EXPECT_NE(loaded.error().message.find("unknown kind 'fault'"), std::string::npos);
 }
 
+// Parameter types keep their documented spelling through a catalogue file, byte for byte, and
+// come back classified.
+TEST(ModelContract, ParamTypesRoundTripAsDocumentedAndClassified) {
+  Contract c;
+  c.product = "Ecs";
+  c.action = "Demo";
+  const std::pair<const char*, TypeClass> types[] = {
+      {"String", TypeClass::string},   {"long", TypeClass::integer},
+      {"Int32", TypeClass::integer},   {"Double", TypeClass::number},
+      {"RepeatList", TypeClass::list}, {"Array of Region", TypeClass::list},
+      {"Json", TypeClass::json},       {"Configuration", TypeClass::object},
+      {"", TypeClass::unspecified}};
+  for (const auto& [spelling, cls] : types) {
+    Param p;
+    p.name = std::string("P") + spelling;
+    p.type = spelling;
+    c.params.push_back(p);
+  }
+  c.params[0].fields.push_back(c.params[6]);
+  const std::string text = to_json(c).dump(2);
+  auto back = contract_from_json(ojson::parse(text));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(to_json(*back).dump(2), text);
+  for (size_t i = 0; i < std::size(types); ++i) {
+    EXPECT_EQ(back->params[i].type.spelling(), types[i].first);
+    EXPECT_EQ(back->params[i].type.cls(), types[i].second) << types[i].first;
+  }
+  EXPECT_EQ(back->params[0].fields[0].type.cls(), TypeClass::json);
+}
+
 TEST(ModelCase, MalformedSkipAndRefsAreErrors) {
   ojson j = to_json(recorded_case());
   j["expect"]["skip"] = "Alpha.B";

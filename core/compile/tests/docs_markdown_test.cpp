@@ -77,7 +77,7 @@ TEST(DocsMarkdown, EnglishLayoutWithPositionColumnAndNestedResponse) {
   ASSERT_EQ(c.params.size(), 2u);
   EXPECT_EQ(c.params[0].position, "Query");
   EXPECT_TRUE(c.params[0].required);
-  EXPECT_EQ(c.params[1].type, "Integer");
+  EXPECT_EQ(c.params[1].type.spelling(), "Integer");
   EXPECT_EQ(c.params[1].minimum, 1.0);
   EXPECT_EQ(c.params[1].maximum, 50.0);
   ASSERT_EQ(c.response.children.size(), 3u);
@@ -286,7 +286,7 @@ TEST(DocsPlaintext, AnotherPageOfTheWebCopyFamily) {
   EXPECT_EQ(c.action, "DeleteThing");
   ASSERT_EQ(c.params.size(), 4u);
   EXPECT_EQ(c.params[3].name, "Tags");
-  EXPECT_EQ(c.params[3].type, "array of Tag");
+  EXPECT_EQ(c.params[3].type.spelling(), "array of Tag");
   EXPECT_FALSE(c.params[3].required);
   ASSERT_EQ(c.response.children.size(), 2u);
   EXPECT_EQ(c.response.children[1].type, "array");

@@ -115,7 +115,7 @@ TEST(Metadata, RepeatListOfObjectsFlattensToNKeys) {
   const Param* key = find(c, "Tag.N.Key");
   const Param* value = find(c, "Tag.N.Value");
   ASSERT_TRUE(key && value);
-  EXPECT_EQ(key->type, "String");
+  EXPECT_EQ(key->type.spelling(), "String");
   ASSERT_TRUE(key->repeat);
   EXPECT_EQ(key->repeat->min, 1);
   EXPECT_EQ(key->repeat->max, 20);
@@ -133,7 +133,7 @@ TEST(Metadata, ArrayOfScalarsIsRepeatList) {
   Contract c = synthetic("DoThing");
   const Param* p = find(c, "InstanceId.N");
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->type, "RepeatList");
+  EXPECT_EQ(p->type.spelling(), "RepeatList");
   EXPECT_TRUE(p->required);
   EXPECT_EQ(p->example, "i-abc");
   EXPECT_EQ(p->description, "实例。");
@@ -145,17 +145,17 @@ TEST(Metadata, FlatObjectJsonAndSimpleStyles) {
   Contract c = synthetic("DoThing");
   const Param* size = find(c, "SystemDisk.Size");
   ASSERT_TRUE(size);
-  EXPECT_EQ(size->type, "Integer");
+  EXPECT_EQ(size->type.spelling(), "Integer");
   EXPECT_EQ(size->minimum, 20);
   EXPECT_EQ(size->maximum, 500);
   EXPECT_FALSE(size->repeat);
   const Param* json = find(c, "Parameters");
   ASSERT_TRUE(json);
-  EXPECT_EQ(json->type, "String");
+  EXPECT_EQ(json->type.spelling(), "String");
   EXPECT_EQ(json->example, "{\"a\":1}");
   const Param* simple = find(c, "Ids");
   ASSERT_TRUE(simple);
-  EXPECT_EQ(simple->type, "String");
+  EXPECT_EQ(simple->type.spelling(), "String");
   EXPECT_FALSE(find(c, "Ids.N"));
 }
 
@@ -174,12 +174,12 @@ TEST(Metadata, TypesEnumPatternAndPosition) {
   Contract c = synthetic("DoThing");
   const Param* period = find(c, "Period");
   ASSERT_TRUE(period);
-  EXPECT_EQ(period->type, "Long");
+  EXPECT_EQ(period->type.spelling(), "Long");
   EXPECT_EQ(period->allowed, (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(period->position, "Body");
-  EXPECT_EQ(find(c, "Force")->type, "Boolean");
+  EXPECT_EQ(find(c, "Force")->type.spelling(), "Boolean");
   const Param* ratio = find(c, "Ratio");
-  EXPECT_EQ(ratio->type, "Float");
+  EXPECT_EQ(ratio->type.spelling(), "Float");
   ASSERT_TRUE(ratio->pattern);
   EXPECT_EQ(*ratio->pattern, "^[0-9.]+$");
 }

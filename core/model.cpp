@@ -76,15 +76,25 @@ ExampleBlock example_from_json(const ojson& j) {
   return b;
 }
 
-ResponseNode node_from_json(const ojson& j) {
+// `where`: the node's path for errors ("response.Regions.Region").
+Expected<ResponseNode> node_from_json(const ojson& j, const std::string& where) {
   ResponseNode n;
   n.name = str(j, "name");
-  n.type = str(j, "type");
+  const std::string type = str(j, "type");
+  auto t = value_type_from_string(type);
+  if (!t)
+    return fail("catalogue.contract", where + ".type: unknown type '" + type + "' (one of " +
+                                          std::string(value_type_names()) + ")");
+  n.type = *t;
   n.raw_type = str(j, "raw_type");
   n.description = str(j, "description");
   n.example = str(j, "example");
   if (auto it = j.find("children"); it != j.end() && it->is_array())
-    for (const auto& c : *it) n.children.push_back(node_from_json(c));
+    for (const auto& c : *it) {
+      auto child = node_from_json(c, where + "." + (c.is_object() ? str(c, "name") : ""));
+      if (!child) return child;
+      n.children.push_back(std::move(*child));
+    }
   return n;
 }
 
@@ -93,7 +103,7 @@ ResponseNode node_from_json(const ojson& j) {
 ojson to_json(const ResponseNode& n) {
   ojson j;
   j["name"] = n.name;
-  j["type"] = n.type;
+  j["type"] = std::string(to_string(n.type));
   if (!n.raw_type.empty()) j["raw_type"] = n.raw_type;
   if (!n.description.empty()) j["description"] = n.description;
   if (!n.example.empty()) j["example"] = n.example;
@@ -293,7 +303,11 @@ Expected<Contract> contract_from_json(const ojson& j) {
       c.params.push_back(std::move(*p));
     }
   }
-  if (auto it = j.find("response"); it != j.end() && it->is_object()) c.response = node_from_json(*it);
+  if (auto it = j.find("response"); it != j.end() && it->is_object()) {
+    auto response = node_from_json(*it, "contract " + c.action + ": response");
+    if (!response) return std::unexpected(response.error());
+    c.response = std::move(*response);
+  }
   if (auto it = j.find("examples"); it != j.end() && it->is_object()) {
     const auto& ex = *it;
     if (auto r = ex.find("request"); r != ex.end() && r->is_array())

@@ -56,7 +56,7 @@ struct Param {
 // A node of the response tree. The root is an unnamed "object".
 struct ResponseNode {
   std::string name;
-  std::string type;  // "object", "array", "string", "integer", "boolean", "number" (lowercase, normalised)
+  ValueType type = ValueType::any;  // normalised (core/types.hpp); written "object", "array", ...
   std::string raw_type;  // as documented ("String", "Array of Region", ...)
   std::string description;
   std::string example;

@@ -40,6 +40,16 @@ constexpr std::array<std::pair<Shape, std::string_view>, 5> kShapes{{
     {Shape::none, "none"},
 }};
 
+constexpr std::array<std::pair<ValueType, std::string_view>, 7> kValueTypes{{
+    {ValueType::any, ""},
+    {ValueType::object, "object"},
+    {ValueType::array, "array"},
+    {ValueType::string, "string"},
+    {ValueType::integer, "integer"},
+    {ValueType::number, "number"},
+    {ValueType::boolean, "boolean"},
+}};
+
 // Spellings of one word, lower case. A spelling not here (and no list form) names a structure.
 constexpr std::array<std::pair<TypeClass, std::string_view>, 27> kTypeWords{{
     {TypeClass::string, "string"},     {TypeClass::string, "str"},
@@ -69,6 +79,29 @@ std::string_view case_kind_names() { return "example, error, negative, recorded,
 std::string_view to_string(Shape s) { return name_of(kShapes, s); }
 std::optional<Shape> shape_from_string(std::string_view s) { return lookup(kShapes, s); }
 std::string_view shape_names() { return "example, contract, error, snapshot, none"; }
+
+std::string_view to_string(ValueType t) { return name_of(kValueTypes, t); }
+std::optional<ValueType> value_type_from_string(std::string_view s) {
+  return lookup(kValueTypes, s);
+}
+std::string_view value_type_names() {
+  return "object, array, string, integer, number, boolean, or empty";
+}
+
+ValueType response_type_of(TypeClass c) {
+  switch (c) {
+    case TypeClass::string: return ValueType::string;
+    case TypeClass::integer: return ValueType::integer;
+    case TypeClass::number: return ValueType::number;
+    case TypeClass::boolean: return ValueType::boolean;
+    case TypeClass::list: return ValueType::array;
+    case TypeClass::unspecified:
+    case TypeClass::date:
+    case TypeClass::json:
+    case TypeClass::object: return ValueType::object;
+  }
+  return ValueType::object;
+}
 
 bool is_type_name(std::string_view word) { return lookup(kTypeWords, to_lower(word)).has_value(); }
 

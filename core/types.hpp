@@ -37,6 +37,14 @@ std::optional<Shape> shape_from_string(std::string_view s);  // exact spelling
 std::string_view shape_names();
 inline std::ostream& operator<<(std::ostream& o, Shape s) { return o << to_string(s); }
 
+// ResponseNode.type: the JSON type of a response field, normalised from its documented spelling
+// ("String" -> string, "Array of Region" -> array). `any`: untyped, constrains nothing; written "".
+enum class ValueType { any, object, array, string, integer, number, boolean };
+std::string_view to_string(ValueType t);
+std::optional<ValueType> value_type_from_string(std::string_view s);  // exact; "" is any
+std::string_view value_type_names();
+inline std::ostream& operator<<(std::ostream& o, ValueType t) { return o << to_string(t); }
+
 // What a documented parameter type says about the value on the wire.
 enum class TypeClass {
   unspecified,  // the document gives no type: read as a string
@@ -58,6 +66,10 @@ TypeClass classify_type(std::string_view documented);
 // Whether `word` (any case) is one of the type names the classifier knows ("String", "long",
 // "RepeatList", "Map"...): the page readers' test of "is this word a type".
 bool is_type_name(std::string_view word);
+
+// The response type of a documented spelling: a list is an array; a structure, a date, a JSON text
+// and an untyped field are objects, as the page readers have always read them.
+ValueType response_type_of(TypeClass c);
 
 // Integer or number.
 constexpr bool is_numeric(TypeClass c) { return c == TypeClass::integer || c == TypeClass::number; }

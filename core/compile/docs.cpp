@@ -338,21 +338,7 @@ std::string request_host(string_view body) {
   return std::string(body.substr(b, e - b));
 }
 
-std::string normalize_response_type(string_view raw) {
-  switch (classify_type(raw)) {
-    case TypeClass::string: return "string";
-    case TypeClass::integer: return "integer";
-    case TypeClass::boolean: return "boolean";
-    case TypeClass::number: return "number";
-    case TypeClass::list: return "array";
-    // A structure; and what pages leave untyped, a date or a JSON text, as it always was.
-    case TypeClass::unspecified:
-    case TypeClass::date:
-    case TypeClass::json:
-    case TypeClass::object: return "object";
-  }
-  return "object";
-}
+ValueType normalize_response_type(string_view raw) { return response_type_of(classify_type(raw)); }
 
 ResponseNode build_response_tree(const std::vector<ResponseRow>& rows) {
   // Parent indices first (the nearest earlier row that is shallower), then the tree bottom-up, so that
@@ -374,7 +360,7 @@ ResponseNode build_response_tree(const std::vector<ResponseRow>& rows) {
     nodes[i].example = rows[i].example;
   }
   ResponseNode root;
-  root.type = "object";
+  root.type = ValueType::object;
   std::vector<std::vector<size_t>> children(rows.size());
   std::vector<size_t> top;
   for (size_t i = 0; i < rows.size(); ++i)

@@ -161,6 +161,31 @@ TEST(ModelContract, ParamTypesRoundTripAsDocumentedAndClassified) {
   EXPECT_EQ(back->params[0].fields[0].type.cls(), TypeClass::json);
 }
 
+// Response types are read as ValueType: an unknown one is an error naming the field's path; an
+// untyped field stays untyped ("type": "").
+TEST(ModelContract, ResponseTypesOutsideTheirVocabularyAreErrorsNamingThePath) {
+  Contract c;
+  c.action = "DescribeThings";
+  c.response.type = ValueType::object;
+  ResponseNode things{"Things", ValueType::array};
+  things.children.push_back({"Id", ValueType::string});
+  things.children.push_back({"Anything", ValueType::any});
+  c.response.children.push_back(things);
+  ojson j = to_json(c);
+  auto back = contract_from_json(j);
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(to_json(*back), j);
+  EXPECT_EQ(back->response.children[0].children[1].type, ValueType::any);
+  EXPECT_EQ(j["response"]["children"][0]["children"][1]["type"], "");
+  j["response"]["children"][0]["children"][0]["type"] = "date";
+  auto bad = contract_from_json(j);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find(
+                "contract DescribeThings: response.Things.Id.type: unknown type 'date'"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ModelCase, MalformedSkipAndRefsAreErrors) {
   ojson j = to_json(recorded_case());
   j["expect"]["skip"] = "Alpha.B";

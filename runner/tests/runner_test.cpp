@@ -178,8 +178,8 @@ std::shared_ptr<const core::Contract> contract() {
                                       "ScalingActivityId><RequestId>R</RequestId>"
                                       "</RemoveInstancesResponse>",
                                       true};
-  c.response.type = "object";
-  c.response.children = {{"RequestId", "string"}, {"ScalingActivityId", "string"}};
+  c.response.type = core::ValueType::object;
+  c.response.children = {{"RequestId", core::ValueType::string}, {"ScalingActivityId", core::ValueType::string}};
   return std::make_shared<const core::Contract>(c);
 }
 

@@ -23,14 +23,14 @@ core::Contract remove_instances_contract() {
                          "ScalingActivityId><RequestId>R</RequestId>"
                          "<Ids><Id>i-1</Id><Id>i-2</Id></Ids></RemoveInstancesResponse>",
                          true};
-  core::ResponseNode root{"", "object"};
-  root.children.push_back({"RequestId", "string"});
-  root.children.push_back({"ScalingActivityId", "string"});
-  core::ResponseNode count{"Count", "integer"};
+  core::ResponseNode root{"", core::ValueType::object};
+  root.children.push_back({"RequestId", core::ValueType::string});
+  root.children.push_back({"ScalingActivityId", core::ValueType::string});
+  core::ResponseNode count{"Count", core::ValueType::integer};
   root.children.push_back(count);
-  core::ResponseNode regions{"Regions", "array"};
-  regions.children.push_back({"RegionId", "string"});
-  regions.children.push_back({"Local", "boolean"});
+  core::ResponseNode regions{"Regions", core::ValueType::array};
+  regions.children.push_back({"RegionId", core::ValueType::string});
+  regions.children.push_back({"Local", core::ValueType::boolean});
   root.children.push_back(regions);
   c.response = root;
   return c;
@@ -286,7 +286,7 @@ TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions/Local");
   // A list of plain values: each item is an element with text.
   core::Contract ids = remove_instances_contract();
-  ids.response.children.push_back({"Ids", "array"});
+  ids.response.children.push_back({"Ids", core::ValueType::array});
   std::string plain = head + "<Regions/><Ids>i-1</Ids><Ids>i-2</Ids></RemoveInstancesResponse>";
   EXPECT_TRUE(failed(check_exchange(c, ids, xml_answer(200, plain))).empty());
   // An object where the list's items have fields is still refused.

@@ -197,19 +197,19 @@ TEST(Metadata, DuplicateParameterKeepsTheFirstAndWarns) {
 
 TEST(Metadata, ResponseTreeWithNestingAndArrays) {
   Contract c = synthetic("DoThing");
-  ASSERT_EQ(c.response.type, "object");
+  ASSERT_EQ(c.response.type, ValueType::object);
   ASSERT_EQ(c.response.children.size(), 3u);
   EXPECT_EQ(c.response.children[0].name, "RequestId");
-  EXPECT_EQ(c.response.children[0].type, "string");
+  EXPECT_EQ(c.response.children[0].type, ValueType::string);
   const ResponseNode& items = c.response.children[1];
-  EXPECT_EQ(items.type, "object");
+  EXPECT_EQ(items.type, ValueType::object);
   ASSERT_EQ(items.children.size(), 1u);
   const ResponseNode& item = items.children[0];
-  EXPECT_EQ(item.type, "array");
+  EXPECT_EQ(item.type, ValueType::array);
   EXPECT_EQ(item.raw_type, "Array of Object");
   ASSERT_EQ(item.children.size(), 2u);
   EXPECT_EQ(item.children[1].name, "Count");
-  EXPECT_EQ(item.children[1].type, "integer");
+  EXPECT_EQ(item.children[1].type, ValueType::integer);
   EXPECT_EQ(c.response.children[2].raw_type, "Array of String");
 }
 
@@ -355,7 +355,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
       read_rows += c.errors.size();
       EXPECT_EQ(c.product, raw["info"]["product"].get<std::string>());
       EXPECT_FALSE(c.endpoint.empty());
-      EXPECT_EQ(c.response.type, "object");
+      EXPECT_EQ(c.response.type, ValueType::object);
       for (const auto& p : c.params) {
         EXPECT_FALSE(p.name.empty()) << c.action;
         EXPECT_FALSE(p.type.empty()) << c.action << " " << p.name;

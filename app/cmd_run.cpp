@@ -15,6 +15,7 @@
 #include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/model.hpp"
+#include "core/text.hpp"
 #include "core/protocol/credentials.hpp"
 #include "emulator/emulator.hpp"
 #include "reports/coverage.hpp"
@@ -142,6 +143,14 @@ int run(const RunFlags& f) {
     shard = *s;
   }
   if (f.jobs < 1 || f.jobs > 256) return usage("-j must be between 1 and 256");
+  std::vector<core::CaseKind> kinds;  // --kind, any case
+  for (const auto& k : f.kinds) {
+    auto kind = core::case_kind_from_string(core::to_lower(k));
+    if (!kind)
+      return usage("--kind: unknown case kind '" + k + "' (one of " +
+                   std::string(core::case_kind_names()) + ")");
+    kinds.push_back(*kind);
+  }
   if (f.retries < 0 || f.retries > 10) return usage("--retries must be between 0 and 10");
   if (!(f.timeout > 0) || f.timeout > 3600)
     return usage("--timeout must be between 0 and 3600 seconds");
@@ -222,7 +231,7 @@ int run(const RunFlags& f) {
     return usage("no cases found in " + where +
                  " (compile some with `popcheck compile DOCS... --out DIR` and pass --cases DIR)");
   }
-  runner::Selection selection{f.products, f.actions, f.kinds, f.ids};
+  runner::Selection selection{f.products, f.actions, kinds, f.ids};
   if (runner::select_cases(catalogue.entries, selection).empty())
     return usage("no case matches the selection (--product/--action/--kind/--id)");
   std::vector<runner::CaseItem> cases = runner::select_cases(catalogue.entries, selection, shard);

@@ -77,15 +77,25 @@ ExampleBlock example_from_json(const ojson& j) {
   return b;
 }
 
-ResponseNode node_from_json(const ojson& j) {
+// `where`: the node's path for errors ("response.Regions.Region").
+Expected<ResponseNode> node_from_json(const ojson& j, const std::string& where) {
   ResponseNode n;
   n.name = str(j, "name");
-  n.type = str(j, "type");
+  const std::string type = str(j, "type");
+  auto t = value_type_from_string(type);
+  if (!t)
+    return fail("catalogue.contract", where + ".type: unknown type '" + type + "' (one of " +
+                                          std::string(value_type_names()) + ")");
+  n.type = *t;
   n.raw_type = str(j, "raw_type");
   n.description = str(j, "description");
   n.example = str(j, "example");
   if (auto it = j.find("children"); it != j.end() && it->is_array())
-    for (const auto& c : *it) n.children.push_back(node_from_json(c));
+    for (const auto& c : *it) {
+      auto child = node_from_json(c, where + "." + (c.is_object() ? str(c, "name") : ""));
+      if (!child) return child;
+      n.children.push_back(std::move(*child));
+    }
   return n;
 }
 
@@ -94,7 +104,7 @@ ResponseNode node_from_json(const ojson& j) {
 ojson to_json(const ResponseNode& n) {
   ojson j;
   j["name"] = n.name;
-  j["type"] = n.type;
+  j["type"] = std::string(to_string(n.type));
   if (!n.raw_type.empty()) j["raw_type"] = n.raw_type;
   if (!n.description.empty()) j["description"] = n.description;
   if (!n.example.empty()) j["example"] = n.example;
@@ -110,7 +120,7 @@ ojson to_json(const ResponseNode& n) {
 static ojson param_to_json(const Param& p) {
   ojson q;
   q["name"] = p.name;
-  q["type"] = p.type;
+  q["type"] = p.type.spelling();
   q["required"] = p.required;
   q["example"] = p.example;
   q["description"] = p.description;
@@ -181,7 +191,7 @@ ojson to_json(const Contract& c) {
 ojson to_json(const Case& c) {
   ojson j;
   j["id"] = c.id;
-  j["kind"] = c.kind;
+  j["kind"] = std::string(to_string(c.kind));
   j["product"] = c.product;
   j["version"] = c.version;
   j["action"] = c.action;
@@ -201,7 +211,7 @@ ojson to_json(const Case& c) {
   if (c.expect.code) e["code"] = *c.expect.code;
   if (c.expect.message) e["message"] = *c.expect.message;
   if (!c.expect.root.empty()) e["root"] = c.expect.root;
-  e["shape"] = c.expect.shape;
+  e["shape"] = std::string(to_string(c.expect.shape));
   // Written only when present, so that cases without them keep their bytes.
   if (!c.expect.snapshot.is_null()) e["snapshot"] = c.expect.snapshot;
   if (!c.expect.skip.empty()) e["skip"] = c.expect.skip;
@@ -294,7 +304,11 @@ Expected<Contract> contract_from_json(const ojson& j) {
       c.params.push_back(std::move(*p));
     }
   }
-  if (auto it = j.find("response"); it != j.end() && it->is_object()) c.response = node_from_json(*it);
+  if (auto it = j.find("response"); it != j.end() && it->is_object()) {
+    auto response = node_from_json(*it, "contract " + c.action + ": response");
+    if (!response) return std::unexpected(response.error());
+    c.response = std::move(*response);
+  }
   if (auto it = j.find("examples"); it != j.end() && it->is_object()) {
     const auto& ex = *it;
     if (auto r = ex.find("request"); r != ex.end() && r->is_array())
@@ -337,7 +351,18 @@ Expected<Case> case_from_json(const ojson& j) {
   Case c;
   c.id = str(j, "id");
   if (c.id.empty()) return fail("catalogue.case", "case has no id");
-  c.kind = str(j, "kind");
+  {
+    auto kind = j.find("kind");
+    if (kind == j.end() || !kind->is_string())
+      return fail("catalogue.case", "case " + c.id + ": kind must be one of " +
+                                        std::string(case_kind_names()));
+    auto k = case_kind_from_string(kind->get<std::string>());
+    if (!k)
+      return fail("catalogue.case", "case " + c.id + ": unknown kind '" +
+                                        kind->get<std::string>() + "' (one of " +
+                                        std::string(case_kind_names()) + ")");
+    c.kind = *k;
+  }
   c.product = str(j, "product");
   c.version = str(j, "version");
   c.action = str(j, "action");
@@ -380,7 +405,13 @@ Expected<Case> case_from_json(const ojson& j) {
     if (auto s = e.find("message"); s != e.end() && s->is_string())
       c.expect.message = s->get<std::string>();
     c.expect.root = str(e, "root");
-    c.expect.shape = e.value("shape", std::string("example"));
+    if (auto s = e.find("shape"); s != e.end()) {  // absent: the documented example
+      auto shape = s->is_string() ? shape_from_string(s->get<std::string>()) : std::nullopt;
+      if (!shape)
+        return fail("catalogue.case", "case " + c.id + ": expect.shape must be one of " +
+                                          std::string(shape_names()) + ", found " + s->dump());
+      c.expect.shape = *shape;
+    }
     if (auto s = e.find("snapshot"); s != e.end()) c.expect.snapshot = *s;
     if (auto s = e.find("skip"); s != e.end()) {
       if (!s->is_array())

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/types.hpp"
 
 namespace popcheck::core {
 
@@ -28,7 +29,7 @@ struct Repeat {
 
 struct Param {
   std::string name;  // as documented: "RegionId", "InstanceId.N", "Tag.N.Key"
-  std::string type;  // as documented: "String", "Integer", "Long", "Boolean", "RepeatList", "Array", ...
+  ParamType type;  // as documented ("String", "Long", "RepeatList", ...) and its class (core/types.hpp)
   bool required = false;
   std::string example;
   std::string description;
@@ -55,7 +56,7 @@ struct Param {
 // A node of the response tree. The root is an unnamed "object".
 struct ResponseNode {
   std::string name;
-  std::string type;  // "object", "array", "string", "integer", "boolean", "number" (lowercase, normalised)
+  ValueType type = ValueType::any;  // normalised (core/types.hpp); written "object", "array", ...
   std::string raw_type;  // as documented ("String", "Array of Region", ...)
   std::string description;
   std::string example;
@@ -124,10 +125,10 @@ struct Expect {
   std::optional<std::string> code;     // error Code, exact
   std::optional<std::string> message;  // error Message; %s is a wildcard
   std::string root;  // XML root element expected ("RemoveTagsResponse" or "Error"); empty for JSON
-  // Where the expected body shape comes from: "example" (the documented example in this format),
-  // "contract" (the response tree), "error" (a well-formed error body), "snapshot" (the recorded
-  // body in `snapshot`, see core/check/snapshot.hpp), "none".
-  std::string shape = "example";
+  // Where the expected body shape comes from (core/types.hpp): the documented example in this
+  // format, the response tree, a well-formed error body, the recorded body in `snapshot` (see
+  // core/check/snapshot.hpp), or none. Written "example", "contract", "error", "snapshot", "none".
+  Shape shape = Shape::example;
   // shape "snapshot": the recorded body, normalised (volatile values replaced by tokens).
   ojson snapshot;  // null when the case has none
   // Paths the snapshot comparison leaves out: the register of known parity gaps ("[*]" and "*"
@@ -140,7 +141,7 @@ struct Expect {
 
 struct Case {
   std::string id;    // "Ecs.RemoveTags.example.json", stable and unique within the catalogue
-  std::string kind;  // "example", "error", "negative", "recorded"
+  CaseKind kind = CaseKind::example;  // written as "example", "error", "negative", "recorded"
   std::string product, version, action;
   std::string description;
   CaseRequest request;

@@ -49,7 +49,7 @@ void split(const std::string& body, std::string& head, std::string& tail) {
 
 // A value of a response node: its example when it has the node's type, else "", 0, false.
 ojson leaf(const core::ResponseNode& n) {
-  if (n.type == "integer") {
+  if (n.type == core::ValueType::integer) {
     try {
       size_t used = 0;
       long long v = std::stoll(n.example, &used);
@@ -58,26 +58,26 @@ ojson leaf(const core::ResponseNode& n) {
     }
     return 0;
   }
-  if (n.type == "number") {
+  if (n.type == core::ValueType::number) {
     try {
       return std::stod(n.example);
     } catch (...) {
       return 0.0;
     }
   }
-  if (n.type == "boolean") return n.example == "true";
+  if (n.type == core::ValueType::boolean) return n.example == "true";
   return n.example;
 }
 
 ojson node_value(const core::ResponseNode& n, int depth) {
   if (depth > 40) return nullptr;
-  if (n.type == "object") {
+  if (n.type == core::ValueType::object) {
     ojson out = ojson::object();
     for (const auto& c : n.children)
       if (!c.name.empty()) out[c.name] = node_value(c, depth + 1);
     return out;
   }
-  if (n.type == "array") {
+  if (n.type == core::ValueType::array) {
     ojson out = ojson::array();
     if (n.children.size() == 1) {
       out.push_back(node_value(n.children[0], depth + 1));

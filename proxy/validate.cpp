@@ -134,11 +134,11 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
   if (error) {
     k.expect.status = 400;
     k.expect.status_max = 599;
-    k.expect.shape = "error";
+    k.expect.shape = core::Shape::error;
   } else {
     k.expect.status = 200;
     k.expect.status_max = 299;
-    k.expect.shape = "example";
+    k.expect.shape = core::Shape::example;
   }
   std::vector<CheckResult> out = check::check_exchange(k, e.contract, response);
   if (!error || !code) return out;
@@ -194,7 +194,7 @@ class ContractValidator final : public Validator {
     // Admin and provisioning paths are the proxy's or the emulator's business, not the API's.
     if (request.target.starts_with("/__popcheck")) return {};
     check::CaseResult c;
-    c.kind = "observed";
+    c.kind = core::CaseKind::observed;
     c.sent = true;
     c.answered = true;
     // One redactor for the exchange: the proxy's own credentials and those the request carries.
@@ -299,7 +299,7 @@ class ContractValidator final : public Validator {
       note.id = "popcheck#retention";
       note.product = "popcheck";
       note.action = "retention";
-      note.kind = "observed";
+      note.kind = core::CaseKind::observed;
       note.description = "exchanges counted but not kept";
       note.checks.push_back({"retention", true,
                              "the first " + std::to_string(kMaxKeptCases) +

@@ -61,8 +61,8 @@ Coverage compute_coverage(const check::RunReport& report,
     }
     for (const auto& c : e.cases) {
       catalogue_cases.emplace(c.id, &c);
-      if (c.kind == "example") ++a.examples_documented;
-      if (c.kind == "error" && c.expect.code)
+      if (c.kind == core::CaseKind::example) ++a.examples_documented;
+      if (c.kind == core::CaseKind::error && c.expect.code)
         if (auto* code = find_code(a, *c.expect.code); code && code->state == "no-case")
           code->state = "not-run";
     }
@@ -73,11 +73,11 @@ Coverage compute_coverage(const check::RunReport& report,
     ++a.cases_total;
     if (ran(c.status)) ++a.cases_run;
     if (c.status == CaseStatus::skipped) a.skips.push_back(SkipEntry{c.id, c.skip_reason});
-    if (c.kind == "example" && ran(c.status)) {
+    if (c.kind == core::CaseKind::example && ran(c.status)) {
       ++a.examples_run;
       if (c.status == CaseStatus::passed) ++a.examples_passed;
     }
-    if (c.kind != "error") continue;
+    if (c.kind != core::CaseKind::error) continue;
     std::string code;
     if (auto it = catalogue_cases.find(c.id);
         it != catalogue_cases.end() && it->second->expect.code)

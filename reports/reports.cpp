@@ -109,7 +109,7 @@ std::string render_junit(const check::RunReport& report) {
     double time = 0;
     for (const auto* c : cases) {
       gaps += static_cast<int>(c->parity_gaps.size());
-      recorded = recorded || c->kind == "recorded";
+      recorded = recorded || c->kind == core::CaseKind::recorded;
       failures += c->status == CaseStatus::failed;
       errors += c->status == CaseStatus::error;
       skipped += c->status == CaseStatus::skipped;
@@ -175,7 +175,7 @@ ojson case_json(const check::CaseResult& c) {
   o["product"] = c.product;
   o["version"] = c.version;
   o["action"] = c.action;
-  o["kind"] = c.kind;
+  o["kind"] = c.kind ? std::string(core::to_string(*c.kind)) : std::string();
   o["status"] = check::to_string(c.status);
   o["duration"] = std::stod(seconds(c.duration_s));
   ojson failures = ojson::array();

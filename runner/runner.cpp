@@ -229,7 +229,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
             stop = true;
             return;
           }
-          if (r.answered && c.expect.shape == "snapshot") r.parity_gaps = c.expect.skip;
+          if (r.answered && c.expect.shape == core::Shape::snapshot) r.parity_gaps = c.expect.skip;
         } else {
           r.status = check::CaseStatus::skipped;
         }

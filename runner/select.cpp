@@ -15,6 +15,10 @@ namespace {
 
 using core::text::iequals;
 
+bool any_of_kinds(const std::vector<core::CaseKind>& list, core::CaseKind kind) {
+  return list.empty() || std::find(list.begin(), list.end(), kind) != list.end();
+}
+
 bool any_iequal(const std::vector<std::string>& list, std::string_view value) {
   return list.empty() || std::any_of(list.begin(), list.end(),
                                      [&](const std::string& v) { return iequals(v, value); });
@@ -68,7 +72,7 @@ std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entr
       const std::string& version = c.version.empty() ? e.contract.version : c.version;
       if (!product_selected(selection.products, product, version) ||
           !any_iequal(selection.actions, action) ||
-          !any_iequal(selection.kinds, c.kind) || !any_glob(selection.id_globs, c.id))
+          !any_of_kinds(selection.kinds, c.kind) || !any_glob(selection.id_globs, c.id))
         continue;
       CaseItem item{c, contract};
       if (item.c.product.empty()) item.c.product = product;

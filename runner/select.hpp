@@ -16,12 +16,14 @@ struct CaseItem {
   std::shared_ptr<const core::Contract> contract;
 };
 
-// Every filter is a list of accepted values; an empty list accepts everything. Product, action and
-// kind compare case-insensitively ("ecs" selects "Ecs"; a product is matched whole, so "cms" never
+// Every filter is a list of accepted values; an empty list accepts everything. Product and action
+// compare case-insensitively ("ecs" selects "Ecs"; a product is matched whole, so "cms" never
 // selects "cms-export"); a product may be PRODUCT:VERSION to select one version of a product; ids
 // match shell globs (fnmatch: * ? [..]).
 struct Selection {
-  std::vector<std::string> products, actions, kinds, id_globs;
+  std::vector<std::string> products, actions;
+  std::vector<core::CaseKind> kinds;
+  std::vector<std::string> id_globs;
 };
 
 // Shard I of N, 1-based: "--shard 2/3".

@@ -143,14 +143,23 @@ void compare_json_value(const json& ex, const json& act, const std::string& path
 // ---- JSON against the response tree
 // -----------------------------------------------------------------
 
-bool node_type_matches(const std::string& type, const json& v) {
-  if (type == "object") return v.is_object();
-  if (type == "array") return v.is_array();
-  if (type == "string") return v.is_string();
-  if (type == "integer") return v.is_number_integer();
-  if (type == "number") return v.is_number();
-  if (type == "boolean") return v.is_boolean();
-  return true;  // an undocumented or unrecognised type constrains nothing
+using core::ValueType;
+
+bool node_type_matches(ValueType type, const json& v) {
+  switch (type) {
+    case ValueType::object: return v.is_object();
+    case ValueType::array: return v.is_array();
+    case ValueType::string: return v.is_string();
+    case ValueType::integer: return v.is_number_integer();
+    case ValueType::number: return v.is_number();
+    case ValueType::boolean: return v.is_boolean();
+    case ValueType::any: return true;  // an undocumented type constrains nothing
+  }
+  return true;
+}
+
+std::string type_name(ValueType t) {
+  return t == ValueType::any ? std::string("any") : std::string(core::to_string(t));
 }
 
 void compare_node_value(const core::ResponseNode& node, const json& act, const std::string& path,
@@ -164,7 +173,7 @@ void compare_node_fields(const std::vector<core::ResponseNode>& fields, const js
     std::string p = join(path, child.name);
     auto found = act.find(child.name);
     if (found == act.end()) {
-      out.fail(p, "present (" + (child.type.empty() ? std::string("any") : child.type) + ")",
+      out.fail(p, "present (" + type_name(child.type) + ")",
                "missing");
       continue;
     }
@@ -177,17 +186,17 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
   const json* value = &act;
   std::string p = path;
   // Alibaba's JSON keeps the XML wrapping of lists: {"Regions": {"Region": [...]}} for an array.
-  if (node.type == "array" && act.is_object() && act.size() == 1 && act.begin()->is_array()) {
+  if (node.type == ValueType::array && act.is_object() && act.size() == 1 && act.begin()->is_array()) {
     p = join(path, act.begin().key());
     value = &*act.begin();
   }
   if (!node_type_matches(node.type, *value)) {
-    out.fail(p, node.type, json_kind(*value));
+    out.fail(p, type_name(node.type), json_kind(*value));
     return;
   }
-  if (node.type == "object") {
+  if (node.type == ValueType::object) {
     compare_node_fields(node.children, *value, p, {}, out);
-  } else if (node.type == "array" && !node.children.empty()) {
+  } else if (node.type == ValueType::array && !node.children.empty()) {
     for (size_t i = 0; i < value->size(); ++i) {
       const json& el = (*value)[i];
       std::string ep = p + "[" + std::to_string(i) + "]";
@@ -259,24 +268,24 @@ void compare_xml_fields(const std::vector<core::ResponseNode>& fields, pugi::xml
 
 void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const std::string& path,
                       Collector& out) {
-  bool container = node.type == "object" || node.type == "array";
+  bool container = node.type == ValueType::object || node.type == ValueType::array;
   if (!container) {
-    if (!node.type.empty() && has_element_children(act))
-      out.fail(path, "text (" + node.type + ")", "element with child elements");
+    if (node.type != ValueType::any && has_element_children(act))
+      out.fail(path, "text (" + type_name(node.type) + ")", "element with child elements");
     return;
   }
   // Alibaba's XML also repeats a list's element once per item (<Ids>a</Ids><Ids>b</Ids>,
   // <Instance>..</Instance><Instance>..</Instance> for an array Instance): the element is then an
   // item, plain text for a list of plain values, the item's fields for a list of objects.
   bool plain_items = node.children.empty() ||
-                     (node.children.size() == 1 && node.children[0].type != "object" &&
-                      node.children[0].type != "array");
-  if (node.type == "array" && plain_items && !has_element_children(act) && has_text(act)) return;
+                     (node.children.size() == 1 && node.children[0].type != ValueType::object &&
+                      node.children[0].type != ValueType::array);
+  if (node.type == ValueType::array && plain_items && !has_element_children(act) && has_text(act)) return;
   if (!xml_container_ok(act)) {
-    out.fail(path, "element with child elements (" + node.type + ")", "text");
+    out.fail(path, "element with child elements (" + type_name(node.type) + ")", "text");
     return;
   }
-  if (node.type == "object") {
+  if (node.type == ValueType::object) {
     compare_xml_fields(node.children, act, path, {}, out);
     return;
   }
@@ -377,7 +386,7 @@ std::vector<CheckResult> check_snapshot(const core::Case& c, std::string_view bo
 std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& contract,
                                      const Body& body) {
   const core::Expect& e = c.expect;
-  if (e.shape == "none") return {};
+  if (e.shape == core::Shape::none) return {};
   Collector out("shape");
   if (expects_error(e)) {
     for (const char* key : {"Code", "Message"}) {
@@ -394,7 +403,7 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
   }
   // Success shapes. RequestId is judged by the request-id check.
   const std::set<std::string> skip{"RequestId"};
-  if (e.shape == "example") {
+  if (e.shape == core::Shape::example) {
     if (body.xml && contract.examples.xml && contract.examples.xml->valid) {
       pugi::xml_document ex;
       if (core::load_xml(ex, contract.examples.xml->body, "example") && ex.document_element()) {
@@ -524,7 +533,7 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
     std::string got = body.root().name();
     out.push_back({"root", want == got, "<" + want + ">", "<" + got + ">", ""});
   }
-  auto shape = e.shape == "snapshot" ? check_snapshot(c, answer.body, xml)
+  auto shape = e.shape == core::Shape::snapshot ? check_snapshot(c, answer.body, xml)
                                      : check_shape(c, contract, body);
   for (auto& r : shape) out.push_back(std::move(r));
   if (e.code) {

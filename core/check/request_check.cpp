@@ -56,31 +56,6 @@ string join(const std::vector<string>& segs, size_t from, size_t to) {
   return out;
 }
 
-bool is_integer_type(string_view t) {
-  string l = lower(t);
-  return l == "integer" || l == "long" || l == "int" || l == "int32" || l == "int64";
-}
-bool is_boolean_type(string_view t) {
-  string l = lower(t);
-  return l == "boolean" || l == "bool";
-}
-bool is_float_type(string_view t) {
-  string l = lower(t);
-  return l == "float" || l == "double" || l == "number";
-}
-bool is_list_type(string_view t) {
-  string l = lower(t);
-  return l == "repeatlist" || l == "array" || l == "list" || l.starts_with("array of");
-}
-// Types whose value is one scalar on the wire. Anything else the documents name ("Object",
-// "Configuration", a struct described in a further table) is a structure flattened below its
-// name.
-bool is_scalar_type(string_view t) {
-  string l = lower(t);
-  return l.empty() || l == "string" || is_integer_type(l) || is_boolean_type(l) ||
-         is_float_type(l) || l == "date" || l == "datetime" || l == "json";
-}
-
 bool integer_text(string_view v) {
   string_view digits = v.starts_with('-') ? v.substr(1) : v;
   if (!all_digits(digits)) return false;
@@ -152,13 +127,6 @@ bool id_like(const std::vector<RequestRules::Segment>& segs) {
     return last.ends_with("Id") || last.ends_with("Ids") || last.ends_with("ID");
   }
   return false;
-}
-
-RequestRules::ValueKind value_kind(string_view type) {
-  if (is_integer_type(type)) return RequestRules::ValueKind::integer;
-  if (is_boolean_type(type)) return RequestRules::ValueKind::boolean;
-  if (is_float_type(type)) return RequestRules::ValueKind::number;
-  return RequestRules::ValueKind::text;
 }
 
 // One request parameter matched to a rule.
@@ -310,9 +278,8 @@ RequestRules::RequestRules(const core::Contract& contract) : action_(contract.ac
     Rule r;
     r.param = p;
     for (auto& seg : split_dots(p.name)) r.segments.push_back({seg, seg == "N" || seg == "n"});
-    r.kind = value_kind(p.type);
-    r.container = !is_scalar_type(p.type) && !is_list_type(p.type);
-    r.bare_list = (is_list_type(p.type) || r.container) &&
+    r.container = p.type == core::TypeClass::object;
+    r.bare_list = (p.type == core::TypeClass::list || r.container) &&
                   std::none_of(r.segments.begin(), r.segments.end(),
                                [](const Segment& s) { return s.placeholder; });
     r.id_like = id_like(r.segments);
@@ -354,22 +321,23 @@ std::vector<CheckResult> RequestRules::check(const core::Params& merged) const {
   // Value checks of one value against one documented parameter.
   auto check_value = [&](const Rule& rule, const string& name, const string& value) {
     const core::Param& p = rule.param;
-    const string& t = p.type;
+    const string& t = p.type.spelling();
+    const core::TypeClass cls = p.type.cls();
     bool type_ok = true;
-    bool numeric = rule.kind == ValueKind::integer || rule.kind == ValueKind::number;
-    if (rule.kind == ValueKind::integer && !integer_text(value)) {
+    bool numeric = p.type.numeric();
+    if (cls == core::TypeClass::integer && !integer_text(value)) {
       type_ok = false;
       out.fail("type", name, "an integer (" + t + ")", shown(name, value));
-    } else if (rule.kind == ValueKind::boolean && !iequals(value, "true") &&
+    } else if (cls == core::TypeClass::boolean && !iequals(value, "true") &&
                !iequals(value, "false")) {
       type_ok = false;
       out.fail("type", name, "true or false (" + t + ")", shown(name, value));
-    } else if (rule.kind == ValueKind::number && !number_value(value)) {
+    } else if (cls == core::TypeClass::number && !number_value(value)) {
       type_ok = false;
       out.fail("type", name, "a number (" + t + ")", shown(name, value));
     }
     if (!p.allowed.empty() && !rule.id_like && type_ok) {
-      bool ci = rule.kind == ValueKind::boolean;
+      bool ci = cls == core::TypeClass::boolean;
       bool found = std::any_of(p.allowed.begin(), p.allowed.end(), [&](const string& a) {
         return ci ? iequals(a, value) : a == value;
       });

@@ -72,12 +72,10 @@ class RequestRules {
     std::string text;
     bool placeholder = false;  // ".N" / ".n"
   };
-  enum class ValueKind { text, integer, boolean, number };
   struct Rule {
     core::Param param;
     std::vector<Segment> segments;
-    ValueKind kind = ValueKind::text;  // from param.type, decided once
-    bool container = false;            // Object-like: any sub-name below it is accepted
+    bool container = false;  // Object-like (param.type): any sub-name below it is accepted
     bool bare_list = false;  // a list documented without .N ("InstanceIds", RepeatList): Name.k too
     bool id_like = false;    // "...Id", "...Ids": an "allowed" list is examples, not a set
     bool shadowed = false;   // a case-only variant of another rule ("Tag.N.key")

@@ -1,6 +1,7 @@
 #pragma once
 // The Result model: what running one case produced. The runner fills it, the report renderers read
 // it; both depend on this header only, so reports never see runner internals.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +32,9 @@ enum class CaseStatus {
 std::string to_string(CaseStatus s);
 
 struct CaseResult {
-  std::string id, product, version, action, kind, description;
+  std::string id, product, version, action, description;
+  // The case's kind; nothing when a results file read back does not say.
+  std::optional<core::CaseKind> kind;
   CaseStatus status = CaseStatus::passed;
   std::vector<CheckResult> checks;  // every check that ran, passed or not, in a fixed order
   std::string skip_reason;          // with CaseStatus::skipped

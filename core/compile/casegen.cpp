@@ -326,8 +326,7 @@ string Generator::unique_id(const string& base) {
   return n == 1 ? base : base + "." + std::to_string(n);
 }
 
-Case Generator::make_case(const string& kind, const string& id, const Draft& d,
-                          const string& format) {
+Case Generator::make_case(CaseKind kind, const string& id, const Draft& d, const string& format) {
   Case k;
   k.id = unique_id(id);
   k.kind = kind;
@@ -350,19 +349,21 @@ void Generator::example_case(std::vector<Case>& out, const string& format) {
   Draft d = base_;
   bool json = format == "JSON";
   const auto& ex = json ? c_.examples.json : c_.examples.xml;
-  string shape = ex && ex->valid ? "example" : c_.response.children.empty() ? "none" : "contract";
+  Shape shape = ex && ex->valid                  ? Shape::example
+                : c_.response.children.empty() ? Shape::none
+                                               : Shape::contract;
   d.description =
       string(c_.examples.request_params.empty() ? "A request built from the parameters' examples"
                                                 : "The documented request example") +
       ", with Format=" + format + "; " +
-      (shape == "example"
+      (shape == Shape::example
            ? "the response must have the shape of the documented " + lower(format) + " example."
-       : shape == "contract" ? "there is no valid " + lower(format) +
+       : shape == Shape::contract ? "there is no valid " + lower(format) +
                                    " example, so the response is checked against the documented "
                                    "response fields."
                              : "there is neither a valid example nor a response table, so only the "
                                "status is checked.");
-  Case k = make_case("example", prefix_ + ".example." + lower(format), d, format);
+  Case k = make_case(CaseKind::example, prefix_ + ".example." + lower(format), d, format);
   k.expect.status = 200;
   k.expect.shape = shape;
   if (!json) k.expect.root = c_.action + "Response";

@@ -413,7 +413,7 @@ Draft Generator::error_draft(const ErrorRow& row) {
 Case Generator::error_case(const ErrorRow& row) {
   Draft d = error_draft(row);
   size_t index = static_cast<size_t>(&row - c_.errors.data());
-  Case k = make_case("error", prefix_ + ".error." + id_word(row.code, index), d, "JSON");
+  Case k = make_case(CaseKind::error, prefix_ + ".error." + id_word(row.code, index), d, "JSON");
   if (row.http) {
     k.expect.status = *row.http;
   } else {
@@ -422,7 +422,7 @@ Case Generator::error_case(const ErrorRow& row) {
   }
   k.expect.code = row.code;
   if (!row.message.empty()) k.expect.message = expected_message(row.message);
-  k.expect.shape = "error";
+  k.expect.shape = Shape::error;
   return k;
 }
 

@@ -88,7 +88,7 @@ class Generator {
   void bind_resources();
   std::optional<string> exists_kind(const Param& p) const;
   string unique_id(const string& base);
-  Case make_case(const string& kind, const string& id, const Draft& d, const string& format);
+  Case make_case(CaseKind kind, const string& id, const Draft& d, const string& format);
   void example_case(std::vector<Case>& out, const string& format);
 
   // casegen_errors.cpp: request rules and the error case.

@@ -34,13 +34,13 @@ void Generator::negative_cases(std::vector<Case>& out) {
     else if (p.min_length && *p.min_length > 1)
       tries.emplace_back("min_length", string(static_cast<size_t>(*p.min_length) - 1, 'a'));
     if (p.non_empty) tries.emplace_back("non_empty", "");
-    if (values::numeric_type(p.type) && p.maximum) {
+    if (p.type.numeric() && p.maximum) {
       if (auto v = values::past(*p.maximum, 1))
         tries.emplace_back("maximum", values::fmt_number(*v));
       else
         skip("maximum", "no number is above the maximum " + values::fmt_number(*p.maximum));
     }
-    if (values::numeric_type(p.type) && p.minimum) {
+    if (p.type.numeric() && p.minimum) {
       if (auto v = values::past(*p.minimum, -1))
         tries.emplace_back("minimum", values::fmt_number(*v));
       else
@@ -79,10 +79,10 @@ void Generator::negative_cases(std::vector<Case>& out) {
             "Breaks the " + kind + " constraint of " + p.name + "; no error row names this.";
       }
       prune_needs(d);
-      Case k = make_case("negative", prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
+      Case k = make_case(CaseKind::negative, prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
       k.expect.status = 400;
       k.expect.status_max = 499;
-      k.expect.shape = "error";
+      k.expect.shape = Shape::error;
       out.push_back(std::move(k));
     }
   }

@@ -35,7 +35,7 @@ void count(CompileSummary& s, const CatalogueEntry& e) {
   s.params += e.contract.params.size();
   s.error_rows += e.contract.errors.size();
   for (const auto& k : e.cases) {
-    ++s.cases[k.kind];
+    ++s.cases[std::string(to_string(k.kind))];
     if (!k.needs.empty()) ++s.cases_with_needs;
     if (std::any_of(k.needs.begin(), k.needs.end(),
                     [](const Need& n) { return n.resource == "fault"; }))
@@ -196,7 +196,7 @@ std::string catalogue_bytes(const CatalogueEntry& e) { return to_json(e).dump(2)
 std::optional<std::string> bounded_bytes(CatalogueEntry& e) {
   std::string bytes = catalogue_bytes(e);
   std::map<std::string, size_t> dropped;
-  for (const char* kind : {"negative", "error"}) {
+  for (CaseKind kind : {CaseKind::negative, CaseKind::error}) {
     while (bytes.size() > kMaxCatalogueFileBytes) {
       size_t n = static_cast<size_t>(
           std::count_if(e.cases.begin(), e.cases.end(), [&](const Case& k) { return k.kind == kind; }));
@@ -206,7 +206,7 @@ std::optional<std::string> bounded_bytes(CatalogueEntry& e) {
         if (e.cases[i].kind == kind) {
           e.cases.erase(e.cases.begin() + static_cast<long>(i));
           --drop;
-          ++dropped[kind];
+          ++dropped[std::string(to_string(kind))];
         }
       bytes = catalogue_bytes(e);
     }

@@ -24,12 +24,6 @@ using text::is_space;
 constexpr size_t npos = string_view::npos;
 using namespace scan;  // NOLINT: the scanner's primitives are this file's vocabulary
 
-bool numeric_type(string_view type) {
-  std::string t = text::to_lower(text::trim(type));
-  return t == "integer" || t == "long" || t == "int" || t == "float" || t == "double" ||
-         t == "number" || t == "int32" || t == "int64";
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The .N structure.
 
@@ -503,16 +497,15 @@ std::string without_bullets(string_view d) {
 
 // Allowed values must fit the parameter's type: numbers for a numeric parameter, true/false for a
 // boolean. A list of category names on a numeric parameter ("cloud：40-500") is a table of ranges.
-bool values_fit_type(const std::vector<std::string>& values, string_view type) {
-  std::string t = text::to_lower(text::trim(type));
+bool values_fit_type(const std::vector<std::string>& values, const ParamType& type) {
   for (const auto& v : values) {
-    if (numeric_type(type)) {
+    if (type.numeric()) {
       size_t i = (v.size() > 1 && v[0] == '-') ? 1 : 0;
       if (i >= v.size() || !std::all_of(v.begin() + static_cast<long>(i), v.end(), [](char c) {
             return text::is_digit(c) || c == '.';
           }))
         return false;
-    } else if (t == "boolean" || t == "bool") {
+    } else if (type == TypeClass::boolean) {
       std::string l = text::to_lower(v);
       if (l != "true" && l != "false") return false;
     }
@@ -542,7 +535,7 @@ void extract_constraints(Param& p) {
   if (!p.max_length && max_len.get()) p.max_length = max_len.get();
   if (p.min_length && p.max_length && *p.min_length > *p.max_length) p.min_length.reset();
 
-  if (numeric_type(p.type)) {
+  if (p.type.numeric()) {
     Limit lo, hi;
     numeric_range(lowered, lo, hi);
     if (!p.minimum && lo.get()) p.minimum = static_cast<double>(*lo.get());

@@ -316,18 +316,7 @@ std::string request_host(string_view body) {
   return std::string(body.substr(b, e - b));
 }
 
-std::string normalize_response_type(string_view raw) {
-  std::string t = text::to_lower(text::trim(raw));
-  if (t == "string" || t == "str" || t == "char") return "string";
-  if (t == "integer" || t == "int" || t == "long" || t == "int32" || t == "int64" || t == "short")
-    return "integer";
-  if (t == "boolean" || t == "bool") return "boolean";
-  if (t == "float" || t == "double" || t == "number" || t == "bigdecimal" || t == "decimal")
-    return "number";
-  if (t.starts_with("array") || t.starts_with("list") || t.ends_with("[]") || t == "repeatlist")
-    return "array";
-  return "object";
-}
+ValueType normalize_response_type(string_view raw) { return response_type_of(classify_type(raw)); }
 
 ResponseNode build_response_tree(const std::vector<ResponseRow>& rows) {
   // Parent indices first (the nearest earlier row that is shallower), then the tree bottom-up, so that
@@ -349,7 +338,7 @@ ResponseNode build_response_tree(const std::vector<ResponseRow>& rows) {
     nodes[i].example = rows[i].example;
   }
   ResponseNode root;
-  root.type = "object";
+  root.type = ValueType::object;
   std::vector<std::vector<size_t>> children(rows.size());
   std::vector<size_t> top;
   for (size_t i = 0; i < rows.size(); ++i)

@@ -57,13 +57,6 @@ size_t find_word(string_view label, string_view word) {
   return npos;
 }
 
-bool scalar_type(const std::string& type) {
-  static constexpr string_view scalars[] = {"string", "integer", "long",  "boolean", "float",
-                                            "double", "int",     "short", "number",  "date"};
-  std::string l = text::to_lower(text::trim(type));
-  return std::any_of(std::begin(scalars), std::end(scalars), [&](string_view s) { return l == s; });
-}
-
 std::optional<size_t> owner_by_example(const std::vector<Param>& params, const Table& t) {
   std::set<std::string> names;
   int name = t.col(Role::Name);
@@ -89,7 +82,7 @@ std::optional<size_t> owner_by_label(const std::vector<Param>& params, string_vi
     const Param& p = params[i];
     if (p.depth != 0 || p.name == "Action") continue;
     size_t at = find_word(label, base_name(p.name));
-    if (at == npos && !p.type.empty() && !scalar_type(p.type)) at = find_word(label, p.type);
+    if (at == npos && !p.type.scalar()) at = find_word(label, p.type.spelling());
     if (at < best_at) {
       best_at = at;
       best = i;

@@ -53,8 +53,8 @@ Params decode_request_params(std::string_view body);
 // The host of a request example URL ("ecs.aliyuncs.com"), or empty.
 std::string request_host(std::string_view body);
 
-// Lowercase response type for a documented type ("String" -> "string", "Array of Region" -> "array").
-std::string normalize_response_type(std::string_view raw);
+// The response type of a documented type ("String" -> string, "Array of Region" -> array).
+ValueType normalize_response_type(std::string_view raw);
 
 // A documented response row before the tree is built.
 struct ResponseRow {

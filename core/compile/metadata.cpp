@@ -89,16 +89,15 @@ std::string page_type(const ojson& schema) {
   return t;
 }
 
-std::string response_type(const std::string& t) {
-  if (t == "string" || t == "integer" || t == "boolean" || t == "number" || t == "array" ||
-      t == "object")
-    return t;
-  return "string";
+// JSON-schema type words are the response types' own; anything else (or none) reads as a string.
+ValueType response_type(const std::string& t) {
+  auto v = value_type_from_string(t);
+  return v && *v != ValueType::any ? *v : ValueType::string;
 }
 
 std::string raw_response_type(const ojson& schema) {
   std::string t = page_type(schema);
-  if (t == "RepeatList") {
+  if (classify_type(t) == TypeClass::list) {
     auto it = schema.find("items");
     std::string item = (it != schema.end() && it->is_object()) ? page_type(*it) : "String";
     return "Array of " + item;
@@ -286,7 +285,7 @@ ResponseNode read_response(const std::string& name, const ojson& schema, int& le
   ResponseNode n;
   n.name = name;
   if (!schema.is_object()) {
-    n.type = "string";
+    n.type = ValueType::string;
     n.raw_type = "String";
     return n;
   }
@@ -295,7 +294,7 @@ ResponseNode read_response(const std::string& name, const ojson& schema, int& le
   n.description = str_at(schema, "description");
   n.example = str_at(schema, "example");
   const ojson* props_of = &schema;
-  if (n.type == "array") {
+  if (n.type == ValueType::array) {
     auto items = schema.find("items");
     if (items == schema.end() || !items->is_object()) return n;
     props_of = &*items;
@@ -419,9 +418,9 @@ Contract read_api(const std::string& action, const ojson& api, const std::string
   if (schema) {
     int level = 0;
     c.response = read_response("", *schema, level);
-    c.response.type = "object";
+    c.response.type = ValueType::object;
   } else {
-    c.response.type = "object";
+    c.response.type = ValueType::object;
     c.warnings.push_back("API " + action + " has no 200 response schema");
   }
   read_demos(c, api);

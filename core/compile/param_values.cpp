@@ -28,22 +28,6 @@ int64_t list_bytes(int64_t n, size_t item) {
   return n > INT64_MAX / per ? INT64_MAX : n * per;
 }
 
-bool numeric_type(string_view t) {
-  string l = to_lower(t);
-  return l == "integer" || l == "long" || l == "int" || l == "float" || l == "double" ||
-         l == "number";
-}
-
-bool integer_type(string_view t) {
-  string l = to_lower(t);
-  return l == "integer" || l == "long" || l == "int";
-}
-
-bool boolean_type(string_view t) {
-  string l = to_lower(t);
-  return l == "boolean" || l == "bool";
-}
-
 string fmt_number(double v) {
   if (!std::isfinite(v)) return "0";
   char buf[400];  // the largest double has 309 digits
@@ -108,15 +92,15 @@ std::vector<string_view> violations(const Param& p, string_view value, const std
     if (p.non_empty) out.push_back("non_empty");
     return out;
   }
-  const bool numeric = numeric_type(p.type);
+  const bool numeric = p.type.numeric();
   std::optional<double> number;
-  if (integer_type(p.type)) {
+  if (p.type == TypeClass::integer) {
     if (is_integer(value)) number = as_number(value);
     if (!number) out.push_back("type");
   } else if (numeric) {
     number = as_number(value);
     if (!number) out.push_back("type");
-  } else if (boolean_type(p.type) && !iequals(value, "true") && !iequals(value, "false")) {
+  } else if (p.type == TypeClass::boolean && !iequals(value, "true") && !iequals(value, "false")) {
     out.push_back("type");
   }
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), value) == p.allowed.end())
@@ -155,13 +139,12 @@ bool satisfies(const Param& p, string_view v, const std::optional<std::regex>& r
 // A typed value that meets the length limits and the pattern where one of a few plain candidates
 // does.
 string typed_default(const Param& p, const std::optional<std::regex>& re) {
-  string t = to_lower(p.type);
-  if (numeric_type(t)) {
+  if (p.type.numeric()) {
     if (p.minimum) return fmt_number(*p.minimum);
     if (p.maximum && *p.maximum < 1) return fmt_number(std::floor(*p.maximum));
     return "1";
   }
-  if (boolean_type(t)) return "false";
+  if (p.type == TypeClass::boolean) return "false";
   for (string v : {"popcheck", "1", "a", "popcheck_1", "popcheck-1"}) {
     if (p.min_length && *p.min_length > static_cast<int64_t>(v.size()) &&
         *p.min_length <= kMaxBreakingBytes)
@@ -182,7 +165,7 @@ string default_value(const Param& p) {
   if (!example.empty()) {
     if (satisfies(p, example, re)) return example;
     // Documents mask digits of ids and numbers: "123****" is a number whose last digits are hidden.
-    if (example.find('*') != string::npos && numeric_type(p.type)) {
+    if (example.find('*') != string::npos && p.type.numeric()) {
       string digits = example;
       std::replace(digits.begin(), digits.end(), '*', '0');
       if (satisfies(p, digits, re)) return digits;
@@ -201,7 +184,7 @@ string default_value(const Param& p) {
 
 string nth_value(const Param& p, int i) {
   string v = default_value(p);
-  if (i <= 1 || numeric_type(p.type) || !p.allowed.empty()) return v;
+  if (i <= 1 || p.type.numeric() || !p.allowed.empty()) return v;
   // Documented examples mask ids ("vpc-bp16qjewdsunr41m1****"); the mask becomes the item number so
   // that every item is a well-formed, distinct value.
   if (auto star = v.find("****"); star != string::npos) {
@@ -255,12 +238,12 @@ std::optional<std::pair<string, string>> breaking_value(const Param& p) {
     return Pair{ex + p.forbidden_substrings.front(), "forbidden_substring"};
   if (p.max_length && *p.max_length < kMaxBreakingBytes)
     return Pair{string(static_cast<size_t>(*p.max_length) + 1, 'a'), "max_length"};
-  if (numeric_type(p.type)) {
+  if (p.type.numeric()) {
     if (auto v = p.maximum ? past(*p.maximum, 1) : std::nullopt) return Pair{fmt_number(*v), "maximum"};
     if (auto v = p.minimum ? past(*p.minimum, -1) : std::nullopt) return Pair{fmt_number(*v), "minimum"};
     return Pair{"popcheck-not-a-number", "type"};
   }
-  if (boolean_type(p.type)) return Pair{"popcheck-not-a-boolean", "type"};
+  if (p.type == TypeClass::boolean) return Pair{"popcheck-not-a-boolean", "type"};
   if (p.non_empty) return Pair{"", "non_empty"};
   if (p.min_length && *p.min_length > 1 && *p.min_length <= kMaxBreakingBytes)
     return Pair{string(static_cast<size_t>(*p.min_length) - 1, 'a'), "min_length"};

@@ -26,10 +26,6 @@ std::string too_large(int64_t bytes, const std::string& what);
 // Request bytes of n items of a list parameter, saturating.
 int64_t list_bytes(int64_t n, size_t item);
 
-// Integer, Long, Float, Double, Number (any case).
-bool numeric_type(std::string_view type);
-bool integer_type(std::string_view type);
-bool boolean_type(std::string_view type);
 // Integral values of any size as their exact decimal digits; others in the shortest form that
 // reads back.
 std::string fmt_number(double v);

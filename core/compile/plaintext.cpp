@@ -63,16 +63,6 @@ std::vector<string_view> words(string_view s) {
   return out;
 }
 
-bool is_type_word(string_view w) {
-  // Older pages capitalise the type ("String"), newer ones write it in lower case ("string").
-  static constexpr std::array<string_view, 18> types = {
-      "string", "integer", "long",   "boolean", "float",  "double", "array", "object", "list",
-      "map",    "repeatlist", "struct", "json", "number", "int",    "date",  "byte",  "short"};
-  std::string l = text::to_lower(w);
-  return std::find(types.begin(), types.end(), l) != types.end();
-}
-
-
 bool is_param_name(string_view w) {
   if (w.empty() || !text::is_alpha(w[0])) return false;
   return std::all_of(w.begin(), w.end(),
@@ -91,7 +81,7 @@ bool is_sentence_word(string_view w) {
 // The type at w[i]: one word, or "Array of X" over three. Returns the type and the next index.
 std::optional<std::pair<std::string, size_t>> read_type(const std::vector<string_view>& w,
                                                         size_t i) {
-  if (i >= w.size() || !is_type_word(w[i])) return std::nullopt;
+  if (i >= w.size() || !is_type_name(w[i])) return std::nullopt;
   if (i + 2 < w.size() && w[i + 1] == "of" && is_param_name(w[i + 2]))
     return std::pair{std::string(w[i]) + " of " + std::string(w[i + 2]), i + 3};
   return std::pair{std::string(w[i]), i + 1};

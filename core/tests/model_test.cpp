@@ -8,6 +8,7 @@
 #include "core/files.hpp"
 #include "core/input_limits.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/paths.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 Case recorded_case() {
   Case c;
   c.id = "Ecs.DetachDisk.recorded.002";
-  c.kind = "recorded";
+  c.kind = CaseKind::recorded;
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "DetachDisk";
@@ -23,7 +24,7 @@ Case recorded_case() {
   c.expect.status = 404;
   c.expect.code = "InvalidDiskId.NotFound";
   c.expect.message = "The disk %s is gone.";
-  c.expect.shape = "snapshot";
+  c.expect.shape = Shape::snapshot;
   c.expect.snapshot = ojson::parse(R"({"Zeta":"<disk-id:1>","Alpha":{"B":2,"A":1}})");
   c.expect.skip = {"Alpha.B", "Items[*].Status"};
   c.expect.refs["<disk-id:1>"] = "d-1a";
@@ -58,7 +59,7 @@ TEST(ModelCase, SnapshotSkipRefsScenarioAndStepRoundTripInOrder) {
 TEST(ModelCase, CasesWithoutTheNewFieldsKeepTheirKeys) {
   Case c;
   c.id = "Ecs.RemoveTags.example.json";
-  c.kind = "example";
+  c.kind = CaseKind::example;
   ojson j = to_json(c);
   EXPECT_FALSE(j.contains("scenario"));
   EXPECT_FALSE(j.contains("step"));
@@ -69,6 +70,120 @@ TEST(ModelCase, CasesWithoutTheNewFieldsKeepTheirKeys) {
   ASSERT_TRUE(back.has_value());
   EXPECT_TRUE(back->expect.snapshot.is_null());
   EXPECT_TRUE(back->scenario.empty());
+}
+
+// Kind and shape are read as enums: a missing or unknown kind, an unknown shape, is an error naming
+// the case, the field and the values it may hold; an absent shape is the documented example.
+TEST(ModelCase, KindAndShapeOutsideTheirVocabularyAreErrors) {
+  ojson j = to_json(recorded_case());
+  for (const char* kind : {"fault", "Recorded", ""}) {
+    j["kind"] = kind;
+    auto bad = case_from_json(j);
+    ASSERT_FALSE(bad.has_value()) << kind;
+    EXPECT_EQ(bad.error().code, "catalogue.case");
+    EXPECT_NE(bad.error().message.find("Ecs.DetachDisk.recorded.002"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("kind '" + std::string(kind) + "'"), std::string::npos)
+        << bad.error().message;
+    EXPECT_NE(bad.error().message.find("example, error, negative, recorded"), std::string::npos);
+  }
+  j.erase("kind");
+  auto missing = case_from_json(j);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("kind must be one of"), std::string::npos);
+
+  j = to_json(recorded_case());
+  for (ojson shape : {ojson("tree"), ojson("Snapshot"), ojson(2)}) {
+    j["expect"]["shape"] = shape;
+    auto bad = case_from_json(j);
+    ASSERT_FALSE(bad.has_value()) << shape.dump();
+    EXPECT_NE(bad.error().message.find("expect.shape must be one of example, contract, error, "
+                                       "snapshot, none, found " + shape.dump()),
+              std::string::npos)
+        << bad.error().message;
+  }
+  j["expect"].erase("shape");
+  auto absent = case_from_json(j);
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_EQ(absent->expect.shape, Shape::example);
+  for (Shape s : {Shape::example, Shape::contract, Shape::error, Shape::snapshot, Shape::none}) {
+    j["expect"]["shape"] = std::string(to_string(s));
+    auto back = case_from_json(j);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->expect.shape, s);
+    EXPECT_EQ(to_json(*back)["expect"]["shape"], to_string(s));
+  }
+}
+
+TEST(ModelCatalogue, AnUnknownKindInAFileNamesTheFile) {
+  test_support::TempDir scratch;
+  std::string file = (scratch.path() / "bad.json").string();
+  CatalogueEntry e;
+  e.contract.product = "Ecs";
+  e.contract.action = "DetachDisk";
+  e.cases.push_back(recorded_case());
+  ojson j = to_json(e);
+  j["cases"][0]["kind"] = "fault";
+  ASSERT_TRUE(write_file_atomic(file, j.dump(2)));
+  auto loaded = load_catalogue_file(file);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().file, file);
+  EXPECT_NE(loaded.error().to_string().find(file), std::string::npos);
+  EXPECT_NE(loaded.error().message.find("unknown kind 'fault'"), std::string::npos);
+}
+
+// Parameter types keep their documented spelling through a catalogue file, byte for byte, and
+// come back classified.
+TEST(ModelContract, ParamTypesRoundTripAsDocumentedAndClassified) {
+  Contract c;
+  c.product = "Ecs";
+  c.action = "Demo";
+  const std::pair<const char*, TypeClass> types[] = {
+      {"String", TypeClass::string},   {"long", TypeClass::integer},
+      {"Int32", TypeClass::integer},   {"Double", TypeClass::number},
+      {"RepeatList", TypeClass::list}, {"Array of Region", TypeClass::list},
+      {"Json", TypeClass::json},       {"Configuration", TypeClass::object},
+      {"", TypeClass::unspecified}};
+  for (const auto& [spelling, cls] : types) {
+    Param p;
+    p.name = std::string("P") + spelling;
+    p.type = spelling;
+    c.params.push_back(p);
+  }
+  c.params[0].fields.push_back(c.params[6]);
+  const std::string text = to_json(c).dump(2);
+  auto back = contract_from_json(ojson::parse(text));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(to_json(*back).dump(2), text);
+  for (size_t i = 0; i < std::size(types); ++i) {
+    EXPECT_EQ(back->params[i].type.spelling(), types[i].first);
+    EXPECT_EQ(back->params[i].type.cls(), types[i].second) << types[i].first;
+  }
+  EXPECT_EQ(back->params[0].fields[0].type.cls(), TypeClass::json);
+}
+
+// Response types are read as ValueType: an unknown one is an error naming the field's path; an
+// untyped field stays untyped ("type": "").
+TEST(ModelContract, ResponseTypesOutsideTheirVocabularyAreErrorsNamingThePath) {
+  Contract c;
+  c.action = "DescribeThings";
+  c.response.type = ValueType::object;
+  ResponseNode things{"Things", ValueType::array};
+  things.children.push_back({"Id", ValueType::string});
+  things.children.push_back({"Anything", ValueType::any});
+  c.response.children.push_back(things);
+  ojson j = to_json(c);
+  auto back = contract_from_json(j);
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(to_json(*back), j);
+  EXPECT_EQ(back->response.children[0].children[1].type, ValueType::any);
+  EXPECT_EQ(j["response"]["children"][0]["children"][1]["type"], "");
+  j["response"]["children"][0]["children"][0]["type"] = "date";
+  auto bad = contract_from_json(j);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find(
+                "contract DescribeThings: response.Things.Id.type: unknown type 'date'"),
+            std::string::npos)
+      << bad.error().message;
 }
 
 TEST(ModelCase, MalformedSkipAndRefsAreErrors) {
@@ -126,6 +241,33 @@ TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
   EXPECT_EQ(loaded.errors[0].code, "json.too_deep");
   ASSERT_EQ(loaded.entries.size(), 1u);
   EXPECT_EQ(loaded.entries[0].contract.action, "Good");
+}
+
+}  // namespace
+}  // namespace popcheck::core
+
+namespace popcheck::core {
+namespace {
+
+// The checked-in catalogues (the seed catalogue cases/ and the golden one tests/golden/catalogue)
+// read and written again are the same bytes: kinds, shapes and documented parameter types go
+// through their enums and come back as they were written.
+TEST(ModelCatalogue, CheckedInCataloguesRoundTripByteForByte) {
+  namespace fs = std::filesystem;
+  size_t files = 0;
+  for (const char* dir : {"cases", "tests/golden/catalogue"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(test_support::source_dir() / dir)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+      const std::string path = entry.path().string();
+      auto text = read_file(path, size_t(64) << 20);
+      ASSERT_TRUE(text) << path;
+      auto e = load_catalogue_file(path);
+      ASSERT_TRUE(e) << e.error().to_string();
+      EXPECT_EQ(to_json(*e).dump(2) + "\n", *text) << path;
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 10u);
 }
 
 }  // namespace

@@ -200,7 +200,7 @@ TEST(Responder, ProvisionedGenericResourcesAreWhatTheNotFoundCheckLooksUp) {
   EXPECT_EQ(cases[0].needs[0].resource, "Demo:Widget");
   std::string missing;
   for (const auto& k : cases)
-    if (k.kind == "error") missing = k.request.params.back().second;
+    if (k.kind == core::CaseKind::error) missing = k.request.params.back().second;
   EXPECT_TRUE(std::all_of(missing.begin(), missing.end(), ::isdigit)) << missing;
 
   State state = default_state();
@@ -246,10 +246,10 @@ TEST(Responder, ResourceStatesAnswerTheirRows) {
 TEST(Responder, BodiesFromTheResponseTableAndTheXmlExample) {
   core::Contract c = widgets();
   c.examples.json.reset();
-  c.response = core::ResponseNode{"", "object"};
-  core::ResponseNode items{"Items", "array"};
-  items.children = {{"Id", "string"}, {"Count", "integer"}};
-  c.response.children = {{"RequestId", "string"}, {"Total", "integer"}, items};
+  c.response = core::ResponseNode{"", core::ValueType::object};
+  core::ResponseNode items{"Items", core::ValueType::array};
+  items.children = {{"Id", core::ValueType::string}, {"Count", core::ValueType::integer}};
+  c.response.children = {{"RequestId", core::ValueType::string}, {"Total", core::ValueType::integer}, items};
   ContractApi api(c);
   json j = json::parse(api.render({}, {}, false, "RID"));
   EXPECT_EQ(j["RequestId"], "RID");

@@ -51,7 +51,7 @@ TEST(Derive, ABodyTooDeepForACatalogueFileIsComparedByStatusOnly) {
   auto entries = derive_cases({exchange("DeepThing", {}, 200, body)}, "deep", {});
   ASSERT_EQ(entries.size(), 1u);
   ASSERT_EQ(entries[0].cases.size(), 1u);
-  EXPECT_EQ(entries[0].cases[0].expect.shape, "none");
+  EXPECT_EQ(entries[0].cases[0].expect.shape, core::Shape::none);
   EXPECT_NE(entries[0].cases[0].description.find("deeper than"), std::string::npos);
   TempDir dir;
   auto written = core::write_catalogue_entry(dir.str(), entries[0]);
@@ -61,7 +61,7 @@ TEST(Derive, ABodyTooDeepForACatalogueFileIsComparedByStatusOnly) {
   std::string fits = R"({"RequestId":"R","A":)" + std::string(levels - 2, '[') +
                      std::string(levels - 2, ']') + "}";
   auto ok = derive_cases({exchange("DeepThing", {}, 200, fits)}, "deep", {});
-  EXPECT_EQ(ok[0].cases[0].expect.shape, "snapshot");
+  EXPECT_EQ(ok[0].cases[0].expect.shape, core::Shape::snapshot);
   auto ok_file = core::write_catalogue_entry(dir.str(), ok[0]);
   ASSERT_TRUE(ok_file);
   EXPECT_TRUE(core::load_catalogue_file(*ok_file));
@@ -98,7 +98,7 @@ TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
 
   const core::Case& ok = entries[0].cases[0];
   EXPECT_EQ(ok.id, "Ecs.DetachDisk.recorded.001");
-  EXPECT_EQ(ok.kind, "recorded");
+  EXPECT_EQ(ok.kind, core::CaseKind::recorded);
   EXPECT_EQ(ok.scenario, "detach");
   EXPECT_EQ(ok.step, 1);
   EXPECT_EQ(ok.request.method, "POST");
@@ -108,7 +108,7 @@ TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
                                              {"DiskId", "d-bp1abc9"},
                                              {"InstanceId", "i-bp1xyz7"}}));
   EXPECT_EQ(ok.expect.status, 200);
-  EXPECT_EQ(ok.expect.shape, "snapshot");
+  EXPECT_EQ(ok.expect.shape, core::Shape::snapshot);
   EXPECT_EQ(ok.expect.snapshot, ojson::parse(R"({"RequestId":"<request-id>"})"));
   EXPECT_EQ(ok.expect.refs,
             ojson::parse(R"({"<disk-id:1>":"d-bp1abc9","<instance-id:1>":"i-bp1xyz7"})"));
@@ -135,7 +135,7 @@ TEST(Derive, OneSnapshotCasePerExchangeWithScenarioReferences) {
                   {"InstanceId":"<instance-id:2>","CreationTime":"<timestamp>"}]}})"));
 
   const core::Case& text = entries[1].cases[1];
-  EXPECT_EQ(text.expect.shape, "none");
+  EXPECT_EQ(text.expect.shape, core::Shape::none);
   EXPECT_EQ(text.expect.status, 500);
 }
 

@@ -131,7 +131,7 @@ TEST(Validator, ConformingExchangeIsOnePassingCase) {
   ASSERT_EQ(report.cases.size(), 1u);
   const auto& c = report.cases[0];
   EXPECT_EQ(c.id, "DeleteInstances#1");
-  EXPECT_EQ(c.kind, "observed");
+  EXPECT_EQ(c.kind, core::CaseKind::observed);
   EXPECT_EQ(c.product, "Ecs");
   EXPECT_EQ(c.version, "2014-05-26");
   EXPECT_EQ(c.status, check::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));

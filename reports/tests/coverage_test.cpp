@@ -11,7 +11,7 @@ core::Case catalogue_case(const std::string& id, const std::string& kind,
                           std::optional<std::string> code = std::nullopt) {
   core::Case c;
   c.id = id;
-  c.kind = kind;
+  c.kind = *core::case_kind_from_string(kind);
   c.product = "Ecs";
   c.action = id.substr(4, id.find('.', 4) - 4);
   c.expect.code = std::move(code);
@@ -53,7 +53,7 @@ std::vector<core::CatalogueEntry> catalogue() {
 check::CaseResult result(const std::string& id, const std::string& kind, CaseStatus status) {
   check::CaseResult c;
   c.id = id;
-  c.kind = kind;
+  c.kind = *core::case_kind_from_string(kind);
   c.product = "Ecs";
   c.action = id.substr(4, id.find('.', 4) - 4);
   c.status = status;

@@ -23,7 +23,7 @@ check::CaseResult diff_case(const std::string& id, CaseStatus status,
   c.id = id;
   c.product = id.substr(0, id.find('.'));
   c.action = id.substr(id.find('.') + 1, id.find('.', id.find('.') + 1) - id.find('.') - 1);
-  c.kind = "error";
+  c.kind = core::CaseKind::error;
   c.status = status;
   c.duration_s = 0.5;
   c.checks.push_back({"status", true, "404", "404", ""});

@@ -13,7 +13,7 @@ check::CaseResult html_case(const std::string& id, const std::string& action, Ca
   c.id = id;
   c.product = "Ecs";
   c.action = action;
-  c.kind = "example";
+  c.kind = core::CaseKind::example;
   c.status = status;
   c.duration_s = 0.25;
   if (status == CaseStatus::skipped) {

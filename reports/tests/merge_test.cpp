@@ -25,8 +25,9 @@ check::RunReport full_run(int n) {
     c.product = products[i % 3];
     c.action = actions[i % 3];
     c.version = "2014-05-26";
-    c.kind = i % 4 == 0 ? "example" : "error";
-    c.id = c.product + "." + c.action + "." + c.kind + "." + std::to_string(i);
+    c.kind = i % 4 == 0 ? core::CaseKind::example : core::CaseKind::error;
+    c.id = c.product + "." + c.action + "." + std::string(core::to_string(*c.kind)) + "." +
+           std::to_string(i);
     c.status = static_cast<CaseStatus>(i % 4);
     c.duration_s = 0.001 * (i + 1);
     if (c.status == CaseStatus::skipped) {

@@ -19,7 +19,7 @@ check::CaseResult recorded(std::string id, std::string action, std::vector<std::
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = std::move(action);
-  c.kind = "recorded";
+  c.kind = core::CaseKind::recorded;
   c.status = check::CaseStatus::passed;
   c.checks = {{"status", true, "200", "200", ""}, {"snapshot", true, "", "", ""}};
   c.parity_gaps = std::move(gaps);
@@ -35,7 +35,7 @@ check::RunReport parity_report() {
       recorded("Ecs.DetachDisk.recorded.002", "DetachDisk", {"A", "B"}),
       recorded("Ecs.RemoveTags.recorded.003", "RemoveTags", {})};
   check::CaseResult example = recorded("Ecs.DeleteInstances.example.json", "DeleteInstances", {});
-  example.kind = "example";
+  example.kind = core::CaseKind::example;
   r.cases.push_back(example);
   return r;
 }

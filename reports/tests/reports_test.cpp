@@ -25,7 +25,7 @@ check::CaseResult make_case(std::string id, std::string product, std::string act
   c.product = std::move(product);
   c.action = std::move(action);
   c.version = "2014-05-26";
-  c.kind = "example";
+  c.kind = core::CaseKind::example;
   c.status = status;
   c.duration_s = 0.25;
   c.checks.push_back({"status", true, "200", "200", ""});

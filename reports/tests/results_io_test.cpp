@@ -23,7 +23,7 @@ check::CaseResult io_case(std::string id, CaseStatus status) {
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "DescribeRegions";
-  c.kind = "error";
+  c.kind = core::CaseKind::error;
   c.description = "a case";
   c.status = status;
   c.duration_s = 0.125;
@@ -144,6 +144,19 @@ TEST(ResultsIo, SyntaxErrorNamesFileAndLine) {
   EXPECT_NE(r.error().to_string().find("shard-2/results.json:3:"), std::string::npos);
 }
 
+// A case kind is read as the enum and written back as it was; a file that does not say stays so.
+TEST(ResultsIo, KindsReadAsTheirEnumAndAnAbsentOneStaysAbsent) {
+  ojson j = ojson::parse(render_json(io_report()));
+  j["cases"][0]["kind"] = "observed";
+  j["cases"][1].erase("kind");
+  auto r = parse_results(j.dump(), "kinds.json");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->report.cases[0].kind, core::CaseKind::observed);
+  EXPECT_FALSE(r->report.cases[1].kind.has_value());
+  EXPECT_EQ(ojson::parse(render_json(r->report))["cases"][0]["kind"], "observed");
+  EXPECT_EQ(ojson::parse(render_json(r->report))["cases"][1]["kind"], "");
+}
+
 TEST(ResultsIo, ShapeErrorsNameTheJsonPath) {
   ojson base = ojson::parse(render_json(io_report()));
   auto expect_error = [&](ojson j, const std::string& path) {
@@ -168,6 +181,12 @@ TEST(ResultsIo, ShapeErrorsNameTheJsonPath) {
   j = base;
   j["cases"][0].erase("id");
   expect_error(j, "$.cases[0].id");
+  j = base;
+  j["cases"][1]["kind"] = "fault";  // not a case kind
+  expect_error(j, "$.cases[1].kind");
+  j = base;
+  j["cases"][1]["kind"] = 3;
+  expect_error(j, "$.cases[1].kind");
   j = base;
   j.erase("cases");
   expect_error(j, "\"cases\"");

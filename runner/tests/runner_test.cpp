@@ -178,8 +178,8 @@ std::shared_ptr<const core::Contract> contract() {
                                       "ScalingActivityId><RequestId>R</RequestId>"
                                       "</RemoveInstancesResponse>",
                                       true};
-  c.response.type = "object";
-  c.response.children = {{"RequestId", "string"}, {"ScalingActivityId", "string"}};
+  c.response.type = core::ValueType::object;
+  c.response.children = {{"RequestId", core::ValueType::string}, {"ScalingActivityId", core::ValueType::string}};
   return std::make_shared<const core::Contract>(c);
 }
 
@@ -188,7 +188,7 @@ CaseItem make_case(std::string id, bool error, std::string format, std::string g
   item.contract = contract();
   core::Case& c = item.c;
   c.id = std::move(id);
-  c.kind = error ? "error" : "example";
+  c.kind = error ? core::CaseKind::error : core::CaseKind::example;
   c.product = "Ess";
   c.version = "2014-08-28";
   c.action = "RemoveInstances";
@@ -201,7 +201,7 @@ CaseItem make_case(std::string id, bool error, std::string format, std::string g
     c.expect.status = 404;
     c.expect.code = "InvalidScalingGroupId.NotFound";
     c.expect.message = "The specified scaling group (%s) does not exist.";
-    c.expect.shape = "error";
+    c.expect.shape = core::Shape::error;
   }
   return item;
 }

@@ -73,7 +73,7 @@ CaseItem step_case(const std::string& scenario, int step) {
   core::Case& c = item.c;
   c.id = "Ecs.Step." + (scenario.empty() ? std::string("free") : scenario) + "." +
          std::to_string(1000 + step);
-  c.kind = "recorded";
+  c.kind = core::CaseKind::recorded;
   c.product = "Ecs";
   c.action = "Step";
   c.scenario = scenario;
@@ -82,7 +82,7 @@ CaseItem step_case(const std::string& scenario, int step) {
                       {"Version", "2014-05-26"},
                       {"Scenario", scenario},
                       {"Step", std::to_string(step)}};
-  c.expect.shape = "snapshot";
+  c.expect.shape = core::Shape::snapshot;
   c.expect.snapshot = {
       {"RequestId", "<request-id>"}, {"Step", std::to_string(step)}, {"State", "Running"}};
   return item;

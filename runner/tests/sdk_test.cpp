@@ -261,7 +261,7 @@ TEST(SdkOptionsTest, NodePathFromTheAdapterFolderTheProjectAndTheEnvironment) {
 core::Case make_case(const std::string& id, int status, std::optional<std::string> code) {
   core::Case c;
   c.id = id;
-  c.kind = code ? "error" : "example";
+  c.kind = code ? core::CaseKind::error : core::CaseKind::example;
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "RemoveTags";
@@ -271,7 +271,7 @@ core::Case make_case(const std::string& id, int status, std::optional<std::strin
                       {"Tag.1.Key", "k"}};
   c.expect.status = status;
   c.expect.code = code;
-  c.expect.shape = code ? "error" : "none";
+  c.expect.shape = code ? core::Shape::error : core::Shape::none;
   return c;
 }
 

@@ -26,7 +26,7 @@ std::vector<core::CatalogueEntry> catalogue() {
     core::Case c;
     c.id = e.contract.product + "." + e.contract.action + "." + kinds[i % 3] + "." +
            std::to_string((i * 7919) % 101);
-    c.kind = kinds[i % 3];
+    c.kind = *core::case_kind_from_string(kinds[i % 3]);
     e.cases.push_back(c);
   }
   return out;
@@ -76,7 +76,7 @@ TEST(Shard, AScenarioStaysInOneShard) {
     c.scenario = i < 5 ? "first" : "second";
     c.step = i < 5 ? i + 1 : i - 4;
     c.id = "Ecs.RemoveTags.recorded." + c.scenario + "." + std::to_string(c.step);
-    c.kind = "recorded";
+    c.kind = core::CaseKind::recorded;
     entries[static_cast<size_t>(i % 2)].cases.push_back(c);
   }
   size_t total = select_cases(entries, {}).size();
@@ -107,10 +107,10 @@ TEST(Selection, ByProductActionKindAndGlob) {
   for (const auto& c : ess) EXPECT_EQ(c.c.product, "Ess");
   s = {};
   s.actions = {"RemoveTags"};
-  s.kinds = {"error"};
+  s.kinds = {core::CaseKind::error};
   for (const auto& c : select_cases(catalogue(), s)) {
     EXPECT_EQ(c.c.action, "RemoveTags");
-    EXPECT_EQ(c.c.kind, "error");
+    EXPECT_EQ(c.c.kind, core::CaseKind::error);
     EXPECT_EQ(c.c.version, "2014-05-26");  // filled from the contract
   }
   s = {};
@@ -222,7 +222,7 @@ TEST(Select, ProductsAreMatchedWholeAndByVersion) {
     e.contract.action = "DescribeRegions";
     core::Case c;
     c.id = product + "." + version + ".DescribeRegions.example.json";
-    c.kind = "example";
+    c.kind = core::CaseKind::example;
     e.cases.push_back(c);
     entries.push_back(e);
   };

@@ -23,20 +23,20 @@ core::Contract remove_instances_contract() {
                          "ScalingActivityId><RequestId>R</RequestId>"
                          "<Ids><Id>i-1</Id><Id>i-2</Id></Ids></RemoveInstancesResponse>",
                          true};
-  core::ResponseNode root{"", "object"};
-  root.children.push_back({"RequestId", "string"});
-  root.children.push_back({"ScalingActivityId", "string"});
-  core::ResponseNode count{"Count", "integer"};
+  core::ResponseNode root{"", core::ValueType::object};
+  root.children.push_back({"RequestId", core::ValueType::string});
+  root.children.push_back({"ScalingActivityId", core::ValueType::string});
+  core::ResponseNode count{"Count", core::ValueType::integer};
   root.children.push_back(count);
-  core::ResponseNode regions{"Regions", "array"};
-  regions.children.push_back({"RegionId", "string"});
-  regions.children.push_back({"Local", "boolean"});
+  core::ResponseNode regions{"Regions", core::ValueType::array};
+  regions.children.push_back({"RegionId", core::ValueType::string});
+  regions.children.push_back({"Local", core::ValueType::boolean});
   root.children.push_back(regions);
   c.response = root;
   return c;
 }
 
-core::Case success_case(std::string format = "JSON", std::string shape = "example") {
+core::Case success_case(std::string format = "JSON", core::Shape shape = core::Shape::example) {
   core::Case c;
   c.id = "Ess.RemoveInstances.example";
   c.action = "RemoveInstances";
@@ -47,7 +47,7 @@ core::Case success_case(std::string format = "JSON", std::string shape = "exampl
 }
 
 core::Case error_case(std::string format = "JSON") {
-  core::Case c = success_case(format, "error");
+  core::Case c = success_case(format, core::Shape::error);
   c.expect.status = 404;
   c.expect.code = "InvalidScalingGroupId.NotFound";
   c.expect.message = "The specified scaling group (%s) does not exist.";
@@ -232,7 +232,7 @@ TEST(CheckShape, XmlComparesStructureNotScalarTypes) {
 }
 
 TEST(CheckShape, ContractTreeWithWrappedArrays) {
-  core::Case c = success_case("JSON", "contract");
+  core::Case c = success_case("JSON", core::Shape::contract);
   std::string good = R"({"RequestId":"R","ScalingActivityId":"a","Count":1,)"
                      R"("Regions":{"Region":[{"RegionId":"cn","Local":true}]}})";
   EXPECT_TRUE(
@@ -251,7 +251,7 @@ TEST(CheckShape, ContractTreeWithWrappedArrays) {
 }
 
 TEST(CheckShape, ContractTreeInXml) {
-  core::Case c = success_case("XML", "contract");
+  core::Case c = success_case("XML", core::Shape::contract);
   std::string good =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Count>1</Count><Regions><Region><RegionId>cn</RegionId><Local>true</Local></Region></"
@@ -270,7 +270,7 @@ TEST(CheckShape, ContractTreeInXml) {
 
 TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   // Alibaba's XML also repeats a list's element once per item, with the item's fields inside.
-  core::Case c = success_case("XML", "contract");
+  core::Case c = success_case("XML", core::Shape::contract);
   std::string head =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Count>1</Count>";
@@ -286,7 +286,7 @@ TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions/Local");
   // A list of plain values: each item is an element with text.
   core::Contract ids = remove_instances_contract();
-  ids.response.children.push_back({"Ids", "array"});
+  ids.response.children.push_back({"Ids", core::ValueType::array});
   std::string plain = head + "<Regions/><Ids>i-1</Ids><Ids>i-2</Ids></RemoveInstancesResponse>";
   EXPECT_TRUE(failed(check_exchange(c, ids, xml_answer(200, plain))).empty());
   // An object where the list's items have fields is still refused.
@@ -379,7 +379,7 @@ TEST(CheckHostId, RequiredOnErrorsOnly) {
 }
 
 TEST(CheckShape, ErrorBodyNeedsCodeAndMessageWhenTheCaseNamesNeither) {
-  core::Case c = success_case("JSON", "error");
+  core::Case c = success_case("JSON", core::Shape::error);
   c.expect.status = 400;
   c.expect.status_max = 499;
   auto ok = check_exchange(c, remove_instances_contract(), json_answer(400, kErrorJson));
@@ -392,7 +392,7 @@ TEST(CheckShape, ErrorBodyNeedsCodeAndMessageWhenTheCaseNamesNeither) {
 }
 
 TEST(CheckShape, NoneSkipsTheShape) {
-  auto r = check_exchange(success_case("JSON", "none"), remove_instances_contract(),
+  auto r = check_exchange(success_case("JSON", core::Shape::none), remove_instances_contract(),
                           json_answer(200, R"({"RequestId":"R"})"));
   EXPECT_TRUE(failed(r).empty());
   EXPECT_EQ(std::count_if(r.begin(), r.end(), [](auto& c) { return c.check == "shape"; }), 0);

@@ -24,7 +24,7 @@ core::Case success_case(std::string format = "JSON") {
   c.action = "RemoveInstances";
   c.request.format = std::move(format);
   c.expect.status = 200;
-  c.expect.shape = "example";
+  c.expect.shape = core::Shape::example;
   return c;
 }
 
@@ -33,7 +33,7 @@ core::Case error_case(std::string format = "JSON") {
   c.expect.status = 404;
   c.expect.code = "InvalidScalingGroupId.NotFound";
   c.expect.message = "The specified scaling group (%s) does not exist.";
-  c.expect.shape = "error";
+  c.expect.shape = core::Shape::error;
   return c;
 }
 

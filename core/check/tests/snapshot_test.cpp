@@ -243,7 +243,7 @@ TEST(SnapshotCheck, CheckExchangeRunsTheSnapshotInsteadOfTheShape) {
   c.expect.status = 404;
   c.expect.code = "InvalidDiskId.NotFound";
   c.expect.message = "The specified disk %s does not exist.";
-  c.expect.shape = "snapshot";
+  c.expect.shape = core::Shape::snapshot;
   c.expect.snapshot = ojson::parse(R"({"RequestId":"<request-id>","HostId":"ecs.aliyuncs.com",
       "Code":"InvalidDiskId.NotFound","Message":"The specified disk <disk-id:1> does not exist.",
       "Recommend":"https://x/?requestId=<uuid>"})");
@@ -280,7 +280,7 @@ TEST(SnapshotCheck, XmlAnswersCompareAsTrees) {
   core::Case c;
   c.action = "RemoveTags";
   c.request.format = "XML";
-  c.expect.shape = "snapshot";
+  c.expect.shape = core::Shape::snapshot;
   c.expect.root = "RemoveTagsResponse";
   c.expect.snapshot = ojson::parse(R"({"RequestId":"<request-id>","Tags":{"Tag":["a","b"]}})");
   core::Response a{200,

@@ -106,7 +106,7 @@ TEST(Casegen, ExampleCasesBuiltFromParamExamples) {
   ASSERT_TRUE(json && xml);
   EXPECT_EQ(cases[0].id, json->id);
   EXPECT_EQ(cases[1].id, xml->id);
-  EXPECT_EQ(json->kind, "example");
+  EXPECT_EQ(json->kind, CaseKind::example);
   EXPECT_EQ(json->request.format, "JSON");
   EXPECT_EQ(xml->request.format, "XML");
   EXPECT_EQ(json->request.params.at(0),
@@ -122,10 +122,10 @@ TEST(Casegen, ExampleCasesBuiltFromParamExamples) {
   EXPECT_EQ(value(*json, "Tag.1.Key"), "Dept");
   EXPECT_EQ(need(*json, "disk")->with["Tags"]["Dept"], "Eng");
   EXPECT_EQ(json->expect.status, 200);
-  EXPECT_EQ(json->expect.shape, "example");
+  EXPECT_EQ(json->expect.shape, Shape::example);
   EXPECT_EQ(xml->expect.root, "RemoveThingTagsResponse");
   // No XML example: the XML case is checked against the response tree (empty here) instead.
-  EXPECT_EQ(xml->expect.shape, "none");
+  EXPECT_EQ(xml->expect.shape, Shape::none);
 }
 
 TEST(Casegen, DocumentedRequestExampleIsUsedAndCompleted) {
@@ -153,7 +153,7 @@ TEST(Casegen, OneErrorCasePerRowWithUniqueIdsAndWildcards) {
   auto cases = generate_cases(c);
   std::vector<const Case*> errors;
   for (const auto& k : cases)
-    if (k.kind == "error") errors.push_back(&k);
+    if (k.kind == CaseKind::error) errors.push_back(&k);
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0]->id, "Ecs.RemoveThingTags.error.Forbidden.Thing");
   EXPECT_EQ(errors[1]->id, "Ecs.RemoveThingTags.error.Forbidden.Thing.2");
@@ -162,7 +162,7 @@ TEST(Casegen, OneErrorCasePerRowWithUniqueIdsAndWildcards) {
   EXPECT_EQ(errors[0]->expect.message, "%s");
   EXPECT_EQ(errors[1]->expect.message, "Not allowed.");
   EXPECT_EQ(errors[2]->expect.message, "Thing \"%s\" does not exist.");
-  EXPECT_EQ(errors[0]->expect.shape, "error");
+  EXPECT_EQ(errors[0]->expect.shape, Shape::error);
 }
 
 TEST(Casegen, MissingParameterNamedByCodeOrMessage) {
@@ -301,10 +301,10 @@ TEST(Casegen, NegativeCasesExpectAny4xxWithAnErrorBody) {
   auto cases = generate_cases(tagging());
   const Case* k = by_id(cases, "Ecs.RemoveThingTags.negative.ResourceType.allowed");
   ASSERT_TRUE(k);
-  EXPECT_EQ(k->kind, "negative");
+  EXPECT_EQ(k->kind, CaseKind::negative);
   EXPECT_EQ(k->expect.status, 400);
   EXPECT_EQ(k->expect.status_max, 499);
-  EXPECT_EQ(k->expect.shape, "error");
+  EXPECT_EQ(k->expect.shape, Shape::error);
   EXPECT_FALSE(k->expect.code);
   const Case* req = by_id(cases, "Ecs.RemoveThingTags.negative.ResourceId.required");
   ASSERT_TRUE(req);
@@ -426,7 +426,7 @@ TEST(CasegenSeeds, DetachDiskHasTenErrorCasesWithTheExpectedNeeds) {
   auto cases = generate_cases(c);
   std::vector<const Case*> errors;
   for (const auto& k : cases)
-    if (k.kind == "error") errors.push_back(&k);
+    if (k.kind == CaseKind::error) errors.push_back(&k);
   ASSERT_EQ(errors.size(), 10u);
   auto err = [&](const std::string& code) {
     const Case* k = by_id(cases, "Ecs.DetachDisk.error." + code);
@@ -509,8 +509,8 @@ TEST(CasegenMetadata, EveryApiCompilesWithOneErrorCasePerRow) {
       size_t examples = 0;
       for (const auto& k : cases) {
         EXPECT_TRUE(ids.insert(k.id).second) << "duplicate id " << k.id;
-        error_cases += k.kind == "error";
-        examples += k.kind == "example";
+        error_cases += k.kind == CaseKind::error;
+        examples += k.kind == CaseKind::example;
         ASSERT_GE(k.request.params.size(), 2u);
         EXPECT_EQ(k.request.params[0].first, "Action");
         EXPECT_EQ(k.request.params[1].first, "Version");

@@ -158,9 +158,9 @@ TEST(Compile, SummaryCountsAgreeWithTheEntries) {
     params += e.contract.params.size();
     rows += e.contract.errors.size();
     for (const auto& k : e.cases) {
-      errors += k.kind == "error";
-      examples += k.kind == "example";
-      negatives += k.kind == "negative";
+      errors += k.kind == CaseKind::error;
+      examples += k.kind == CaseKind::example;
+      negatives += k.kind == CaseKind::negative;
     }
   }
   EXPECT_EQ(r.summary.actions, 4u);

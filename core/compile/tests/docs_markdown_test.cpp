@@ -77,17 +77,17 @@ TEST(DocsMarkdown, EnglishLayoutWithPositionColumnAndNestedResponse) {
   ASSERT_EQ(c.params.size(), 2u);
   EXPECT_EQ(c.params[0].position, "Query");
   EXPECT_TRUE(c.params[0].required);
-  EXPECT_EQ(c.params[1].type, "Integer");
+  EXPECT_EQ(c.params[1].type.spelling(), "Integer");
   EXPECT_EQ(c.params[1].minimum, 1.0);
   EXPECT_EQ(c.params[1].maximum, 50.0);
   ASSERT_EQ(c.response.children.size(), 3u);
   const ResponseNode& things = c.response.children[1];
   EXPECT_EQ(things.name, "Things");
-  EXPECT_EQ(things.type, "array");
+  EXPECT_EQ(things.type, ValueType::array);
   EXPECT_EQ(things.raw_type, "Array of Thing");
   ASSERT_EQ(things.children.size(), 2u);
   EXPECT_EQ(things.children[1].name, "Size");
-  EXPECT_EQ(things.children[1].type, "integer");
+  EXPECT_EQ(things.children[1].type, ValueType::integer);
   EXPECT_EQ(c.response.children[2].name, "TotalCount");
   EXPECT_EQ(c.product, "Ecs");  // from the request example's host
   EXPECT_EQ(c.endpoint, "ecs.aliyuncs.com");
@@ -105,7 +105,7 @@ TEST(DocsMarkdown, SetSectionsNestUnderTheFieldThatRefersToThem) {
   Contract c = read_ok(page);
   ASSERT_EQ(c.response.children.size(), 2u);
   const ResponseNode& models = c.response.children[1];
-  EXPECT_EQ(models.type, "array");
+  EXPECT_EQ(models.type, ValueType::array);
   ASSERT_EQ(models.children.size(), 2u);
   EXPECT_EQ(models.children[0].name, "Id");
   ASSERT_EQ(models.children[1].children.size(), 1u);
@@ -286,10 +286,10 @@ TEST(DocsPlaintext, AnotherPageOfTheWebCopyFamily) {
   EXPECT_EQ(c.action, "DeleteThing");
   ASSERT_EQ(c.params.size(), 4u);
   EXPECT_EQ(c.params[3].name, "Tags");
-  EXPECT_EQ(c.params[3].type, "array of Tag");
+  EXPECT_EQ(c.params[3].type.spelling(), "array of Tag");
   EXPECT_FALSE(c.params[3].required);
   ASSERT_EQ(c.response.children.size(), 2u);
-  EXPECT_EQ(c.response.children[1].type, "array");
+  EXPECT_EQ(c.response.children[1].type, ValueType::array);
   EXPECT_EQ(c.response.children[1].example, "");
   EXPECT_EQ(c.response.children[0].description,
             "The request ID.\nThe string is a UUID and is returned for every call.");

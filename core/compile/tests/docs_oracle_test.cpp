@@ -91,7 +91,7 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
 
   json typed = json::array(), want_typed = json::array();
   for (const auto& p : c.params)
-    if (p.table == 0) typed.push_back(json::array({p.name, p.type, p.depth}));
+    if (p.table == 0) typed.push_back(json::array({p.name, p.type.spelling(), p.depth}));
   for (const auto& p : rec["request_params"])
     want_typed.push_back(json::array({p["name"], p["type"], p.value("depth", 0)}));
   t.check("request_params(type,depth)", typed == want_typed, name,

@@ -75,7 +75,7 @@ TEST(DocsSeeds, Seed000RemoveTags) {
 
   ASSERT_EQ(c.response.children.size(), 1u);
   EXPECT_EQ(c.response.children[0].name, "RequestId");
-  EXPECT_EQ(c.response.children[0].type, "string");
+  EXPECT_EQ(c.response.children[0].type, ValueType::string);
   EXPECT_EQ(c.response.children[0].raw_type, "String");
 }
 

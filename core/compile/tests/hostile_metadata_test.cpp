@@ -182,7 +182,7 @@ TEST(HostileMetadata, NoCatalogueFileIsOverOneMebibyte) {
   // The example cases stay, and so do as many negative cases as fit.
   EXPECT_NE(find_case(*e, "Hostile.Wide.example.json"), nullptr);
   EXPECT_GT(std::count_if(e->cases.begin(), e->cases.end(),
-                          [](const Case& c) { return c.kind == "negative"; }),
+                          [](const Case& c) { return c.kind == CaseKind::negative; }),
             10);
 }
 

@@ -115,7 +115,7 @@ TEST(Metadata, RepeatListOfObjectsFlattensToNKeys) {
   const Param* key = find(c, "Tag.N.Key");
   const Param* value = find(c, "Tag.N.Value");
   ASSERT_TRUE(key && value);
-  EXPECT_EQ(key->type, "String");
+  EXPECT_EQ(key->type.spelling(), "String");
   ASSERT_TRUE(key->repeat);
   EXPECT_EQ(key->repeat->min, 1);
   EXPECT_EQ(key->repeat->max, 20);
@@ -133,7 +133,7 @@ TEST(Metadata, ArrayOfScalarsIsRepeatList) {
   Contract c = synthetic("DoThing");
   const Param* p = find(c, "InstanceId.N");
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->type, "RepeatList");
+  EXPECT_EQ(p->type.spelling(), "RepeatList");
   EXPECT_TRUE(p->required);
   EXPECT_EQ(p->example, "i-abc");
   EXPECT_EQ(p->description, "实例。");
@@ -145,17 +145,17 @@ TEST(Metadata, FlatObjectJsonAndSimpleStyles) {
   Contract c = synthetic("DoThing");
   const Param* size = find(c, "SystemDisk.Size");
   ASSERT_TRUE(size);
-  EXPECT_EQ(size->type, "Integer");
+  EXPECT_EQ(size->type.spelling(), "Integer");
   EXPECT_EQ(size->minimum, 20);
   EXPECT_EQ(size->maximum, 500);
   EXPECT_FALSE(size->repeat);
   const Param* json = find(c, "Parameters");
   ASSERT_TRUE(json);
-  EXPECT_EQ(json->type, "String");
+  EXPECT_EQ(json->type.spelling(), "String");
   EXPECT_EQ(json->example, "{\"a\":1}");
   const Param* simple = find(c, "Ids");
   ASSERT_TRUE(simple);
-  EXPECT_EQ(simple->type, "String");
+  EXPECT_EQ(simple->type.spelling(), "String");
   EXPECT_FALSE(find(c, "Ids.N"));
 }
 
@@ -174,12 +174,12 @@ TEST(Metadata, TypesEnumPatternAndPosition) {
   Contract c = synthetic("DoThing");
   const Param* period = find(c, "Period");
   ASSERT_TRUE(period);
-  EXPECT_EQ(period->type, "Long");
+  EXPECT_EQ(period->type.spelling(), "Long");
   EXPECT_EQ(period->allowed, (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(period->position, "Body");
-  EXPECT_EQ(find(c, "Force")->type, "Boolean");
+  EXPECT_EQ(find(c, "Force")->type.spelling(), "Boolean");
   const Param* ratio = find(c, "Ratio");
-  EXPECT_EQ(ratio->type, "Float");
+  EXPECT_EQ(ratio->type.spelling(), "Float");
   ASSERT_TRUE(ratio->pattern);
   EXPECT_EQ(*ratio->pattern, "^[0-9.]+$");
 }
@@ -197,19 +197,19 @@ TEST(Metadata, DuplicateParameterKeepsTheFirstAndWarns) {
 
 TEST(Metadata, ResponseTreeWithNestingAndArrays) {
   Contract c = synthetic("DoThing");
-  ASSERT_EQ(c.response.type, "object");
+  ASSERT_EQ(c.response.type, ValueType::object);
   ASSERT_EQ(c.response.children.size(), 3u);
   EXPECT_EQ(c.response.children[0].name, "RequestId");
-  EXPECT_EQ(c.response.children[0].type, "string");
+  EXPECT_EQ(c.response.children[0].type, ValueType::string);
   const ResponseNode& items = c.response.children[1];
-  EXPECT_EQ(items.type, "object");
+  EXPECT_EQ(items.type, ValueType::object);
   ASSERT_EQ(items.children.size(), 1u);
   const ResponseNode& item = items.children[0];
-  EXPECT_EQ(item.type, "array");
+  EXPECT_EQ(item.type, ValueType::array);
   EXPECT_EQ(item.raw_type, "Array of Object");
   ASSERT_EQ(item.children.size(), 2u);
   EXPECT_EQ(item.children[1].name, "Count");
-  EXPECT_EQ(item.children[1].type, "integer");
+  EXPECT_EQ(item.children[1].type, ValueType::integer);
   EXPECT_EQ(c.response.children[2].raw_type, "Array of String");
 }
 
@@ -355,7 +355,7 @@ TEST(Metadata, AllRealApisAndErrorRows) {
       read_rows += c.errors.size();
       EXPECT_EQ(c.product, raw["info"]["product"].get<std::string>());
       EXPECT_FALSE(c.endpoint.empty());
-      EXPECT_EQ(c.response.type, "object");
+      EXPECT_EQ(c.response.type, ValueType::object);
       for (const auto& p : c.params) {
         EXPECT_FALSE(p.name.empty()) << c.action;
         EXPECT_FALSE(p.type.empty()) << c.action << " " << p.name;

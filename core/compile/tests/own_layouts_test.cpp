@@ -25,7 +25,7 @@ std::string page_path(const std::string& name) { return own_page(name).string();
 
 std::vector<std::string> types(const std::vector<Param>& ps) {
   std::vector<std::string> out;
-  for (const auto& p : ps) out.push_back(p.type);
+  for (const auto& p : ps) out.push_back(p.type.spelling());
   return out;
 }
 
@@ -87,7 +87,7 @@ TEST(OwnLayouts, EnglishBulletLists) {
             (Flags{{"Action", true}, {"RelayId", true}, {"Minutes", false}}));
   const Param* minutes = find_param(c, "Minutes");
   ASSERT_NE(minutes, nullptr);
-  EXPECT_EQ(minutes->type, "Integer");
+  EXPECT_EQ(minutes->type.spelling(), "Integer");
   EXPECT_NE(minutes->description.find("Valid values: 1 to 120"), std::string::npos)
       << minutes->description;
   EXPECT_EQ(error_rows(c), (Rows{{404, "InvalidRelayId.NotFound", "The relay does not exist."},
@@ -110,7 +110,7 @@ TEST(OwnLayouts, TablesWithoutDelimiterRow) {
             (Flags{{"TokenId", true}, {"GraceSeconds", false}, {"Label", false}}));
   const Param* grace = find_param(c, "GraceSeconds");
   ASSERT_NE(grace, nullptr);
-  EXPECT_EQ(grace->type, "Integer");
+  EXPECT_EQ(grace->type.spelling(), "Integer");
   EXPECT_NE(grace->description.find("The default value is 60."), std::string::npos)
       << grace->description;
   EXPECT_EQ(error_rows(c), (Rows{{404, "TokenNotFound", "The token does not exist."},
@@ -150,7 +150,7 @@ TEST(OwnLayouts, FieldTablesAttachToTheirParameter) {
   ASSERT_NE(targets, nullptr);
   EXPECT_EQ(required_flags(targets->fields),
             (Flags{{"address", true}, {"weight", false}, {"port", false}}));
-  EXPECT_EQ(targets->fields[2].type, "Integer");
+  EXPECT_EQ(targets->fields[2].type.spelling(), "Integer");
   EXPECT_TRUE(find_param(c, "ProbeType")->fields.empty());
   EXPECT_FALSE(has_warning(c.warnings, "names no parameter")) << ::testing::PrintToString(c.warnings);
   EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidTargets.Malformed",

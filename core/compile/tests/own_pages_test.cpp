@@ -74,7 +74,7 @@ TEST(OwnPages, ChineseFourColumnsCodeFirstErrors) {
             (Flags{{"Action", true}, {"VolumeId", true}, {"Force", false}}));
   const Param* force = find_param(c, "Force");
   ASSERT_NE(force, nullptr);
-  EXPECT_EQ(force->type, "Boolean");
+  EXPECT_EQ(force->type.spelling(), "Boolean");
   EXPECT_TRUE(force->example.empty());
   EXPECT_EQ(error_rows(c),
             (Rows{{403, "IncorrectVolumeStatus", "The volume is still attached."},
@@ -95,7 +95,7 @@ TEST(OwnPages, ChineseOneCellPerLineErrorTable) {
   EXPECT_EQ(required_flags(c.params), (Flags{{"PoolId", true}, {"MachineId.N", true}}));
   const Param* ids = find_param(c, "MachineId.N");
   ASSERT_NE(ids, nullptr);
-  EXPECT_EQ(ids->type, "RepeatList");
+  EXPECT_EQ(ids->type.spelling(), "RepeatList");
   ASSERT_TRUE(ids->repeat);
   EXPECT_EQ(ids->repeat->max, 5);
   EXPECT_EQ(error_rows(c),
@@ -117,7 +117,7 @@ TEST(OwnPages, EnglishMarkdown) {
                                              {"Size", false}}));
   const Param* size = find_param(c, "Size");
   ASSERT_NE(size, nullptr);
-  EXPECT_EQ(size->type, "Integer");
+  EXPECT_EQ(size->type.spelling(), "Integer");
   EXPECT_EQ(size->example, "40");
   EXPECT_EQ(error_rows(c),
             (Rows{{400, "InvalidSize.OutOfRange", "The size is out of range."},
@@ -179,7 +179,7 @@ TEST(OwnPages, SmallApiDocsJson) {
                                              {"Capacity", false}}));
   const Param* types = find_param(c, "MachineType.N");
   ASSERT_NE(types, nullptr);
-  EXPECT_EQ(types->type, "RepeatList");
+  EXPECT_EQ(types->type.spelling(), "RepeatList");
   ASSERT_TRUE(types->repeat);
   EXPECT_EQ(types->repeat->max, 4);
   const Param* cap = find_param(c, "Capacity");

@@ -15,7 +15,7 @@
 #include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/model.hpp"
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 #include "core/protocol/credentials.hpp"
 #include "emulator/emulator.hpp"
 #include "reports/coverage.hpp"
@@ -145,7 +145,7 @@ int run(const RunFlags& f) {
   if (f.jobs < 1 || f.jobs > 256) return usage("-j must be between 1 and 256");
   std::vector<core::CaseKind> kinds;  // --kind, any case
   for (const auto& k : f.kinds) {
-    auto kind = core::case_kind_from_string(core::to_lower(k));
+    auto kind = core::case_kind_from_string(core::text::to_lower(k));
     if (!kind)
       return usage("--kind: unknown case kind '" + k + "' (one of " +
                    std::string(core::case_kind_names()) + ")");

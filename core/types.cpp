@@ -3,9 +3,11 @@
 #include <array>
 #include <utility>
 
-#include "core/text.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core {
+
+using text::to_lower;
 
 namespace {
 

@@ -230,13 +230,13 @@ TEST(OwnLayouts, ParametersSectionsNestUnderTheirField) {
   EXPECT_EQ(required_flags(c.params), (Flags{{"LockerId", true}}));
   ASSERT_EQ(response_names(c), (std::vector<std::string>{"Locker", "RequestId"}));
   const ResponseNode& locker = c.response.children[0];
-  EXPECT_EQ(locker.type, "object");
+  EXPECT_EQ(locker.type, core::ValueType::object);
   ASSERT_EQ(child_names(locker),
             (std::vector<std::string>{"LockerId", "Size", "Holds", "OpenedAt"}));
   const ResponseNode& holds = locker.children[2];
-  EXPECT_EQ(holds.type, "array");
+  EXPECT_EQ(holds.type, core::ValueType::array);
   EXPECT_EQ(child_names(holds), (std::vector<std::string>{"Label", "Weight"}));
-  EXPECT_EQ(holds.children[1].type, "integer");
+  EXPECT_EQ(holds.children[1].type, core::ValueType::integer);
   EXPECT_TRUE(c.response.children[1].children.empty());
 
   // The Chinese title "<字段> 参数" (with or without a space), and the section as a sub-heading of

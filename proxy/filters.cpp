@@ -34,7 +34,7 @@ ojson MissLog::json(bool clear) {
 bool FaultFilter::on_request(Call& call) {
   const core::RequestKey& key = call.key();
   FaultDecision fault = context_.faults.decide(
-      key.action, key.format == "XML", [this, &call] { return context_.host_id(call.match()); },
+      key.action(), key.format() == "XML", [this, &call] { return context_.host_id(call.match()); },
       !core::header_value(call.request.headers, "x-acs-retry-attempts").empty());
   if (fault.error) {
     net::HttpResponse r = std::move(*fault.error);
@@ -89,7 +89,7 @@ bool ValidationFilter::on_request(Call& call) {
 
 bool ReplayFilter::on_request(Call& call) {
   if (call.mode != Mode::replay && call.mode != Mode::auto_) return false;
-  if (auto entry = context_.store.next(call.key().key)) {
+  if (auto entry = context_.store.next(call.key())) {
     context_.hits.fetch_add(1, std::memory_order_relaxed);
     net::HttpResponse r;
     r.status = entry->status;

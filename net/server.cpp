@@ -16,6 +16,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -182,7 +184,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The handler's answer, from any thread. Exactly once per request (a repeated call is ignored while
   // the session is alive; see Respond's contract).
-  void deliver(HttpResponse response) {
+  void deliver(HttpResponse&& response) {
     if (responded_.exchange(true)) return;
     std::shared_ptr<Session> self = std::move(pending_);
     if (shared_->stopped) return;  // nobody runs the worker any more; drop the connection
@@ -220,12 +222,19 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = message.keep_alive();
     version_ = message.version();
 
+    // Copied in place (no temporary strings to move from).
     HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    const auto method = message.method_string();
+    const auto target = message.target();
+    request.method.assign(method.data(), method.size());
+    request.target.assign(target.data(), target.size());
     request.headers.reserve(16);
     for (const auto& field : message) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      const auto name = field.name_string();
+      const auto value = field.value();
+      request.headers.emplace_back(std::piecewise_construct,
+                                   std::forward_as_tuple(name.data(), name.size()),
+                                   std::forward_as_tuple(value.data(), value.size()));
     }
     request.body = std::move(message.body());
     request.remote = remote_;
@@ -256,8 +265,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // On the worker thread: applies the fault fields, then writes.
-  void respond(HttpResponse response) {
+  // On the worker thread: applies the fault fields, then writes. (Answers are passed down by
+  // reference: an HttpResponse is a dozen members, and each move of one showed in profiles.)
+  void respond(HttpResponse&& response) {
     if (response.delay.count() > 0) {
       if (!timer_) timer_.emplace(worker_.ioc.get_executor());
       timer_->expires_after(response.delay);
@@ -289,7 +299,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const std::string& body = current_.content();
     bool close = current_.close || !keep_alive_;
-    for (const auto& [name, value] : current_.headers) {
+    for (const auto& [name, value] : current_.fields()) {
       if (iequals(name, "Connection") && iequals(value, "close")) close = true;
     }
     close_after_write_ = close;
@@ -318,18 +328,22 @@ class Session : public std::enable_shared_from_this<Session> {
   // Sets head_ to the status line and header fields of current_, serialised by Beast. A connection
   // usually gets the same status and headers again and again (a client repeating a call, a replayed
   // fixture), so the last block is kept and reused while its inputs are unchanged; building it
-  // costs more than comparing them.
+  // costs more than comparing them. Shared fields are the same when they are the same object (the
+  // key holds it, so its address cannot be reused by other fields meanwhile).
   void build_head(size_t length, bool close) {
+    const Headers& fields = current_.fields();
     if (head_valid_ && head_key_.version == version_ && head_key_.status == current_.status &&
         head_key_.length == length && head_key_.close == close &&
-        head_key_.headers == current_.headers) {
+        (current_.shared_headers
+             ? head_key_.shared == current_.shared_headers
+             : !head_key_.shared && head_key_.headers == fields)) {
       return;
     }
     http::response<http::empty_body> out;
     out.version(version_);
     out.result(static_cast<unsigned>(current_.status));
     bool has_length = false;
-    for (const auto& [name, value] : current_.headers) {
+    for (const auto& [name, value] : fields) {
       // The body is always sent whole, never chunked; the length is set below when missing.
       if (iequals(name, "Transfer-Encoding") || iequals(name, "Connection")) continue;
       if (iequals(name, "Content-Length")) has_length = true;
@@ -348,7 +362,8 @@ class Session : public std::enable_shared_from_this<Session> {
         serializer.consume(beast::buffer_bytes(buffers));
       });
     }
-    head_key_ = {version_, current_.status, length, close, current_.headers};
+    head_key_ = {version_, current_.status, length, close,
+                 current_.shared_headers ? Headers() : fields, current_.shared_headers};
     head_valid_ = !ec;
   }
 
@@ -436,7 +451,8 @@ class Session : public std::enable_shared_from_this<Session> {
     int status = 0;
     size_t length = 0;
     bool close = false;
-    Headers headers;
+    Headers headers;                        // when the fields were not shared
+    std::shared_ptr<const Headers> shared;  // when they were
   } head_key_;  // what head_ was built from
   bool head_valid_ = false;
   std::optional<Timer> timer_;

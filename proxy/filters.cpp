@@ -61,11 +61,14 @@ bool ValidationFilter::on_request(Call& call) {
                      net::HttpResponse r) {
     try {
       std::string line;
-      if (r.shared_body) {
-        // The validator reads `body`; a replayed answer carries its bytes in shared_body.
+      if (r.shared_body || r.shared_headers) {
+        // The validator reads `body` and `headers`; a replayed answer shares both with its
+        // fixture.
         net::HttpResponse copy = r;
-        copy.body = *copy.shared_body;
+        copy.body = copy.content();
+        copy.headers = copy.fields();
         copy.shared_body.reset();
+        copy.shared_headers.reset();
         line = context.options.validator->observe_line(seen->first, seen->second, copy);
       } else {
         line = context.options.validator->observe_line(seen->first, seen->second, r);
@@ -93,9 +96,9 @@ bool ReplayFilter::on_request(Call& call) {
     context_.hits.fetch_add(1, std::memory_order_relaxed);
     net::HttpResponse r;
     r.status = entry->status;
-    r.headers = entry->headers;
-    // The body is shared with the index entry (which the pointer keeps alive across a reload),
-    // so a replay never copies it.
+    // Headers and body are shared with the index entry (which the pointers keep alive across a
+    // reload), so a replay copies neither.
+    r.shared_headers = std::shared_ptr<const Headers>(entry, &entry->headers);
     r.shared_body = std::shared_ptr<const std::string>(entry, &entry->body);
     call.respond(std::move(r));
     return true;

@@ -399,6 +399,37 @@ TEST(Server, SharedBodyIsSentInsteadOfTheOwnedBody) {
   EXPECT_EQ(*body, R"({"RequestId":"S","Shared":true})");
 }
 
+TEST(Server, SharedHeadersAreSentAndNeverTakenForOtherFields) {
+  // Two shared field sets and an owned copy of the first, same status and length, in turn on one
+  // connection: the header block kept for shared fields is recognised by their identity, so it
+  // must never answer for the other set, nor for equal fields that are not shared.
+  auto a = std::make_shared<const Headers>(
+      Headers{{"Content-Type", "application/json;charset=utf-8"}, {"X-Which", "a"}});
+  auto b = std::make_shared<const Headers>(
+      Headers{{"Content-Type", "application/json;charset=utf-8"}, {"X-Which", "b"}});
+  Fixture f(std::make_shared<FunctionHandler>([a, b](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = R"({"x":1})";
+    if (r.target == "/a") out.shared_headers = a;
+    if (r.target == "/b") out.shared_headers = b;
+    if (r.target == "/own") out.headers = {{"Content-Type", "text/plain"}, {"X-Which", "own"}};
+    out.headers.emplace_back("X-Not-Sent", "when shared");
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (const std::string which : {"a", "a", "b", "own", "a", "b", "b", "own", "own", "a"}) {
+    auto res = client.Get("/" + which);
+    ASSERT_TRUE(res) << which;
+    EXPECT_EQ(res->get_header_value("X-Which"), which);
+    EXPECT_EQ(res->get_header_value("Content-Type"),
+              which == "own" ? "text/plain" : "application/json;charset=utf-8");
+    EXPECT_EQ(res->has_header("X-Not-Sent"), which == "own") << which;
+    EXPECT_EQ(res->body, R"({"x":1})");
+  }
+  EXPECT_EQ(a->size(), 2u);  // only viewed
+}
+
 TEST(Server, EachAnswerOnAConnectionGetsItsOwnStatusAndHeaders) {
   // Answers that differ in status, headers, length or only in body bytes, in an order that repeats
   // some: the header block the server keeps for a repeated answer must never leak into another.

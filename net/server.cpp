@@ -10,10 +10,12 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
 #include <iostream>
 #include <list>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -68,6 +70,56 @@ constexpr size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 class Session;
+
+// Where a connection's parser keeps the request line and header fields: Beast allocates one block
+// for the target and one per field, and a request's fields all go when its message does. A
+// session hands them out of a buffer of its own, from the start again for each request, so a
+// request with ordinary headers costs no call to malloc or free; what does not fit goes to the
+// heap as before.
+class FieldArena {
+ public:
+  void* allocate(size_t n) {
+    n = (n + kAlign - 1) & ~(kAlign - 1);
+    if (n <= buffer_.size() - used_) {
+      void* p = buffer_.data() + used_;
+      used_ += n;
+      ++live_;
+      return p;
+    }
+    return ::operator new(n);
+  }
+  void deallocate(void* p, size_t n) {
+    const auto* b = static_cast<const std::byte*>(p);
+    if (b >= buffer_.data() && b < buffer_.data() + buffer_.size()) {
+      // Handed out of the buffer: it is free again once nothing in it is in use.
+      if (--live_ == 0) used_ = 0;
+      return;
+    }
+    ::operator delete(p, (n + kAlign - 1) & ~(kAlign - 1));
+  }
+
+ private:
+  static constexpr size_t kAlign = alignof(std::max_align_t);
+  alignas(std::max_align_t) std::array<std::byte, 4096> buffer_{};
+  size_t used_ = 0;
+  size_t live_ = 0;  // blocks handed out of the buffer and not yet given back
+};
+
+// The std::allocator-like face of a FieldArena that Beast's fields take.
+template <typename T>
+struct ArenaAllocator {
+  using value_type = T;
+  FieldArena* arena;
+  explicit ArenaAllocator(FieldArena& a) : arena(&a) {}
+  template <typename U>
+  ArenaAllocator(const ArenaAllocator<U>& other) : arena(other.arena) {}  // NOLINT: rebinding
+  T* allocate(size_t n) { return static_cast<T*>(arena->allocate(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) { arena->deallocate(p, n * sizeof(T)); }
+  template <typename U>
+  bool operator==(const ArenaAllocator<U>& other) const {
+    return arena == other.arena;
+  }
+};
 
 // The kernel's struct sched_attr (sched_setattr(2)). Its header, <linux/sched/types.h>, cannot be
 // included beside glibc's <sched.h>, and glibc 2.36 has no wrapper of its own.
@@ -204,7 +256,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_read() {
     if (shared_->stopped) return do_close();
-    parser_.emplace();
+    parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(ArenaAllocator<char>(arena_)));
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     expires_after(shared_->options.read_timeout);
@@ -443,7 +496,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Worker& worker_;
   Socket socket_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  FieldArena arena_;  // before the parser, whose fields it holds
+  std::optional<http::request_parser<http::string_body, ArenaAllocator<char>>> parser_;
   HttpResponse current_;  // the answer being written; the write views its body
   std::string head_;      // its status line and header fields
   struct HeadKey {

@@ -128,6 +128,26 @@ TEST(Server, KeepsTheConnectionAlive) {
   EXPECT_EQ(remotes.size(), 1u);
 }
 
+TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
+  // A session keeps a request's line and fields in a buffer of its own and spills what does not
+  // fit to the heap: small, large (spilling) and small requests in turn on one connection must
+  // each reach the handler with exactly the fields and target they were sent with.
+  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = r.target + "|" + header_value(r.headers, "x-a") + "|" + header_value(r.headers, "x-b");
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (size_t size : {size_t(1), size_t(3000), size_t(6000), size_t(2), size_t(9000), size_t(5)}) {
+    const std::string a(size, 'a'), b(size / 2 + 1, 'b');
+    const std::string target = "/?t=" + std::string(size % 700, 't');
+    auto res = client.Get(target, httplib::Headers{{"X-A", a}, {"X-B", b}});
+    ASSERT_TRUE(res) << size;
+    EXPECT_EQ(res->body, target + "|" + a + "|" + b) << size;
+  }
+}
+
 TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
   Fixture f(echo_handler());
   RawClient raw(f.port);

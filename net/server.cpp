@@ -88,14 +88,14 @@ class FieldArena {
     }
     return ::operator new(n);
   }
-  void deallocate(void* p, size_t n) {
+  void deallocate(void* p) {
     const auto* b = static_cast<const std::byte*>(p);
     if (b >= buffer_.data() && b < buffer_.data() + buffer_.size()) {
       // Handed out of the buffer: it is free again once nothing in it is in use.
       if (--live_ == 0) used_ = 0;
       return;
     }
-    ::operator delete(p, (n + kAlign - 1) & ~(kAlign - 1));
+    ::operator delete(p);  // unsized: clang declares the sized form only with -fsized-deallocation
   }
 
  private:
@@ -114,7 +114,7 @@ struct ArenaAllocator {
   template <typename U>
   ArenaAllocator(const ArenaAllocator<U>& other) : arena(other.arena) {}  // NOLINT: rebinding
   T* allocate(size_t n) { return static_cast<T*>(arena->allocate(n * sizeof(T))); }
-  void deallocate(T* p, size_t n) { arena->deallocate(p, n * sizeof(T)); }
+  void deallocate(T* p, size_t) { arena->deallocate(p); }
   template <typename U>
   bool operator==(const ArenaAllocator<U>& other) const {
     return arena == other.arena;

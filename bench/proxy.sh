@@ -162,6 +162,7 @@ section1() {
   nginx_workers=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
   printf '%-12s %5s %12s %9s %9s %7s %12s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx \
     'cpu us/req'
+  local n_cpus="" p_cpus=""
   for round in $(seq 1 "$rounds"); do
     for c in 16 64; do
       # shellcheck disable=SC2086 # one pid per word
@@ -173,8 +174,19 @@ section1() {
       printf '%-12s %5s %12s %9s %9s %7s %12s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" \
         "$p_err" "$p_cpu"
       python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
+      n_cpus+=" $n_cpu"
+      p_cpus+=" $p_cpu"
     done
   done
+  # The spread of the main figure over every run of this section, and the load it ran under.
+  python3 - "$n_cpus" "$p_cpus" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import statistics, sys
+n, p = ([float(x) for x in a.split()] for a in sys.argv[1:3])
+print("cpu us/req over %d runs each: nginx %.1f-%.1f (median %.1f), proxy %.1f-%.1f (median %.1f);"
+      " proxy/nginx by median %.2f; load average now %s"
+      % (len(n), min(n), max(n), statistics.median(n), min(p), max(p), statistics.median(p),
+         statistics.median(p) / statistics.median(n), sys.argv[3]))
+PY
   stop "$proxy_pid"
   nginx_stop
 }

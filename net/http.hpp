@@ -37,6 +37,14 @@ struct HttpResponse : core::Response {
 
   // The body as it will be sent.
   const std::string& content() const { return shared_body ? *shared_body : body; }
+  // When set, the header fields sent instead of `headers`, shared with their owner in the same
+  // way (a replay fixture's): answering copies none of them, and a connection that sends the
+  // same shared fields again reuses the header block it serialised for them without comparing
+  // them. Code that reads or rewrites a response's fields should go through fields() or clear
+  // this first.
+  std::shared_ptr<const Headers> shared_headers;
+  // The header fields as they will be sent.
+  const Headers& fields() const { return shared_headers ? *shared_headers : headers; }
 
   // Fault injection, applied by the server when writing. Ordinary handlers leave these alone.
   std::chrono::milliseconds delay{0};  // wait before writing

@@ -4,12 +4,16 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
 #include <iostream>
 #include <list>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -53,6 +57,56 @@ constexpr size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 class Session;
+
+// Where a connection's parser keeps the request line and header fields: Beast allocates one block
+// for the target and one per field, and a request's fields all go when its message does. A
+// session hands them out of a buffer of its own, from the start again for each request, so a
+// request with ordinary headers costs no call to malloc or free; what does not fit goes to the
+// heap as before.
+class FieldArena {
+ public:
+  void* allocate(size_t n) {
+    n = (n + kAlign - 1) & ~(kAlign - 1);
+    if (n <= buffer_.size() - used_) {
+      void* p = buffer_.data() + used_;
+      used_ += n;
+      ++live_;
+      return p;
+    }
+    return ::operator new(n);
+  }
+  void deallocate(void* p) {
+    const auto* b = static_cast<const std::byte*>(p);
+    if (b >= buffer_.data() && b < buffer_.data() + buffer_.size()) {
+      // Handed out of the buffer: it is free again once nothing in it is in use.
+      if (--live_ == 0) used_ = 0;
+      return;
+    }
+    ::operator delete(p);  // unsized: clang declares the sized form only with -fsized-deallocation
+  }
+
+ private:
+  static constexpr size_t kAlign = alignof(std::max_align_t);
+  alignas(std::max_align_t) std::array<std::byte, 4096> buffer_{};
+  size_t used_ = 0;
+  size_t live_ = 0;  // blocks handed out of the buffer and not yet given back
+};
+
+// The std::allocator-like face of a FieldArena that Beast's fields take.
+template <typename T>
+struct ArenaAllocator {
+  using value_type = T;
+  FieldArena* arena;
+  explicit ArenaAllocator(FieldArena& a) : arena(&a) {}
+  template <typename U>
+  ArenaAllocator(const ArenaAllocator<U>& other) : arena(other.arena) {}  // NOLINT: rebinding
+  T* allocate(size_t n) { return static_cast<T*>(arena->allocate(n * sizeof(T))); }
+  void deallocate(T* p, size_t) { arena->deallocate(p); }
+  template <typename U>
+  bool operator==(const ArenaAllocator<U>& other) const {
+    return arena == other.arena;
+  }
+};
 
 // One thread with an io_context of its own. A connection lives on one worker from accept to close,
 // so its steps never need a strand or a lock, and a request never crosses threads unless its handler
@@ -136,7 +190,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The handler's answer, from any thread. Exactly once per request (a repeated call is ignored while
   // the session is alive; see Respond's contract).
-  void deliver(HttpResponse response) {
+  void deliver(HttpResponse&& response) {
     if (responded_.exchange(true)) return;
     std::shared_ptr<Session> self = std::move(pending_);
     if (shared_->stopped) return;  // nobody runs the worker any more; drop the connection
@@ -156,7 +210,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_read() {
     if (shared_->stopped) return do_close();
-    parser_.emplace();
+    parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(ArenaAllocator<char>(arena_)));
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     expires_after(shared_->options.read_timeout);
@@ -174,12 +229,19 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = message.keep_alive();
     version_ = message.version();
 
+    // Copied in place (no temporary strings to move from).
     HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    const auto method = message.method_string();
+    const auto target = message.target();
+    request.method.assign(method.data(), method.size());
+    request.target.assign(target.data(), target.size());
     request.headers.reserve(16);
     for (const auto& field : message) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      const auto name = field.name_string();
+      const auto value = field.value();
+      request.headers.emplace_back(std::piecewise_construct,
+                                   std::forward_as_tuple(name.data(), name.size()),
+                                   std::forward_as_tuple(value.data(), value.size()));
     }
     request.body = std::move(message.body());
     request.remote = remote_;
@@ -210,8 +272,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // On the worker thread: applies the fault fields, then writes.
-  void respond(HttpResponse response) {
+  // On the worker thread: applies the fault fields, then writes. (Answers are passed down by
+  // reference: an HttpResponse is a dozen members, and each move of one showed in profiles.)
+  void respond(HttpResponse&& response) {
     if (response.delay.count() > 0) {
       if (!timer_) timer_.emplace(worker_.ioc.get_executor());
       timer_->expires_after(response.delay);
@@ -243,7 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const std::string& body = current_.content();
     bool close = current_.close || !keep_alive_;
-    for (const auto& [name, value] : current_.headers) {
+    for (const auto& [name, value] : current_.fields()) {
       if (iequals(name, "Connection") && iequals(value, "close")) close = true;
     }
     close_after_write_ = close;
@@ -272,18 +335,22 @@ class Session : public std::enable_shared_from_this<Session> {
   // Sets head_ to the status line and header fields of current_, serialised by Beast. A connection
   // usually gets the same status and headers again and again (a client repeating a call, a replayed
   // fixture), so the last block is kept and reused while its inputs are unchanged; building it
-  // costs more than comparing them.
+  // costs more than comparing them. Shared fields are the same when they are the same object (the
+  // key holds it, so its address cannot be reused by other fields meanwhile).
   void build_head(size_t length, bool close) {
+    const Headers& fields = current_.fields();
     if (head_valid_ && head_key_.version == version_ && head_key_.status == current_.status &&
         head_key_.length == length && head_key_.close == close &&
-        head_key_.headers == current_.headers) {
+        (current_.shared_headers
+             ? head_key_.shared == current_.shared_headers
+             : !head_key_.shared && head_key_.headers == fields)) {
       return;
     }
     http::response<http::empty_body> out;
     out.version(version_);
     out.result(static_cast<unsigned>(current_.status));
     bool has_length = false;
-    for (const auto& [name, value] : current_.headers) {
+    for (const auto& [name, value] : fields) {
       // The body is always sent whole, never chunked; the length is set below when missing.
       if (iequals(name, "Transfer-Encoding") || iequals(name, "Connection")) continue;
       if (iequals(name, "Content-Length")) has_length = true;
@@ -302,7 +369,8 @@ class Session : public std::enable_shared_from_this<Session> {
         serializer.consume(beast::buffer_bytes(buffers));
       });
     }
-    head_key_ = {version_, current_.status, length, close, current_.headers};
+    head_key_ = {version_, current_.status, length, close,
+                 current_.shared_headers ? Headers() : fields, current_.shared_headers};
     head_valid_ = !ec;
   }
 
@@ -382,7 +450,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Worker& worker_;
   Socket socket_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  FieldArena arena_;  // before the parser, whose fields it holds
+  std::optional<http::request_parser<http::string_body, ArenaAllocator<char>>> parser_;
   HttpResponse current_;  // the answer being written; the write views its body
   std::string head_;      // its status line and header fields
   struct HeadKey {
@@ -390,7 +459,8 @@ class Session : public std::enable_shared_from_this<Session> {
     int status = 0;
     size_t length = 0;
     bool close = false;
-    Headers headers;
+    Headers headers;                        // when the fields were not shared
+    std::shared_ptr<const Headers> shared;  // when they were
   } head_key_;  // what head_ was built from
   bool head_valid_ = false;
   std::optional<Timer> timer_;

@@ -89,8 +89,7 @@ class Call {
   core::HttpRequestView view() const {
     return {request.method, request.target, &request.headers, request.body};
   }
-  // The match key, Action and Format: all a replayed hit needs. Computed once; the filter that
-  // ends the call may move them out.
+  // The match key (with its hash), Action and Format: all a replayed hit needs. Computed once.
   core::RequestKey& key();
   // The match parameters, built only for what needs more (a miss report, a recording, the HostId
   // of an injected error).

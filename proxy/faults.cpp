@@ -137,7 +137,7 @@ size_t head_size(const net::HttpResponse& response) {
   http::response<http::empty_body> head;
   head.version(11);
   head.result(static_cast<unsigned>(response.status));
-  for (const auto& [name, value] : response.headers) {
+  for (const auto& [name, value] : response.fields()) {
     if (boost::beast::iequals(name, "Transfer-Encoding") ||
         boost::beast::iequals(name, "Connection") || boost::beast::iequals(name, "Content-Length"))
       continue;

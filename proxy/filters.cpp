@@ -34,7 +34,7 @@ ojson MissLog::json(bool clear) {
 bool FaultFilter::on_request(Call& call) {
   const core::RequestKey& key = call.key();
   FaultDecision fault = context_.faults.decide(
-      key.action, key.format == "XML", [this, &call] { return context_.host_id(call.match()); },
+      key.action(), key.format() == "XML", [this, &call] { return context_.host_id(call.match()); },
       !core::header_value(call.request.headers, "x-acs-retry-attempts").empty());
   if (fault.error) {
     net::HttpResponse r = std::move(*fault.error);
@@ -61,11 +61,14 @@ bool ValidationFilter::on_request(Call& call) {
                      net::HttpResponse r) {
     try {
       std::string line;
-      if (r.shared_body) {
-        // The validator reads `body`; a replayed answer carries its bytes in shared_body.
+      if (r.shared_body || r.shared_headers) {
+        // The validator reads `body` and `headers`; a replayed answer shares both with its
+        // fixture.
         net::HttpResponse copy = r;
-        copy.body = *copy.shared_body;
+        copy.body = copy.content();
+        copy.headers = copy.fields();
         copy.shared_body.reset();
+        copy.shared_headers.reset();
         line = context.options.validator->observe_line(seen->first, seen->second, copy);
       } else {
         line = context.options.validator->observe_line(seen->first, seen->second, r);
@@ -89,13 +92,13 @@ bool ValidationFilter::on_request(Call& call) {
 
 bool ReplayFilter::on_request(Call& call) {
   if (call.mode != Mode::replay && call.mode != Mode::auto_) return false;
-  if (auto entry = context_.store.next(call.key().key)) {
+  if (auto entry = context_.store.next(call.key())) {
     context_.hits.fetch_add(1, std::memory_order_relaxed);
     net::HttpResponse r;
     r.status = entry->status;
-    r.headers = entry->headers;
-    // The body is shared with the index entry (which the pointer keeps alive across a reload),
-    // so a replay never copies it.
+    // Headers and body are shared with the index entry (which the pointers keep alive across a
+    // reload), so a replay copies neither.
+    r.shared_headers = std::shared_ptr<const Headers>(entry, &entry->headers);
     r.shared_body = std::shared_ptr<const std::string>(entry, &entry->body);
     call.respond(std::move(r));
     return true;

@@ -49,7 +49,7 @@ bool ForwardFilter::on_request(Call& call) {
   const bool admin = call.path().starts_with("/__popcheck/");
   const bool record = !admin && call.mode != Mode::passthrough;
   // The call ends here: its key and parameters move on with the request.
-  std::string key = admin ? std::string() : std::move(call.key().key);
+  std::string key = admin ? std::string() : std::string(call.key().key());
   MatchMap match = admin ? MatchMap() : std::move(call.match());
   boost::asio::post(context_.pool->pool, [&context = context_, this,
                                           request = std::move(call.request),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <forward_list>
 #include <tuple>
 #include <utility>
@@ -21,14 +22,6 @@ using text::to_upper;
 
 void upper_in_place(std::string& s) {
   for (char& c : s) c = text::ascii_upper(c);
-}
-
-// Whether percent_decode would change the text ('%' escapes, '+' as space).
-bool needs_decoding(std::string_view s) {
-  for (const char c : s) {
-    if (c == '%' || c == '+') return true;
-  }
-  return false;
 }
 
 // One "name=value" pair of a match key, both sides encoded so that a '&' or '=' inside a value
@@ -51,11 +44,21 @@ constexpr std::array<std::string_view, 9> kVolatileParams = {
     "Signature",   "SignatureNonce", "Timestamp",       "AccessKeyId",     "SecurityToken",
     "BearerToken", "SignatureType",  "SignatureMethod", "SignatureVersion"};
 
-// is_volatile_param passes over names by their first letter; a new entry must keep to these
-// letters.
-static_assert(std::all_of(kVolatileParams.begin(), kVolatileParams.end(), [](std::string_view n) {
-  return n[0] == 'S' || n[0] == 'T' || n[0] == 'A' || n[0] == 'B';
-}));
+// kVolatileParams by length: the (at most two) entries a name of that length can be, so that
+// is_volatile_param compares a name with one or two entries rather than scanning the list.
+constexpr size_t kMaxVolatileLength = 16;
+constexpr auto kVolatileByLength = [] {
+  std::array<std::array<int8_t, 2>, kMaxVolatileLength + 1> table{};
+  for (auto& slots : table) slots = {-1, -1};
+  for (size_t i = 0; i < kVolatileParams.size(); ++i) {
+    const size_t n = kVolatileParams[i].size();
+    if (n > kMaxVolatileLength) throw "raise kMaxVolatileLength";
+    auto& slots = table[n];
+    if (slots[1] != -1) throw "three volatile names of one length: widen the table";
+    slots[slots[0] == -1 ? 0 : 1] = static_cast<int8_t>(i);
+  }
+  return table;
+}();
 
 constexpr std::array<std::string_view, 21> kVolatileHeaders = {
     // V3 signing and credentials.
@@ -144,10 +147,14 @@ Params merge_params(const HttpRequestView& request) {
 }
 
 bool is_volatile_param(std::string_view name) {
-  // Every volatile name starts with one of these letters; most parameters are passed over on that.
-  if (name.empty() || (name[0] != 'S' && name[0] != 'T' && name[0] != 'A' && name[0] != 'B'))
-    return false;
-  return std::find(kVolatileParams.begin(), kVolatileParams.end(), name) != kVolatileParams.end();
+  // This runs on every parameter of every replayed request.
+  if (name.size() > kMaxVolatileLength) return false;
+  for (const int8_t i : kVolatileByLength[name.size()]) {
+    if (i < 0) return false;
+    if (std::memcmp(kVolatileParams[static_cast<size_t>(i)].data(), name.data(), name.size()) == 0)
+      return true;
+  }
+  return false;
 }
 
 std::map<std::string, std::string> match_params(const Params& merged, const MatchOptions& options) {
@@ -168,15 +175,42 @@ std::map<std::string, std::string> match_params(const Params& merged, const Matc
 
 namespace {
 
+// Whether `s` is the literal `lit` (a comparison of constant length, which the compiler inlines).
+template <size_t N>
+bool is(std::string_view s, const char (&lit)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), lit, N - 1) == 0;
+}
+
 // One parameter that identifies a call, as it lies in the request: the name decoded (in place when
 // it has no escapes), the value still encoded unless `decode` is false.
 struct MatchItem {
   std::string_view name;
   std::string_view value;
-  bool decode;     // value is raw query text that percent_decode would change
-  uint32_t order;  // position in the merged list: the first of a repeated name wins
+  bool decode;  // value is raw query text that percent_decode would change
 };
 using MatchItems = boost::container::small_vector<MatchItem, 16>;
+
+// Where the next '%' or '+' of a text lies, found by memchr as a scan moves forward, so that
+// whether a name or value needs decoding is one comparison rather than a loop over its bytes.
+class Escapes {
+ public:
+  explicit Escapes(std::string_view text)
+      : text_(text), percent_(find('%', 0)), plus_(find('+', 0)) {}
+  // Whether [begin, end) of the text holds a '%' or '+'; begin never decreases between calls.
+  bool within(size_t begin, size_t end) {
+    if (percent_ < begin) percent_ = find('%', begin);
+    if (plus_ < begin) plus_ = find('+', begin);
+    return std::min(percent_, plus_) < end;
+  }
+
+ private:
+  size_t find(char c, size_t from) const {
+    const void* p = std::memchr(text_.data() + from, c, text_.size() - from);
+    return p ? static_cast<size_t>(static_cast<const char*>(p) - text_.data()) : text_.size();
+  }
+  std::string_view text_;
+  size_t percent_, plus_;  // the next of each at or after the last `begin`; text_.size(): none
+};
 
 // match_params(merge_params(request), options) as items sorted by name, without building the merged
 // list: volatile and ignored values are never decoded, and nothing is copied that needs no
@@ -185,25 +219,28 @@ MatchItems collect_match_items(const HttpRequestView& request, const MatchOption
                                std::forward_list<std::string>& storage) {
   MatchItems items;
   bool has_action = false, has_version = false;  // in the merged list, ignored or not
-  uint32_t order = 0;
+  const bool ignores = !options.extra_ignored.empty();
   // Each "name=value" pair of a query or form body, in order.
   auto take = [&](std::string_view text) {
+    Escapes escapes(text);
     size_t pos = 0;
-    while (pos <= text.size()) {
-      size_t end = text.find('&', pos);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view pair = text.substr(pos, end - pos);
+    while (pos < text.size()) {
+      const char* amp =
+          static_cast<const char*>(std::memchr(text.data() + pos, '&', text.size() - pos));
+      const size_t end = amp ? static_cast<size_t>(amp - text.data()) : text.size();
+      const size_t begin = pos;
       pos = end + 1;
-      if (pair.empty()) continue;
-      const size_t eq = pair.find('=');
-      std::string_view name = pair.substr(0, eq);
-      if (needs_decoding(name)) name = storage.emplace_front(percent_decode(name));
-      has_action = has_action || name == "Action";
-      has_version = has_version || name == "Version";
-      if (is_volatile_param(name) || options.extra_ignored.contains(name)) continue;
+      if (end == begin) continue;
+      size_t eq = begin;  // names are short: a loop costs less than a call to memchr
+      while (eq < end && text[eq] != '=') ++eq;
+      std::string_view name = text.substr(begin, eq - begin);
+      if (escapes.within(begin, eq)) name = storage.emplace_front(percent_decode(name));
+      has_action = has_action || is(name, "Action");
+      has_version = has_version || is(name, "Version");
+      if (is_volatile_param(name) || (ignores && options.extra_ignored.contains(name))) continue;
       const std::string_view value =
-          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-      items.push_back({name, value, needs_decoding(value), order++});
+          eq == end ? std::string_view() : text.substr(eq + 1, end - eq - 1);
+      items.push_back({name, value, eq < end && escapes.within(eq + 1, end)});
     }
   };
   std::string_view target = request.target;
@@ -220,13 +257,18 @@ MatchItems collect_match_items(const HttpRequestView& request, const MatchOption
   const std::tuple<std::string_view, std::string_view, bool> from_headers[] = {
       {"Action", "x-acs-action", has_action}, {"Version", "x-acs-version", has_version}};
   for (const auto& [param, header, present] : from_headers) {
-    if (present || options.extra_ignored.contains(param)) continue;
+    if (present || (ignores && options.extra_ignored.contains(param))) continue;
     const std::string_view value = header_view(headers, header);
-    if (!value.empty()) items.push_back({param, value, false, order++});
+    if (!value.empty()) items.push_back({param, value, false});
   }
-  std::sort(items.begin(), items.end(), [](const MatchItem& a, const MatchItem& b) {
-    return std::tie(a.name, a.order) < std::tie(b.name, b.order);
-  });
+  // A stable insertion sort by name (a handful of items): of a repeated name, the first stays
+  // first and is the one kept.
+  for (size_t i = 1; i < items.size(); ++i) {
+    const MatchItem item = items[i];
+    size_t j = i;
+    for (; j > 0 && item.name < items[j - 1].name; --j) items[j] = items[j - 1];
+    items[j] = item;
+  }
   items.erase(std::unique(items.begin(), items.end(),
                           [](const MatchItem& a, const MatchItem& b) { return a.name == b.name; }),
               items.end());
@@ -234,13 +276,18 @@ MatchItems collect_match_items(const HttpRequestView& request, const MatchOption
       items.begin(), items.end(), std::string_view("Format"),
       [](const MatchItem& item, std::string_view name) { return item.name < name; });
   if (format != items.end() && format->name == "Format") {
-    std::string& upper =
-        storage.emplace_front(format->decode ? percent_decode(format->value) : format->value);
-    upper_in_place(upper);
-    format->value = upper;
-    format->decode = false;
+    const bool upper_already =
+        !format->decode && std::none_of(format->value.begin(), format->value.end(),
+                                        [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!upper_already) {
+      std::string& upper =
+          storage.emplace_front(format->decode ? percent_decode(format->value) : format->value);
+      upper_in_place(upper);
+      format->value = upper;
+      format->decode = false;
+    }
   } else if (!options.default_format.empty() && !options.extra_ignored.contains("Format")) {
-    items.insert(format, {"Format", options.default_format, false, order++});
+    items.insert(format, {"Format", options.default_format, false});
   }
   return items;
 }
@@ -262,9 +309,14 @@ RequestKey request_match_key(const HttpRequestView& request, const MatchOptions&
   std::forward_list<std::string> storage;
   const MatchItems items = collect_match_items(request, options, storage);
   RequestKey out;
-  size_t size = 0;
-  for (const MatchItem& item : items) size += item.name.size() + item.value.size() + 2;
-  out.key.reserve(size + size / 4);
+  // Written as match_key writes it ("k=v&k=v", both sides percent-encoded), so that a request
+  // finds the entry its recording was indexed under. Room for the worst case (every byte
+  // escaped) first, then cut to what was written.
+  size_t room = 0;
+  for (const MatchItem& item : items) room += 3 * (item.name.size() + item.value.size()) + 2;
+  out.key_.resize(room, boost::container::default_init);
+  char* const begin = out.key_.data();
+  char* at = begin;
   std::string decoded;
   for (const MatchItem& item : items) {
     std::string_view value = item.value;
@@ -272,11 +324,26 @@ RequestKey request_match_key(const HttpRequestView& request, const MatchOptions&
       decoded = percent_decode(item.value);
       value = decoded;
     }
-    // As match_key writes it, so that a request finds the entry its recording was indexed under.
-    append_key_pair(out.key, item.name, value);
-    if (item.name == "Action") out.action.assign(value);
-    if (item.name == "Format") out.format.assign(value);
+    if (at != begin) *at++ = '&';
+    at = percent_encode_to(at, item.name);
+    *at++ = '=';
+    char* const value_at = at;
+    at = percent_encode_to(at, value);
+    RequestKey::Part* part = is(item.name, "Action")   ? &out.action_
+                             : is(item.name, "Format") ? &out.format_
+                                                       : nullptr;
+    if (part == nullptr) continue;
+    if (static_cast<size_t>(at - value_at) == value.size()) {
+      // Nothing was escaped: the decoded value is the bytes just written.
+      part->offset = static_cast<uint32_t>(value_at - begin);
+      part->size = static_cast<uint32_t>(value.size());
+    } else {
+      part->owned = true;
+      part->own.assign(value);
+    }
   }
+  out.key_.resize(static_cast<size_t>(at - begin));
+  out.hash_ = match_key_hash(out.key());
   return out;
 }
 

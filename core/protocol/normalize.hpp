@@ -3,11 +3,15 @@
 // GET with a query, a POST with a form body, a POST with everything in the query, or a V3 POST
 // whose Action and Version travel in x-acs-* headers. These functions turn any of them into one
 // decoded parameter map.
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "core/http.hpp"
 #include "core/model.hpp"
@@ -65,15 +69,40 @@ std::map<std::string, std::string> match_params(const Params& merged,
 std::map<std::string, std::string> request_match_params(const HttpRequestView& request,
                                                         const MatchOptions& options = {});
 
-// match_key(request_match_params(request, options)) without building the map, with the two values
-// the replay path reads before it needs anything else: Action and Format (upper-cased, or the
-// default), empty when absent.
-struct RequestKey {
-  std::string key;
-  std::string action;
-  std::string format;
+// match_key(request_match_params(request, options)) without building the map, with its hash and
+// the two values the replay path reads before it needs anything else: Action and Format
+// (upper-cased, or the default), empty when absent. The key's bytes are written into a buffer
+// inside the object (no allocation for keys up to 256 bytes, which covers every SDK call seen),
+// so that a replayed hit costs one pass over the request, one hash and one comparison with the
+// recorded key (the index looks keys up by match_key_hash; FixtureStore).
+class RequestKey {
+ public:
+  std::string_view key() const { return {key_.data(), key_.size()}; }
+  size_t hash() const { return hash_; }  // match_key_hash(key())
+  std::string_view action() const { return part(action_); }
+  std::string_view format() const { return part(format_); }
+
+ private:
+  friend RequestKey request_match_key(const HttpRequestView&, const MatchOptions&);
+  // A decoded value: `size` bytes at `offset` of the key when its encoded form is itself, else
+  // `own` (a value with reserved characters).
+  struct Part {
+    uint32_t offset = 0, size = 0;
+    bool owned = false;
+    std::string own;
+  };
+  std::string_view part(const Part& p) const {
+    return p.owned ? std::string_view(p.own) : key().substr(p.offset, p.size);
+  }
+  boost::container::small_vector<char, 256> key_;
+  size_t hash_ = 0;
+  Part action_, format_;
 };
 RequestKey request_match_key(const HttpRequestView& request, const MatchOptions& options = {});
+
+// The hash of a match key under which an index finds it (RequestKey::hash of a request with that
+// key).
+inline size_t match_key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 // Whether a header never identifies a call (Authorization, x-acs-date, user-agent, host, ...).
 bool is_volatile_header(std::string_view name);

@@ -1,6 +1,7 @@
 #include "core/support/url_encode.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace popcheck::core {
 
@@ -30,19 +31,29 @@ int hex_value(char c) {
 
 }  // namespace
 
-void percent_encode_append(std::string& out, std::string_view s) {
-  // Runs of unreserved characters (most names and values are nothing else) are appended whole.
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t run = i;
-    while (run < s.size() && is_unreserved(static_cast<unsigned char>(s[run]))) ++run;
-    out.append(s.data() + i, run - i);
-    if (run == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[run]);
-    const char escape[3] = {'%', kHexUpper[c >> 4], kHexUpper[c & 0x0F]};
-    out.append(escape, 3);
-    i = run + 1;
+char* percent_encode_to(char* out, std::string_view s) {
+  // Runs of unreserved characters (most names and values are nothing else) are copied whole.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p < end) {
+    const char* run = p;
+    while (run < end && is_unreserved(static_cast<unsigned char>(*run))) ++run;
+    std::memcpy(out, p, static_cast<size_t>(run - p));
+    out += run - p;
+    if (run == end) break;
+    const auto c = static_cast<unsigned char>(*run);
+    *out++ = '%';
+    *out++ = kHexUpper[c >> 4];
+    *out++ = kHexUpper[c & 0x0F];
+    p = run + 1;
   }
+  return out;
+}
+
+void percent_encode_append(std::string& out, std::string_view s) {
+  const size_t at = out.size();
+  out.resize(at + 3 * s.size());
+  out.resize(static_cast<size_t>(percent_encode_to(out.data() + at, s) - out.data()));
 }
 
 std::string percent_encode(std::string_view s) {

@@ -14,6 +14,9 @@ std::string percent_encode(std::string_view s);
 // The same, appended to `out` (no temporary string: match keys are built on every replayed
 // request).
 void percent_encode_append(std::string& out, std::string_view s);
+// The same, written at `out`, which has room for 3 * s.size() bytes; returns the end of what was
+// written (the replay match key is written into a buffer of its own).
+char* percent_encode_to(char* out, std::string_view s);
 // Decodes %XY escapes; when `plus_is_space`, '+' decodes to ' ' (form bodies and most query
 // strings). A '%' that does not start a valid escape is kept literally.
 std::string percent_decode(std::string_view s, bool plus_is_space = true);

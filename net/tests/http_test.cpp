@@ -21,6 +21,14 @@ TEST(Http, ContentIsTheSharedBodyWhenThereIsOne) {
   EXPECT_EQ(r.content(), "shared");
 }
 
+TEST(Http, FieldsAreTheSharedHeadersWhenThereAreSome) {
+  HttpResponse r;
+  r.headers = {{"X-Own", "1"}};
+  EXPECT_EQ(r.fields(), r.headers);
+  r.shared_headers = std::make_shared<const Headers>(Headers{{"X-Shared", "2"}});
+  EXPECT_EQ(r.fields(), (Headers{{"X-Shared", "2"}}));
+}
+
 TEST(Http, ErrorResponseJson) {
   auto r = make_error_response({404, "InvalidInstanceId.NotFound", "The instance is not found.",
                                 "ecs.aliyuncs.com"});

@@ -122,6 +122,26 @@ TEST(Server, KeepsTheConnectionAlive) {
   EXPECT_EQ(remotes.size(), 1u);
 }
 
+TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
+  // A session keeps a request's line and fields in a buffer of its own and spills what does not
+  // fit to the heap: small, large (spilling) and small requests in turn on one connection must
+  // each reach the handler with exactly the fields and target they were sent with.
+  Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = r.target + "|" + header_value(r.headers, "x-a") + "|" + header_value(r.headers, "x-b");
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (size_t size : {size_t(1), size_t(3000), size_t(6000), size_t(2), size_t(9000), size_t(5)}) {
+    const std::string a(size, 'a'), b(size / 2 + 1, 'b');
+    const std::string target = "/?t=" + std::string(size % 700, 't');
+    auto res = client.Get(target, httplib::Headers{{"X-A", a}, {"X-B", b}});
+    ASSERT_TRUE(res) << size;
+    EXPECT_EQ(res->body, target + "|" + a + "|" + b) << size;
+  }
+}
+
 TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
   Fixture f(echo_handler());
   RawClient raw(f.port);
@@ -397,6 +417,37 @@ TEST(Server, SharedBodyIsSentInsteadOfTheOwnedBody) {
   }
   // The server only viewed the body: its owner still holds it unchanged.
   EXPECT_EQ(*body, R"({"RequestId":"S","Shared":true})");
+}
+
+TEST(Server, SharedHeadersAreSentAndNeverTakenForOtherFields) {
+  // Two shared field sets and an owned copy of the first, same status and length, in turn on one
+  // connection: the header block kept for shared fields is recognised by their identity, so it
+  // must never answer for the other set, nor for equal fields that are not shared.
+  auto a = std::make_shared<const Headers>(
+      Headers{{"Content-Type", "application/json;charset=utf-8"}, {"X-Which", "a"}});
+  auto b = std::make_shared<const Headers>(
+      Headers{{"Content-Type", "application/json;charset=utf-8"}, {"X-Which", "b"}});
+  Fixture f(std::make_shared<FunctionHandler>([a, b](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = R"({"x":1})";
+    if (r.target == "/a") out.shared_headers = a;
+    if (r.target == "/b") out.shared_headers = b;
+    if (r.target == "/own") out.headers = {{"Content-Type", "text/plain"}, {"X-Which", "own"}};
+    out.headers.emplace_back("X-Not-Sent", "when shared");
+    return out;
+  }));
+  httplib::Client client("127.0.0.1", f.port);
+  client.set_keep_alive(true);
+  for (const std::string which : {"a", "a", "b", "own", "a", "b", "b", "own", "own", "a"}) {
+    auto res = client.Get("/" + which);
+    ASSERT_TRUE(res) << which;
+    EXPECT_EQ(res->get_header_value("X-Which"), which);
+    EXPECT_EQ(res->get_header_value("Content-Type"),
+              which == "own" ? "text/plain" : "application/json;charset=utf-8");
+    EXPECT_EQ(res->has_header("X-Not-Sent"), which == "own") << which;
+    EXPECT_EQ(res->body, R"({"x":1})");
+  }
+  EXPECT_EQ(a->size(), 2u);  // only viewed
 }
 
 TEST(Server, EachAnswerOnAConnectionGetsItsOwnStatusAndHeaders) {

@@ -109,6 +109,10 @@ TEST(ChainReplay, AHitAnswersFromTheFixturesAndAMissDependsOnTheMode) {
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->content(), "{\"Regions\":1}");
   EXPECT_TRUE(f.answer->shared_body);  // never copied
+  ASSERT_TRUE(f.answer->shared_headers);  // nor its headers
+  EXPECT_TRUE(f.answer->headers.empty());
+  EXPECT_EQ(core::header_value(f.answer->fields(), "content-type"),
+            "application/json;charset=utf-8");
   EXPECT_EQ(f.context->hits.load(), 1u);
   EXPECT_TRUE(f.run(replay, "/?Action=DescribeZones&Version=2014-05-26"));
   EXPECT_EQ(f.answer->status, 404);

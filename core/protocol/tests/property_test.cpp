@@ -57,7 +57,9 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
   static const std::string kNames[] = {"Action",    "Version",       "Format",   "RegionId",
                                        "Signature", "SignatureNonce", "Timestamp", "AccessKeyId",
                                        "ClientToken", "Tag.1.Key",    "Sig%6Eature", "Act+ion",
-                                       "Form%61t"};
+                                       "Form%61t", "SecurityToken", "BearerToken", "SignatureType",
+                                       "SignatureMethod", "SignatureVersion", "SignatureVersionX",
+                                       "Timestamps", "Signatur"};
   auto random_pairs = [&](size_t max) {
     std::string out;
     const size_t n = g.below(max + 1);
@@ -94,11 +96,39 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
     const auto expected = match_params(merge_params(request), options);
     ASSERT_EQ(request_match_params(request, options), expected)
         << method << " " << target << " body " << body;
-    // The replay path's key, built without the map, is the key its recording was indexed under.
+    // The replay path's key, built without the map, is the key its recording was indexed under,
+    // and its hash the one the index files that key under.
     const RequestKey key = request_match_key(request, options);
-    ASSERT_EQ(key.key, match_key(expected)) << method << " " << target << " body " << body;
-    ASSERT_EQ(key.action, expected.contains("Action") ? expected.at("Action") : "") << target;
-    ASSERT_EQ(key.format, expected.contains("Format") ? expected.at("Format") : "") << target;
+    const std::string reference = match_key(expected);
+    ASSERT_EQ(key.key(), reference) << method << " " << target << " body " << body;
+    ASSERT_EQ(key.hash(), match_key_hash(reference)) << target;
+    ASSERT_EQ(key.action(), expected.contains("Action") ? expected.at("Action") : "") << target;
+    ASSERT_EQ(key.format(), expected.contains("Format") ? expected.at("Format") : "") << target;
+    // Moved (as a call's key is), it still reads the same.
+    const RequestKey moved = RequestKey(key);
+    ASSERT_EQ(moved.key(), reference);
+    ASSERT_EQ(moved.action(), key.action());
+    ASSERT_EQ(moved.format(), key.format());
+  }
+}
+
+// Keys longer than RequestKey's inline buffer, and Format values already upper-case or not, read
+// the same as the reference.
+TEST(Property, RequestKeyOfLongValuesAndFormats) {
+  Gen g(8);
+  for (const std::string format : {"XML", "json", "Json", "X%4DL", "J+SON", ""}) {
+    for (size_t length : {size_t(10), size_t(300), size_t(5000)}) {
+      std::string target = "/?Action=Describe&Tag.1.Value=" + percent_encode(g.text(length)) +
+                           "&RegionId=" + std::string(length, 'r');
+      if (!format.empty()) target += "&Format=" + format;
+      const HttpRequestView request{"GET", target, nullptr, ""};
+      const auto expected = match_params(merge_params(request));
+      const RequestKey key = request_match_key(request);
+      ASSERT_EQ(key.key(), match_key(expected)) << target;
+      ASSERT_EQ(key.hash(), match_key_hash(match_key(expected))) << target;
+      ASSERT_EQ(key.format(), expected.at("Format")) << target;
+      ASSERT_EQ(key.action(), "Describe");
+    }
   }
 }
 

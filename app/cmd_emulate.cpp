@@ -95,12 +95,14 @@ int run_emulate(const EmulateFlags& flags) {
     options.keys[k.substr(0, eq)] = k.substr(eq + 1);
   }
   if (options.verify_signature && options.keys.empty()) {
-    std::cerr << "popcheck emulate: --verify-signature needs at least one --key ID=SECRET [usage]\n";
+    std::cerr
+        << "popcheck emulate: --verify-signature needs at least one --key ID=SECRET [usage]\n";
     return 2;
   }
   net::ServerOptions server;
   if (!parse_listen(flags.listen, server.host, server.port)) {
-    std::cerr << "popcheck emulate: --listen wants HOST:PORT, got '" << flags.listen << "' [usage]\n";
+    std::cerr << "popcheck emulate: --listen wants HOST:PORT, got '" << flags.listen
+              << "' [usage]\n";
     return 2;
   }
   if (flags.threads < 1 || flags.threads > 256) {
@@ -108,8 +110,8 @@ int run_emulate(const EmulateFlags& flags) {
     return 2;
   }
   server.threads = flags.threads;
-  options.admin = admin_guard_for(server.host, flags.admin_token, "popcheck", "popcheck emulate",
-                                  std::cerr);
+  options.admin =
+      admin_guard_for(server.host, flags.admin_token, "popcheck", "popcheck emulate", std::cerr);
 
   // Before any thread starts: the main thread alone receives them, through sigwait.
   StopSignals stop_signals;
@@ -145,10 +147,10 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
       "Admin requests from another origin are refused; PUT/POST need Content-Type:\n"
       "application/json or an X-Popcheck-Admin: 1 header; beyond loopback every admin request\n"
       "needs the admin token (Authorization: Bearer TOKEN).");
-  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on")
-      ->capture_default_str();
-  cmd->add_option("--state", flags->state,
-                  "JSON state to start from (the format of GET /__popcheck/state); default: built-in")
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on")->capture_default_str();
+  cmd->add_option(
+         "--state", flags->state,
+         "JSON state to start from (the format of GET /__popcheck/state); default: built-in")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--verify-signature", flags->verify_signature,
                 "Check V1 and V3 signatures against the --key credentials");

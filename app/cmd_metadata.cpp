@@ -90,7 +90,8 @@ void add_common(CLI::App* cmd, MetadataFlags& f) {
 void add_metadata_command(CLI::App& root, int& exit_code) {
   auto flags = std::make_shared<MetadataFlags>();
   auto* cmd = root.add_subcommand(
-      "metadata", "Fetch Alibaba's api-docs.json metadata once, then use it offline by product name.");
+      "metadata",
+      "Fetch Alibaba's api-docs.json metadata once, then use it offline by product name.");
   cmd->require_subcommand(1);
   cmd->footer(
       "Fetched files are named <product lowercase>-<version>.json. compile, emulate and run take\n"
@@ -98,8 +99,10 @@ void add_metadata_command(CLI::App& root, int& exit_code) {
       "in this folder. HTTPS_PROXY/HTTP_PROXY and NO_PROXY are honoured. See docs/catalogue.md.");
 
   auto* fetch = cmd->add_subcommand(
-      "fetch", "Download PRODUCT[:VERSION] (default: the product's default version) into the folder");
-  fetch->add_option("PRODUCT", flags->products, "Product code, any case, e.g. Rds or Rds:2014-08-15")
+      "fetch",
+      "Download PRODUCT[:VERSION] (default: the product's default version) into the folder");
+  fetch
+      ->add_option("PRODUCT", flags->products, "Product code, any case, e.g. Rds or Rds:2014-08-15")
       ->required();
   add_common(fetch, *flags);
   fetch->footer(

@@ -59,7 +59,7 @@ int run_diff(const DiffArgs& a) {
       return 2;
     }
     markdown += "\n" + reports::render_coverage_markdown(reports::to_json(
-                            reports::compute_coverage(current->report, catalogue.entries)));
+                           reports::compute_coverage(current->report, catalogue.entries)));
   } else if (const auto& coverage = current->coverage) {
     markdown += "\n" + reports::render_coverage_markdown(*coverage);
   }

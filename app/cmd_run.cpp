@@ -15,8 +15,8 @@
 #include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/model.hpp"
-#include "core/support/text.hpp"
 #include "core/protocol/credentials.hpp"
+#include "core/support/text.hpp"
 #include "emulator/emulator.hpp"
 #include "reports/coverage.hpp"
 #include "reports/reports.hpp"
@@ -30,7 +30,7 @@ namespace {
 
 struct RunFlags {
   std::string endpoint;
-  std::vector<std::string> cases;  // empty: the data folder's cases/
+  std::vector<std::string> cases;     // empty: the data folder's cases/
   std::vector<std::string> metadata;  // more metadata for the embedded emulator
   std::string data_dir;
   std::vector<std::string> products, actions, kinds, ids;
@@ -238,7 +238,8 @@ int run(const RunFlags& f) {
 
   // More products for the embedded emulator: files, or names of fetched metadata.
   if (!f.metadata.empty() && !f.endpoint.empty())
-    return usage("--metadata adds products to the embedded emulator; with --endpoint there is none");
+    return usage(
+        "--metadata adds products to the embedded emulator; with --endpoint there is none");
   for (const auto& m : f.metadata) {
     auto path = runner::resolve_metadata(m);
     if (!path) return usage("--metadata: " + path.error().to_string());

@@ -9,9 +9,10 @@
 namespace popcheck::app {
 
 CLI::Option* add_data_dir_option(CLI::App* cmd, std::string& dir) {
-  return cmd->add_option("--data-dir", dir,
-                         "Folder of popcheck's data (metadata/, schemas/, cases/, adapters/). "
-                         "Default: $POPCHECK_DATA_DIR, else ../share/popcheck beside the executable");
+  return cmd->add_option(
+      "--data-dir", dir,
+      "Folder of popcheck's data (metadata/, schemas/, cases/, adapters/). "
+      "Default: $POPCHECK_DATA_DIR, else ../share/popcheck beside the executable");
 }
 
 std::optional<core::DataDir> find_data_dir(const std::string& command, const std::string& flag) {

@@ -23,8 +23,8 @@ Expected<DataDir> named(const std::string& dir, const std::string& source) {
   if (!fs::is_directory(dir, ec))
     return fail("data.missing", source + " names " + dir + ", which is not a folder" + kHowToSet);
   if (!has_metadata(dir))
-    return fail("data.missing", source + " names " + dir + ", which holds no metadata/ folder" +
-                                    kHowToSet);
+    return fail("data.missing",
+                source + " names " + dir + ", which holds no metadata/ folder" + kHowToSet);
   return DataDir{fs::path(dir), source};
 }
 
@@ -36,8 +36,8 @@ Expected<DataDir> find_data_dir(const DataDirSources& sources) {
   if (sources.executable.empty())
     return fail("data.missing",
                 std::string("no data folder: the executable's own path is unknown") + kHowToSet);
-  fs::path beside = (fs::path(sources.executable).parent_path() / ".." / "share" / "popcheck")
-                        .lexically_normal();
+  fs::path beside =
+      (fs::path(sources.executable).parent_path() / ".." / "share" / "popcheck").lexically_normal();
   if (has_metadata(beside)) return DataDir{beside, "the executable's share/popcheck"};
   return fail("data.missing", "no data folder: looked for " + (beside / "metadata").string() +
                                   " (beside the executable " + sources.executable + ")" +

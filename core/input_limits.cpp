@@ -222,8 +222,7 @@ Expected<void> load_xml(pugi::xml_document& doc, std::string_view text, const st
   if (!r) {
     doc.reset();
     return fail("xml.parse",
-                std::string("not XML: ") + r.description() + " at byte " +
-                    std::to_string(r.offset),
+                std::string("not XML: ") + r.description() + " at byte " + std::to_string(r.offset),
                 what);
   }
   if (xml_depth(doc, limits.max_depth) > limits.max_depth) {

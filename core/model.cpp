@@ -182,8 +182,8 @@ ojson to_json(const Contract& c) {
     errors.push_back(std::move(r));
   }
   j["errors"] = std::move(errors);
-  j["source"] = ojson{{"file", c.source.file}, {"format", c.source.format},
-                      {"language", c.source.language}};
+  j["source"] =
+      ojson{{"file", c.source.file}, {"format", c.source.format}, {"language", c.source.language}};
   if (!c.warnings.empty()) j["warnings"] = c.warnings;
   return j;
 }
@@ -267,8 +267,10 @@ static Expected<Param> param_from_json(const ojson& q, int level) {
     if (auto m = r->find("max"); m != r->end() && m->is_number_integer()) rep.max = m->get<int>();
     p.repeat = rep;
   }
-  if (auto v = q.find("min_length"); v != q.end() && v->is_number()) p.min_length = v->get<int64_t>();
-  if (auto v = q.find("max_length"); v != q.end() && v->is_number()) p.max_length = v->get<int64_t>();
+  if (auto v = q.find("min_length"); v != q.end() && v->is_number())
+    p.min_length = v->get<int64_t>();
+  if (auto v = q.find("max_length"); v != q.end() && v->is_number())
+    p.max_length = v->get<int64_t>();
   if (auto v = q.find("minimum"); v != q.end() && v->is_number()) p.minimum = v->get<double>();
   if (auto v = q.find("maximum"); v != q.end() && v->is_number()) p.maximum = v->get<double>();
   if (auto a = q.find("forbidden_prefixes"); a != q.end() && a->is_array())
@@ -318,8 +320,10 @@ Expected<Contract> contract_from_json(const ojson& j) {
       if (!p) return std::unexpected(p.error());
       c.examples.request_params = std::move(*p);
     }
-    if (auto r = ex.find("json"); r != ex.end() && r->is_object()) c.examples.json = example_from_json(*r);
-    if (auto r = ex.find("xml"); r != ex.end() && r->is_object()) c.examples.xml = example_from_json(*r);
+    if (auto r = ex.find("json"); r != ex.end() && r->is_object())
+      c.examples.json = example_from_json(*r);
+    if (auto r = ex.find("xml"); r != ex.end() && r->is_object())
+      c.examples.xml = example_from_json(*r);
     if (auto r = ex.find("errors"); r != ex.end() && r->is_array())
       for (const auto& b : *r) c.examples.errors.push_back(example_from_json(b));
   }
@@ -354,13 +358,12 @@ Expected<Case> case_from_json(const ojson& j) {
   {
     auto kind = j.find("kind");
     if (kind == j.end() || !kind->is_string())
-      return fail("catalogue.case", "case " + c.id + ": kind must be one of " +
-                                        std::string(case_kind_names()));
+      return fail("catalogue.case",
+                  "case " + c.id + ": kind must be one of " + std::string(case_kind_names()));
     auto k = case_kind_from_string(kind->get<std::string>());
     if (!k)
-      return fail("catalogue.case", "case " + c.id + ": unknown kind '" +
-                                        kind->get<std::string>() + "' (one of " +
-                                        std::string(case_kind_names()) + ")");
+      return fail("catalogue.case", "case " + c.id + ": unknown kind '" + kind->get<std::string>() +
+                                        "' (one of " + std::string(case_kind_names()) + ")");
     c.kind = *k;
   }
   c.product = str(j, "product");
@@ -401,7 +404,8 @@ Expected<Case> case_from_json(const ojson& j) {
         }
       }
     }
-    if (auto s = e.find("code"); s != e.end() && s->is_string()) c.expect.code = s->get<std::string>();
+    if (auto s = e.find("code"); s != e.end() && s->is_string())
+      c.expect.code = s->get<std::string>();
     if (auto s = e.find("message"); s != e.end() && s->is_string())
       c.expect.message = s->get<std::string>();
     c.expect.root = str(e, "root");
@@ -518,8 +522,9 @@ Expected<std::string> write_catalogue_entry(const std::string& dir, const Catalo
   // What run --cases cannot read back is not written.
   if (json_depth(j) > kMaxNestingDepth)
     return fail("catalogue.too_deep",
-                e.contract.product + " " + e.contract.action + ": the entry would nest deeper than " +
-                    std::to_string(kMaxNestingDepth) + " levels; not written",
+                e.contract.product + " " + e.contract.action +
+                    ": the entry would nest deeper than " + std::to_string(kMaxNestingDepth) +
+                    " levels; not written",
                 path);
   auto r = write_file_atomic(path, j.dump(2) + "\n");
   if (!r) return std::unexpected(r.error());

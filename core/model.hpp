@@ -29,13 +29,15 @@ struct Repeat {
 
 struct Param {
   std::string name;  // as documented: "RegionId", "InstanceId.N", "Tag.N.Key"
-  ParamType type;  // as documented ("String", "Long", "RepeatList", ...) and its class (core/types.hpp)
+  ParamType
+      type;  // as documented ("String", "Long", "RepeatList", ...) and its class (core/types.hpp)
   bool required = false;
   std::string example;
   std::string description;
   std::string position;  // "Query", "Body", ... when the document says; empty otherwise
-  int depth = 0;         // nesting level for sub-parameters (└ markers or metadata object properties)
-  int table = 0;         // 0: the first request-parameter table; 1..: further tables of the request section
+  int depth = 0;  // nesting level for sub-parameters (└ markers or metadata object properties)
+  int table =
+      0;  // 0: the first request-parameter table; 1..: further tables of the request section
 
   // Constraints, present only where the text (or metadata) states them.
   std::vector<std::string> allowed;  // enumerated values ("取值范围：disk, instance")
@@ -45,7 +47,7 @@ struct Param {
   std::vector<std::string> forbidden_prefixes;    // "不能以 aliyun 和 acs: 开头"
   std::vector<std::string> forbidden_substrings;  // "不能包含 http:// 或者 https://"
   std::optional<std::string> pattern;             // a regular expression from metadata
-  bool non_empty = false;                         // "不允许为空字符串" / "cannot be an empty string"
+  bool non_empty = false;  // "不允许为空字符串" / "cannot be an empty string"
 
   // The fields of a JSON-valued parameter that the page describes in a table or list of their own
   // ("Sources 各字段含义", the options of OptionsJson): they travel inside the parameter's value, so
@@ -57,7 +59,7 @@ struct Param {
 struct ResponseNode {
   std::string name;
   ValueType type = ValueType::any;  // normalised (core/types.hpp); written "object", "array", ...
-  std::string raw_type;  // as documented ("String", "Array of Region", ...)
+  std::string raw_type;             // as documented ("String", "Array of Region", ...)
   std::string description;
   std::string example;
   std::vector<ResponseNode> children;
@@ -87,7 +89,7 @@ struct Examples {
 
 struct Source {
   std::string file;
-  std::string format;  // "markdown", "plaintext", "metadata"
+  std::string format;    // "markdown", "plaintext", "metadata"
   std::string language;  // "zh", "en", "" (unknown)
 };
 
@@ -102,26 +104,29 @@ struct Contract {
   Examples examples;
   std::vector<ErrorRow> errors;  // in document order, duplicates kept
   Source source;
-  std::vector<std::string> warnings;  // things the reader noticed but tolerated (invalid JSON example, ...)
+  std::vector<std::string>
+      warnings;  // things the reader noticed but tolerated (invalid JSON example, ...)
 };
 
 // State a case needs that its request alone cannot create. The vocabulary is in docs/needs.md.
 struct Need {
   std::string var;       // variable the case's params refer to as ${var}
   std::string resource;  // "instance", "disk", "scalinggroup", "fault", ...
-  ojson with = ojson::object();  // attributes the resource must have; string values may hold ${other_var}
-  std::string description;       // for people and for skip reasons
+  ojson with =
+      ojson::object();  // attributes the resource must have; string values may hold ${other_var}
+  std::string description;  // for people and for skip reasons
 };
 
 struct CaseRequest {
-  std::string method = "GET";  // GET or POST
+  std::string method = "GET";   // GET or POST
   std::string format = "JSON";  // JSON or XML
   Params params;  // API parameters (Action and Version included); values may contain ${var}
 };
 
 struct Expect {
   int status = 200;  // exact status, or the lower bound of a range
-  int status_max = 0;  // 0: exact; otherwise the inclusive upper bound (a "4xx" expectation is 400..499)
+  int status_max =
+      0;  // 0: exact; otherwise the inclusive upper bound (a "4xx" expectation is 400..499)
   std::optional<std::string> code;     // error Code, exact
   std::optional<std::string> message;  // error Message; %s is a wildcard
   std::string root;  // XML root element expected ("RemoveTagsResponse" or "Error"); empty for JSON
@@ -140,7 +145,7 @@ struct Expect {
 };
 
 struct Case {
-  std::string id;    // "Ecs.RemoveTags.example.json", stable and unique within the catalogue
+  std::string id;  // "Ecs.RemoveTags.example.json", stable and unique within the catalogue
   CaseKind kind = CaseKind::example;  // written as "example", "error", "negative", "recorded"
   std::string product, version, action;
   std::string description;

@@ -92,15 +92,21 @@ std::string_view value_type_names() {
 
 ValueType response_type_of(TypeClass c) {
   switch (c) {
-    case TypeClass::string: return ValueType::string;
-    case TypeClass::integer: return ValueType::integer;
-    case TypeClass::number: return ValueType::number;
-    case TypeClass::boolean: return ValueType::boolean;
-    case TypeClass::list: return ValueType::array;
+    case TypeClass::string:
+      return ValueType::string;
+    case TypeClass::integer:
+      return ValueType::integer;
+    case TypeClass::number:
+      return ValueType::number;
+    case TypeClass::boolean:
+      return ValueType::boolean;
+    case TypeClass::list:
+      return ValueType::array;
     case TypeClass::unspecified:
     case TypeClass::date:
     case TypeClass::json:
-    case TypeClass::object: return ValueType::object;
+    case TypeClass::object:
+      return ValueType::object;
   }
   return ValueType::object;
 }

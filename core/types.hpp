@@ -74,9 +74,7 @@ ValueType response_type_of(TypeClass c);
 // Integer or number.
 constexpr bool is_numeric(TypeClass c) { return c == TypeClass::integer || c == TypeClass::number; }
 // One scalar value on the wire (a JSON text is one value too).
-constexpr bool is_scalar(TypeClass c) {
-  return c != TypeClass::list && c != TypeClass::object;
-}
+constexpr bool is_scalar(TypeClass c) { return c != TypeClass::list && c != TypeClass::object; }
 
 // The type of a Param: the documented spelling and its class.
 class ParamType {

@@ -34,7 +34,8 @@ std::optional<int> parse_index(std::string_view s) {
 }
 
 // "Name.N" parameters in N order. `bad` receives the first name whose N is not a number.
-std::map<int, std::string> repeat_list(const Params& params, std::string_view name, std::string* bad) {
+std::map<int, std::string> repeat_list(const Params& params, std::string_view name,
+                                       std::string* bad) {
   std::map<int, std::string> out;
   std::string prefix = std::string(name) + ".";
   for (const auto& [k, v] : params) {
@@ -82,7 +83,8 @@ std::map<int, TagParam> tag_params(const Params& params, std::string* bad) {
 
 bool has_forbidden_text(std::string_view s) {
   return s.starts_with("aliyun") || s.starts_with("acs:") ||
-         s.find("http://") != std::string_view::npos || s.find("https://") != std::string_view::npos;
+         s.find("http://") != std::string_view::npos ||
+         s.find("https://") != std::string_view::npos;
 }
 
 using core::text::utf8_length;  // in characters, as the pages count lengths
@@ -118,7 +120,6 @@ constexpr std::array<SeedApi, 5> kSeedApis = {{
 }};
 
 }  // namespace
-
 
 ApiResult api_error(int status, std::string code, std::string message) {
   ApiResult r;
@@ -174,7 +175,8 @@ ApiResult remove_tags(const Params& params, State& state) {
       return api_error(404, "InvalidResourceType.NotFound",
                        "The ResourceType provided does not exist in our records.");
     }
-    return api_error(400, "InvalidResourceType.NotFound", "The specified ResourceType does not exist.");
+    return api_error(400, "InvalidResourceType.NotFound",
+                     "The specified ResourceType does not exist.");
   }
 
   std::string bad;
@@ -207,9 +209,12 @@ ApiResult remove_tags(const Params& params, State& state) {
   }
   // Tags are regional: a resource of another region is not found from this one.
   std::string resource_region;
-  if (*type == "instance") resource_region = state.instances[*resource_id].region;
-  else if (*type == "disk") resource_region = state.disks[*resource_id].region;
-  else resource_region = state.resources[*resource_id].region;
+  if (*type == "instance")
+    resource_region = state.instances[*resource_id].region;
+  else if (*type == "disk")
+    resource_region = state.disks[*resource_id].region;
+  else
+    resource_region = state.resources[*resource_id].region;
   if (resource_region != *region) {
     return api_error(404, "InvalidResourceId.NotFound",
                      "The specified ResourceId is not found in our records.");
@@ -290,8 +295,9 @@ ApiResult delete_instances(const Params& params, State& state) {
   std::erase_if(ids, [](const auto& kv) { return kv.second.empty(); });
   if (ids.empty()) return missing_parameter("InstanceId.N");
   if (ids.size() > 100 || ids.begin()->first < 1 || ids.rbegin()->first > 100) {
-    return api_error(400, "InvalidParameter",
-                     "The specified parameter \"InstanceId.N\" is not valid: N ranges from 1 to 100.");
+    return api_error(
+        400, "InvalidParameter",
+        "The specified parameter \"InstanceId.N\" is not valid: N ranges from 1 to 100.");
   }
   bool force = false, dry_run = false, terminate_subscription = false;
   if (auto e = read_bool(params, "Force", force)) return *e;
@@ -319,7 +325,8 @@ ApiResult delete_instances(const Params& params, State& state) {
     auto it = state.instances.find(id);
     if (it == state.instances.end() ||
         (region != nullptr && !region->empty() && it->second.region != *region)) {
-      return api_error(404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.");
+      return api_error(404, "InvalidInstanceId.NotFound",
+                       "The specified InstanceId does not exist.");
     }
     targets.push_back(&it->second);
   }
@@ -335,8 +342,9 @@ ApiResult delete_instances(const Params& params, State& state) {
                            "\" has deletion protection enabled; disable it before releasing.");
     }
     if (i->slb_configuring) {
-      return api_error(400, "DependencyViolation.SLBConfiguring",
-                       "Specified operation is denied as your instance is using by another product.");
+      return api_error(
+          400, "DependencyViolation.SLBConfiguring",
+          "Specified operation is denied as your instance is using by another product.");
     }
     if (i->route_entry) {
       return api_error(400, "DependencyViolation.RouteEntry",
@@ -406,9 +414,11 @@ ApiResult tag_resources(const Params& params, State& state) {
     const std::string& key = *t.key;
     // acs: keys are the platform's own system tags: well-formed, but not for users to set.
     if (key.starts_with("acs:")) {
-      return api_error(400, "Forbidden.TagKeys", "The request do not allow to operate the tag keys");
+      return api_error(400, "Forbidden.TagKeys",
+                       "The request do not allow to operate the tag keys");
     }
-    bool starts_with_letter = (key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z') ||
+    bool starts_with_letter = (key[0] >= 'A' && key[0] <= 'Z') ||
+                              (key[0] >= 'a' && key[0] <= 'z') ||
                               static_cast<unsigned char>(key[0]) >= 0x80;
     if (utf8_length(key) > 64 || has_forbidden_text(key) || !starts_with_letter) {
       return api_error(400, "InvalidTagKey", "The tag keys are not valid.");
@@ -448,8 +458,10 @@ ApiResult tag_resources(const Params& params, State& state) {
     for (const auto& [n, t] : tags) {
       auto it = std::find_if(current->begin(), current->end(),
                              [&](const auto& kv) { return kv.first == *t.key; });
-      if (it != current->end()) it->second = *t.value;
-      else current->emplace_back(*t.key, *t.value);
+      if (it != current->end())
+        it->second = *t.value;
+      else
+        current->emplace_back(*t.key, *t.value);
     }
   }
   return {};
@@ -467,8 +479,9 @@ ApiResult remove_instances(const Params& params, State& state) {
   std::erase_if(ids, [](const auto& kv) { return kv.second.empty(); });
   if (ids.empty()) return missing_parameter("InstanceId.N");
   if (ids.size() > 20 || ids.begin()->first < 1 || ids.rbegin()->first > 20) {
-    return api_error(400, "InvalidParameter",
-                     "The specified parameter \"InstanceId.N\" is not valid: at most 20 instances.");
+    return api_error(
+        400, "InvalidParameter",
+        "The specified parameter \"InstanceId.N\" is not valid: at most 20 instances.");
   }
   std::string policy = "release";
   if (const std::string* p = find_param(params, "RemovePolicy"); p != nullptr && !p->empty()) {
@@ -493,9 +506,10 @@ ApiResult remove_instances(const Params& params, State& state) {
                      "action.");
   }
   if (group.activity_in_progress) {
-    return api_error(400, "ScalingActivityInProgress",
-                     "You cannot delete a scaling group or launch a new scaling activity while there "
-                     "is a scaling activity in progress for the specified scaling group.");
+    return api_error(
+        400, "ScalingActivityInProgress",
+        "You cannot delete a scaling group or launch a new scaling activity while there "
+        "is a scaling activity in progress for the specified scaling group.");
   }
   if (policy == "recycle" && group.scaling_policy != "recycle") {
     return api_error(400, "InvalidParameter",
@@ -509,7 +523,8 @@ ApiResult remove_instances(const Params& params, State& state) {
                            [&](const ScalingMember& m) { return m.instance_id == id; });
     if (it == group.instances.end()) {
       if (ignore_invalid) continue;
-      return api_error(404, "InvalidInstanceId.NotFound", "Instance \"" + id + "\" does not exist.");
+      return api_error(404, "InvalidInstanceId.NotFound",
+                       "Instance \"" + id + "\" does not exist.");
     }
     members.push_back(*it);
   }
@@ -524,8 +539,9 @@ ApiResult remove_instances(const Params& params, State& state) {
                          "\" does not support this action.");
   }
   if (static_cast<int>(group.instances.size() - members.size()) < group.min_size) {
-    return api_error(400, "IncorrectCapacity.MinSize",
-                     "To remove the instances, the total capacity will be lesser than the MinSize.");
+    return api_error(
+        400, "IncorrectCapacity.MinSize",
+        "To remove the instances, the total capacity will be lesser than the MinSize.");
   }
 
   std::string activity = state.new_id("activity");

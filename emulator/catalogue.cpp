@@ -36,9 +36,9 @@ class TopLevelScan : public nlohmann::json_sax<nlohmann::json> {
  public:
   explicit TopLevelScan(std::string member) : member_(std::move(member)) {}
 
-  std::string product, version;         // info
-  std::vector<std::string> endpoints;   // endpoints[].endpoint
-  bool found = false;                   // the member was read to its end
+  std::string product, version;        // info
+  std::vector<std::string> endpoints;  // endpoints[].endpoint
+  bool found = false;                  // the member was read to its end
   bool too_deep = false;
 
   bool null() override { return true; }
@@ -113,8 +113,9 @@ std::string join(const std::vector<std::string>& items, std::string_view sep = "
 
 Expected<ProductAt> parse_product_at(std::string_view text) {
   auto bad = [&](const std::string& why) {
-    return fail("usage.product-at", "--product-at wants HOST:PORT=PRODUCT or /PREFIX=PRODUCT, got \"" +
-                                        std::string(text) + "\": " + why);
+    return fail("usage.product-at",
+                "--product-at wants HOST:PORT=PRODUCT or /PREFIX=PRODUCT, got \"" +
+                    std::string(text) + "\": " + why);
   };
   auto eq = text.rfind('=');
   if (eq == std::string_view::npos) return bad("no '='");
@@ -239,7 +240,8 @@ void ContractCatalogue::load(File& f) {
   });
 }
 
-const core::Contract* ContractCatalogue::find(const std::string& version, const std::string& action) {
+const core::Contract* ContractCatalogue::find(const std::string& version,
+                                              const std::string& action) {
   auto it = by_version_.find(version);
   if (it == by_version_.end()) return nullptr;
   for (File* f : it->second) {
@@ -328,10 +330,10 @@ Route ContractCatalogue::route(const std::string& version, const std::string& ac
 
   Route r;
   if (serving.empty()) {
-    r.error = api_error(400, "NoSuchVersion",
-                        "The specified version \"" + version + "\" does not exist" +
-                            (pinned.empty() ? std::string(".")
-                                            : " in product " + std::string(pinned) + "."));
+    r.error = api_error(
+        400, "NoSuchVersion",
+        "The specified version \"" + version + "\" does not exist" +
+            (pinned.empty() ? std::string(".") : " in product " + std::string(pinned) + "."));
     if (!pinned.empty()) r.host = central(pinned);
     return r;
   }
@@ -344,8 +346,8 @@ Route ContractCatalogue::route(const std::string& version, const std::string& ac
   std::vector<Candidate> candidates;
   for (const auto& p : serving) {
     const Product* seed_p = seed_product(p);
-    const SeedApi* seed = seed_p != nullptr && seed_p->version == version ? find_seed_api(p, action)
-                                                                          : nullptr;
+    const SeedApi* seed =
+        seed_p != nullptr && seed_p->version == version ? find_seed_api(p, action) : nullptr;
     const core::Contract* contract = seed != nullptr ? nullptr : find(p, version, action);
     if (seed != nullptr || contract != nullptr) candidates.push_back({p, seed, contract});
   }
@@ -387,9 +389,9 @@ Route ContractCatalogue::route(const std::string& version, const std::string& ac
   }
   r.error = api_error(
       400, "Product.Ambiguous",
-      "The API " + action + " of version " + version + " is served by several products: " +
-          join(names) + ". Send the request with the Host of one product's endpoint (" +
-          join(hosts, " or ") +
+      "The API " + action + " of version " + version +
+          " is served by several products: " + join(names) +
+          ". Send the request with the Host of one product's endpoint (" + join(hosts, " or ") +
           "), to a listener of --product-at HOST:PORT=PRODUCT, or under a path prefix of "
           "--product-at /PREFIX=PRODUCT.");
   return r;
@@ -403,7 +405,8 @@ double ContractCatalogue::load_all() {
   auto reader = [&] {
     for (size_t i = next++; i < files_.size(); i = next++) load(*files_[i]);
   };
-  size_t readers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, files_.size() + 1) - 1;
+  size_t readers =
+      std::clamp<size_t>(std::thread::hardware_concurrency(), 1, files_.size() + 1) - 1;
   std::vector<std::thread> threads;
   for (size_t k = 0; k < readers; ++k) threads.emplace_back(reader);
   reader();

@@ -49,9 +49,9 @@ struct Route {
   // The HostId of answers: the product's central endpoint ("ecs.aliyuncs.com"); for a refusal made
   // before a product is known, empty (the caller uses the gateway's own host).
   std::string host;
-  const SeedApi* seed = nullptr;              // one of the five seed APIs, or
-  const core::Contract* contract = nullptr;   // a contract-driven API
-  std::optional<ApiResult> error;             // NoSuchVersion, InvalidAction.NotFound, Product.Ambiguous
+  const SeedApi* seed = nullptr;             // one of the five seed APIs, or
+  const core::Contract* contract = nullptr;  // a contract-driven API
+  std::optional<ApiResult> error;  // NoSuchVersion, InvalidAction.NotFound, Product.Ambiguous
 };
 
 class ContractCatalogue {
@@ -102,7 +102,7 @@ class ContractCatalogue {
   struct File;
   File* file_of(std::string_view product, const std::string& version) const;
   void load(File& f);
-  std::vector<std::unique_ptr<File>> files_;             // served product-versions, in order
+  std::vector<std::unique_ptr<File>> files_;              // served product-versions, in order
   std::map<std::string, std::vector<File*>> by_version_;  // version -> files, in order
   std::vector<std::string> index_errors_;
 };

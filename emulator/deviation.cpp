@@ -40,7 +40,8 @@ Expected<Deviation> parse_deviation(const std::string& text) {
     try {
       size_t used = 0;
       d.status = std::stoi(parts[2], &used);
-      if (used != parts[2].size() || d.status < 100 || d.status > 599) return bad("bad status code");
+      if (used != parts[2].size() || d.status < 100 || d.status > 599)
+        return bad("bad status code");
     } catch (...) {
       return bad("bad status code");
     }
@@ -93,7 +94,8 @@ void Deviation::apply(net::HttpResponse& response, bool xml, const std::string& 
     } else if (is_error && kind == Kind::code) {
       root.child("Code").text().set((std::string(root.child_value("Code")) + ".Deviated").c_str());
     } else if (is_error && kind == Kind::message) {
-      root.child("Message").text().set("The emulator was told to deviate from the documented message.");
+      root.child("Message").text().set(
+          "The emulator was told to deviate from the documented message.");
     }
     response.body = save_xml(doc);
     return;

@@ -13,8 +13,8 @@
 #include "core/support/text.hpp"
 #include "emulator/apis.hpp"
 #include "emulator/catalogue.hpp"
-#include "emulator/responder.hpp"
 #include "emulator/deviation.hpp"
+#include "emulator/responder.hpp"
 #include "emulator/signature.hpp"
 #include "emulator/state.hpp"
 #include "popcheck/version.hpp"
@@ -56,7 +56,9 @@ class EmulatorHandler : public net::Handler {
 
   ContractCatalogue& catalogue() { return catalogue_; }
   // Before the handler serves: the --product-at entries with the catalogue's product names.
-  void set_product_at(std::vector<ProductAt> product_at) { options_.product_at = std::move(product_at); }
+  void set_product_at(std::vector<ProductAt> product_at) {
+    options_.product_at = std::move(product_at);
+  }
   const std::vector<ProductAt>& product_at() const { return options_.product_at; }
 
   // `pinned`: the product of the --product-at listener the request arrived at; empty: none.
@@ -80,7 +82,6 @@ class EmulatorHandler : public net::Handler {
   }
 
  private:
-
   // ------------------------------------------------------------------------------------------------
   //  The emulated cloud API.
 
@@ -99,19 +100,21 @@ class EmulatorHandler : public net::Handler {
       return finish(render_error(r, host_id, xml), xml, action ? *action : std::string());
     };
     if (request.method != "GET" && request.method != "POST") {
-      return error(api_error(400, "UnsupportedHTTPMethod",
-                             "The HTTP method " + request.method + " is not supported; use GET or POST."),
-                   host);
+      return error(
+          api_error(400, "UnsupportedHTTPMethod",
+                    "The HTTP method " + request.method + " is not supported; use GET or POST."),
+          host);
     }
     for (const auto& [k, v] : params) {
       bool printable = !k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) {
         return c > 0x20 && c != 0x7F;
       });
       if (!printable) {
-        return error(api_error(400, "InvalidParameter",
-                               "The request carries a parameter whose name is empty or holds control "
-                               "characters."),
-                     host);
+        return error(
+            api_error(400, "InvalidParameter",
+                      "The request carries a parameter whose name is empty or holds control "
+                      "characters."),
+            host);
       }
     }
     if (action == nullptr || action->empty()) return error(missing_parameter("Action"), host);
@@ -119,8 +122,8 @@ class EmulatorHandler : public net::Handler {
 
     // Which product answers: Version and Action, then where the request arrived and its Host
     // (emulator/catalogue.hpp).
-    Route route = catalogue_.route(*version, *action, core::header_value(request.headers, "Host"),
-                                   pinned);
+    Route route =
+        catalogue_.route(*version, *action, core::header_value(request.headers, "Host"), pinned);
     if (route.error) return error(*route.error, route.host.empty() ? host : route.host);
     const SeedApi* seed = route.seed;
     const core::Contract* contract = route.contract;
@@ -172,7 +175,8 @@ class EmulatorHandler : public net::Handler {
   // The host errors name before the product is known: the request's Host without its port.
   static std::string gateway_host(const net::HttpRequest& request) {
     std::string host = core::header_value(request.headers, "Host");
-    if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
+    if (auto colon = host.rfind(':');
+        colon != std::string::npos && host.find(']') == std::string::npos) {
       host.resize(colon);
     }
     return host.empty() ? "popcheck" : host;
@@ -186,7 +190,8 @@ class EmulatorHandler : public net::Handler {
     std::string_view marker = xml ? "<RequestId>" : "\"RequestId\":\"";
     if (auto at = body.find(marker); at != std::string_view::npos) {
       std::string_view rest = body.substr(at + marker.size());
-      response.headers.emplace_back("x-acs-request-id", std::string(rest.substr(0, rest.find_first_of("<\""))));
+      response.headers.emplace_back("x-acs-request-id",
+                                    std::string(rest.substr(0, rest.find_first_of("<\""))));
     }
     return response;
   }
@@ -214,7 +219,8 @@ class EmulatorHandler : public net::Handler {
       if (method == "PUT") {
         auto body = core::parse_ordered_json(request.body, "request body");
         if (!body)
-          return admin_error(400, "InvalidState", "The state is refused: " + body.error().to_string());
+          return admin_error(400, "InvalidState",
+                             "The state is refused: " + body.error().to_string());
         auto state = state_from_json(*body);
         if (!state) return admin_error(400, "InvalidState", state.error().message);
         std::lock_guard lock(mutex_);
@@ -230,10 +236,12 @@ class EmulatorHandler : public net::Handler {
       return json_response(200, {{"ok", true}});
     }
     if (what == "provision") {
-      if (method != "POST") return admin_error(405, "MethodNotAllowed", "provision answers POST only.");
+      if (method != "POST")
+        return admin_error(405, "MethodNotAllowed", "provision answers POST only.");
       auto body = core::parse_ordered_json(request.body, "request body");
       if (!body)
-        return admin_error(400, "InvalidNeed", "The needs are refused: " + body.error().to_string());
+        return admin_error(400, "InvalidNeed",
+                           "The needs are refused: " + body.error().to_string());
       std::lock_guard lock(mutex_);
       auto vars = provision(state_, *body);
       if (!vars) return admin_error(400, "InvalidNeed", vars.error().message);
@@ -287,15 +295,16 @@ Expected<std::shared_ptr<net::Handler>> make_handler(const EmulatorOptions& opti
       return fail("io.open", "the metadata file does not exist", f);
     }
   }
-  auto handler = std::make_shared<EmulatorHandler>(options, std::move(initial),
-                                                   std::move(*deviation), files);
+  auto handler =
+      std::make_shared<EmulatorHandler>(options, std::move(initial), std::move(*deviation), files);
   // Every --product-at names a product served (the catalogue's spelling from then on).
   std::vector<ProductAt> product_at = options.product_at;
   for (auto& at : product_at) {
     std::string name = handler->catalogue().product_named(at.product);
     if (name.empty()) {
       std::string served;
-      for (const auto& s : handler->catalogue().served()) served += (served.empty() ? "" : ", ") + s;
+      for (const auto& s : handler->catalogue().served())
+        served += (served.empty() ? "" : ", ") + s;
       return fail("usage.product-at", "--product-at names product \"" + at.product +
                                           "\", which no metadata given serves (served: " + served +
                                           ")");
@@ -352,7 +361,8 @@ Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const Emulat
       extra.port = at.port;
       out->product_servers_.push_back(
           {at.product, display_host(at.host),
-           std::make_unique<net::Server>(std::move(extra), product_listener(*handler, at.product))});
+           std::make_unique<net::Server>(std::move(extra),
+                                         product_listener(*handler, at.product))});
     }
   }
   out->server_ = std::make_unique<net::Server>(std::move(server), std::move(*handler));

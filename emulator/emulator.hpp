@@ -56,7 +56,7 @@ std::shared_ptr<net::Handler> product_listener(std::shared_ptr<net::Handler> emu
 class EmbeddedEmulator {
  public:
   static Expected<std::unique_ptr<EmbeddedEmulator>> start(const EmulatorOptions& options,
-                                                            net::ServerOptions server = {});
+                                                           net::ServerOptions server = {});
   std::string url() const;  // "http://127.0.0.1:PORT"
   uint16_t port() const;
   // The --product-at listeners, in the order given: the product (catalogue spelling) and its URL.

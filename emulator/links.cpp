@@ -48,7 +48,8 @@ std::vector<std::string> list_values(const std::string& text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!item.empty()) out.push_back(item);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -84,7 +85,7 @@ void ContractApi::prepare_links() {
     return core::text::iequals(root, noun) || core::text::iequals(root, singular);
   };
   const std::string& product = contract_.product;
-  static const std::set<std::string> kCreate = {"create", "allocate", "run",  "copy",
+  static const std::set<std::string> kCreate = {"create", "allocate", "run",     "copy",
                                                 "import", "clone",    "purchase"};
   static const std::set<std::string> kDelete = {"delete", "release"};
   static const std::set<std::string> kList = {"describe", "list"};
@@ -137,7 +138,8 @@ void ContractApi::prepare_links() {
         path.push_back(k);
         if (v.is_array() && !v.empty() && v[0].is_object()) {
           for (const auto& [field, value] : v[0].items())
-            if (value.is_string() && id_field(field) && names_noun(field.substr(0, field.size() - 2))) {
+            if (value.is_string() && id_field(field) &&
+                names_noun(field.substr(0, field.size() - 2))) {
               list_id_field_ = field;
               return true;
             }
@@ -153,7 +155,8 @@ void ContractApi::prepare_links() {
         link_ = "list";
         link_kind_ = *kind;
         list_path_ = path;
-        for (const std::string& name : {list_id_field_, list_id_field_ + ".N", list_id_field_ + "s"})
+        for (const std::string& name :
+             {list_id_field_, list_id_field_ + ".N", list_id_field_ + "s"})
           for (const auto& p : contract_.params)
             if (link_param_.empty() && p.name == name) link_param_ = name;
       }
@@ -247,7 +250,8 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
         if (const std::string* v = find_param(params, link_param_)) wanted = list_values(*v);
       } else {
         wanted = values_of(params, link_param_);
-        if (wanted.size() == 1 && wanted[0].find(',') != std::string::npos) wanted = list_values(wanted[0]);
+        if (wanted.size() == 1 && wanted[0].find(',') != std::string::npos)
+          wanted = list_values(wanted[0]);
       }
     }
     if (!wanted.empty()) {

@@ -79,16 +79,23 @@ class NeedReader {
         return fail("provision.need", where_ + ": Tags.$count must be an integer");
       }
       if (n < 0 || n > 1000) return fail("provision.need", where_ + ": Tags.$count out of range");
-      for (int k = 1; k <= n; ++k) out.emplace_back("key" + std::to_string(k), "value" + std::to_string(k));
+      for (int k = 1; k <= n; ++k)
+        out.emplace_back("key" + std::to_string(k), "value" + std::to_string(k));
       return out;
     }
     for (const auto& [k, v] : t.items()) out.emplace_back(k, substitute(scalar(v)));
     return out;
   }
   // One attribute into a state member, by the member's type; `error` keeps the first failure.
-  void get(const char* key, std::string& out, std::optional<Error>& error) const { keep(text(key), out, error); }
-  void get(const char* key, bool& out, std::optional<Error>& error) const { keep(boolean(key), out, error); }
-  void get(const char* key, int& out, std::optional<Error>& error) const { keep(integer(key), out, error); }
+  void get(const char* key, std::string& out, std::optional<Error>& error) const {
+    keep(text(key), out, error);
+  }
+  void get(const char* key, bool& out, std::optional<Error>& error) const {
+    keep(boolean(key), out, error);
+  }
+  void get(const char* key, int& out, std::optional<Error>& error) const {
+    keep(integer(key), out, error);
+  }
   void get(const char*, Tags& out, std::optional<Error>& error) const { keep(tags(), out, error); }
 
   std::string substitute(std::string v) const {
@@ -111,8 +118,10 @@ class NeedReader {
   template <class T>
   static void keep(Expected<T> v, T& out, std::optional<Error>& error) {
     if (error) return;
-    if (v) out = std::move(*v);
-    else error = v.error();
+    if (v)
+      out = std::move(*v);
+    else
+      error = v.error();
   }
 
   const needs::Attribute* attribute(const char* key) const {
@@ -137,11 +146,14 @@ class NeedReader {
 // "$missing" / "$released" asked for the need itself: with == "$missing", or an id attribute that
 // holds it ({"InstanceId": "$missing"} on an instance need, {"Id": "$released"}).
 std::string special_of(const ojson& with, const std::string& resource) {
-  auto is_special = [](const ojson& v) { return v.is_string() && (v == "$missing" || v == "$released"); };
+  auto is_special = [](const ojson& v) {
+    return v.is_string() && (v == "$missing" || v == "$released");
+  };
   if (is_special(with)) return with.get<std::string>();
   if (!with.is_object()) return {};
   std::vector<std::string> keys = {"Id", "ResourceId", "$id"};
-  if (const auto* r = needs::find(resource); r && !r->id_param.empty()) keys.emplace_back(r->id_param);
+  if (const auto* r = needs::find(resource); r && !r->id_param.empty())
+    keys.emplace_back(r->id_param);
   for (const auto& key : keys)
     if (with.contains(key) && is_special(with[key])) return with[key].get<std::string>();
   return {};
@@ -167,7 +179,8 @@ struct Added {
     for (const auto& [kind, id] : released) s.released[kind].erase(id);
     for (const auto& [group, id] : members)
       if (auto g = s.scaling_groups.find(group); g != s.scaling_groups.end())
-        std::erase_if(g->second.instances, [&](const ScalingMember& m) { return m.instance_id == id; });
+        std::erase_if(g->second.instances,
+                      [&](const ScalingMember& m) { return m.instance_id == id; });
     for (const auto& r : regions) std::erase(s.regions, r);
     s.faults.resize(faults);
     s.next_serial = serial;
@@ -175,9 +188,10 @@ struct Added {
 };
 
 // Adds one need's resource; returns its id.
-Expected<std::string> add_need(State& s, Added& added, const ojson& with, const std::string& resource,
-                               const std::string& region, const std::string& case_id,
-                               const NeedReader& r, const std::string& where) {
+Expected<std::string> add_need(State& s, Added& added, const ojson& with,
+                               const std::string& resource, const std::string& region,
+                               const std::string& case_id, const NeedReader& r,
+                               const std::string& where) {
   std::string id;
   std::optional<Error> error;
   auto read = [&](const char* key, auto& member) { r.get(key, member, error); };
@@ -197,8 +211,8 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with, const 
     read("Released", released);
     if (error) return std::unexpected(*error);
     if (!d.instance_id.empty() && !s.instances.contains(d.instance_id))
-      return fail("provision.need",
-                  where + ": InstanceId '" + d.instance_id + "' is not an instance of this emulator");
+      return fail("provision.need", where + ": InstanceId '" + d.instance_id +
+                                        "' is not an instance of this emulator");
     if (!r.has("Status")) d.status = d.instance_id.empty() ? "Available" : "In_use";
     if (released) {
       s.released["disk"].insert(id);
@@ -230,8 +244,8 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with, const 
     POPCHECK_TRY(group_id, r.text("ScalingGroupId"));
     auto git = s.scaling_groups.find(group_id);
     if (git == s.scaling_groups.end())
-      return fail("provision.need",
-                  where + ": ScalingGroupId '" + group_id + "' is not a scaling group of this emulator");
+      return fail("provision.need", where + ": ScalingGroupId '" + group_id +
+                                        "' is not a scaling group of this emulator");
     std::string creation;
     POPCHECK_TRY(creation, r.text("CreationType"));
     Instance i;
@@ -251,7 +265,8 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with, const 
     POPCHECK_TRY(f.count, r.integer("Count"));
     f.case_id = case_id;
     if (with.is_object() && with.contains("Match")) {
-      if (!with["Match"].is_object()) return fail("provision.need", where + ": Match must be an object");
+      if (!with["Match"].is_object())
+        return fail("provision.need", where + ": Match must be an object");
       for (const auto& [k, v] : with["Match"].items()) f.match[k] = r.substitute(scalar(v));
     }
     s.faults.push_back(std::move(f));
@@ -270,7 +285,8 @@ Expected<ojson> provision(State& s, const ojson& request) {
   if (!request.is_object() || !request.contains("needs") || !request["needs"].is_array())
     return fail("provision.need", "the body must be {\"needs\": [...], \"region\": \"...\"}");
   std::string case_id;
-  if (request.contains("case") && request["case"].is_string()) case_id = request["case"].get<std::string>();
+  if (request.contains("case") && request["case"].is_string())
+    case_id = request["case"].get<std::string>();
   std::string default_region = "cn-hangzhou";
   if (request.contains("region") && request["region"].is_string() &&
       !request["region"].get<std::string>().empty())
@@ -290,7 +306,8 @@ Expected<ojson> provision(State& s, const ojson& request) {
     std::string var = need.value("var", std::string());
     std::string resource = need.value("resource", std::string());
     if (!var.empty()) where += " (" + var + ")";
-    const ojson with = need.contains("with") && !need["with"].is_null() ? need["with"] : ojson::object();
+    const ojson with =
+        need.contains("with") && !need["with"].is_null() ? need["with"] : ojson::object();
     if (!with.is_object() && !with.is_string())
       return failed({"provision.need", where + ": with must be an object", {}, 0});
     NeedReader r(with, where, vars, resource);

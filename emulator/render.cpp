@@ -127,7 +127,8 @@ using core::xml_has_text;
 bool conform(pugi::xml_node ref, pugi::xml_node n, int depth = 0) {
   if (depth > 40) return true;
   if (xml_has_elements(ref)) {
-    if (!xml_has_elements(n)) return !xml_has_text(n);  // an empty element is an empty list or object
+    if (!xml_has_elements(n))
+      return !xml_has_text(n);  // an empty element is an empty list or object
   } else {
     return !(xml_has_text(ref) && xml_has_elements(n));
   }
@@ -218,8 +219,9 @@ void ContractApi::prepare_bodies() {
   conform(reference, fields_);
   split(render_success(contract_.action, fields_, false, kMark), json_head_, json_tail_);
   if (ex.xml && ex.xml->valid) xml_example_ = prepared_xml(contract_, ex.xml->body);
-  split(xml_example_.empty() ? render_success(contract_.action, fields_, true, kMark) : xml_example_,
-        xml_head_, xml_tail_);
+  split(
+      xml_example_.empty() ? render_success(contract_.action, fields_, true, kMark) : xml_example_,
+      xml_head_, xml_tail_);
 }
 
 std::string ContractApi::render(const Outcome& outcome, const core::Params& params, bool xml,
@@ -240,7 +242,8 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
       if (auto n = root.child(link_field_.c_str())) n.text().set(outcome.created.front().c_str());
     if (outcome.listing && !list_path_.empty()) {
       pugi::xml_node parent = root;
-      for (size_t i = 0; i + 1 < list_path_.size() && parent; ++i) parent = parent.child(list_path_[i].c_str());
+      for (size_t i = 0; i + 1 < list_path_.size() && parent; ++i)
+        parent = parent.child(list_path_[i].c_str());
       const std::string& item_name = list_path_.back();
       if (pugi::xml_node first = parent ? parent.child(item_name.c_str()) : pugi::xml_node()) {
         pugi::xml_document keep;
@@ -249,7 +252,8 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
         for (const auto& l : outcome.listed) {
           auto item = parent.append_copy(keep.document_element());
           item.child(list_id_field_.c_str()).text().set(l.id.c_str());
-          if (auto r = item.child("RegionId"); r && !l.region.empty()) r.text().set(l.region.c_str());
+          if (auto r = item.child("RegionId"); r && !l.region.empty())
+            r.text().set(l.region.c_str());
           if (auto s = item.child("Status"); s && !l.status.empty()) s.text().set(l.status.c_str());
         }
         // An empty list where the items stand without a wrapper of their own: one empty element
@@ -283,7 +287,8 @@ std::string ContractApi::render(const Outcome& outcome, const core::Params& para
       for (const auto& l : outcome.listed) {
         item[list_id_field_] = l.id;
         if (item.contains("RegionId") && !l.region.empty()) item["RegionId"] = l.region;
-        if (item.contains("Status") && item["Status"].is_string() && !l.status.empty()) item["Status"] = l.status;
+        if (item.contains("Status") && item["Status"].is_string() && !l.status.empty())
+          item["Status"] = l.status;
         at->push_back(item);
       }
     }

@@ -35,7 +35,8 @@ ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
     params_.push_back({&p, core::values::compile_pattern(p), list});
     // Lists are found by their pattern with N (a concrete "Tag.3.Key" is looked up as "Tag.N.Key").
     by_name_.emplace(list ? names::pattern_of(names::instantiate(p.name, 1)) : p.name, i);
-    if (p.required && p.depth == 0 && p.name != "Action" && p.name != "Version") required_.push_back(i);
+    if (p.required && p.depth == 0 && p.name != "Action" && p.name != "Version")
+      required_.push_back(i);
     if (p.required && p.depth > 0 && list) required_members_.push_back(i);
   }
   triggers_ = core::error_triggers(contract);
@@ -56,7 +57,8 @@ ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
 ApiResult ContractApi::row_error(size_t row, const std::string& fill) const {
   const core::ErrorRow& r = contract_.errors[row];
   std::string message = r.message.empty() ? r.code : r.message;
-  for (size_t at = message.find("%s"); at != std::string::npos; at = message.find("%s", at + fill.size()))
+  for (size_t at = message.find("%s"); at != std::string::npos;
+       at = message.find("%s", at + fill.size()))
     message.replace(at, 2, fill);
   return api_error(r.http ? *r.http : 400, r.code, std::move(message));
 }
@@ -79,7 +81,8 @@ std::vector<ContractApi::Given> ContractApi::match(const core::Params& params) c
     // "DataDisk.1.Category" is also an item of "DataDisk.N.Category" where a contract has both.
     if (name.find('.') == std::string::npos) continue;
     auto item = by_name_.find(names::pattern_of(name, &index));
-    if (item != by_name_.end() && item != exact) out.push_back({item->second, &name, &value, index});
+    if (item != by_name_.end() && item != exact)
+      out.push_back({item->second, &name, &value, index});
   }
   return out;
 }
@@ -132,8 +135,12 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
   // ranges, patterns, then forbidden text. A value that breaks several constraints answers the row
   // documented for any of them, else the generic error of the first.
   static const std::vector<std::vector<std::string_view>> kPhases = {
-      {"type"}, {"allowed"}, {"max_length", "min_length", "non_empty"}, {"maximum", "minimum"},
-      {"pattern"}, {"forbidden_prefix", "forbidden_substring"}};
+      {"type"},
+      {"allowed"},
+      {"max_length", "min_length", "non_empty"},
+      {"maximum", "minimum"},
+      {"pattern"},
+      {"forbidden_prefix", "forbidden_substring"}};
   std::vector<std::vector<std::string_view>> broken(given.size());
   bool any = false;
   for (size_t i = 0; i < given.size(); ++i) {
@@ -189,8 +196,8 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
 // decides what a ResourceId is).
 std::optional<std::string> ContractApi::kind_of_param(const std::string& param,
                                                       const core::Params& params) const {
-  const std::string* type = names::root_of(param) == "ResourceId" ? find_param(params, "ResourceType")
-                                                                    : nullptr;
+  const std::string* type =
+      names::root_of(param) == "ResourceId" ? find_param(params, "ResourceType") : nullptr;
   return core::needs::id_kind(contract_.product, param, type);
 }
 
@@ -205,7 +212,8 @@ const ContractApi& Responder::api(const core::Contract& contract) {
   return *it->second;
 }
 
-std::optional<ApiResult> validate_against(const core::Contract& contract, const core::Params& params) {
+std::optional<ApiResult> validate_against(const core::Contract& contract,
+                                          const core::Params& params) {
   return ContractApi(contract).validate(params);
 }
 

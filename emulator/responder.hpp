@@ -81,29 +81,30 @@ class ContractApi {
   std::optional<ApiResult> answer(const std::string& param, const std::string& kind,
                                   const std::string& fill) const;
   ApiResult row_error(size_t row, const std::string& fill) const;
-  std::optional<std::string> kind_of_param(const std::string& param, const core::Params& params) const;
+  std::optional<std::string> kind_of_param(const std::string& param,
+                                           const core::Params& params) const;
   void prepare_bodies();
   void prepare_links();
 
   const core::Contract& contract_;
   std::vector<ParamInfo> params_;
   std::unordered_map<std::string, size_t> by_name_;  // parameter name -> index in params_
-  std::vector<size_t> required_;          // top-level required parameters
-  std::vector<size_t> required_members_;  // required members of list items ("Tag.N.Key")
+  std::vector<size_t> required_;                     // top-level required parameters
+  std::vector<size_t> required_members_;             // required members of list items ("Tag.N.Key")
   std::vector<core::ErrorTrigger> triggers_;
   std::unordered_map<std::string, size_t> rows_;  // "kind|param" -> error row
   std::optional<size_t> region_row_;
 
   // Success bodies: the parts before and after the RequestId.
   std::string json_head_, json_tail_, xml_head_, xml_tail_;
-  ojson fields_;  // the JSON success fields (RequestId left out), for bodies that change
+  ojson fields_;             // the JSON success fields (RequestId left out), for bodies that change
   std::string xml_example_;  // the documented XML example, root renamed; empty when none
 
   std::string link_, link_kind_;
-  std::string link_field_;               // create: the response field of the new id
-  std::string link_param_;               // delete: the parameter naming the ids; list: the filter
-  std::vector<std::string> list_path_;   // list: keys down to the array of items
-  std::string list_id_field_;            // list: the item's id field
+  std::string link_field_;                // create: the response field of the new id
+  std::string link_param_;                // delete: the parameter naming the ids; list: the filter
+  std::vector<std::string> list_path_;    // list: keys down to the array of items
+  std::string list_id_field_;             // list: the item's id field
   std::vector<std::string> echo_fields_;  // top-level id fields that repeat the request's value
 };
 
@@ -118,7 +119,8 @@ class Responder {
 };
 
 // Validates a request against a contract (ContractApi::validate, for one-off use).
-std::optional<ApiResult> validate_against(const core::Contract& contract, const core::Params& params);
+std::optional<ApiResult> validate_against(const core::Contract& contract,
+                                          const core::Params& params);
 
 // The documented example body in the requested format with `request_id` in place of the example's
 // (ContractApi::render of a request that changes nothing).

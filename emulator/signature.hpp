@@ -20,9 +20,9 @@ class SignatureChecker {
       : keys_(core::key_lookup(keys)) {}
 
   // nullopt when the request is signed correctly with a configured key; otherwise the error to answer.
-  std::optional<ApiResult> check(const net::HttpRequest& request,
-                                 std::chrono::system_clock::time_point now =
-                                     std::chrono::system_clock::now());
+  std::optional<ApiResult> check(
+      const net::HttpRequest& request,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
  private:
   core::KeyLookup keys_;

@@ -99,8 +99,8 @@ std::string State::new_id_like(const std::string& kind, const std::string& like)
                 std::all_of(like.begin(), like.end(), [](char c) { return c >= '0' && c <= '9'; });
   size_t dash = like.rfind('-');
   std::string prefix = dash != std::string::npos && dash < 24 ? like.substr(0, dash + 1) : "";
-  size_t width = std::clamp<size_t>(like.size() > prefix.size() + 2 ? like.size() - prefix.size() - 2 : 8,
-                                    6, 22);
+  size_t width = std::clamp<size_t>(
+      like.size() > prefix.size() + 2 ? like.size() - prefix.size() - 2 : 8, 6, 22);
   for (;;) {
     uint64_t n = next_serial++;
     std::string id;
@@ -159,17 +159,20 @@ std::optional<std::string> State::attribute(const std::string& kind, const std::
   if (kind == "instance" || kind == "scalinginstance") {
     auto it = instances.find(id);
     if (it == instances.end()) return std::nullopt;
-    return attribute_of(it->second, [](const auto& i, auto&& f) { fields::instance(i, f); }, name);
+    return attribute_of(
+        it->second, [](const auto& i, auto&& f) { fields::instance(i, f); }, name);
   }
   if (kind == "disk") {
     auto it = disks.find(id);
     if (it == disks.end()) return std::nullopt;
-    return attribute_of(it->second, [](const auto& d, auto&& f) { fields::disk(d, f); }, name);
+    return attribute_of(
+        it->second, [](const auto& d, auto&& f) { fields::disk(d, f); }, name);
   }
   if (kind == "scalinggroup") {
     auto it = scaling_groups.find(id);
     if (it == scaling_groups.end()) return std::nullopt;
-    return attribute_of(it->second, [](const auto& g, auto&& f) { fields::scaling_group(g, f); }, name);
+    return attribute_of(
+        it->second, [](const auto& g, auto&& f) { fields::scaling_group(g, f); }, name);
   }
   auto it = resources.find(id);
   if (it == resources.end() || !kind_matches(kind, it->second.kind)) return std::nullopt;

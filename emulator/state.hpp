@@ -40,7 +40,7 @@ struct Instance {
 
 struct Disk {
   std::string id, region;
-  std::string instance_id;  // empty: not attached
+  std::string instance_id;    // empty: not attached
   std::string type = "data";  // data, system
   bool portable = true;
   std::string status = "Available";  // In_use, Available, Attaching, Detaching, Creating

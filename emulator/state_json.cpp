@@ -32,9 +32,12 @@ void read(const ojson& j, const char* key, std::string& out) {
 
 void read(const ojson& j, const char* key, bool& out) {
   if (const ojson* v = field(j, key)) {
-    if (v->is_boolean()) out = v->get<bool>();
-    else if (v->is_string() && (*v == "true" || *v == "false")) out = *v == "true";
-    else throw FormatError(std::string(key) + " must be true or false");
+    if (v->is_boolean())
+      out = v->get<bool>();
+    else if (v->is_string() && (*v == "true" || *v == "false"))
+      out = *v == "true";
+    else
+      throw FormatError(std::string(key) + " must be true or false");
   }
 }
 
@@ -125,7 +128,10 @@ void from_json(const ojson& j, Disk& d) {
 }
 
 void to_json(ojson& j, const TaggedResource& r) {
-  j = {{"ResourceId", r.id}, {"ResourceType", r.kind}, {"RegionId", r.region}, {"Tags", tags_json(r.tags)}};
+  j = {{"ResourceId", r.id},
+       {"ResourceType", r.kind},
+       {"RegionId", r.region},
+       {"Tags", tags_json(r.tags)}};
 }
 
 void from_json(const ojson& j, TaggedResource& r) {
@@ -169,7 +175,8 @@ void from_json(const ojson& j, ScalingGroup& g) {
   fields::scaling_group(g, [&](const char* key, auto& v) { read(j, key, v); });
   read(j, "LoadBalancerId", g.load_balancer_id);
   read(j, "DBInstanceId", g.db_instance_id);
-  read_list<ScalingMember>(j, "Instances", [&](ScalingMember m) { g.instances.push_back(std::move(m)); });
+  read_list<ScalingMember>(j, "Instances",
+                           [&](ScalingMember m) { g.instances.push_back(std::move(m)); });
   if (const ojson* a = field(j, "Activities")) {
     if (!a->is_array()) throw FormatError("Activities must be a list");
     for (const auto& id : *a)
@@ -180,9 +187,8 @@ void from_json(const ojson& j, ScalingGroup& g) {
 void to_json(ojson& j, const Fault& f) {
   ojson match = ojson::object();
   for (const auto& [k, v] : f.match) match[k] = v;
-  j = {{"FaultId", f.id},         {"Action", f.action},         {"Status", f.status},
-       {"Code", f.code},          {"Message", f.message},       {"Match", std::move(match)},
-       {"Count", f.count}};
+  j = {{"FaultId", f.id},      {"Action", f.action},        {"Status", f.status}, {"Code", f.code},
+       {"Message", f.message}, {"Match", std::move(match)}, {"Count", f.count}};
 }
 
 void from_json(const ojson& j, Fault& f) {
@@ -195,7 +201,8 @@ void from_json(const ojson& j, Fault& f) {
   read(j, "Count", f.count);
   if (const ojson* m = field(j, "Match")) {
     if (!m->is_object()) throw FormatError("Match must be an object");
-    for (const auto& [k, v] : m->items()) f.match[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (const auto& [k, v] : m->items())
+      f.match[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
 }
 
@@ -236,8 +243,10 @@ Expected<State> state_from_json(const ojson& j) {
     }
     read_list<Instance>(j, "Instances", [&](Instance i) { s.instances[i.id] = std::move(i); });
     read_list<Disk>(j, "Disks", [&](Disk d) { s.disks[d.id] = std::move(d); });
-    read_list<TaggedResource>(j, "Resources", [&](TaggedResource r) { s.resources[r.id] = std::move(r); });
-    read_list<ScalingGroup>(j, "ScalingGroups", [&](ScalingGroup g) { s.scaling_groups[g.id] = std::move(g); });
+    read_list<TaggedResource>(j, "Resources",
+                              [&](TaggedResource r) { s.resources[r.id] = std::move(r); });
+    read_list<ScalingGroup>(j, "ScalingGroups",
+                            [&](ScalingGroup g) { s.scaling_groups[g.id] = std::move(g); });
     read_list<Fault>(j, "Faults", [&](Fault f) { s.faults.push_back(std::move(f)); });
     if (const ojson* released = field(j, "Released")) {
       if (!released->is_object()) throw FormatError("Released must be an object");

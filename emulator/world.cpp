@@ -6,17 +6,44 @@ namespace popcheck::emulator {
 State default_state() {
   State s;
   // The public regions of ECS, VPC and ESS (their metadata's endpoint lists).
-  s.regions = {"cn-qingdao",     "cn-beijing",      "cn-zhangjiakou", "cn-huhehaote",
-               "cn-wulanchabu",  "cn-hangzhou",     "cn-shanghai",    "cn-nanjing",
-               "cn-fuzhou",      "cn-shenzhen",     "cn-heyuan",      "cn-guangzhou",
-               "cn-chengdu",     "cn-wuhan-lr",     "cn-hongkong",    "ap-northeast-1",
-               "ap-northeast-2", "ap-southeast-1",  "ap-southeast-2", "ap-southeast-3",
-               "ap-southeast-5", "ap-southeast-6",  "ap-southeast-7", "ap-south-1",
-               "us-east-1",      "us-west-1",       "eu-west-1",      "eu-central-1",
-               "me-east-1",      "me-central-1",    "cn-shanghai-finance-1",
-               "cn-shenzhen-finance-1", "cn-beijing-finance-1", "cn-hangzhou-finance",
-               "cn-zhengzhou-jva",      "cn-north-2-gov-1"};
-  auto add_instance = [&](const std::string& id, const std::string& region, const std::string& status) {
+  s.regions = {"cn-qingdao",
+               "cn-beijing",
+               "cn-zhangjiakou",
+               "cn-huhehaote",
+               "cn-wulanchabu",
+               "cn-hangzhou",
+               "cn-shanghai",
+               "cn-nanjing",
+               "cn-fuzhou",
+               "cn-shenzhen",
+               "cn-heyuan",
+               "cn-guangzhou",
+               "cn-chengdu",
+               "cn-wuhan-lr",
+               "cn-hongkong",
+               "ap-northeast-1",
+               "ap-northeast-2",
+               "ap-southeast-1",
+               "ap-southeast-2",
+               "ap-southeast-3",
+               "ap-southeast-5",
+               "ap-southeast-6",
+               "ap-southeast-7",
+               "ap-south-1",
+               "us-east-1",
+               "us-west-1",
+               "eu-west-1",
+               "eu-central-1",
+               "me-east-1",
+               "me-central-1",
+               "cn-shanghai-finance-1",
+               "cn-shenzhen-finance-1",
+               "cn-beijing-finance-1",
+               "cn-hangzhou-finance",
+               "cn-zhengzhou-jva",
+               "cn-north-2-gov-1"};
+  auto add_instance = [&](const std::string& id, const std::string& region,
+                          const std::string& status) {
     Instance i;
     i.id = id;
     i.region = region;
@@ -31,7 +58,8 @@ State default_state() {
     system.status = "In_use";
     s.disks[system.id] = system;
   };
-  auto add_disk = [&](const std::string& id, const std::string& region, const std::string& instance) {
+  auto add_disk = [&](const std::string& id, const std::string& region,
+                      const std::string& instance) {
     Disk d;
     d.id = id;
     d.region = region;
@@ -76,7 +104,8 @@ State default_state() {
     s.scaling_groups[gid] = g;
   }
   // VPC TagResources (seed 001 parameter examples): one resource of each taggable VPC kind.
-  add_resource("vpc-bp16qjewdsunr41m1****", "vpc", "cn-hangzhou", {{"FinanceDept", "FinanceJoshua"}});
+  add_resource("vpc-bp16qjewdsunr41m1****", "vpc", "cn-hangzhou",
+               {{"FinanceDept", "FinanceJoshua"}});
   add_resource("vsw-bp1pc0000000000000001", "vswitch", "cn-hangzhou");
   add_resource("vtb-bp1pc0000000000000001", "routetable", "cn-hangzhou");
   add_resource("eip-bp1pc0000000000000001", "eip", "cn-hangzhou");

@@ -25,7 +25,8 @@ inline void check_request(const core::HttpRequestView& request, const core::Matc
   require(core::request_match_params(request, options) == expected,
           "request_match_params == match_params(merge_params)");
   const core::RequestKey key = core::request_match_key(request, options);
-  require(key.key() == core::match_key(expected), "request_match_key.key == match_key(match_params)");
+  require(key.key() == core::match_key(expected),
+          "request_match_key.key == match_key(match_params)");
   require(key.hash() == core::match_key_hash(key.key()), "request_match_key.hash");
   const auto field = [&](const char* name) {
     auto it = expected.find(name);

@@ -13,12 +13,13 @@
 using namespace popcheck;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto exchange = proxy::exchange_from_text(std::string_view(reinterpret_cast<const char*>(data), size),
-                                            "fuzz.json");
+  auto exchange = proxy::exchange_from_text(
+      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.json");
   if (!exchange) return 0;
   const std::string text = proxy::exchange_to_text(*exchange);
   auto again = proxy::exchange_from_text(text, "fuzz.json");
   fuzz::require(again.has_value(), "a fixture written by exchange_to_text loads");
-  fuzz::require(proxy::exchange_to_text(*again) == text, "exchange_to_text is stable across a reload");
+  fuzz::require(proxy::exchange_to_text(*again) == text,
+                "exchange_to_text is stable across a reload");
   return 0;
 }

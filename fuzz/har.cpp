@@ -13,9 +13,8 @@ using namespace popcheck;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   proxy::HarImportOptions options;
   options.redact_paths = {"$.AccessKeySecret", "Credentials.*", "Users[0].Password"};
-  const proxy::HarImport import =
-      proxy::har_to_exchanges(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.har",
-                              options);
+  const proxy::HarImport import = proxy::har_to_exchanges(
+      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.har", options);
   fuzz::require(import.exchanges.size() <= import.entries, "no more exchanges than entries");
   for (const auto& converted : import.exchanges) {
     const std::string text = proxy::exchange_to_text(converted.exchange);

@@ -14,16 +14,17 @@
 using namespace popcheck;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::array<const char*, 6> kNames{"x-acs-action", "X-Acs-Version", "content-type",
-                                                 "Content-Type", "x-acs-signature-nonce",
-                                                 "Authorization"};
+  static const std::array<const char*, 6> kNames{"x-acs-action",          "X-Acs-Version",
+                                                 "content-type",          "Content-Type",
+                                                 "x-acs-signature-nonce", "Authorization"};
   FuzzedDataProvider in(data, size);
   const std::string target = in.ConsumeRandomLengthString(256);
   core::Headers headers;
   const int count = in.ConsumeIntegralInRange(0, 8);
   for (int i = 0; i < count; ++i) {
-    std::string name = in.ConsumeBool() ? kNames[in.ConsumeIntegralInRange<size_t>(0, kNames.size() - 1)]
-                                        : in.ConsumeRandomLengthString(32);
+    std::string name = in.ConsumeBool()
+                           ? kNames[in.ConsumeIntegralInRange<size_t>(0, kNames.size() - 1)]
+                           : in.ConsumeRandomLengthString(32);
     headers.emplace_back(std::move(name), in.ConsumeRandomLengthString(128));
   }
   core::MatchOptions options;

@@ -47,8 +47,7 @@ std::string media_type(std::string_view content_type) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
@@ -74,8 +73,8 @@ bool is_loopback_host(std::string_view host) {
 std::optional<HttpResponse> refuse_admin(const AdminGuard& guard, const HttpRequest& request) {
   const std::string host = header_value(request.headers, "host");
   const std::string origin = header_value(request.headers, "origin");
-  const bool own_origin = !host.empty() && (iequals(origin, "http://" + host) ||
-                                            iequals(origin, "https://" + host));
+  const bool own_origin =
+      !host.empty() && (iequals(origin, "http://" + host) || iequals(origin, "https://" + host));
   if (!origin.empty() && !own_origin) {
     return refusal(guard, 403, "Popcheck.Admin.CrossOrigin",
                    "admin request refused: Origin '" + origin.substr(0, 200) +
@@ -87,7 +86,8 @@ std::optional<HttpResponse> refuse_admin(const AdminGuard& guard, const HttpRequ
   if (iequals(fetch_site, "cross-site") || iequals(fetch_site, "same-site")) {
     return refusal(guard, 403, "Popcheck.Admin.CrossOrigin",
                    "admin request refused: the browser says it comes from another site "
-                   "(Sec-Fetch-Site: " + fetch_site + ")");
+                   "(Sec-Fetch-Site: " +
+                       fetch_site + ")");
   }
   const bool token = carries_token(guard, request);
   if (!host.empty() && !token && !is_loopback_host(host)) {

@@ -34,10 +34,17 @@ using core::text::iequals;
 // Headers that describe one connection, not the message (RFC 9110 section 7.6.1): never sent on
 // from a caller's request, never part of an answer.
 bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-      "te",         "trailer",    "transfer-encoding", "upgrade"};
-  return std::any_of(kNames.begin(), kNames.end(), [&](std::string_view n) { return iequals(n, name); });
+  static constexpr std::array<std::string_view, 9> kNames = {"connection",
+                                                             "keep-alive",
+                                                             "proxy-connection",
+                                                             "proxy-authenticate",
+                                                             "proxy-authorization",
+                                                             "te",
+                                                             "trailer",
+                                                             "transfer-encoding",
+                                                             "upgrade"};
+  return std::any_of(kNames.begin(), kNames.end(),
+                     [&](std::string_view n) { return iequals(n, name); });
 }
 
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
@@ -84,8 +91,9 @@ struct HttpClient::Impl {
     if (!options.ca_file.empty()) {
       ctx.load_verify_file(options.ca_file, ec);
       if (ec) {
-        setup_error = Error{"net.tls", "cannot load the CA certificates for " + where + ": " +
-                                           ec.message() + " (check --ca-file)",
+        setup_error = Error{"net.tls",
+                            "cannot load the CA certificates for " + where + ": " + ec.message() +
+                                " (check --ca-file)",
                             options.ca_file};
         return;
       }
@@ -134,13 +142,12 @@ struct HttpClient::Impl {
         std::string why = ec.message();
         long result = SSL_get_verify_result(c->tls->native_handle());
         if (result != X509_V_OK) why += ": " + std::string(X509_verify_cert_error_string(result));
-        return fail("net.tls", "the TLS certificate of " + where + " could not be verified (" + why +
-                                   "); use --ca-file, or --insecure to skip the check");
+        return fail("net.tls", "the TLS certificate of " + where + " could not be verified (" +
+                                   why + "); use --ca-file, or --insecure to skip the check");
       }
       if (ec)
-        return fail("net.tls",
-                    "TLS handshake with " + where + " failed (is it an https server?): " +
-                        ec.message());
+        return fail("net.tls", "TLS handshake with " + where +
+                                   " failed (is it an https server?): " + ec.message());
     }
     return c;
   }
@@ -155,8 +162,8 @@ struct HttpClient::Impl {
     if (ec) {
       retryable = ec != beast::error::timeout;
       if (ec == beast::error::timeout)
-        return fail("net.timeout",
-                    "sending the request to " + where + " timed out (" + ms(options.read_timeout) + ")");
+        return fail("net.timeout", "sending the request to " + where + " timed out (" +
+                                       ms(options.read_timeout) + ")");
       return fail("net.write", "sending the request to " + where + " failed: " + ec.message());
     }
     http::response_parser<http::string_body> parser;

@@ -66,8 +66,8 @@ HttpResponse make_error_response(const ApiError& error, bool xml) {
   HttpResponse response;
   response.status = error.status;
   std::string request_id = new_request_id();
-  std::string recommend =
-      error.recommend.empty() ? troubleshoot_url(error.code, error.host_id, request_id)
+  std::string recommend = error.recommend.empty()
+                              ? troubleshoot_url(error.code, error.host_id, request_id)
                               : error.recommend;
   if (xml) {
     pugi::xml_document doc;

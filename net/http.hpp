@@ -17,8 +17,8 @@
 
 namespace popcheck::net {
 
-using core::Headers;
 using core::header_value;  // case-insensitive lookup
+using core::Headers;
 
 // A received request: the target is the path and query as received, the headers in received order
 // with their names as received.
@@ -49,8 +49,9 @@ struct HttpResponse : core::Response {
   // Fault injection, applied by the server when writing. Ordinary handlers leave these alone.
   std::chrono::milliseconds delay{0};  // wait before writing
   enum class Abort { none, reset, truncate } abort = Abort::none;
-  size_t truncate_at = 0;  // with Abort::truncate: bytes of the serialised response written before closing
-  bool close = false;      // close the connection after this response
+  size_t truncate_at =
+      0;  // with Abort::truncate: bytes of the serialised response written before closing
+  bool close = false;  // close the connection after this response
 };
 
 // Called once per response. May be called from any thread, once, now or later.
@@ -66,7 +67,8 @@ class Handler {
 // A handler made of a function that answers at once.
 class FunctionHandler : public Handler {
  public:
-  explicit FunctionHandler(std::function<HttpResponse(const HttpRequest&)> fn) : fn_(std::move(fn)) {}
+  explicit FunctionHandler(std::function<HttpResponse(const HttpRequest&)> fn)
+      : fn_(std::move(fn)) {}
   void handle(HttpRequest request, Respond respond) override { respond(fn_(request)); }
 
  private:

@@ -114,9 +114,10 @@ struct ArenaAllocator {
 struct Worker {
   Worker() : ioc(1), guard(ioc.get_executor()), sweep(ioc.get_executor()) {}
   asio::io_context ioc;  // first: destroyed last, after every I/O object that uses it
-  asio::executor_work_guard<Executor> guard;  // keeps run() going while the worker has no connection
-  Timer sweep;                                // closes connections whose deadline has passed
-  std::mutex mutex;                           // guards sessions
+  asio::executor_work_guard<Executor>
+      guard;         // keeps run() going while the worker has no connection
+  Timer sweep;       // closes connections whose deadline has passed
+  std::mutex mutex;  // guards sessions
   std::list<std::weak_ptr<Session>> sessions;
   std::thread thread;
 };
@@ -199,9 +200,8 @@ class Session : public std::enable_shared_from_this<Session> {
       self->respond(std::move(response));
       return;
     }
-    asio::post(worker_.ioc, [self, r = std::move(response)]() mutable {
-      self->respond(std::move(r));
-    });
+    asio::post(worker_.ioc,
+               [self, r = std::move(response)]() mutable { self->respond(std::move(r)); });
   }
 
  private:
@@ -215,10 +215,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     expires_after(shared_->options.read_timeout);
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -254,16 +253,16 @@ class Session : public std::enable_shared_from_this<Session> {
     Session* self = this;
     t_in_handler = this;
     try {
-      shared_->handler->handle(std::move(request), [self](HttpResponse r) {
-        self->deliver(std::move(r));
-      });
+      shared_->handler->handle(std::move(request),
+                               [self](HttpResponse r) { self->deliver(std::move(r)); });
       t_in_handler = nullptr;
     } catch (const std::exception& e) {
       t_in_handler = nullptr;
       // This session is kept alive by this completion handler's reference, so a second deliver is safe.
       deliver(make_error_response(
           {500, "InternalError",
-           std::string("The request processing has failed due to some unknown error: ") + e.what()}));
+           std::string("The request processing has failed due to some unknown error: ") +
+               e.what()}));
     } catch (...) {
       t_in_handler = nullptr;
       deliver(make_error_response(
@@ -279,11 +278,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!timer_) timer_.emplace(worker_.ioc.get_executor());
       timer_->expires_after(response.delay);
       response.delay = std::chrono::milliseconds(0);
-      timer_->async_wait([self = shared_from_this(), r = std::move(response)](
-                             beast::error_code ec) mutable {
-        if (ec) return self->fail(ec, "delay");
-        self->respond(std::move(r));
-      });
+      timer_->async_wait(
+          [self = shared_from_this(), r = std::move(response)](beast::error_code ec) mutable {
+            if (ec) return self->fail(ec, "delay");
+            self->respond(std::move(r));
+          });
       return;
     }
     if (response.abort == HttpResponse::Abort::reset) {
@@ -341,9 +340,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const Headers& fields = current_.fields();
     if (head_valid_ && head_key_.version == version_ && head_key_.status == current_.status &&
         head_key_.length == length && head_key_.close == close &&
-        (current_.shared_headers
-             ? head_key_.shared == current_.shared_headers
-             : !head_key_.shared && head_key_.headers == fields)) {
+        (current_.shared_headers ? head_key_.shared == current_.shared_headers
+                                 : !head_key_.shared && head_key_.headers == fields)) {
       return;
     }
     http::response<http::empty_body> out;
@@ -369,8 +367,12 @@ class Session : public std::enable_shared_from_this<Session> {
         serializer.consume(beast::buffer_bytes(buffers));
       });
     }
-    head_key_ = {version_, current_.status, length, close,
-                 current_.shared_headers ? Headers() : fields, current_.shared_headers};
+    head_key_ = {version_,
+                 current_.status,
+                 length,
+                 close,
+                 current_.shared_headers ? Headers() : fields,
+                 current_.shared_headers};
     head_valid_ = !ec;
   }
 
@@ -409,7 +411,8 @@ class Session : public std::enable_shared_from_this<Session> {
                "The request body exceeds the limit of " +
                    std::to_string(shared_->options.body_limit) + " bytes."};
     } else {
-      error = {400, "MalformedRequest", "The HTTP request could not be parsed: " + ec.message() + "."};
+      error = {400, "MalformedRequest",
+               "The HTTP request could not be parsed: " + ec.message() + "."};
     }
     HttpResponse response = make_error_response(error);
     response.close = true;
@@ -433,20 +436,21 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void drain() {
-    socket_.async_read_some(
-        asio::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
-          self->drained_ += n;
-          if (ec || self->drained_ > kLingerMaxBytes) {
-            beast::error_code ignored;
-            self->expires_never();
-            self->socket_.close(ignored);
-            return;
-          }
-          self->drain();
-        });
+    socket_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLingerMaxBytes) {
+                                beast::error_code ignored;
+                                self->expires_never();
+                                self->socket_.close(ignored);
+                                return;
+                              }
+                              self->drain();
+                            });
   }
 
-  std::shared_ptr<Shared> shared_;  // first: destroyed last, after the socket that needs its io_context
+  std::shared_ptr<Shared>
+      shared_;  // first: destroyed last, after the socket that needs its io_context
   Worker& worker_;
   Socket socket_;
   beast::flat_buffer buffer_;
@@ -461,7 +465,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool close = false;
     Headers headers;                        // when the fields were not shared
     std::shared_ptr<const Headers> shared;  // when they were
-  } head_key_;  // what head_ was built from
+  } head_key_;                              // what head_ was built from
   bool head_valid_ = false;
   std::optional<Timer> timer_;
   Clock::time_point deadline_ = Clock::time_point::max();  // read by the worker's sweep
@@ -516,24 +520,24 @@ struct Server::Impl {
   void do_accept() {
     Worker& target = *shared->workers[next_worker];
     next_worker = (next_worker + 1) % shared->workers.size();
-    acceptor.async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec,
-                                                                     Socket socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted || shared->stopped) return;
-        // A transient accept failure (too many open files, a reset before accept): keep accepting
-        // after a pause.
-        backoff.expires_after(kAcceptBackoff);
-        backoff.async_wait([this](beast::error_code wait_ec) {
-          if (!wait_ec && !shared->stopped) do_accept();
+    acceptor.async_accept(
+        target.ioc.get_executor(), [this, &target](beast::error_code ec, Socket socket) {
+          if (ec) {
+            if (ec == asio::error::operation_aborted || shared->stopped) return;
+            // A transient accept failure (too many open files, a reset before accept): keep accepting
+            // after a pause.
+            backoff.expires_after(kAcceptBackoff);
+            backoff.async_wait([this](beast::error_code wait_ec) {
+              if (!wait_ec && !shared->stopped) do_accept();
+            });
+            return;
+          }
+          beast::error_code ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
+          auto session = std::make_shared<Session>(shared, target, std::move(socket));
+          asio::post(target.ioc, [session] { session->start(); });
+          do_accept();
         });
-        return;
-      }
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      auto session = std::make_shared<Session>(shared, target, std::move(socket));
-      asio::post(target.ioc, [session] { session->start(); });
-      do_accept();
-    });
   }
 
   std::shared_ptr<Shared> shared;  // first: the workers' io_contexts outlive the acceptor

@@ -32,8 +32,8 @@ bool AdminFilter::on_request(Call& call) {
   static constexpr std::string_view kOwn[] = {
       "/__popcheck/health", "/__popcheck/stats",  "/__popcheck/mode",      "/__popcheck/reload",
       "/__popcheck/misses", "/__popcheck/faults", "/__popcheck/violations"};
-  if (std::find(std::begin(kOwn), std::end(kOwn), path) != std::end(kOwn) ||
-      !context_.upstream || call.mode == Mode::replay) {
+  if (std::find(std::begin(kOwn), std::end(kOwn), path) != std::end(kOwn) || !context_.upstream ||
+      call.mode == Mode::replay) {
     call.respond(answer(call.request, path));
     return true;
   }

@@ -76,7 +76,9 @@ inline std::string match_param(const MatchMap& match, const std::string& name) {
 class Call {
  public:
   Call(net::HttpRequest r, net::Respond respond, const ProxyContext& context)
-      : request(std::move(r)), respond(std::move(respond)), mode(context.mode.load()),
+      : request(std::move(r)),
+        respond(std::move(respond)),
+        mode(context.mode.load()),
         context_(context) {}
 
   net::HttpRequest request;

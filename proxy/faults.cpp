@@ -512,7 +512,8 @@ ojson FaultInjector::config_json() const {
 
 FaultDecision FaultInjector::decide(std::string_view action, bool xml, const std::string& host_id,
                                     bool retry) {
-  return decide(action, xml, [&host_id] { return host_id; }, retry);
+  return decide(
+      action, xml, [&host_id] { return host_id; }, retry);
 }
 
 FaultDecision FaultInjector::decide(std::string_view action, bool xml,

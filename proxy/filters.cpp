@@ -57,8 +57,8 @@ bool ValidationFilter::on_request(Call& call) {
   // proxies pay for it.
   auto seen = std::make_shared<const std::pair<net::HttpRequest, core::Params>>(
       call.request, core::merge_params(call.view()));
-  call.respond = [&context = context_, seen, respond = std::move(call.respond)](
-                     net::HttpResponse r) {
+  call.respond = [&context = context_, seen,
+                  respond = std::move(call.respond)](net::HttpResponse r) {
     try {
       std::string line;
       if (r.shared_body || r.shared_headers) {
@@ -150,8 +150,7 @@ net::HttpResponse ReplayFilter::miss(Call& call) {
     entry["differences"] = ojson::array();
   }
   context_.miss_log.add(std::move(entry));
-  return api_error(404, "Popcheck.Replay.NoMatch", message,
-                   match_param(match, "Format") == "XML");
+  return api_error(404, "Popcheck.Replay.NoMatch", message, match_param(match, "Format") == "XML");
 }
 
 }  // namespace popcheck::proxy

@@ -103,8 +103,7 @@ core::Request resigned(const net::HttpRequest& request, const core::Url& upstrea
   params.emplace_back("AccessKeyId", credentials.access_key_id);
   if (!credentials.security_token.empty())
     params.emplace_back("SecurityToken", credentials.security_token);
-  std::string signature =
-      core::v1_signature(request.method, params, credentials.access_key_secret);
+  std::string signature = core::v1_signature(request.method, params, credentials.access_key_secret);
   std::string encoded = encode_params(params) + "&Signature=" + core::percent_encode(signature);
   std::string path(path_of(request.target));
   if (form) {

@@ -31,7 +31,7 @@ struct ProxyOptions {
   // Misses kept for GET /__popcheck/misses, oldest evicted first; each keeps at most 64 parameters
   // of 256 bytes (limits.hpp), so the log stays a few MiB whatever the requests carried.
   size_t miss_log = 1000;
-  FaultConfig faults;      // injected latency, errors, resets and truncations (none by default)
+  FaultConfig faults;  // injected latency, errors, resets and truncations (none by default)
   // Who may use the /__popcheck/ endpoints (net/admin.hpp): never a cross-origin page; with a
   // token, only callers that send it.
   net::AdminGuard admin{.token = {}, .hosts = {}, .host_id = "popcheck-proxy"};

@@ -56,8 +56,8 @@ bool ForwardFilter::on_request(Call& call) {
                                           respond = std::move(call.respond), record,
                                           key = std::move(key), match = std::move(match)]() {
     try {
-      core::Request sent = prepare_forward(request, context.upstream->url(),
-                                           context.options.credentials);
+      core::Request sent =
+          prepare_forward(request, context.upstream->url(), context.options.credentials);
       auto start = std::chrono::steady_clock::now();
       auto response = context.upstream->send(sent);
       auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(

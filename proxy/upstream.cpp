@@ -10,11 +10,11 @@ Expected<std::unique_ptr<net::HttpClient>> make_upstream(const UpstreamOptions& 
     return std::unexpected(e);
   }
   return net::HttpClient::create(std::move(*url), {.connect_timeout = options.timeout,
-                                                    .read_timeout = options.timeout,
-                                                    .ca_file = options.ca_file,
-                                                    .insecure = options.insecure,
-                                                    .pool_size = options.pool_size,
-                                                    .body_limit = options.body_limit});
+                                                   .read_timeout = options.timeout,
+                                                   .ca_file = options.ca_file,
+                                                   .insecure = options.insecure,
+                                                   .pool_size = options.pool_size,
+                                                   .body_limit = options.body_limit});
 }
 
 }  // namespace popcheck::proxy

@@ -13,11 +13,11 @@
 namespace popcheck::proxy {
 
 struct UpstreamOptions {
-  std::string url;  // "http(s)://host[:port][/base]" (core::parse_url)
+  std::string url;        // "http(s)://host[:port][/base]" (core::parse_url)
   std::string ca_file;    // extra trust anchors (PEM); the system store is always used too
   bool insecure = false;  // no certificate verification (tests against self-signed servers only)
   std::chrono::milliseconds timeout{30000};  // per step: connect, handshake, write, read
-  size_t pool_size = 16;  // idle keep-alive connections kept
+  size_t pool_size = 16;                     // idle keep-alive connections kept
   size_t body_limit = size_t(64) << 20;
 };
 

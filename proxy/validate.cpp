@@ -203,8 +203,8 @@ class ContractValidator final : public Validator {
     c.request = recorded_request(request, redactor);
     c.response.status = response.status;
     c.response.headers = redactor.headers(response.headers);
-    c.response.body = keep_body(redactor.body(
-        response.body, net::header_value(response.headers, "content-type")));
+    c.response.body = keep_body(
+        redactor.body(response.body, net::header_value(response.headers, "content-type")));
 
     string action = first_value(merged, "Action");
     string version = first_value(merged, "Version");

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 namespace popcheck::reports {

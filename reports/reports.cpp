@@ -180,10 +180,8 @@ ojson case_json(const check::CaseResult& c) {
   o["duration"] = std::stod(seconds(c.duration_s));
   ojson failures = ojson::array();
   for (const auto* f : c.failures())
-    failures.push_back(ojson{{"check", f->check},
-                             {"expected", f->expected},
-                             {"actual", f->actual},
-                             {"path", f->path}});
+    failures.push_back(ojson{
+        {"check", f->check}, {"expected", f->expected}, {"actual", f->actual}, {"path", f->path}});
   o["failures"] = std::move(failures);
   ojson checks = ojson::array();
   for (const auto& r : c.checks) checks.push_back(r.check);
@@ -200,8 +198,8 @@ ojson case_json(const check::CaseResult& c) {
   }
   if (c.answered) {
     core::Response res = redacted(c.response);
-    o["response"] = ojson{
-        {"status", res.status}, {"headers", headers_json(res.headers)}, {"body", res.body}};
+    o["response"] =
+        ojson{{"status", res.status}, {"headers", headers_json(res.headers)}, {"body", res.body}};
   }
   return o;
 }
@@ -233,7 +231,8 @@ Expected<void> write_reports(const check::RunReport& report, const std::string& 
   auto junit =
       core::write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(report));
   if (!junit) return junit;
-  return core::write_file_atomic((fs::path(dir) / "results.json").string(), render_json(report, coverage));
+  return core::write_file_atomic((fs::path(dir) / "results.json").string(),
+                                 render_json(report, coverage));
 }
 
 }  // namespace popcheck::reports

@@ -75,10 +75,9 @@ class Reader {
       const char* key;
       std::string* target;
     };
-    for (Field f :
-         {Field{"product", &c.product}, Field{"version", &c.version}, Field{"action", &c.action},
-          Field{"description", &c.description},
-          Field{"skip_reason", &c.skip_reason}, Field{"error", &c.error}}) {
+    for (Field f : {Field{"product", &c.product}, Field{"version", &c.version},
+                    Field{"action", &c.action}, Field{"description", &c.description},
+                    Field{"skip_reason", &c.skip_reason}, Field{"error", &c.error}}) {
       auto v = str(j, f.key, path);
       if (!v) return std::unexpected(v.error());
       *f.target = std::move(*v);
@@ -88,8 +87,8 @@ class Reader {
     if (!kind->empty()) {
       c.kind = core::case_kind_from_string(*kind);
       if (!c.kind)
-        return bad(path + ".kind", "expected " + std::string(core::case_kind_names()) +
-                                       ", found '" + *kind + "'");
+        return bad(path + ".kind",
+                   "expected " + std::string(core::case_kind_names()) + ", found '" + *kind + "'");
     }
     auto status = str(j, "status", path);
     if (!status) return std::unexpected(status.error());

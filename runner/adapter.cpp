@@ -83,7 +83,8 @@ Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
                           : line.error().message;
     return fail("sdk.hello", "adapter " + p->name_ + " did not start: " + why);
   }
-  auto hello = core::parse_json(*line, "hello line").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
+  auto hello = core::parse_json(*line, "hello line")
+                   .value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (hello.is_discarded() || !hello.is_object())
     return fail("sdk.hello",
                 "adapter " + p->name_ +
@@ -182,7 +183,8 @@ Expected<json> AdapterProcess::exchange(const json& request, std::chrono::millis
   }
   auto answer = read_line(timeout);
   if (!answer) return std::unexpected(answer.error());
-  auto j = core::parse_json(*answer, "answer line").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
+  auto j = core::parse_json(*answer, "answer line")
+               .value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (j.is_discarded() || !j.is_object()) {
     broken_ = true;
     return fail("sdk.malformed", "the adapter answered with a line that is not a JSON object: " +

@@ -37,8 +37,8 @@ bool is_date(std::string_view s) {
 // A product code as the service writes them: letters, digits, '-' and '_'.
 bool is_product_code(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-         });
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
 }
 
 struct Spec {
@@ -67,10 +67,11 @@ bool bypasses_proxy(const std::string& host) {
         start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (item == "*") return true;
     if (!item.empty() && item.front() == '.') item.erase(0, 1);
-    if (!item.empty() && (core::text::iequals(host, item) ||
-                          (host.size() > item.size() &&
-                           core::text::iequals(std::string_view(host).substr(host.size() - item.size()), item) &&
-                           host[host.size() - item.size() - 1] == '.')))
+    if (!item.empty() &&
+        (core::text::iequals(host, item) ||
+         (host.size() > item.size() &&
+          core::text::iequals(std::string_view(host).substr(host.size() - item.size()), item) &&
+          host[host.size() - item.size() - 1] == '.')))
       return true;
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -91,8 +92,8 @@ void apply_proxy(httplib::Client& client, const core::Url& base) {
     std::string user = proxy.substr(0, at);
     proxy = proxy.substr(at + 1);
     auto colon = user.find(':');
-    client.set_proxy_basic_auth(user.substr(0, colon),
-                                colon == std::string::npos ? std::string() : user.substr(colon + 1));
+    client.set_proxy_basic_auth(
+        user.substr(0, colon), colon == std::string::npos ? std::string() : user.substr(colon + 1));
   }
   auto colon = proxy.rfind(':');
   int port = colon == std::string::npos ? 80 : std::atoi(proxy.substr(colon + 1).c_str());
@@ -169,7 +170,8 @@ Expected<std::vector<ProductInfo>> parse_product_list(std::string_view text,
     if (!p.is_object() || !p.contains("code") || !p["code"].is_string()) continue;
     ProductInfo info;
     info.code = p["code"].get<std::string>();
-    if (auto s = p.find("style"); s != p.end() && s->is_string()) info.style = s->get<std::string>();
+    if (auto s = p.find("style"); s != p.end() && s->is_string())
+      info.style = s->get<std::string>();
     if (auto d = p.find("defaultVersion"); d != p.end() && d->is_string())
       info.default_version = d->get<std::string>();
     if (auto v = p.find("versions"); v != p.end() && v->is_array())
@@ -194,8 +196,9 @@ Expected<FetchResult> fetch_metadata(std::string_view spec_text, const FetchOpti
                                      "Rds:2014-08-15)");
   auto list = fetch_product_list(options);
   if (!list) return std::unexpected(list.error());
-  auto it = std::find_if(list->begin(), list->end(),
-                         [&](const ProductInfo& p) { return core::text::iequals(p.code, spec->product); });
+  auto it = std::find_if(list->begin(), list->end(), [&](const ProductInfo& p) {
+    return core::text::iequals(p.code, spec->product);
+  });
   if (it == list->end())
     return fail("metadata.unknown_product",
                 "the metadata service lists no product " + spec->product + " (" +
@@ -211,7 +214,8 @@ Expected<FetchResult> fetch_metadata(std::string_view spec_text, const FetchOpti
                                                 " of " + it->code + " (it has: " + known + ")");
   }
   std::string what = it->code + " " + version;
-  auto body = get(options, "/products/" + it->code + "/versions/" + version + "/api-docs.json", what);
+  auto body =
+      get(options, "/products/" + it->code + "/versions/" + version + "/api-docs.json", what);
   if (!body) return std::unexpected(body.error());
   // Only an api-docs.json of this product ever reaches the folder.
   auto doc = nlohmann::json::parse(*body, nullptr, false);
@@ -271,7 +275,8 @@ Expected<std::string> resolve_metadata(const std::string& arg, const std::string
   std::error_code ec;
   if (fs::exists(arg, ec)) return arg;
   auto spec = parse_spec(arg);
-  if (!spec) return fail("io.open", "no such file, and not a product name (PRODUCT[:VERSION])", arg);
+  if (!spec)
+    return fail("io.open", "no such file, and not a product name (PRODUCT[:VERSION])", arg);
   auto dirs = metadata_search_dirs(dir_flag);
   for (const auto& dir : dirs) {
     std::vector<CachedMetadata> found;
@@ -290,8 +295,8 @@ Expected<std::string> resolve_metadata(const std::string& arg, const std::string
     }
   }
   return fail("metadata.not_cached",
-              "no metadata of " + arg + " in " + dirs.front() + "; get it once with: popcheck metadata fetch " +
-                  arg,
+              "no metadata of " + arg + " in " + dirs.front() +
+                  "; get it once with: popcheck metadata fetch " + arg,
               arg);
 }
 

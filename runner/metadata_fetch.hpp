@@ -36,7 +36,7 @@ std::string metadata_file_name(std::string_view product, std::string_view versio
 
 // One product of the service's list.
 struct ProductInfo {
-  std::string code;  // case-sensitive product code: "Ecs", "R-kvstore"
+  std::string code;   // case-sensitive product code: "Ecs", "R-kvstore"
   std::string style;  // "RPC", "ROA", ...
   std::string default_version;
   std::vector<std::string> versions;
@@ -55,7 +55,7 @@ struct FetchOptions {
 struct FetchResult {
   std::string product;  // the service's code
   std::string version;
-  std::string path;     // the file in the folder
+  std::string path;  // the file in the folder
   size_t bytes = 0;
   bool changed = false;  // false: the folder already held these exact bytes, nothing was written
 };

@@ -83,7 +83,8 @@ static core::Request admin_request(const RunOptions& options, std::string method
   return req;
 }
 
-Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c) {
+Provisioned provision_needs(net::HttpClient& client, const RunOptions& options,
+                            const core::Case& c) {
   nlohmann::ordered_json needs = nlohmann::ordered_json::array();
   for (const auto& n : c.needs)
     needs.push_back({{"var", n.var},
@@ -106,7 +107,8 @@ Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, 
   };
   if (!answer)
     return {{}, describe_needs() + " (provisioning failed: " + answer.error().message + ")"};
-  auto j = core::parse_json(answer->body, "provisioning answer").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
+  auto j = core::parse_json(answer->body, "provisioning answer")
+               .value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   if (answer->status != 200 || j.is_discarded() || !j.contains("vars") || !j["vars"].is_object()) {
     std::string why = "HTTP " + std::to_string(answer->status);
     if (!j.is_discarded() && j.is_object()) {
@@ -123,7 +125,6 @@ Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, 
   return p;
 }
 
-
 std::string utc_timestamp() { return core::format_utc(std::chrono::system_clock::now()); }
 
 Expected<Target> probe(const RunOptions& options) {
@@ -133,7 +134,8 @@ Expected<Target> probe(const RunOptions& options) {
       client, options.retries, [&] { return req; }, nullptr);
   if (!answer) return std::unexpected(answer.error());
   Target t;
-  auto j = core::parse_json(answer->body, "health answer").value_or(nlohmann::json(nlohmann::json::value_t::discarded));
+  auto j = core::parse_json(answer->body, "health answer")
+               .value_or(nlohmann::json(nlohmann::json::value_t::discarded));
   t.emulator = answer->status == 200 && !j.is_discarded() && j.is_object() &&
                j.contains("service") && j["service"] == "popcheck-emulator";
   return t;
@@ -144,8 +146,9 @@ namespace {
 // Needs, variables and skips: the case's parameters with every ${var} given a value, or the reason
 // it is skipped (r.skip_reason). Against a popcheck emulator the emulator provisions the needs,
 // elsewhere they come from the user's variables.
-std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c, const RunOptions& options,
-                                    const Target& target, check::CaseResult& r) {
+std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c,
+                                    const RunOptions& options, const Target& target,
+                                    check::CaseResult& r) {
   Vars provisioned;
   const Vars* vars = &options.vars;
   if (!c.needs.empty()) {
@@ -225,7 +228,8 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
           auto ok = transport.exchange(cases[i], *params, r);
           if (!ok) {
             std::lock_guard lock(mutex);
-            if (!fatal) fatal = Error{ok.error().code, "case " + c.id + ": " + ok.error().message, "", 0};
+            if (!fatal)
+              fatal = Error{ok.error().code, "case " + c.id + ": " + ok.error().message, "", 0};
             stop = true;
             return;
           }
@@ -253,7 +257,9 @@ check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions&
                            const Target& target, const Progress& progress) {
   auto report = run_cases_over(
       cases, options, target,
-      [&]() -> Expected<std::unique_ptr<Transport>> { return make_http_transport(options, target); },
+      [&]() -> Expected<std::unique_ptr<Transport>> {
+        return make_http_transport(options, target);
+      },
       options.jobs, progress);
   return std::move(*report);  // the HTTP transport always starts and never stops a run
 }

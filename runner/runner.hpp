@@ -99,6 +99,7 @@ Expected<core::Response> send_with_retries(net::HttpClient& client, int retries,
 
 // Asks the emulator at options.endpoint to meet c's needs (retrying network failures only). Used by
 // HTTP runs and SDK runs alike, so both meet needs the same way.
-Provisioned provision_needs(net::HttpClient& client, const RunOptions& options, const core::Case& c);
+Provisioned provision_needs(net::HttpClient& client, const RunOptions& options,
+                            const core::Case& c);
 
 }  // namespace popcheck::runner

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "core/protocol/redact.hpp"
 #include "core/check/sdk_check.hpp"
 #include "core/input_limits.hpp"
+#include "core/protocol/redact.hpp"
 
 namespace popcheck::runner {
 
@@ -87,11 +87,13 @@ std::string adapter_node_path(const SdkOptions& options, const std::vector<std::
   std::vector<std::string> dirs;
   std::error_code ec;
   auto add_if_folder = [&](const std::filesystem::path& dir) {
-    if (std::filesystem::is_directory(dir, ec)) dirs.push_back(std::filesystem::absolute(dir).string());
+    if (std::filesystem::is_directory(dir, ec))
+      dirs.push_back(std::filesystem::absolute(dir).string());
   };
   // The adapter's own folder's node_modules (npm install beside the adapters), then the current
   // project's node_modules, then whatever NODE_PATH the user already set.
-  if (!argv.empty()) add_if_folder(std::filesystem::path(argv.back()).parent_path() / "node_modules");
+  if (!argv.empty())
+    add_if_folder(std::filesystem::path(argv.back()).parent_path() / "node_modules");
   add_if_folder("node_modules");
   if (const char* inherited = std::getenv("NODE_PATH"); inherited && *inherited)
     dirs.emplace_back(inherited);

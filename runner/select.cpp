@@ -71,8 +71,8 @@ std::vector<CaseItem> select_cases(const std::vector<core::CatalogueEntry>& entr
       const std::string& action = c.action.empty() ? e.contract.action : c.action;
       const std::string& version = c.version.empty() ? e.contract.version : c.version;
       if (!product_selected(selection.products, product, version) ||
-          !any_iequal(selection.actions, action) ||
-          !any_of_kinds(selection.kinds, c.kind) || !any_glob(selection.id_globs, c.id))
+          !any_iequal(selection.actions, action) || !any_of_kinds(selection.kinds, c.kind) ||
+          !any_glob(selection.id_globs, c.id))
         continue;
       CaseItem item{c, contract};
       if (item.c.product.empty()) item.c.product = product;

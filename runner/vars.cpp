@@ -26,7 +26,8 @@ Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
   Vars out;
   std::string_view body = trim_ascii(text);
   if (!body.empty() && body.front() == '{') {
-    auto j = core::parse_json(text, path).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
+    auto j =
+        core::parse_json(text, path).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
     if (j.is_discarded() || !j.is_object())
       return fail("vars.json", "not a JSON object of NAME: VALUE", path);
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -52,8 +53,7 @@ Expected<Vars> parse_vars_text(std::string_view text, const std::string& path) {
     size_t eq = line.find('=');
     if (eq == std::string_view::npos || eq == 0)
       return fail("vars.line", "expected NAME=VALUE", path, line_no);
-    out[std::string(trim_ascii(line.substr(0, eq)))] =
-        std::string(trim_ascii(line.substr(eq + 1)));
+    out[std::string(trim_ascii(line.substr(0, eq)))] = std::string(trim_ascii(line.substr(eq + 1)));
   }
   return out;
 }

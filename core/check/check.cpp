@@ -147,13 +147,20 @@ using core::ValueType;
 
 bool node_type_matches(ValueType type, const json& v) {
   switch (type) {
-    case ValueType::object: return v.is_object();
-    case ValueType::array: return v.is_array();
-    case ValueType::string: return v.is_string();
-    case ValueType::integer: return v.is_number_integer();
-    case ValueType::number: return v.is_number();
-    case ValueType::boolean: return v.is_boolean();
-    case ValueType::any: return true;  // an undocumented type constrains nothing
+    case ValueType::object:
+      return v.is_object();
+    case ValueType::array:
+      return v.is_array();
+    case ValueType::string:
+      return v.is_string();
+    case ValueType::integer:
+      return v.is_number_integer();
+    case ValueType::number:
+      return v.is_number();
+    case ValueType::boolean:
+      return v.is_boolean();
+    case ValueType::any:
+      return true;  // an undocumented type constrains nothing
   }
   return true;
 }
@@ -173,8 +180,7 @@ void compare_node_fields(const std::vector<core::ResponseNode>& fields, const js
     std::string p = join(path, child.name);
     auto found = act.find(child.name);
     if (found == act.end()) {
-      out.fail(p, "present (" + type_name(child.type) + ")",
-               "missing");
+      out.fail(p, "present (" + type_name(child.type) + ")", "missing");
       continue;
     }
     compare_node_value(child, *found, p, out);
@@ -186,7 +192,8 @@ void compare_node_value(const core::ResponseNode& node, const json& act, const s
   const json* value = &act;
   std::string p = path;
   // Alibaba's JSON keeps the XML wrapping of lists: {"Regions": {"Region": [...]}} for an array.
-  if (node.type == ValueType::array && act.is_object() && act.size() == 1 && act.begin()->is_array()) {
+  if (node.type == ValueType::array && act.is_object() && act.size() == 1 &&
+      act.begin()->is_array()) {
     p = join(path, act.begin().key());
     value = &*act.begin();
   }
@@ -225,7 +232,8 @@ void compare_xml_example(pugi::xml_node ex, pugi::xml_node act, const std::strin
   std::vector<std::string> names;
   for (auto c : ex.children()) {
     if (c.type() != pugi::node_element || skip.contains(c.name())) continue;
-    if (std::find(names.begin(), names.end(), c.name()) == names.end()) names.emplace_back(c.name());
+    if (std::find(names.begin(), names.end(), c.name()) == names.end())
+      names.emplace_back(c.name());
   }
   for (const auto& name : names) {
     pugi::xml_node shape = ex.child(name.c_str());
@@ -280,7 +288,8 @@ void compare_xml_node(const core::ResponseNode& node, pugi::xml_node act, const 
   bool plain_items = node.children.empty() ||
                      (node.children.size() == 1 && node.children[0].type != ValueType::object &&
                       node.children[0].type != ValueType::array);
-  if (node.type == ValueType::array && plain_items && !has_element_children(act) && has_text(act)) return;
+  if (node.type == ValueType::array && plain_items && !has_element_children(act) && has_text(act))
+    return;
   if (!xml_container_ok(act)) {
     out.fail(path, "element with child elements (" + type_name(node.type) + ")", "text");
     return;
@@ -415,8 +424,10 @@ std::vector<CheckResult> check_shape(const core::Case& c, const core::Contract& 
         if (elements > 1) {
           pugi::xml_node wrapper = ex.append_child("Response");
           for (pugi::xml_node n = ex.first_child(); n != wrapper; n = ex.first_child())
-            if (n.type() == pugi::node_element) wrapper.append_move(n);
-            else ex.remove_child(n);
+            if (n.type() == pugi::node_element)
+              wrapper.append_move(n);
+            else
+              ex.remove_child(n);
           root = wrapper;
         }
         compare_xml_example(root, body.root(), body.root().name(), skip, out);
@@ -534,7 +545,7 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
     out.push_back({"root", want == got, "<" + want + ">", "<" + got + ">", ""});
   }
   auto shape = e.shape == core::Shape::snapshot ? check_snapshot(c, answer.body, xml)
-                                     : check_shape(c, contract, body);
+                                                : check_shape(c, contract, body);
   for (auto& r : shape) out.push_back(std::move(r));
   if (e.code) {
     auto v = top_value(body, "Code", nullptr);

@@ -104,7 +104,8 @@ bool sensitive(string_view name) { return core::is_sensitive_name(name); }
 string shown(string_view name, string_view value) {
   if (sensitive(name)) return string(core::kRedacted);
   string out = "\"" + printable(value, kMaxShown) + "\"";
-  if (value.size() > kMaxShown) out += " (" + std::to_string(core::text::utf8_length(value)) + " characters)";
+  if (value.size() > kMaxShown)
+    out += " (" + std::to_string(core::text::utf8_length(value)) + " characters)";
   return out;
 }
 

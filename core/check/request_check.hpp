@@ -52,7 +52,6 @@ bool is_common_param(std::string_view name);
 // line or report must not be split or forged by them.
 std::string printable(std::string_view text, size_t max = 80);
 
-
 // The check names above, in report order.
 const std::vector<std::string>& request_check_names();
 

@@ -234,7 +234,8 @@ std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& co
   core::Case as_json = c;
   as_json.request.format = "JSON";
   as_json.expect.root.clear();
-  core::Response synthetic{e.status, {{"Content-Type", expected_content_type("JSON")}}, a.body.dump()};
+  core::Response synthetic{
+      e.status, {{"Content-Type", expected_content_type("JSON")}}, a.body.dump()};
   for (auto& r : check_exchange(as_json, contract, synthetic)) {
     if (r.check == "parse" && !r.passed) {
       out.push_back(

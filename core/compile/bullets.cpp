@@ -29,9 +29,10 @@ constexpr size_t npos = string_view::npos;
 // Keys that carry part of the description under their own label.
 bool describes(const std::string& key) {
   static constexpr string_view keys[] = {
-      "取值范围", "取值", "默认值", "默认", "格式", "限制", "约束", "单位", "长度", "枚举值",
-      "valid values", "value range", "values", "default value", "default", "format",
-      "constraints", "unit", "length", "allowed values"};
+      "取值范围",     "取值",        "默认值", "默认",          "格式",
+      "限制",         "约束",        "单位",   "长度",          "枚举值",
+      "valid values", "value range", "values", "default value", "default",
+      "format",       "constraints", "unit",   "length",        "allowed values"};
   std::string l = text::to_lower(key);
   return std::any_of(std::begin(keys), std::end(keys), [&](string_view k) { return l == k; });
 }

@@ -73,13 +73,9 @@ void prune_needs(Draft& d) {
   }
 }
 
-string* param_value(Params& ps, const string& name) {
-  return find_param(ps, name);
-}
+string* param_value(Params& ps, const string& name) { return find_param(ps, name); }
 
-const string* param_value(const Params& ps, const string& name) {
-  return find_param(ps, name);
-}
+const string* param_value(const Params& ps, const string& name) { return find_param(ps, name); }
 
 void erase_instances(Params& ps, const string& pattern) {
   std::erase_if(ps, [&](const auto& kv) { return instance_of(kv.first, pattern); });
@@ -224,7 +220,8 @@ void Generator::build_base() {
   // Id parameters an error row says may name nothing: the emulator looks them up, so the base
   // request carries provisioned resources there.
   for (const auto& row : c_.errors)
-    if (const Param* p = not_found_target(row); p && exists_kind(*p)) exists_params_.insert(p->name);
+    if (const Param* p = not_found_target(row); p && exists_kind(*p))
+      exists_params_.insert(p->name);
   bind_resources();
 }
 
@@ -267,7 +264,8 @@ void Generator::bind_resources() {
     std::optional<string> res = needs::resource_of_id_param(c_.product, segs[0]);
     if (segs[0] == "ResourceId")
       if (const Param* t = param("ResourceType"))
-        if (string* v = param_value(ps, t->name)) res = needs::resource_of_type_value(c_.product, *v);
+        if (string* v = param_value(ps, t->name))
+          res = needs::resource_of_type_value(c_.product, *v);
     // Any other id the emulator looks up is a generic resource of the product.
     if (!res && exists_params_.contains(p.name)) res = exists_kind(p);
     if (!res) continue;
@@ -349,7 +347,7 @@ void Generator::example_case(std::vector<Case>& out, const string& format) {
   Draft d = base_;
   bool json = format == "JSON";
   const auto& ex = json ? c_.examples.json : c_.examples.xml;
-  Shape shape = ex && ex->valid                  ? Shape::example
+  Shape shape = ex && ex->valid                ? Shape::example
                 : c_.response.children.empty() ? Shape::none
                                                : Shape::contract;
   d.description =
@@ -358,11 +356,12 @@ void Generator::example_case(std::vector<Case>& out, const string& format) {
       ", with Format=" + format + "; " +
       (shape == Shape::example
            ? "the response must have the shape of the documented " + lower(format) + " example."
-       : shape == Shape::contract ? "there is no valid " + lower(format) +
-                                   " example, so the response is checked against the documented "
-                                   "response fields."
-                             : "there is neither a valid example nor a response table, so only the "
-                               "status is checked.");
+       : shape == Shape::contract
+           ? "there is no valid " + lower(format) +
+                 " example, so the response is checked against the documented "
+                 "response fields."
+           : "there is neither a valid example nor a response table, so only the "
+             "status is checked.");
   Case k = make_case(CaseKind::example, prefix_ + ".example." + lower(format), d, format);
   k.expect.status = 200;
   k.expect.shape = shape;

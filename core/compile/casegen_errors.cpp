@@ -106,8 +106,8 @@ Generator::RuleResult Generator::missing_rule(const ErrorRow& row) {
     erase_instances(d.params, target->name);
     if (!has_instance(d.params, sibling->name))
       d.params.emplace_back(instantiate(sibling->name, 1), nth_value(*sibling, 1));
-    d.description = "Sends " + instantiate(sibling->name, 1) + " without " +
-                    instantiate(target->name, 1) + ".";
+    d.description =
+        "Sends " + instantiate(sibling->name, 1) + " without " + instantiate(target->name, 1) + ".";
     current_.kind = "sibling";
   } else {
     return std::nullopt;
@@ -387,8 +387,8 @@ Draft Generator::error_draft(const ErrorRow& row) {
   RuleResult r;
   for (auto rule :
        {&Generator::missing_rule, &Generator::count_rule, &Generator::tag_quota_rule,
-        &Generator::duplicate_rule, &Generator::unsupported_value_rule,
-        &Generator::not_found_rule, &Generator::state_rule, &Generator::invalid_value_rule}) {
+        &Generator::duplicate_rule, &Generator::unsupported_value_rule, &Generator::not_found_rule,
+        &Generator::state_rule, &Generator::invalid_value_rule}) {
     current_ = ErrorTrigger{};
     r = (this->*rule)(row);
     if (r) break;
@@ -400,8 +400,8 @@ Draft Generator::error_draft(const ErrorRow& row) {
   // already sends, for another answer.
   if (r && !lowest_status_of_code(row)) r.reset();
   if (r) {
-    auto [owner, added] = trigger_owner_.emplace(trigger_key(current_),
-                                                 std::make_pair(row.http, row.code));
+    auto [owner, added] =
+        trigger_owner_.emplace(trigger_key(current_), std::make_pair(row.http, row.code));
     if (!added && owner->second != std::make_pair(row.http, row.code)) r.reset();
   }
   if (!r) current_ = ErrorTrigger{};

@@ -138,7 +138,7 @@ class Generator {
   std::set<string> named_missing_;  // parameters a Missing row names by itself
   // Triggers already owned by a row: key -> the owner's (status, code).
   std::map<string, std::pair<std::optional<int>, string>> trigger_owner_;
-  ErrorTrigger current_;            // what the rule being tried changes
+  ErrorTrigger current_;  // what the rule being tried changes
   int faults_ = 0;
 };
 

@@ -11,9 +11,11 @@ void Generator::negative_cases(std::vector<Case>& out) {
     if (is_system_param(p.name) || shadowed(p)) continue;
     std::vector<std::pair<string, string>> tries;  // (kind, value); value "\x01" = omit
     if (p.required) tries.emplace_back("required", "\x01");
-    if (!p.allowed.empty() && !id_like(p.name)) tries.emplace_back("allowed", "popcheck-unsupported");
+    if (!p.allowed.empty() && !id_like(p.name))
+      tries.emplace_back("allowed", "popcheck-unsupported");
     string ex = default_value(p);
-    if (!p.forbidden_prefixes.empty()) tries.emplace_back("forbidden_prefix", p.forbidden_prefixes.front() + ex);
+    if (!p.forbidden_prefixes.empty())
+      tries.emplace_back("forbidden_prefix", p.forbidden_prefixes.front() + ex);
     if (!p.forbidden_substrings.empty())
       tries.emplace_back("forbidden_substring", ex + p.forbidden_substrings.front());
     // Lengths, counts and bounds are whatever the metadata says, up to 2^63-1: a breaking value over
@@ -30,7 +32,8 @@ void Generator::negative_cases(std::vector<Case>& out) {
     else if (p.max_length)
       tries.emplace_back("max_length", string(static_cast<size_t>(*p.max_length) + 1, 'a'));
     if (p.min_length && *p.min_length > values::kMaxBreakingBytes)
-      skip("min_length", too_large(*p.min_length - 1, "minLength " + std::to_string(*p.min_length)));
+      skip("min_length",
+           too_large(*p.min_length - 1, "minLength " + std::to_string(*p.min_length)));
     else if (p.min_length && *p.min_length > 1)
       tries.emplace_back("min_length", string(static_cast<size_t>(*p.min_length) - 1, 'a'));
     if (p.non_empty) tries.emplace_back("non_empty", "");
@@ -79,7 +82,8 @@ void Generator::negative_cases(std::vector<Case>& out) {
             "Breaks the " + kind + " constraint of " + p.name + "; no error row names this.";
       }
       prune_needs(d);
-      Case k = make_case(CaseKind::negative, prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
+      Case k =
+          make_case(CaseKind::negative, prefix_ + ".negative." + p.name + "." + kind, d, "JSON");
       k.expect.status = 400;
       k.expect.status_max = 499;
       k.expect.shape = Shape::error;

@@ -58,8 +58,8 @@ std::vector<string> statuses_in(string_view text, const string& resource) {
 std::vector<string> required_statuses(const Contract& c, const string& resource) {
   auto scan = [&](const string& text) -> std::vector<string> {
     for (const auto& s : sentences(text)) {
-      if (!(s.find("必须") != string::npos || icontains(s, "must ") || s.find("仅") != string::npos ||
-            s.find("才") != string::npos))
+      if (!(s.find("必须") != string::npos || icontains(s, "must ") ||
+            s.find("仅") != string::npos || s.find("才") != string::npos))
         continue;
       auto found = statuses_in(s, resource);
       if (!found.empty()) return found;
@@ -173,9 +173,8 @@ Generator::RuleResult Generator::unsupported_value_rule(const ErrorRow& row) {
     for (const auto& v : common)
       if (lower(v) != lower(values.front()) && other.empty()) other = v;
     set_value(d, *target, other);
-    d.description = "The " + string(a.resource) + " has " + a.name + "=" +
-                    string(values.front()) + ", which does not support " + target->name + "=" +
-                    other + ".";
+    d.description = "The " + string(a.resource) + " has " + a.name + "=" + string(values.front()) +
+                    ", which does not support " + target->name + "=" + other + ".";
     current_.kind = "unsupported_value";
     current_.param = target->name;
     current_.id_param = pattern_of_var(*var);
@@ -227,9 +226,8 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
     if (current_.values.empty()) {
       const ojson& v = n->with[attr];
       current_.values = {v.is_string() ? v.get<string>() : v.dump()};
-    } else if (!before.empty() &&
-               std::find(current_.values.begin(), current_.values.end(), before) ==
-                   current_.values.end()) {
+    } else if (!before.empty() && std::find(current_.values.begin(), current_.values.end(),
+                                            before) == current_.values.end()) {
       current_.values.push_back(before);
     }
     return d;
@@ -241,7 +239,8 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
       return set("scalinggroup", "LoadBalancerStatus", "inactive",
                  "whose load balancer is not active");
     if (icontains(code, "DBInstance"))
-      return set("scalinggroup", "DBInstanceStatus", "Stopped", "whose RDS instance is not running");
+      return set("scalinggroup", "DBInstanceStatus", "Stopped",
+                 "whose RDS instance is not running");
     for (const string& res : {string("ScalingGroup"), string("Disk"), string("Instance")}) {
       if (!icontains(code, res)) continue;
       string r = lower(res);
@@ -306,14 +305,15 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
     other.resource = "instance";
     other.with = ojson{{"Status", find_need(d, *inst)->with.value("Status", "Running")}};
     other.description = describe_need(other);
-    auto pos = std::find_if(d.needs.begin(), d.needs.end(),
-                            [&](const Need& n) { return n.var == *disk; });
+    auto pos =
+        std::find_if(d.needs.begin(), d.needs.end(), [&](const Need& n) { return n.var == *disk; });
     d.needs.insert(pos, other);
     Need* dn = find_need(d, *disk);
     dn->with["InstanceId"] = "${other_instance}";
     dn->description = describe_need(*dn);
     d.description =
-        "Needs a disk attached to another instance than the requested one: " + dn->description + ".";
+        "Needs a disk attached to another instance than the requested one: " + dn->description +
+        ".";
     current_.kind = "attached_elsewhere";
     current_.id_param = pattern_of_var(*disk);
     current_.resource = "disk";

@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <tuple>
 #include <optional>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "core/compile/casegen.hpp"
 #include "core/compile/compile_pages.hpp"
@@ -198,8 +198,8 @@ std::optional<std::string> bounded_bytes(CatalogueEntry& e) {
   std::map<std::string, size_t> dropped;
   for (CaseKind kind : {CaseKind::negative, CaseKind::error}) {
     while (bytes.size() > kMaxCatalogueFileBytes) {
-      size_t n = static_cast<size_t>(
-          std::count_if(e.cases.begin(), e.cases.end(), [&](const Case& k) { return k.kind == kind; }));
+      size_t n = static_cast<size_t>(std::count_if(e.cases.begin(), e.cases.end(),
+                                                   [&](const Case& k) { return k.kind == kind; }));
       if (n == 0) break;
       size_t drop = (n + 1) / 2;
       for (size_t i = e.cases.size(); i-- > 0 && drop > 0;)
@@ -259,7 +259,8 @@ Compiled compile_contract(Contract&& c, bool several_versions) {
   } catch (const std::exception& ex) {
     return failed("compile.api", std::string("cannot be compiled: ") + ex.what());
   }
-  if (!bytes) return failed("compile.too_large", "its contract alone is over 1 MiB in the catalogue format");
+  if (!bytes)
+    return failed("compile.too_large", "its contract alone is over 1 MiB in the catalogue format");
   out.bytes = std::move(*bytes);
   return out;
 }
@@ -432,8 +433,9 @@ CompileResult compile_files(const std::vector<std::string>& inputs,
 
   EntryWriter writer(out_dir);
   CompileResult r = compile_into(
-      texts, options,
-      [&](CatalogueEntry&&, const std::string& file, std::string&& bytes) { writer.add(file, bytes); });
+      texts, options, [&](CatalogueEntry&&, const std::string& file, std::string&& bytes) {
+        writer.add(file, bytes);
+      });
   r.summary.inputs += failed;
   r.summary.failed_inputs += failed;
   r.errors.insert(r.errors.begin(), read_errors.begin(), read_errors.end());

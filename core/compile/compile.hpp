@@ -64,7 +64,7 @@ struct CompileResult {
   // One per input that failed, and one per API that failed (naming product, version and action);
   // the others still compile.
   std::vector<Error> errors;
-  std::vector<std::string> warnings;    // "file: what was tolerated"
+  std::vector<std::string> warnings;  // "file: what was tolerated"
   // "file: Action: ..." for each page that took its product or version from the other pages of the
   // compile (compile_batch.hpp); also among `warnings`. Shown without --warnings: they decide
   // what the page compiles to.

@@ -72,17 +72,18 @@ std::optional<Range> parse_range(string_view s, size_t i) {
   if (!lo) return std::nullopt;
   size_t j = skip_spaces(s, lo->end);
   // A comma separates the bounds only inside brackets ("[1, 100]"); "0, 1, 2" is a list of values.
-  bool bracketed = i > 0 && (s[i - 1] == '[' || (i >= 3 && (at(s, i - 3, "［") || at(s, i - 3, "【"))));
-  static constexpr std::array<string_view, 10> seps = {"~", kFullTilde, "-", "–", "—", "to ",
-                                                       "至", "到", ",", kFullComma};
+  bool bracketed =
+      i > 0 && (s[i - 1] == '[' || (i >= 3 && (at(s, i - 3, "［") || at(s, i - 3, "【"))));
+  static constexpr std::array<string_view, 10> seps = {"~",   kFullTilde, "-",  "–", "—",
+                                                       "to ", "至",       "到", ",", kFullComma};
   bool found = false;
   for (string_view sep : seps)
     if ((sep != "," && sep != kFullComma) || bracketed)
-    if (at(s, j, sep)) {
-      j += sep.size();
-      found = true;
-      break;
-    }
+      if (at(s, j, sep)) {
+        j += sep.size();
+        found = true;
+        break;
+      }
   if (!found) return std::nullopt;
   j = skip_spaces(s, j);
   auto hi = parse_int(s, j, true);

@@ -43,9 +43,10 @@ bool counts_members(string_view words) {
   size_t e = 0;
   while (e < words.size() && !sentence_end(words, e) && words[e] != ',') ++e;
   std::string l = text::to_lower(words.substr(0, e));
-  for (string_view noun : {"id", "name", "instance", "group", "value", "key", "tag", "item",
-                           "element", "disk", "event", "rule", "resource", "status", "type",
-                           "address", "zone", "host", "configuration", "snapshot", "image"})
+  for (string_view noun :
+       {"id",   "name",    "instance", "group", "value",         "key",      "tag",
+        "item", "element", "disk",     "event", "rule",          "resource", "status",
+        "type", "address", "zone",     "host",  "configuration", "snapshot", "image"})
     if (l.find(noun) != npos) return true;
   return false;
 }
@@ -54,11 +55,11 @@ bool counts_members(string_view words) {
 // X.N must be [1, 100]"; else an upper bound: "最多可以输入 20 个", "You can specify up to 20 IDs".
 std::optional<Repeat> repeat_range(const Lowered& l) {
   string_view d = l.raw;
-  for (const Hit& h : find_all(l,
-                               {"N 的取值范围", "N的取值范围", "N 取值范围", "N取值范围",
-                                "n 的取值范围", "n的取值范围",
-                                "values of N", "range of N", "N:", "N：", "N is", "N must be"},
-                               false)) {
+  for (const Hit& h :
+       find_all(l,
+                {"N 的取值范围", "N的取值范围", "N 取值范围", "N取值范围", "n 的取值范围",
+                 "n的取值范围", "values of N", "range of N", "N:", "N：", "N is", "N must be"},
+                false)) {
     if (h.pos > 0 && (is_alnum(d[h.pos - 1]) || d[h.pos - 1] == '.')) continue;
     // The range follows within a short clause ("in EventId.N must be [1, 100]").
     size_t j = skip_filler(d, h.after);
@@ -68,12 +69,12 @@ std::optional<Repeat> repeat_range(const Lowered& l) {
     if (auto r = parse_range(d, j); r && r->lo >= 0 && r->hi <= 100000)
       return Repeat{static_cast<int>(std::max<int64_t>(r->lo, 0)), static_cast<int>(r->hi)};
   }
-  for (const Hit& h : find_all(l,
-                               {"最多可以输入", "最多可输入", "最多输入", "最多可以指定", "最多可指定",
-                                "最多可以传入", "最多传入", "最多支持", "specify up to",
-                                "specify at most", "specify a maximum of", "up to", "at most",
-                                "a maximum of"},
-                               true)) {
+  for (const Hit& h :
+       find_all(l,
+                {"最多可以输入", "最多可输入", "最多输入", "最多可以指定", "最多可指定",
+                 "最多可以传入", "最多传入", "最多支持", "specify up to", "specify at most",
+                 "specify a maximum of", "up to", "at most", "a maximum of"},
+                true)) {
     size_t j = skip_spaces(d, h.after);
     auto n = parse_int(d, j, false);
     if (!n || n->value <= 0 || n->value > 100000) continue;
@@ -131,8 +132,8 @@ std::string bullet_value(string_view content) {
 // Strips a bullet marker ("-", "*", "+", "•") and returns the content, or nullopt for a non-bullet line.
 std::optional<string_view> bullet_content(string_view line) {
   line = text::trim(line);
-  for (string_view m : {string_view("-"), string_view("*"), string_view("+"), string_view("•"),
-                        string_view("·")}) {
+  for (string_view m :
+       {string_view("-"), string_view("*"), string_view("+"), string_view("•"), string_view("·")}) {
     if (line.starts_with(m) && line.size() > m.size() &&
         (is_space(line[m.size()]) || at(line, m.size(), "\xE3\x80\x80"))) {
       if (m == "*" && line.starts_with("**")) return std::nullopt;
@@ -161,9 +162,9 @@ std::vector<std::string> split_inline_values(string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     bool sep = false;
-    for (string_view m : {string_view(","), kFullComma, string_view("、"), string_view(" or "),
-                          string_view(" and "), string_view("或者"), string_view("和"),
-                          string_view("或")}) {
+    for (string_view m :
+         {string_view(","), kFullComma, string_view("、"), string_view(" or "),
+          string_view(" and "), string_view("或者"), string_view("和"), string_view("或")}) {
       if (at(s, i, m)) {
         flush();
         i += m.size();
@@ -279,8 +280,8 @@ void length_limits(string_view d, Limit& min_len, Limit& max_len) {
     while (b > 0 && i - b < 40 && !sentence_end(d, b - 1)) --b;
     string_view before = d.substr(b, i - b);
     if (auto r = parse_range(d, i)) {
-      if (characters_follow(d, r->end) && !preceded_by_n(d, b) &&
-          before.find("N ") == npos && before.find("N的") == npos) {
+      if (characters_follow(d, r->end) && !preceded_by_n(d, b) && before.find("N ") == npos &&
+          before.find("N的") == npos) {
         min_len.add(r->lo);
         max_len.add(r->hi);
         i = r->end;
@@ -299,7 +300,6 @@ void length_limits(string_view d, Limit& min_len, Limit& max_len) {
     i = n->end;
   }
 }
-
 
 void numeric_range(const Lowered& l, Limit& lo, Limit& hi) {
   string_view d = l.raw;
@@ -329,11 +329,11 @@ void numeric_range(const Lowered& l, Limit& lo, Limit& hi) {
 // Words that describe a class of characters rather than a literal ("cannot start with a digit").
 bool is_descriptive_word(string_view w) {
   static constexpr std::array<string_view, 30> words = {
-      "a",         "an",         "the",     "digit",      "digits",     "letter",
-      "letters",   "number",     "numbers", "hyphen",     "hyphens",    "underscore",
-      "underscores", "period",   "periods", "space",      "spaces",     "character",
-      "characters", "special",   "uppercase", "lowercase", "chinese",   "english",
-      "it",        "contain",    "end",     "be",         "with",       "dot"};
+      "a",           "an",      "the",       "digit",     "digits",  "letter",
+      "letters",     "number",  "numbers",   "hyphen",    "hyphens", "underscore",
+      "underscores", "period",  "periods",   "space",     "spaces",  "character",
+      "characters",  "special", "uppercase", "lowercase", "chinese", "english",
+      "it",          "contain", "end",       "be",        "with",    "dot"};
   std::string l = text::to_lower(w);
   return std::find(words.begin(), words.end(), l) != words.end();
 }
@@ -375,8 +375,9 @@ std::vector<std::string> zh_literals(string_view d, string_view marker, string_v
       }
       e = t;
     } else {
-      while (e < limit && !at(d, e, kFullStop) && !at(d, e, kFullComma) && !at(d, e, kFullSemicolon) &&
-             d[e] != '\n' && !(d[e] == '.' && (e + 1 >= d.size() || is_space(d[e + 1]))))
+      while (e < limit && !at(d, e, kFullStop) && !at(d, e, kFullComma) &&
+             !at(d, e, kFullSemicolon) && d[e] != '\n' &&
+             !(d[e] == '.' && (e + 1 >= d.size() || is_space(d[e + 1]))))
         ++e;
     }
     std::vector<std::string> vals;
@@ -392,9 +393,9 @@ std::vector<std::string> zh_literals(string_view d, string_view marker, string_v
     };
     for (size_t i = 0; i < seg.size();) {
       bool sep = false;
-      for (string_view m : {string_view("、"), kFullComma, string_view(","), string_view("或者"),
-                            string_view("和"), string_view("或"), string_view("以及"),
-                            string_view(" ")}) {
+      for (string_view m :
+           {string_view("、"), kFullComma, string_view(","), string_view("或者"), string_view("和"),
+            string_view("或"), string_view("以及"), string_view(" ")}) {
         if (at(seg, i, m)) {
           flush();
           i += m.size();
@@ -473,9 +474,9 @@ bool non_empty_stated(const Lowered& l) {
   for (string_view m : {"不允许为空字符串", "不能为空字符串", "不可为空字符串", "不得为空字符串",
                         "不能是空字符串", "不允许是空字符串"})
     if (d.find(m) != npos) return true;
-  for (string_view m : {"cannot be an empty string", "cannot be empty string",
-                        "can not be an empty string", "must not be an empty string",
-                        "cannot be set to an empty string"})
+  for (string_view m :
+       {"cannot be an empty string", "cannot be empty string", "can not be an empty string",
+        "must not be an empty string", "cannot be set to an empty string"})
     if (l.lower.find(m) != npos) return true;
   return false;
 }
@@ -501,9 +502,8 @@ bool values_fit_type(const std::vector<std::string>& values, const ParamType& ty
   for (const auto& v : values) {
     if (type.numeric()) {
       size_t i = (v.size() > 1 && v[0] == '-') ? 1 : 0;
-      if (i >= v.size() || !std::all_of(v.begin() + static_cast<long>(i), v.end(), [](char c) {
-            return text::is_digit(c) || c == '.';
-          }))
+      if (i >= v.size() || !std::all_of(v.begin() + static_cast<long>(i), v.end(),
+                                        [](char c) { return text::is_digit(c) || c == '.'; }))
         return false;
     } else if (type == TypeClass::boolean) {
       std::string l = text::to_lower(v);
@@ -547,7 +547,7 @@ void extract_constraints(Param& p) {
   merge_into(prefixes, zh_literals(d, "不支持以", "开头"));
   merge_into(prefixes, zh_literals(d, "不可以", "开头"));
   merge_into(prefixes, en_literals(lowered, {"cannot start with", "can not start with",
-                                       "must not start with", "cannot begin with"}));
+                                             "must not start with", "cannot begin with"}));
   merge_into(p.forbidden_prefixes, prefixes);
 
   std::vector<std::string> subs;

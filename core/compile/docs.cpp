@@ -43,9 +43,8 @@ string_view strip_http_preamble(string_view s) {
       return text::trim(s);
     size_t colon = line.find(':');
     bool header = colon != npos && colon > 0 &&
-                  std::all_of(line.begin(), line.begin() + static_cast<long>(colon), [](char c) {
-                    return text::is_alnum(c) || c == '-';
-                  });
+                  std::all_of(line.begin(), line.begin() + static_cast<long>(colon),
+                              [](char c) { return text::is_alnum(c) || c == '-'; });
     if (!header || e == npos) return text::trim(s);
     s = s.substr(e + 1);
   }
@@ -103,11 +102,13 @@ std::string detect_language(string_view s) {
   return cjk * 20 > letters ? "zh" : "en";
 }
 
-Expected<Contract> read_checked(string_view text, const std::string& file, const ReadOptions& options) {
+Expected<Contract> read_checked(string_view text, const std::string& file,
+                                const ReadOptions& options) {
   if (text.size() > kMaxDocumentBytes)
     return fail("doc.too_large",
-                "the document is " + std::to_string(text.size()) + " bytes; a reference page is at most " +
-                    std::to_string(kMaxDocumentBytes) + " bytes",
+                "the document is " + std::to_string(text.size()) +
+                    " bytes; a reference page is at most " + std::to_string(kMaxDocumentBytes) +
+                    " bytes",
                 file);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (text::trim(text).empty()) return fail("doc.empty", "the document is empty", file);
@@ -121,13 +122,14 @@ Expected<Contract> read_checked(string_view text, const std::string& file, const
     if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
       ++controls;
   if (controls * 100 > text.size())
-    return fail("doc.binary", "the document holds binary data (control characters), not text", file);
+    return fail("doc.binary", "the document holds binary data (control characters), not text",
+                file);
   if (auto bad = text::find_invalid_utf8(text)) {
     size_t nl = *bad == 0 ? npos : text.rfind('\n', *bad - 1);
     size_t column = *bad - (nl == npos ? 0 : nl + 1) + 1;
     return fail("doc.utf8",
-                "invalid UTF-8 at byte " + std::to_string(*bad) + " (column " + std::to_string(column) +
-                    " of the line)",
+                "invalid UTF-8 at byte " + std::to_string(*bad) + " (column " +
+                    std::to_string(column) + " of the line)",
                 file, text::line_of(text, *bad));
   }
   Expected<Contract> c = doc::looks_like_plaintext(text) ? doc::read_plaintext(text, file, options)
@@ -172,8 +174,9 @@ bool action_shaped(string_view s) {
 }
 
 std::optional<std::string> action_from_description(string_view d) {
-  for (string_view marker : {"取值：", "取值为：", "取值为", "取值:", "Set the value to", "set the value to",
-                             "Value:", "value:", "Value：", "Valid value:", "value is", "Value is", "值为"}) {
+  for (string_view marker :
+       {"取值：", "取值为：", "取值为", "取值:", "Set the value to", "set the value to",
+        "Value:", "value:", "Value：", "Valid value:", "value is", "Value is", "值为"}) {
     size_t p = d.find(marker);
     while (p != npos) {
       size_t i = p + marker.size();
@@ -259,7 +262,8 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
     ex.errors.push_back(std::move(b));
   } else if (!ex.json) {
     if (!valid)
-      warnings.push_back("the JSON success example is not valid JSON; its keys were read tolerantly");
+      warnings.push_back(
+          "the JSON success example is not valid JSON; its keys were read tolerantly");
     ex.json = std::move(b);
   }
 }
@@ -269,7 +273,8 @@ namespace {
 bool is_param_name(string_view k) {
   if (k.empty() || k.front() == '<') return false;
   return std::all_of(k.begin(), k.end(), [](char c) {
-    return text::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '%' || c == '[' || c == ']';
+    return text::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '%' || c == '[' ||
+           c == ']';
   });
 }
 

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "core/compile/tables.hpp"
-#include "core/support/text.hpp"
 #include "core/input_limits.hpp"
+#include "core/support/text.hpp"
 
 namespace popcheck::core::doc {
 

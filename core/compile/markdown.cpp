@@ -27,7 +27,7 @@ struct Section {
   int level = 0;  // 0 for the text before the first heading
   std::string title;
   Kind kind = Kind::Other;
-  size_t heading = 0;     // line index of the heading
+  size_t heading = 0;         // line index of the heading
   size_t begin = 0, end = 0;  // body lines [begin, end)
 };
 
@@ -48,7 +48,8 @@ std::string heading_text(string_view line) {
   size_t i = line.find('#');
   while (i < line.size() && line[i] == '#') ++i;
   string_view t = text::trim(line.substr(i));
-  if (size_t brace = t.rfind('{'); brace != npos && t.ends_with("}")) t = text::trim(t.substr(0, brace));
+  if (size_t brace = t.rfind('{'); brace != npos && t.ends_with("}"))
+    t = text::trim(t.substr(0, brace));
   while (t.ends_with("#")) t = text::trim(t.substr(0, t.size() - 1));
   return text::normalize_cell(t);
 }
@@ -73,8 +74,8 @@ Kind classify_heading(string_view title) {
   if ((contains(t, "错误信息") || contains(t, "error message")) && !contains(t, "示例") &&
       !contains(t, "example"))
     return Kind::Errors;
-  if (contains(t, "错误码") || contains(t, "错误代码") || contains(t, "error code") || t == "errors" ||
-      t == "error")
+  if (contains(t, "错误码") || contains(t, "错误代码") || contains(t, "error code") ||
+      t == "errors" || t == "error")
     return Kind::Errors;
   if (contains(t, "示例") || contains(t, "example") || contains(t, "sample")) return Kind::Examples;
   return Kind::Other;
@@ -290,11 +291,16 @@ std::string label_above(const std::vector<string_view>& lines, size_t from, size
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::Request: return "request parameters";
-    case Kind::Response: return "response parameters";
-    case Kind::Errors: return "error codes";
-    case Kind::Examples: return "examples";
-    default: return "other";
+    case Kind::Request:
+      return "request parameters";
+    case Kind::Response:
+      return "response parameters";
+    case Kind::Errors:
+      return "error codes";
+    case Kind::Examples:
+      return "examples";
+    default:
+      return "other";
   }
 }
 
@@ -356,11 +362,13 @@ class PageReader {
   Expected<void> finish() {
     attach_fields(c_.params, first_header_, fields_, c_.warnings);
     if (read_ == 0) {
-      std::string what = "nothing on the page could be read: no parameter or error table and no "
-                         "list of bold parameter names";
+      std::string what =
+          "nothing on the page could be read: no parameter or error table and no "
+          "list of bold parameter names";
       if (unread_.empty()) {
-        what += "; no section is headed as request parameters, response parameters or error codes "
-                "(请求参数 / Request parameters, 返回参数 / Response parameters, 错误码 / Error codes)";
+        what +=
+            "; no section is headed as request parameters, response parameters or error codes "
+            "(请求参数 / Request parameters, 返回参数 / Response parameters, 错误码 / Error codes)";
       } else {
         what += "; sections without one:";
         for (const Section* s : unread_)
@@ -414,8 +422,8 @@ class PageReader {
         if (auto r = read_required(raw)) {
           p.required = *r;
         } else if (!raw.empty()) {
-          c_.warnings.push_back("line " + std::to_string(item.line + 1) + ": parameter '" +
-                                p.name + "' has an unreadable required value '" + raw + "'");
+          c_.warnings.push_back("line " + std::to_string(item.line + 1) + ": parameter '" + p.name +
+                                "' has an unreadable required value '" + raw + "'");
         }
         p.example = item.get(Role::Example);
         p.description = item.get(Role::Description);

@@ -60,8 +60,8 @@ int64_t saturate_int64(double v) {
 
 int saturate_int(double v) {
   int64_t w = saturate_int64(v);
-  return static_cast<int>(std::clamp<int64_t>(w, std::numeric_limits<int>::min(),
-                                               std::numeric_limits<int>::max()));
+  return static_cast<int>(
+      std::clamp<int64_t>(w, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
 
 bool bool_at(const ojson& j, const char* key) {

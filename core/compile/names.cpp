@@ -11,8 +11,8 @@ std::vector<std::string> segments(std::string_view name) {
   size_t start = 0;
   while (start <= name.size()) {
     size_t dot = name.find('.', start);
-    std::string seg(name.substr(start, dot == std::string_view::npos ? std::string_view::npos
-                                                                      : dot - start));
+    std::string seg(
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (!seg.empty() && seg != "N" && seg != "n") out.push_back(seg);
     if (dot == std::string_view::npos) break;
     start = dot + 1;
@@ -43,8 +43,8 @@ std::string instantiate(std::string_view name, int i) {
   size_t start = 0;
   while (start <= name.size()) {
     size_t dot = name.find('.', start);
-    std::string seg(name.substr(start, dot == std::string_view::npos ? std::string_view::npos
-                                                                      : dot - start));
+    std::string seg(
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (seg == "N" || seg == "n") {
       seg = std::to_string(first ? i : 1);
       first = false;

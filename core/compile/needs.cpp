@@ -39,14 +39,14 @@ constexpr Attribute kRegion{"RegionId", T::text, {}};
 constexpr Attribute kTags{"Tags", T::tags, {}};
 
 constexpr std::array<Attribute, 9> kInstance = {{kRegion,
-                                                  {"Status", T::text, kInstanceStatus},
-                                                  {"DeletionProtection", T::boolean, kFalse},
-                                                  {"SecurityLocked", T::boolean, kFalse},
-                                                  {"InstanceChargeType", T::text, kChargeType},
-                                                  {"Expired", T::boolean, kFalse},
-                                                  {"SLBConfiguring", T::boolean, kFalse},
-                                                  {"RouteEntry", T::boolean, kFalse},
-                                                  kTags}};
+                                                 {"Status", T::text, kInstanceStatus},
+                                                 {"DeletionProtection", T::boolean, kFalse},
+                                                 {"SecurityLocked", T::boolean, kFalse},
+                                                 {"InstanceChargeType", T::text, kChargeType},
+                                                 {"Expired", T::boolean, kFalse},
+                                                 {"SLBConfiguring", T::boolean, kFalse},
+                                                 {"RouteEntry", T::boolean, kFalse},
+                                                 kTags}};
 constexpr std::array<Attribute, 8> kDisk = {{kRegion,
                                              {"InstanceId", T::reference, {}},
                                              {"Type", T::text, kDiskType},
@@ -64,9 +64,8 @@ constexpr std::array<Attribute, 8> kGroup = {{kRegion,
                                               {"ScalingPolicy", T::text, kPolicy},
                                               {"LoadBalancerStatus", T::text, kLbStatus},
                                               {"DBInstanceStatus", T::text, kDbStatus}}};
-constexpr std::array<Attribute, 3> kScalingInstance = {{{"ScalingGroupId", T::reference, {}},
-                                                        {"CreationType", T::text, kCreation},
-                                                        kTags}};
+constexpr std::array<Attribute, 3> kScalingInstance = {
+    {{"ScalingGroupId", T::reference, {}}, {"CreationType", T::text, kCreation}, kTags}};
 constexpr std::array<Attribute, 6> kFault = {{{"Action", T::text, {}},
                                               {"Status", T::integer, kError500},
                                               {"Code", T::text, {}},

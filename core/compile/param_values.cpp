@@ -17,9 +17,9 @@ using text::iequals;
 using text::to_lower;
 
 string too_large(int64_t bytes, const string& what) {
-  return "its breaking value would be " + (bytes >= kMaxBreakingBytes * 1024
-                                               ? string("over 64 MiB")
-                                               : std::to_string(bytes) + " bytes") +
+  return "its breaking value would be " +
+         (bytes >= kMaxBreakingBytes * 1024 ? string("over 64 MiB")
+                                            : std::to_string(bytes) + " bytes") +
          " (" + what + "), over the 64 KiB bound";
 }
 
@@ -42,8 +42,8 @@ string fmt_number(double v) {
 // Below 2^53 doubles hold every integer, so an integral bound steps by one; beyond, by the next
 // double, which is still a different number once printed.
 std::optional<double> past(double bound, int dir) {
-  double v = std::abs(bound) < 9007199254740992.0 ? bound + dir
-                                                   : std::nextafter(bound, dir * HUGE_VAL);
+  double v =
+      std::abs(bound) < 9007199254740992.0 ? bound + dir : std::nextafter(bound, dir * HUGE_VAL);
   if (!std::isfinite(v)) return std::nullopt;
   return v;
 }
@@ -233,14 +233,17 @@ std::optional<std::pair<string, string>> breaking_value(const Param& p) {
   string ex = default_value(p);
   if (p.name == "RegionId") return Pair{"popcheck-nowhere-1", "allowed"};
   if (!p.allowed.empty()) return Pair{"popcheck-unsupported", "allowed"};
-  if (!p.forbidden_prefixes.empty()) return Pair{p.forbidden_prefixes.front() + ex, "forbidden_prefix"};
+  if (!p.forbidden_prefixes.empty())
+    return Pair{p.forbidden_prefixes.front() + ex, "forbidden_prefix"};
   if (!p.forbidden_substrings.empty())
     return Pair{ex + p.forbidden_substrings.front(), "forbidden_substring"};
   if (p.max_length && *p.max_length < kMaxBreakingBytes)
     return Pair{string(static_cast<size_t>(*p.max_length) + 1, 'a'), "max_length"};
   if (p.type.numeric()) {
-    if (auto v = p.maximum ? past(*p.maximum, 1) : std::nullopt) return Pair{fmt_number(*v), "maximum"};
-    if (auto v = p.minimum ? past(*p.minimum, -1) : std::nullopt) return Pair{fmt_number(*v), "minimum"};
+    if (auto v = p.maximum ? past(*p.maximum, 1) : std::nullopt)
+      return Pair{fmt_number(*v), "maximum"};
+    if (auto v = p.minimum ? past(*p.minimum, -1) : std::nullopt)
+      return Pair{fmt_number(*v), "minimum"};
     return Pair{"popcheck-not-a-number", "type"};
   }
   if (p.type == TypeClass::boolean) return Pair{"popcheck-not-a-boolean", "type"};

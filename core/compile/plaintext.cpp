@@ -73,7 +73,7 @@ constexpr size_t kMaxExampleWords = 3;
 
 bool is_sentence_word(string_view w) {
   static constexpr std::array<string_view, 16> words = {
-      "The", "This", "That", "A",    "An",    "If",   "When",  "For",
+      "The", "This", "That", "A",    "An",    "If",      "When", "For",
       "You", "It",   "Each", "Only", "Valid", "Default", "Note", "Set"};
   return std::find(words.begin(), words.end(), w) != words.end();
 }
@@ -95,10 +95,9 @@ std::optional<bool> yes_no(string_view w) {
 }
 
 bool is_code_word(string_view w) {
-  return !w.empty() && text::is_alpha(w[0]) &&
-         std::all_of(w.begin(), w.end(), [](char c) {
-           return text::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == ':';
-         });
+  return !w.empty() && text::is_alpha(w[0]) && std::all_of(w.begin(), w.end(), [](char c) {
+    return text::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == ':';
+  });
 }
 
 bool is_http_word(string_view w) { return w.size() == 3 && text::all_digits(w); }
@@ -120,7 +119,7 @@ bool is_error_header(string_view line) {
 
 // Rule 1's description openers. Each is a sentence start, so a space precedes it.
 constexpr std::array<string_view, 7> kDescriptionOpeners = {
-    "The error message returned", "The error code returned", "The error returned",
+    "The error message returned", "The error code returned",       "The error returned",
     "This error is returned",     "The error message is returned", "This error message is returned",
     "The error is returned"};
 
@@ -152,7 +151,8 @@ std::pair<std::string, std::string> split_message(string_view rest) {
       }
   }
   if (best == npos) return {std::string(rest), {}};
-  return {std::string(text::trim(rest.substr(0, best))), std::string(text::trim(rest.substr(best)))};
+  return {std::string(text::trim(rest.substr(0, best))),
+          std::string(text::trim(rest.substr(best)))};
 }
 
 std::string join_block(const std::vector<string_view>& lines) {
@@ -216,8 +216,8 @@ Expected<Contract> read_plaintext(string_view text, const std::string& file,
         body.append(l);
         body += '\n';
       }
-      ExampleContext ctx = kind == Kind::ErrorResponses ? ExampleContext::Error
-                                                         : ExampleContext::Success;
+      ExampleContext ctx =
+          kind == Kind::ErrorResponses ? ExampleContext::Error : ExampleContext::Success;
       if (kind == Kind::Requests) ctx = ExampleContext::Any;
       add_example(c.examples, block_info, body, ctx, c.warnings);
     }
@@ -338,8 +338,7 @@ Expected<Contract> read_plaintext(string_view text, const std::string& file,
 
   // A row line whose description never came still stands; an error table with no rows is a
   // table whose rows could not be read.
-  if (tables == 0)
-    return fail("doc.no_tables", "the page has no parameter or error table", file);
+  if (tables == 0) return fail("doc.no_tables", "the page has no parameter or error table", file);
   for (const auto& p : c.params)
     if (p.name == "Action" && !sources.action_param)
       if (auto a = action_from_description(p.description)) sources.action_param = *a;

@@ -38,20 +38,20 @@ Role role_of(string_view label) {
   if (one_of(l, {"类型", "type", "数据类型", "data type", "参数类型", "parameter type", "字段类型",
                  "值类型", "value type"}))
     return Role::Type;
-  if (one_of(l, {"是否必选", "是否必需", "是否必须", "是否必填", "是否必要", "必选", "必填", "必要",
-                 "必需", "必须", "必要参数", "是否必要参数", "required", "is required",
-                 "mandatory", "mandatory or not", "required or not", "required or optional",
-                 "required/optional"}))
+  if (one_of(l,
+             {"是否必选", "是否必需", "是否必须", "是否必填", "是否必要", "必选", "必填", "必要",
+              "必需", "必须", "必要参数", "是否必要参数", "required", "is required", "mandatory",
+              "mandatory or not", "required or not", "required or optional", "required/optional"}))
     return Role::Required;
   if (one_of(l, {"示例值", "示例", "example", "examples", "example value", "example values",
-                 "sample value", "sample values",
-                 "取值示例", "参数示例", "样例", "样例值"}))
+                 "sample value", "sample values", "取值示例", "参数示例", "样例", "样例值"}))
     return Role::Example;
-  if (one_of(l, {"描述", "说明", "description", "meaning", "note", "备注", "notes", "含义",
-                 "参数说明", "参数描述", "详细说明", "描述信息", "字段说明", "字段描述", "remarks"}))
+  if (one_of(l,
+             {"描述", "说明", "description", "meaning", "note", "备注", "notes", "含义", "参数说明",
+              "参数描述", "详细说明", "描述信息", "字段说明", "字段描述", "remarks"}))
     return Role::Description;
-  if (one_of(l, {"错误码", "错误代码", "错误编码", "error code", "error codes", "code",
-                 "errorcode"}))
+  if (one_of(l,
+             {"错误码", "错误代码", "错误编码", "error code", "error codes", "code", "errorcode"}))
     return Role::Code;
   if (one_of(l, {"错误信息", "error message", "error messages", "error information", "message",
                  "错误消息", "错误提示", "errormessage"}))
@@ -78,8 +78,9 @@ namespace {
 bool is_delimiter_row(string_view line) {
   string_view t = text::trim(line);
   if (t.empty() || t.find('|') == npos || t.find('-') == npos) return false;
-  return std::all_of(t.begin(), t.end(),
-                     [](char c) { return c == '|' || c == '-' || c == ':' || c == ' ' || c == '\t'; });
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return c == '|' || c == '-' || c == ':' || c == ' ' || c == '\t';
+  });
 }
 
 size_t delimiter_columns(string_view line) {
@@ -177,7 +178,8 @@ constexpr size_t kMaxExtensionLines = 4096;
 // Folds a row with too many cells back to `ncols`: each column in turn takes the extra pipes, and the
 // reading with the most valid typed columns wins; ties go to a description or message column (prose
 // is where a stray pipe lives), then to the leftmost.
-std::vector<std::string> fold_cells(std::vector<std::string> cells, const std::vector<Role>& roles) {
+std::vector<std::string> fold_cells(std::vector<std::string> cells,
+                                    const std::vector<Role>& roles) {
   size_t ncols = roles.size();
   if (cells.size() <= ncols) {
     cells.resize(ncols);

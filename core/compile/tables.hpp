@@ -31,7 +31,7 @@ struct Row {
 };
 
 struct Table {
-  size_t line = 0;  // 0-based line of the delimiter row, or of the header when there is none
+  size_t line = 0;         // 0-based line of the delimiter row, or of the header when there is none
   size_t header_line = 0;  // 0-based first line of the header
   size_t end = 0;          // the line after its last row
   bool delimited = true;   // false: the table has no |---| row (its header is recognised by labels)
@@ -91,9 +91,9 @@ Param param_from_row(const Table& table, const Row& row, std::vector<std::string
 // one JSON-valued parameter ("Sources 各字段含义", the per-protocol options of OptionsJson).
 struct FieldTable {
   Table table;
-  std::string label;  // the heading and the lines of text just above the table
+  std::string label;        // the heading and the lines of text just above the table
   bool in_request = false;  // inside the request section (else a section of its own)
-  int ordinal = 0;          // in the request section: 1 for the table after the parameter table, ...
+  int ordinal = 0;  // in the request section: 1 for the table after the parameter table, ...
 };
 
 // Attaches each field table to the parameter it describes, as that parameter's fields. The owner is,

@@ -13,7 +13,6 @@ namespace popcheck::core {
 
 namespace {
 
-
 std::string env_value(const std::map<std::string, std::string>& env, std::string_view name) {
   const auto it = env.find(std::string(name));
   return it == env.end() ? std::string() : it->second;

@@ -18,19 +18,38 @@ constexpr size_t kMaxJsonDepth = 256;
 // Known values shorter than this are not searched for: they would match ordinary text.
 constexpr size_t kMinSecret = 4;
 
-constexpr std::array<std::string_view, 16> kCredentialNames = {
-    "AccessKeyId",          "AccessKeySecret",     "SecurityToken",      "BearerToken",
-    "Signature",            "Credential",          "Authorization",      "Proxy-Authorization",
-    "Cookie",               "Set-Cookie",          "x-acs-security-token", "x-acs-accesskey-id",
-    "x-acs-bearer-token",   "access_key_id",       "access_key_secret",  "sts_token"};
+constexpr std::array<std::string_view, 16> kCredentialNames = {"AccessKeyId",
+                                                               "AccessKeySecret",
+                                                               "SecurityToken",
+                                                               "BearerToken",
+                                                               "Signature",
+                                                               "Credential",
+                                                               "Authorization",
+                                                               "Proxy-Authorization",
+                                                               "Cookie",
+                                                               "Set-Cookie",
+                                                               "x-acs-security-token",
+                                                               "x-acs-accesskey-id",
+                                                               "x-acs-bearer-token",
+                                                               "access_key_id",
+                                                               "access_key_secret",
+                                                               "sts_token"};
 
 // Names whose values text() masks in name=value syntaxes (Cookie and the Authorization headers
 // are masked by headers(): in running text their values have no reliable end).
-constexpr std::array<std::string_view, 13> kTextNames = {
-    "Signature",          "Credential",           "AccessKeyId",        "AccessKeySecret",
-    "SecurityToken",      "BearerToken",          "x-acs-security-token", "x-acs-accesskey-id",
-    "x-acs-bearer-token", "access_key_id",        "access_key_secret",  "sts_token",
-    "Password"};
+constexpr std::array<std::string_view, 13> kTextNames = {"Signature",
+                                                         "Credential",
+                                                         "AccessKeyId",
+                                                         "AccessKeySecret",
+                                                         "SecurityToken",
+                                                         "BearerToken",
+                                                         "x-acs-security-token",
+                                                         "x-acs-accesskey-id",
+                                                         "x-acs-bearer-token",
+                                                         "access_key_id",
+                                                         "access_key_secret",
+                                                         "sts_token",
+                                                         "Password"};
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -144,8 +163,8 @@ bool mask_xml(pugi::xml_node root) {
 
 // Whether a body may hold a sensitive key: a cheap test before parsing it.
 bool mentions_sensitive(std::string_view body) {
-  for (std::string_view word : {"passw", "secret", "token", "credential", "privatekey",
-                                "accesskey", "signature", "authorization", "cookie", "sts_"})
+  for (std::string_view word : {"passw", "secret", "token", "credential", "privatekey", "accesskey",
+                                "signature", "authorization", "cookie", "sts_"})
     if (text::ifind(body, word) != std::string_view::npos) return true;
   return false;
 }

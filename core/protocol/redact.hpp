@@ -85,7 +85,6 @@ class Redactor {
 // A recorded request about to be shown or written (url "scheme://host/path?query"), redacted in
 // place by `redactor` (the caller's known values) after it learnt the request's own secrets
 // (add_request_secrets of its query and form parameters and its headers).
-void redact_request(std::string& url, Headers& headers, std::string& body,
-                    Redactor redactor = {});
+void redact_request(std::string& url, Headers& headers, std::string& body, Redactor redactor = {});
 
 }  // namespace popcheck::core

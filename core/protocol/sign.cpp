@@ -84,7 +84,8 @@ CanonicalHeaders canonical_headers(const Params& headers,
     auto it =
         std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == lower; });
     if (it == groups.end()) {
-      groups.emplace_back(std::move(lower), std::vector<std::string>{std::string(text::trim_ascii(value))});
+      groups.emplace_back(std::move(lower),
+                          std::vector<std::string>{std::string(text::trim_ascii(value))});
     } else {
       it->second.emplace_back(text::trim_ascii(value));
     }

@@ -165,8 +165,7 @@ std::optional<Authorization> parse_authorization(std::string_view value) {
       while (pos <= v.size()) {
         size_t end = v.find(';', pos);
         if (end == std::string_view::npos) end = v.size();
-        if (end > pos)
-          a.signed_headers.push_back(to_lower(trim_ascii(v.substr(pos, end - pos))));
+        if (end > pos) a.signed_headers.push_back(to_lower(trim_ascii(v.substr(pos, end - pos))));
         pos = end + 1;
       }
     }

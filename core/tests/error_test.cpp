@@ -13,7 +13,8 @@ TEST(Error, ToStringShowsFileLineMessageAndCode) {
 }
 
 TEST(Error, ToStringLeavesOutWhatIsUnknown) {
-  EXPECT_EQ((Error{"io.read", "read failed", "a.md", 0}).to_string(), "a.md: read failed [io.read]");
+  EXPECT_EQ((Error{"io.read", "read failed", "a.md", 0}).to_string(),
+            "a.md: read failed [io.read]");
   EXPECT_EQ((Error{"usage.shard", "--shard takes I/N", "", 3}).to_string(),
             "--shard takes I/N [usage.shard]");
   EXPECT_EQ((Error{"", "no code", "", 0}).to_string(), "no code");

@@ -5,7 +5,9 @@
 namespace popcheck::core {
 namespace {
 
-std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_arrays(size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
 std::string nested_xml(size_t depth) {
   std::string out;
@@ -48,7 +50,8 @@ TEST(InputLimits, SizeAndSyntaxErrorsNameTheInput) {
 }
 
 TEST(InputLimits, ParsedValuesEqualNlohmannsOwnParse) {
-  std::string text = R"({"Z":[1,-2,3.5,"x",true,null,{"k":[]}],"A":{"B":{}},"u":18446744073709551615})";
+  std::string text =
+      R"({"Z":[1,-2,3.5,"x",true,null,{"k":[]}],"A":{"B":{}},"u":18446744073709551615})";
   auto plain = parse_json(text, "t");
   ASSERT_TRUE(plain);
   EXPECT_EQ(*plain, nlohmann::json::parse(text));

@@ -97,7 +97,8 @@ TEST(ModelCase, KindAndShapeOutsideTheirVocabularyAreErrors) {
     auto bad = case_from_json(j);
     ASSERT_FALSE(bad.has_value()) << shape.dump();
     EXPECT_NE(bad.error().message.find("expect.shape must be one of example, contract, error, "
-                                       "snapshot, none, found " + shape.dump()),
+                                       "snapshot, none, found " +
+                                       shape.dump()),
               std::string::npos)
         << bad.error().message;
   }

@@ -19,17 +19,22 @@ json find_by(const json& list, const std::string& key, const std::string& id) {
 TEST(DocumentedExamples, EachSeedRequestExampleSucceedsOnTheDefaultState) {
   // The request examples of the seed pages, as written there (placeholders included).
   std::vector<core::Params> examples = {
-      ecs("RemoveTags", {{"RegionId", "cn-shenzhen"}, {"ResourceId", "s-946ntx4wr"},
-                         {"ResourceType", "snapshot"}, {"Tag.1.value", "FinanceJoshua"},
-                         {"Tag.1.key", "Finance"}, {"Tag.1.Key", "Finance"},
+      ecs("RemoveTags", {{"RegionId", "cn-shenzhen"},
+                         {"ResourceId", "s-946ntx4wr"},
+                         {"ResourceType", "snapshot"},
+                         {"Tag.1.value", "FinanceJoshua"},
+                         {"Tag.1.key", "Finance"},
+                         {"Tag.1.Key", "Finance"},
                          {"Tag.1.Value", "FinanceJoshua"}}),
       ecs("DetachDisk", {{"InstanceId", "i-23jggx34b"}, {"DiskId", "d-23jbf2v5m"}}),
       ecs("DeleteInstances", {{"InstanceId.1", "i-instance1"}, {"Force", "false"}}),
-      vpc("TagResources", {{"ResourceType", "VPC"}, {"RegionId", "cn-hangzhou"},
+      vpc("TagResources", {{"ResourceType", "VPC"},
+                           {"RegionId", "cn-hangzhou"},
                            {"ResourceId.1", "vpc-bp16qjewdsunr41m1****"},
-                           {"Tag.1.Key", "FinanceDept"}, {"Tag.1.Value", "FinanceJoshua"}}),
-      ess("RemoveInstances", {{"ScalingGroupId", "AG6CQdPU8OKdwLjgZcJ****"},
-                              {"InstanceId.1", "i-28wt4****"}}),
+                           {"Tag.1.Key", "FinanceDept"},
+                           {"Tag.1.Value", "FinanceJoshua"}}),
+      ess("RemoveInstances",
+          {{"ScalingGroupId", "AG6CQdPU8OKdwLjgZcJ****"}, {"InstanceId.1", "i-28wt4****"}}),
   };
   for (const auto& params : examples) {
     Harness h;
@@ -49,11 +54,16 @@ TEST(DocumentedExamples, EachSeedRequestExampleSucceedsOnTheDefaultState) {
 
 TEST(RemoveTags, RemovesOnlyTheGivenKeys) {
   Harness h;
-  auto vars = h.provision(json::array(
-      {{{"var", "i"}, {"resource", "instance"}, {"with", {{"Tags", {{"a", "1"}, {"b", "2"}, {"c", "3"}}}}}}}));
-  Reply r = h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "instance"},
-                                      {"ResourceId", vars["i"]}, {"Tag.1.Key", "a"},
-                                      {"Tag.2.Key", "c"}, {"Tag.2.Value", "not-the-value"}}));
+  auto vars =
+      h.provision(json::array({{{"var", "i"},
+                                {"resource", "instance"},
+                                {"with", {{"Tags", {{"a", "1"}, {"b", "2"}, {"c", "3"}}}}}}}));
+  Reply r = h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                      {"ResourceType", "instance"},
+                                      {"ResourceId", vars["i"]},
+                                      {"Tag.1.Key", "a"},
+                                      {"Tag.2.Key", "c"},
+                                      {"Tag.2.Value", "not-the-value"}}));
   ASSERT_EQ(r.status, 200) << r.body;
   json tags = find_by(h.state()["Instances"], "InstanceId", vars["i"])["Tags"];
   // "a" goes; "c" stays because its value differs; "b" was never named.
@@ -64,24 +74,31 @@ TEST(RemoveTags, ValidatesRequiredThenRegionThenTypeThenTagsThenExistence) {
   Harness h;
   EXPECT_EQ(h.call(ecs("RemoveTags", {{"ResourceType", "bogus"}, {"ResourceId", "x"}})).code(),
             "MissingParameter");
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "xx-none"}, {"ResourceType", "bogus"},
-                                      {"ResourceId", "x"}}))
+  EXPECT_EQ(h.call(ecs("RemoveTags",
+                       {{"RegionId", "xx-none"}, {"ResourceType", "bogus"}, {"ResourceId", "x"}}))
                 .code(),
             "InvalidRegionId.NotFound");
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "bogus"},
-                                      {"ResourceId", "x"}, {"Tag.1.Key", "aliyunx"}}))
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                      {"ResourceType", "bogus"},
+                                      {"ResourceId", "x"},
+                                      {"Tag.1.Key", "aliyunx"}}))
                 .code(),
             "InvalidResourceType.NotFound");
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "disk"},
-                                      {"ResourceId", "x"}, {"Tag.1.Key", "aliyunx"}}))
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                      {"ResourceType", "disk"},
+                                      {"ResourceId", "x"},
+                                      {"Tag.1.Key", "aliyunx"}}))
                 .code(),
             "InvalidTagKey.Malformed");
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "disk"},
-                                      {"ResourceId", "x"}, {"Tag.1.Key", "ok"}}))
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                      {"ResourceType", "disk"},
+                                      {"ResourceId", "x"},
+                                      {"Tag.1.Key", "ok"}}))
                 .code(),
             "InvalidResourceId.NotFound");
   // A resource of another region is not found from this one.
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                      {"ResourceType", "snapshot"},
                                       {"ResourceId", "s-946ntx4wr"}}))
                 .code(),
             "InvalidResourceId.NotFound");
@@ -89,9 +106,11 @@ TEST(RemoveTags, ValidatesRequiredThenRegionThenTypeThenTagsThenExistence) {
 
 TEST(DetachDisk, DetachesAndClearsDeleteWithInstance) {
   Harness h;
-  auto vars = h.provision(json::array(
-      {{{"var", "i"}, {"resource", "instance"}},
-       {{"var", "d"}, {"resource", "disk"}, {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", true}}}}}));
+  auto vars = h.provision(
+      json::array({{{"var", "i"}, {"resource", "instance"}},
+                   {{"var", "d"},
+                    {"resource", "disk"},
+                    {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", true}}}}}));
   Reply r = h.call(ecs("DetachDisk", {{"InstanceId", vars["i"]}, {"DiskId", vars["d"]}}));
   ASSERT_EQ(r.status, 200) << r.body;
   json disk = find_by(h.state()["Disks"], "DiskId", vars["d"]);
@@ -105,8 +124,9 @@ TEST(DetachDisk, DetachesAndClearsDeleteWithInstance) {
 
 TEST(DetachDisk, ChecksExistenceBeforeState) {
   Harness h;
-  auto vars = h.provision(json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Starting"}}}},
-                                       {{"var", "d"}, {"resource", "disk"}, {"with", "$released"}}}));
+  auto vars = h.provision(
+      json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Starting"}}}},
+                   {{"var", "d"}, {"resource", "disk"}, {"with", "$released"}}}));
   // Instance first, then the disk, and only then the instance's status.
   EXPECT_EQ(h.call(ecs("DetachDisk", {{"InstanceId", "i-none"}, {"DiskId", vars["d"]}})).code(),
             "InvalidInstanceId.NotFound");
@@ -118,11 +138,12 @@ TEST(DetachDisk, ChecksExistenceBeforeState) {
 
 TEST(DeleteInstances, ReleasesDisksThatGoWithTheInstance) {
   Harness h;
-  auto vars = h.provision(json::array(
-      {{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
-       {{"var", "goes"}, {"resource", "disk"}, {"with", {{"InstanceId", "${i}"}}}},
-       {{"var", "stays"}, {"resource", "disk"},
-        {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", false}}}}}));
+  auto vars = h.provision(
+      json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
+                   {{"var", "goes"}, {"resource", "disk"}, {"with", {{"InstanceId", "${i}"}}}},
+                   {{"var", "stays"},
+                    {"resource", "disk"},
+                    {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", false}}}}}));
   Reply r = h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}}));
   ASSERT_EQ(r.status, 200) << r.body;
   json state = h.state();
@@ -135,15 +156,16 @@ TEST(DeleteInstances, ReleasesDisksThatGoWithTheInstance) {
   EXPECT_EQ(h.call(ecs("DetachDisk", {{"InstanceId", vars["i"]}, {"DiskId", vars["goes"]}})).code(),
             "InvalidInstanceId.NotFound");
   auto other = h.provision(json::array({{{"var", "j"}, {"resource", "instance"}}}));
-  EXPECT_EQ(h.call(ecs("DetachDisk", {{"InstanceId", other["j"]}, {"DiskId", vars["goes"]}})).code(),
-            "InvalidDiskId.Released");
+  EXPECT_EQ(
+      h.call(ecs("DetachDisk", {{"InstanceId", other["j"]}, {"DiskId", vars["goes"]}})).code(),
+      "InvalidDiskId.Released");
 }
 
 TEST(DeleteInstances, ForceReleasesRunningAndDryRunChangesNothing) {
   Harness h;
   auto vars = h.provision(json::array({{{"var", "i"}, {"resource", "instance"}}}));
-  Reply dry = h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}, {"DryRun", "true"},
-                                             {"Force", "true"}}));
+  Reply dry = h.call(
+      ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}, {"DryRun", "true"}, {"Force", "true"}}));
   EXPECT_EQ(dry.status, 400);
   EXPECT_EQ(dry.code(), "DryRunOperation");
   EXPECT_FALSE(find_by(h.state()["Instances"], "InstanceId", vars["i"]).is_null());
@@ -158,40 +180,50 @@ TEST(DeleteInstances, ForceReleasesRunningAndDryRunChangesNothing) {
 
 TEST(DeleteInstances, IsAllOrNothingAndRejectsGarbage) {
   Harness h;
-  auto vars = h.provision(json::array(
-      {{{"var", "a"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
-       {{"var", "b"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}, {"DeletionProtection", true}}}}}));
-  Reply r = h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["a"]}, {"InstanceId.2", vars["b"]}}));
+  auto vars = h.provision(
+      json::array({{{"var", "a"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
+                   {{"var", "b"},
+                    {"resource", "instance"},
+                    {"with", {{"Status", "Stopped"}, {"DeletionProtection", true}}}}}));
+  Reply r =
+      h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["a"]}, {"InstanceId.2", vars["b"]}}));
   EXPECT_EQ(r.code(), "InvalidOperation.DeletionProtection");
   EXPECT_FALSE(find_by(h.state()["Instances"], "InstanceId", vars["a"]).is_null())
       << "nothing is released when one instance refuses";
-  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["a"]}, {"Force", "maybe"}})).code(),
-            "InvalidParameter");
+  EXPECT_EQ(
+      h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["a"]}, {"Force", "maybe"}})).code(),
+      "InvalidParameter");
   EXPECT_EQ(h.call(ecs("DeleteInstances", {})).code(), "MissingParameter");
-  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.x", vars["a"]}})).code(), "InvalidParameter");
-  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.101", vars["a"]}})).code(), "InvalidParameter");
+  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.x", vars["a"]}})).code(),
+            "InvalidParameter");
+  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.101", vars["a"]}})).code(),
+            "InvalidParameter");
 }
 
 TEST(DeleteInstances, SecurityLockedWithForceTakesEveryDisk) {
   Harness h;
-  auto vars = h.provision(json::array(
-      {{{"var", "i"}, {"resource", "instance"}, {"with", {{"SecurityLocked", true}}}},
-       {{"var", "d"}, {"resource", "disk"}, {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", false}}}}}));
+  auto vars = h.provision(
+      json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"SecurityLocked", true}}}},
+                   {{"var", "d"},
+                    {"resource", "disk"},
+                    {"with", {{"InstanceId", "${i}"}, {"DeleteWithInstance", false}}}}}));
   EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}})).code(),
             "InstanceLockedForSecurity");
-  ASSERT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}, {"Force", "true"}})).status, 200);
+  ASSERT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}, {"Force", "true"}})).status,
+            200);
   EXPECT_TRUE(find_by(h.state()["Disks"], "DiskId", vars["d"]).is_null());
 }
 
 TEST(DeleteInstances, ExpiredSubscriptionNeedsTerminateSubscription) {
   Harness h;
-  auto vars = h.provision(json::array({{{"var", "i"}, {"resource", "instance"},
-                                        {"with", {{"Status", "Stopped"}, {"InstanceChargeType", "PrePaid"},
-                                                  {"Expired", true}}}}}));
+  auto vars = h.provision(json::array(
+      {{{"var", "i"},
+        {"resource", "instance"},
+        {"with", {{"Status", "Stopped"}, {"InstanceChargeType", "PrePaid"}, {"Expired", true}}}}}));
   EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]}})).code(),
             "IncorrectInstanceStatus");
-  EXPECT_EQ(h.call(ecs("DeleteInstances", {{"InstanceId.1", vars["i"]},
-                                           {"TerminateSubscription", "true"}}))
+  EXPECT_EQ(h.call(ecs("DeleteInstances",
+                       {{"InstanceId.1", vars["i"]}, {"TerminateSubscription", "true"}}))
                 .status,
             200);
 }
@@ -200,8 +232,8 @@ TEST(TagResources, AddsOverwritesAndEnforcesTwentyTags) {
   Harness h;
   auto vars = h.provision(json::array(
       {{{"var", "v"}, {"resource", "vswitch"}, {"with", {{"Tags", {{"$count", 19}}}}}}}));
-  core::Params base = {{"RegionId", "cn-hangzhou"}, {"ResourceType", "VSWITCH"},
-                       {"ResourceId.1", vars["v"]}};
+  core::Params base = {
+      {"RegionId", "cn-hangzhou"}, {"ResourceType", "VSWITCH"}, {"ResourceId.1", vars["v"]}};
   auto with = [&](core::Params tags) {
     core::Params p = base;
     p.insert(p.end(), tags.begin(), tags.end());
@@ -231,13 +263,16 @@ TEST(RemoveInstances, RespectsMinSizeAndReturnsAnActivity) {
   auto vars = h.provision(json::array(
       {{{"var", "g"}, {"resource", "scalinggroup"}, {"with", {{"MinSize", 1}}}},
        {{"var", "auto"}, {"resource", "scalinginstance"}, {"with", {{"ScalingGroupId", "${g}"}}}},
-       {{"var", "manual"}, {"resource", "scalinginstance"},
+       {{"var", "manual"},
+        {"resource", "scalinginstance"},
         {"with", {{"ScalingGroupId", "${g}"}, {"CreationType", "Attached"}}}}}));
-  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]},
+  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]},
+                                           {"InstanceId.1", vars["auto"]},
                                            {"InstanceId.2", vars["manual"]}}))
                 .code(),
             "IncorrectCapacity.MinSize");
-  Reply r = h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]}}));
+  Reply r = h.call(
+      ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]}}));
   ASSERT_EQ(r.status, 200) << r.body;
   std::string activity = r.json_body.value("ScalingActivityId", std::string());
   EXPECT_FALSE(activity.empty());
@@ -254,9 +289,11 @@ TEST(RemoveInstances, AttachedInstancesStayAndRecycleStops) {
   auto vars = h.provision(json::array(
       {{{"var", "g"}, {"resource", "scalinggroup"}, {"with", {{"ScalingPolicy", "recycle"}}}},
        {{"var", "auto"}, {"resource", "scalinginstance"}, {"with", {{"ScalingGroupId", "${g}"}}}},
-       {{"var", "manual"}, {"resource", "scalinginstance"},
+       {{"var", "manual"},
+        {"resource", "scalinginstance"},
         {"with", {{"ScalingGroupId", "${g}"}, {"CreationType", "Attached"}}}}}));
-  Reply r = h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]},
+  Reply r = h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]},
+                                           {"InstanceId.1", vars["auto"]},
                                            {"InstanceId.2", vars["manual"]},
                                            {"RemovePolicy", "recycle"}}));
   ASSERT_EQ(r.status, 200) << r.body;
@@ -265,7 +302,8 @@ TEST(RemoveInstances, AttachedInstancesStayAndRecycleStops) {
   EXPECT_EQ(find_by(state["Instances"], "InstanceId", vars["manual"])["Status"], "Running");
   EXPECT_TRUE(find_by(state["ScalingGroups"], "ScalingGroupId", vars["g"])["Instances"].empty());
   // A second removal of the same instance: it is no longer in the group.
-  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]}}))
+  EXPECT_EQ(h.call(ess("RemoveInstances",
+                       {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["auto"]}}))
                 .code(),
             "InvalidInstanceId.NotFound");
 }
@@ -275,12 +313,15 @@ TEST(RemoveInstances, ValidatesGroupStateBeforeMembers) {
   auto vars = h.provision(json::array(
       {{{"var", "g"}, {"resource", "scalinggroup"}, {"with", {{"Status", "Inactive"}}}}}));
   EXPECT_EQ(h.call(ess("RemoveInstances", {{"InstanceId.1", "i-x"}})).code(), "MissingParameter");
-  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}})).code(), "MissingParameter");
-  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", "i-x"},
+  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}})).code(),
+            "MissingParameter");
+  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]},
+                                           {"InstanceId.1", "i-x"},
                                            {"RemovePolicy", "shred"}}))
                 .code(),
             "InvalidParameter");
-  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", "i-x"}})).code(),
+  EXPECT_EQ(h.call(ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", "i-x"}}))
+                .code(),
             "IncorrectScalingGroupStatus");
 }
 
@@ -296,8 +337,10 @@ TEST(RemoveTags, ValuesAreLimitedLikeKeys) {
   Harness h;
   auto vars = h.provision(json::array({{{"var", "s"}, {"resource", "snapshot"}}}));
   auto with_value = [&](std::string value) {
-    return h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
-                                     {"ResourceId", vars["s"]}, {"Tag.1.Key", "k"},
+    return h.call(ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                                     {"ResourceType", "snapshot"},
+                                     {"ResourceId", vars["s"]},
+                                     {"Tag.1.Key", "k"},
                                      {"Tag.1.Value", value}}));
   };
   EXPECT_EQ(with_value(std::string(128, 'v')).status, 200);
@@ -310,13 +353,15 @@ TEST(Provision, TheRequestRegionDoesNotBecomeKnown) {
   Harness h;
   // The runner passes the request's RegionId; a case about an unknown region must still see it unknown.
   auto vars = h.provision(json::array({{{"var", "s"}, {"resource", "snapshot"}}}), "xx-nowhere-1");
-  Reply r = h.call(ecs("RemoveTags", {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "snapshot"},
-                                      {"ResourceId", vars["s"]}}));
+  Reply r = h.call(
+      ecs("RemoveTags",
+          {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "snapshot"}, {"ResourceId", vars["s"]}}));
   EXPECT_EQ(r.code(), "InvalidRegionId.NotFound");
   // A region a need names itself is made known.
   auto named = h.provision(json::array(
       {{{"var", "s"}, {"resource", "snapshot"}, {"with", {{"RegionId", "xx-private-1"}}}}}));
-  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "xx-private-1"}, {"ResourceType", "snapshot"},
+  EXPECT_EQ(h.call(ecs("RemoveTags", {{"RegionId", "xx-private-1"},
+                                      {"ResourceType", "snapshot"},
                                       {"ResourceId", named["s"]}}))
                 .status,
             200);

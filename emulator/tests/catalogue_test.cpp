@@ -8,8 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/data_dir.hpp"
 #include "core/compile/metadata.hpp"
+#include "core/data_dir.hpp"
 #include "core/files.hpp"
 #include "core/support/text.hpp"
 #include "tests/support/files.hpp"
@@ -30,7 +30,8 @@ std::string api_docs(const std::string& product, const std::string& version,
   doc["info"] = {{"style", "RPC"}, {"product", product}, {"version", version}};
   doc["apis"] = ojson::object();
   for (const auto& a : actions) {
-    ojson param = {{"name", "RegionId"}, {"in", "query"},
+    ojson param = {{"name", "RegionId"},
+                   {"in", "query"},
                    {"schema", {{"type", "string"}, {"required", false}}}};
     ojson schema = {{"type", "object"}, {"properties", {{"RequestId", {{"type", "string"}}}}}};
     doc["apis"][a] = {{"methods", ojson::array({"get", "post"})},
@@ -87,13 +88,12 @@ TEST(ProductAt, RefusesWhatItCannotRead) {
 
 // Two products sharing a version date, as Cassandra and CloudMonitor share 2019-01-01.
 ContractCatalogue colliding() {
-  return ContractCatalogue(
-      {contract("Cassandra", "2019-01-01", "DescribeClusters"),
-       contract("Cassandra", "2019-01-01", "DescribeRegions"),
-       contract("Cms", "2019-01-01", "DescribeMetricList"),
-       contract("Cms", "2019-01-01", "DescribeRegions")},
-      {{"Cassandra", {"cassandra.aliyuncs.com"}},
-       {"Cms", {"metrics.cn-hangzhou.aliyuncs.com", "metrics.aliyuncs.com"}}});
+  return ContractCatalogue({contract("Cassandra", "2019-01-01", "DescribeClusters"),
+                            contract("Cassandra", "2019-01-01", "DescribeRegions"),
+                            contract("Cms", "2019-01-01", "DescribeMetricList"),
+                            contract("Cms", "2019-01-01", "DescribeRegions")},
+                           {{"Cassandra", {"cassandra.aliyuncs.com"}},
+                            {"Cms", {"metrics.cn-hangzhou.aliyuncs.com", "metrics.aliyuncs.com"}}});
 }
 
 TEST(Route, VersionAndActionPickTheProductWhenOnlyOneHasTheAction) {
@@ -191,8 +191,9 @@ TEST(Catalogue, IndexesFilesByTheirInfoAndReadsEachOnFirstUse) {
   auto ram = write(dir, "ram.json", api_docs("Ram", "2015-05-01", {"CreateUser", "GetUser"}));
   auto cms = write(dir, "cms.json",
                    api_docs("Cms", "2019-01-01", {"DescribeRegions"}, {"metrics.aliyuncs.com"}));
-  auto cas = write(dir, "cassandra.json", api_docs("Cassandra", "2019-01-01", {"DescribeRegions"},
-                                                  {"cassandra.aliyuncs.com"}));
+  auto cas =
+      write(dir, "cassandra.json",
+            api_docs("Cassandra", "2019-01-01", {"DescribeRegions"}, {"cassandra.aliyuncs.com"}));
   ContractCatalogue cat({ram, cms, cas});
   EXPECT_EQ(cat.products_of_version("2019-01-01"), (std::vector<std::string>{"Cms", "Cassandra"}));
   EXPECT_EQ(cat.product_named("RAM"), "Ram");
@@ -222,7 +223,8 @@ TEST(Catalogue, LoadAllReadsEveryFileBeforeAnyRequest) {
   EXPECT_GE(cat.load_all(), 0.0);
   for (const auto& f : files) std::filesystem::remove(f);  // everything was read already
   for (int i = 0; i < 7; ++i)
-    EXPECT_NE(cat.find("2020-01-0" + std::to_string(i + 1), "Get" + std::to_string(i)), nullptr) << i;
+    EXPECT_NE(cat.find("2020-01-0" + std::to_string(i + 1), "Get" + std::to_string(i)), nullptr)
+        << i;
   EXPECT_TRUE(cat.load_errors().empty());
 }
 
@@ -291,7 +293,8 @@ TEST(CatalogueShared, EveryApiOfTheSampleRoutesToItsOwnProduct) {
       ++routed;
     }
   }
-  EXPECT_GT(shared_versions, 400u);  // Advisor/Iot, Cassandra/Cms, adcp/VpcPeer, imageaudit/objectdet
+  EXPECT_GT(shared_versions,
+            400u);  // Advisor/Iot, Cassandra/Cms, adcp/VpcPeer, imageaudit/objectdet
   EXPECT_GT(routed, 3500u);
 }
 

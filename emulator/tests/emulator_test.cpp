@@ -8,8 +8,8 @@
 
 #include "core/files.hpp"
 #include "core/protocol/verify.hpp"
-#include "emulator/responder.hpp"
 #include "emulator/deviation.hpp"
+#include "emulator/responder.hpp"
 #include "emulator/tests/harness.hpp"
 #include "popcheck/version.hpp"
 
@@ -19,7 +19,7 @@ namespace {
 using namespace testing;
 
 core::Params remove_tags_example(std::string format = "JSON") {
-  return {{"Action", "RemoveTags"}, {"Version", "2014-05-26"}, {"Format", format},
+  return {{"Action", "RemoveTags"},    {"Version", "2014-05-26"},     {"Format", format},
           {"RegionId", "cn-shenzhen"}, {"ResourceId", "s-946ntx4wr"}, {"ResourceType", "snapshot"}};
 }
 
@@ -41,8 +41,9 @@ TEST(Formats, JsonByDefaultWithExactContentTypeAndFreshRequestIds) {
   EXPECT_EQ(error.headers["x-acs-request-id"], error.json_body["RequestId"].get<std::string>());
   core::Params xml = {{"Action", "RemoveTags"}, {"Format", "XML"}};
   Reply xml_error = h.call(xml);
-  EXPECT_NE(xml_error.body.find("<RequestId>" + xml_error.headers["x-acs-request-id"] + "</RequestId>"),
-            std::string::npos);
+  EXPECT_NE(
+      xml_error.body.find("<RequestId>" + xml_error.headers["x-acs-request-id"] + "</RequestId>"),
+      std::string::npos);
   EXPECT_EQ(xml_error.headers["x-acs-request-id"].size(), 36u);
 }
 
@@ -52,7 +53,8 @@ TEST(Formats, XmlIsChosenCaseInsensitively) {
     Reply r = h.call(remove_tags_example(format));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.content_type, "text/xml;charset=utf-8");
-    EXPECT_TRUE(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><RemoveTagsResponse>"))
+    EXPECT_TRUE(
+        r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><RemoveTagsResponse>"))
         << r.body;
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(r.body.c_str()));
@@ -62,10 +64,11 @@ TEST(Formats, XmlIsChosenCaseInsensitively) {
 
 TEST(Formats, XmlSuccessNestsFieldsAndErrorsUseTheErrorRoot) {
   Harness h;
-  auto vars = h.provision(json::array({{{"var", "g"}, {"resource", "scalinggroup"}},
-                                       {{"var", "m"}, {"resource", "scalinginstance"},
-                                        {"with", {{"ScalingGroupId", "${g}"}}}}}));
-  core::Params p = ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["m"]}});
+  auto vars = h.provision(json::array(
+      {{{"var", "g"}, {"resource", "scalinggroup"}},
+       {{"var", "m"}, {"resource", "scalinginstance"}, {"with", {{"ScalingGroupId", "${g}"}}}}}));
+  core::Params p =
+      ess("RemoveInstances", {{"ScalingGroupId", vars["g"]}, {"InstanceId.1", vars["m"]}});
   p[2].second = "XML";
   Reply r = h.call(p);
   pugi::xml_document doc;
@@ -88,13 +91,14 @@ TEST(Formats, XmlSuccessNestsFieldsAndErrorsUseTheErrorRoot) {
 }
 
 TEST(Formats, ListsNestAsContainerAndItemInXml) {
-  std::string xml = render_success("DescribeRegions",
-                                   json::parse(R"({"Regions":{"Region":[{"RegionId":"a"},{"RegionId":"b"}]}})"),
-                                   true, "RID");
-  EXPECT_EQ(xml,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeRegionsResponse><Regions>"
-            "<Region><RegionId>a</RegionId></Region><Region><RegionId>b</RegionId></Region></Regions>"
-            "<RequestId>RID</RequestId></DescribeRegionsResponse>");
+  std::string xml = render_success(
+      "DescribeRegions",
+      json::parse(R"({"Regions":{"Region":[{"RegionId":"a"},{"RegionId":"b"}]}})"), true, "RID");
+  EXPECT_EQ(
+      xml,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeRegionsResponse><Regions>"
+      "<Region><RegionId>a</RegionId></Region><Region><RegionId>b</RegionId></Region></Regions>"
+      "<RequestId>RID</RequestId></DescribeRegionsResponse>");
 }
 
 TEST(RequestShapes, PostFormAndV3HeadersReachTheSameApi) {
@@ -234,9 +238,9 @@ TEST(Admin, TooDeepBodiesAreRefusedAndTheEmulatorKeepsServing) {
   EXPECT_EQ(state.json_body["Code"], "InvalidState");
   EXPECT_NE(state.message().find("request body"), std::string::npos) << state.body;
   EXPECT_NE(state.message().find("deeper than"), std::string::npos) << state.body;
-  Reply need = h.admin("POST", "provision",
-                       R"({"needs":[{"var":"i","resource":"instance","with":{"Tags":)" + deep +
-                           "}}]}");
+  Reply need =
+      h.admin("POST", "provision",
+              R"({"needs":[{"var":"i","resource":"instance","with":{"Tags":)" + deep + "}}]}");
   EXPECT_EQ(need.status, 400);
   EXPECT_EQ(need.json_body["Code"], "InvalidNeed");
   EXPECT_EQ(h.state(), before);
@@ -268,27 +272,52 @@ TEST(Admin, StateFileSeedsTheEmulator) {
 TEST(Provision, EveryResourceKindWithItsAttributes) {
   Harness h;
   json needs = json::array({
-      {{"var", "i"}, {"resource", "instance"},
-       {"with", {{"Status", "Stopped"}, {"DeletionProtection", true}, {"SecurityLocked", true},
-                 {"InstanceChargeType", "PrePaid"}, {"Expired", true}, {"SLBConfiguring", true},
-                 {"RouteEntry", true}, {"Tags", {{"a", "b"}}}}}},
-      {{"var", "d"}, {"resource", "disk"},
-       {"with", {{"InstanceId", "${i}"}, {"Type", "system"}, {"Portable", false}, {"Status", "Detaching"},
-                 {"DeleteWithInstance", false}}}},
-      {{"var", "g"}, {"resource", "scalinggroup"},
-       {"with", {{"Status", "Deleting"}, {"MinSize", 2}, {"MaxSize", 5}, {"ActivityInProgress", true},
-                 {"ScalingPolicy", "recycle"}, {"LoadBalancerStatus", "inactive"},
-                 {"DBInstanceStatus", "Stopped"}}}},
-      {{"var", "m"}, {"resource", "scalinginstance"},
+      {{"var", "i"},
+       {"resource", "instance"},
+       {"with",
+        {{"Status", "Stopped"},
+         {"DeletionProtection", true},
+         {"SecurityLocked", true},
+         {"InstanceChargeType", "PrePaid"},
+         {"Expired", true},
+         {"SLBConfiguring", true},
+         {"RouteEntry", true},
+         {"Tags", {{"a", "b"}}}}}},
+      {{"var", "d"},
+       {"resource", "disk"},
+       {"with",
+        {{"InstanceId", "${i}"},
+         {"Type", "system"},
+         {"Portable", false},
+         {"Status", "Detaching"},
+         {"DeleteWithInstance", false}}}},
+      {{"var", "g"},
+       {"resource", "scalinggroup"},
+       {"with",
+        {{"Status", "Deleting"},
+         {"MinSize", 2},
+         {"MaxSize", 5},
+         {"ActivityInProgress", true},
+         {"ScalingPolicy", "recycle"},
+         {"LoadBalancerStatus", "inactive"},
+         {"DBInstanceStatus", "Stopped"}}}},
+      {{"var", "m"},
+       {"resource", "scalinginstance"},
        {"with", {{"ScalingGroupId", "${g}"}, {"CreationType", "Attached"}}}},
-      {{"var", "f"}, {"resource", "fault"},
-       {"with", {{"Action", "DetachDisk"}, {"Status", 503}, {"Code", "ServiceUnavailable"},
-                 {"Message", "busy"}, {"Match", {{"DiskId", "${d}"}}}, {"Count", 2}}}},
+      {{"var", "f"},
+       {"resource", "fault"},
+       {"with",
+        {{"Action", "DetachDisk"},
+         {"Status", 503},
+         {"Code", "ServiceUnavailable"},
+         {"Message", "busy"},
+         {"Match", {{"DiskId", "${d}"}}},
+         {"Count", 2}}}},
       {{"var", "missing"}, {"resource", "instance"}, {"with", "$missing"}},
       {{"var", "released"}, {"resource", "instance"}, {"with", {{"InstanceId", "$released"}}}},
   });
-  for (const char* kind : {"snapshot", "image", "securitygroup", "vpc", "vswitch", "routetable", "eip",
-                           "vpngateway", "natgateway"}) {
+  for (const char* kind : {"snapshot", "image", "securitygroup", "vpc", "vswitch", "routetable",
+                           "eip", "vpngateway", "natgateway"}) {
     needs.push_back({{"var", kind}, {"resource", kind}, {"with", {{"Tags", {{"$count", 3}}}}}});
   }
   auto vars = h.provision(needs, "cn-beijing");
@@ -303,7 +332,8 @@ TEST(Provision, EveryResourceKindWithItsAttributes) {
   json i = find("Instances", "InstanceId", vars["i"]);
   EXPECT_EQ(i["RegionId"], "cn-beijing");
   EXPECT_EQ(i["Status"], "Stopped");
-  for (const char* flag : {"DeletionProtection", "SecurityLocked", "Expired", "SLBConfiguring", "RouteEntry"}) {
+  for (const char* flag :
+       {"DeletionProtection", "SecurityLocked", "Expired", "SLBConfiguring", "RouteEntry"}) {
     EXPECT_EQ(i[flag], true) << flag;
   }
   EXPECT_EQ(i["InstanceChargeType"], "PrePaid");
@@ -324,8 +354,8 @@ TEST(Provision, EveryResourceKindWithItsAttributes) {
   EXPECT_EQ(g["DBInstanceStatus"], "Stopped");
   EXPECT_EQ(g["Instances"][0], (json{{"InstanceId", vars["m"]}, {"CreationType", "Attached"}}));
   EXPECT_FALSE(find("Instances", "InstanceId", vars["m"]).is_null());
-  for (const char* kind : {"snapshot", "image", "securitygroup", "vpc", "vswitch", "routetable", "eip",
-                           "vpngateway", "natgateway"}) {
+  for (const char* kind : {"snapshot", "image", "securitygroup", "vpc", "vswitch", "routetable",
+                           "eip", "vpngateway", "natgateway"}) {
     json r = find("Resources", "ResourceId", vars[kind]);
     EXPECT_EQ(r["ResourceType"], kind);
     EXPECT_EQ(r["Tags"].size(), 3u) << kind;
@@ -353,15 +383,17 @@ TEST(Provision, FreshIdsEveryCallAndFailuresChangeNothing) {
   EXPECT_EQ(ids.size(), 20u);
   json before = h.state();
   Reply bad = h.admin("POST", "provision",
-                      json({{"needs", {{{"var", "ok"}, {"resource", "instance"}},
-                                       {{"var", "x"}, {"resource", "spaceship"}}}}})
+                      json({{"needs",
+                             {{{"var", "ok"}, {"resource", "instance"}},
+                              {{"var", "x"}, {"resource", "spaceship"}}}}})
                           .dump());
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.message().find("spaceship"), std::string::npos);
-  Reply bad_value = h.admin("POST", "provision",
-                            json({{"needs", {{{"var", "i"}, {"resource", "instance"},
-                                              {"with", {{"Status", "Flying"}}}}}}})
-                                .dump());
+  Reply bad_value = h.admin(
+      "POST", "provision",
+      json(
+          {{"needs", {{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Flying"}}}}}}})
+          .dump());
   EXPECT_EQ(bad_value.status, 400);
   EXPECT_NE(bad_value.message().find("Status"), std::string::npos);
   EXPECT_EQ(h.state(), before);
@@ -369,8 +401,8 @@ TEST(Provision, FreshIdsEveryCallAndFailuresChangeNothing) {
 
 TEST(Deviations, EachChangesExactlyOneThing) {
   core::Params ok = remove_tags_example();
-  core::Params err = ecs("RemoveTags", {{"RegionId", "xx-none"}, {"ResourceType", "snapshot"},
-                                        {"ResourceId", "s-x"}});
+  core::Params err = ecs(
+      "RemoveTags", {{"RegionId", "xx-none"}, {"ResourceType", "snapshot"}, {"ResourceId", "s-x"}});
   auto mask = [](json j) {
     if (j.contains("RequestId")) j["RequestId"] = "X";
     if (j.contains("Recommend")) j["Recommend"] = "X";
@@ -460,7 +492,8 @@ core::Contract sample_contract() {
   ids.type = "RepeatList";
   ids.required = true;
   c.params = {region, kind, size, ids};
-  c.examples.json = core::ExampleBlock{"json", R"({"RequestId":"DOC","Things":{"Thing":[{"Id":"t-1"}]}})", true};
+  c.examples.json =
+      core::ExampleBlock{"json", R"({"RequestId":"DOC","Things":{"Thing":[{"Id":"t-1"}]}})", true};
   return c;
 }
 
@@ -475,8 +508,9 @@ TEST(ContractResponder, ValidatesRequiredAllowedAndTypes) {
   EXPECT_NE(check({{"RegionId", "r"}}).find("\"ThingId.N\""), std::string::npos);
   EXPECT_NE(check({{"RegionId", "r"}, {"ThingId.1", "x"}, {"Kind", "c"}}).find("InvalidParameter:"),
             std::string::npos);
-  EXPECT_NE(check({{"RegionId", "r"}, {"ThingId.1", "x"}, {"PageSize", "ten"}}).find("\"PageSize\""),
-            std::string::npos);
+  EXPECT_NE(
+      check({{"RegionId", "r"}, {"ThingId.1", "x"}, {"PageSize", "ten"}}).find("\"PageSize\""),
+      std::string::npos);
 }
 
 TEST(ContractResponder, AnswersTheDocumentedExampleWithAFreshRequestId) {
@@ -492,10 +526,13 @@ TEST(ContractResponder, AnswersTheDocumentedExampleWithAFreshRequestId) {
   EXPECT_STREQ(doc.document_element().child("Things").child("Thing").child_value("Id"), "t-1");
   EXPECT_STREQ(doc.document_element().child_value("RequestId"), "NEW");
   // A documented XML example is used as written, RequestId replaced.
-  c.examples.xml = core::ExampleBlock{"xml", "<DescribeThingsResponse><RequestId>DOC</RequestId><X>1</X></DescribeThingsResponse>", true};
+  c.examples.xml = core::ExampleBlock{
+      "xml", "<DescribeThingsResponse><RequestId>DOC</RequestId><X>1</X></DescribeThingsResponse>",
+      true};
   xml = example_body(c, true, "NEW");
-  EXPECT_EQ(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeThingsResponse><RequestId>NEW"
-                 "</RequestId><X>1</X></DescribeThingsResponse>");
+  EXPECT_EQ(xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeThingsResponse><RequestId>NEW"
+            "</RequestId><X>1</X></DescribeThingsResponse>");
 }
 
 TEST(ContractResponder, ServesOtherApisOfTheBundledMetadata) {
@@ -513,7 +550,8 @@ TEST(ContractResponder, ServesOtherApisOfTheBundledMetadata) {
   EXPECT_NE(missing.message().find("RegionId"), std::string::npos);
   EXPECT_EQ(h.call(ecs("DescribeInstances", {{"RegionId", "cn-hangzhou"}})).status, 200);
   // An action of another product's version is not found in this one.
-  EXPECT_EQ(h.call(vpc("DescribeVpcs", {{"RegionId", "cn-hangzhou"}})).code(), "InvalidAction.NotFound");
+  EXPECT_EQ(h.call(vpc("DescribeVpcs", {{"RegionId", "cn-hangzhou"}})).code(),
+            "InvalidAction.NotFound");
 }
 
 TEST(Signatures, V1SignedRequestsPassAndBadOnesGetTheGatewayErrors) {
@@ -530,7 +568,8 @@ TEST(Signatures, V1SignedRequestsPassAndBadOnesGetTheGatewayErrors) {
     p.emplace_back("SignatureMethod", "HMAC-SHA1");
     p.emplace_back("SignatureVersion", "1.0");
     p.emplace_back("SignatureNonce", "nonce-" + std::to_string(++nonce));
-    p.emplace_back("Timestamp", core::format_iso8601_utc(when == std::chrono::sys_seconds{} ? now : when));
+    p.emplace_back("Timestamp",
+                   core::format_iso8601_utc(when == std::chrono::sys_seconds{} ? now : when));
     p.emplace_back("Signature", core::v1_signature("GET", p, secret));
     return p;
   };
@@ -569,10 +608,15 @@ TEST(Embedded, ServesOverHttpOnAPortOfItsOwn) {
 
 TEST(Provision, AFaultProvisionedForACaseFiresOnlyForThatCasesRequests) {
   Harness h;
-  json needs = json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
-                            {{"var", "f"}, {"resource", "fault"},
-                             {"with", {{"Action", "DeleteInstances"}, {"Status", 500},
-                                       {"Code", "InternalError"}, {"Message", "boom"}}}}});
+  json needs =
+      json::array({{{"var", "i"}, {"resource", "instance"}, {"with", {{"Status", "Stopped"}}}},
+                   {{"var", "f"},
+                    {"resource", "fault"},
+                    {"with",
+                     {{"Action", "DeleteInstances"},
+                      {"Status", 500},
+                      {"Code", "InternalError"},
+                      {"Message", "boom"}}}}});
   Reply r = h.admin("POST", "provision",
                     json({{"needs", needs}, {"region", "cn-hangzhou"}, {"case", "case-A"}}).dump());
   ASSERT_EQ(r.status, 200) << r.body;

@@ -103,11 +103,13 @@ class Harness {
 };
 
 // Replaces ${var} in every value.
-inline core::Params substitute(core::Params params, const std::map<std::string, std::string>& vars) {
+inline core::Params substitute(core::Params params,
+                               const std::map<std::string, std::string>& vars) {
   for (auto& [k, v] : params) {
     for (const auto& [name, value] : vars) {
       std::string token = "${" + name + "}";
-      for (size_t pos; (pos = v.find(token)) != std::string::npos;) v.replace(pos, token.size(), value);
+      for (size_t pos; (pos = v.find(token)) != std::string::npos;)
+        v.replace(pos, token.size(), value);
     }
   }
   return params;

@@ -15,7 +15,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-core::Param param(std::string name, std::string type, bool required = false, std::string example = {}) {
+core::Param param(std::string name, std::string type, bool required = false,
+                  std::string example = {}) {
   core::Param p;
   p.name = std::move(name);
   p.type = std::move(type);
@@ -85,8 +86,9 @@ TEST(Responder, DocumentedRowsForTheConstraintsTheyName) {
   // The generator derived these rows' triggers; the responder answers them.
   EXPECT_EQ(answer(api, with(valid(), {{"Tag.1.Value", "v"}})),
             "400 MissingParameter.TagKey: The Tag.N.Key is required with a value.");
-  EXPECT_EQ(answer(api, with(valid(), {{"Tag.1.Key", "a"}, {"Tag.2.Key", "b"}, {"Tag.3.Key", "c"}})),
-            "400 InvalidTagCount: The number of tags is beyond the permitted range.");
+  EXPECT_EQ(
+      answer(api, with(valid(), {{"Tag.1.Key", "a"}, {"Tag.2.Key", "b"}, {"Tag.3.Key", "c"}})),
+      "400 InvalidTagCount: The number of tags is beyond the permitted range.");
   // The row about Name's value answers whichever of its constraints a value breaks.
   core::Params prefixed = {{"RegionId", "cn-hangzhou"}, {"Name", "acs:w"}};
   EXPECT_EQ(answer(api, prefixed), "400 InvalidName.Malformed: The specified Name is not valid.");
@@ -120,8 +122,9 @@ TEST(Responder, ChecksInTheServicesOrder) {
   EXPECT_NE(answer(api, with(valid(), {{"Kind", "c"}, {"Size", "x"}})).find("\"Size\""),
             std::string::npos);
   // Values before list sizes.
-  std::string both = answer(api, with(valid(), {{"Kind", "c"}, {"Tag.1.Key", "a"}, {"Tag.2.Key", "b"},
-                                                {"Tag.3.Key", "c"}}));
+  std::string both = answer(
+      api,
+      with(valid(), {{"Kind", "c"}, {"Tag.1.Key", "a"}, {"Tag.2.Key", "b"}, {"Tag.3.Key", "c"}}));
   EXPECT_NE(both.find("\"Kind\""), std::string::npos) << both;
 }
 
@@ -132,12 +135,14 @@ TEST(Responder, CreateDescribeAndDeleteShareOneStore) {
   create.version = "2020-01-01";
   create.action = "CreateWidget";
   create.params = {param("RegionId", "String", true, "cn-hangzhou")};
-  create.examples.json = core::ExampleBlock{"json", R"({"RequestId":"D","WidgetId":"wg-bp1abc****"})", true};
+  create.examples.json =
+      core::ExampleBlock{"json", R"({"RequestId":"D","WidgetId":"wg-bp1abc****"})", true};
   core::Contract describe = create;
   describe.action = "DescribeWidgets";
   describe.params.push_back(param("WidgetId", "String", false, "wg-bp1abc****"));
   describe.examples.json = core::ExampleBlock{
-      "json", R"({"RequestId":"D","TotalCount":1,"Widgets":{"Widget":[{"WidgetId":"wg-1","RegionId":"x","Size":3}]}})",
+      "json",
+      R"({"RequestId":"D","TotalCount":1,"Widgets":{"Widget":[{"WidgetId":"wg-1","RegionId":"x","Size":3}]}})",
       true};
   core::Contract remove = create;
   remove.action = "DeleteWidget";
@@ -223,7 +228,8 @@ TEST(Responder, ResourceStatesAnswerTheirRows) {
   start.version = "2014-05-26";
   start.action = "StartThing";
   start.params = {param("InstanceId", "String", true, "i-abc")};
-  core::ErrorRow status = row(403, "IncorrectInstanceStatus", "The current status does not support it.");
+  core::ErrorRow status =
+      row(403, "IncorrectInstanceStatus", "The current status does not support it.");
   status.description = "The instance must be in the Stopped state.";
   start.errors = {status, row(403, "InstanceLockedForSecurity", "The instance is locked.")};
   start.examples.json = core::ExampleBlock{"json", R"({"RequestId":"D"})", true};
@@ -249,7 +255,8 @@ TEST(Responder, BodiesFromTheResponseTableAndTheXmlExample) {
   c.response = core::ResponseNode{"", core::ValueType::object};
   core::ResponseNode items{"Items", core::ValueType::array};
   items.children = {{"Id", core::ValueType::string}, {"Count", core::ValueType::integer}};
-  c.response.children = {{"RequestId", core::ValueType::string}, {"Total", core::ValueType::integer}, items};
+  c.response.children = {
+      {"RequestId", core::ValueType::string}, {"Total", core::ValueType::integer}, items};
   ContractApi api(c);
   json j = json::parse(api.render({}, {}, false, "RID"));
   EXPECT_EQ(j["RequestId"], "RID");
@@ -257,7 +264,8 @@ TEST(Responder, BodiesFromTheResponseTableAndTheXmlExample) {
   ASSERT_EQ(j["Items"].size(), 1u);
   EXPECT_EQ(j["Items"][0]["Count"], 0);
   // A documented XML example whose root is misspelled answers <Action>Response, RequestId fresh.
-  c.examples.xml = core::ExampleBlock{"xml", "<ModifyWidgetResponce><Done>true</Done></ModifyWidgetResponce>", true};
+  c.examples.xml = core::ExampleBlock{
+      "xml", "<ModifyWidgetResponce><Done>true</Done></ModifyWidgetResponce>", true};
   ContractApi xml_api(c);
   EXPECT_EQ(xml_api.render({}, {}, true, "RID"),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ModifyWidgetResponse><Done>true</Done>"
@@ -275,13 +283,16 @@ TEST(Responder, VpcsCreatedAreListedAndDeletedOnce) {
     return ids;
   };
   EXPECT_TRUE(vpc_ids().empty());
-  testing::Reply made = h.call(testing::vpc("CreateVpc", {{"RegionId", "cn-shanghai"}, {"CidrBlock", "172.16.0.0/12"}}));
+  testing::Reply made = h.call(
+      testing::vpc("CreateVpc", {{"RegionId", "cn-shanghai"}, {"CidrBlock", "172.16.0.0/12"}}));
   ASSERT_EQ(made.status, 200) << made.body;
   std::string id = made.json_body["VpcId"];
   EXPECT_EQ(vpc_ids(), std::vector<std::string>{id});
-  EXPECT_EQ(h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}})).status, 200);
+  EXPECT_EQ(h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}})).status,
+            200);
   EXPECT_TRUE(vpc_ids().empty());
-  testing::Reply again = h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}}));
+  testing::Reply again =
+      h.call(testing::vpc("DeleteVpc", {{"RegionId", "cn-shanghai"}, {"VpcId", id}}));
   EXPECT_EQ(again.status, 400) << again.body;  // the row's documented status
   EXPECT_EQ(again.code(), "Forbidden.VpcNotFound");
 }

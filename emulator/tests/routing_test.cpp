@@ -22,11 +22,13 @@ std::string api_docs(const std::string& product, const std::string& version,
     json example = {{"RequestId", "X"}, {"Product", product}};
     doc["apis"][a] = {
         {"parameters", json::array()},
-        {"responses", {{"200", {{"schema", {{"type", "object"},
-                                           {"properties", {{"RequestId", {{"type", "string"}}},
-                                                           {"Product", {{"type", "string"}}}}}}}}}}},
-        {"responseDemo",
-         json::array({{{"type", "json"}, {"example", example.dump()}}}).dump()}};
+        {"responses",
+         {{"200",
+           {{"schema",
+             {{"type", "object"},
+              {"properties",
+               {{"RequestId", {{"type", "string"}}}, {"Product", {{"type", "string"}}}}}}}}}}},
+        {"responseDemo", json::array({{{"type", "json"}, {"example", example.dump()}}}).dump()}};
   }
   doc["endpoints"] = json::array({{{"regionId", "cn-hangzhou"}, {"endpoint", endpoint}}});
   return doc.dump();
@@ -38,12 +40,11 @@ struct TwoProducts {
   TwoProducts() {
     // Both serve 2019-01-01 and ShowServiceInfo, as real products share version dates and actions
     // (DescribeRegions, TagResources); neutral names keep the answers the documented examples.
-    std::ofstream(dir / "cas.json") << api_docs("Cassandra", "2019-01-01",
-                                                {"ShowServiceInfo", "ShowClusters"},
-                                                "cassandra.aliyuncs.com");
-    std::ofstream(dir / "cms.json") << api_docs("Cms", "2019-01-01",
-                                                {"ShowServiceInfo", "ShowMetrics"},
-                                                "metrics.cn-hangzhou.aliyuncs.com");
+    std::ofstream(dir / "cas.json") << api_docs(
+        "Cassandra", "2019-01-01", {"ShowServiceInfo", "ShowClusters"}, "cassandra.aliyuncs.com");
+    std::ofstream(dir / "cms.json")
+        << api_docs("Cms", "2019-01-01", {"ShowServiceInfo", "ShowMetrics"},
+                    "metrics.cn-hangzhou.aliyuncs.com");
     files = {(dir / "cas.json").string(), (dir / "cms.json").string()};
   }
 };
@@ -169,7 +170,7 @@ TEST(Routing, AProductListenerAnswersForItsProductAloneAndSharesTheState) {
   ASSERT_TRUE(seed);
   EXPECT_NE(seed->body.find("NoSuchVersion"), std::string::npos) << seed->body;
 
-  httplib::Client main(( *emu)->url());
+  httplib::Client main((*emu)->url());
   auto ambiguous = main.Get("/?Action=ShowServiceInfo&Version=2019-01-01");
   ASSERT_TRUE(ambiguous);
   EXPECT_NE(ambiguous->body.find("Product.Ambiguous"), std::string::npos);

@@ -33,21 +33,29 @@ std::vector<Scenario> scenarios() {
     with["InstanceId"] = "${i}";
     return json{{"var", "d"}, {"resource", "disk"}, {"with", with}};
   };
-  auto instance = [](json with) { return json{{"var", "i"}, {"resource", "instance"}, {"with", with}}; };
-  auto fault = [](std::string action, int status, std::string code, std::string message) {
-    return json{{"var", "f"},
-                {"resource", "fault"},
-                {"with",
-                 {{"Action", action}, {"Status", status}, {"Code", code}, {"Message", message}}}};
+  auto instance = [](json with) {
+    return json{{"var", "i"}, {"resource", "instance"}, {"with", with}};
   };
-  auto group = [](json with) { return json{{"var", "g"}, {"resource", "scalinggroup"}, {"with", with}}; };
-  json member = {{"var", "m"}, {"resource", "scalinginstance"}, {"with", {{"ScalingGroupId", "${g}"}}}};
-  core::Params remove_tags_base = {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
-                                   {"ResourceId", "${s}"}, {"Tag.1.Key", "k"}};
+  auto fault = [](std::string action, int status, std::string code, std::string message) {
+    return json{
+        {"var", "f"},
+        {"resource", "fault"},
+        {"with", {{"Action", action}, {"Status", status}, {"Code", code}, {"Message", message}}}};
+  };
+  auto group = [](json with) {
+    return json{{"var", "g"}, {"resource", "scalinggroup"}, {"with", with}};
+  };
+  json member = {
+      {"var", "m"}, {"resource", "scalinginstance"}, {"with", {{"ScalingGroupId", "${g}"}}}};
+  core::Params remove_tags_base = {{"RegionId", "cn-hangzhou"},
+                                   {"ResourceType", "snapshot"},
+                                   {"ResourceId", "${s}"},
+                                   {"Tag.1.Key", "k"}};
   json snapshot = {{"var", "s"}, {"resource", "snapshot"}, {"with", {{"Tags", {{"k", "v"}}}}}};
   json vpc_need = {{"var", "v"}, {"resource", "vpc"}};
   auto tag_base = [](core::Params tags) {
-    core::Params p = {{"RegionId", "cn-hangzhou"}, {"ResourceType", "VPC"}, {"ResourceId.1", "${v}"}};
+    core::Params p = {
+        {"RegionId", "cn-hangzhou"}, {"ResourceType", "VPC"}, {"ResourceId.1", "${v}"}};
     p.insert(p.end(), tags.begin(), tags.end());
     return vpc("TagResources", p);
   };
@@ -64,38 +72,44 @@ std::vector<Scenario> scenarios() {
   return {
       // ECS RemoveTags.
       {"RemoveTags unknown resource", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
+       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                          {"ResourceType", "snapshot"},
                           {"ResourceId", "s-neverexisted"}}),
        404, "InvalidResourceId.NotFound"},
       {"RemoveTags unknown region", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "snapshot"},
-                          {"ResourceId", "${s}"}}),
+       ecs("RemoveTags",
+           {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "snapshot"}, {"ResourceId", "${s}"}}),
        404, "InvalidRegionId.NotFound"},
       {"RemoveTags type ECS knows but this API does not", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "volume"},
-                          {"ResourceId", "${s}"}}),
+       ecs("RemoveTags",
+           {{"RegionId", "cn-hangzhou"}, {"ResourceType", "volume"}, {"ResourceId", "${s}"}}),
        404, "InvalidResourceType.NotFound"},
       {"RemoveTags id of another kind", json::array({vpc_need}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "instance"},
-                          {"ResourceId", "${v}"}}),
+       ecs("RemoveTags",
+           {{"RegionId", "cn-hangzhou"}, {"ResourceType", "instance"}, {"ResourceId", "${v}"}}),
        403, "InvalidResourceId.NotSupported"},
       {"RemoveTags N over 20", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
-                          {"ResourceId", "${s}"}, {"Tag.21.Key", "k"}}),
+       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                          {"ResourceType", "snapshot"},
+                          {"ResourceId", "${s}"},
+                          {"Tag.21.Key", "k"}}),
        400, "InvalidTagCount"},
       {"RemoveTags aliyun key", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "snapshot"},
-                          {"ResourceId", "${s}"}, {"Tag.1.Key", "aliyun-key"}}),
+       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"},
+                          {"ResourceType", "snapshot"},
+                          {"ResourceId", "${s}"},
+                          {"Tag.1.Key", "aliyun-key"}}),
        400, "InvalidTagKey.Malformed"},
       {"RemoveTags bogus type", json::array({snapshot}),
-       ecs("RemoveTags", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "Snapshot"},
-                          {"ResourceId", "${s}"}}),
+       ecs("RemoveTags",
+           {{"RegionId", "cn-hangzhou"}, {"ResourceType", "Snapshot"}, {"ResourceId", "${s}"}}),
        400, "InvalidResourceType.NotFound"},
       // ECS DetachDisk.
       {"DetachDisk without DiskId", json::array({running}),
        ecs("DetachDisk", {{"InstanceId", "${i}"}}), 400, "InvalidParameter"},
       {"DetachDisk disk on another instance",
-       json::array({running, {{"var", "other"}, {"resource", "instance"}},
+       json::array({running,
+                    {{"var", "other"}, {"resource", "instance"}},
                     {{"var", "d"}, {"resource", "disk"}, {"with", {{"InstanceId", "${other}"}}}}}),
        ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403, "DependencyViolation"},
       {"DetachDisk not portable", json::array({running, disk_on({{"Portable", false}})}),
@@ -104,18 +118,22 @@ std::vector<Scenario> scenarios() {
        ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403, "DiskTypeViolation"},
       {"DetachDisk disk attaching", json::array({running, disk_on({{"Status", "Attaching"}})}),
        ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403, "IncorrectDiskStatus"},
-      {"DetachDisk instance starting", json::array({instance({{"Status", "Starting"}}), disk_on({})}),
+      {"DetachDisk instance starting",
+       json::array({instance({{"Status", "Starting"}}), disk_on({})}),
        ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403,
        "IncorrectInstanceStatus"},
-      {"DetachDisk instance locked", json::array({instance({{"SecurityLocked", true}}), disk_on({})}),
+      {"DetachDisk instance locked",
+       json::array({instance({{"SecurityLocked", true}}), disk_on({})}),
        ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403,
        "InstanceLockedForSecurity"},
       {"DetachDisk released disk",
        json::array({running, {{"var", "d"}, {"resource", "disk"}, {"with", "$released"}}}),
-       ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403, "InvalidDiskId.Released"},
+       ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 403,
+       "InvalidDiskId.Released"},
       {"DetachDisk missing disk",
        json::array({running, {{"var", "d"}, {"resource", "disk"}, {"with", "$missing"}}}),
-       ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 404, "InvalidDiskId.NotFound"},
+       ecs("DetachDisk", {{"InstanceId", "${i}"}, {"DiskId", "${d}"}}), 404,
+       "InvalidDiskId.NotFound"},
       {"DetachDisk missing instance",
        json::array({{{"var", "i"}, {"resource", "instance"}, {"with", "$missing"}},
                     {{"var", "d"}, {"resource", "disk"}}}),
@@ -128,7 +146,8 @@ std::vector<Scenario> scenarios() {
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 403, "InvalidOperation.NotInWhiteList"},
       {"DeleteInstances deletion protection",
        json::array({instance({{"Status", "Stopped"}, {"DeletionProtection", true}})}),
-       ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 403, "InvalidOperation.DeletionProtection"},
+       ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 403,
+       "InvalidOperation.DeletionProtection"},
       {"DeleteInstances running without Force", json::array({running}),
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}, {"Force", "false"}}), 403,
        "IncorrectInstanceStatus"},
@@ -136,15 +155,17 @@ std::vector<Scenario> scenarios() {
        json::array({instance({{"Status", "Stopped"}, {"InstanceChargeType", "PrePaid"}})}),
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 403, "IncorrectInstanceStatus"},
       {"DeleteInstances internal error (documented message)",
-       json::array({stopped, fault("DeleteInstances", 500, "InternalError",
-                                   "The request processing has failed due to some unknown error.")}),
+       json::array(
+           {stopped, fault("DeleteInstances", 500, "InternalError",
+                           "The request processing has failed due to some unknown error.")}),
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 500, "InternalError"},
       {"DeleteInstances locked for security",
        json::array({instance({{"Status", "Stopped"}, {"SecurityLocked", true}})}),
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 403, "InstanceLockedForSecurity"},
       {"DeleteInstances SLB configuring",
        json::array({instance({{"Status", "Stopped"}, {"SLBConfiguring", true}})}),
-       ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 400, "DependencyViolation.SLBConfiguring"},
+       ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 400,
+       "DependencyViolation.SLBConfiguring"},
       {"DeleteInstances route entry",
        json::array({instance({{"Status", "Stopped"}, {"RouteEntry", true}})}),
        ecs("DeleteInstances", {{"InstanceId.1", "${i}"}}), 400, "DependencyViolation.RouteEntry"},
@@ -154,12 +175,17 @@ std::vector<Scenario> scenarios() {
       {"TagResources http value", json::array({vpc_need}),
        tag_base({{"Tag.1.Key", "k"}, {"Tag.1.Value", "see http://x"}}), 400, "InvalidTagValue"},
       {"TagResources unknown type", json::array({vpc_need}),
-       vpc("TagResources", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "DISK"},
-                            {"ResourceId.1", "${v}"}, {"Tag.1.Key", "k"}, {"Tag.1.Value", "v"}}),
+       vpc("TagResources", {{"RegionId", "cn-hangzhou"},
+                            {"ResourceType", "DISK"},
+                            {"ResourceId.1", "${v}"},
+                            {"Tag.1.Key", "k"},
+                            {"Tag.1.Value", "v"}}),
        400, "InvalidInstanceType.NotFound"},
       {"TagResources unknown id", json::array({vpc_need}),
-       vpc("TagResources", {{"RegionId", "cn-hangzhou"}, {"ResourceType", "VPC"},
-                            {"ResourceId.1", "vpc-neverexisted"}, {"Tag.1.Key", "k"},
+       vpc("TagResources", {{"RegionId", "cn-hangzhou"},
+                            {"ResourceType", "VPC"},
+                            {"ResourceId.1", "vpc-neverexisted"},
+                            {"Tag.1.Key", "k"},
                             {"Tag.1.Value", "v"}}),
        400, "InvalidInstanceIds.NotFound"},
       {"TagResources system key", json::array({vpc_need}),
@@ -168,18 +194,22 @@ std::vector<Scenario> scenarios() {
        json::array({{{"var", "v"}, {"resource", "vpc"}, {"with", {{"Tags", {{"$count", 20}}}}}}}),
        tag_base({{"Tag.1.Key", "one-more"}, {"Tag.1.Value", "v"}}), 400, "QuotaExceeded.TagNum"},
       {"TagResources unknown region", json::array({vpc_need}),
-       vpc("TagResources", {{"RegionId", "xx-nowhere-1"}, {"ResourceType", "VPC"},
-                            {"ResourceId.1", "${v}"}, {"Tag.1.Key", "k"}, {"Tag.1.Value", "v"}}),
+       vpc("TagResources", {{"RegionId", "xx-nowhere-1"},
+                            {"ResourceType", "VPC"},
+                            {"ResourceId.1", "${v}"},
+                            {"Tag.1.Key", "k"},
+                            {"Tag.1.Value", "v"}}),
        400, "InvalidTagScope.NotFound"},
       {"TagResources duplicate key", json::array({vpc_need}),
-       tag_base({{"Tag.1.Key", "k"}, {"Tag.1.Value", "a"}, {"Tag.2.Key", "k"}, {"Tag.2.Value", "b"}}),
+       tag_base(
+           {{"Tag.1.Key", "k"}, {"Tag.1.Value", "a"}, {"Tag.2.Key", "k"}, {"Tag.2.Value", "b"}}),
        400, "Forbidden.TagKey.Duplicated"},
       {"TagResources 21 tags", json::array({vpc_need}), tag_base(many_tags), 400,
        "SizeLimitExceeded.TagNum"},
       {"TagResources 21 ids", json::array({vpc_need}), vpc("TagResources", many_ids), 400,
        "SizeLimitExceeded.ResourceId"},
-      {"TagResources key without value", json::array({vpc_need}), tag_base({{"Tag.1.Key", "k"}}), 400,
-       "MissingParameter.TagValue"},
+      {"TagResources key without value", json::array({vpc_need}), tag_base({{"Tag.1.Key", "k"}}),
+       400, "MissingParameter.TagValue"},
       {"TagResources value without key", json::array({vpc_need}), tag_base({{"Tag.1.Value", "v"}}),
        400, "MissingParameter.TagKey"},
       {"TagResources not authorised",
@@ -192,11 +222,11 @@ std::vector<Scenario> scenarios() {
        ess("RemoveInstances", {{"ScalingGroupId", "${g}"}, {"InstanceId.1", "i-x"}}), 404,
        "InvalidScalingGroupId.NotFound"},
       {"RemoveInstances instance outside the group", json::array({group({}), member}),
-       ess("RemoveInstances", {{"ScalingGroupId", "${g}"}, {"InstanceId.1", "i-neverexisted"}}), 404,
-       "InvalidInstanceId.NotFound"},
+       ess("RemoveInstances", {{"ScalingGroupId", "${g}"}, {"InstanceId.1", "i-neverexisted"}}),
+       404, "InvalidInstanceId.NotFound"},
       {"RemoveInstances recycle on a release group", json::array({group({}), member}),
-       ess("RemoveInstances", {{"ScalingGroupId", "${g}"}, {"InstanceId.1", "${m}"},
-                               {"RemovePolicy", "recycle"}}),
+       ess("RemoveInstances",
+           {{"ScalingGroupId", "${g}"}, {"InstanceId.1", "${m}"}, {"RemovePolicy", "recycle"}}),
        400, "InvalidParameter"},
       {"RemoveInstances not authorised",
        json::array({group({}), member,
@@ -205,12 +235,14 @@ std::vector<Scenario> scenarios() {
        ess("RemoveInstances", remove), 403, "Forbidden.Unauthorized"},
       {"RemoveInstances inactive group", json::array({group({{"Status", "Inactive"}}), member}),
        ess("RemoveInstances", remove), 400, "IncorrectScalingGroupStatus"},
-      {"RemoveInstances activity running", json::array({group({{"ActivityInProgress", true}}), member}),
-       ess("RemoveInstances", remove), 400, "ScalingActivityInProgress"},
+      {"RemoveInstances activity running",
+       json::array({group({{"ActivityInProgress", true}}), member}), ess("RemoveInstances", remove),
+       400, "ScalingActivityInProgress"},
       {"RemoveInstances load balancer inactive",
        json::array({group({{"LoadBalancerStatus", "inactive"}}), member}),
        ess("RemoveInstances", remove), 400, "IncorrectLoadBalancerStatus"},
-      {"RemoveInstances DB stopped", json::array({group({{"DBInstanceStatus", "Stopped"}}), member}),
+      {"RemoveInstances DB stopped",
+       json::array({group({{"DBInstanceStatus", "Stopped"}}), member}),
        ess("RemoveInstances", remove), 400, "IncorrectDBInstanceStatus"},
       {"RemoveInstances under MinSize", json::array({group({{"MinSize", 1}}), member}),
        ess("RemoveInstances", remove), 400, "IncorrectCapacity.MinSize"},
@@ -300,9 +332,11 @@ TEST(SeedErrors, EveryDocumentedRowIsReachable) {
   for (const auto& [action, documented] : rows) {
     for (const auto& row : documented) {
       ++total;
-      bool reached = std::any_of(produced[action].begin(), produced[action].end(), [&](const Row& p) {
-        return p.status == row.status && p.code == row.code && message_matches(row.message, p.message);
-      });
+      bool reached =
+          std::any_of(produced[action].begin(), produced[action].end(), [&](const Row& p) {
+            return p.status == row.status && p.code == row.code &&
+                   message_matches(row.message, p.message);
+          });
       EXPECT_TRUE(reached) << action << ": no state and request produce " << row.status << " "
                            << row.code << " \"" << row.message << "\"";
     }

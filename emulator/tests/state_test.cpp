@@ -37,7 +37,8 @@ TEST(State, EveryAttributeIsTheStateJsonsField) {
     const ojson& item = shown[list][0];
     std::string id = item[id_key];
     for (const auto& [key, value] : item.items()) {
-      if (key == id_key || !(value.is_string() || value.is_boolean() || value.is_number())) continue;
+      if (key == id_key || !(value.is_string() || value.is_boolean() || value.is_number()))
+        continue;
       if (key == "LoadBalancerId" || key == "DBInstanceId") continue;  // links, not attributes
       std::string want = value.is_string() ? value.get<std::string>() : value.dump();
       EXPECT_EQ(s->attribute(kind, id, key), want) << kind << " " << key;
@@ -51,11 +52,14 @@ TEST(State, EveryAttributeIsTheStateJsonsField) {
 }
 
 TEST(State, ReadingNamesThePathOfWhatIsWrong) {
-  auto bad = state_from_json(ojson::parse(R"({"Disks":[{"DiskId":"d-1"},{"DiskId":"d-2","Portable":"yes"}]})"));
+  auto bad = state_from_json(
+      ojson::parse(R"({"Disks":[{"DiskId":"d-1"},{"DiskId":"d-2","Portable":"yes"}]})"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "state.format");
-  EXPECT_NE(bad.error().message.find("Disks[1].Portable"), std::string::npos) << bad.error().message;
-  auto kind = state_from_json(ojson::parse(R"({"Resources":[{"ResourceId":"x","ResourceType":"ship"}]})"));
+  EXPECT_NE(bad.error().message.find("Disks[1].Portable"), std::string::npos)
+      << bad.error().message;
+  auto kind =
+      state_from_json(ojson::parse(R"({"Resources":[{"ResourceId":"x","ResourceType":"ship"}]})"));
   ASSERT_FALSE(kind);
   EXPECT_NE(kind.error().message.find("ship"), std::string::npos);
   EXPECT_FALSE(state_from_json(ojson::parse("[]")));
@@ -66,7 +70,10 @@ TEST(State, ReleasingAnInstanceHonoursDeleteWithInstance) {
   State s;
   s.instances["i-1"] = Instance{.id = "i-1", .region = "r"};
   s.disks["d-go"] = Disk{.id = "d-go", .region = "r", .instance_id = "i-1", .status = "In_use"};
-  s.disks["d-stay"] = Disk{.id = "d-stay", .region = "r", .instance_id = "i-1", .status = "In_use",
+  s.disks["d-stay"] = Disk{.id = "d-stay",
+                           .region = "r",
+                           .instance_id = "i-1",
+                           .status = "In_use",
                            .delete_with_instance = false};
   s.scaling_groups["g"] = ScalingGroup{.id = "g", .instances = {{"i-1", "AutoCreated"}}};
   s.release_instance("i-1", false);

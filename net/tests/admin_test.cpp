@@ -32,12 +32,13 @@ TEST(AdminGuard, PopchecksOwnCallersPass) {
   EXPECT_EQ(refusal_code(open, admin_request("PUT", {{"Host", "127.0.0.1:8080"},
                                                      {"Content-Type", "application/json"}})),
             "");
-  EXPECT_EQ(refusal_code(open, admin_request("POST", {{"Host", "localhost:1"},
-                                                      {"X-Popcheck-Admin", "1"}})),
+  EXPECT_EQ(refusal_code(
+                open, admin_request("POST", {{"Host", "localhost:1"}, {"X-Popcheck-Admin", "1"}})),
             "");
-  EXPECT_EQ(refusal_code(open, admin_request("PUT", {{"Host", "[::1]:9"},
-                                                     {"Content-Type", "application/merge-patch+json"}})),
-            "");
+  EXPECT_EQ(
+      refusal_code(open, admin_request("PUT", {{"Host", "[::1]:9"},
+                                               {"Content-Type", "application/merge-patch+json"}})),
+      "");
   // The server's own origin is no cross-origin request.
   EXPECT_EQ(refusal_code(open, admin_request("GET", {{"Host", "127.0.0.1:8080"},
                                                      {"Origin", "http://127.0.0.1:8080"}})),
@@ -46,8 +47,8 @@ TEST(AdminGuard, PopchecksOwnCallersPass) {
 
 TEST(AdminGuard, CrossOriginRequestsAreRefused) {
   AdminGuard open;
-  auto r = refuse_admin(open, admin_request("GET", {{"Host", "127.0.0.1:8080"},
-                                                    {"Origin", "https://evil.example"}}));
+  auto r = refuse_admin(
+      open, admin_request("GET", {{"Host", "127.0.0.1:8080"}, {"Origin", "https://evil.example"}}));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
   auto body = nlohmann::json::parse(r->body);
@@ -76,7 +77,8 @@ TEST(AdminGuard, AReboundHostIsRefusedUnlessListedOrTokenBearing) {
 
 TEST(AdminGuard, StateChangesMustSayTheyAreMeantForTheAdminApi) {
   AdminGuard open;
-  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""}) {
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""}) {
     Headers h = {{"Host", "127.0.0.1:8080"}};
     if (*type) h.emplace_back("Content-Type", type);
     auto r = refuse_admin(open, admin_request("POST", h));
@@ -100,27 +102,32 @@ TEST(AdminGuard, ATokenIsNeededOnEveryRequestInEitherHeader) {
   auto body = nlohmann::json::parse(missing->body);
   EXPECT_EQ(body["Code"], "Popcheck.Admin.TokenRequired");
   EXPECT_EQ(body["HostId"], "ecs.aliyuncs.com");
-  EXPECT_EQ(refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
-                                                      {"Authorization", "Bearer 0123456789abcdeX"}})),
-            "Popcheck.Admin.TokenRequired");
-  EXPECT_EQ(refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
-                                                      {"Authorization", "bearer 0123456789abcdef"}})),
-            "");
-  EXPECT_EQ(refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
-                                                      {"X-Popcheck-Admin-Token", "0123456789abcdef"}})),
-            "");
+  EXPECT_EQ(
+      refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
+                                                {"Authorization", "Bearer 0123456789abcdeX"}})),
+      "Popcheck.Admin.TokenRequired");
+  EXPECT_EQ(
+      refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
+                                                {"Authorization", "bearer 0123456789abcdef"}})),
+      "");
+  EXPECT_EQ(
+      refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
+                                                {"X-Popcheck-Admin-Token", "0123456789abcdef"}})),
+      "");
   // The token does not excuse a cross-origin page.
-  EXPECT_EQ(refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
-                                                      {"Origin", "http://evil.example"},
-                                                      {"X-Popcheck-Admin-Token", "0123456789abcdef"}})),
-            "Popcheck.Admin.CrossOrigin");
+  EXPECT_EQ(
+      refusal_code(guard, admin_request("GET", {{"Host", "127.0.0.1:1"},
+                                                {"Origin", "http://evil.example"},
+                                                {"X-Popcheck-Admin-Token", "0123456789abcdef"}})),
+      "Popcheck.Admin.CrossOrigin");
 }
 
 TEST(AdminGuard, LoopbackHostsAreOnlyThoseThatStayOnThisMachine) {
-  for (const char* host : {"localhost", "LOCALHOST:80", "app.localhost", "127.0.0.1", "127.8.9.10:1",
-                           "::1", "[::1]:8080"})
+  for (const char* host : {"localhost", "LOCALHOST:80", "app.localhost", "127.0.0.1",
+                           "127.8.9.10:1", "::1", "[::1]:8080"})
     EXPECT_TRUE(is_loopback_host(host)) << host;
-  for (const char* host : {"0.0.0.0", "::", "[::]:80", "10.0.0.1", "localhost.example", "128.0.0.1", ""})
+  for (const char* host :
+       {"0.0.0.0", "::", "[::]:80", "10.0.0.1", "localhost.example", "128.0.0.1", ""})
     EXPECT_FALSE(is_loopback_host(host)) << host;
 }
 

@@ -28,7 +28,8 @@ class EchoServer {
           HttpResponse out;
           std::string status = core::header_value(r.headers, "x-status");
           out.status = status.empty() ? 200 : std::stoi(status);
-          out.headers = {{"Content-Type", "text/plain"}, {"X-Seen-Target", r.target},
+          out.headers = {{"Content-Type", "text/plain"},
+                         {"X-Seen-Target", r.target},
                          {"Keep-Alive", "timeout=5"}};
           std::string length = core::header_value(r.headers, "x-body-length");
           out.body = length.empty() ? "echo:" + r.body : std::string(std::stoul(length), 'x');
@@ -56,7 +57,8 @@ class EchoServer {
 class SilentServer {
  public:
   core::Url url() const {
-    return *core::parse_url("http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()));
+    return *core::parse_url("http://127.0.0.1:" +
+                            std::to_string(acceptor_.local_endpoint().port()));
   }
 
  private:
@@ -70,10 +72,15 @@ TEST(HttpClient, AnyStatusIsAnAnswerAndTheRequestGoesOutAsGiven) {
   HttpClient client(echo.url(), {});
   // %2B and %20 must not be decoded or re-encoded: the signature covers these exact bytes. A base
   // path is the caller's to put in the target.
-  auto r = client.send({"POST", "/api/?Action=X&Tag=a%2Bb%20c",
-                        {{"X-Status", "404"}, {"Connection", "close"}, {"TE", "trailers"},
-                         {"Proxy-Authorization", "x"}, {"Content-Length", "999"},
-                         {"x-acs-action", "X"}, {"User-Agent", "popcheck-test"}},
+  auto r = client.send({"POST",
+                        "/api/?Action=X&Tag=a%2Bb%20c",
+                        {{"X-Status", "404"},
+                         {"Connection", "close"},
+                         {"TE", "trailers"},
+                         {"Proxy-Authorization", "x"},
+                         {"Content-Length", "999"},
+                         {"x-acs-action", "X"},
+                         {"User-Agent", "popcheck-test"}},
                         "a=1"});
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->status, 404);
@@ -81,8 +88,10 @@ TEST(HttpClient, AnyStatusIsAnAnswerAndTheRequestGoesOutAsGiven) {
   EXPECT_EQ(core::header_value(r->headers, "x-seen-target"), "/api/?Action=X&Tag=a%2Bb%20c");
   EXPECT_EQ(core::header_value(r->headers, "content-type"), "text/plain");
   for (const auto& [name, value] : r->headers) {
-    EXPECT_FALSE(core::text::iequals(name, "connection")) << "a connection header reached the answer";
-    EXPECT_FALSE(core::text::iequals(name, "keep-alive")) << "a connection header reached the answer";
+    EXPECT_FALSE(core::text::iequals(name, "connection"))
+        << "a connection header reached the answer";
+    EXPECT_FALSE(core::text::iequals(name, "keep-alive"))
+        << "a connection header reached the answer";
   }
   auto seen = echo.seen();
   ASSERT_EQ(seen.size(), 1u);

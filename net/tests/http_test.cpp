@@ -30,25 +30,29 @@ TEST(Http, FieldsAreTheSharedHeadersWhenThereAreSome) {
 }
 
 TEST(Http, ErrorResponseJson) {
-  auto r = make_error_response({404, "InvalidInstanceId.NotFound", "The instance is not found.",
-                                "ecs.aliyuncs.com"});
+  auto r = make_error_response(
+      {404, "InvalidInstanceId.NotFound", "The instance is not found.", "ecs.aliyuncs.com"});
   EXPECT_EQ(r.status, 404);
   ASSERT_EQ(r.headers.size(), 1u);
   EXPECT_EQ(r.headers[0].second, "application/json;charset=utf-8");
   auto j = nlohmann::ordered_json::parse(r.body);
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"RequestId", "HostId", "Code", "Message", "Recommend"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"RequestId", "HostId", "Code", "Message", "Recommend"}));
   EXPECT_EQ(j["HostId"], "ecs.aliyuncs.com");
   EXPECT_EQ(j["Code"], "InvalidInstanceId.NotFound");
   EXPECT_EQ(j["Message"], "The instance is not found.");
   std::string rid = j["RequestId"];
-  EXPECT_EQ(j["Recommend"], "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"
-                            "&product=ecs&requestId=" + rid);
+  EXPECT_EQ(j["Recommend"],
+            "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"
+            "&product=ecs&requestId=" +
+                rid);
 }
 
 TEST(Http, ErrorResponseXml) {
-  auto r = make_error_response({403, "Forbidden", "a < b & c", "vpc.aliyuncs.com", "see docs"}, true);
+  auto r =
+      make_error_response({403, "Forbidden", "a < b & c", "vpc.aliyuncs.com", "see docs"}, true);
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.headers[0].second, "text/xml;charset=utf-8");
   EXPECT_TRUE(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>")) << r.body;

@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include <boost/asio.hpp>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
 namespace popcheck::net {
@@ -128,7 +128,8 @@ TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
   // each reach the handler with exactly the fields and target they were sent with.
   Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest& r) {
     HttpResponse out;
-    out.body = r.target + "|" + header_value(r.headers, "x-a") + "|" + header_value(r.headers, "x-b");
+    out.body =
+        r.target + "|" + header_value(r.headers, "x-a") + "|" + header_value(r.headers, "x-b");
     return out;
   }));
   httplib::Client client("127.0.0.1", f.port);
@@ -145,7 +146,8 @@ TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
 TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
   Fixture f(echo_handler());
   RawClient raw(f.port);
-  raw.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  raw.send(
+      "GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::string all = raw.read_all();
   auto first = all.find("/one");
   auto second = all.find("/two");
@@ -206,9 +208,8 @@ TEST(Server, OversizedBodyGets413EvenWhileTheClientKeepsSending) {
 }
 
 TEST(Server, HandlerExceptionBecomes500InternalError) {
-  auto handler = std::make_shared<FunctionHandler>([](const HttpRequest&) -> HttpResponse {
-    throw std::runtime_error("boom");
-  });
+  auto handler = std::make_shared<FunctionHandler>(
+      [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
   Fixture f(handler);
   httplib::Client client("127.0.0.1", f.port);
   auto res = client.Get("/");

@@ -30,7 +30,8 @@ struct Fixture {
     r.target = std::move(target);
     r.headers = std::move(headers);
     r.headers.emplace_back("Host", "127.0.0.1:1");
-    return Call(std::move(r), [this](net::HttpResponse a) { answer = std::move(a); }, *context);
+    return Call(
+        std::move(r), [this](net::HttpResponse a) { answer = std::move(a); }, *context);
   }
   // Runs `filter` on a call of `target`: whether it answered, and the answer in `answer`.
   bool run(Filter& filter, std::string target, net::Headers headers = {}) {
@@ -45,8 +46,8 @@ struct Fixture {
     e.request.params = {{"Action", action}, {"Version", "2014-05-26"}};
     e.response.content_type = "application/json;charset=utf-8";
     e.response.body = body;
-    ASSERT_TRUE(context->store.record(
-        e, FixtureStore::key_of(context->store.match_of(e.request.params))));
+    ASSERT_TRUE(
+        context->store.record(e, FixtureStore::key_of(context->store.match_of(e.request.params))));
   }
 };
 
@@ -108,7 +109,7 @@ TEST(ChainReplay, AHitAnswersFromTheFixturesAndAMissDependsOnTheMode) {
   EXPECT_TRUE(f.run(replay, kRegions));
   ASSERT_TRUE(f.answer);
   EXPECT_EQ(f.answer->content(), "{\"Regions\":1}");
-  EXPECT_TRUE(f.answer->shared_body);  // never copied
+  EXPECT_TRUE(f.answer->shared_body);     // never copied
   ASSERT_TRUE(f.answer->shared_headers);  // nor its headers
   EXPECT_TRUE(f.answer->headers.empty());
   EXPECT_EQ(core::header_value(f.answer->fields(), "content-type"),

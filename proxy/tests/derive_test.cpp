@@ -188,7 +188,7 @@ TEST(Derive, RecordedOrderFollowsTimeThenTheFolderSequence) {
 TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
   TempDir fixtures, out;
   write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
-        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R"})")));
+             exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R"})")));
   write_text(fixtures / "ecs/DetachDisk/000002-bbbbbbbb.json", "{\"popcheck_fixture\": 1, \"prod");
   write_text(fixtures / "ecs/RemoveTags/000001-cccccccc.json", R"({"popcheck_fixture": 1})");
   auto report = derive_folder(fixtures.str(), out.str(), {});
@@ -212,7 +212,7 @@ TEST(Derive, CorruptFixturesAreNamedAndTheRestStillDerive) {
 TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
   TempDir fixtures, out;
   write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
-        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":1})")));
+             exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":1})")));
   DeriveOptions options;
   options.scenario = "one";
   auto first = derive_folder(fixtures.str(), out.str(), options);
@@ -232,7 +232,7 @@ TEST(Derive, DerivingAgainKeepsTheSkipRegisterAndOtherScenarios) {
 
   // A new recording of scenario one: A changed.
   write_text(fixtures / "ecs/DetachDisk/000001-aaaaaaaa.json",
-        exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":2})")));
+             exchange_to_text(exchange("DetachDisk", {}, 200, R"({"RequestId":"R","A":2})")));
   auto again = derive_folder(fixtures.str(), out.str(), options);
   ASSERT_TRUE(again.errors.empty());
   EXPECT_EQ(again.kept_skip_lists, 1);

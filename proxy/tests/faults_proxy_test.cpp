@@ -16,8 +16,8 @@
 #include "net/server.hpp"
 #include "proxy/faults.hpp"
 #include "proxy/limits.hpp"
-#include "proxy/tests/faults_support.hpp"
 #include "proxy/proxy.hpp"
+#include "proxy/tests/faults_support.hpp"
 #include "proxy/upstream.hpp"
 #include "tests/support/files.hpp"
 
@@ -69,7 +69,7 @@ class ProxyFaults : public ::testing::Test {
 
   // A fresh connection per request, so that a reset is seen as such and never retried.
   Expected<core::Response> send(const std::string& method, const std::string& target,
-                                  const std::string& body = {}) {
+                                const std::string& body = {}) {
     auto client = make_upstream({.url = "http://127.0.0.1:" + std::to_string(proxy_->port()),
                                  .timeout = std::chrono::milliseconds(10000)});
     EXPECT_TRUE(client.has_value());
@@ -87,9 +87,7 @@ class ProxyFaults : public ::testing::Test {
     EXPECT_TRUE(r.has_value());
     return r ? ojson::parse(r->body) : ojson();
   }
-  size_t fixture_count() const {
-    return test_support::files_below(dir_.path()).size();
-  }
+  size_t fixture_count() const { return test_support::files_below(dir_.path()).size(); }
 
   std::shared_ptr<net::Handler> upstream_handler_;
   std::unique_ptr<net::Server> upstream_;
@@ -196,9 +194,9 @@ TEST_F(ProxyFaults, AdminEndpointSetsReadsAndClearsFaults) {
                      R"({"rules": [{"kind": "latency", "latency_ms": 9223372036854775807}]})");
   ASSERT_TRUE(absurd.has_value());
   EXPECT_EQ(absurd->status, 400);
-  EXPECT_NE(ojson::parse(absurd->body)["Message"].get<std::string>().find(
-                std::to_string(kMaxLatencyMs)),
-            std::string::npos);
+  EXPECT_NE(
+      ojson::parse(absurd->body)["Message"].get<std::string>().find(std::to_string(kMaxLatencyMs)),
+      std::string::npos);
   // A rejected configuration leaves the current one alone.
   EXPECT_EQ(ojson::parse(send("GET", "/__popcheck/faults")->body)["rules"].size(), 1u);
 

@@ -119,8 +119,8 @@ TEST(FaultParse, ErrorsNameTheBadPart) {
 TEST(FaultParse, AbsurdLatenciesAreRefusedWithTheMaximum) {
   const std::string max = std::to_string(kMaxLatencyMs);
   for (const char* spec : {"latency:9223372036854775807", "latency:18446744073709551615",
-                           "latency:0-9223372036854775807", "latency:3600001",
-                           "latency:3601s", "latency:10-3600001ms"}) {
+                           "latency:0-9223372036854775807", "latency:3600001", "latency:3601s",
+                           "latency:10-3600001ms"}) {
     std::string why = parse_error(spec);
     EXPECT_NE(why.find(max), std::string::npos) << spec << ": " << why;
   }

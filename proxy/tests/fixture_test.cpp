@@ -123,8 +123,8 @@ TEST(Fixture, CredentialParamsAndHeadersAreNeverRecorded) {
   for (auto p : {"AccessKeyId", "Signature", "SignatureNonce", "SecurityToken", "Timestamp"})
     EXPECT_TRUE(is_credential_param(p)) << p;
   EXPECT_FALSE(is_credential_param("RegionId"));
-  for (auto h : {"Authorization", "x-acs-security-token", "X-Acs-AccessKey-Id", "x-acs-signature-nonce",
-                 "Host", "x-acs-date"})
+  for (auto h : {"Authorization", "x-acs-security-token", "X-Acs-AccessKey-Id",
+                 "x-acs-signature-nonce", "Host", "x-acs-date"})
     EXPECT_TRUE(is_unrecorded_header(h)) << h;
   EXPECT_FALSE(is_unrecorded_header("x-acs-action"));
 }

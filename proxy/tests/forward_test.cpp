@@ -33,9 +33,10 @@ TEST(Forward, SignatureKindIsReadFromTheAuthorizationTheQueryOrAFormBody) {
   EXPECT_EQ(signature_kind(request("POST", "/?A=1", {{"Authorization", "ACS3-HMAC-SHA256 x"}})),
             SignatureKind::v3);
   EXPECT_EQ(signature_kind(request("GET", "/?Action=X&Signature=abc", {})), SignatureKind::v1);
-  EXPECT_EQ(signature_kind(request("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                   "Action=X&Signature=abc")),
-            SignatureKind::v1);
+  EXPECT_EQ(
+      signature_kind(request("POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                             "Action=X&Signature=abc")),
+      SignatureKind::v1);
   // A Signature in a body that is not a form is no V1 signature; nor is a mere mention in a value.
   EXPECT_EQ(signature_kind(request("POST", "/", {{"Content-Type", "text/plain"}}, "Signature=abc")),
             SignatureKind::none);
@@ -69,11 +70,12 @@ TEST(Forward, TheTargetGoesUnderTheUpstreamsBasePath) {
 
 TEST(Forward, AV1QueryIsReSignedWithTheProxysIdentity) {
   auto upstream = *core::parse_url("https://ecs.aliyuncs.com");
-  auto in = request("GET",
-                    "/?Action=DescribeRegions&Version=2014-05-26&AccessKeyId=LTAIclient&SecurityToken=clientTok"
-                    "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1"
-                    "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=clientSig",
-                    {{"Host", "127.0.0.1:9"}});
+  auto in = request(
+      "GET",
+      "/?Action=DescribeRegions&Version=2014-05-26&AccessKeyId=LTAIclient&SecurityToken=clientTok"
+      "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1"
+      "&Timestamp=2026-11-23T10%3A00%3A00Z&Signature=clientSig",
+      {{"Host", "127.0.0.1:9"}});
   core::Request out = prepare_forward(in, upstream, kHeld);
   EXPECT_EQ(core::header_value(out.headers, "host"), "ecs.aliyuncs.com");
   auto params = core::parse_query_string(out.target.substr(2));
@@ -108,16 +110,17 @@ TEST(Forward, AV1FormBodyStaysAFormBody) {
 
 TEST(Forward, AV3RequestIsSignedForTheUpstreamsHost) {
   auto upstream = *core::parse_url("http://127.0.0.1:18080");
-  auto in = request("POST", "/?RegionId=cn-hangzhou",
-                    {{"host", "127.0.0.1:9"},
-                     {"x-acs-action", "DescribeRegions"},
-                     {"x-acs-version", "2014-05-26"},
-                     {"x-acs-date", "2026-11-23T10:00:00Z"},
-                     {"x-acs-signature-nonce", "n3"},
-                     {"x-acs-content-sha256", "stale"},
-                     {"x-acs-accesskey-id", "LTAIclient"},
-                     {"Authorization", "ACS3-HMAC-SHA256 Credential=LTAIclient,SignedHeaders=host,Signature=x"}},
-                    "{}");
+  auto in = request(
+      "POST", "/?RegionId=cn-hangzhou",
+      {{"host", "127.0.0.1:9"},
+       {"x-acs-action", "DescribeRegions"},
+       {"x-acs-version", "2014-05-26"},
+       {"x-acs-date", "2026-11-23T10:00:00Z"},
+       {"x-acs-signature-nonce", "n3"},
+       {"x-acs-content-sha256", "stale"},
+       {"x-acs-accesskey-id", "LTAIclient"},
+       {"Authorization", "ACS3-HMAC-SHA256 Credential=LTAIclient,SignedHeaders=host,Signature=x"}},
+      "{}");
   core::Request out = prepare_forward(in, upstream, kHeld);
   EXPECT_EQ(core::header_value(out.headers, "host"), "127.0.0.1:18080");
   EXPECT_EQ(core::header_value(out.headers, "x-acs-content-sha256"), core::sha256_hex("{}"));

@@ -52,54 +52,53 @@ FixtureFile at(const std::string& file, Exchange exchange) {
 std::vector<FixtureFile> sample_fixtures() {
   std::vector<FixtureFile> out;
   out.push_back(at("ecs/DescribeRegions/000000-aaaaaaaa.json",
-                 make_exchange("GET",
-                               {{"Action", "DescribeRegions"},
-                                {"Format", "JSON"},
-                                {"Version", "2014-05-26"},
-                                {"RegionId", "cn-hangzhou"},
-                                {"Tag.1.Key", "a b&c=d/é"}},
-                               {{"x-acs-action", "DescribeRegions"}}, "", 200,
-                               "application/json;charset=utf-8",
-                               "{\"RequestId\": \"R-1\",  \"Regions\": {\"Region\": [1.50]}}")));
+                   make_exchange("GET",
+                                 {{"Action", "DescribeRegions"},
+                                  {"Format", "JSON"},
+                                  {"Version", "2014-05-26"},
+                                  {"RegionId", "cn-hangzhou"},
+                                  {"Tag.1.Key", "a b&c=d/é"}},
+                                 {{"x-acs-action", "DescribeRegions"}}, "", 200,
+                                 "application/json;charset=utf-8",
+                                 "{\"RequestId\": \"R-1\",  \"Regions\": {\"Region\": [1.50]}}")));
   out.push_back(at("ecs/DetachDisk/000000-bbbbbbbb.json",
-                 make_exchange("POST",
-                               {{"Action", "DetachDisk"},
-                                {"DiskId", "d-1"},
-                                {"InstanceId", "i-1"},
-                                {"Format", "JSON"},
-                                {"Version", "2014-05-26"}},
-                               {{"content-type", "application/x-www-form-urlencoded"}}, "", 404,
-                               "application/json;charset=utf-8",
-                               "{\"Code\":\"InvalidDiskId.NotFound\",\"RequestId\":\"R-2\"}")));
+                   make_exchange("POST",
+                                 {{"Action", "DetachDisk"},
+                                  {"DiskId", "d-1"},
+                                  {"InstanceId", "i-1"},
+                                  {"Format", "JSON"},
+                                  {"Version", "2014-05-26"}},
+                                 {{"content-type", "application/x-www-form-urlencoded"}}, "", 404,
+                                 "application/json;charset=utf-8",
+                                 "{\"Code\":\"InvalidDiskId.NotFound\",\"RequestId\":\"R-2\"}")));
   out.push_back(at("vpc/DescribeVpcs/000000-cccccccc.json",
-                 make_exchange("POST",
-                               {{"RegionId", "cn-hangzhou"},
-                                {"PageSize", "10"},
-                                {"Action", "DescribeVpcs"},
-                                {"Version", "2016-04-28"}},
-                               {{"x-acs-action", "DescribeVpcs"},
-                                {"x-acs-version", "2016-04-28"},
-                                {"accept", "application/json"}},
-                               "", 200, "application/json;charset=utf-8",
-                               "{\"RequestId\":\"R-3\",\"Vpcs\":{\"Vpc\":[]}}")));
-  out.push_back(
-      at("ess/CreateScalingGroup/000000-dddddddd.json",
-       make_exchange("POST", {{"Action", "CreateScalingGroup"}, {"Version", "2014-08-28"}},
-                     {{"x-acs-action", "CreateScalingGroup"}, {"content-type", "application/json"}},
-                     "{\"MinSize\": 1, \"MaxSize\": 3}", 400, "text/xml;charset=utf-8",
-                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-                     "InvalidParameter</Code></Error>")));
+                   make_exchange("POST",
+                                 {{"RegionId", "cn-hangzhou"},
+                                  {"PageSize", "10"},
+                                  {"Action", "DescribeVpcs"},
+                                  {"Version", "2016-04-28"}},
+                                 {{"x-acs-action", "DescribeVpcs"},
+                                  {"x-acs-version", "2016-04-28"},
+                                  {"accept", "application/json"}},
+                                 "", 200, "application/json;charset=utf-8",
+                                 "{\"RequestId\":\"R-3\",\"Vpcs\":{\"Vpc\":[]}}")));
+  out.push_back(at(
+      "ess/CreateScalingGroup/000000-dddddddd.json",
+      make_exchange("POST", {{"Action", "CreateScalingGroup"}, {"Version", "2014-08-28"}},
+                    {{"x-acs-action", "CreateScalingGroup"}, {"content-type", "application/json"}},
+                    "{\"MinSize\": 1, \"MaxSize\": 3}", 400, "text/xml;charset=utf-8",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                    "InvalidParameter</Code></Error>")));
   out.push_back(at("ecs/ImportKeyPair/000000-ffffffff.json",
-                 make_exchange("POST", {{"Action", "ImportKeyPair"}, {"Version", "2014-05-26"}},
-                               {{"content-type", "application/octet-stream"}},
-                               std::string("\x01\xfe\xff key", 7), 200, "application/json",
-                               "{\"RequestId\":\"R-6\"}")));
-  out.push_back(
-      at("ecs/DescribeUserData/000000-eeeeeeee.json",
-       make_exchange(
-           "GET",
-           {{"Action", "DescribeUserData"}, {"Version", "2014-05-26"}, {"InstanceId", "i-2"}}, {},
-           "", 200, "application/octet-stream", std::string("\x00\xff\xfe binary \x80", 12))));
+                   make_exchange("POST", {{"Action", "ImportKeyPair"}, {"Version", "2014-05-26"}},
+                                 {{"content-type", "application/octet-stream"}},
+                                 std::string("\x01\xfe\xff key", 7), 200, "application/json",
+                                 "{\"RequestId\":\"R-6\"}")));
+  out.push_back(at(
+      "ecs/DescribeUserData/000000-eeeeeeee.json",
+      make_exchange(
+          "GET", {{"Action", "DescribeUserData"}, {"Version", "2014-05-26"}, {"InstanceId", "i-2"}},
+          {}, "", 200, "application/octet-stream", std::string("\x00\xff\xfe binary \x80", 12))));
   return out;
 }
 
@@ -461,16 +460,17 @@ TEST(HarImport, ADocumentThatIsNotHarIsOneError) {
 // file; an entry whose response text is a deep JSON body imports, the body kept as text.
 TEST(HarImport, DeepInputIsRefusedByNameOrKeptAsText) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  HarImport refused = har_to_exchanges(R"({"log": {"entries": [], "x": )" + deep + "}}", "deep.har");
+  HarImport refused =
+      har_to_exchanges(R"({"log": {"entries": [], "x": )" + deep + "}}", "deep.har");
   ASSERT_EQ(refused.errors.size(), 1u);
   EXPECT_EQ(refused.errors[0].file, "deep.har");
   EXPECT_EQ(refused.errors[0].code, "json.too_deep");
   EXPECT_TRUE(refused.exchanges.empty());
 
-  ojson entry = {{"request", {{"method", "GET"}, {"url", "https://ecs.aliyuncs.com/?Action=Deep"}}},
-                 {"response",
-                  {{"status", 200},
-                   {"content", {{"mimeType", "application/json"}, {"text", deep}}}}}};
+  ojson entry = {
+      {"request", {{"method", "GET"}, {"url", "https://ecs.aliyuncs.com/?Action=Deep"}}},
+      {"response",
+       {{"status", 200}, {"content", {{"mimeType", "application/json"}, {"text", deep}}}}}};
   HarImport text = har_to_exchanges(ojson{{"log", {{"entries", {entry}}}}}.dump(), "text.har");
   ASSERT_TRUE(text.errors.empty()) << text.errors[0].to_string();
   ASSERT_EQ(text.exchanges.size(), 1u);

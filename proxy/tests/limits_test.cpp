@@ -24,8 +24,8 @@ TEST(Limits, LongValuesKeepTheirStartLengthAndDigest) {
   // Two long values with the same start differ in their digest.
   std::string other = std::string(kMaxKeptValue, 'a') + "TAIL";
   EXPECT_NE(shorten(value), shorten(other));
-  EXPECT_EQ(shorten(value, 4), "aaaa...[" + std::to_string(value.size()) + " bytes, fnv " +
-                                   short_hash(value) + "]");
+  EXPECT_EQ(shorten(value, 4),
+            "aaaa...[" + std::to_string(value.size()) + " bytes, fnv " + short_hash(value) + "]");
 }
 
 TEST(Limits, TheCutNeverSplitsAUtf8Character) {

@@ -56,7 +56,8 @@ core::Request v1_form(core::Params api, const std::string& nonce) {
   core::Params p = core::parse_query_string(r.target.substr(2));
   r.method = "POST";
   std::erase_if(p, [](const auto& kv) { return kv.first == "Signature"; });
-  r.body = encode(p) + "&Signature=" + core::percent_encode(core::v1_signature("POST", p, kDummySecret));
+  r.body =
+      encode(p) + "&Signature=" + core::percent_encode(core::v1_signature("POST", p, kDummySecret));
   r.target = "/";
   r.headers = {{"content-type", "application/x-www-form-urlencoded"}};
   return r;
@@ -64,7 +65,7 @@ core::Request v1_form(core::Params api, const std::string& nonce) {
 
 // A V3 request as openapi-core sends it, signed with the dummy key for the proxy's host.
 core::Request v3_post(const std::string& action, const std::string& version, core::Params query,
-                        const std::string& proxy_host, const std::string& nonce) {
+                      const std::string& proxy_host, const std::string& nonce) {
   core::Request r;
   r.method = "POST";
   r.target = "/?" + encode(query);
@@ -96,8 +97,12 @@ class FakeUpstream {
       {
         std::lock_guard lock(mutex_);
         remotes_.insert(req.remote);
-        last_ = {req.method, req.target, core::header_value(req.headers, "host"),
-                 core::header_value(req.headers, "authorization"), req.headers, req.body};
+        last_ = {req.method,
+                 req.target,
+                 core::header_value(req.headers, "host"),
+                 core::header_value(req.headers, "authorization"),
+                 req.headers,
+                 req.body};
       }
       auto params = core::merge_params({req.method, req.target, &req.headers, req.body});
       std::string action;
@@ -210,8 +215,8 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
       v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "n2"),
       v1_form({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
               "n3"),
-      v3_post("TagResources", "2016-04-28", {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}},
-              proxy.host(), "n4"),
+      v3_post("TagResources", "2016-04-28",
+              {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}}, proxy.host(), "n4"),
   };
   std::vector<core::Response> recorded;
   for (const auto& c : calls) recorded.push_back(proxy.send(c));
@@ -244,8 +249,8 @@ TEST(Proxy, RecordsThenReplaysIdenticallyWithTheUpstreamGone) {
       v3_post("DescribeRegions", "2014-05-26", {}, proxy.host(), "m2"),
       v1_get({{"Action", "DeleteInstances"}, {"Version", "2014-05-26"}, {"InstanceId.1", "i-1"}},
              "m3"),
-      v3_post("TagResources", "2016-04-28", {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}},
-              proxy.host(), "m4"),
+      v3_post("TagResources", "2016-04-28",
+              {{"RegionId", "cn-hangzhou"}, {"Tag.1.Value", "a b*~!'()中"}}, proxy.host(), "m4"),
   };
   for (size_t i = 0; i < again.size(); ++i) {
     auto r = proxy.send(again[i]);
@@ -288,10 +293,12 @@ TEST(Proxy, RecordingSurvivesA100000DeepJsonBodyAndKeepsServing) {
   EXPECT_EQ(answered.status, 200);
   EXPECT_EQ(upstream.last().body, deep);  // forwarded untouched
 
-  auto normal = proxy.send(v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "d2"));
+  auto normal =
+      proxy.send(v1_get({{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}}, "d2"));
   EXPECT_EQ(normal.status, 200);
   EXPECT_NE(normal.body.find("DescribeRegions"), std::string::npos);
-  auto deep_answer = proxy.send(v1_get({{"Action", "DeepAnswer"}, {"Version", "2014-05-26"}}, "d3"));
+  auto deep_answer =
+      proxy.send(v1_get({{"Action", "DeepAnswer"}, {"Version", "2014-05-26"}}, "d3"));
   EXPECT_EQ(deep_answer.body, deep);
   EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["recorded"], 3);
 
@@ -315,7 +322,8 @@ TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {
   RunningProxy proxy(options);
   proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-1"}, {"InstanceId", "i-1"}}, "a"));
   ASSERT_TRUE(proxy.handler->set_mode(Mode::replay));
-  auto r = proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-2"}, {"InstanceId", "i-1"}}, "b"));
+  auto r =
+      proxy.send(v1_get({{"Action", "DetachDisk"}, {"DiskId", "d-2"}, {"InstanceId", "i-1"}}, "b"));
   EXPECT_EQ(r.status, 404);
   auto body = core::ojson::parse(r.body);
   EXPECT_EQ(body["Code"], "Popcheck.Replay.NoMatch");
@@ -430,13 +438,14 @@ TEST(Proxy, HeldCredentialsReSignV1AndV3ForTheUpstream) {
       if (k == "Signature") signature = v;
     std::erase_if(params, [](const auto& p) { return p.first == "Signature"; });
     EXPECT_EQ(signature, core::v1_signature(seen.method, params, kRealSecret));
-    EXPECT_NE(std::find(params.begin(), params.end(), std::pair<std::string, std::string>{
-                            "AccessKeyId", kRealId}),
+    EXPECT_NE(std::find(params.begin(), params.end(),
+                        std::pair<std::string, std::string>{"AccessKeyId", kRealId}),
               params.end());
     for (const auto& [k, v] : params) EXPECT_NE(k, "SecurityToken");  // the dummy token is gone
   }
 
-  proxy.send(v3_post("DescribeRegions", "2014-05-26", {{"RegionId", "cn-hangzhou"}}, proxy.host(), "c"));
+  proxy.send(
+      v3_post("DescribeRegions", "2014-05-26", {{"RegionId", "cn-hangzhou"}}, proxy.host(), "c"));
   Seen seen = upstream.last();
   EXPECT_EQ(seen.host, upstream_host);
   EXPECT_TRUE(core::header_value(seen.headers, "x-acs-security-token").empty());
@@ -541,13 +550,12 @@ TEST(Proxy, AdminRefusesCrossOriginAndUnmarkedStateChanges) {
   options.upstream.url = upstream.url();
   RunningProxy proxy(options);
   const std::string faults = R"({"rules":[{"kind":"error","code":"Throttling.User"}]})";
-  for (const net::Headers& headers :
-       std::vector<net::Headers>{{{"Origin", "https://evil.example"},
-                                  {"Content-Type", "text/plain"}},
-                                 {{"Content-Type", "text/plain"}},
-                                 {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                 {{"Origin", "null"}, {"Content-Type", "application/json"}},
-                                 {{"Sec-Fetch-Site", "cross-site"}, {"X-Popcheck-Admin", "1"}}}) {
+  for (const net::Headers& headers : std::vector<net::Headers>{
+           {{"Origin", "https://evil.example"}, {"Content-Type", "text/plain"}},
+           {{"Content-Type", "text/plain"}},
+           {{"Content-Type", "application/x-www-form-urlencoded"}},
+           {{"Origin", "null"}, {"Content-Type", "application/json"}},
+           {{"Sec-Fetch-Site", "cross-site"}, {"X-Popcheck-Admin", "1"}}}) {
     auto r = proxy.send({"POST", "/__popcheck/mode", headers, "record"});
     EXPECT_EQ(r.status, 403) << r.body;
     EXPECT_NE(r.body.find("admin request refused"), std::string::npos) << r.body;
@@ -560,8 +568,11 @@ TEST(Proxy, AdminRefusesCrossOriginAndUnmarkedStateChanges) {
   EXPECT_EQ(rebound.status, 403);
   EXPECT_NE(rebound.body.find("Popcheck.Admin.ForeignHost"), std::string::npos) << rebound.body;
   // JSON, the marker header and the proxy's own origin pass.
-  EXPECT_EQ(proxy.send({"PUT", "/__popcheck/mode", {{"Content-Type", "application/json"}},
-                        R"({"mode":"record"})"})
+  EXPECT_EQ(proxy
+                .send({"PUT",
+                       "/__popcheck/mode",
+                       {{"Content-Type", "application/json"}},
+                       R"({"mode":"record"})"})
                 .status,
             200);
   EXPECT_EQ(proxy.handler->mode(), Mode::record);
@@ -600,8 +611,8 @@ TEST(Proxy, TheMissLogKeepsBoundedEntriesAndCountsWhatItDropped) {
   for (int i = 0; i < 8; ++i) {
     core::Params params = {{"Action", "Huge" + std::to_string(i)}, {"Blob", big}};
     for (int p = 0; p < 100; ++p) params.emplace_back("P" + std::to_string(p), "v");
-    core::Request r{"POST", "/", {{"content-type", "application/x-www-form-urlencoded"}},
-                      encode(params)};
+    core::Request r{
+        "POST", "/", {{"content-type", "application/x-www-form-urlencoded"}}, encode(params)};
     EXPECT_EQ(proxy.send(r).status, 404);
   }
   auto res = proxy.send({"GET", "/__popcheck/misses", {}, ""});

@@ -49,9 +49,11 @@ std::vector<Shape> captured_shapes() {
         {"x-acs-version", "2014-05-26"},
         {"x-acs-action", "DeleteInstances"},
         {"x-acs-date", "2026-11-23T14:54:02Z"},
-        {"x-acs-signature-nonce", "de7a24a0fd94649a53b89774e442d511dc5e660226219cdb7a2b0857f84291d7"},
+        {"x-acs-signature-nonce",
+         "de7a24a0fd94649a53b89774e442d511dc5e660226219cdb7a2b0857f84291d7"},
         {"accept", "application/json"},
-        {"x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"x-acs-content-sha256",
+         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
         {"Authorization",
          "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;"
          "x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=3ffaa4bb"}},
@@ -179,8 +181,8 @@ TEST(Store, ReplayIsByteExactAfterReload) {
   EXPECT_EQ(x->body, xml);
   EXPECT_EQ(x->status, 403);
   ASSERT_FALSE(x->headers.empty());
-  EXPECT_EQ(x->headers[0], (std::pair<std::string, std::string>{"Content-Type",
-                                                                "text/xml;charset=utf-8"}));
+  EXPECT_EQ(x->headers[0],
+            (std::pair<std::string, std::string>{"Content-Type", "text/xml;charset=utf-8"}));
   auto j = store.next(FixtureStore::key_of(store.match_of({{"Action", "Other"}})));
   ASSERT_TRUE(j);
   EXPECT_EQ(j->body, odd);
@@ -221,7 +223,7 @@ TEST(Store, FailedWriteLeavesNoFileAndNoTemporary) {
   fs::create_directories(target);
   auto written = store.record(exchange_for(p, "{\"second\":1}"), key);
   ASSERT_FALSE(written);
-  EXPECT_EQ(store.size(), 1u);  // the index did not grow
+  EXPECT_EQ(store.size(), 1u);                 // the index did not grow
   EXPECT_EQ(files_below(dir.path()), before);  // no temporary file, no partial file
   // A product folder that is a file cannot be created at all.
   fs::remove_all(dir.path() / "ecs");
@@ -247,13 +249,15 @@ TEST(Store, ATooDeepFixtureIsReportedByNameAndTheRestLoad) {
   Params p = {{"Action", "DetachDisk"}};
   {
     FixtureStore store(dir.str(), {});
-    ASSERT_TRUE(store.record(exchange_for(p, "{\"ok\":1}"), FixtureStore::key_of(store.match_of(p))));
+    ASSERT_TRUE(
+        store.record(exchange_for(p, "{\"ok\":1}"), FixtureStore::key_of(store.match_of(p))));
   }
   fs::create_directories(dir.path() / "ecs" / "Deep");
   std::string deep = (dir.path() / "ecs" / "Deep" / "000000-deadbeef.json").string();
-  std::ofstream(deep) << R"({"request": {"params": {"Action": "Deep"}}, "response": {"status": 200, )"
-                      << R"("body_format": "json", "body": )" << std::string(100000, '[')
-                      << std::string(100000, ']') << "}}";
+  std::ofstream(deep)
+      << R"({"request": {"params": {"Action": "Deep"}}, "response": {"status": 200, )"
+      << R"("body_format": "json", "body": )" << std::string(100000, '[')
+      << std::string(100000, ']') << "}}";
   FixtureStore store(dir.str(), {});
   auto report = store.load();
   EXPECT_EQ(report.loaded, 1u);
@@ -274,8 +278,8 @@ TEST(Store, StaleTemporariesOfTheAtomicWriterAreRemovedAndNothingElse) {
   std::vector<fs::path> stale = {folder / ".000000-ab12cd34.json.tmp-1234567890123",
                                  dir.path() / "ecs" / ".x.json.tmp-7"};
   std::vector<fs::path> kept = {folder / "000001-ab12cd34.json", folder / ".keep",
-                                folder / ".a.json.tmp-", folder / ".a.json.tmp-12x",
-                                folder / "a.json.tmp-12", dir.path() / ".git" / ".b.tmp-1"};
+                                folder / ".a.json.tmp-",         folder / ".a.json.tmp-12x",
+                                folder / "a.json.tmp-12",        dir.path() / ".git" / ".b.tmp-1"};
   for (const auto& f : stale) std::ofstream(f) << "{half";
   for (const auto& f : kept) std::ofstream(f) << "x";
   FixtureStore store(dir.str(), {});
@@ -306,9 +310,13 @@ TEST(Store, TheWritersTemporaryNamesAreRecognised) {
 TEST(Store, NearestMissPrefersTheSameActionAndNamesDifferences) {
   TempDir dir;
   FixtureStore store(dir.str(), {});
-  Params a = {{"Action", "DeleteInstances"}, {"RegionId", "cn-hangzhou"}, {"InstanceId.1", "i-abc"},
+  Params a = {{"Action", "DeleteInstances"},
+              {"RegionId", "cn-hangzhou"},
+              {"InstanceId.1", "i-abc"},
               {"Force", "true"}};
-  Params b = {{"Action", "DescribeRegions"}, {"RegionId", "cn-hangzhou"}, {"InstanceId.1", "i-xyz"},
+  Params b = {{"Action", "DescribeRegions"},
+              {"RegionId", "cn-hangzhou"},
+              {"InstanceId.1", "i-xyz"},
               {"Force", "false"}};
   ASSERT_TRUE(store.record(exchange_for(a, "{}"), FixtureStore::key_of(store.match_of(a))));
   ASSERT_TRUE(store.record(exchange_for(b, "{}"), FixtureStore::key_of(store.match_of(b))));

@@ -14,8 +14,9 @@ TEST(Upstream, ARefusedConnectionIsNetConnectNamingTheUpstream) {
   uint16_t port = 0;
   {
     // A port that was free a moment ago and has nobody listening now.
-    net::Server gone(net::ServerOptions{}, std::make_shared<net::FunctionHandler>(
-                                               [](const net::HttpRequest&) { return net::HttpResponse{}; }));
+    net::Server gone(net::ServerOptions{},
+                     std::make_shared<net::FunctionHandler>(
+                         [](const net::HttpRequest&) { return net::HttpResponse{}; }));
     EXPECT_TRUE(gone.start());
     port = gone.port();
   }

@@ -20,9 +20,9 @@ namespace fs = std::filesystem;
 class MetadataFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"cms-2019-01-01.json", "cms-export-2021-11-01.json",
-                             "rds-2013-05-28.json", "rds-2014-08-15.json", "notes.txt",
-                             "r-kvstore-2015-01-01.json", "broken-latest.json"})
+    for (const char* name :
+         {"cms-2019-01-01.json", "cms-export-2021-11-01.json", "rds-2013-05-28.json",
+          "rds-2014-08-15.json", "notes.txt", "r-kvstore-2015-01-01.json", "broken-latest.json"})
       std::ofstream(dir_ / name) << "{}";
   }
   test_support::TempDir scratch_;
@@ -53,9 +53,9 @@ TEST_F(MetadataFolder, ListsOnlyProductVersionFiles) {
   auto cached = list_cached(dir_.string());
   std::vector<std::string> names;
   for (const auto& c : cached) names.push_back(c.product + " " + c.version);
-  EXPECT_EQ(names, (std::vector<std::string>{"cms 2019-01-01", "cms-export 2021-11-01",
-                                             "r-kvstore 2015-01-01", "rds 2013-05-28",
-                                             "rds 2014-08-15"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"cms 2019-01-01", "cms-export 2021-11-01",
+                                      "r-kvstore 2015-01-01", "rds 2013-05-28", "rds 2014-08-15"}));
 }
 
 TEST_F(MetadataFolder, ResolvesProductNames) {
@@ -130,8 +130,10 @@ TEST_F(MetadataFolder, BundledProductsResolveThroughTheDataFolder) {
   const std::string saved = before != nullptr ? before : "";
   ::setenv("POPCHECK_DATA_DIR", data.c_str(), 1);
   auto slb = resolve_metadata("Slb", (dir_ / "fetched").string());
-  if (before != nullptr) ::setenv("POPCHECK_DATA_DIR", saved.c_str(), 1);
-  else ::unsetenv("POPCHECK_DATA_DIR");
+  if (before != nullptr)
+    ::setenv("POPCHECK_DATA_DIR", saved.c_str(), 1);
+  else
+    ::unsetenv("POPCHECK_DATA_DIR");
   ASSERT_TRUE(slb) << slb.error().to_string();
   EXPECT_EQ(fs::path(*slb), data / "metadata" / "slb-2014-05-15.json");
 }

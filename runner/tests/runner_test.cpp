@@ -47,7 +47,8 @@ enum class Deviation {
 class FakeApi {
  public:
   FakeApi()
-      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
+      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {
+  }
   core::Url endpoint() const { return *core::parse_url(server_.url()); }
 
   std::atomic<Deviation> deviation{Deviation::none};
@@ -179,7 +180,8 @@ std::shared_ptr<const core::Contract> contract() {
                                       "</RemoveInstancesResponse>",
                                       true};
   c.response.type = core::ValueType::object;
-  c.response.children = {{"RequestId", core::ValueType::string}, {"ScalingActivityId", core::ValueType::string}};
+  c.response.children = {{"RequestId", core::ValueType::string},
+                         {"ScalingActivityId", core::ValueType::string}};
   return std::make_shared<const core::Contract>(c);
 }
 
@@ -439,7 +441,9 @@ class Slammer {
     ::close(fd_);
     thread_.join();
   }
-  core::Url endpoint() const { return *core::parse_url("http://127.0.0.1:" + std::to_string(port_)); }
+  core::Url endpoint() const {
+    return *core::parse_url("http://127.0.0.1:" + std::to_string(port_));
+  }
   std::atomic<int> accepted{0};
 
  private:

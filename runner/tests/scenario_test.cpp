@@ -20,7 +20,8 @@ namespace {
 class StepServer {
  public:
   StepServer()
-      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {}
+      : server_([this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }) {
+  }
   RunOptions options(int jobs) const {
     RunOptions o;
     o.endpoint = *core::parse_url(server_.url());

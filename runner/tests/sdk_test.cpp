@@ -251,7 +251,10 @@ TEST(SdkOptionsTest, NodePathFromTheAdapterFolderTheProjectAndTheEnvironment) {
   std::string from_env = adapter_node_path(o, argv);
   ::unsetenv("POPCHECK_SDK_MODULES");
   std::filesystem::current_path(cwd);
-  if (saved) ::setenv("NODE_PATH", saved_value.c_str(), 1); else ::unsetenv("NODE_PATH");
+  if (saved)
+    ::setenv("NODE_PATH", saved_value.c_str(), 1);
+  else
+    ::unsetenv("NODE_PATH");
   EXPECT_EQ(path, s.dir() + "/share/adapters/node_modules:" + s.dir() + "/project/node_modules" +
                       ":/inherited");
   EXPECT_EQ(without_project, s.dir() + "/share/adapters/node_modules:/inherited");
@@ -335,7 +338,8 @@ TEST(SdkRun, ReportsChecksSkipsErrorsAndNoSecrets) {
   EXPECT_EQ(report->cases[5].status, CaseStatus::skipped);
   EXPECT_NE(report->cases[5].skip_reason.find("--var instance_id=VALUE"), std::string::npos);
   for (const auto& c : report->cases) {
-    for (const std::string* text : {&c.request.body, &c.request.target, &c.response.body, &c.error}) {
+    for (const std::string* text :
+         {&c.request.body, &c.request.target, &c.response.body, &c.error}) {
       EXPECT_EQ(text->find("very-secret-value"), std::string::npos) << *text;
       EXPECT_EQ(text->find("key-id-xyz"), std::string::npos) << *text;
       EXPECT_EQ(text->find("Signature=abc"), std::string::npos) << *text;

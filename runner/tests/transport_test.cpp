@@ -78,13 +78,12 @@ RunOptions options() {
 
 TEST(CaseLoop, VariablesAndSkipsComeBeforeTheTransportWhateverItIs) {
   Fixture f;
-  std::vector<CaseItem> cases = {item("a", "${region}"), item("b", "${nowhere}"),
-                                 item("c", "lost"), item("d", "plain")};
+  std::vector<CaseItem> cases = {item("a", "${region}"), item("b", "${nowhere}"), item("c", "lost"),
+                                 item("d", "plain")};
   std::vector<std::string> progress;
-  auto report = run_cases_over(cases, options(), Target{}, f.factory(), 3,
-                               [&](size_t, size_t, const check::CaseResult& r) {
-                                 progress.push_back(r.id);
-                               });
+  auto report =
+      run_cases_over(cases, options(), Target{}, f.factory(), 3,
+                     [&](size_t, size_t, const check::CaseResult& r) { progress.push_back(r.id); });
   ASSERT_TRUE(report) << report.error().message;
   ASSERT_EQ(report->cases.size(), 4u);
   EXPECT_EQ(report->endpoint, "http://127.0.0.1:9/ via fake");

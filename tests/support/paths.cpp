@@ -39,8 +39,8 @@ fs::path junit_schema() { return data_dir() / "schemas" / "junit-ant.xsd"; }
 bool have_xmllint() { return std::system("command -v xmllint >/dev/null 2>&1") == 0; }
 
 std::string junit_problems(const fs::path& file) {
-  std::string cmd = "xmllint --noout --schema '" + junit_schema().string() + "' '" + file.string() +
-                    "' 2>&1";
+  std::string cmd =
+      "xmllint --noout --schema '" + junit_schema().string() + "' '" + file.string() + "' 2>&1";
   std::string out;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) return "cannot run " + cmd;
@@ -70,8 +70,8 @@ std::string shared_absent() {
   const bool present = fs::is_directory(shared_dir() / "seeds", ec);
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   if (std::string log = env("POPCHECK_CORPUS_LOG"); !log.empty()) {
-    std::ofstream(log, std::ios::app) << (present ? "ran " : "skipped ")
-                                      << (info ? info->test_suite_name() : "?") << "\n";
+    std::ofstream(log, std::ios::app)
+        << (present ? "ran " : "skipped ") << (info ? info->test_suite_name() : "?") << "\n";
   }
   if (present) return {};
   return "the shared folder " + shared_dir().lexically_normal().string() +

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-
 namespace popcheck::check {
 namespace {
 
@@ -290,20 +289,24 @@ TEST(CheckShape, ContractTreeInXmlReadsRepeatedElementsAsItems) {
   std::string plain = head + "<Regions/><Ids>i-1</Ids><Ids>i-2</Ids></RemoveInstancesResponse>";
   EXPECT_TRUE(failed(check_exchange(c, ids, xml_answer(200, plain))).empty());
   // An object where the list's items have fields is still refused.
-  r = failed(check_exchange(c, remove_instances_contract(), xml_answer(200, head + "<Regions>cn</Regions></RemoveInstancesResponse>")));
+  r = failed(
+      check_exchange(c, remove_instances_contract(),
+                     xml_answer(200, head + "<Regions>cn</Regions></RemoveInstancesResponse>")));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/Regions");
 }
 
 TEST(CheckShape, AnXmlExampleWithoutItsWrapperIsTheResponsesFields) {
   core::Contract contract = remove_instances_contract();
-  contract.examples.xml->body = "<ScalingActivityId>asa-1</ScalingActivityId><Ids><Id>i-1</Id></Ids>";
+  contract.examples.xml->body =
+      "<ScalingActivityId>asa-1</ScalingActivityId><Ids><Id>i-1</Id></Ids>";
   std::string good =
       "<RemoveInstancesResponse><RequestId>R</RequestId><ScalingActivityId>a</ScalingActivityId>"
       "<Ids><Id>i-2</Id></Ids></RemoveInstancesResponse>";
   EXPECT_TRUE(failed(check_exchange(success_case("XML"), contract, xml_answer(200, good))).empty());
-  std::string bad = "<RemoveInstancesResponse><RequestId>R</RequestId><Ids><Id>i-2</Id></Ids>"
-                    "</RemoveInstancesResponse>";
+  std::string bad =
+      "<RemoveInstancesResponse><RequestId>R</RequestId><Ids><Id>i-2</Id></Ids>"
+      "</RemoveInstancesResponse>";
   auto r = failed(check_exchange(success_case("XML"), contract, xml_answer(200, bad)));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].path, "RemoveInstancesResponse/ScalingActivityId");

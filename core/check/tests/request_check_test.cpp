@@ -140,7 +140,8 @@ TEST(RequestCheck, EveryIntegerAndNumberSpellingIsCheckedAsOne) {
     core::Contract c;
     c.action = "Demo";
     c.params.push_back(param("Size", type));
-    auto f = failures(check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Size", "x"}}));
+    auto f =
+        failures(check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Size", "x"}}));
     ASSERT_EQ(f.size(), 1u) << type << "\n" << dump(f);
     EXPECT_EQ(f[0].check, "type");
     EXPECT_EQ(f[0].expected, std::string("an integer (") + type + ")");
@@ -148,13 +149,18 @@ TEST(RequestCheck, EveryIntegerAndNumberSpellingIsCheckedAsOne) {
   core::Contract c;
   c.action = "Demo";
   c.params.push_back(param("Ratio", "BigDecimal"));
-  auto f = failures(check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Ratio", "half"}}));
+  auto f = failures(
+      check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Ratio", "half"}}));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].expected, "a number (BigDecimal)");
   // A structure accepts names below it; a scalar does not.
   c.params = {param("Config", "Configuration"), param("Count", "short")};
-  EXPECT_TRUE(failures(check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Config.Name", "a"}})).empty());
-  f = failures(check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Count.Name", "1"}}));
+  EXPECT_TRUE(
+      failures(
+          check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Config.Name", "a"}}))
+          .empty());
+  f = failures(
+      check_request(c, {{"Action", "Demo"}, {"Version", "2014-05-26"}, {"Count.Name", "1"}}));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].check, "unknown-parameter");
 }

@@ -47,8 +47,8 @@ TEST(Result, SummaryCountsEveryStatusParityGapsAndTheDuration) {
   RunReport report;
   report.duration_s = 2.5;
   report.cases = {with_status("a", CaseStatus::passed, 2), with_status("b", CaseStatus::passed),
-                  with_status("c", CaseStatus::failed), with_status("d", CaseStatus::skipped),
-                  with_status("e", CaseStatus::error), with_status("f", CaseStatus::failed, 1)};
+                  with_status("c", CaseStatus::failed),    with_status("d", CaseStatus::skipped),
+                  with_status("e", CaseStatus::error),     with_status("f", CaseStatus::failed, 1)};
   Summary s = summarize(report);
   // passed, failed, skipped, errors, total, parity gaps
   EXPECT_EQ(std::make_tuple(s.passed, s.failed, s.skipped, s.errors, s.total, s.parity_gaps),

@@ -248,11 +248,12 @@ TEST(SnapshotCheck, CheckExchangeRunsTheSnapshotInsteadOfTheShape) {
       "Code":"InvalidDiskId.NotFound","Message":"The specified disk <disk-id:1> does not exist.",
       "Recommend":"https://x/?requestId=<uuid>"})");
   c.expect.refs["<disk-id:1>"] = "d-sent1";
-  core::Response a{404,
-           {{"Content-Type", "application/json;charset=utf-8"}},
-           R"({"RequestId":"11111111-2222-3333-4444-555555555555","HostId":"ecs.aliyuncs.com",)"
-           R"("Code":"InvalidDiskId.NotFound","Message":"Something else entirely.",)"
-           R"("Recommend":"https://x/?requestId=11111111-2222-3333-4444-555555555555"})"};
+  core::Response a{
+      404,
+      {{"Content-Type", "application/json;charset=utf-8"}},
+      R"({"RequestId":"11111111-2222-3333-4444-555555555555","HostId":"ecs.aliyuncs.com",)"
+      R"("Code":"InvalidDiskId.NotFound","Message":"Something else entirely.",)"
+      R"("Recommend":"https://x/?requestId=11111111-2222-3333-4444-555555555555"})"};
   auto results = check_exchange(c, core::Contract{}, a);
   std::vector<std::string> failed;
   bool snapshot_ran = false;
@@ -284,9 +285,9 @@ TEST(SnapshotCheck, XmlAnswersCompareAsTrees) {
   c.expect.root = "RemoveTagsResponse";
   c.expect.snapshot = ojson::parse(R"({"RequestId":"<request-id>","Tags":{"Tag":["a","b"]}})");
   core::Response a{200,
-           {{"Content-Type", "text/xml;charset=utf-8"}},
-           "<RemoveTagsResponse><RequestId>R</RequestId><Tags><Tag>a</Tag></Tags>"
-           "</RemoveTagsResponse>"};
+                   {{"Content-Type", "text/xml;charset=utf-8"}},
+                   "<RemoveTagsResponse><RequestId>R</RequestId><Tags><Tag>a</Tag></Tags>"
+                   "</RemoveTagsResponse>"};
   auto results = check_exchange(c, core::Contract{}, a);
   std::vector<std::string> failed;
   for (const auto& r : results)

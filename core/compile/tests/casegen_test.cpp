@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "core/compile/docs.hpp"
-#include "tests/support/seeds.hpp"
 #include "core/compile/metadata.hpp"
+#include "tests/support/seeds.hpp"
 
 namespace popcheck::core {
 namespace {
@@ -190,7 +190,8 @@ TEST(Casegen, MissingParameterNamedByCodeOrMessage) {
 
 TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   Contract c = tagging();
-  c.errors = {row(404, "InvalidResourceId.NotFound", "x"), row(404, "InvalidResourceType.NotFound", "x"),
+  c.errors = {row(404, "InvalidResourceId.NotFound", "x"),
+              row(404, "InvalidResourceType.NotFound", "x"),
               row(404, "InvalidRegionId.NotFound", "x")};
   auto cases = generate_cases(c);
   const Case* id = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceId.NotFound");

@@ -79,9 +79,9 @@ TEST(Compile, WithoutProductAnywhereTheInputFailsAndTheOthersCompile) {
     GTEST_SKIP() << "the plain-text reader does not read seed 001 yet";
   // The version flag alone does not name a product, and neither does a batch of two products
   // (ECS and ESS pages; with pages of one product only, the page would take it: compile_pages_test).
-  auto none = compile_texts(
-      {input(seed_page("001_")), input(seed_page("000_")), input(seed_page("004_"))},
-      CompileOptions{"", "2014-05-26"});
+  auto none =
+      compile_texts({input(seed_page("001_")), input(seed_page("000_")), input(seed_page("004_"))},
+                    CompileOptions{"", "2014-05-26"});
   ASSERT_EQ(none.errors.size(), 1u);
   EXPECT_EQ(none.errors[0].file, seed_page("001_").string());
   EXPECT_EQ(none.errors[0].code, "compile.no_product");
@@ -141,7 +141,8 @@ TEST(Compile, MetadataInputEmitsEveryApiAndAPageReplacesItsAction) {
 
 TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
   POPCHECK_NEEDS_SHARED();
-  auto r = compile_texts({input(seed_page("000_")), input(seed_page("000_"))}, {CompileOptions{"", "x"}});
+  auto r = compile_texts({input(seed_page("000_")), input(seed_page("000_"))},
+                         {CompileOptions{"", "x"}});
   EXPECT_EQ(r.entries.size(), 1u);
   ASSERT_FALSE(r.warnings.empty());
   EXPECT_NE(r.warnings.back().find("also described by"), std::string::npos);
@@ -149,9 +150,9 @@ TEST(Compile, SecondPageOfTheSameActionIsAWarning) {
 
 TEST(Compile, SummaryCountsAgreeWithTheEntries) {
   POPCHECK_NEEDS_SHARED();
-  auto r = compile_texts(
-      {input(seed_page("000_")), input(seed_page("002_")), input(seed_page("003_")), input(seed_page("004_"))},
-      CompileOptions{"", "2014-05-26"});
+  auto r = compile_texts({input(seed_page("000_")), input(seed_page("002_")),
+                          input(seed_page("003_")), input(seed_page("004_"))},
+                         CompileOptions{"", "2014-05-26"});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   size_t params = 0, rows = 0, errors = 0, examples = 0, negatives = 0;
   for (const auto& e : r.entries) {
@@ -234,7 +235,8 @@ TEST(Compile, ATooDeepApiIsAnErrorAndTheFilesOtherApisCompile) {
   for (int i = 0; i < 30000; ++i) deep += "}}";
   std::string text = R"({"info": {"product": "Vpc", "version": "2016-04-28"}, "apis": {
     "DescribeVpcs": {"parameters": [{"name": "RegionId", "in": "query", "schema": {"type": "string"}}]},
-    "DeepAction": {"responses": {"200": {"schema": )" + deep + "}}}}}";
+    "DeepAction": {"responses": {"200": {"schema": )" +
+                     deep + "}}}}}";
   auto r = compile_texts({{"api-docs.json", text, false}}, {});
   ASSERT_EQ(r.entries.size(), 1u);
   EXPECT_EQ(r.entries[0].contract.action, "DescribeVpcs");
@@ -264,8 +266,8 @@ TEST_F(CompileFiles, WritesOneFilePerActionAndLeavesUnchangedFilesAlone) {
   // compile_files writes as it goes and holds no entries; what it wrote reads back as the entry
   // compile_texts makes of the same inputs.
   EXPECT_TRUE(r.entries.empty());
-  auto texts = compile_texts({input(meta[0], true), input(meta[1], true), input(in[0]), input(in[1])},
-                             {});
+  auto texts =
+      compile_texts({input(meta[0], true), input(meta[1], true), input(in[0]), input(in[1])}, {});
   auto back = load_catalogue_file(file.string());
   ASSERT_TRUE(back) << back.error().to_string();
   ASSERT_NE(entry(texts, "Ecs", "RemoveTags"), nullptr);
@@ -322,8 +324,9 @@ TEST_F(CompileFiles, ProductsAndVersionsStayApart) {
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();
   EXPECT_EQ(r.summary.actions, 8u);
   EXPECT_EQ(r.summary.files_written, 8u);
-  for (const char* f : {"cms/2019-01-01/DescribeRegions.json", "cms/2018-03-08/DescribeRegions.json",
-                        "cms-export/DescribeRegions.json", "vpcpeer/TagResources.json"})
+  for (const char* f :
+       {"cms/2019-01-01/DescribeRegions.json", "cms/2018-03-08/DescribeRegions.json",
+        "cms-export/DescribeRegions.json", "vpcpeer/TagResources.json"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   auto loaded = load_catalogue({out.string()});
   ASSERT_TRUE(loaded.errors.empty());

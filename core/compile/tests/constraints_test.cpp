@@ -8,7 +8,6 @@
 namespace popcheck::core {
 namespace {
 
-
 Param make(std::string name, std::string type, std::string description) {
   Param p;
   p.name = std::move(name);
@@ -19,9 +18,10 @@ Param make(std::string name, std::string type, std::string description) {
 }
 
 TEST(Constraints, Seed000TagKeyChinese) {
-  Param p = make("Tag.N.Key", "String",
-                 "资源的标签键。N 的取值范围：1~20。一旦传入该值，则不允许为空字符串。最多支持 64 个字符，"
-                 "不能以 aliyun 和 acs: 开头，不能包含 http:// 或者 https:// 。");
+  Param p = make(
+      "Tag.N.Key", "String",
+      "资源的标签键。N 的取值范围：1~20。一旦传入该值，则不允许为空字符串。最多支持 64 个字符，"
+      "不能以 aliyun 和 acs: 开头，不能包含 http:// 或者 https:// 。");
   ASSERT_TRUE(p.repeat);
   EXPECT_EQ(p.repeat->min, 1);
   EXPECT_EQ(p.repeat->max, 20);
@@ -36,9 +36,10 @@ TEST(Constraints, Seed000TagKeyChinese) {
 }
 
 TEST(Constraints, Seed000TagValueMayBeEmpty) {
-  Param p = make("Tag.N.Value", "String",
-                 "资源的标签值。N 的取值范围：1~20。一旦传入该值，可以为空字符串。最多支持 128 个字符，"
-                 "不能以 aliyun 和 acs: 开头，不能包含 http:// 或者 https:// 。");
+  Param p =
+      make("Tag.N.Value", "String",
+           "资源的标签值。N 的取值范围：1~20。一旦传入该值，可以为空字符串。最多支持 128 个字符，"
+           "不能以 aliyun 和 acs: 开头，不能包含 http:// 或者 https:// 。");
   EXPECT_FALSE(p.non_empty);
   EXPECT_EQ(p.max_length, 128);
   ASSERT_TRUE(p.repeat);
@@ -57,10 +58,11 @@ TEST(Constraints, Seed000ResourceTypeBulletList) {
 
 TEST(Constraints, BulletValuesBeforeColonWithNotesBetween) {
   // Seed 004's RemovePolicy: a note sits between the bullets, a default value follows them.
-  Param p = make("RemovePolicy", "String",
-                 "指定被移出实例的动作，可选值：\n\n-   recycle：实例进入停机不收费状态\n\n"
-                 "**说明：** 只在 **ScalingPolicy** 为 recycle 时生效。\n\n-   release：实例被释放\n\n"
-                 "默认值：release");
+  Param p =
+      make("RemovePolicy", "String",
+           "指定被移出实例的动作，可选值：\n\n-   recycle：实例进入停机不收费状态\n\n"
+           "**说明：** 只在 **ScalingPolicy** 为 recycle 时生效。\n\n-   release：实例被释放\n\n"
+           "默认值：release");
   EXPECT_EQ(p.allowed, (std::vector<std::string>{"recycle", "release"}));
 }
 
@@ -72,7 +74,8 @@ TEST(Constraints, Seed001EnglishPhrasings) {
   EXPECT_EQ(rt.allowed, (std::vector<std::string>{"VPC", "VSWITCH", "ROUTETABLE", "EIP",
                                                   "VpnGateway", "NATGATEWAY"}));
 
-  Param id = make("ResourceId.N", "String", "The ID of the resource. You can specify up to 20 IDs.");
+  Param id =
+      make("ResourceId.N", "String", "The ID of the resource. You can specify up to 20 IDs.");
   ASSERT_TRUE(id.repeat);
   EXPECT_EQ(id.repeat->min, 1);
   EXPECT_EQ(id.repeat->max, 20);
@@ -90,9 +93,10 @@ TEST(Constraints, Seed001EnglishPhrasings) {
   EXPECT_EQ(key.forbidden_substrings, (std::vector<std::string>{"http://", "https://"}));
   EXPECT_TRUE(key.non_empty);
 
-  Param value = make("Tag.N.Value", "String",
-                     "You can specify at most 20 tag values. The tag value can be an empty string.\n\n"
-                     "The tag value cannot exceed 128 characters in length.");
+  Param value =
+      make("Tag.N.Value", "String",
+           "You can specify at most 20 tag values. The tag value can be an empty string.\n\n"
+           "The tag value cannot exceed 128 characters in length.");
   EXPECT_FALSE(value.non_empty);
   EXPECT_EQ(value.max_length, 128);
 }
@@ -103,7 +107,9 @@ TEST(Constraints, RepeatRangeSpellings) {
     return p.repeat ? p.repeat->max : std::optional<int>{-1};
   };
   EXPECT_EQ(max_of("InstanceId.N", "实例ID。N的取值范围：1~100。"), 100);
-  EXPECT_EQ(max_of("InstanceType.N", "N 的取值范围：1-10，即一个伸缩配置内最多可以设置 10 种实例规格。"), 10);
+  EXPECT_EQ(
+      max_of("InstanceType.N", "N 的取值范围：1-10，即一个伸缩配置内最多可以设置 10 种实例规格。"),
+      10);
   EXPECT_EQ(max_of("VSwitchIds.N", "N 的取值范围为 \\[1, 5\\]。"), 5);
   EXPECT_EQ(max_of("ScalingGroupId.N", "伸缩组 ID。最多可以输入 20 个。"), 20);
   EXPECT_EQ(max_of("InstanceId.N", "The IDs. Valid values of N: 1 to 100."), 100);
@@ -115,9 +121,10 @@ TEST(Constraints, RepeatRangeSpellings) {
   ASSERT_TRUE(p.repeat);
   EXPECT_FALSE(p.repeat->max);
   // "up to" counting a quantity rather than list members is not the range of N.
-  Param q = make("DataDisk.N.PerformanceLevel", "String",
-                 "The performance level. A single ESSD can deliver up to 10,000 random read/write IOPS. "
-                 "A cloud disk delivers up to 500 MB/s.");
+  Param q =
+      make("DataDisk.N.PerformanceLevel", "String",
+           "The performance level. A single ESSD can deliver up to 10,000 random read/write IOPS. "
+           "A cloud disk delivers up to 500 MB/s.");
   ASSERT_TRUE(q.repeat);
   EXPECT_FALSE(q.repeat->max);
   // A name without .N has no repeat, even when the text says "up to".
@@ -132,7 +139,8 @@ TEST(Constraints, LengthSpellings) {
   EXPECT_EQ(a.max_length, 128);
   EXPECT_EQ(a.forbidden_prefixes, (std::vector<std::string>{"http://", "https://"}));
 
-  Param b = make("Password", "String", "实例的密码。长度为 8 至 30 个字符，必须同时包含大小写英文字母。");
+  Param b =
+      make("Password", "String", "实例的密码。长度为 8 至 30 个字符，必须同时包含大小写英文字母。");
   EXPECT_EQ(b.min_length, 8);
   EXPECT_EQ(b.max_length, 30);
 
@@ -143,9 +151,10 @@ TEST(Constraints, LengthSpellings) {
   EXPECT_EQ(c.max_length, 256);
   EXPECT_EQ(c.forbidden_prefixes, (std::vector<std::string>{"http://", "https://"}));
 
-  Param c2 = make("Tag.N.Key", "String",
-                  "It can be up to 128 characters in length and cannot start with `acs:` or `aliyun`. It "
-                  "cannot contain `http://` or`https://`.");
+  Param c2 =
+      make("Tag.N.Key", "String",
+           "It can be up to 128 characters in length and cannot start with `acs:` or `aliyun`. It "
+           "cannot contain `http://` or`https://`.");
   EXPECT_EQ(c2.forbidden_prefixes, (std::vector<std::string>{"acs:", "aliyun"}));
   EXPECT_EQ(c2.forbidden_substrings, (std::vector<std::string>{"http://", "https://"}));
   EXPECT_EQ(c2.max_length, 128);
@@ -162,16 +171,18 @@ TEST(Constraints, LengthSpellings) {
 TEST(Constraints, BulletsDoNotBindTheParameter) {
   // Limits stated for the parts of a JSON-valued parameter, or for special cases, are not limits of
   // the parameter's own value.
-  Param p = make("Tags", "String",
-                 "实例标签。Key 和 Value 的使用要求如下：\n\n-   Key 最多支持 64 个字符，不支持以 aliyun、"
-                 "http:// 和 https:// 开头。一旦使用标签，Key 不允许为空字符串。\n-   Value 最多支持 128 "
-                 "个字符。");
+  Param p = make(
+      "Tags", "String",
+      "实例标签。Key 和 Value 的使用要求如下：\n\n-   Key 最多支持 64 个字符，不支持以 aliyun、"
+      "http:// 和 https:// 开头。一旦使用标签，Key 不允许为空字符串。\n-   Value 最多支持 128 "
+      "个字符。");
   EXPECT_FALSE(p.max_length);
   EXPECT_TRUE(p.forbidden_prefixes.empty());
   EXPECT_FALSE(p.non_empty);
   // Category names over a numeric parameter are a table of ranges, not allowed values.
-  Param q = make("SystemDisk.Size", "Integer",
-                 "系统盘大小，单位：GB。取值范围：\n\n-   cloud：40-500\n-   cloud_efficiency：40-500\n");
+  Param q =
+      make("SystemDisk.Size", "Integer",
+           "系统盘大小，单位：GB。取值范围：\n\n-   cloud：40-500\n-   cloud_efficiency：40-500\n");
   EXPECT_TRUE(q.allowed.empty());
   // Numeric values on a numeric parameter are fine.
   Param r = make("Period", "Integer", "Valid values:\n\n-   60\n-   600\n-   3600");
@@ -180,16 +191,18 @@ TEST(Constraints, BulletsDoNotBindTheParameter) {
 
 TEST(Constraints, ConflictingLimitsCancel) {
   // Two different maxima for different cases: neither is safe to test against.
-  Param p = make("HostName", "String",
-                 "For Windows instances, the hostname must be 2 to 15 characters in length. For Linux "
-                 "instances, the hostname must be 2 to 64 characters in length.");
+  Param p =
+      make("HostName", "String",
+           "For Windows instances, the hostname must be 2 to 15 characters in length. For Linux "
+           "instances, the hostname must be 2 to 64 characters in length.");
   EXPECT_FALSE(p.max_length);
 }
 
 TEST(Constraints, DescriptiveWordsAreNotLiterals) {
-  Param p = make("Name", "String",
-                 "It cannot start with a digit and cannot contain periods (.). 不能以点号（.）或短横线（-）开头。"
-                 " It cannot contain consecutive periods.");
+  Param p = make(
+      "Name", "String",
+      "It cannot start with a digit and cannot contain periods (.). 不能以点号（.）或短横线（-）开头。"
+      " It cannot contain consecutive periods.");
   EXPECT_TRUE(p.forbidden_prefixes.empty());
   EXPECT_TRUE(p.forbidden_substrings.empty());
 }

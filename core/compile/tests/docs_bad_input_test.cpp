@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error expect_error(std::string_view text, const std::string& code, const std::string& file = "bad.md") {
+Error expect_error(std::string_view text, const std::string& code,
+                   const std::string& file = "bad.md") {
   auto c = read_document(text, file);
   EXPECT_FALSE(c) << "expected " << code;
   if (c) return {};
@@ -51,7 +52,8 @@ TEST(DocsBadInput, InvalidUtf8NamesTheLine) {
 }
 
 TEST(DocsBadInput, PageWithoutTables) {
-  expect_error("# RemoveTags\n\nSome prose and nothing else.\n\n## 示例\n\ntext\n", "doc.no_tables");
+  expect_error("# RemoveTags\n\nSome prose and nothing else.\n\n## 示例\n\ntext\n",
+               "doc.no_tables");
   expect_error("just a line of garbage @#$%^&*()\n", "doc.no_tables");
 }
 
@@ -124,9 +126,10 @@ TEST(DocsBadInput, TruncationsAndMutationsNeverThrow) {
   // Every seed and a few corpus pages cut at many points and with random bytes flipped: each read
   // returns a contract or an Error with a code and the file, and nothing throws.
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(test_support::shared_dir() / "seeds")) files.push_back(e.path());
-  for (const char* f : {"ecs-en-RunInstances.md", "ess-cn-ModifyScalingGroup.md",
-                        "ecs-en-DescribeUserdata.md"})
+  for (const auto& e : fs::directory_iterator(test_support::shared_dir() / "seeds"))
+    files.push_back(e.path());
+  for (const char* f :
+       {"ecs-en-RunInstances.md", "ess-cn-ModifyScalingGroup.md", "ecs-en-DescribeUserdata.md"})
     files.push_back(test_support::shared_dir() / "corpus" / "docs" / f);
   std::mt19937 rng(12345);
   int reads = 0;

@@ -20,7 +20,8 @@ std::string zh_page(const std::string& request_rows, const std::string& rest = "
 }
 
 TEST(DocsMarkdown, PipeInsideACellIsFoldedIntoTheProse) {
-  Contract c = read_ok(zh_page("|Mode|String|是|a|取值：a|b 或者 c。|\n|Next|Integer|否|1|下一个。|\n"));
+  Contract c =
+      read_ok(zh_page("|Mode|String|是|a|取值：a|b 或者 c。|\n|Next|Integer|否|1|下一个。|\n"));
   ASSERT_EQ(c.params.size(), 2u);
   EXPECT_EQ(c.params[0].name, "Mode");
   EXPECT_TRUE(c.params[0].required);
@@ -30,19 +31,20 @@ TEST(DocsMarkdown, PipeInsideACellIsFoldedIntoTheProse) {
 }
 
 TEST(DocsMarkdown, PipesInsideFencedCodeInACellDoNotSplitIt) {
-  Contract c = read_ok(zh_page(
-      "|UserData|String|否|x|示例：\n\n```\necho a | grep b\n# not a heading\n``` |\n"
-      "|After|String|否|y|之后。|\n"));
+  Contract c = read_ok(
+      zh_page("|UserData|String|否|x|示例：\n\n```\necho a | grep b\n# not a heading\n``` |\n"
+              "|After|String|否|y|之后。|\n"));
   ASSERT_EQ(c.params.size(), 2u);
   EXPECT_NE(c.params[0].description.find("echo a | grep b"), std::string::npos);
   EXPECT_EQ(c.params[1].name, "After");
 }
 
 TEST(DocsMarkdown, MultiLineCellsAndOneCellPerLineRows) {
-  std::string page = zh_page("|RegionId|String|是|cn-hangzhou|地域。\n\n 第二段。\n\n |\n",
-                             "## 错误码\n\n|HttpCode\n\n|错误码\n\n|错误信息\n\n|描述\n\n|\n"
-                             "|---|---|---|---|\n|404\n\n|Bad.Thing\n\n|It is bad.\n\n|坏了。\n\n|\n"
-                             "|400\n\n|Other\n\n|Other message\nover two lines.\n\n|其他。\n\n|\n");
+  std::string page =
+      zh_page("|RegionId|String|是|cn-hangzhou|地域。\n\n 第二段。\n\n |\n",
+              "## 错误码\n\n|HttpCode\n\n|错误码\n\n|错误信息\n\n|描述\n\n|\n"
+              "|---|---|---|---|\n|404\n\n|Bad.Thing\n\n|It is bad.\n\n|坏了。\n\n|\n"
+              "|400\n\n|Other\n\n|Other message\nover two lines.\n\n|其他。\n\n|\n");
   Contract c = read_ok(page);
   ASSERT_EQ(c.params.size(), 1u);
   EXPECT_EQ(c.params[0].description, "地域。\n\n第二段。");
@@ -166,7 +168,8 @@ TEST(DocsMarkdown, PathologicalShapesStayReadable) {
   // Many tables whose rows are short and followed by prose: each short row stands on its own.
   std::string page = "# DoThing\n\n## 请求参数\n\n";
   for (int i = 0; i < 2000; ++i)
-    page += "|名称|类型|是否必选|描述|\n|--|--|--|--|\n|P" + std::to_string(i) + "|String|是|\nprose\n\n";
+    page += "|名称|类型|是否必选|描述|\n|--|--|--|--|\n|P" + std::to_string(i) +
+            "|String|是|\nprose\n\n";
   Contract c = read_ok(page);
   ASSERT_EQ(c.params.size(), 2000u);
   EXPECT_EQ(c.params[1999].name, "P1999");
@@ -178,8 +181,9 @@ TEST(DocsMarkdown, PathologicalShapesStayReadable) {
 TEST(DocsMarkdown, JsonTopKeys) {
   EXPECT_EQ(json_top_keys("{\"b\": {\"x\": 1}, \"a\": [1, {\"y\": 2}]}"),
             (std::vector<std::string>{"b", "a"}));
-  EXPECT_EQ(json_top_keys("HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\"RequestId\": \"r\"}"),
-            (std::vector<std::string>{"RequestId"}));
+  EXPECT_EQ(
+      json_top_keys("HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\"RequestId\": \"r\"}"),
+      (std::vector<std::string>{"RequestId"}));
   EXPECT_EQ(json_top_keys("\"RequestId\" : \"r\",\n\"Total\": 1"),
             (std::vector<std::string>{"RequestId", "Total"}));
   EXPECT_EQ(json_top_keys("{\"a\": \"has \"quotes\" inside\",\n \"b\": {\"c\": 1}\n}"),
@@ -242,8 +246,9 @@ TEST(DocsMarkdown, SwappedErrorLabelsAreReadByContent) {
 }
 
 TEST(DocsMarkdown, HeadingsInsideCodeFencesDoNotSplitSections) {
-  std::string page = zh_page("|A|String|是|a|说明。|\n",
-                             "## 示例\n\n```\n# 这不是标题\nhttps://ecs.aliyuncs.com/?Action=DoThing\n```\n");
+  std::string page =
+      zh_page("|A|String|是|a|说明。|\n",
+              "## 示例\n\n```\n# 这不是标题\nhttps://ecs.aliyuncs.com/?Action=DoThing\n```\n");
   Contract c = read_ok(page);
   ASSERT_EQ(c.examples.requests.size(), 1u);
   EXPECT_NE(c.examples.requests[0].body.find("# 这不是标题"), std::string::npos);
@@ -302,8 +307,7 @@ TEST(DocsPlaintext, AnotherPageOfTheWebCopyFamily) {
   EXPECT_EQ(c.params[2].description, "Whether to check only.");
   ASSERT_EQ(c.errors.size(), 4u);
   EXPECT_EQ(c.errors[0].message, "The thing does not exist");
-  EXPECT_EQ(c.errors[0].description,
-            "The error message returned because the thing is missing.");
+  EXPECT_EQ(c.errors[0].description, "The error message returned because the thing is missing.");
   EXPECT_EQ(c.errors[1].message, "The value is bad.");
   EXPECT_EQ(c.errors[1].description, "Check the value and try again.");
   EXPECT_EQ(c.errors[2].message, "User not authorized.");

@@ -29,13 +29,13 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-
 // Per-field agreement counters with the first few disagreements for the failure message.
 struct Tally {
   std::map<std::string, std::pair<int, int>> fields;  // field -> (agree, total)
   std::vector<std::string> misses;
 
-  void check(const std::string& field, bool ok, const std::string& file, const std::string& detail) {
+  void check(const std::string& field, bool ok, const std::string& file,
+             const std::string& detail) {
     auto& [agree, total] = fields[field];
     ++total;
     if (ok) {
@@ -50,10 +50,11 @@ struct Tally {
     return true;
   }
   void print(const std::string& title) const {
-    std::cout << "[agreement] " << title << "\n"
-              << "  ambiguous records: action_conflict -> the oracle's action (title, then Action row, "
-                 "then request example) plus a warning; error_columns_suspect -> error_codes_alt (the "
-                 "message is the column after the code) plus a warning\n";
+    std::cout
+        << "[agreement] " << title << "\n"
+        << "  ambiguous records: action_conflict -> the oracle's action (title, then Action row, "
+           "then request example) plus a warning; error_columns_suspect -> error_codes_alt (the "
+           "message is the column after the code) plus a warning\n";
     for (const auto& [f, c] : fields)
       std::cout << "  " << f << ": " << c.first << "/" << c.second << " ("
                 << (c.second ? 100.0 * c.first / c.second : 100.0) << "%)\n";
@@ -105,7 +106,8 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
     }
   };
   walk(c.response, 0);
-  for (const auto& r : rec["response_params"]) want_resp.push_back(json::array({r["name"], r["type"]}));
+  for (const auto& r : rec["response_params"])
+    want_resp.push_back(json::array({r["name"], r["type"]}));
   t.check("response_params(name,type)", resp == want_resp, name,
           "got " + resp.dump() + "\n     want " + want_resp.dump());
 
@@ -114,8 +116,10 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
   // Configuration type): they are read as that parameter's fields, in order.
   for (const auto& p : c.params)
     for (const auto& f : p.fields) sub.push_back(json::array({f.name, f.required}));
-  for (const auto& p : rec["request_subparams"]) want_sub.push_back(json::array({p["name"], p["required"]}));
-  t.check("request_subparams", sub == want_sub, name, "got " + sub.dump() + " want " + want_sub.dump());
+  for (const auto& p : rec["request_subparams"])
+    want_sub.push_back(json::array({p["name"], p["required"]}));
+  t.check("request_subparams", sub == want_sub, name,
+          "got " + sub.dump() + " want " + want_sub.dump());
 
   json errors = json::array();
   for (const auto& e : c.errors) errors.push_back(error_triple(e));
@@ -124,16 +128,18 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
   t.check("error_triples", errors == want_errors, name,
           "got " + errors.dump() + "\n     want " + want_errors.dump());
   if (suspect)
-    t.check("error_columns_suspect_warning", has_warning(c, "labels look swapped"), name, "no warning");
+    t.check("error_columns_suspect_warning", has_warning(c, "labels look swapped"), name,
+            "no warning");
 
-  t.check("has_request_example", !c.examples.requests.empty() == rec["has_request_example"].get<bool>(),
+  t.check("has_request_example",
+          !c.examples.requests.empty() == rec["has_request_example"].get<bool>(), name, "");
+  t.check("has_json_example", c.examples.json.has_value() == rec["has_json_example"].get<bool>(),
           name, "");
-  t.check("has_json_example", c.examples.json.has_value() == rec["has_json_example"].get<bool>(), name,
+  t.check("has_xml_example", c.examples.xml.has_value() == rec["has_xml_example"].get<bool>(), name,
           "");
-  t.check("has_xml_example", c.examples.xml.has_value() == rec["has_xml_example"].get<bool>(), name, "");
   t.check("n_request_examples",
-          static_cast<int>(c.examples.requests.size()) == rec["n_request_examples"].get<int>(), name,
-          std::to_string(c.examples.requests.size()));
+          static_cast<int>(c.examples.requests.size()) == rec["n_request_examples"].get<int>(),
+          name, std::to_string(c.examples.requests.size()));
   t.check("n_error_examples",
           static_cast<int>(c.examples.errors.size()) == rec["n_error_examples"].get<int>(), name,
           std::to_string(c.examples.errors.size()));
@@ -151,8 +157,7 @@ void compare(const std::string& name, const Contract& c, const json& rec, Tally&
     t.check("json_valid", c.examples.json->valid == rec["json_valid"].get<bool>(), name, "");
 }
 
-void run_set(const std::string& title, const fs::path& records, const fs::path& dir,
-             Tally& tally) {
+void run_set(const std::string& title, const fs::path& records, const fs::path& dir, Tally& tally) {
   auto raw = read_file(records.string());
   ASSERT_TRUE(raw) << raw.error().to_string();
   json all = json::parse(*raw);
@@ -173,7 +178,8 @@ TEST(DocsOracle, CorpusAgreesPerField) {
   POPCHECK_NEEDS_SHARED();
   fs::path shared = test_support::shared_dir();
   Tally tally;
-  run_set("corpus/oracle.json", shared / "corpus" / "oracle.json", shared / "corpus" / "docs", tally);
+  run_set("corpus/oracle.json", shared / "corpus" / "oracle.json", shared / "corpus" / "docs",
+          tally);
   EXPECT_EQ(tally.fields["read"].second, 74);
   EXPECT_TRUE(tally.perfect()) << "see the MISS lines above";
 }

@@ -31,9 +31,9 @@ TEST(DocsSeeds, Seed000RemoveTags) {
   EXPECT_EQ(c.endpoint, "ecs.aliyuncs.com");
   EXPECT_EQ(c.source.format, "markdown");
   EXPECT_EQ(c.source.language, "zh");
-  EXPECT_EQ(names(c), (std::vector<std::string>{"RegionId", "ResourceId", "ResourceType", "Action",
-                                                "Tag.N.Key", "Tag.N.Value", "Tag.N.key",
-                                                "Tag.N.value"}));
+  EXPECT_EQ(names(c),
+            (std::vector<std::string>{"RegionId", "ResourceId", "ResourceType", "Action",
+                                      "Tag.N.Key", "Tag.N.Value", "Tag.N.key", "Tag.N.value"}));
   const Param* key = find_param(c, "Tag.N.Key");
   ASSERT_NE(key, nullptr);
   ASSERT_TRUE(key->repeat);
@@ -55,7 +55,8 @@ TEST(DocsSeeds, Seed000RemoveTags) {
             (std::vector<std::string>{"disk", "instance", "image", "securitygroup", "snapshot"}));
 
   ASSERT_EQ(c.examples.requests.size(), 1u);
-  EXPECT_EQ(c.examples.request_params.front(), (std::pair<std::string, std::string>{"Action", "RemoveTags"}));
+  EXPECT_EQ(c.examples.request_params.front(),
+            (std::pair<std::string, std::string>{"Action", "RemoveTags"}));
   EXPECT_EQ(c.examples.request_params.size(), 8u);  // the <公共请求参数> placeholder is dropped
   ASSERT_TRUE(c.examples.json);
   ASSERT_TRUE(c.examples.xml);
@@ -89,11 +90,11 @@ TEST(DocsSeeds, Seed001PlainTextTagResources) {
   std::vector<std::pair<std::string, bool>> flags;
   for (const auto& p : c.params) flags.emplace_back(p.name, p.required);
   EXPECT_EQ(flags, (std::vector<std::pair<std::string, bool>>{{"ResourceType", true},
-                                                               {"RegionId", true},
-                                                               {"Action", true},
-                                                               {"ResourceId.N", true},
-                                                               {"Tag.N.Key", false},
-                                                               {"Tag.N.Value", false}}));
+                                                              {"RegionId", true},
+                                                              {"Action", true},
+                                                              {"ResourceId.N", true},
+                                                              {"Tag.N.Key", false},
+                                                              {"Tag.N.Value", false}}));
   const Param* rt = find_param(c, "ResourceType");
   ASSERT_NE(rt, nullptr);
   EXPECT_EQ(rt->example, "VPC");
@@ -152,7 +153,8 @@ TEST(DocsSeeds, Seed001PlainTextTagResources) {
     EXPECT_EQ(c.errors[i].message, want[i].message) << i;
     EXPECT_TRUE(c.errors[i].description.starts_with("The error message returned because")) << i;
   }
-  EXPECT_TRUE(c.errors.back().description.ends_with("Acquire the required permissions and try again."));
+  EXPECT_TRUE(
+      c.errors.back().description.ends_with("Acquire the required permissions and try again."));
 }
 
 TEST(DocsSeeds, Seed001ProductComesFromOptions) {
@@ -199,7 +201,8 @@ TEST(DocsSeeds, Seed003DeleteInstances) {
   EXPECT_EQ(c.errors[2].code, "IncorrectInstanceStatus");
   EXPECT_EQ(c.errors[2].message, "%s");
   EXPECT_EQ(c.errors[3].code, "IncorrectInstanceStatus");
-  EXPECT_EQ(c.errors[3].message, "The current status of the resource does not support this operation.");
+  EXPECT_EQ(c.errors[3].message,
+            "The current status of the resource does not support this operation.");
   EXPECT_EQ(c.errors[4].http, 500);
 }
 
@@ -208,10 +211,11 @@ TEST(DocsSeeds, Seed004OneCellPerLineErrorTable) {
   Contract c = read_seed("004");
   EXPECT_EQ(c.action, "RemoveInstances");
   EXPECT_EQ(c.product, "Ess");
-  EXPECT_EQ(names(c), (std::vector<std::string>{"InstanceId.N", "ScalingGroupId", "Action",
-                                                "RemovePolicy"}));
+  EXPECT_EQ(names(c),
+            (std::vector<std::string>{"InstanceId.N", "ScalingGroupId", "Action", "RemovePolicy"}));
   EXPECT_EQ(find_param(c, "InstanceId.N")->example, "i-28wt4****");  // markdown escapes removed
-  EXPECT_EQ(find_param(c, "RemovePolicy")->allowed, (std::vector<std::string>{"recycle", "release"}));
+  EXPECT_EQ(find_param(c, "RemovePolicy")->allowed,
+            (std::vector<std::string>{"recycle", "release"}));
   ASSERT_EQ(c.errors.size(), 9u);
   EXPECT_EQ(c.errors[0].http, 404);
   EXPECT_EQ(c.errors[0].code, "InvalidScalingGroupId.NotFound");

@@ -82,8 +82,7 @@ TEST(HostileMetadata, HugeLengthsAndCountsGiveNoHugeValues) {
   for (const char* id : {"Text63.max_length", "TextNum.max_length", "Text31.max_length",
                          "MinHuge.min_length", "Ids.N.repeat"}) {
     EXPECT_EQ(find_case(*e, std::string("Hostile.Huge.negative.") + id), nullptr) << id;
-    EXPECT_TRUE(warned(*e, std::string("Hostile.Huge.negative.") + id + " is not generated"))
-        << id;
+    EXPECT_TRUE(warned(*e, std::string("Hostile.Huge.negative.") + id + " is not generated")) << id;
   }
   EXPECT_TRUE(warned(*e, "maxLength 9223372036854775807"));
   EXPECT_TRUE(warned(*e, "2147483648 items"));
@@ -91,8 +90,8 @@ TEST(HostileMetadata, HugeLengthsAndCountsGiveNoHugeValues) {
 
 TEST(HostileMetadata, NumericBoundsAreReadAsWhatTheyAre) {
   ojson params = ojson::array();
-  params.push_back(param("Big", {{"type", "integer"}, {"format", "int64"},
-                                 {"maximum", "9223372036854775807"}}));
+  params.push_back(
+      param("Big", {{"type", "integer"}, {"format", "int64"}, {"maximum", "9223372036854775807"}}));
   params.push_back(param("BigNum", {{"type", "integer"}, {"maximum", UINT64_MAX}}));
   params.push_back(param("Beyond", {{"type", "number"}, {"maximum", 1e30}}));
   params.push_back(param("Low", {{"type", "integer"}, {"minimum", "-9223372036854775808"}}));
@@ -143,8 +142,10 @@ TEST(HostileMetadata, OneBadApiIsReportedAndTheOthersCompile) {
   apis["../../Escape"] = api(ojson::array());
   apis["Good"] = api(ojson::array({param("RegionId", {{"type", "string"}, {"required", true}})}));
   // Wrong-typed and empty fields are tolerated with warnings.
-  apis["WrongTypes"] = ojson{{"parameters", "oops"}, {"errorCodes", ojson::array({1, 2})},
-                             {"responses", 5}, {"title", ojson::array()}};
+  apis["WrongTypes"] = ojson{{"parameters", "oops"},
+                             {"errorCodes", ojson::array({1, 2})},
+                             {"responses", 5},
+                             {"title", ojson::array()}};
   apis["Empty"] = ojson::object();
   apis["NotAnObject"] = 42;
   apis["OddParams"] = api(ojson::array({7, ojson{{"name", ""}}, ojson{{"name", "X"}, {"schema", 3}},
@@ -160,7 +161,8 @@ TEST(HostileMetadata, OneBadApiIsReportedAndTheOthersCompile) {
   EXPECT_TRUE(reported("Hostile 2024-01-01 DeepParams: parameter Root."));
   EXPECT_TRUE(reported("nests deeper than 40 levels"));
   EXPECT_TRUE(reported("Hostile 2024-01-01 DeepResponse: response field"));
-  EXPECT_TRUE(reported("Hostile 2024-01-01 ../../Escape: the product, version or action name cannot be"));
+  EXPECT_TRUE(
+      reported("Hostile 2024-01-01 ../../Escape: the product, version or action name cannot be"));
   for (const char* good : {"Good", "WrongTypes", "Empty", "NotAnObject", "OddParams"})
     EXPECT_NE(entry(r, good), nullptr) << good;
   EXPECT_EQ(r.summary.actions, 5u);
@@ -171,7 +173,9 @@ TEST(HostileMetadata, NoCatalogueFileIsOverOneMebibyte) {
   ojson params = ojson::array();
   for (int i = 0; i < 300; ++i)
     params.push_back(param("Parameter" + std::to_string(i),
-                           {{"type", "string"}, {"required", true}, {"maxLength", 2000},
+                           {{"type", "string"},
+                            {"required", true},
+                            {"maxLength", 2000},
                             {"example", "value-of-parameter-" + std::to_string(i)}}));
   auto r = compile_one(doc({{"Wide", api(params)}}));
   ASSERT_TRUE(r.errors.empty()) << r.errors.front().to_string();

@@ -62,19 +62,17 @@ TEST(OwnLayouts, ChineseBulletLists) {
   const Param* limit = find_param(c, "NotifyLimit");
   ASSERT_NE(limit, nullptr);
   EXPECT_NE(limit->description.find("默认值：3"), std::string::npos) << limit->description;
-  EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidParameter.MemberName.Length",
-                                  "The member name is too long."},
-                                 {404, "EntityNotExist.Badge", "The badge does not exist."}}));
+  EXPECT_EQ(error_rows(c),
+            (Rows{{400, "InvalidParameter.MemberName.Length", "The member name is too long."},
+                  {404, "EntityNotExist.Badge", "The badge does not exist."}}));
   EXPECT_EQ(c.errors[1].description, "徽章不存在或已被收回。");
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"Badge", "RequestId"}));
-  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "RevokeBadge"},
-                                               {"MemberName", "lin"},
-                                               {"BadgeId", "b-a1b2c3"}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "RevokeBadge"}, {"MemberName", "lin"}, {"BadgeId", "b-a1b2c3"}}));
   ASSERT_TRUE(c.examples.json && c.examples.xml);
   EXPECT_TRUE(c.examples.json->valid);
   EXPECT_TRUE(c.examples.xml->valid);
-  EXPECT_EQ(json_top_keys(c.examples.json->body),
-            (std::vector<std::string>{"RequestId", "Badge"}));
+  EXPECT_EQ(json_top_keys(c.examples.json->body), (std::vector<std::string>{"RequestId", "Badge"}));
 }
 
 // The same layout in English: Type / Required / Description, Valid values joining the description,
@@ -116,9 +114,8 @@ TEST(OwnLayouts, TablesWithoutDelimiterRow) {
   EXPECT_EQ(error_rows(c), (Rows{{404, "TokenNotFound", "The token does not exist."},
                                  {409, "TokenRetiring", "The token is already being retired."}}));
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId", "TokenId"}));
-  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "RotateToken"},
-                                               {"TokenId", "tk-93hf"},
-                                               {"GraceSeconds", "120"}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "RotateToken"}, {"TokenId", "tk-93hf"}, {"GraceSeconds", "120"}}));
   ASSERT_TRUE(c.examples.json && c.examples.xml);
   EXPECT_TRUE(c.examples.json->valid);
   EXPECT_TRUE(c.examples.xml->valid);
@@ -152,9 +149,10 @@ TEST(OwnLayouts, FieldTablesAttachToTheirParameter) {
             (Flags{{"address", true}, {"weight", false}, {"port", false}}));
   EXPECT_EQ(targets->fields[2].type.spelling(), "Integer");
   EXPECT_TRUE(find_param(c, "ProbeType")->fields.empty());
-  EXPECT_FALSE(has_warning(c.warnings, "names no parameter")) << ::testing::PrintToString(c.warnings);
-  EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidTargets.Malformed",
-                                  "The Targets parameter is not valid JSON."}}));
+  EXPECT_FALSE(has_warning(c.warnings, "names no parameter"))
+      << ::testing::PrintToString(c.warnings);
+  EXPECT_EQ(error_rows(c),
+            (Rows{{400, "InvalidTargets.Malformed", "The Targets parameter is not valid JSON."}}));
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"ProbeId", "RequestId"}));
   EXPECT_EQ(c.examples.request_params,
             (Params{{"Action", "CreateProbe"},
@@ -181,7 +179,8 @@ TEST(OwnLayouts, UnattachedFieldTableIsReported) {
   auto c = read_document(page, "inline.md");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(required_flags(c->params), (Flags{{"Name", true}}));
-  EXPECT_TRUE(has_warning(c->warnings, "names no parameter")) << ::testing::PrintToString(c->warnings);
+  EXPECT_TRUE(has_warning(c->warnings, "names no parameter"))
+      << ::testing::PrintToString(c->warnings);
 }
 
 // The required column headed 必要 with 必选 / 可选 values.
@@ -192,9 +191,8 @@ TEST(OwnLayouts, RequiredColumnHeadedBiyao) {
             (Flags{{"Action", true}, {"LibraryId", true}, {"PageSize", false}}));
   EXPECT_FALSE(has_warning(c.warnings, "unreadable required"));
   EXPECT_EQ(error_rows(c), (Rows{{404, "LibraryNotFound", "The library does not exist."}}));
-  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "ListShelves"},
-                                               {"LibraryId", "lib-01"},
-                                               {"PageSize", "20"}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "ListShelves"}, {"LibraryId", "lib-01"}, {"PageSize", "20"}}));
 }
 
 // "Parameters|Parameters|Required|Example values|Description": the second name column is the type,
@@ -208,8 +206,8 @@ TEST(OwnLayouts, TwoColumnsLabelledParameters) {
   EXPECT_EQ(find_param(c, "KeepDays")->example, "30");
   ASSERT_EQ(c.response.children.size(), 2u);
   EXPECT_EQ(c.response.children[1].raw_type, "Integer");
-  EXPECT_EQ(error_rows(c), (Rows{{404, "InvalidArchiveId.NotFound",
-                                  "The specified archive does not exist."}}));
+  EXPECT_EQ(error_rows(c),
+            (Rows{{404, "InvalidArchiveId.NotFound", "The specified archive does not exist."}}));
   EXPECT_EQ(c.examples.request_params,
             (Params{{"Action", "TrimArchive"}, {"ArchiveId", "ar-4k2m"}, {"KeepDays", "30"}}));
 }
@@ -257,14 +255,12 @@ TEST(OwnLayouts, ParametersSectionsNestUnderTheirField) {
 TEST(OwnLayouts, RowPointingToCommonParametersIsNotAParameter) {
   Contract c = read_own_page("zh-common-row.md");
   EXPECT_EQ(c.action, "PruneHedges");
-  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
-                                             {"GardenId", true},
-                                             {"Height", false}}));
+  EXPECT_EQ(required_flags(c.params),
+            (Flags{{"Action", true}, {"GardenId", true}, {"Height", false}}));
   EXPECT_EQ(types(c.params), (std::vector<std::string>{"String", "String", "Integer"}));
   EXPECT_EQ(response_names(c), (std::vector<std::string>{"RequestId"}));
-  EXPECT_EQ(c.examples.request_params, (Params{{"Action", "PruneHedges"},
-                                               {"GardenId", "g-88"},
-                                               {"Height", "120"}}));
+  EXPECT_EQ(c.examples.request_params,
+            (Params{{"Action", "PruneHedges"}, {"GardenId", "g-88"}, {"Height", "120"}}));
 }
 
 // The API Explorer link names a product code with a dash ("product=hedge-openapi"): that is the
@@ -310,7 +306,8 @@ TEST(OwnLayouts, MetadataOfTheActionFixesProductAndVersion) {
   std::string older = *page;
   for (size_t p = older.find("ListProbes"); p != std::string::npos; p = older.find("ListProbes", p))
     older.replace(p, 10, "ListOldProbes");
-  CompileResult old = compile_texts({input(meta, true), CompileInput{"older.md", older, false}}, {});
+  CompileResult old =
+      compile_texts({input(meta, true), CompileInput{"older.md", older, false}}, {});
   ASSERT_TRUE(old.errors.empty()) << old.errors[0].to_string();
   ASSERT_EQ(old.entries.size(), 1u);
   EXPECT_EQ(old.entries[0].contract.product, "Watch");

@@ -43,10 +43,11 @@ TEST(OwnPages, ChineseFiveColumnsWithWrappedRows) {
   EXPECT_EQ(key->repeat->max, 10);
   EXPECT_EQ(key->max_length, 32);
 
-  EXPECT_EQ(error_rows(c),
-            (Rows{{404, "InvalidGroupId.NotFound", "The resource group does not exist."},
-                  {400, "InvalidLabelKind.Unknown", "The label kind is not one of the documented kinds."},
-                  {400, "InvalidGroupId.NotFound", "The resource group id is malformed."}}));
+  EXPECT_EQ(
+      error_rows(c),
+      (Rows{{404, "InvalidGroupId.NotFound", "The resource group does not exist."},
+            {400, "InvalidLabelKind.Unknown", "The label kind is not one of the documented kinds."},
+            {400, "InvalidGroupId.NotFound", "The resource group id is malformed."}}));
   EXPECT_EQ(c.errors[0].description, "资源组不存在。");
 
   ASSERT_EQ(c.examples.requests.size(), 1u);
@@ -111,10 +112,8 @@ TEST(OwnPages, EnglishMarkdown) {
   EXPECT_EQ(c.source.format, "markdown");
   EXPECT_EQ(c.source.language, "en");
   EXPECT_EQ(c.endpoint, "ecs.aliyuncs.com");
-  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
-                                             {"RegionId", true},
-                                             {"WidgetId", true},
-                                             {"Size", false}}));
+  EXPECT_EQ(required_flags(c.params),
+            (Flags{{"Action", true}, {"RegionId", true}, {"WidgetId", true}, {"Size", false}}));
   const Param* size = find_param(c, "Size");
   ASSERT_NE(size, nullptr);
   EXPECT_EQ(size->type.spelling(), "Integer");
@@ -138,10 +137,8 @@ TEST(OwnPages, PlainTextWebPage) {
   EXPECT_EQ(c.source.format, "plaintext");
   EXPECT_EQ(c.source.language, "en");
   EXPECT_EQ(c.action, "LabelGateways");
-  EXPECT_EQ(required_flags(c.params), (Flags{{"Action", true},
-                                             {"RegionId", true},
-                                             {"GatewayId.N", true},
-                                             {"Label", false}}));
+  EXPECT_EQ(required_flags(c.params),
+            (Flags{{"Action", true}, {"RegionId", true}, {"GatewayId.N", true}, {"Label", false}}));
   const Param* label = find_param(c, "Label");
   ASSERT_NE(label, nullptr);
   EXPECT_EQ(label->example, "blue");
@@ -173,10 +170,10 @@ TEST(OwnPages, SmallApiDocsJson) {
   EXPECT_EQ(c.endpoint, "ess.aliyuncs.com");
   EXPECT_EQ(c.source.format, "metadata");
   EXPECT_EQ(c.source.language, "en");
-  EXPECT_EQ(required_flags(c.params), (Flags{{"RegionId", true},
-                                             {"PoolName", false},
-                                             {"MachineType.N", true},
-                                             {"Capacity", false}}));
+  EXPECT_EQ(
+      required_flags(c.params),
+      (Flags{
+          {"RegionId", true}, {"PoolName", false}, {"MachineType.N", true}, {"Capacity", false}}));
   const Param* types = find_param(c, "MachineType.N");
   ASSERT_NE(types, nullptr);
   EXPECT_EQ(types->type.spelling(), "RepeatList");
@@ -187,12 +184,12 @@ TEST(OwnPages, SmallApiDocsJson) {
   EXPECT_EQ(cap->minimum, 1);
   EXPECT_EQ(cap->maximum, 50);
   EXPECT_EQ(cap->example, "8");
-  EXPECT_EQ(error_rows(c),
-            (Rows{{400, "InvalidPoolName.Malformed", "The pool name is not valid."},
-                  {400, "QuotaExceeded.Pool", "You cannot open more than %s pools."},
-                  {404, "InvalidRegionId.NotFound", "The region does not exist."}}));
+  EXPECT_EQ(error_rows(c), (Rows{{400, "InvalidPoolName.Malformed", "The pool name is not valid."},
+                                 {400, "QuotaExceeded.Pool", "You cannot open more than %s pools."},
+                                 {404, "InvalidRegionId.NotFound", "The region does not exist."}}));
   ASSERT_TRUE(c.examples.json && c.examples.xml);
-  EXPECT_EQ(json_top_keys(c.examples.json->body), (std::vector<std::string>{"RequestId", "PoolId"}));
+  EXPECT_EQ(json_top_keys(c.examples.json->body),
+            (std::vector<std::string>{"RequestId", "PoolId"}));
   EXPECT_TRUE(c.examples.xml->valid);
   ASSERT_EQ(c.response.children.size(), 2u);
   EXPECT_EQ(c.response.children[1].name, "PoolId");

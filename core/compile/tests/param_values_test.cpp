@@ -30,7 +30,8 @@ std::vector<std::string> broken(const Param& p, std::string_view v) {
 // The generator and the emulator classify types with the one classifier: int32/int64 were numeric
 // for the constraint reader but strings here, so their ranges were read and never tested.
 TEST(ParamValues, EveryNumericSpellingIsNumeric) {
-  for (const char* type : {"Integer", "Long", "int32", "Int64", "short", "Float", "Double", "decimal"}) {
+  for (const char* type :
+       {"Integer", "Long", "int32", "Int64", "short", "Float", "Double", "decimal"}) {
     Param p = param("Size", type);
     p.maximum = 10;
     EXPECT_EQ(broken(p, "x"), std::vector<std::string>{"type"}) << type;

@@ -11,7 +11,6 @@
 
 #include "tests/support/files.hpp"
 
-
 namespace popcheck::core {
 namespace {
 

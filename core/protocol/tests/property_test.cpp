@@ -48,18 +48,17 @@ class Gen {
   std::mt19937 rng_;
 };
 
-
 // The replay path's one-pass request_match_params must agree with match_params(merge_params(...))
 // on any request: names that repeat, volatile and ignored names, raw '&', '=', '%' and '+' in the
 // query and the form, Action and Version from the V3 headers, Format in any case or absent.
 TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
   Gen g(7);
-  static const std::string kNames[] = {"Action",    "Version",       "Format",   "RegionId",
-                                       "Signature", "SignatureNonce", "Timestamp", "AccessKeyId",
-                                       "ClientToken", "Tag.1.Key",    "Sig%6Eature", "Act+ion",
-                                       "Form%61t", "SecurityToken", "BearerToken", "SignatureType",
-                                       "SignatureMethod", "SignatureVersion", "SignatureVersionX",
-                                       "Timestamps", "Signatur"};
+  static const std::string kNames[] = {
+      "Action",         "Version",         "Format",           "RegionId",          "Signature",
+      "SignatureNonce", "Timestamp",       "AccessKeyId",      "ClientToken",       "Tag.1.Key",
+      "Sig%6Eature",    "Act+ion",         "Form%61t",         "SecurityToken",     "BearerToken",
+      "SignatureType",  "SignatureMethod", "SignatureVersion", "SignatureVersionX", "Timestamps",
+      "Signatur"};
   auto random_pairs = [&](size_t max) {
     std::string out;
     const size_t n = g.below(max + 1);
@@ -67,9 +66,13 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
       if (i) out += g.below(8) == 0 ? "&&" : "&";
       out += g.below(3) == 0 ? percent_encode(g.text(6)) : kNames[g.below(std::size(kNames))];
       switch (g.below(4)) {
-        case 0: break;  // no '=' at all
-        case 1: out += "=" + g.text(8); break;  // raw, with '+', '%', '&' and '=' pieces
-        default: out += "=" + percent_encode(g.text(8));
+        case 0:
+          break;  // no '=' at all
+        case 1:
+          out += "=" + g.text(8);
+          break;  // raw, with '+', '%', '&' and '=' pieces
+        default:
+          out += "=" + percent_encode(g.text(8));
       }
     }
     return out;
@@ -78,9 +81,11 @@ TEST(Property, OnePassMatchParamsAgreeWithMergeThenMatch) {
     Headers headers;
     std::string body;
     const bool form = g.below(2) == 0;
-    if (form) headers.emplace_back(g.below(2) ? "Content-Type" : "content-type",
-                                   "application/x-www-form-urlencoded; charset=UTF-8");
-    else if (g.below(2)) headers.emplace_back("Content-Type", "application/json");
+    if (form)
+      headers.emplace_back(g.below(2) ? "Content-Type" : "content-type",
+                           "application/x-www-form-urlencoded; charset=UTF-8");
+    else if (g.below(2))
+      headers.emplace_back("Content-Type", "application/json");
     body = g.below(3) == 0 ? std::string() : random_pairs(5);
     if (g.below(2)) headers.emplace_back("x-acs-action", g.below(4) ? "DescribeRegions" : "");
     if (g.below(2)) headers.emplace_back("x-acs-version", "2014-05-26");

@@ -116,10 +116,10 @@ TEST(Redact, RequestSecretsAreFoundAnywhereElse) {
 
 TEST(Redact, JsonBodiesAtAnyDepthAndXml) {
   const Redactor r;
-  std::string out = r.body(
-      R"({"Name":"n","Credentials":{"AccessKeyId":"STS.abc","AccessKeySecret":"s3cr3t",)"
-      R"("SecurityToken":"tok"},"List":[{"Deep":{"Password":"pw123456"}}],"Count":3})",
-      "application/json");
+  std::string out =
+      r.body(R"({"Name":"n","Credentials":{"AccessKeyId":"STS.abc","AccessKeySecret":"s3cr3t",)"
+             R"("SecurityToken":"tok"},"List":[{"Deep":{"Password":"pw123456"}}],"Count":3})",
+             "application/json");
   EXPECT_EQ(out,
             R"({"Name":"n","Credentials":{"AccessKeyId":"REDACTED","AccessKeySecret":"REDACTED",)"
             R"("SecurityToken":"REDACTED"},"List":[{"Deep":{"Password":"REDACTED"}}],"Count":3})");
@@ -130,8 +130,8 @@ TEST(Redact, JsonBodiesAtAnyDepthAndXml) {
   EXPECT_EQ(r.body("<R><Key><AccessKeySecret>s3cr3t</AccessKeySecret></Key><N>1</N></R>"),
             "<R><Key><AccessKeySecret>REDACTED</AccessKeySecret></Key><N>1</N></R>");
   // Nesting deeper than the redactor serialises is treated as text: still no secret.
-  std::string deep = std::string(5000, '[') + R"({"AccessKeySecret":"s3cr3tDeep"})" +
-                     std::string(5000, ']');
+  std::string deep =
+      std::string(5000, '[') + R"({"AccessKeySecret":"s3cr3tDeep"})" + std::string(5000, ']');
   expect_none(r.body(deep, "application/json"), {"s3cr3tDeep"});
 }
 

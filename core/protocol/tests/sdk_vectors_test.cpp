@@ -26,8 +26,9 @@ class SdkVectors : public ::testing::Test {
   void SetUp() override {
     const char* path = std::getenv("POPCHECK_SDK_VECTORS");
     if (path == nullptr || *path == '\0') {
-      GTEST_SKIP() << "POPCHECK_SDK_VECTORS is not set: run tests/e2e/sdk_signatures.test.mjs, which "
-                      "generates vectors with the Node SDKs and runs these tests on them";
+      GTEST_SKIP()
+          << "POPCHECK_SDK_VECTORS is not set: run tests/e2e/sdk_signatures.test.mjs, which "
+             "generates vectors with the Node SDKs and runs these tests on them";
     }
     // From here on a problem with the file is a failure, not a skip: it was asked for.
     std::ifstream in(path);

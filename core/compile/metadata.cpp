@@ -166,6 +166,19 @@ struct Flattener {
   std::vector<std::string>* warnings;
   int level = 0;  // recursion depth, bounded by DepthGuard
 
+  // A parameter at this position and `depth`, of the documented `type`; `schema`, when given, adds
+  // its description, example, required flag and value constraints (apply_schema, which may read the
+  // type).
+  Param make(std::string name, ParamType type, int depth, const ojson* schema) const {
+    Param p;
+    p.name = std::move(name);
+    p.type = std::move(type);
+    p.position = position;
+    p.depth = depth;
+    if (schema != nullptr) apply_schema(p, *schema, *warnings);
+    return p;
+  }
+
   // One schema at `name`. `repeat` is the range of the outermost .N, carried down to every leaf so
   // that "Tag.N.Key" knows its N range even though maxItems sits on the array above it.
   void add(const std::string& name, const ojson& schema, const std::string& style, int depth,
@@ -173,24 +186,14 @@ struct Flattener {
     DepthGuard guard(level, "parameter " + name);
     if (!schema.is_object()) {
       warnings->push_back("parameter " + name + " has no schema; read as String");
-      Param p;
-      p.name = name;
-      p.type = "String";
-      p.position = position;
-      p.depth = depth;
-      out->push_back(std::move(p));
+      out->push_back(make(name, "String", depth, nullptr));
       return;
     }
     std::string type = str_at(schema, "type");
     // json and simple styles travel as one value (a JSON text or a comma-separated list): pages
     // document them as one String parameter.
     if ((type == "array" || type == "object") && (style == "json" || style == "simple")) {
-      Param p;
-      p.name = name;
-      p.type = "String";
-      p.position = position;
-      p.depth = depth;
-      apply_schema(p, schema, *warnings);
+      Param p = make(name, "String", depth, &schema);
       p.required = p.required && parent_required;
       p.repeat = repeat;
       out->push_back(std::move(p));
@@ -207,12 +210,7 @@ struct Flattener {
         warnings->push_back("parameter " + name +
                             " is an array without items; read as a list of "
                             "strings");
-        Param p;
-        p.name = name + ".N";
-        p.type = "RepeatList";
-        p.position = position;
-        p.depth = depth;
-        apply_schema(p, schema, *warnings);
+        Param p = make(name + ".N", "RepeatList", depth, &schema);
         p.required = req;
         p.repeat = rep;
         out->push_back(std::move(p));
@@ -228,12 +226,7 @@ struct Flattener {
         return;
       }
       // An array of scalars: "InstanceId.N", documented by pages as RepeatList.
-      Param p;
-      p.name = name + ".N";
-      p.type = "RepeatList";
-      p.position = position;
-      p.depth = depth;
-      apply_schema(p, *items, *warnings);
+      Param p = make(name + ".N", "RepeatList", depth, &*items);
       // The array's own description and required flag are the parameter's; the item schema only
       // adds the example and value constraints.
       if (std::string d = str_at(schema, "description"); !d.empty()) p.description = d;
@@ -247,12 +240,7 @@ struct Flattener {
       add_properties(name, schema, depth, repeat, bool_at(schema, "required") && parent_required);
       return;
     }
-    Param p;
-    p.name = name;
-    p.type = page_type(schema);
-    p.position = position;
-    p.depth = depth;
-    apply_schema(p, schema, *warnings);
+    Param p = make(name, page_type(schema), depth, &schema);
     p.required = p.required && parent_required;
     p.repeat = repeat;
     out->push_back(std::move(p));
@@ -264,12 +252,7 @@ struct Flattener {
     DepthGuard guard(level, "parameter " + name);
     auto props = schema.find("properties");
     if (props == schema.end() || !props->is_object() || props->empty()) {
-      Param p;
-      p.name = name;
-      p.type = "Object";
-      p.position = position;
-      p.depth = depth;
-      apply_schema(p, schema, *warnings);
+      Param p = make(name, "Object", depth, &schema);
       p.required = required;
       p.repeat = repeat;
       out->push_back(std::move(p));

@@ -31,22 +31,6 @@ namespace {
 
 using core::text::iequals;
 
-// Headers that describe one connection, not the message (RFC 9110 section 7.6.1): never sent on
-// from a caller's request, never part of an answer.
-bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kNames = {"connection",
-                                                             "keep-alive",
-                                                             "proxy-connection",
-                                                             "proxy-authenticate",
-                                                             "proxy-authorization",
-                                                             "te",
-                                                             "trailer",
-                                                             "transfer-encoding",
-                                                             "upgrade"};
-  return std::any_of(kNames.begin(), kNames.end(),
-                     [&](std::string_view n) { return iequals(n, name); });
-}
-
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 // Whether a failed handshake failed on the server's certificate (the chain or the host name).
@@ -68,6 +52,20 @@ struct Connection {
 };
 
 }  // namespace
+
+bool is_hop_by_hop(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kNames = {"connection",
+                                                             "keep-alive",
+                                                             "proxy-connection",
+                                                             "proxy-authenticate",
+                                                             "proxy-authorization",
+                                                             "te",
+                                                             "trailer",
+                                                             "transfer-encoding",
+                                                             "upgrade"};
+  return std::any_of(kNames.begin(), kNames.end(),
+                     [&](std::string_view n) { return iequals(n, name); });
+}
 
 struct HttpClient::Impl {
   core::Url url;

@@ -21,6 +21,12 @@
 
 namespace popcheck::net {
 
+// Whether a header describes one connection, not the message (RFC 9110 section 7.6.1: Connection,
+// Keep-Alive, Proxy-Connection, Proxy-Authenticate, Proxy-Authorization, TE, Trailer,
+// Transfer-Encoding, Upgrade; any case): never sent on from a caller's request, never part of an
+// answer, never replayed.
+bool is_hop_by_hop(std::string_view name);
+
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5000};  // the TCP connect, then the TLS handshake
   std::chrono::milliseconds read_timeout{10000};    // writing the request, then reading the answer

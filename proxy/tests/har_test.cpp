@@ -510,6 +510,11 @@ TEST(HarTime, StartedDateTimeBecomesUtcSeconds) {
   EXPECT_EQ(utc_millis("yesterday"), "");
   EXPECT_EQ(utc_millis("2026-02-30T10:00:00Z"), "");
   EXPECT_EQ(utc_millis("2026-11-23T16:17:17Zjunk"), "");
+  // Outside the system clock's range (about 1677 to 2262): refused, not overflowed.
+  EXPECT_EQ(utc_millis("9999-12-31T23:59:59.999Z"), "");
+  EXPECT_EQ(utc_millis("0001-01-01T00:00:00Z"), "");
+  EXPECT_EQ(utc_millis("2261-12-31T23:59:59Z"), "2261-12-31T23:59:59.000Z");
+  EXPECT_EQ(utc_millis("1700-01-01T00:00:00Z"), "1700-01-01T00:00:00.000Z");
 }
 
 TEST(HarFiles, ExportReadsAFolderInRecordedOrderAndImportNumbersAfterExisting) {

@@ -178,15 +178,15 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // Existence: every id the request gives a parameter that a NotFound row names.
   for (const auto& t : triggers_) {
-    if (t.kind != "exists") continue;
+    if (t.kind != core::TriggerKind::exists) continue;
     auto kind = kind_of_param(t.param, params);
     if (!kind) continue;
     for (const auto& id : values_of(params, t.param)) {
       if (state.exists(*kind, id)) continue;
       // An id that existed and is gone answers the contract's Released row, where it has one.
       for (const auto& s : triggers_)
-        if (s.kind == "state" && s.attribute == "Released" && s.id_param == t.param &&
-            state.is_released(*kind, id)) {
+        if (s.kind == core::TriggerKind::state && s.attribute == "Released" &&
+            s.id_param == t.param && state.is_released(*kind, id)) {
           out.error = row_error(s.row, id);
           return out;
         }
@@ -196,7 +196,8 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // States: a status outside the allowed ones, a flag set.
   for (const auto& t : triggers_) {
-    if (t.kind != "state" || t.id_param.empty() || t.attribute == "Released") continue;
+    if (t.kind != core::TriggerKind::state || t.id_param.empty() || t.attribute == "Released")
+      continue;
     auto kind = t.resource.empty() ? kind_of_param(t.id_param, params) : std::optional(t.resource);
     if (!kind) continue;
     for (const auto& id : values_of(params, t.id_param)) {
@@ -211,7 +212,7 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // Tag quotas: the tags a resource carries and the new keys the request adds.
   for (const auto& t : triggers_) {
-    if (t.kind != "tag_quota" || t.id_param.empty()) continue;
+    if (t.kind != core::TriggerKind::tag_quota || t.id_param.empty()) continue;
     auto kind = kind_of_param(t.id_param, params);
     if (!kind) continue;
     std::vector<std::string> keys = values_of(params, t.param);

@@ -15,6 +15,7 @@
 //      none) with a fresh RequestId. A Create/Allocate API adds the resource it returns to the
 //      state with a new id, a Delete/Release API removes it, a Describe/List API lists what the
 //      state holds of that kind once it holds or has held any (docs/emulator-responder.md).
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -78,8 +79,9 @@ class ContractApi {
   };
 
   std::vector<Given> match(const core::Params& params) const;
-  std::optional<ApiResult> answer(const std::string& param, const std::string& kind,
+  std::optional<ApiResult> answer(const std::string& param, core::TriggerKind kind,
                                   const std::string& fill) const;
+  std::optional<ApiResult> value_answer(const std::string& param, const std::string& fill) const;
   ApiResult row_error(size_t row, const std::string& fill) const;
   std::optional<std::string> kind_of_param(const std::string& param,
                                            const core::Params& params) const;
@@ -92,7 +94,8 @@ class ContractApi {
   std::vector<size_t> required_;                     // top-level required parameters
   std::vector<size_t> required_members_;             // required members of list items ("Tag.N.Key")
   std::vector<core::ErrorTrigger> triggers_;
-  std::unordered_map<std::string, size_t> rows_;  // "kind|param" -> error row
+  std::map<std::pair<core::TriggerKind, std::string>, size_t> rows_;  // (kind, param) -> error row
+  std::unordered_map<std::string, size_t> value_rows_;  // param -> its first value-constraint row
   std::optional<size_t> region_row_;
 
   // Success bodies: the parts before and after the RequestId.

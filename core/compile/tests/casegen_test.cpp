@@ -72,6 +72,12 @@ Contract tagging() {
   return c;
 }
 
+// Whether the case provisions a fault: its answer is injected, the request alone does not earn it.
+bool faulted(const Case& k) {
+  return std::any_of(k.needs.begin(), k.needs.end(),
+                     [](const Need& n) { return n.resource == "fault"; });
+}
+
 const Case* by_id(const std::vector<Case>& cases, const std::string& id) {
   for (const auto& k : cases)
     if (k.id == id) return &k;
@@ -204,17 +210,14 @@ TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   EXPECT_TRUE(v != "disk" && v != "instance" && !v.empty());
   EXPECT_NE(value(*by_id(cases, "Ecs.RemoveThingTags.error.InvalidRegionId.NotFound"), "RegionId"),
             "cn-beijing");
-  for (const Case* k : {id, type})
-    EXPECT_TRUE(std::none_of(k->needs.begin(), k->needs.end(),
-                             [](const Need& n) { return n.resource == "fault"; }));
+  for (const Case* k : {id, type}) EXPECT_FALSE(faulted(*k)) << k->id;
   // Tagging APIs say "instance" for the resource: InstanceType means ResourceType.
   c.errors = {row(400, "InvalidInstanceType.NotFound", "x")};
   cases = generate_cases(c);
   const Case* inst = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
   ASSERT_TRUE(inst);
   EXPECT_NE(value(*inst, "ResourceType"), "disk");
-  EXPECT_TRUE(std::none_of(inst->needs.begin(), inst->needs.end(),
-                           [](const Need& n) { return n.resource == "fault"; }));
+  EXPECT_FALSE(faulted(*inst));
 }
 
 TEST(Casegen, TwoRowsBrokenByOneRequestLeaveTheSecondToAFault) {
@@ -228,19 +231,15 @@ TEST(Casegen, TwoRowsBrokenByOneRequestLeaveTheSecondToAFault) {
   const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
   const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
   ASSERT_TRUE(first && second);
-  auto faulted = [](const Case& k) {
-    return std::any_of(k.needs.begin(), k.needs.end(),
-                       [](const Need& n) { return n.resource == "fault"; });
-  };
   EXPECT_FALSE(faulted(*first));
   EXPECT_NE(value(*first, "ResourceType"), "disk");
   EXPECT_TRUE(faulted(*second));
   EXPECT_EQ(value(*second, "ResourceType"), "disk");
   auto triggers = error_triggers(c);
   ASSERT_EQ(triggers.size(), 2u);
-  EXPECT_EQ(triggers[0].kind, "allowed");
+  EXPECT_EQ(triggers[0].kind, TriggerKind::allowed);
   EXPECT_EQ(triggers[0].param, "ResourceType");
-  EXPECT_EQ(triggers[1].kind, "fault");
+  EXPECT_EQ(triggers[1].kind, TriggerKind::fault);
 }
 
 TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne) {
@@ -253,10 +252,6 @@ TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne
   const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
   const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound.2");
   ASSERT_TRUE(first && second);
-  auto faulted = [](const Case& k) {
-    return std::any_of(k.needs.begin(), k.needs.end(),
-                       [](const Need& n) { return n.resource == "fault"; });
-  };
   EXPECT_TRUE(faulted(*first));
   EXPECT_EQ(first->expect.status, 404);
   EXPECT_FALSE(faulted(*second));

@@ -59,8 +59,10 @@ class ContractApi {
   std::string render(const Outcome& outcome, const core::Params& params, bool xml,
                      const std::string& request_id) const;
 
-  // How this API links to the state, for tests and docs: "create", "delete", "list" or "".
-  const std::string& link() const { return link_; }
+  // How this API links to the state: it creates, deletes or lists resources of link_kind(), or
+  // none of them.
+  enum class Link { none, creates, deletes, lists };
+  Link link() const { return link_; }
   // The kind of resource it creates, deletes or lists ("Slb:LoadBalancer", "vpc").
   const std::string& link_kind() const { return link_kind_; }
 
@@ -103,7 +105,8 @@ class ContractApi {
   ojson fields_;             // the JSON success fields (RequestId left out), for bodies that change
   std::string xml_example_;  // the documented XML example, root renamed; empty when none
 
-  std::string link_, link_kind_;
+  Link link_ = Link::none;
+  std::string link_kind_;
   std::string link_field_;                // create: the response field of the new id
   std::string link_param_;                // delete: the parameter naming the ids; list: the filter
   std::vector<std::string> list_path_;    // list: keys down to the array of items

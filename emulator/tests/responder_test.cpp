@@ -151,10 +151,10 @@ TEST(Responder, CreateDescribeAndDeleteShareOneStore) {
   remove.examples.json = core::ExampleBlock{"json", R"({"RequestId":"D"})", true};
 
   ContractApi c(create), d(describe), r(remove);
-  EXPECT_EQ(c.link(), "create");
+  EXPECT_EQ(c.link(), ContractApi::Link::creates);
   EXPECT_EQ(c.link_kind(), "Demo:Widget");
-  EXPECT_EQ(d.link(), "list");
-  EXPECT_EQ(r.link(), "delete");
+  EXPECT_EQ(d.link(), ContractApi::Link::lists);
+  EXPECT_EQ(r.link(), ContractApi::Link::deletes);
   State state = default_state();
   core::Params region = {{"RegionId", "cn-hangzhou"}};
 

@@ -14,6 +14,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
+#include "tests/support/contract.hpp"
 #include "tests/support/seeds.hpp"
 
 namespace popcheck::core {
@@ -25,24 +26,8 @@ using test_support::metadata_dir;
 using test_support::read_seed;
 using test_support::read_text;
 
-Param param(std::string name, std::string type, bool required, std::string example) {
-  Param p;
-  p.name = std::move(name);
-  p.type = std::move(type);
-  p.required = required;
-  p.example = std::move(example);
-  return p;
-}
-
-ErrorRow row(int http, std::string code, std::string message, std::string description = {}) {
-  ErrorRow r;
-  r.http = http;
-  r.http_raw = std::to_string(http);
-  r.code = std::move(code);
-  r.message = std::move(message);
-  r.description = std::move(description);
-  return r;
-}
+using test_support::param;
+using test_support::row;
 
 // A tagging API shaped like the seeds, but not one of them.
 Contract tagging() {

@@ -140,7 +140,7 @@ class NeedReader {
   do {                                                   \
     auto value_ = (expr);                                \
     if (!value_) return std::unexpected(value_.error()); \
-    target = std::move(*value_);                         \
+    (target) = std::move(*value_);                       \
   } while (0)
 
 // "$missing" / "$released" asked for the need itself: with == "$missing", or an id attribute that

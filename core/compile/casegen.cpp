@@ -121,7 +121,7 @@ std::vector<Case> Generator::run() {
   std::vector<Case> out;
   example_case(out, "JSON");
   example_case(out, "XML");
-  for (size_t i = 0; i < c_.errors.size(); ++i) out.push_back(error_case(c_.errors[i]));
+  for (const auto& row : c_.errors) out.push_back(error_case(row));
   negative_cases(out);
   return out;
 }
@@ -133,7 +133,7 @@ const Param* Generator::param(const string& name) const {
 }
 
 // The parameter an error code's word names: "ResourceId", "TagKey", "InstanceIds", "TagNum".
-const Param* Generator::find_param(string word) const {
+const Param* Generator::find_param(const string& word) const {
   if (word.empty()) return nullptr;
   string w = lower(word);
   for (const string& strip : {string("invalid"), string("parameter.")})

@@ -9,15 +9,14 @@ namespace popcheck::core::casegen {
 
 // "InvalidDiskId.NotFound" -> "InvalidDiskId"; "NotFound.DiskId" -> "DiskId".
 string Generator::code_word_before(const string& code, string_view suffix) {
-  string c = code;
-  if (auto pos = c.rfind(string(suffix)); pos != string::npos) {
-    string before = c.substr(0, pos);
+  if (auto pos = code.rfind(string(suffix)); pos != string::npos) {
+    string before = code.substr(0, pos);
     while (!before.empty() && before.back() == '.') before.pop_back();
     if (!before.empty()) {
       auto dot = before.rfind('.');
       return dot == string::npos ? before : before.substr(dot + 1);
     }
-    string after = c.substr(pos + suffix.size());
+    string after = code.substr(pos + suffix.size());
     while (!after.empty() && after.front() == '.') after.erase(0, 1);
     return after;
   }
@@ -371,8 +370,8 @@ string expected_message(const string& msg) {
 }
 
 string trigger_key(const ErrorTrigger& t) {
-  string key = t.kind + "|" + t.param + "|" + t.id_param + "|" + t.attribute + "|" +
-               (t.negate ? "!" : "") + std::to_string(t.limit);
+  string key = string(to_string(t.kind)) + "|" + t.param + "|" + t.id_param + "|" + t.attribute +
+               "|" + (t.negate ? "!" : "") + std::to_string(t.limit);
   for (const auto& v : t.values) key += "|" + v;
   return key;
 }

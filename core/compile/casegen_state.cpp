@@ -58,9 +58,9 @@ std::vector<string> statuses_in(string_view text, const string& resource) {
 std::vector<string> required_statuses(const Contract& c, const string& resource) {
   auto scan = [&](const string& text) -> std::vector<string> {
     for (const auto& s : sentences(text)) {
-      if (!(s.find("必须") != string::npos || icontains(s, "must ") ||
-            s.find("仅") != string::npos || s.find("才") != string::npos))
-        continue;
+      bool says_must = s.find("必须") != string::npos || icontains(s, "must ") ||
+                       s.find("仅") != string::npos || s.find("才") != string::npos;
+      if (!says_must) continue;
       auto found = statuses_in(s, resource);
       if (!found.empty()) return found;
     }

@@ -31,12 +31,10 @@ core::Param param(std::string name, std::string type, bool required = false,
 // A contract's product, version, action and parameters; each test adds what it is about.
 core::Contract contract(std::string product, std::string version, std::string action,
                         std::vector<core::Param> params) {
-  core::Contract c;
-  c.product = std::move(product);
-  c.version = std::move(version);
-  c.action = std::move(action);
-  c.params = std::move(params);
-  return c;
+  return core::Contract{.product = std::move(product),
+                        .version = std::move(version),
+                        .action = std::move(action),
+                        .params = std::move(params)};
 }
 
 // A widget API with a constraint of every kind.

@@ -25,4 +25,8 @@ net::AdminGuard admin_guard_for(const std::string& listen_host, std::string toke
   return guard;
 }
 
+CLI::Option* add_admin_token_option(CLI::App* cmd, std::string& token, const std::string& help) {
+  return cmd->add_option("--admin-token", token, help)->envname("POPCHECK_ADMIN_TOKEN");
+}
+
 }  // namespace popcheck::app

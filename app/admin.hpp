@@ -4,6 +4,8 @@
 #include <ostream>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "net/admin.hpp"
 
 namespace popcheck::app {
@@ -16,5 +18,14 @@ namespace popcheck::app {
 net::AdminGuard admin_guard_for(const std::string& listen_host, std::string token,
                                 const std::string& host_id, const std::string& who,
                                 std::ostream& err);
+
+// What --admin-token means on a server command (popcheck proxy, popcheck emulate).
+inline constexpr const char* kServerAdminTokenHelp =
+    "Token the admin endpoints require (Authorization: Bearer TOKEN); required and generated when "
+    "--listen is not a loopback address";
+
+// --admin-token TOKEN, also read from POPCHECK_ADMIN_TOKEN, on a server command or on a command
+// that talks to a server's admin endpoints (popcheck run); `help` says which.
+CLI::Option* add_admin_token_option(CLI::App* cmd, std::string& token, const std::string& help);
 
 }  // namespace popcheck::app

@@ -167,10 +167,7 @@ void add_emulate_command(CLI::App& root, int& exit_code) {
                 "naming its version)");
   add_data_dir_option(cmd, flags->data_dir);
   cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str();
-  cmd->add_option("--admin-token", flags->admin_token,
-                  "Token the admin endpoints require (Authorization: Bearer TOKEN); required and "
-                  "generated when --listen is not a loopback address")
-      ->envname("POPCHECK_ADMIN_TOKEN");
+  add_admin_token_option(cmd, flags->admin_token, kServerAdminTokenHelp);
   // Mutation testing of the runner; hidden from --help (empty group).
   cmd->add_option("--deviation", flags->deviation,
                   "Inject one deviation: status:ACTION:CODE, code:ACTION, message:ACTION, "

@@ -277,10 +277,7 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--contracts-report", args->contracts_report,
                   "JUnit report of the validation, written when the proxy stops")
       ->capture_default_str();
-  cmd->add_option("--admin-token", args->admin_token,
-                  "token the admin endpoints require (Authorization: Bearer TOKEN); required and "
-                  "generated when --listen is not a loopback address")
-      ->envname("POPCHECK_ADMIN_TOKEN");
+  add_admin_token_option(cmd, args->admin_token, kServerAdminTokenHelp);
   cmd->callback([args, seed, &exit_code] {
     args->fault_seed_given = seed->count() > 0;
     exit_code = run_proxy(*args);

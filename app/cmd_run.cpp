@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin.hpp"
 #include "app/commands.hpp"
 #include "core/compile/compile.hpp"
 #include "core/files.hpp"
@@ -389,10 +390,9 @@ void add_run_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--retries", f->retries,
                   "Extra attempts after a network failure (never after an HTTP answer)")
       ->capture_default_str();
-  cmd->add_option("--admin-token", f->admin_token,
-                  "Admin token of an emulator listening beyond loopback (sent with its health "
-                  "probe and provisioning)")
-      ->envname("POPCHECK_ADMIN_TOKEN");
+  add_admin_token_option(cmd, f->admin_token,
+                         "Admin token of an emulator listening beyond loopback (sent with its "
+                         "health probe and provisioning)");
   cmd->add_option("--ca-file", f->ca_file,
                   "PEM bundle of the CAs to trust (instead of the system's)")
       ->check(CLI::ExistingFile);

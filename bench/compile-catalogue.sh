@@ -11,9 +11,8 @@
 #              LIMIT (seconds per round, 120), POPCHECK_SHARED (default ../shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-src=$PWD
 source bench/lib/common.sh
-shared="$(cd "${POPCHECK_SHARED:-$src/../shared}" && pwd)"
+shared=$(shared_folder)
 rounds=${ROUNDS:-3}
 limit=${LIMIT:-120}
 [[ -x /usr/bin/time ]] || { echo "bench/compile-catalogue.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }

@@ -11,9 +11,8 @@
 #              POPCHECK_SHARED (default ../shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-src=$PWD
 source bench/lib/common.sh
-shared="$(cd "${POPCHECK_SHARED:-$src/../shared}" && pwd)"
+shared=$(shared_folder)
 runs=${RUNS:-10}
 
 [[ -n ${POPCHECK:-} ]] || bash scripts/setup.sh bench

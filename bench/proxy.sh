@@ -19,10 +19,8 @@
 # Needs wrk, nginx, GNU time and (section 4) valgrind: bash scripts/setup.sh bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/.." && pwd)
-default_bin=$src/build/release/bin/popcheck
-[[ -x "$default_bin" ]] || default_bin=$src/build/ci/bin/popcheck
-bin=${1:-${POPCHECK:-$default_bin}}
+source "$here/lib/common.sh"
+bin=$(built_popcheck "${1:-}")
 duration=${DURATION:-10s}
 pin=${PIN:-0}
 if [ "$pin" = 1 ]; then

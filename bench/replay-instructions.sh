@@ -8,10 +8,8 @@
 # Needs valgrind and curl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/.." && pwd)
-default_bin=$src/build/release/bin/popcheck
-[[ -x "$default_bin" ]] || default_bin=$src/build/ci/bin/popcheck
-bin=${1:-${POPCHECK:-$default_bin}}
+source "$here/lib/common.sh"
+bin=$(built_popcheck "${1:-}")
 requests=${REQUESTS:-2000}
 for tool in valgrind callgrind_annotate curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: bash scripts/setup.sh bench" >&2; exit 2; }

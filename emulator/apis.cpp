@@ -367,6 +367,7 @@ ApiResult delete_instances(const Params& params, State& state) {
   }
   // A security-locked instance takes every disk with it, whatever DeleteWithInstance says.
   std::vector<std::pair<std::string, bool>> release;
+  release.reserve(targets.size());
   for (Instance* i : targets) release.emplace_back(i->id, i->security_locked);
   for (const auto& [id, all_disks] : release) state.release_instance(id, all_disks);
   return {};

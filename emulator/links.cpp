@@ -104,7 +104,7 @@ void ContractApi::prepare_links() {
                       : 0;
       if (score > best) {
         best = score;
-        link_ = "create";
+        link_ = Link::creates;
         link_kind_ = *kind;
         link_field_ = k;
       }
@@ -127,7 +127,7 @@ void ContractApi::prepare_links() {
     }
     if (link_param_.empty() && ids == 1) link_param_ = only->name;
     if (!link_param_.empty()) {
-      link_ = "delete";
+      link_ = Link::deletes;
       link_kind_ = needs::id_kind(product, link_param_, nullptr).value_or("");
     }
   } else if (kList.contains(verb)) {
@@ -152,7 +152,7 @@ void ContractApi::prepare_links() {
     };
     if (search(search, fields_)) {
       if (auto kind = needs::id_kind(product, list_id_field_)) {
-        link_ = "list";
+        link_ = Link::lists;
         link_kind_ = *kind;
         list_path_ = path;
         for (const std::string& name :
@@ -162,7 +162,7 @@ void ContractApi::prepare_links() {
       }
     }
   }
-  if (link_ != "create")
+  if (link_ != Link::creates)
     for (const auto& [k, v] : fields_.items())
       if (v.is_string() && id_field(k))
         for (const auto& p : contract_.params)
@@ -178,15 +178,15 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // Existence: every id the request gives a parameter that a NotFound row names.
   for (const auto& t : triggers_) {
-    if (t.kind != "exists") continue;
+    if (t.kind != core::TriggerKind::exists) continue;
     auto kind = kind_of_param(t.param, params);
     if (!kind) continue;
     for (const auto& id : values_of(params, t.param)) {
       if (state.exists(*kind, id)) continue;
       // An id that existed and is gone answers the contract's Released row, where it has one.
       for (const auto& s : triggers_)
-        if (s.kind == "state" && s.attribute == "Released" && s.id_param == t.param &&
-            state.is_released(*kind, id)) {
+        if (s.kind == core::TriggerKind::state && s.attribute == "Released" &&
+            s.id_param == t.param && state.is_released(*kind, id)) {
           out.error = row_error(s.row, id);
           return out;
         }
@@ -196,7 +196,8 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // States: a status outside the allowed ones, a flag set.
   for (const auto& t : triggers_) {
-    if (t.kind != "state" || t.id_param.empty() || t.attribute == "Released") continue;
+    if (t.kind != core::TriggerKind::state || t.id_param.empty() || t.attribute == "Released")
+      continue;
     auto kind = t.resource.empty() ? kind_of_param(t.id_param, params) : std::optional(t.resource);
     if (!kind) continue;
     for (const auto& id : values_of(params, t.id_param)) {
@@ -211,7 +212,7 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // Tag quotas: the tags a resource carries and the new keys the request adds.
   for (const auto& t : triggers_) {
-    if (t.kind != "tag_quota" || t.id_param.empty()) continue;
+    if (t.kind != core::TriggerKind::tag_quota || t.id_param.empty()) continue;
     auto kind = kind_of_param(t.id_param, params);
     if (!kind) continue;
     std::vector<std::string> keys = values_of(params, t.param);
@@ -229,17 +230,17 @@ Outcome ContractApi::apply(const core::Params& params, State& state) const {
   }
   // Success: what it changes.
   std::string where = region ? *region : std::string();
-  if (link_ == "create") {
+  if (link_ == Link::creates) {
     const ojson& example = fields_[link_field_];
     std::string like = example.is_string() ? example.get<std::string>() : std::string();
     bool vocabulary = !needs::is_generic_kind(link_kind_);
     std::string id = vocabulary ? state.new_id(link_kind_) : state.new_id_like(link_kind_, like);
     state.add(link_kind_, id, where);
     out.created.push_back(std::move(id));
-  } else if (link_ == "delete") {
+  } else if (link_ == Link::deletes) {
     if (auto kind = kind_of_param(link_param_, params))
       for (const auto& id : values_of(params, link_param_)) state.remove(*kind, id);
-  } else if (link_ == "list" && state.has_kind(link_kind_)) {
+  } else if (link_ == Link::lists && state.has_kind(link_kind_)) {
     // A kind the state has never held (zones, regions of a product: nothing creates them) is
     // answered as documented.
     out.listing = true;

@@ -140,7 +140,7 @@ class NeedReader {
   do {                                                   \
     auto value_ = (expr);                                \
     if (!value_) return std::unexpected(value_.error()); \
-    target = std::move(*value_);                         \
+    (target) = std::move(*value_);                       \
   } while (0)
 
 // "$missing" / "$released" asked for the need itself: with == "$missing", or an id attribute that
@@ -195,18 +195,20 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with,
   std::string id;
   std::optional<Error> error;
   auto read = [&](const char* key, auto& member) { r.get(key, member, error); };
+  // A resource of the state's own kinds: a new id, the region, then the need's fields.
+  auto fresh = [&](auto& made, const char* kind) {
+    made.id = id = s.new_id(kind);
+    made.region = region;
+    fields::visit(made, read);
+  };
   if (resource == "instance") {
     Instance i;
-    i.id = id = s.new_id("instance");
-    i.region = region;
-    fields::instance(i, read);
+    fresh(i, "instance");
     if (error) return std::unexpected(*error);
     s.instances[id] = std::move(i);
   } else if (resource == "disk") {
     Disk d;
-    d.id = id = s.new_id("disk");
-    d.region = region;
-    fields::disk(d, read);
+    fresh(d, "disk");
     bool released = false;
     read("Released", released);
     if (error) return std::unexpected(*error);
@@ -232,9 +234,7 @@ Expected<std::string> add_need(State& s, Added& added, const ojson& with,
     s.resources[id] = std::move(t);
   } else if (resource == "scalinggroup") {
     ScalingGroup g;
-    g.id = id = s.new_id("scalinggroup");
-    g.region = region;
-    fields::scaling_group(g, read);
+    fresh(g, "scalinggroup");
     if (error) return std::unexpected(*error);
     g.load_balancer_id = s.new_id("loadbalancer");
     g.db_instance_id = s.new_id("dbinstance");

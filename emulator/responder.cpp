@@ -16,17 +16,6 @@ namespace popcheck::emulator {
 
 namespace names = core::names;
 
-namespace {
-
-std::string key(std::string_view kind, std::string_view param) {
-  std::string k(kind);
-  k += '|';
-  k += param;
-  return k;
-}
-
-}  // namespace
-
 ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
   params_.reserve(contract.params.size());
   for (size_t i = 0; i < contract.params.size(); ++i) {
@@ -40,15 +29,12 @@ ContractApi::ContractApi(const core::Contract& contract) : contract_(contract) {
     if (p.required && p.depth > 0 && list) required_members_.push_back(i);
   }
   triggers_ = core::error_triggers(contract);
-  static const std::set<std::string> kValueKinds = {
-      "type",    "allowed", "max_length", "min_length",       "non_empty",
-      "maximum", "minimum", "pattern",    "forbidden_prefix", "forbidden_substring"};
   for (const auto& t : triggers_) {
-    if (t.kind == "region") region_row_ = t.row;
-    if (!t.param.empty()) rows_.emplace(key(t.kind, t.param), t.row);
+    if (t.kind == core::TriggerKind::region) region_row_ = t.row;
+    if (!t.param.empty()) rows_.emplace(std::make_pair(t.kind, t.param), t.row);
     // A row about one constraint of a parameter's value ("InvalidName.Malformed") is that value's
     // documented error whichever constraint it breaks.
-    if (kValueKinds.contains(t.kind)) rows_.emplace(key("value", t.param), t.row);
+    if (core::is_value_constraint(t.kind)) value_rows_.emplace(t.param, t.row);
   }
   prepare_bodies();
   prepare_links();
@@ -64,10 +50,18 @@ ApiResult ContractApi::row_error(size_t row, const std::string& fill) const {
 }
 
 // The documented row for (kind, parameter), if the contract names one.
-std::optional<ApiResult> ContractApi::answer(const std::string& param, const std::string& kind,
+std::optional<ApiResult> ContractApi::answer(const std::string& param, core::TriggerKind kind,
                                              const std::string& fill) const {
-  auto it = rows_.find(key(kind, param));
+  auto it = rows_.find(std::make_pair(kind, param));
   if (it == rows_.end()) return std::nullopt;
+  return row_error(it->second, fill);
+}
+
+// The documented row for any constraint of the parameter's value, if the contract names one.
+std::optional<ApiResult> ContractApi::value_answer(const std::string& param,
+                                                   const std::string& fill) const {
+  auto it = value_rows_.find(param);
+  if (it == value_rows_.end()) return std::nullopt;
   return row_error(it->second, fill);
 }
 
@@ -102,7 +96,7 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
   for (size_t p : required_) {
     if (present(p)) continue;
     const std::string& name = params_[p].param->name;
-    if (auto r = answer(name, "required", name)) return r;
+    if (auto r = answer(name, core::TriggerKind::required, name)) return r;
     return missing_parameter(name);
   }
   // A list item given without a member it needs: a required member ("Instance.1.Name" without
@@ -126,11 +120,12 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
     bool no_items = std::none_of(params.begin(), params.end(),
                                  [&](const auto& kv) { return kv.first.starts_with(prefix); });
     if (!no_items && !item_without(name)) continue;
-    if (auto r = answer(name, "required", name)) return r;
+    if (auto r = answer(name, core::TriggerKind::required, name)) return r;
     return missing_parameter(name);
   }
   for (const auto& t : triggers_)
-    if (t.kind == "sibling" && item_without(t.param)) return row_error(t.row, t.param);
+    if (t.kind == core::TriggerKind::sibling && item_without(t.param))
+      return row_error(t.row, t.param);
   // Values, one kind of check at a time over the whole request: types, allowed values, lengths,
   // ranges, patterns, then forbidden text. A value that breaks several constraints answers the row
   // documented for any of them, else the generic error of the first.
@@ -158,9 +153,10 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
             }))
           continue;
         const std::string& name = params_[given[i].param].param->name;
-        for (auto kind : b)
-          if (auto r = answer(name, std::string(kind), name)) return r;
-        if (auto r = answer(name, "value", name)) return r;
+        for (auto constraint : b)
+          if (auto kind = core::constraint_trigger(constraint))
+            if (auto r = answer(name, *kind, name)) return r;
+        if (auto r = value_answer(name, name)) return r;
         return invalid_parameter(name);
       }
   }
@@ -176,14 +172,15 @@ std::optional<ApiResult> ContractApi::validate(const core::Params& params) const
     // The row of the list may name any member of its group.
     std::string root = names::root_of(cp.name);
     for (const auto& t : triggers_)
-      if (t.kind == "repeat" && names::root_of(t.param) == root) return row_error(t.row, cp.name);
+      if (t.kind == core::TriggerKind::repeat && names::root_of(t.param) == root)
+        return row_error(t.row, cp.name);
     return api_error(400, "InvalidParameter",
                      "The specified parameter \"" + cp.name + "\" is not valid: at most " +
                          std::to_string(max) + " items.");
   }
   // The same value twice in a list the contract says must not repeat.
   for (const auto& t : triggers_) {
-    if (t.kind != "duplicate") continue;
+    if (t.kind != core::TriggerKind::duplicate) continue;
     std::set<std::string_view> seen;
     for (const auto& g : given)
       if (params_[g.param].param->name == t.param && !seen.insert(*g.value).second)

@@ -15,6 +15,7 @@
 //      none) with a fresh RequestId. A Create/Allocate API adds the resource it returns to the
 //      state with a new id, a Delete/Release API removes it, a Describe/List API lists what the
 //      state holds of that kind once it holds or has held any (docs/emulator-responder.md).
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -58,8 +59,10 @@ class ContractApi {
   std::string render(const Outcome& outcome, const core::Params& params, bool xml,
                      const std::string& request_id) const;
 
-  // How this API links to the state, for tests and docs: "create", "delete", "list" or "".
-  const std::string& link() const { return link_; }
+  // How this API links to the state: it creates, deletes or lists resources of link_kind(), or
+  // none of them.
+  enum class Link { none, creates, deletes, lists };
+  Link link() const { return link_; }
   // The kind of resource it creates, deletes or lists ("Slb:LoadBalancer", "vpc").
   const std::string& link_kind() const { return link_kind_; }
 
@@ -78,8 +81,9 @@ class ContractApi {
   };
 
   std::vector<Given> match(const core::Params& params) const;
-  std::optional<ApiResult> answer(const std::string& param, const std::string& kind,
+  std::optional<ApiResult> answer(const std::string& param, core::TriggerKind kind,
                                   const std::string& fill) const;
+  std::optional<ApiResult> value_answer(const std::string& param, const std::string& fill) const;
   ApiResult row_error(size_t row, const std::string& fill) const;
   std::optional<std::string> kind_of_param(const std::string& param,
                                            const core::Params& params) const;
@@ -92,7 +96,8 @@ class ContractApi {
   std::vector<size_t> required_;                     // top-level required parameters
   std::vector<size_t> required_members_;             // required members of list items ("Tag.N.Key")
   std::vector<core::ErrorTrigger> triggers_;
-  std::unordered_map<std::string, size_t> rows_;  // "kind|param" -> error row
+  std::map<std::pair<core::TriggerKind, std::string>, size_t> rows_;  // (kind, param) -> error row
+  std::unordered_map<std::string, size_t> value_rows_;  // param -> its first value-constraint row
   std::optional<size_t> region_row_;
 
   // Success bodies: the parts before and after the RequestId.
@@ -100,7 +105,8 @@ class ContractApi {
   ojson fields_;             // the JSON success fields (RequestId left out), for bodies that change
   std::string xml_example_;  // the documented XML example, root renamed; empty when none
 
-  std::string link_, link_kind_;
+  Link link_ = Link::none;
+  std::string link_kind_;
   std::string link_field_;                // create: the response field of the new id
   std::string link_param_;                // delete: the parameter naming the ids; list: the filter
   std::vector<std::string> list_path_;    // list: keys down to the array of items

@@ -25,13 +25,16 @@ std::string text(const std::string& s) { return s; }
 std::string text(bool b) { return b ? "true" : "false"; }
 std::string text(int n) { return std::to_string(n); }
 
-// The attribute `name` of a resource, by the visitor of its kind's members (state_fields.hpp);
-// Tags are not an attribute.
-template <class R, class Visit>
-std::optional<std::string> attribute_of(const R& r, Visit visit, const std::string& name) {
-  if (name == "RegionId") return r.region;
+// The attribute `name` of the resource `id` of one of the state's maps, by the visitor of its
+// kind's members (state_fields.hpp); Tags are not an attribute.
+template <class Map>
+std::optional<std::string> attribute_of(const Map& resources, const std::string& id,
+                                        const std::string& name) {
+  auto it = resources.find(id);
+  if (it == resources.end()) return std::nullopt;
+  if (name == "RegionId") return it->second.region;
   std::optional<std::string> out;
-  visit(r, [&](const char* key, const auto& member) {
+  fields::visit(it->second, [&](const char* key, const auto& member) {
     if constexpr (!std::is_same_v<std::decay_t<decltype(member)>, Tags>)
       if (!out && name == key) out = text(member);
   });
@@ -156,24 +159,9 @@ std::optional<std::string> State::attribute(const std::string& kind, const std::
     if (is_released(kind, id)) return "true";
     return std::nullopt;
   }
-  if (kind == "instance" || kind == "scalinginstance") {
-    auto it = instances.find(id);
-    if (it == instances.end()) return std::nullopt;
-    return attribute_of(
-        it->second, [](const auto& i, auto&& f) { fields::instance(i, f); }, name);
-  }
-  if (kind == "disk") {
-    auto it = disks.find(id);
-    if (it == disks.end()) return std::nullopt;
-    return attribute_of(
-        it->second, [](const auto& d, auto&& f) { fields::disk(d, f); }, name);
-  }
-  if (kind == "scalinggroup") {
-    auto it = scaling_groups.find(id);
-    if (it == scaling_groups.end()) return std::nullopt;
-    return attribute_of(
-        it->second, [](const auto& g, auto&& f) { fields::scaling_group(g, f); }, name);
-  }
+  if (kind == "instance" || kind == "scalinginstance") return attribute_of(instances, id, name);
+  if (kind == "disk") return attribute_of(disks, id, name);
+  if (kind == "scalinggroup") return attribute_of(scaling_groups, id, name);
   auto it = resources.find(id);
   if (it == resources.end() || !kind_matches(kind, it->second.kind)) return std::nullopt;
   if (name == "RegionId") return it->second.region;

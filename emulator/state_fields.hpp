@@ -2,14 +2,22 @@
 // The attributes of the state's resources by name, written once for the JSON of /__popcheck/state
 // (state_json.cpp), provisioning (provision.cpp) and the responder's state checks
 // (State::attribute, state.cpp): the names are the needs vocabulary's
-// (core/compile/needs.hpp) and the state JSON's keys. Each visitor calls f(name, member) in the
-// order the JSON writes them; ids and regions are each caller's own business.
+// (core/compile/needs.hpp) and the state JSON's keys. visit(resource, f) calls f(name, member) in
+// the order the JSON writes them, for an Instance, a Disk or a ScalingGroup, const or not, so that
+// code written once serves every kind; ids and regions are each caller's own business.
+#include <concepts>
+#include <type_traits>
+
 #include "emulator/state.hpp"
 
 namespace popcheck::emulator::fields {
 
-template <class I, class F>
-void instance(I& i, F&& f) {
+// R is T or const T.
+template <class R, class T>
+concept either = std::same_as<std::remove_const_t<R>, T>;
+
+template <either<Instance> I, class F>
+void visit(I& i, F&& f) {
   f("Status", i.status);
   f("DeletionProtection", i.deletion_protection);
   f("SecurityLocked", i.security_locked);
@@ -21,8 +29,8 @@ void instance(I& i, F&& f) {
 }
 
 // InstanceId first: a disk's default status depends on it (In_use when attached, else Available).
-template <class D, class F>
-void disk(D& d, F&& f) {
+template <either<Disk> D, class F>
+void visit(D& d, F&& f) {
   f("InstanceId", d.instance_id);
   f("Type", d.type);
   f("Portable", d.portable);
@@ -31,8 +39,8 @@ void disk(D& d, F&& f) {
   f("Tags", d.tags);
 }
 
-template <class G, class F>
-void scaling_group(G& g, F&& f) {
+template <either<ScalingGroup> G, class F>
+void visit(G& g, F&& f) {
   f("Status", g.status);
   f("MinSize", g.min_size);
   f("MaxSize", g.max_size);

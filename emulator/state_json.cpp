@@ -101,7 +101,7 @@ ojson put(const Tags& v) {
 
 void to_json(ojson& j, const Instance& i) {
   j = {{"InstanceId", i.id}, {"RegionId", i.region}};
-  fields::instance(i, [&](const char* key, const auto& v) { j[key] = put(v); });
+  fields::visit(i, [&](const char* key, const auto& v) { j[key] = put(v); });
 }
 
 void from_json(const ojson& j, Instance& i) {
@@ -109,12 +109,12 @@ void from_json(const ojson& j, Instance& i) {
   i.region = "cn-hangzhou";
   read_id(j, "InstanceId", i.id);
   read(j, "RegionId", i.region);
-  fields::instance(i, [&](const char* key, auto& v) { read(j, key, v); });
+  fields::visit(i, [&](const char* key, auto& v) { read(j, key, v); });
 }
 
 void to_json(ojson& j, const Disk& d) {
   j = {{"DiskId", d.id}, {"RegionId", d.region}};
-  fields::disk(d, [&](const char* key, const auto& v) { j[key] = put(v); });
+  fields::visit(d, [&](const char* key, const auto& v) { j[key] = put(v); });
 }
 
 void from_json(const ojson& j, Disk& d) {
@@ -123,7 +123,7 @@ void from_json(const ojson& j, Disk& d) {
   read_id(j, "DiskId", d.id);
   read(j, "RegionId", d.region);
   d.status.clear();
-  fields::disk(d, [&](const char* key, auto& v) { read(j, key, v); });
+  fields::visit(d, [&](const char* key, auto& v) { read(j, key, v); });
   if (d.status.empty()) d.status = d.instance_id.empty() ? "Available" : "In_use";
 }
 
@@ -160,7 +160,7 @@ void from_json(const ojson& j, ScalingMember& m) {
 
 void to_json(ojson& j, const ScalingGroup& g) {
   j = {{"ScalingGroupId", g.id}, {"RegionId", g.region}};
-  fields::scaling_group(g, [&](const char* key, const auto& v) { j[key] = put(v); });
+  fields::visit(g, [&](const char* key, const auto& v) { j[key] = put(v); });
   j["LoadBalancerId"] = g.load_balancer_id;
   j["DBInstanceId"] = g.db_instance_id;
   j["Instances"] = g.instances;
@@ -172,7 +172,7 @@ void from_json(const ojson& j, ScalingGroup& g) {
   g.region = "cn-hangzhou";
   read_id(j, "ScalingGroupId", g.id);
   read(j, "RegionId", g.region);
-  fields::scaling_group(g, [&](const char* key, auto& v) { read(j, key, v); });
+  fields::visit(g, [&](const char* key, auto& v) { read(j, key, v); });
   read(j, "LoadBalancerId", g.load_balancer_id);
   read(j, "DBInstanceId", g.db_instance_id);
   read_list<ScalingMember>(j, "Instances",

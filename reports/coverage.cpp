@@ -5,6 +5,9 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <utility>
+
+#include "reports/escape.hpp"
 
 namespace popcheck::reports {
 
@@ -12,15 +15,22 @@ namespace {
 
 using check::CaseStatus;
 
-// Position of a state in the order documented in coverage.hpp: lower is better.
-int rank(const std::string& state) {
-  static const char* order[] = {"passed", "failed", "error", "skipped", "not-run", "no-case"};
-  for (int i = 0; i < 6; ++i)
-    if (state == order[i]) return i;
-  return 6;
-}
-
 bool ran(CaseStatus s) { return s == CaseStatus::passed || s == CaseStatus::failed; }
+
+// The state of a code one case of the run gives it.
+CodeState state_of(CaseStatus s) {
+  switch (s) {
+    case CaseStatus::passed:
+      return CodeState::passed;
+    case CaseStatus::failed:
+      return CodeState::failed;
+    case CaseStatus::error:
+      return CodeState::error;
+    case CaseStatus::skipped:
+      return CodeState::skipped;
+  }
+  return CodeState::error;
+}
 
 using Key = std::pair<std::string, std::string>;  // product, action
 
@@ -43,6 +53,12 @@ ErrorCodeCoverage* find_code(ActionCoverage& a, const std::string& code) {
 
 }  // namespace
 
+std::string_view to_string(CodeState s) {
+  static constexpr std::string_view kNames[] = {"passed",  "failed",  "error",
+                                                "skipped", "not-run", "no-case"};
+  return kNames[static_cast<size_t>(s)];
+}
+
 Coverage compute_coverage(const check::RunReport& report,
                           const std::vector<core::CatalogueEntry>& catalogue) {
   Coverage out;
@@ -57,14 +73,14 @@ Coverage compute_coverage(const check::RunReport& report,
     // Rows may repeat a code (one per HTTP status or message variant); a code is covered once.
     for (const auto& row : e.contract.errors) {
       if (row.code.empty() || find_code(a, row.code)) continue;
-      a.errors.push_back(ErrorCodeCoverage{row.code, row.http, true, "no-case", {}});
+      a.errors.push_back(ErrorCodeCoverage{row.code, row.http, true, CodeState::no_case, {}});
     }
     for (const auto& c : e.cases) {
       catalogue_cases.emplace(c.id, &c);
       if (c.kind == core::CaseKind::example) ++a.examples_documented;
       if (c.kind == core::CaseKind::error && c.expect.code)
-        if (auto* code = find_code(a, *c.expect.code); code && code->state == "no-case")
-          code->state = "not-run";
+        if (auto* code = find_code(a, *c.expect.code); code && code->state == CodeState::no_case)
+          code->state = CodeState::not_run;
     }
   }
 
@@ -88,34 +104,52 @@ Coverage compute_coverage(const check::RunReport& report,
     if (code.empty()) continue;  // an error case whose code cannot be known (passed, no catalogue)
     auto* entry = find_code(a, code);
     if (!entry) {
-      a.errors.push_back(ErrorCodeCoverage{code, std::nullopt, false, "not-run", {}});
+      a.errors.push_back(ErrorCodeCoverage{code, std::nullopt, false, CodeState::not_run, {}});
       entry = &a.errors.back();
     }
     entry->cases.push_back(c.id);
-    std::string state = check::to_string(c.status);
-    if (rank(state) < rank(entry->state)) entry->state = state;
+    // The best state any of its cases gives (CodeState is declared best first).
+    entry->state = std::min(entry->state, state_of(c.status));
   }
 
   for (auto& [key, a] : actions) {
     for (const auto& e : a.errors) {
       if (!e.documented) continue;
       ++a.codes_documented;
-      if (e.state == "passed" || e.state == "failed") ++a.codes_exercised;
-      if (e.state == "passed") ++a.codes_passed;
+      if (e.state == CodeState::passed || e.state == CodeState::failed) ++a.codes_exercised;
+      if (e.state == CodeState::passed) ++a.codes_passed;
     }
     auto& t = out.totals;
     t.actions_documented += a.documented;
     t.actions_run += a.cases_run > 0;
-    t.codes_documented += a.codes_documented;
-    t.codes_exercised += a.codes_exercised;
-    t.codes_passed += a.codes_passed;
-    t.examples_documented += a.examples_documented;
-    t.examples_run += a.examples_run;
-    t.examples_passed += a.examples_passed;
+    t += a;
     t.skipped += static_cast<int>(a.skips.size());
     out.actions.push_back(std::move(a));
   }
   return out;
+}
+
+namespace {
+
+// The counts with their JSON keys, in the order to_json writes them.
+using Count = int CodeAndExampleCounts::*;
+constexpr std::pair<const char*, Count> kCounts[] = {
+    {"codes_documented", &CodeAndExampleCounts::codes_documented},
+    {"codes_exercised", &CodeAndExampleCounts::codes_exercised},
+    {"codes_passed", &CodeAndExampleCounts::codes_passed},
+    {"examples_documented", &CodeAndExampleCounts::examples_documented},
+    {"examples_run", &CodeAndExampleCounts::examples_run},
+    {"examples_passed", &CodeAndExampleCounts::examples_passed}};
+
+void write_counts(core::ojson& o, const CodeAndExampleCounts& c) {
+  for (const auto& [key, count] : kCounts) o[key] = c.*count;
+}
+
+}  // namespace
+
+CodeAndExampleCounts& CodeAndExampleCounts::operator+=(const CodeAndExampleCounts& other) {
+  for (const auto& [key, count] : kCounts) this->*count += other.*count;
+  return *this;
 }
 
 core::ojson to_json(const Coverage& coverage) {
@@ -123,15 +157,10 @@ core::ojson to_json(const Coverage& coverage) {
   const auto& t = coverage.totals;
   ojson j;
   j["catalogue"] = coverage.catalogue;
-  j["totals"] = ojson{{"actions_documented", t.actions_documented},
-                      {"actions_run", t.actions_run},
-                      {"codes_documented", t.codes_documented},
-                      {"codes_exercised", t.codes_exercised},
-                      {"codes_passed", t.codes_passed},
-                      {"examples_documented", t.examples_documented},
-                      {"examples_run", t.examples_run},
-                      {"examples_passed", t.examples_passed},
-                      {"skipped", t.skipped}};
+  ojson totals{{"actions_documented", t.actions_documented}, {"actions_run", t.actions_run}};
+  write_counts(totals, t);
+  totals["skipped"] = t.skipped;
+  j["totals"] = std::move(totals);
   ojson actions = ojson::array();
   for (const auto& a : coverage.actions) {
     ojson o;
@@ -139,12 +168,7 @@ core::ojson to_json(const Coverage& coverage) {
     o["version"] = a.version;
     o["action"] = a.action;
     o["documented"] = a.documented;
-    o["codes_documented"] = a.codes_documented;
-    o["codes_exercised"] = a.codes_exercised;
-    o["codes_passed"] = a.codes_passed;
-    o["examples_documented"] = a.examples_documented;
-    o["examples_run"] = a.examples_run;
-    o["examples_passed"] = a.examples_passed;
+    write_counts(o, a);
     o["cases_run"] = a.cases_run;
     o["cases_total"] = a.cases_total;
     ojson errors = ojson::array();
@@ -153,7 +177,7 @@ core::ojson to_json(const Coverage& coverage) {
       x["code"] = e.code;
       if (e.http) x["http"] = *e.http;
       x["documented"] = e.documented;
-      x["state"] = e.state;
+      x["state"] = std::string(to_string(e.state));
       x["cases"] = e.cases;
       errors.push_back(std::move(x));
     }
@@ -174,10 +198,7 @@ std::string render_coverage_markdown(const core::ojson& coverage, size_t max_row
   };
   auto str = [](const core::ojson& o, const char* key) {
     auto it = o.find(key);
-    std::string v = it != o.end() && it->is_string() ? it->get<std::string>() : "";
-    std::string out;
-    for (char c : v) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    return out;
+    return markdown_cell(it != o.end() && it->is_string() ? it->get<std::string>() : "");
   };
   std::ostringstream out;
   core::ojson totals = coverage.value("totals", core::ojson::object());

@@ -4,6 +4,7 @@
 // contracts and their cases, as core::load_catalogue reads them).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/check/result.hpp"
@@ -11,15 +12,20 @@
 
 namespace popcheck::reports {
 
-// What happened to one documented error code. The states, best first: "passed" (an error case of
-// that code ran and passed), "failed" (ran, none passed), "error" (sent, no answer), "skipped" (its
-// cases were skipped), "not-run" (the catalogue has a case for it but the run did not include it:
-// another shard or a selection), "no-case" (the catalogue generated no case for it).
+// What happened to one documented error code, best first: passed (an error case of that code ran
+// and passed), failed (ran, none passed), error (sent, no answer), skipped (its cases were skipped),
+// not_run (the catalogue has a case for it but the run did not include it: another shard or a
+// selection), no_case (the catalogue generated no case for it).
+enum class CodeState { passed, failed, error, skipped, not_run, no_case };
+// As the JSON and the reports spell it: "passed", "failed", "error", "skipped", "not-run",
+// "no-case".
+std::string_view to_string(CodeState s);
+
 struct ErrorCodeCoverage {
   std::string code;
   std::optional<int> http;
   bool documented = true;  // false: a case of the run expects a code the contract does not list
-  std::string state;
+  CodeState state = CodeState::no_case;
   std::vector<std::string> cases;  // ids of the run's error cases for this code
 };
 
@@ -28,26 +34,30 @@ struct SkipEntry {
   std::string reason;
 };
 
-struct ActionCoverage {
-  std::string product, version, action;
-  bool documented = false;  // the catalogue holds this action's contract
-  std::vector<ErrorCodeCoverage>
-      errors;                   // documented codes in document order, then undocumented ones
+// The figures of error codes and example cases, of one action and summed in the totals.
+struct CodeAndExampleCounts {
   int codes_documented = 0;     // distinct documented codes
   int codes_exercised = 0;      // documented codes whose state is passed or failed
   int codes_passed = 0;         // documented codes whose state is passed
   int examples_documented = 0;  // example cases in the catalogue
   int examples_run = 0;         // example cases that ran (passed or failed)
   int examples_passed = 0;
+
+  CodeAndExampleCounts& operator+=(const CodeAndExampleCounts& other);
+};
+
+struct ActionCoverage : CodeAndExampleCounts {
+  std::string product, version, action;
+  bool documented = false;  // the catalogue holds this action's contract
+  std::vector<ErrorCodeCoverage>
+      errors;           // documented codes in document order, then undocumented ones
   int cases_run = 0;    // cases of the action that ran (passed or failed), any kind
   int cases_total = 0;  // cases of the action in the run, any status
   std::vector<SkipEntry> skips;
 };
 
-struct CoverageTotals {
+struct CoverageTotals : CodeAndExampleCounts {
   int actions_documented = 0, actions_run = 0;
-  int codes_documented = 0, codes_exercised = 0, codes_passed = 0;
-  int examples_documented = 0, examples_run = 0, examples_passed = 0;
   int skipped = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "core/support/xml_text.hpp"
+#include "reports/escape.hpp"
 
 namespace popcheck::reports {
 
@@ -36,35 +37,6 @@ CaseChange change_of(const CaseResult* before, const CaseResult* after) {
     c.after_reason = failure_reason(*after);
   }
   return c;
-}
-
-// A Markdown table cell: pipes and newlines would break the table, and HTML would be interpreted.
-std::string cell(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '|':
-        out += "\\|";
-        break;
-      case '\n':
-        out += "<br>";
-        break;
-      case '\r':
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
 }
 
 std::string status_text(const CaseChange& c, bool after) {
@@ -145,8 +117,8 @@ std::string render_diff_markdown(const Diff& d, const std::string& baseline_name
                                  const std::string& current_name, size_t max_rows) {
   std::ostringstream out;
   out << "## popcheck: " << (regressed(d) ? "regressions found" : "no regressions") << "\n\n";
-  out << "Baseline `" << cell(baseline_name) << "`, current `" << cell(current_name)
-      << "`: " << d.compared << " cases in both runs.\n\n";
+  out << "Baseline `" << markdown_cell(baseline_name) << "`, current `"
+      << markdown_cell(current_name) << "`: " << d.compared << " cases in both runs.\n\n";
   struct Section {
     const char* title;
     const std::vector<CaseChange>* list;
@@ -172,9 +144,11 @@ std::string render_diff_markdown(const Diff& d, const std::string& baseline_name
     size_t n = 0;
     for (const auto& c : *s.list) {
       if (n++ == max_rows) break;
-      out << "| `" << cell(c.id) << "` | " << cell(c.product + "." + c.action) << " | "
-          << status_text(c, false) << " | " << status_text(c, true) << " |";
-      if (s.reasons) out << " " << cell(c.before_reason) << " | " << cell(c.after_reason) << " |";
+      out << "| `" << markdown_cell(c.id) << "` | " << markdown_cell(c.product + "." + c.action)
+          << " | " << status_text(c, false) << " | " << status_text(c, true) << " |";
+      if (s.reasons)
+        out << " " << markdown_cell(c.before_reason) << " | " << markdown_cell(c.after_reason)
+            << " |";
       out << "\n";
     }
     if (s.list->size() > max_rows) out << "\n... and " << s.list->size() - max_rows << " more.\n";

@@ -1,6 +1,7 @@
 #include "reports/html.hpp"
 
 #include "core/protocol/redact.hpp"
+#include "reports/escape.hpp"
 #include "reports/reports.hpp"
 
 namespace popcheck::reports {
@@ -8,29 +9,6 @@ namespace popcheck::reports {
 namespace {
 
 using core::ojson;
-
-std::string escape_html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // The page around the data. Kept as one literal so that the report stays a single self-contained
 // file.

@@ -1,6 +1,7 @@
 #include "core/compile/casegen.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/compile/casegen_internal.hpp"
 #include "core/compile/needs.hpp"
@@ -120,7 +121,7 @@ std::vector<Case> Generator::run() {
   std::vector<Case> out;
   example_case(out, "JSON");
   example_case(out, "XML");
-  for (size_t i = 0; i < c_.errors.size(); ++i) out.push_back(error_case(c_.errors[i]));
+  for (const auto& row : c_.errors) out.push_back(error_case(row));
   negative_cases(out);
   return out;
 }
@@ -132,7 +133,7 @@ const Param* Generator::param(const string& name) const {
 }
 
 // The parameter an error code's word names: "ResourceId", "TagKey", "InstanceIds", "TagNum".
-const Param* Generator::find_param(string word) const {
+const Param* Generator::find_param(const string& word) const {
   if (word.empty()) return nullptr;
   string w = lower(word);
   for (const string& strip : {string("invalid"), string("parameter.")})
@@ -377,6 +378,48 @@ std::vector<Case> generate_cases(const Contract& contract, std::vector<std::stri
   std::vector<Case> out = g.run();
   if (skipped) skipped->insert(skipped->end(), g.skipped_.begin(), g.skipped_.end());
   return out;
+}
+
+namespace {
+
+// The spellings of TriggerKind, in its order.
+constexpr std::string_view kTriggerKinds[] = {"required",
+                                              "sibling",
+                                              "repeat",
+                                              "duplicate",
+                                              "region",
+                                              "exists",
+                                              "type",
+                                              "allowed",
+                                              "max_length",
+                                              "min_length",
+                                              "non_empty",
+                                              "maximum",
+                                              "minimum",
+                                              "pattern",
+                                              "forbidden_prefix",
+                                              "forbidden_substring",
+                                              "state",
+                                              "tag_quota",
+                                              "unsupported_value",
+                                              "min_size",
+                                              "attached_elsewhere",
+                                              "fault"};
+static_assert(std::size(kTriggerKinds) == static_cast<size_t>(TriggerKind::fault) + 1);
+
+}  // namespace
+
+std::string_view to_string(TriggerKind k) { return kTriggerKinds[static_cast<size_t>(k)]; }
+
+bool is_value_constraint(TriggerKind k) {
+  return k >= TriggerKind::type && k <= TriggerKind::forbidden_substring;
+}
+
+std::optional<TriggerKind> constraint_trigger(std::string_view constraint) {
+  for (auto k = static_cast<size_t>(TriggerKind::type);
+       k <= static_cast<size_t>(TriggerKind::forbidden_substring); ++k)
+    if (kTriggerKinds[k] == constraint) return static_cast<TriggerKind>(k);
+  return std::nullopt;
 }
 
 std::vector<ErrorTrigger> error_triggers(const Contract& contract) {

@@ -9,15 +9,14 @@ namespace popcheck::core::casegen {
 
 // "InvalidDiskId.NotFound" -> "InvalidDiskId"; "NotFound.DiskId" -> "DiskId".
 string Generator::code_word_before(const string& code, string_view suffix) {
-  string c = code;
-  if (auto pos = c.rfind(string(suffix)); pos != string::npos) {
-    string before = c.substr(0, pos);
+  if (auto pos = code.rfind(string(suffix)); pos != string::npos) {
+    string before = code.substr(0, pos);
     while (!before.empty() && before.back() == '.') before.pop_back();
     if (!before.empty()) {
       auto dot = before.rfind('.');
       return dot == string::npos ? before : before.substr(dot + 1);
     }
-    string after = c.substr(pos + suffix.size());
+    string after = code.substr(pos + suffix.size());
     while (!after.empty() && after.front() == '.') after.erase(0, 1);
     return after;
   }
@@ -96,7 +95,7 @@ Generator::RuleResult Generator::missing_rule(const ErrorRow& row) {
     std::erase_if(d.params, [&](const auto& kv) { return kv.first == target->name; });
     if (target->name == "RegionId") pin_region(d);
     d.description = "Omits the required parameter " + target->name + ".";
-    current_.kind = "required";
+    current_.kind = TriggerKind::required;
   } else if (has_n(target->name)) {
     // An optional list member is required once its siblings are given: send a sibling alone.
     const Param* sibling = nullptr;
@@ -108,7 +107,7 @@ Generator::RuleResult Generator::missing_rule(const ErrorRow& row) {
       d.params.emplace_back(instantiate(sibling->name, 1), nth_value(*sibling, 1));
     d.description =
         "Sends " + instantiate(sibling->name, 1) + " without " + instantiate(target->name, 1) + ".";
-    current_.kind = "sibling";
+    current_.kind = TriggerKind::sibling;
   } else {
     return std::nullopt;
   }
@@ -166,7 +165,7 @@ Generator::RuleResult Generator::count_rule(const ErrorRow& row) {
                   std::to_string(*target->repeat->max) + ".";
   covered_.insert({target->name, "repeat"});
   for (const Param* q : members) covered_.insert({q->name, "repeat"});
-  current_.kind = "repeat";
+  current_.kind = TriggerKind::repeat;
   current_.param = target->name;
   prune_needs(d);
   return d;
@@ -188,7 +187,7 @@ Generator::RuleResult Generator::duplicate_rule(const ErrorRow& row) {
                               q == target ? nth_value(*q, 1) : nth_value(*q, i));
   d.description = "Sends the same " + target->name + " twice.";
   covered_.insert({target->name, "duplicate"});
-  current_.kind = "duplicate";
+  current_.kind = TriggerKind::duplicate;
   current_.param = target->name;
   prune_needs(d);
   return d;
@@ -250,14 +249,14 @@ Generator::RuleResult Generator::not_found_rule(const ErrorRow& row) {
     set_value(d, *target, "popcheck-nowhere-1");
     d.description = "Sends a RegionId that does not exist.";
     covered_.insert({target->name, "allowed"});
-    current_.kind = "region";
+    current_.kind = TriggerKind::region;
   } else if (!target->allowed.empty() && !id_like(target->name)) {
     set_value(d, *target, "popcheck-unsupported");
     d.description = "Sends " + target->name +
                     "=popcheck-unsupported, outside the documented "
                     "values.";
     covered_.insert({target->name, "allowed"});
-    current_.kind = "allowed";
+    current_.kind = TriggerKind::allowed;
   } else {
     // Only an id the emulator can look up: a value that names nothing else is for a fault.
     if (!exists_kind(*target)) return std::nullopt;
@@ -267,7 +266,7 @@ Generator::RuleResult Generator::not_found_rule(const ErrorRow& row) {
     string id = values::missing_value(*target, example);
     set_value(d, *target, id);
     d.description = "Sends " + target->name + "=" + id + ", an id that cannot exist.";
-    current_.kind = "exists";
+    current_.kind = TriggerKind::exists;
   }
   current_.param = target->name;
   prune_needs(d);
@@ -293,7 +292,10 @@ Generator::RuleResult Generator::invalid_value_rule(const ErrorRow& row) {
   d.description =
       "Sends a value of " + target->name + " that breaks its " + bad->second + " constraint.";
   covered_.insert({target->name, bad->second});
-  current_.kind = target->name == "RegionId" ? "region" : bad->second;
+  // breaking_value names only the constraints constraint_trigger knows.
+  current_.kind = target->name == "RegionId"
+                      ? TriggerKind::region
+                      : constraint_trigger(bad->second).value_or(TriggerKind::fault);
   current_.param = target->name;
   prune_needs(d);
   return d;
@@ -368,8 +370,8 @@ string expected_message(const string& msg) {
 }
 
 string trigger_key(const ErrorTrigger& t) {
-  string key = t.kind + "|" + t.param + "|" + t.id_param + "|" + t.attribute + "|" +
-               (t.negate ? "!" : "") + std::to_string(t.limit);
+  string key = string(to_string(t.kind)) + "|" + t.param + "|" + t.id_param + "|" + t.attribute +
+               "|" + (t.negate ? "!" : "") + std::to_string(t.limit);
   for (const auto& v : t.values) key += "|" + v;
   return key;
 }

@@ -78,7 +78,7 @@ class Generator {
   const Param* param(const string& name) const;
   size_t index_of(const Param& p) const { return static_cast<size_t>(&p - c_.params.data()); }
   bool shadowed(const Param& p) const { return shadowed_[index_of(p)]; }
-  const Param* find_param(string word) const;
+  const Param* find_param(const string& word) const;
   std::vector<const Param*> group_of(const Param& p) const;
   void erase_group(Params& ps, const Param& p) const;
   bool in_action_words(const Param& p) const;

@@ -58,9 +58,9 @@ std::vector<string> statuses_in(string_view text, const string& resource) {
 std::vector<string> required_statuses(const Contract& c, const string& resource) {
   auto scan = [&](const string& text) -> std::vector<string> {
     for (const auto& s : sentences(text)) {
-      if (!(s.find("必须") != string::npos || icontains(s, "must ") ||
-            s.find("仅") != string::npos || s.find("才") != string::npos))
-        continue;
+      bool says_must = s.find("必须") != string::npos || icontains(s, "must ") ||
+                       s.find("仅") != string::npos || s.find("才") != string::npos;
+      if (!says_must) continue;
       auto found = statuses_in(s, resource);
       if (!found.empty()) return found;
     }
@@ -138,7 +138,7 @@ Generator::RuleResult Generator::tag_quota_rule(const ErrorRow& row) {
                           q == key ? "popcheck-quota-extra" : nth_value(*q, 1));
   d.description = "The resource already carries " + std::to_string(quota) +
                   " tags and the request adds another one.";
-  current_.kind = "tag_quota";
+  current_.kind = TriggerKind::tag_quota;
   current_.param = key->name;
   current_.id_param = pattern_of_var(*var);
   current_.limit = quota;
@@ -175,7 +175,7 @@ Generator::RuleResult Generator::unsupported_value_rule(const ErrorRow& row) {
     set_value(d, *target, other);
     d.description = "The " + string(a.resource) + " has " + a.name + "=" + string(values.front()) +
                     ", which does not support " + target->name + "=" + other + ".";
-    current_.kind = "unsupported_value";
+    current_.kind = TriggerKind::unsupported_value;
     current_.param = target->name;
     current_.id_param = pattern_of_var(*var);
     current_.attribute = a.name;
@@ -219,7 +219,7 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
     n->description = describe_need(*n);
     d.description =
         "Needs " + needs::describe(n->resource) + " " + what + ": " + n->description + ".";
-    current_.kind = "state";
+    current_.kind = TriggerKind::state;
     current_.id_param = pattern_of_var(*var);
     current_.resource = n->resource;
     current_.attribute = attr;
@@ -290,7 +290,7 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
       if (k.starts_with("InstanceId.")) ++items;
     auto r = set("scalinggroup", "MinSize", std::max(items, 1),
                  "whose MinSize equals its only instance");
-    if (r) current_.kind = "min_size";
+    if (r) current_.kind = TriggerKind::min_size;
     return r;
   }
   // DependencyViolation between a disk and the instance named with it: the disk is attached to a
@@ -314,7 +314,7 @@ Generator::RuleResult Generator::state_rule(const ErrorRow& row) {
     d.description =
         "Needs a disk attached to another instance than the requested one: " + dn->description +
         ".";
-    current_.kind = "attached_elsewhere";
+    current_.kind = TriggerKind::attached_elsewhere;
     current_.id_param = pattern_of_var(*disk);
     current_.resource = "disk";
     return d;

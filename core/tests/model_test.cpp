@@ -203,12 +203,6 @@ TEST(ModelCase, MalformedSkipAndRefsAreErrors) {
   EXPECT_NE(bad.error().message.find("refs"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace popcheck::core
-
-namespace popcheck::core {
-namespace {
-
 // Issue 19, item 2: `run --cases` on a catalogue whose contract.response nests deeply crashed.
 // The file is refused by name before anything walks it; the other files still load.
 TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
@@ -243,12 +237,6 @@ TEST(ModelCatalogue, ATooDeepCatalogueFileIsAnErrorNamingItAndTheOthersLoad) {
   ASSERT_EQ(loaded.entries.size(), 1u);
   EXPECT_EQ(loaded.entries[0].contract.action, "Good");
 }
-
-}  // namespace
-}  // namespace popcheck::core
-
-namespace popcheck::core {
-namespace {
 
 // The checked-in catalogues (the seed catalogue cases/ and the golden one tests/golden/catalogue)
 // read and written again are the same bytes: kinds, shapes and documented parameter types go

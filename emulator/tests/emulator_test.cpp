@@ -12,6 +12,7 @@
 #include "emulator/responder.hpp"
 #include "emulator/tests/harness.hpp"
 #include "popcheck/version.hpp"
+#include "tests/support/contract.hpp"
 
 namespace popcheck::emulator {
 namespace {
@@ -476,22 +477,11 @@ core::Contract sample_contract() {
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = "DescribeThings";
-  core::Param region;
-  region.name = "RegionId";
-  region.type = "String";
-  region.required = true;
-  core::Param kind;
-  kind.name = "Kind";
-  kind.type = "String";
+  core::Param kind = test_support::param("Kind", "String");
   kind.allowed = {"a", "b"};
-  core::Param size;
-  size.name = "PageSize";
-  size.type = "Integer";
-  core::Param ids;
-  ids.name = "ThingId.N";
-  ids.type = "RepeatList";
-  ids.required = true;
-  c.params = {region, kind, size, ids};
+  c.params = {test_support::param("RegionId", "String", true), kind,
+              test_support::param("PageSize", "Integer"),
+              test_support::param("ThingId.N", "RepeatList", true)};
   c.examples.json =
       core::ExampleBlock{"json", R"({"RequestId":"DOC","Things":{"Thing":[{"Id":"t-1"}]}})", true};
   return c;

@@ -9,39 +9,38 @@
 #include "core/compile/casegen.hpp"
 #include "emulator/state.hpp"
 #include "emulator/tests/harness.hpp"
+#include "tests/support/contract.hpp"
 
 namespace popcheck::emulator {
 namespace {
 
 using json = nlohmann::ordered_json;
 
+using test_support::row;
+
+// test_support::param, with a member of a list of objects ("Tag.N.Key") at depth 1 as the readers
+// put it.
 core::Param param(std::string name, std::string type, bool required = false,
                   std::string example = {}) {
-  core::Param p;
-  p.name = std::move(name);
-  p.type = std::move(type);
-  p.required = required;
-  p.example = std::move(example);
+  core::Param p =
+      test_support::param(std::move(name), std::move(type), required, std::move(example));
   p.depth = p.name.find(".N.") != std::string::npos ? 1 : 0;
   return p;
 }
 
-core::ErrorRow row(int http, std::string code, std::string message) {
-  core::ErrorRow r;
-  r.http = http;
-  r.http_raw = std::to_string(http);
-  r.code = std::move(code);
-  r.message = std::move(message);
-  return r;
+// A contract's product, version, action and parameters; each test adds what it is about.
+core::Contract contract(std::string product, std::string version, std::string action,
+                        std::vector<core::Param> params) {
+  return core::Contract{.product = std::move(product),
+                        .version = std::move(version),
+                        .action = std::move(action),
+                        .params = std::move(params)};
 }
 
 // A widget API with a constraint of every kind.
 core::Contract widgets(std::string action = "ModifyWidget") {
-  core::Contract c;
-  c.product = "Demo";
-  c.version = "2020-01-01";
-  c.action = std::move(action);
-  c.params.push_back(param("RegionId", "String", true, "cn-hangzhou"));
+  core::Contract c = contract("Demo", "2020-01-01", std::move(action),
+                              {param("RegionId", "String", true, "cn-hangzhou")});
   core::Param name = param("Name", "String", true, "w1");
   name.max_length = 8;
   name.forbidden_prefixes = {"acs:"};
@@ -130,11 +129,8 @@ TEST(Responder, ChecksInTheServicesOrder) {
 
 // Create, Describe and Delete of one generic kind, linked through the state.
 TEST(Responder, CreateDescribeAndDeleteShareOneStore) {
-  core::Contract create;
-  create.product = "Demo";
-  create.version = "2020-01-01";
-  create.action = "CreateWidget";
-  create.params = {param("RegionId", "String", true, "cn-hangzhou")};
+  core::Contract create = contract("Demo", "2020-01-01", "CreateWidget",
+                                   {param("RegionId", "String", true, "cn-hangzhou")});
   create.examples.json =
       core::ExampleBlock{"json", R"({"RequestId":"D","WidgetId":"wg-bp1abc****"})", true};
   core::Contract describe = create;
@@ -151,10 +147,10 @@ TEST(Responder, CreateDescribeAndDeleteShareOneStore) {
   remove.examples.json = core::ExampleBlock{"json", R"({"RequestId":"D"})", true};
 
   ContractApi c(create), d(describe), r(remove);
-  EXPECT_EQ(c.link(), "create");
+  EXPECT_EQ(c.link(), ContractApi::Link::creates);
   EXPECT_EQ(c.link_kind(), "Demo:Widget");
-  EXPECT_EQ(d.link(), "list");
-  EXPECT_EQ(r.link(), "delete");
+  EXPECT_EQ(d.link(), ContractApi::Link::lists);
+  EXPECT_EQ(r.link(), ContractApi::Link::deletes);
   State state = default_state();
   core::Params region = {{"RegionId", "cn-hangzhou"}};
 
@@ -192,11 +188,8 @@ TEST(Responder, CreateDescribeAndDeleteShareOneStore) {
 }
 
 TEST(Responder, ProvisionedGenericResourcesAreWhatTheNotFoundCheckLooksUp) {
-  core::Contract get;
-  get.product = "Demo";
-  get.version = "2020-01-01";
-  get.action = "GetWidget";
-  get.params = {param("WidgetId", "Long", true, "123456")};
+  core::Contract get =
+      contract("Demo", "2020-01-01", "GetWidget", {param("WidgetId", "Long", true, "123456")});
   get.errors = {row(404, "InvalidWidgetId.NotFound", "The specified widget does not exist.")};
   get.examples.json = core::ExampleBlock{"json", R"({"RequestId":"D","WidgetId":123456})", true};
   // The generator binds the id to a generic need and sends an id that cannot exist for the row.
@@ -223,11 +216,8 @@ TEST(Responder, ProvisionedGenericResourcesAreWhatTheNotFoundCheckLooksUp) {
 }
 
 TEST(Responder, ResourceStatesAnswerTheirRows) {
-  core::Contract start;
-  start.product = "Ecs";
-  start.version = "2014-05-26";
-  start.action = "StartThing";
-  start.params = {param("InstanceId", "String", true, "i-abc")};
+  core::Contract start =
+      contract("Ecs", "2014-05-26", "StartThing", {param("InstanceId", "String", true, "i-abc")});
   core::ErrorRow status =
       row(403, "IncorrectInstanceStatus", "The current status does not support it.");
   status.description = "The instance must be in the Stopped state.";

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
+#include "tests/support/contract.hpp"
+
 namespace popcheck::reports {
 namespace {
 
@@ -18,13 +22,7 @@ core::Case catalogue_case(const std::string& id, const std::string& kind,
   return c;
 }
 
-core::ErrorRow row(int http, std::string code) {
-  core::ErrorRow r;
-  r.http = http;
-  r.http_raw = std::to_string(http);
-  r.code = std::move(code);
-  return r;
-}
+using test_support::row;
 
 std::vector<core::CatalogueEntry> catalogue() {
   core::CatalogueEntry tags;
@@ -79,6 +77,18 @@ check::RunReport run() {
   return r;
 }
 
+// Codes documented, exercised and passed, then examples documented, run and passed.
+std::array<int, 6> counts(const CodeAndExampleCounts& c) {
+  return {c.codes_documented,    c.codes_exercised, c.codes_passed,
+          c.examples_documented, c.examples_run,    c.examples_passed};
+}
+
+std::vector<std::string> keys_of(const core::ojson& o) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : o.items()) keys.push_back(k);
+  return keys;
+}
+
 const ActionCoverage& find(const Coverage& c, const std::string& action) {
   for (const auto& a : c.actions)
     if (a.action == action) return a;
@@ -93,15 +103,15 @@ TEST(Coverage, StatesOfDocumentedCodes) {
   ASSERT_EQ(tags.errors.size(), 5u);
   struct Want {
     const char* code;
-    const char* state;
+    CodeState state;
     bool documented;
     size_t cases;
   };
-  Want want[] = {{"A.NotFound", "passed", true, 1},
-                 {"B.Invalid", "failed", true, 2},
-                 {"C.Quota", "skipped", true, 1},
-                 {"D.NoRule", "no-case", true, 0},
-                 {"E.Undocumented", "failed", false, 1}};
+  Want want[] = {{"A.NotFound", CodeState::passed, true, 1},
+                 {"B.Invalid", CodeState::failed, true, 2},
+                 {"C.Quota", CodeState::skipped, true, 1},
+                 {"D.NoRule", CodeState::no_case, true, 0},
+                 {"E.Undocumented", CodeState::failed, false, 1}};
   for (size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(tags.errors[i].code, want[i].code);
     EXPECT_EQ(tags.errors[i].state, want[i].state) << want[i].code;
@@ -109,12 +119,7 @@ TEST(Coverage, StatesOfDocumentedCodes) {
     EXPECT_EQ(tags.errors[i].cases.size(), want[i].cases) << want[i].code;
   }
   EXPECT_EQ(tags.errors[1].http, 400);
-  EXPECT_EQ(tags.codes_documented, 4);
-  EXPECT_EQ(tags.codes_exercised, 2);
-  EXPECT_EQ(tags.codes_passed, 1);
-  EXPECT_EQ(tags.examples_documented, 2);
-  EXPECT_EQ(tags.examples_run, 2);
-  EXPECT_EQ(tags.examples_passed, 1);
+  EXPECT_EQ(counts(tags), (std::array<int, 6>{4, 2, 1, 2, 2, 1}));
   EXPECT_EQ(tags.cases_total, 8);
   EXPECT_EQ(tags.cases_run, 5);
   ASSERT_EQ(tags.skips.size(), 2u);
@@ -126,8 +131,8 @@ TEST(Coverage, ActionsNotRunAndNotDocumented) {
   Coverage c = compute_coverage(run(), catalogue());
   const auto& disks = find(c, "AttachDisk");
   ASSERT_EQ(disks.errors.size(), 1u);
-  EXPECT_EQ(disks.errors[0].state,
-            "not-run");  // the catalogue has a case; this run did not include it
+  // The catalogue has a case; this run did not include it.
+  EXPECT_EQ(disks.errors[0].state, CodeState::not_run);
   EXPECT_EQ(disks.examples_documented, 1);
   EXPECT_EQ(disks.examples_run, 0);
   const auto& start = find(c, "StartInstance");
@@ -141,12 +146,7 @@ TEST(Coverage, ActionsNotRunAndNotDocumented) {
   const auto& t = c.totals;
   EXPECT_EQ(t.actions_documented, 2);
   EXPECT_EQ(t.actions_run, 2);
-  EXPECT_EQ(t.codes_documented, 5);
-  EXPECT_EQ(t.codes_exercised, 2);
-  EXPECT_EQ(t.codes_passed, 1);
-  EXPECT_EQ(t.examples_documented, 3);
-  EXPECT_EQ(t.examples_run, 3);
-  EXPECT_EQ(t.examples_passed, 2);
+  EXPECT_EQ(counts(t), (std::array<int, 6>{5, 2, 1, 3, 3, 2}));
   EXPECT_EQ(t.skipped, 2);
 }
 
@@ -172,12 +172,33 @@ TEST(Coverage, JsonCarriesTheFigures) {
   EXPECT_EQ(tags["errors"][0]["code"], "A.NotFound");
   EXPECT_EQ(tags["errors"][0]["http"], 404);
   EXPECT_EQ(tags["errors"][0]["state"], "passed");
+  EXPECT_EQ(tags["errors"][3]["state"], "no-case");
+  EXPECT_EQ(j["actions"][0]["errors"][0]["state"], "not-run");
   EXPECT_FALSE(tags["errors"][4].contains("http"));
   EXPECT_EQ(tags["skips"][1]["reason"], "needs Ecs.RemoveTags.error.c");
-  std::vector<std::string> keys;
-  for (const auto& [k, v] : tags.items()) keys.push_back(k);
-  EXPECT_EQ(keys.front(), "product");
-  EXPECT_EQ(keys.back(), "skips");
+  // Keys in the order coverage.hpp documents.
+  EXPECT_EQ(keys_of(j), (std::vector<std::string>{"catalogue", "totals", "actions"}));
+  EXPECT_EQ(keys_of(j["totals"]),
+            (std::vector<std::string>{"actions_documented", "actions_run", "codes_documented",
+                                      "codes_exercised", "codes_passed", "examples_documented",
+                                      "examples_run", "examples_passed", "skipped"}));
+  EXPECT_EQ(keys_of(tags),
+            (std::vector<std::string>{"product", "version", "action", "documented",
+                                      "codes_documented", "codes_exercised", "codes_passed",
+                                      "examples_documented", "examples_run", "examples_passed",
+                                      "cases_run", "cases_total", "errors", "skips"}));
+  EXPECT_EQ(keys_of(tags["errors"][0]),
+            (std::vector<std::string>{"code", "http", "documented", "state", "cases"}));
+}
+
+// A name that would break the table is escaped as the regression report escapes its cells.
+TEST(Coverage, MarkdownCellsKeepTheTableWhole) {
+  core::ojson j = to_json(compute_coverage(run(), catalogue()));
+  j["actions"][0]["product"] = "E|cs";
+  j["actions"][0]["action"] = "Attach\nDisk<x>";
+  std::string md = render_coverage_markdown(j);
+  EXPECT_NE(md.find("| E\\|cs.Attach<br>Disk&lt;x&gt; | 0 / 1 | 0 / 1 | 0 |"), std::string::npos)
+      << md;
 }
 
 TEST(Coverage, MarkdownShowsTotalsAndGaps) {

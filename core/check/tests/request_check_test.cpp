@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "tests/support/contract.hpp"
 #include "tests/support/paths.hpp"
 
 namespace popcheck::check {
@@ -14,13 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-core::Param param(std::string name, std::string type, bool required = false) {
-  core::Param p;
-  p.name = std::move(name);
-  p.type = std::move(type);
-  p.required = required;
-  return p;
-}
+using test_support::param;
 
 // A contract in the shape the readers produce: a required list, a list of structures with
 // constraints, an enumeration, numbers with a range, a pattern and a deprecated spelling.

@@ -14,6 +14,7 @@
 
 #include "core/compile/docs.hpp"
 #include "core/compile/metadata.hpp"
+#include "tests/support/contract.hpp"
 #include "tests/support/seeds.hpp"
 
 namespace popcheck::core {
@@ -25,24 +26,8 @@ using test_support::metadata_dir;
 using test_support::read_seed;
 using test_support::read_text;
 
-Param param(std::string name, std::string type, bool required, std::string example) {
-  Param p;
-  p.name = std::move(name);
-  p.type = std::move(type);
-  p.required = required;
-  p.example = std::move(example);
-  return p;
-}
-
-ErrorRow row(int http, std::string code, std::string message, std::string description = {}) {
-  ErrorRow r;
-  r.http = http;
-  r.http_raw = std::to_string(http);
-  r.code = std::move(code);
-  r.message = std::move(message);
-  r.description = std::move(description);
-  return r;
-}
+using test_support::param;
+using test_support::row;
 
 // A tagging API shaped like the seeds, but not one of them.
 Contract tagging() {
@@ -70,6 +55,12 @@ Contract tagging() {
   c.params.push_back(token);
   c.examples.json = ExampleBlock{"json", "{\"RequestId\":\"x\"}", true};
   return c;
+}
+
+// Whether the case provisions a fault: its answer is injected, the request alone does not earn it.
+bool faulted(const Case& k) {
+  return std::any_of(k.needs.begin(), k.needs.end(),
+                     [](const Need& n) { return n.resource == "fault"; });
 }
 
 const Case* by_id(const std::vector<Case>& cases, const std::string& id) {
@@ -204,17 +195,14 @@ TEST(Casegen, NotFoundSendsAnIdThatCannotExistOrAValueOutsideTheSet) {
   EXPECT_TRUE(v != "disk" && v != "instance" && !v.empty());
   EXPECT_NE(value(*by_id(cases, "Ecs.RemoveThingTags.error.InvalidRegionId.NotFound"), "RegionId"),
             "cn-beijing");
-  for (const Case* k : {id, type})
-    EXPECT_TRUE(std::none_of(k->needs.begin(), k->needs.end(),
-                             [](const Need& n) { return n.resource == "fault"; }));
+  for (const Case* k : {id, type}) EXPECT_FALSE(faulted(*k)) << k->id;
   // Tagging APIs say "instance" for the resource: InstanceType means ResourceType.
   c.errors = {row(400, "InvalidInstanceType.NotFound", "x")};
   cases = generate_cases(c);
   const Case* inst = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
   ASSERT_TRUE(inst);
   EXPECT_NE(value(*inst, "ResourceType"), "disk");
-  EXPECT_TRUE(std::none_of(inst->needs.begin(), inst->needs.end(),
-                           [](const Need& n) { return n.resource == "fault"; }));
+  EXPECT_FALSE(faulted(*inst));
 }
 
 TEST(Casegen, TwoRowsBrokenByOneRequestLeaveTheSecondToAFault) {
@@ -228,19 +216,15 @@ TEST(Casegen, TwoRowsBrokenByOneRequestLeaveTheSecondToAFault) {
   const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
   const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidInstanceType.NotFound");
   ASSERT_TRUE(first && second);
-  auto faulted = [](const Case& k) {
-    return std::any_of(k.needs.begin(), k.needs.end(),
-                       [](const Need& n) { return n.resource == "fault"; });
-  };
   EXPECT_FALSE(faulted(*first));
   EXPECT_NE(value(*first, "ResourceType"), "disk");
   EXPECT_TRUE(faulted(*second));
   EXPECT_EQ(value(*second, "ResourceType"), "disk");
   auto triggers = error_triggers(c);
   ASSERT_EQ(triggers.size(), 2u);
-  EXPECT_EQ(triggers[0].kind, "allowed");
+  EXPECT_EQ(triggers[0].kind, TriggerKind::allowed);
   EXPECT_EQ(triggers[0].param, "ResourceType");
-  EXPECT_EQ(triggers[1].kind, "fault");
+  EXPECT_EQ(triggers[1].kind, TriggerKind::fault);
 }
 
 TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne) {
@@ -253,10 +237,6 @@ TEST(Casegen, ACodeDocumentedWithTwoStatusesKeepsTheRequestTriggerForTheLowerOne
   const Case* first = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound");
   const Case* second = by_id(cases, "Ecs.RemoveThingTags.error.InvalidResourceType.NotFound.2");
   ASSERT_TRUE(first && second);
-  auto faulted = [](const Case& k) {
-    return std::any_of(k.needs.begin(), k.needs.end(),
-                       [](const Need& n) { return n.resource == "fault"; });
-  };
   EXPECT_TRUE(faulted(*first));
   EXPECT_EQ(first->expect.status, 404);
   EXPECT_FALSE(faulted(*second));

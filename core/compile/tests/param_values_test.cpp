@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/compile/casegen.hpp"
 
 namespace popcheck::core {
@@ -64,6 +66,38 @@ TEST(ParamValues, ViolationsInTheOrderServicesCheck) {
   EXPECT_EQ(broken(param("On", "Boolean"), "yes"), std::vector<std::string>{"type"});
   EXPECT_EQ(broken(param("Rate", "Double"), "0.5"), std::vector<std::string>{});
   EXPECT_EQ(broken(param("Rate", "Double"), "nan"), std::vector<std::string>{"type"});
+}
+
+// Each constraint a value can break is a trigger kind of its own, spelled as param_values names it:
+// the emulator answers the row of the constraint a request breaks (emulator/responder.cpp).
+TEST(ParamValues, EveryConstraintIsATriggerKind) {
+  Param text = param("Name", "String");
+  text.max_length = 3;
+  text.min_length = 2;
+  text.non_empty = true;
+  text.forbidden_prefixes = {"acs:"};
+  text.forbidden_substrings = {"http://"};
+  text.pattern = "^[a-z:/]+$";
+  text.allowed = {"ab", "abc"};
+  Param size = param("Size", "Integer");
+  size.minimum = 2;
+  size.maximum = 10;
+  std::set<std::string> names;
+  for (const auto& [p, value] : std::vector<std::pair<Param, std::string>>{
+           {text, "acs:http://X"}, {text, ""}, {text, "a"}, {size, "x"}, {size, "1"}, {size, "11"}})
+    for (const auto& name : broken(p, value)) names.insert(name);
+  EXPECT_EQ(names.size(), 10u);
+  for (const auto& name : names) {
+    auto kind = constraint_trigger(name);
+    ASSERT_TRUE(kind) << name;
+    EXPECT_TRUE(is_value_constraint(*kind)) << name;
+    EXPECT_EQ(to_string(*kind), name);
+  }
+  for (const char* other : {"required", "repeat", "region", "value", "fault", ""}) {
+    EXPECT_FALSE(constraint_trigger(other)) << other;
+  }
+  EXPECT_FALSE(is_value_constraint(TriggerKind::required));
+  EXPECT_FALSE(is_value_constraint(TriggerKind::state));
 }
 
 TEST(ParamValues, DocumentedValuesThatBreakTheirConstraintsAreReplaced) {
@@ -138,7 +172,7 @@ TEST(ParamValues, LongRequestsArePostedAndPatternsGetNegatives) {
   EXPECT_EQ(broken(listing().params[1], code), std::vector<std::string>{"pattern"});
   auto triggers = error_triggers(listing());
   ASSERT_EQ(triggers.size(), 1u);
-  EXPECT_EQ(triggers[0].kind, "repeat");
+  EXPECT_EQ(triggers[0].kind, TriggerKind::repeat);
   EXPECT_EQ(triggers[0].param, "WidgetId.N");
 }
 

@@ -188,12 +188,11 @@ struct HttpClient::Impl {
       run(c);
     }
     if (ec == beast::error::timeout)
-      return fail("net.timeout", "the CONNECT to " + peer + " timed out (" +
-                                     ms(options.connect_timeout) + ")");
+      return fail("net.timeout",
+                  "the CONNECT to " + peer + " timed out (" + ms(options.connect_timeout) + ")");
     if (ec)
-      return fail("net.proxy",
-                  "no answer to the CONNECT from " + peer + " (is it an HTTP proxy?): " +
-                      ec.message());
+      return fail("net.proxy", "no answer to the CONNECT from " + peer +
+                                   " (is it an HTTP proxy?): " + ec.message());
     const auto& res = parser.get();
     if (res.result_int() / 100 != 2)
       return fail("net.proxy", peer + " refused the tunnel (CONNECT " + authority + "): HTTP " +

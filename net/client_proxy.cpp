@@ -30,11 +30,10 @@ bool bypasses_proxy(std::string_view host) {
         start, comma == std::string::npos ? std::string::npos : comma - start));
     if (item == "*") return true;
     if (!item.empty() && item.front() == '.') item.remove_prefix(1);
-    if (!item.empty() &&
-        (core::text::iequals(host, item) ||
-         (host.size() > item.size() &&
-          core::text::iequals(host.substr(host.size() - item.size()), item) &&
-          host[host.size() - item.size() - 1] == '.')))
+    if (!item.empty() && (core::text::iequals(host, item) ||
+                          (host.size() > item.size() &&
+                           core::text::iequals(host.substr(host.size() - item.size()), item) &&
+                           host[host.size() - item.size() - 1] == '.')))
       return true;
     if (comma == std::string::npos) break;
     start = comma + 1;

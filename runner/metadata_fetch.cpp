@@ -107,11 +107,11 @@ Expected<std::string> get(const FetchOptions& options, const std::string& path,
                                                    .body_limit = kMaxDocumentBytes,
                                                    .proxy = *proxy});
     if (!client) return std::unexpected(client.error());
-    auto res = (*client)->send({"GET",
-                                at.target,
-                                {{"Accept", "application/json"},
-                                 {"User-Agent", "popcheck/" + std::string(kVersion)}},
-                                ""});
+    auto res = (*client)->send(
+        {"GET",
+         at.target,
+         {{"Accept", "application/json"}, {"User-Agent", "popcheck/" + std::string(kVersion)}},
+         ""});
     if (!res)
       return fail("metadata.net", what + ": no complete answer from " + hops.back() + " (" +
                                       res.error().message + "); nothing was written");
@@ -135,8 +135,8 @@ Expected<std::string> get(const FetchOptions& options, const std::string& path,
                   what + ": a redirect from https to http is refused: " + chain());
     if (loop) return fail("metadata.redirect", what + ": a redirect loop: " + chain());
     if (static_cast<int>(hops.size()) > kMaxRedirects + 1)
-      return fail("metadata.redirect", what + ": more than " + std::to_string(kMaxRedirects) +
-                                           " redirects: " + chain());
+      return fail("metadata.redirect",
+                  what + ": more than " + std::to_string(kMaxRedirects) + " redirects: " + chain());
     at = std::move(*next);
   }
 }

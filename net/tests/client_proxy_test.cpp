@@ -55,7 +55,8 @@ TEST(ClientProxy, HttpsGoesThroughATunnelWithTlsToTheOrigin) {
   ForwardProxy proxy;
   // origin.test resolves nowhere: only the proxy can reach it, and the certificate names it.
   const core::Url url = origin.url("origin.test");
-  HttpClient client(url, {.ca_file = origin.ca_file(), .proxy = through(proxy, "ann", "p@ss:w0rd")});
+  HttpClient client(url,
+                    {.ca_file = origin.ca_file(), .proxy = through(proxy, "ann", "p@ss:w0rd")});
   for (int i = 0; i < 2; ++i) {
     auto r = client.send({"GET", "/meta/products.json?x=1", {}, ""});
     ASSERT_TRUE(r) << r.error().to_string();
@@ -146,11 +147,10 @@ TEST(ClientProxy, AProxyNobodyListensOnIsNetConnectNamingIt) {
 }
 
 // Every variable proxy_from_environment reads, unset but those given.
-test_support::ScopedEnv proxy_env(
-    const std::vector<std::pair<std::string, std::string>>& set) {
+test_support::ScopedEnv proxy_env(const std::vector<std::pair<std::string, std::string>>& set) {
   test_support::ScopedEnv::Values values;
-  for (const char* name : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY",
-                           "no_proxy"}) {
+  for (const char* name :
+       {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"}) {
     std::optional<std::string> value;
     for (const auto& [n, v] : set)
       if (n == name) value = v;
@@ -188,8 +188,8 @@ TEST(ProxyFromEnvironment, EachSchemeHasItsVariablesUpperCaseFirst) {
 }
 
 TEST(ProxyFromEnvironment, NoProxyListsHostsAndDomainSuffixes) {
-  auto env = proxy_env(
-      {{"HTTPS_PROXY", "http://proxy.corp:3128"}, {"NO_PROXY", "localhost, .internal.corp,Example.COM"}});
+  auto env = proxy_env({{"HTTPS_PROXY", "http://proxy.corp:3128"},
+                        {"NO_PROXY", "localhost, .internal.corp,Example.COM"}});
   const std::string proxied = "http://proxy.corp:3128 user= password=";
   EXPECT_EQ(proxy_for("https://localhost:8443"), "direct");
   EXPECT_EQ(proxy_for("https://meta.internal.corp"), "direct");

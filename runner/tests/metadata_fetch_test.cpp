@@ -177,15 +177,15 @@ class MetadataFetch : public ::testing::Test {
   }
   test_support::TempDir scratch_;
   test_support::TestCertificate certificate_ = test_support::make_test_certificate();
-  test_support::HttpsServer https_{certificate_, [](const test_support::HttpsServer::Request& r) {
-                                     std::string body = served(std::string(r.target()));
-                                     test_support::HttpsServer::Response out{
-                                         body.empty() ? boost::beast::http::status::not_found
-                                                      : boost::beast::http::status::ok,
-                                         11};
-                                     out.body() = body;
-                                     return out;
-                                   }};
+  test_support::HttpsServer https_{
+      certificate_, [](const test_support::HttpsServer::Request& r) {
+        std::string body = served(std::string(r.target()));
+        test_support::HttpsServer::Response out{
+            body.empty() ? boost::beast::http::status::not_found : boost::beast::http::status::ok,
+            11};
+        out.body() = body;
+        return out;
+      }};
 };
 
 TEST_F(MetadataFetch, HttpsGoesThroughTheProxyOfHttpsProxyWithItsCredentials) {
@@ -229,7 +229,8 @@ class Redirecting {
  public:
   using Moves = std::map<std::string, std::pair<int, std::string>>;
   explicit Redirecting(Moves moves)
-      : moves_(std::move(moves)), server_([this](const httplib::Request& req, httplib::Response& res) {
+      : moves_(std::move(moves)),
+        server_([this](const httplib::Request& req, httplib::Response& res) {
           {
             std::lock_guard lock(mutex_);
             seen_.push_back(req.path);
@@ -266,10 +267,10 @@ TEST_F(MetadataFetch, RedirectsAreFollowedRelativeAndToAnotherOrigin) {
   auto r = fetch(service.url() + "/meta");
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(test_support::read_text(r->path), kDoc);
-  EXPECT_EQ(service.seen(), (std::vector<std::string>{
-                                "/meta/products.json", "/meta/moved/products.json",
-                                "/final/products.json",
-                                "/meta/products/Rds/versions/2014-08-15/api-docs.json"}));
+  EXPECT_EQ(service.seen(),
+            (std::vector<std::string>{"/meta/products.json", "/meta/moved/products.json",
+                                      "/final/products.json",
+                                      "/meta/products/Rds/versions/2014-08-15/api-docs.json"}));
   EXPECT_EQ(other.seen(), std::vector<std::string>{"/elsewhere/api-docs.json"});
 }
 
@@ -304,11 +305,12 @@ TEST_F(MetadataFetch, ALoopOrTooManyRedirectsIsAnErrorNamingTheUrls) {
 TEST_F(MetadataFetch, ARedirectFromHttpsToHttpIsRefused) {
   auto e = env({});
   Redirecting plain({});
-  test_support::HttpsServer downgrading(certificate_, [&](const test_support::HttpsServer::Request&) {
-    test_support::HttpsServer::Response out{boost::beast::http::status::found, 11};
-    out.set("Location", plain.url() + "/meta/products.json");
-    return out;
-  });
+  test_support::HttpsServer downgrading(
+      certificate_, [&](const test_support::HttpsServer::Request&) {
+        test_support::HttpsServer::Response out{boost::beast::http::status::found, 11};
+        out.set("Location", plain.url() + "/meta/products.json");
+        return out;
+      });
   auto r = fetch("https://localhost:" + std::to_string(downgrading.port()) + "/meta");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "metadata.redirect");

@@ -115,19 +115,20 @@ inline TestCertificate make_test_certificate() {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "DNS:origin.test,DNS:localhost,IP:127.0.0.1"},
-                            std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-                            std::pair{NID_key_usage, "critical,keyCertSign,digitalSignature"}}) {
+  for (auto [nid, value] :
+       {std::pair{NID_subject_alt_name, "DNS:origin.test,DNS:localhost,IP:127.0.0.1"},
+        std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+        std::pair{NID_key_usage, "critical,keyCertSign,digitalSignature"}}) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
     X509_add_ext(x, ext, -1);
     X509_EXTENSION_free(ext);
   }
   X509_sign(x, key, EVP_sha256());
-  TestCertificate out{
-      https_detail::pem_of([&](BIO* b) { return PEM_write_bio_X509(b, x); }),
-      https_detail::pem_of([&](BIO* b) {
-        return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
-      })};
+  TestCertificate out{https_detail::pem_of([&](BIO* b) { return PEM_write_bio_X509(b, x); }),
+                      https_detail::pem_of([&](BIO* b) {
+                        return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr,
+                                                        nullptr);
+                      })};
   X509_free(x);
   EVP_PKEY_free(key);
   return out;
@@ -153,7 +154,8 @@ class HttpsServer : public https_detail::Loop {
     namespace http = https_detail::http;
     boost::asio::ssl::stream<https_detail::tcp::socket> stream(std::move(socket), tls_);
     https_detail::error_code ec;
-    co_await stream.async_handshake(boost::asio::ssl::stream_base::server, https_detail::ignore(ec));
+    co_await stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                    https_detail::ignore(ec));
     if (ec) co_return;
     boost::beast::flat_buffer buffer;
     Request request;

@@ -113,8 +113,11 @@ Expected<std::string> get(const FetchOptions& options, const std::string& path,
          {{"Accept", "application/json"}, {"User-Agent", "popcheck/" + std::string(kVersion)}},
          ""});
     if (!res)
-      return fail("metadata.net", what + ": no complete answer from " + hops.back() + " (" +
-                                      res.error().message + "); nothing was written");
+      return fail(
+          "metadata.net",
+          what + ": " +
+              (res.error().code == "net.proxy" ? "cannot reach " : "no complete answer from ") +
+              hops.back() + " (" + res.error().message + "); nothing was written");
     if (res->status == 200) return std::move(res->body);
     if (!is_redirect(res->status))
       return fail("metadata.http", what + ": the metadata service answered HTTP " +

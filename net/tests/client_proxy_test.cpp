@@ -148,15 +148,7 @@ TEST(ClientProxy, AProxyNobodyListensOnIsNetConnectNamingIt) {
 
 // Every variable proxy_from_environment reads, unset but those given.
 test_support::ScopedEnv proxy_env(const std::vector<std::pair<std::string, std::string>>& set) {
-  test_support::ScopedEnv::Values values;
-  for (const char* name :
-       {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"}) {
-    std::optional<std::string> value;
-    for (const auto& [n, v] : set)
-      if (n == name) value = v;
-    values.emplace_back(name, value);
-  }
-  return test_support::ScopedEnv(values);
+  return test_support::ScopedEnv(test_support::proxy_variables(set));
 }
 
 std::string proxy_for(const std::string& target) {

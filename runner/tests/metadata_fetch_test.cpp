@@ -162,14 +162,8 @@ class MetadataFetch : public ::testing::Test {
  protected:
   MetadataFetch() { test_support::write_text(scratch_ / "ca.pem", certificate_.cert_pem); }
   test_support::ScopedEnv env(const std::vector<std::pair<std::string, std::string>>& set) {
-    test_support::ScopedEnv::Values values{{"SSL_CERT_FILE", (scratch_ / "ca.pem").string()}};
-    for (const char* name :
-         {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"}) {
-      std::optional<std::string> value;
-      for (const auto& [n, v] : set)
-        if (n == name) value = v;
-      values.emplace_back(name, value);
-    }
+    auto values = test_support::proxy_variables(set);
+    values.emplace_back("SSL_CERT_FILE", (scratch_ / "ca.pem").string());
     return test_support::ScopedEnv(values);
   }
   Expected<FetchResult> fetch(const std::string& base) {

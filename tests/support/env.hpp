@@ -35,4 +35,20 @@ class ScopedEnv {
   Values saved_;
 };
 
+// The variables net::proxy_from_environment reads (HTTPS_PROXY, https_proxy, HTTP_PROXY,
+// http_proxy, NO_PROXY, no_proxy), all unset but those `set` gives: a test's proxy settings
+// whatever the machine's.
+inline ScopedEnv::Values proxy_variables(
+    const std::vector<std::pair<std::string, std::string>>& set) {
+  ScopedEnv::Values values;
+  for (const char* name :
+       {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"}) {
+    std::optional<std::string> value;
+    for (const auto& [n, v] : set)
+      if (n == name) value = v;
+    values.emplace_back(name, value);
+  }
+  return values;
+}
+
 }  // namespace popcheck::test_support

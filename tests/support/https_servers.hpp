@@ -7,6 +7,15 @@
 // binaries that include it compile it; they get Boost and OpenSSL through popcheck_net.
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 
+// Boost 1.74 enables co_await under clang (the tsan preset) only with libc++'s
+// <experimental/coroutine>; clang 16 with libstdc++ has C++20's <coroutine>, which Asio then uses.
+#if defined(__clang__) && defined(__cpp_impl_coroutine) && !defined(BOOST_ASIO_HAS_CO_AWAIT)
+#if defined(BOOST_ASIO_DETAIL_CONFIG_HPP)
+#error "include tests/support/https_servers.hpp before any Boost.Asio header"
+#endif
+#define BOOST_ASIO_HAS_CO_AWAIT 1
+#endif
+
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 

@@ -165,8 +165,8 @@ struct HttpClient::Impl {
     return c;
   }
 
-  // CONNECT host:port through the proxy (RFC 9110 section 9.3.6); any 2xx opens the tunnel, in which
-  // the TLS handshake with the origin follows.
+  // CONNECT host:port through the proxy (RFC 9110 section 9.3.6); any 2xx opens the tunnel, in
+  // which the TLS handshake with the origin follows.
   Expected<void> open_tunnel(Connection& c) {
     const std::string authority =
         (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +

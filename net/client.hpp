@@ -1,24 +1,26 @@
 #pragma once
-// popcheck's one HTTP client, used by the runner (cases, the health probe, provisioning) and by the
-// proxy (forwarding to its upstream): HTTP or HTTPS (OpenSSL, verification on by default, SNI and
-// host name checks, the system CAs plus --ca-file), a small pool of keep-alive connections, a
-// deadline on every step and a limit on the answer's body. Blocking and thread-safe: call send()
-// from any thread; each call borrows a connection from the pool or opens one.
+// popcheck's one HTTP client, used by the runner (cases, the health probe, provisioning, the
+// metadata fetch) and by the proxy (forwarding to its upstream): HTTP or HTTPS (OpenSSL,
+// verification on by default, SNI and host name checks, the system CAs plus --ca-file), a small
+// pool of keep-alive connections, a deadline on every step and a limit on the answer's body.
+// Blocking and thread-safe: call send() from any thread; each call borrows a connection from the
+// pool or opens one.
 //
 // It sends exactly what it is given: the target as is (already percent-encoded, as signed; the
-// caller puts the URL's base path in it), header names, values and order as given, and no header
-// of its own but Host (when the request has none) and Content-Length. Retries are the caller's
-// business because a retry must be re-signed (a new nonce and time), as the SDKs do; the one
-// exception is a pooled connection the server closed while it was idle, which fails before any
-// byte of an answer and is retried once on a fresh connection.
+// caller puts the URL's base path in it; through a proxy an http target gets the origin before
+// it), header names, values and order as given, and no header of its own but Host (when the
+// request has none), Content-Length and the proxy's credentials (when it has some). Retries are
+// the caller's business because a retry must be re-signed (a new nonce and time), as the SDKs do;
+// the one exception is a pooled connection the server closed while it was idle, which fails before
+// any byte of an answer and is retried once on a fresh connection.
 //
-// Through a forward proxy (ClientOptions::proxy), as curl and the SDKs go: an https URL gets an HTTP
-// CONNECT tunnel to the proxy, then TLS to the origin inside it (SNI and verification against the
-// origin's name, never the proxy's); an http URL sends its requests to the proxy with the
+// Through a forward proxy (ClientOptions::proxy), as curl and the SDKs go: an https URL gets an
+// HTTP CONNECT tunnel to the proxy, then TLS to the origin inside it (SNI and verification against
+// the origin's name, never the proxy's); an http URL sends its requests to the proxy with the
 // absolute-form target ("http://host:port/path?query", RFC 9112 section 3.2.2). The proxy's
 // credentials go out as Proxy-Authorization: Basic, on the CONNECT or on each request, and appear
-// in no message. Redirects are never followed: a 3xx is an answer like any other. Reading the
-// proxy from the environment is the caller's choice (proxy_from_environment below).
+// in no message. Redirects are never followed: a 3xx is an answer like any other. Reading the proxy
+// from the environment is the caller's choice (proxy_from_environment below).
 #include <chrono>
 #include <cstddef>
 #include <memory>

@@ -1,9 +1,9 @@
 // The one HTTP client (net/client.hpp) through a forward proxy written here
-// (tests/support/https_servers.hpp): https through a CONNECT tunnel with TLS to the origin inside it
-// (verified against the origin's name), http with the absolute-form target, the proxy's credentials
-// as Proxy-Authorization and nowhere else, a refused CONNECT as net.proxy; and the proxy the
-// environment names (proxy_from_environment: HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case
-// forms).
+// (tests/support/https_servers.hpp): https through a CONNECT tunnel with TLS to the origin inside
+// it (verified against the origin's name), http with the absolute-form target, the proxy's
+// credentials as Proxy-Authorization and nowhere else, a refused CONNECT as net.proxy; and the
+// proxy the environment names (proxy_from_environment: HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their
+// lower-case forms).
 #include <gtest/gtest.h>
 
 #include <mutex>

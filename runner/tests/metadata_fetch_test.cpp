@@ -147,8 +147,8 @@ TEST_F(MetadataFolder, BundledProductsResolveThroughTheDataFolder) {
 
 // A metadata service of one product, Rds 2014-08-15, whose documents are found by their file name
 // under any path (the redirects below move them).
-const std::string kProducts =
-    R"([{"code": "Rds", "style": "RPC", "defaultVersion": "2014-08-15", "versions": ["2014-08-15"]}])";
+const std::string kProducts = R"([{"code": "Rds", "style": "RPC", "defaultVersion": "2014-08-15",
+                                   "versions": ["2014-08-15"]}])";
 const std::string kDoc = R"({"info": {"product": "Rds", "version": "2014-08-15"}, "apis": {}})";
 std::string served(const std::string& path) {
   if (path.ends_with("/products.json")) return kProducts;

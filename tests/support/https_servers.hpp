@@ -1,11 +1,12 @@
 #pragma once
 // Loopback servers for the tests of HTTPS and of going through a forward proxy
-// (net/tests/client_proxy_test.cpp, runner/tests/metadata_fetch_test.cpp): a throw-away
-// self-signed certificate, an HTTPS server that answers with a handler, and a forward proxy (CONNECT
-// tunnels, absolute-form requests) that records what it saw. Each serves on 127.0.0.1, port 0, from
-// one io_context in its own thread (C++20 coroutines) until the object goes. Header-only: only the
+// (net/tests/client_proxy_test.cpp, runner/tests/metadata_fetch_test.cpp): a throw-away self-signed
+// certificate, an HTTPS server that answers with a handler, and a forward proxy (CONNECT tunnels,
+// absolute-form requests) that records what it saw. Each serves on 127.0.0.1, port 0, from one
+// io_context in its own thread (C++20 coroutines) until the object goes. Header-only: only the
 // binaries that include it compile it; they get Boost and OpenSSL through popcheck_net.
-#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
+
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange, not including it
 
 // Boost 1.74 enables co_await under clang (the tsan preset) only with libc++'s
 // <experimental/coroutine>; clang 16 with libstdc++ has C++20's <coroutine>, which Asio then uses.
@@ -180,11 +181,11 @@ class HttpsServer : public https_detail::Loop {
   Handler handler_;
 };
 
-// A forward proxy as curl and the SDKs use one. "CONNECT host:port" opens a tunnel to 127.0.0.1:port
-// whatever the host (so an origin may be called origin.test); an absolute-form request
-// ("GET http://host:port/path") goes on to 127.0.0.1:port as "GET /path", without the proxy's
-// headers, and its answer comes back with "Connection: close". `refuse_with` (a status, e.g. 407)
-// answers every request with that status instead.
+// A forward proxy as curl and the SDKs use one. "CONNECT host:port" opens a tunnel to
+// 127.0.0.1:port whatever the host (so an origin may be called origin.test); an absolute-form
+// request ("GET http://host:port/path") goes on to 127.0.0.1:port as "GET /path", without the
+// proxy's headers, and its answer comes back with "Connection: close". `refuse_with` (a status,
+// e.g. 407) answers every request with that status instead.
 class ForwardProxy : public https_detail::Loop {
  public:
   struct Seen {

@@ -2,7 +2,7 @@
 // The HTTP vocabulary every layer speaks: header lists, a request, a response and the URL of a
 // server. The server (net), the runner's and the proxy's client, the checks and the reports all pass
 // these values, so an exchange crosses the layers without being copied into another shape. Values
-// only: no sockets, no parsing of the wire format (Beast and cpp-httplib do that).
+// only: no sockets, no parsing of the wire format (Beast does that, in net).
 #include <cstdint>
 #include <string>
 #include <string_view>

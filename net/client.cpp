@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/protocol/sign.hpp"
 #include "core/support/text.hpp"
 
 namespace popcheck::net {
@@ -71,13 +72,20 @@ struct HttpClient::Impl {
   core::Url url;
   ClientOptions options;
   std::string where;  // url.origin(), the name every message gives the server
+  std::string peer;   // whom the TCP connection goes to: `where`, or "the proxy P for `where`"
+  std::string proxy_authorization;  // "Basic ..." when the proxy has credentials
   std::optional<ssl::context> tls_context;
   std::optional<Error> setup_error;  // the CA certificates could not be loaded
   std::mutex mutex;
   std::vector<std::unique_ptr<Connection>> idle;
 
   Impl(core::Url u, ClientOptions o)
-      : url(std::move(u)), options(std::move(o)), where(url.origin()) {
+      : url(std::move(u)), options(std::move(o)), where(url.origin()), peer(where) {
+    if (const auto& proxy = options.proxy) {
+      peer = "the proxy " + proxy->url.origin() + " for " + where;
+      if (!proxy->user.empty() || !proxy->password.empty())
+        proxy_authorization = "Basic " + core::base64_encode(proxy->user + ":" + proxy->password);
+    }
     if (url.scheme != "https") return;
     auto& ctx = tls_context.emplace(ssl::context::tls_client);
     beast::error_code ec;
@@ -109,8 +117,12 @@ struct HttpClient::Impl {
     auto c = std::make_unique<Connection>();
     beast::error_code ec;
     tcp::resolver resolver(c->ioc);
-    auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
-    if (ec) return fail("net.resolve", "cannot resolve " + url.host + ": " + ec.message());
+    const core::Url& to = options.proxy ? options.proxy->url : url;
+    auto results = resolver.resolve(to.host, std::to_string(to.port), ec);
+    if (ec)
+      return fail("net.resolve", "cannot resolve " + to.host +
+                                     (options.proxy ? ", " + peer : std::string()) + ": " +
+                                     ec.message());
     if (tls_context) {
       c->tls.emplace(c->ioc, *tls_context);
     } else {
@@ -122,9 +134,12 @@ struct HttpClient::Impl {
     run(*c);
     if (ec == beast::error::timeout)
       return fail("net.timeout",
-                  "connecting to " + where + " timed out (" + ms(options.connect_timeout) + ")");
-    if (ec) return fail("net.connect", "cannot connect to " + where + ": " + ec.message());
+                  "connecting to " + peer + " timed out (" + ms(options.connect_timeout) + ")");
+    if (ec) return fail("net.connect", "cannot connect to " + peer + ": " + ec.message());
     stream.socket().set_option(tcp::no_delay(true), ec);
+    if (c->tls && options.proxy) {
+      if (auto tunnel = open_tunnel(*c); !tunnel) return std::unexpected(tunnel.error());
+    }
     if (c->tls) {
       // SNI, and the certificate must name the host we asked for.
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str()))
@@ -148,6 +163,44 @@ struct HttpClient::Impl {
                                    " failed (is it an https server?): " + ec.message());
     }
     return c;
+  }
+
+  // CONNECT host:port through the proxy (RFC 9110 section 9.3.6); any 2xx opens the tunnel, in
+  // which the TLS handshake with the origin follows.
+  Expected<void> open_tunnel(Connection& c) {
+    const std::string authority =
+        (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +
+        std::to_string(url.port);
+    http::request<http::empty_body> req{http::verb::connect, authority, 11};
+    req.set(http::field::host, authority);
+    if (!proxy_authorization.empty())
+      req.set(http::field::proxy_authorization, proxy_authorization);
+    beast::error_code ec;
+    beast::tcp_stream& stream = c.lowest();
+    stream.expires_after(options.connect_timeout);
+    http::async_write(stream, req, [&](beast::error_code e, size_t) { ec = e; });
+    run(c);
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a 2xx to CONNECT has no body; after any other the connection is dropped
+    if (!ec) {
+      stream.expires_after(options.connect_timeout);
+      http::async_read(stream, c.buffer, parser, [&](beast::error_code e, size_t) { ec = e; });
+      run(c);
+    }
+    if (ec == beast::error::timeout)
+      return fail("net.timeout",
+                  "the CONNECT to " + peer + " timed out (" + ms(options.connect_timeout) + ")");
+    if (ec)
+      return fail("net.proxy", "no answer to the CONNECT from " + peer +
+                                   " (is it an HTTP proxy?): " + ec.message());
+    const auto& res = parser.get();
+    if (res.result_int() / 100 != 2)
+      return fail("net.proxy", peer + " refused the tunnel (CONNECT " + authority + "): HTTP " +
+                                   std::to_string(res.result_int()) + " " +
+                                   std::string(res.reason()));
+    if (c.buffer.size() != 0)
+      return fail("net.proxy", peer + " sent bytes after its answer to CONNECT " + authority);
+    return {};
   }
 
   template <class Stream>
@@ -248,7 +301,9 @@ Expected<core::Response> HttpClient::send(const core::Request& request) {
   http::request<http::string_body> req;
   req.version(11);
   req.method_string(request.method);
-  req.target(request.target);
+  // Through a proxy, an http request names its whole URL; an https one goes through the tunnel.
+  const bool absolute_form = impl_->options.proxy && impl_->url.scheme != "https";
+  req.target(absolute_form ? impl_->url.origin() + request.target : request.target);
   bool has_host = false;
   for (const auto& [name, value] : request.headers) {
     if (is_hop_by_hop(name) || iequals(name, "content-length")) continue;
@@ -256,6 +311,8 @@ Expected<core::Response> HttpClient::send(const core::Request& request) {
     req.insert(name, value);
   }
   if (!has_host) req.set(http::field::host, impl_->url.host_header());
+  if (absolute_form && !impl_->proxy_authorization.empty())
+    req.set(http::field::proxy_authorization, impl_->proxy_authorization);
   req.keep_alive(true);
   req.body() = request.body;
   // Content-Length always, even 0 for a bodiless POST, as the SDKs send it.

@@ -1,7 +1,5 @@
 #include "runner/metadata_fetch.hpp"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +10,8 @@
 #include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/support/text.hpp"
+#include "net/client.hpp"
+#include "popcheck/version.hpp"
 
 namespace popcheck::runner {
 
@@ -55,53 +55,35 @@ std::optional<Spec> parse_spec(std::string_view spec) {
   return s;
 }
 
-// NO_PROXY: "*", or a comma-separated list of hosts and domain suffixes (".example.com" and
-// "example.com" both cover a.example.com).
-bool bypasses_proxy(const std::string& host) {
-  std::string list = env("NO_PROXY");
-  if (list.empty()) list = env("no_proxy");
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    std::string item(core::text::trim_ascii(std::string_view(list).substr(
-        start, comma == std::string::npos ? std::string::npos : comma - start)));
-    if (item == "*") return true;
-    if (!item.empty() && item.front() == '.') item.erase(0, 1);
-    if (!item.empty() &&
-        (core::text::iequals(host, item) ||
-         (host.size() > item.size() &&
-          core::text::iequals(std::string_view(host).substr(host.size() - item.size()), item) &&
-          host[host.size() - item.size() - 1] == '.')))
-      return true;
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return false;
+// Redirects followed from one URL before giving up (curl's default is 50; the service uses none).
+constexpr int kMaxRedirects = 5;
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// The proxy for a scheme, from HTTPS_PROXY/https_proxy or HTTP_PROXY/http_proxy ("http://host:port";
-// credentials in the URL are passed on as basic auth and never printed).
-void apply_proxy(httplib::Client& client, const core::Url& base) {
-  if (bypasses_proxy(base.host)) return;
-  std::string proxy = base.scheme == "https" ? env("HTTPS_PROXY") : env("HTTP_PROXY");
-  if (proxy.empty()) proxy = base.scheme == "https" ? env("https_proxy") : env("http_proxy");
-  if (proxy.empty()) return;
-  if (auto sep = proxy.find("://"); sep != std::string::npos) proxy = proxy.substr(sep + 3);
-  if (auto slash = proxy.find('/'); slash != std::string::npos) proxy.resize(slash);
-  if (auto at = proxy.rfind('@'); at != std::string::npos) {
-    std::string user = proxy.substr(0, at);
-    proxy = proxy.substr(at + 1);
-    auto colon = user.find(':');
-    client.set_proxy_basic_auth(
-        user.substr(0, colon), colon == std::string::npos ? std::string() : user.substr(colon + 1));
+std::string to_string(const core::RequestUrl& u) { return u.url.origin() + u.target; }
+
+// The URL a Location names, relative to the one that answered (RFC 9110 section 10.2.2; RFC 3986
+// section 5.2 for "//host/path", "/path" and "path"; a fragment is dropped).
+Expected<core::RequestUrl> resolve_location(const core::RequestUrl& from, std::string location) {
+  if (auto hash = location.find('#'); hash != std::string::npos) location.resize(hash);
+  if (location.starts_with("//")) location = from.url.scheme + ":" + location;
+  if (core::text::istarts_with(location, "http://") ||
+      core::text::istarts_with(location, "https://"))
+    return core::parse_request_url(location);
+  core::RequestUrl next{from.url, location};
+  if (!location.starts_with("/")) {
+    const std::string path = from.target.substr(0, from.target.find('?'));
+    next.target = path.substr(0, path.rfind('/') + 1) + location;
   }
-  auto colon = proxy.rfind(':');
-  int port = colon == std::string::npos ? 80 : std::atoi(proxy.substr(colon + 1).c_str());
-  client.set_proxy(proxy.substr(0, colon), port);
+  return next;
 }
 
-// GET base + path. Any answer but 200 is an error naming `what` and the status; a connection
-// that ends before the declared length is an error too, so no partial body ever comes back.
+// GET base + path, following redirects. Any final answer but 200 is an error naming `what` and
+// the status; a connection that ends before the declared length is an error too, so no partial
+// body ever comes back. Each hop gets a client for its own origin and the proxy the environment
+// names for it (net::proxy_from_environment).
 Expected<std::string> get(const FetchOptions& options, const std::string& path,
                           const std::string& what) {
   auto base = core::parse_url(options.base_url);
@@ -110,34 +92,56 @@ Expected<std::string> get(const FetchOptions& options, const std::string& path,
     e.message = "the metadata base " + e.message;
     return std::unexpected(e);
   }
-  std::string url = base->to_string() + path;
-  httplib::Client client(base->origin());
-  client.set_connection_timeout(std::chrono::seconds(10));
-  client.set_read_timeout(options.timeout);
-  client.set_follow_location(true);
-  client.enable_server_certificate_verification(true);
-  apply_proxy(client, *base);
-  std::string body;
-  bool too_large = false;
-  auto res = client.Get(
-      base->base + path, [](const httplib::Response&) { return true; },
-      [&](const char* data, size_t n) {
-        if (body.size() + n > kMaxDocumentBytes) {
-          too_large = true;
-          return false;
-        }
-        body.append(data, n);
-        return true;
-      });
-  if (too_large)
-    return fail("metadata.net", what + ": the answer of " + url + " is over 32 MiB; not metadata");
-  if (!res)
-    return fail("metadata.net", what + ": no complete answer from " + url + " (" +
-                                    httplib::to_string(res.error()) + "); nothing was written");
-  if (res->status != 200)
-    return fail("metadata.http", what + ": the metadata service answered HTTP " +
-                                     std::to_string(res->status) + " for " + url);
-  return body;
+  core::RequestUrl at{*base, base->base + path};
+  std::vector<std::string> hops{to_string(at)};
+  auto chain = [&] {
+    std::string out;
+    for (const auto& h : hops) out += (out.empty() ? "" : " -> ") + h;
+    return out;
+  };
+  for (;;) {
+    auto proxy = net::proxy_from_environment(at.url);
+    if (!proxy) return std::unexpected(proxy.error());
+    auto client = net::HttpClient::create(at.url, {.connect_timeout = std::chrono::seconds(10),
+                                                   .read_timeout = options.timeout,
+                                                   .body_limit = kMaxDocumentBytes,
+                                                   .proxy = *proxy});
+    if (!client) return std::unexpected(client.error());
+    auto res = (*client)->send(
+        {"GET",
+         at.target,
+         {{"Accept", "application/json"}, {"User-Agent", "popcheck/" + std::string(kVersion)}},
+         ""});
+    if (!res)
+      return fail(
+          "metadata.net",
+          what + ": " +
+              (res.error().code == "net.proxy" ? "cannot reach " : "no complete answer from ") +
+              hops.back() + " (" + res.error().message + "); nothing was written");
+    if (res->status == 200) return std::move(res->body);
+    if (!is_redirect(res->status))
+      return fail("metadata.http", what + ": the metadata service answered HTTP " +
+                                       std::to_string(res->status) + " for " + hops.back());
+    std::string location = core::header_value(res->headers, "location");
+    if (location.empty())
+      return fail("metadata.redirect", what + ": " + hops.back() + " answered HTTP " +
+                                           std::to_string(res->status) + " without a Location");
+    auto next = resolve_location(at, location);
+    if (!next)
+      return fail("metadata.redirect", what + ": " + hops.back() + " redirects to a URL that is " +
+                                           "not one (" + next.error().message + ")");
+    const std::string to = to_string(*next);
+    const bool loop = std::find(hops.begin(), hops.end(), to) != hops.end();
+    hops.push_back(to);
+    if (at.url.scheme == "https" && next->url.scheme != "https")
+      return fail("metadata.redirect",
+                  what + ": a redirect from https to http is refused: " + chain());
+    if (loop) return fail("metadata.redirect", what + ": a redirect loop: " + chain());
+    if (static_cast<int>(hops.size()) > kMaxRedirects + 1)
+      return fail("metadata.redirect",
+                  what + ": more than " + std::to_string(kMaxRedirects) + " redirects: " + chain());
+    at = std::move(*next);
+  }
 }
 
 }  // namespace

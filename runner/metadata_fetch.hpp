@@ -64,8 +64,12 @@ struct FetchResult {
 // folder, atomically, and leaves an unchanged document's file alone. The product list is read
 // first to find the product's code and default version. Errors name product, version and URL:
 // "metadata.unknown_product", "metadata.unknown_version", "metadata.http" (with the status),
-// "metadata.net" (no complete answer: nothing is written), "metadata.format" (the answer is not an
-// api-docs.json of that product), "io.*" from writing.
+// "metadata.net" (no complete answer, the proxy refused the tunnel: nothing is written),
+// "metadata.redirect" (a loop, more than 5 redirects, one from https to http: the URLs listed),
+// "metadata.format" (the answer is not an api-docs.json of that product), "net.proxy" (a proxy
+// variable that names no http:// proxy), "io.*" from writing. The network: net::HttpClient, through
+// the proxy net::proxy_from_environment names for each URL; redirects are followed here, not by
+// the client.
 Expected<FetchResult> fetch_metadata(std::string_view spec, const FetchOptions& options);
 
 // The service's product list.

@@ -9,7 +9,6 @@
 #include <iostream>
 #include <list>
 #include <mutex>
-#include <new>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -58,53 +57,60 @@ constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 class Session;
 
-// Where a connection's parser keeps the request line and header fields: Beast allocates one block
-// for the target and one per field, and a request's fields all go when its message does. A
-// session hands them out of a buffer of its own, from the start again for each request, so a
-// request with ordinary headers costs no call to malloc or free; what does not fit goes to the
-// heap as before.
-class FieldArena {
+// Beast's request parser without Beast's message: the request line, the header fields and the
+// body go straight into the net::HttpRequest the handler receives. Beast's request_parser would
+// first build a message (a field container with a lookup table per field), which the session then
+// copied into the HttpRequest field by field; on the replay path that was a tenth of a request's
+// instructions (bench/README.md). Limits, keep-alive, Content-Length and chunked framing stay
+// Beast's (basic_parser); only the storage is ours. One parser per message, as Beast requires.
+class RequestParser final : public http::basic_parser<true> {
  public:
-  void* allocate(size_t n) {
-    n = (n + kAlign - 1) & ~(kAlign - 1);
-    if (n <= buffer_.size() - used_) {
-      void* p = buffer_.data() + used_;
-      used_ += n;
-      ++live_;
-      return p;
-    }
-    return ::operator new(n);
-  }
-  void deallocate(void* p) {
-    const auto* b = static_cast<const std::byte*>(p);
-    if (b >= buffer_.data() && b < buffer_.data() + buffer_.size()) {
-      // Handed out of the buffer: it is free again once nothing in it is in use.
-      if (--live_ == 0) used_ = 0;
-      return;
-    }
-    ::operator delete(p);  // unsized: clang declares the sized form only with -fsized-deallocation
-  }
+  HttpRequest request;
 
  private:
-  static constexpr size_t kAlign = alignof(std::max_align_t);
-  alignas(std::max_align_t) std::array<std::byte, 4096> buffer_{};
-  size_t used_ = 0;
-  size_t live_ = 0;  // blocks handed out of the buffer and not yet given back
-};
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    request.method.assign(method.data(), method.size());
+    request.target.assign(target.data(), target.size());
+    request.version = version;
+    request.headers.reserve(16);
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    request.headers.emplace_back(std::piecewise_construct,
+                                 std::forward_as_tuple(name.data(), name.size()),
+                                 std::forward_as_tuple(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  // As Beast's string_body reader: the declared length is reserved (body_limit has been checked
+  // against it already), chunks and pieces are appended.
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code& ec) override {
+    if (!length) return;
+    if (*length > request.body.max_size()) {
+      ec = http::error::buffer_overflow;
+      return;
+    }
+    request.body.reserve(static_cast<size_t>(*length));
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code& ec) override {
+    return append(body, ec);
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                            beast::error_code& ec) override {
+    return append(body, ec);
+  }
+  void on_finish_impl(beast::error_code&) override {}
 
-// The std::allocator-like face of a FieldArena that Beast's fields take.
-template <typename T>
-struct ArenaAllocator {
-  using value_type = T;
-  FieldArena* arena;
-  explicit ArenaAllocator(FieldArena& a) : arena(&a) {}
-  template <typename U>
-  ArenaAllocator(const ArenaAllocator<U>& other) : arena(other.arena) {}  // NOLINT: rebinding
-  T* allocate(size_t n) { return static_cast<T*>(arena->allocate(n * sizeof(T))); }
-  void deallocate(T* p, size_t) { arena->deallocate(p); }
-  template <typename U>
-  bool operator==(const ArenaAllocator<U>& other) const {
-    return arena == other.arena;
+  size_t append(beast::string_view body, beast::error_code& ec) {
+    if (body.size() > request.body.max_size() - request.body.size()) {
+      ec = http::error::buffer_overflow;
+      return 0;
+    }
+    request.body.append(body.data(), body.size());
+    return body.size();
   }
 };
 
@@ -210,8 +216,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_read() {
     if (shared_->stopped) return do_close();
-    parser_.emplace(std::piecewise_construct, std::make_tuple(),
-                    std::make_tuple(ArenaAllocator<char>(arena_)));
+    parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     expires_after(shared_->options.read_timeout);
@@ -223,28 +228,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec) return fail(ec, "read");
     expires_never();
-    auto message = parser_->release();
-    parser_.reset();
-    keep_alive_ = message.keep_alive();
-    version_ = message.version();
-
-    // Copied in place (no temporary strings to move from).
-    HttpRequest request;
-    const auto method = message.method_string();
-    const auto target = message.target();
-    request.method.assign(method.data(), method.size());
-    request.target.assign(target.data(), target.size());
-    request.headers.reserve(16);
-    for (const auto& field : message) {
-      const auto name = field.name_string();
-      const auto value = field.value();
-      request.headers.emplace_back(std::piecewise_construct,
-                                   std::forward_as_tuple(name.data(), name.size()),
-                                   std::forward_as_tuple(value.data(), value.size()));
-    }
-    request.body = std::move(message.body());
+    keep_alive_ = parser_->keep_alive();
+    version_ = static_cast<unsigned>(parser_->request.version);
+    // The parser filled the request in place; it is moved to the handler from there, and the
+    // parser goes with the next read.
+    HttpRequest& request = parser_->request;
     request.remote = remote_;
-    request.version = static_cast<int>(message.version());
 
     responded_ = false;
     pending_ = shared_from_this();
@@ -454,8 +443,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Worker& worker_;
   Socket socket_;
   beast::flat_buffer buffer_;
-  FieldArena arena_;  // before the parser, whose fields it holds
-  std::optional<http::request_parser<http::string_body, ArenaAllocator<char>>> parser_;
+  std::optional<RequestParser> parser_;
   HttpResponse current_;  // the answer being written; the write views its body
   std::string head_;      // its status line and header fields
   struct HeadKey {

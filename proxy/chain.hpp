@@ -75,15 +75,14 @@ inline std::string match_param(const MatchMap& match, const std::string& name) {
 // One request on its way through the chain.
 class Call {
  public:
-  Call(net::HttpRequest r, net::Respond respond, const ProxyContext& context)
-      : request(std::move(r)),
-        respond(std::move(respond)),
-        mode(context.mode.load()),
-        context_(context) {}
+  // The request stays the caller's (ProxyHandler::handle's parameter), which outlives the call's
+  // way down the chain: a replayed request is never moved again on its way to the answer.
+  Call(net::HttpRequest& r, net::Respond respond, const ProxyContext& context)
+      : request(r), respond(std::move(respond)), mode(context.mode.load()), context_(context) {}
 
-  net::HttpRequest request;
-  net::Respond respond;  // filters may wrap it
-  const Mode mode;       // read once, so that a mode switch never splits a call
+  net::HttpRequest& request;  // filters may move it on (the forward filter does)
+  net::Respond respond;       // filters may wrap it
+  const Mode mode;            // read once, so that a mode switch never splits a call
 
   std::string_view path() const {
     return std::string_view(request.target).substr(0, request.target.find('?'));

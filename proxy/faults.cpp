@@ -521,7 +521,11 @@ FaultDecision FaultInjector::decide(std::string_view action, bool xml,
   FaultDecision decision;
   // Counters are named by a bounded form of the Action and limited in number (limits.hpp): a client
   // inventing Action values never grows them, nor GET /__popcheck/stats, without bound.
-  std::string name = action.empty() ? std::string("<none>") : shorten(action);
+  // The counter's name is the Action itself unless it is too long to keep: no string is built
+  // for it on the way to finding its counters.
+  std::string shortened;
+  std::string_view name = action.empty() ? std::string_view("<none>") : action;
+  if (name.size() > kMaxKeptValue) name = shortened = shorten(action);
   std::lock_guard lock(mutex_);
   auto counters = by_action_.find(name);
   if (counters == by_action_.end()) {
@@ -531,7 +535,7 @@ FaultDecision FaultInjector::decide(std::string_view action, bool xml,
       counters = by_action_.find(name);
     }
     if (counters == by_action_.end())
-      counters = by_action_.emplace(std::move(name), ActionCounters{}).first;
+      counters = by_action_.emplace(std::string(name), ActionCounters{}).first;
   }
   ++counters->second.requests;
   if (retry) ++counters->second.retries;

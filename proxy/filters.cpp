@@ -35,7 +35,7 @@ bool FaultFilter::on_request(Call& call) {
   const core::RequestKey& key = call.key();
   FaultDecision fault = context_.faults.decide(
       key.action(), key.format() == "XML", [this, &call] { return context_.host_id(call.match()); },
-      !core::header_value(call.request.headers, "x-acs-retry-attempts").empty());
+      !core::header_view(call.request.headers, "x-acs-retry-attempts").empty());
   if (fault.error) {
     net::HttpResponse r = std::move(*fault.error);
     fault.apply(r);

@@ -89,7 +89,7 @@ Expected<std::shared_ptr<ProxyHandler>> ProxyHandler::create(ProxyOptions option
 }
 
 void ProxyHandler::handle(net::HttpRequest request, net::Respond respond) {
-  Call call(std::move(request), std::move(respond), context_);
+  Call call(request, std::move(respond), context_);
   try {
     for (Filter* filter : chain_)
       if (filter->on_request(call)) return;

@@ -123,9 +123,9 @@ TEST(Server, KeepsTheConnectionAlive) {
 }
 
 TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
-  // A session keeps a request's line and fields in a buffer of its own and spills what does not
-  // fit to the heap: small, large (spilling) and small requests in turn on one connection must
-  // each reach the handler with exactly the fields and target they were sent with.
+  // The session's parser writes each request's line and fields into the request it hands over:
+  // small, large and small requests in turn on one connection must each reach the handler with
+  // exactly the fields and target they were sent with, nothing left over from the one before.
   Fixture f(std::make_shared<FunctionHandler>([](const HttpRequest& r) {
     HttpResponse out;
     out.body =
@@ -141,6 +141,39 @@ TEST(Server, HeadersOfEverySizeReachTheHandlerWholeOnOneConnection) {
     ASSERT_TRUE(res) << size;
     EXPECT_EQ(res->body, target + "|" + a + "|" + b) << size;
   }
+}
+
+// What the parser hands over of a request, as text: version, method, target, every field in
+// order as sent, the body.
+std::shared_ptr<Handler> raw_echo_handler() {
+  return std::make_shared<FunctionHandler>([](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = std::to_string(r.version) + " " + r.method + " " + r.target + "\n";
+    for (const auto& [name, value] : r.headers) out.body += name + ": " + value + "\n";
+    out.body += "[" + r.body + "]";
+    return out;
+  });
+}
+
+TEST(Server, FieldsInOrderChunkedBodiesAndHttp10KeepAliveReachTheHandler) {
+  Fixture f(raw_echo_handler());
+  RawClient raw(f.port);
+  // A chunked POST with a repeated field name (two spellings), then an HTTP/1.0 request asking
+  // for keep-alive, then an HTTP/1.0 request without it: the connection closes after the third.
+  raw.send(
+      "POST /c?x=1 HTTP/1.1\r\nHost: h\r\nX-R: 1\r\nx-r: 2\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+      "GET /ten HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+      "PUT /last HTTP/1.0\r\nContent-Length: 2\r\n\r\nok");
+  boost::system::error_code end;
+  const std::string all = raw.read_all(end);
+  EXPECT_EQ(end, asio::error::eof) << all;  // closed by the server after the HTTP/1.0 request
+  EXPECT_NE(all.find("11 POST /c?x=1\nHost: h\nX-R: 1\nx-r: 2\nTransfer-Encoding: chunked\n"
+                     "[abcdefg]"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("10 GET /ten\nConnection: keep-alive\n[]"), std::string::npos) << all;
+  EXPECT_NE(all.find("10 PUT /last\nContent-Length: 2\n[ok]"), std::string::npos) << all;
 }
 
 TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {

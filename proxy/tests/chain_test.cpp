@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <optional>
 
 #include "tests/support/files.hpp"
@@ -16,6 +17,7 @@ struct Fixture {
   TempDir dir;
   std::unique_ptr<ProxyContext> context;
   std::optional<net::HttpResponse> answer;
+  std::deque<net::HttpRequest> requests;  // a Call refers to its request; they live here
 
   explicit Fixture(Mode mode = Mode::replay, FaultConfig faults = {}) {
     ProxyOptions options;
@@ -25,13 +27,13 @@ struct Fixture {
     context = std::make_unique<ProxyContext>(std::move(options));
   }
   Call call(std::string target, net::Headers headers = {}) {
-    net::HttpRequest r;
+    net::HttpRequest& r = requests.emplace_back();
     r.method = "GET";
     r.target = std::move(target);
     r.headers = std::move(headers);
     r.headers.emplace_back("Host", "127.0.0.1:1");
     return Call(
-        std::move(r), [this](net::HttpResponse a) { answer = std::move(a); }, *context);
+        r, [this](net::HttpResponse a) { answer = std::move(a); }, *context);
   }
   // Runs `filter` on a call of `target`: whether it answered, and the answer in `answer`.
   bool run(Filter& filter, std::string target, net::Headers headers = {}) {

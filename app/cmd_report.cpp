@@ -105,7 +105,7 @@ int run_merge(const MergeArgs& a) {
   }
   if (auto w = reports::write_reports(*merged, a.out, coverage ? &*coverage : nullptr); !w)
     return report_error("merge", w.error());
-  check::Summary s = check::summarize(*merged);
+  core::Summary s = core::summarize(*merged);
   std::cout << "merged " << inputs.size() << " results files into " << a.out << ": " << s.total
             << " cases, " << s.passed << " passed, " << s.failed << " failed, " << s.errors
             << " errors, " << s.skipped << " skipped\n";
@@ -137,7 +137,7 @@ int run_html(const HtmlArgs& a) {
   reports::HtmlOptions options{a.title, a.input};
   std::string html = reports::render_html(loaded->report, &coverage, options);
   if (auto w = core::write_file_atomic(a.out, html); !w) return report_error("html", w.error());
-  check::Summary s = check::summarize(loaded->report);
+  core::Summary s = core::summarize(loaded->report);
   std::cout << "wrote " << a.out << " (" << s.total << " cases, " << html.size() << " bytes)\n";
   return 0;
 }

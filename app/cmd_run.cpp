@@ -60,7 +60,7 @@ int usage(const std::string& message) {
 
 int usage(const Error& e) { return usage(e.to_string()); }
 
-std::string failed_names(const check::CaseResult& r) {
+std::string failed_names(const core::CaseResult& r) {
   std::string out;
   for (const auto* f : r.failures()) out += (out.empty() ? "" : ", ") + f->check;
   return out;
@@ -71,9 +71,9 @@ class Console {
  public:
   Console(bool quiet) : quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
 
-  void on_case(size_t done, size_t total, const check::CaseResult& r) {
+  void on_case(size_t done, size_t total, const core::CaseResult& r) {
     if (quiet_) return;
-    using check::CaseStatus;
+    using core::CaseStatus;
     counts_[static_cast<int>(r.status)]++;
     std::string line;
     switch (r.status) {
@@ -293,10 +293,10 @@ int run(const RunFlags& f) {
     std::cout << "running " << cases.size() << " case(s) against " << endpoint_url
               << (target->emulator ? " (popcheck emulator)" : "") << " with -j " << f.jobs << "\n";
   Console console(f.quiet);
-  auto on_case = [&](size_t done, size_t total, const check::CaseResult& r) {
+  auto on_case = [&](size_t done, size_t total, const core::CaseResult& r) {
     console.on_case(done, total, r);
   };
-  check::RunReport report;
+  core::RunReport report;
   if (!f.sdk.empty()) {
     // Through an SDK adapter: one case at a time (-j does not apply); an adapter that cannot start
     // or fails after its one restart is an infrastructure error.
@@ -320,7 +320,7 @@ int run(const RunFlags& f) {
     std::cerr << "popcheck run: could not write the reports: " << w.error().to_string() << "\n";
     return 2;
   }
-  check::Summary s = check::summarize(report);
+  core::Summary s = core::summarize(report);
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.2f", s.duration_s);
   std::cout << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped";
@@ -334,7 +334,7 @@ int run(const RunFlags& f) {
   if (s.errors > 0 && s.errors == executed) {
     std::string first;
     for (const auto& c : report.cases)
-      if (c.status == check::CaseStatus::error) {
+      if (c.status == core::CaseStatus::error) {
         first = c.error;
         break;
       }

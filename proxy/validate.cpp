@@ -30,7 +30,7 @@ namespace popcheck::proxy {
 
 namespace {
 
-using check::CheckResult;
+using core::CheckResult;
 using std::string;
 
 // Header values and URLs kept per exchange (a client's header may be as long as the server takes).
@@ -93,7 +93,7 @@ string host_name() {
 
 struct Entry {
   core::Contract contract;
-  check::RequestRules rules;
+  core::RequestRules rules;
   std::map<string, std::set<int>> statuses;  // documented code -> documented HTTP statuses
 
   explicit Entry(core::Contract c) : contract(std::move(c)), rules(contract) {
@@ -140,7 +140,7 @@ std::vector<CheckResult> response_checks(const Entry& e, const core::Params& mer
     k.expect.status_max = 299;
     k.expect.shape = core::Shape::example;
   }
-  std::vector<CheckResult> out = check::check_exchange(k, e.contract, response);
+  std::vector<CheckResult> out = core::check_exchange(k, e.contract, response);
   if (!error || !code) return out;
   bool parsed = std::any_of(out.begin(), out.end(),
                             [](const CheckResult& r) { return r.check == "parse" && r.passed; });
@@ -193,7 +193,7 @@ class ContractValidator final : public Validator {
                       const net::HttpResponse& response) override {
     // Admin and provisioning paths are the proxy's or the emulator's business, not the API's.
     if (request.target.starts_with("/__popcheck")) return {};
-    check::CaseResult c;
+    core::CaseResult c;
     c.kind = core::CaseKind::observed;
     c.sent = true;
     c.answered = true;
@@ -209,8 +209,8 @@ class ContractValidator final : public Validator {
     string action = first_value(merged, "Action");
     string version = first_value(merged, "Version");
     // The client's text names the case and starts the log line: control characters escaped.
-    c.action = action.empty() ? "unknown" : check::printable(action, 64);
-    c.version = check::printable(version, 32);
+    c.action = action.empty() ? "unknown" : core::printable(action, 64);
+    c.version = core::printable(version, 32);
     c.description = request.method + " request observed by the validating proxy";
     const Entry* entry = find(action, version, c.checks);
     if (entry) {
@@ -226,7 +226,7 @@ class ContractValidator final : public Validator {
     }
     bool failed = std::any_of(c.checks.begin(), c.checks.end(),
                               [](const CheckResult& r) { return !r.passed; });
-    c.status = failed ? check::CaseStatus::failed : check::CaseStatus::passed;
+    c.status = failed ? core::CaseStatus::failed : core::CaseStatus::passed;
 
     string what;
     for (const auto& r : c.checks) {
@@ -282,8 +282,8 @@ class ContractValidator final : public Validator {
     return out;
   }
 
-  check::RunReport report(const string& endpoint) const override {
-    check::RunReport r;
+  core::RunReport report(const string& endpoint) const override {
+    core::RunReport r;
     r.endpoint = endpoint;
     r.timestamp = utc_timestamp(started_);
     r.hostname = hostname_;
@@ -295,7 +295,7 @@ class ContractValidator final : public Validator {
     size_t dropped_violating = violating_ - kept_violating_;
     if (dropped_passing + dropped_violating > 0) {
       // Said in the report itself, so that nobody reads the kept cases as all there was.
-      check::CaseResult note;
+      core::CaseResult note;
       note.id = "popcheck#retention";
       note.product = "popcheck";
       note.action = "retention";
@@ -330,7 +330,7 @@ class ContractValidator final : public Validator {
       checks.push_back(
           {"unknown-action", false,
            "an action of the loaded contracts (" + std::to_string(entries_.size()) + " actions)",
-           check::printable(action, 64), "Action"});
+           core::printable(action, 64), "Action"});
       return nullptr;
     }
     // Without a Version the action's only contract is meant (the missing Version itself is a
@@ -341,7 +341,7 @@ class ContractValidator final : public Validator {
       versions += (versions.empty() ? "" : ", ") + e->contract.version;
     checks.push_back(
         {"unknown-action", false, action + " of version " + versions,
-         action + " of version " + (version.empty() ? "(none)" : check::printable(version, 32)),
+         action + " of version " + (version.empty() ? "(none)" : core::printable(version, 32)),
          "Version"});
     return nullptr;
   }
@@ -369,7 +369,7 @@ class ContractValidator final : public Validator {
   core::Credentials credentials_;  // the proxy's own, redacted wherever they appear
 
   mutable std::mutex mu_;
-  std::vector<check::CaseResult> cases_;
+  std::vector<core::CaseResult> cases_;
   std::map<string, int> per_action_;
   size_t observed_ = 0, violating_ = 0;
   size_t kept_passing_ = 0, kept_violating_ = 0;

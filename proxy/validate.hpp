@@ -3,7 +3,7 @@
 // is checked against the contract of its action. Requests: unknown parameters, missing required
 // ones, values outside the allowed set or range, wrong .N numbering, wrong types. Responses: the
 // contract's shape, and for errors a Code the contract documents. Each exchange becomes one case of
-// a check::RunReport, which the proxy command writes as JUnit when it stops.
+// a core::RunReport, which the proxy command writes as JUnit when it stops.
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,7 +54,7 @@ class Validator {
   // memory bounded under load, the first kMaxKeptCases passing and the first kMaxKeptCases
   // violating exchanges are kept as cases; when more were seen, a last case "popcheck#retention"
   // says how many were counted only (observed() and violating() count them all).
-  virtual check::RunReport report(const std::string& endpoint) const = 0;
+  virtual core::RunReport report(const std::string& endpoint) const = 0;
 };
 
 }  // namespace popcheck::proxy

@@ -13,7 +13,7 @@ namespace popcheck::reports {
 
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 
 bool ran(CaseStatus s) { return s == CaseStatus::passed || s == CaseStatus::failed; }
 
@@ -59,7 +59,7 @@ std::string_view to_string(CodeState s) {
   return kNames[static_cast<size_t>(s)];
 }
 
-Coverage compute_coverage(const check::RunReport& report,
+Coverage compute_coverage(const core::RunReport& report,
                           const std::vector<core::CatalogueEntry>& catalogue) {
   Coverage out;
   out.catalogue = !catalogue.empty();

@@ -70,7 +70,7 @@ struct Coverage {
 // The code an error case expects: from its catalogue case when known, else from a failed "code"
 // check. Cases of the run that the catalogue does not hold still count (for example cases recorded
 // later).
-Coverage compute_coverage(const check::RunReport& report,
+Coverage compute_coverage(const core::RunReport& report,
                           const std::vector<core::CatalogueEntry>& catalogue);
 
 // {"catalogue", "totals": {...}, "actions": [{"product", "version", "action", "documented",

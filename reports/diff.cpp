@@ -14,8 +14,8 @@ namespace popcheck::reports {
 
 namespace {
 
-using check::CaseResult;
-using check::CaseStatus;
+using core::CaseResult;
+using core::CaseStatus;
 using core::text::xml_safe;
 
 bool failing(CaseStatus s) { return s == CaseStatus::failed || s == CaseStatus::error; }
@@ -41,7 +41,7 @@ CaseChange change_of(const CaseResult* before, const CaseResult* after) {
 
 std::string status_text(const CaseChange& c, bool after) {
   if (after ? !c.in_after : !c.in_before) return "-";
-  return check::to_string(after ? c.after : c.before);
+  return core::to_string(after ? c.after : c.before);
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ std::string failure_reason(const CaseResult& c) {
   return out;
 }
 
-Diff diff_reports(const check::RunReport& baseline, const check::RunReport& current) {
+Diff diff_reports(const core::RunReport& baseline, const core::RunReport& current) {
   Diff d;
   std::unordered_map<std::string_view, const CaseResult*> before, after;
   for (const auto& c : baseline.cases) before.emplace(c.id, &c);
@@ -156,7 +156,7 @@ std::string render_diff_markdown(const Diff& d, const std::string& baseline_name
   return out.str();
 }
 
-std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
+std::string render_diff_junit(const Diff& d, const core::RunReport& current) {
   struct Item {
     const CaseChange* change;
     const char* kind;
@@ -206,13 +206,13 @@ std::string render_diff_junit(const Diff& d, const check::RunReport& current) {
       tc.append_attribute("classname") = xml_safe(key).c_str();
       tc.append_attribute("time") = "0";
       auto f = tc.append_child("failure");
-      std::string message = std::string(item.kind) + ": " + check::to_string(c.before) + " -> " +
-                            check::to_string(c.after);
+      std::string message = std::string(item.kind) + ": " + core::to_string(c.before) + " -> " +
+                            core::to_string(c.after);
       f.append_attribute("message") = xml_safe(message).c_str();
       f.append_attribute("type") = item.kind;
-      std::string text = "before (" + check::to_string(c.before) + "):\n" +
+      std::string text = "before (" + core::to_string(c.before) + "):\n" +
                          (c.before_reason.empty() ? "(no failure)" : c.before_reason) + "\nnow (" +
-                         check::to_string(c.after) + "):\n" + c.after_reason + "\n";
+                         core::to_string(c.after) + "):\n" + c.after_reason + "\n";
       f.text().set(xml_safe(text).c_str());
     }
     suite.append_child("system-out");

@@ -15,8 +15,8 @@ namespace popcheck::reports {
 // not fail.
 struct CaseChange {
   std::string id, product, action;
-  check::CaseStatus before = check::CaseStatus::passed;
-  check::CaseStatus after = check::CaseStatus::passed;
+  core::CaseStatus before = core::CaseStatus::passed;
+  core::CaseStatus after = core::CaseStatus::passed;
   bool in_before = true, in_after = true;
   std::string before_reason, after_reason;
 };
@@ -35,7 +35,7 @@ struct Diff {
   int compared = 0;                        // cases present in both runs
 };
 
-Diff diff_reports(const check::RunReport& baseline, const check::RunReport& current);
+Diff diff_reports(const core::RunReport& baseline, const core::RunReport& current);
 
 // A regression is a new failure or a failure whose reason changed. Added cases are reported but are
 // not regressions: there is nothing to compare them with.
@@ -49,7 +49,7 @@ std::string mask_volatile(std::string_view text);
 // The reason a case fails, comparable across runs: for each failed check "check at path: expected
 // E, actual A" with volatile values masked; for a network error "error: message". Empty when not
 // failing.
-std::string failure_reason(const check::CaseResult& c);
+std::string failure_reason(const core::CaseResult& c);
 
 // Markdown for a CI step summary: counts, then one table per non-empty category (at most max_rows
 // rows each; the rest are counted).
@@ -59,6 +59,6 @@ std::string render_diff_markdown(const Diff& diff, const std::string& baseline_n
 // JUnit (ant schema) of the regressions: one testsuite per product and action that has any, one
 // failing testcase per regression, the message saying which kind and the text the reasons before
 // and after. With no regression, an empty <testsuites/>. `timestamp`/`hostname` of the current run.
-std::string render_diff_junit(const Diff& diff, const check::RunReport& current);
+std::string render_diff_junit(const Diff& diff, const core::RunReport& current);
 
 }  // namespace popcheck::reports

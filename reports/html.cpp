@@ -307,8 +307,8 @@ constexpr std::string_view kScript = R"JS(
 
 }  // namespace
 
-ojson html_data(const check::RunReport& report, const ojson* coverage, const HtmlOptions& options) {
-  check::Summary s = check::summarize(report);
+ojson html_data(const core::RunReport& report, const ojson* coverage, const HtmlOptions& options) {
+  core::Summary s = core::summarize(report);
   ojson j;
   j["title"] = options.title;
   j["source"] = options.source;
@@ -351,7 +351,7 @@ std::string script_safe_json(const ojson& data) {
   return out;
 }
 
-std::string render_html(const check::RunReport& report, const ojson* coverage,
+std::string render_html(const core::RunReport& report, const ojson* coverage,
                         const HtmlOptions& options) {
   std::string title = escape_html(options.title);
   std::string out;

@@ -18,13 +18,13 @@ struct HtmlOptions {
 };
 
 // `coverage` may be null (no catalogue given and none in the results file).
-std::string render_html(const check::RunReport& report, const core::ojson* coverage,
+std::string render_html(const core::RunReport& report, const core::ojson* coverage,
                         const HtmlOptions& options = {});
 
 // The JSON embedded in the page, exposed for tests: {"title", "source", "endpoint", "timestamp",
 // "summary": {passed, failed, skipped, errors, total, duration}, "cases": [...], "coverage":
 // {...}|null}. Requests are redacted again here, whatever the caller did.
-core::ojson html_data(const check::RunReport& report, const core::ojson* coverage,
+core::ojson html_data(const core::RunReport& report, const core::ojson* coverage,
                       const HtmlOptions& options = {});
 
 // Text safe inside <script type="application/json">: the JSON with '<', '>', '&', U+2028 and U+2029

@@ -7,10 +7,10 @@
 
 namespace popcheck::reports {
 
-Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs) {
+Expected<core::RunReport> merge_reports(const std::vector<ShardInput>& inputs) {
   if (inputs.empty())
     return fail("merge.empty", "nothing to merge: give at least one results file");
-  check::RunReport out;
+  core::RunReport out;
   // The shard that started first provides the run's identity; ties go to the first file by name, so
   // that the result does not depend on the order of the arguments.
   const ShardInput* first = &inputs.front();
@@ -55,7 +55,7 @@ Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs) 
   for (double d : durations) out.duration_s += d;
   std::stable_sort(
       out.cases.begin(), out.cases.end(),
-      [](const check::CaseResult& a, const check::CaseResult& b) { return a.id < b.id; });
+      [](const core::CaseResult& a, const core::CaseResult& b) { return a.id < b.id; });
   return out;
 }
 

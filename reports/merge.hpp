@@ -11,7 +11,7 @@ namespace popcheck::reports {
 
 struct ShardInput {
   std::string file;  // named in errors
-  check::RunReport report;
+  core::RunReport report;
 };
 
 // The merged report:
@@ -27,6 +27,6 @@ struct ShardInput {
 // Deterministic: the same inputs in any order give the same report.
 // Errors: "merge.empty" (no input), "merge.duplicate" (a case id in two inputs, or twice in one;
 // the message names both files), "merge.endpoint" (different endpoints).
-Expected<check::RunReport> merge_reports(const std::vector<ShardInput>& inputs);
+Expected<core::RunReport> merge_reports(const std::vector<ShardInput>& inputs);
 
 }  // namespace popcheck::reports

@@ -15,8 +15,8 @@ namespace popcheck::reports {
 
 namespace {
 
-using check::CaseResult;
-using check::CaseStatus;
+using core::CaseResult;
+using core::CaseStatus;
 using ojson = nlohmann::ordered_json;
 using core::text::xml_safe;
 
@@ -60,7 +60,7 @@ core::Response redacted(core::Response res) {
 
 std::string exchange_text(const CaseResult& c) {
   std::ostringstream out;
-  out << "=== " << c.id << " (" << check::to_string(c.status) << ")\n";
+  out << "=== " << c.id << " (" << core::to_string(c.status) << ")\n";
   if (c.status == CaseStatus::skipped) out << "skipped: " << c.skip_reason << "\n";
   if (!c.sent) return out.str();
   core::Request req = redacted(c.request);
@@ -86,7 +86,7 @@ ojson headers_json(const core::Headers& headers) {
 
 }  // namespace
 
-std::string render_junit(const check::RunReport& report) {
+std::string render_junit(const core::RunReport& report) {
   // Group by product and action in order of first appearance; cases keep their order inside a
   // group.
   std::vector<std::string> order;
@@ -169,14 +169,14 @@ std::string render_junit(const check::RunReport& report) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
 }
 
-ojson case_json(const check::CaseResult& c) {
+ojson case_json(const core::CaseResult& c) {
   ojson o;
   o["id"] = c.id;
   o["product"] = c.product;
   o["version"] = c.version;
   o["action"] = c.action;
   o["kind"] = c.kind ? std::string(core::to_string(*c.kind)) : std::string();
-  o["status"] = check::to_string(c.status);
+  o["status"] = core::to_string(c.status);
   o["duration"] = std::stod(seconds(c.duration_s));
   ojson failures = ojson::array();
   for (const auto* f : c.failures())
@@ -204,8 +204,8 @@ ojson case_json(const check::CaseResult& c) {
   return o;
 }
 
-std::string render_json(const check::RunReport& report, const core::ojson* coverage) {
-  check::Summary s = check::summarize(report);
+std::string render_json(const core::RunReport& report, const core::ojson* coverage) {
+  core::Summary s = core::summarize(report);
   ojson j;
   j["summary"] = ojson{{"passed", s.passed},
                        {"failed", s.failed},
@@ -225,7 +225,7 @@ std::string render_json(const check::RunReport& report, const core::ojson* cover
   return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
-Expected<void> write_reports(const check::RunReport& report, const std::string& dir,
+Expected<void> write_reports(const core::RunReport& report, const std::string& dir,
                              const core::ojson* coverage) {
   namespace fs = std::filesystem;
   auto junit =

@@ -15,19 +15,19 @@ namespace popcheck::reports {
 // network error an <error>; a skip a <skipped> with the reason. Each suite's <system-out> holds the
 // requests and responses of its cases with credentials and signatures removed. A suite holding
 // recorded cases (or any parity gap) has a "parity_gaps" property: the gaps its cases registered.
-std::string render_junit(const check::RunReport& report);
+std::string render_junit(const core::RunReport& report);
 
 // The JSON results file: {"summary": {passed, failed, skipped, errors, total, duration,
 // parity_gaps}, "endpoint", "timestamp", "hostname", "cases": [{id, product, version, action, kind,
 // status, duration, failures: [{check, expected, actual, path}], checks: [names of every check
 // run], skip_reason?, error?, parity_gaps?: [skip paths], request?, response?}], "coverage"?}. Keys
 // in that order. `coverage` (reports/coverage.hpp's to_json) is embedded when given.
-std::string render_json(const check::RunReport& report, const core::ojson* coverage = nullptr);
+std::string render_json(const core::RunReport& report, const core::ojson* coverage = nullptr);
 // One case as results.json writes it (request redacted); the HTML report embeds the same object.
-core::ojson case_json(const check::CaseResult& c);
+core::ojson case_json(const core::CaseResult& c);
 
 // Writes DIR/junit.xml and DIR/results.json, each atomically. Returns the first error.
-Expected<void> write_reports(const check::RunReport& report, const std::string& dir,
+Expected<void> write_reports(const core::RunReport& report, const std::string& dir,
                              const core::ojson* coverage = nullptr);
 
 }  // namespace popcheck::reports

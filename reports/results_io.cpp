@@ -64,9 +64,9 @@ class Reader {
     return out;
   }
 
-  Expected<check::CaseResult> one_case(const json& j, const std::string& path) const {
+  Expected<core::CaseResult> one_case(const json& j, const std::string& path) const {
     if (!j.is_object()) return bad(path, std::string("expected an object, found ") + type_name(j));
-    check::CaseResult c;
+    core::CaseResult c;
     auto id = str(j, "id", path);
     if (!id) return std::unexpected(id.error());
     if (id->empty()) return bad(path + ".id", "every case needs a non-empty id");
@@ -102,7 +102,7 @@ class Reader {
     c.duration_s = *duration;
 
     // The failed checks, in full.
-    std::vector<check::CheckResult> failures;
+    std::vector<core::CheckResult> failures;
     if (auto it = j.find("failures"); it != j.end() && !it->is_null()) {
       if (!it->is_array())
         return bad(path + ".failures", std::string("expected an array, found ") + type_name(*it));
@@ -110,7 +110,7 @@ class Reader {
         std::string p = path + ".failures[" + std::to_string(i) + "]";
         const json& f = (*it)[i];
         if (!f.is_object()) return bad(p, std::string("expected an object, found ") + type_name(f));
-        check::CheckResult r;
+        core::CheckResult r;
         r.passed = false;
         for (Field fl : {Field{"check", &r.check}, Field{"expected", &r.expected},
                          Field{"actual", &r.actual}, Field{"path", &r.path}}) {
@@ -134,7 +134,7 @@ class Reader {
         if (next < failures.size() && failures[next].check == n) {
           c.checks.push_back(std::move(failures[next++]));
         } else {
-          c.checks.push_back(check::CheckResult{n, true, "", "", ""});
+          c.checks.push_back(core::CheckResult{n, true, "", "", ""});
         }
       }
       // Failures the list did not name (a hand-edited file) are kept rather than lost.
@@ -195,11 +195,11 @@ class Reader {
 
 }  // namespace
 
-std::optional<check::CaseStatus> parse_case_status(std::string_view text) {
-  using check::CaseStatus;
+std::optional<core::CaseStatus> parse_case_status(std::string_view text) {
+  using core::CaseStatus;
   for (CaseStatus s :
        {CaseStatus::passed, CaseStatus::failed, CaseStatus::skipped, CaseStatus::error})
-    if (check::to_string(s) == text) return s;
+    if (core::to_string(s) == text) return s;
   return std::nullopt;
 }
 

@@ -15,7 +15,7 @@ namespace popcheck::reports {
 
 // A results file as read: the run, plus the parts of the file the Result model does not hold.
 struct LoadedResults {
-  check::RunReport report;
+  core::RunReport report;
   // The "coverage" object when the file carries one (see coverage.hpp); unset otherwise.
   std::optional<nlohmann::ordered_json> coverage;
 };
@@ -37,6 +37,6 @@ Expected<LoadedResults> parse_results(std::string_view text, const std::string& 
 Expected<LoadedResults> read_results(const std::string& path);
 
 // "passed", "failed", "skipped", "error" -> CaseStatus; anything else is unset.
-std::optional<check::CaseStatus> parse_case_status(std::string_view text);
+std::optional<core::CaseStatus> parse_case_status(std::string_view text);
 
 }  // namespace popcheck::reports

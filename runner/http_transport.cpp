@@ -41,7 +41,7 @@ class HttpTransport : public Transport {
       : options_(options), target_(target), client_(options.endpoint, options.client) {}
 
   Expected<void> exchange(const CaseItem& item, const core::Params& params,
-                          check::CaseResult& r) override {
+                          core::CaseResult& r) override {
     const core::Case& c = item.c;
     SignParams sign;
     sign.signature = options_.signature;
@@ -64,7 +64,7 @@ class HttpTransport : public Transport {
     r.sent = true;
     r.request = record(options_.endpoint, sent, options_.credentials);
     if (!answer) {
-      r.status = check::CaseStatus::error;
+      r.status = core::CaseStatus::error;
       r.error = answer.error().message;
       return {};
     }
@@ -76,8 +76,8 @@ class HttpTransport : public Transport {
                      [](const auto& a, const auto& b) {
                        return core::text::to_lower(a.first) < core::text::to_lower(b.first);
                      });
-    r.checks = check::check_exchange(c, *item.contract, r.response);
-    r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
+    r.checks = core::check_exchange(c, *item.contract, r.response);
+    r.status = r.failures().empty() ? core::CaseStatus::passed : core::CaseStatus::failed;
     return {};
   }
 

@@ -148,7 +148,7 @@ namespace {
 // elsewhere they come from the user's variables.
 std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c,
                                     const RunOptions& options, const Target& target,
-                                    check::CaseResult& r) {
+                                    core::CaseResult& r) {
   Vars provisioned;
   const Vars* vars = &options.vars;
   if (!c.needs.empty()) {
@@ -182,11 +182,11 @@ std::optional<core::Params> prepare(net::HttpClient& admin, const core::Case& c,
 
 }  // namespace
 
-Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
-                                          const RunOptions& options, const Target& target,
-                                          const TransportFactory& make_transport, int workers,
-                                          const Progress& progress) {
-  check::RunReport report;
+Expected<core::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
+                                         const RunOptions& options, const Target& target,
+                                         const TransportFactory& make_transport, int workers,
+                                         const Progress& progress) {
+  core::RunReport report;
   report.endpoint = options.endpoint.origin() + options.endpoint.root();
   report.timestamp = report_timestamp();
   report.hostname = local_hostname();
@@ -216,7 +216,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
     for (size_t u = next++; u < units.size() && !stop; u = next++) {
       for (size_t i : units[u]) {
         const core::Case& c = cases[i].c;
-        check::CaseResult& r = report.cases[i];
+        core::CaseResult& r = report.cases[i];
         r.id = c.id;
         r.product = c.product;
         r.version = c.version;
@@ -235,7 +235,7 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
           }
           if (r.answered && c.expect.shape == core::Shape::snapshot) r.parity_gaps = c.expect.skip;
         } else {
-          r.status = check::CaseStatus::skipped;
+          r.status = core::CaseStatus::skipped;
         }
         r.duration_s = std::chrono::duration<double>(Clock::now() - case_start).count();
         std::lock_guard lock(mutex);
@@ -253,8 +253,8 @@ Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
   return report;
 }
 
-check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
-                           const Target& target, const Progress& progress) {
+core::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
+                          const Target& target, const Progress& progress) {
   auto report = run_cases_over(
       cases, options, target,
       [&]() -> Expected<std::unique_ptr<Transport>> {

@@ -55,7 +55,7 @@ struct Target {
 Expected<Target> probe(const RunOptions& options);
 
 // Called after each case, from the worker that ran it, one call at a time.
-using Progress = std::function<void(size_t done, size_t total, const check::CaseResult& result)>;
+using Progress = std::function<void(size_t done, size_t total, const core::CaseResult& result)>;
 
 // The units of work of a run: indexes into `cases`. A case without a scenario is a unit of its own;
 // the cases of one scenario form one unit, in step order, because each may depend on the state the
@@ -70,14 +70,14 @@ std::vector<std::vector<size_t>> schedule(const std::vector<CaseItem>& cases);
 // variables cannot be met is skipped with the reason; the others are exchanged by the transport.
 // The report lists the cases in the order given, whatever the schedule. An Error (exit status 2)
 // when a transport cannot start or stops the run.
-Expected<check::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
-                                          const RunOptions& options, const Target& target,
-                                          const TransportFactory& make_transport, int workers,
-                                          const Progress& progress = {});
+Expected<core::RunReport> run_cases_over(const std::vector<CaseItem>& cases,
+                                         const RunOptions& options, const Target& target,
+                                         const TransportFactory& make_transport, int workers,
+                                         const Progress& progress = {});
 
 // run_cases_over with the HTTP transport on options.jobs workers.
-check::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
-                           const Target& target, const Progress& progress = {});
+core::RunReport run_cases(const std::vector<CaseItem>& cases, const RunOptions& options,
+                          const Target& target, const Progress& progress = {});
 
 // UTC now as "YYYY-MM-DDThh:mm:ssZ" (the V1 Timestamp and V3 x-acs-date format).
 std::string utc_timestamp();

@@ -199,7 +199,7 @@ class SdkTransport : public Transport {
   }
 
   Expected<void> exchange(const CaseItem& item, const core::Params& params,
-                          check::CaseResult& r) override {
+                          core::CaseResult& r) override {
     const core::Case& c = item.c;
     json line = sdk_request_line(c, params, options_, sdk_);
     json shown = line;
@@ -217,15 +217,15 @@ class SdkTransport : public Transport {
         driver_->stop();
         return fail("sdk.dead", answer.error().message);
       }
-      r.status = check::CaseStatus::error;
+      r.status = core::CaseStatus::error;
       r.error = "SDK adapter: " + answer.error().message + " [" + answer.error().code + "]";
       return {};
     }
     json clean = scrub_json(*answer, redactor_);
-    auto parsed = check::sdk_answer_from_json(clean);
+    auto parsed = core::sdk_answer_from_json(clean);
     r.answered = true;
     if (!parsed) {
-      r.status = check::CaseStatus::error;
+      r.status = core::CaseStatus::error;
       r.error = "SDK adapter: " + parsed.error().message + " [" + parsed.error().code + "]";
       r.response.body = clean.dump();
       return {};
@@ -235,8 +235,8 @@ class SdkTransport : public Transport {
                             : (parsed->error && parsed->error->status ? *parsed->error->status : 0);
     r.response.headers = parsed->http_headers;
     r.response.body = clean.dump(2);
-    r.checks = check::check_sdk(c, *item.contract, *parsed);
-    r.status = r.failures().empty() ? check::CaseStatus::passed : check::CaseStatus::failed;
+    r.checks = core::check_sdk(c, *item.contract, *parsed);
+    r.status = r.failures().empty() ? core::CaseStatus::passed : core::CaseStatus::failed;
     return {};
   }
 
@@ -256,9 +256,9 @@ Expected<std::unique_ptr<Transport>> make_sdk_transport(const RunOptions& option
   return std::make_unique<SdkTransport>(options, sdk, std::move(*driver));
 }
 
-Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
-                                              const RunOptions& options, const Target& target,
-                                              const SdkOptions& sdk, const Progress& progress) {
+Expected<core::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
+                                             const RunOptions& options, const Target& target,
+                                             const SdkOptions& sdk, const Progress& progress) {
   return run_cases_over(
       cases, options, target, [&] { return make_sdk_transport(options, sdk); }, 1, progress);
 }

@@ -86,8 +86,8 @@ Expected<std::unique_ptr<Transport>> make_sdk_transport(const RunOptions& option
 // scenarios in step order. Each case's request in the report is the line sent (without
 // credentials), its response what the SDK surfaced, its checks those of sdk_check.hpp. An Error
 // (exit status 2) when the adapter cannot start or fails after its one restart.
-Expected<check::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
-                                              const RunOptions& options, const Target& target,
-                                              const SdkOptions& sdk, const Progress& progress = {});
+Expected<core::RunReport> run_cases_with_sdk(const std::vector<CaseItem>& cases,
+                                             const RunOptions& options, const Target& target,
+                                             const SdkOptions& sdk, const Progress& progress = {});
 
 }  // namespace popcheck::runner

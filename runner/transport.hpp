@@ -28,7 +28,7 @@ class Transport {
   // no answer came. An Error return means the run cannot go on (an SDK adapter that failed after its
   // one restart): the loop stops and the run exits with status 2.
   virtual Expected<void> exchange(const CaseItem& item, const core::Params& params,
-                                  check::CaseResult& r) = 0;
+                                  core::CaseResult& r) = 0;
   // What the report names after the endpoint's URL ("" for plain HTTP; " via SDK adapter ...").
   virtual std::string describe() const { return {}; }
 };

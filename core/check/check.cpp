@@ -12,7 +12,7 @@
 #include <pugixml.hpp>
 #include <set>
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 namespace {
 
@@ -24,17 +24,6 @@ using json = nlohmann::ordered_json;
 constexpr size_t kMaxShapeFailures = 20;
 
 using core::text::iequals;
-
-std::string header(const core::Headers& headers, std::string_view name) {
-  for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
-  return {};
-}
-
-bool has_header(const core::Headers& headers, std::string_view name) {
-  return std::any_of(headers.begin(), headers.end(),
-                     [&](const auto& h) { return iequals(h.first, name); });
-}
 
 bool is_xml(std::string_view format) { return iequals(format, "XML"); }
 
@@ -500,7 +489,7 @@ CheckResult check_status(const core::Expect& expect, int status) {
 CheckResult check_content_type(std::string_view format, const core::Headers& headers) {
   std::string want = expected_content_type(format);
   std::string got =
-      has_header(headers, "content-type") ? header(headers, "content-type") : "(none)";
+      has_header(headers, "content-type") ? header_value(headers, "content-type") : "(none)";
   return {"content-type", got == want, want, got, ""};
 }
 
@@ -562,4 +551,4 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
   return out;
 }
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

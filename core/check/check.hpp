@@ -55,7 +55,7 @@
 #include "core/check/result.hpp"
 #include "core/model.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 // The Content-Type a conforming server sends for a Format ("JSON" or "XML", any case).
 std::string expected_content_type(std::string_view format);
@@ -74,4 +74,4 @@ std::vector<CheckResult> check_exchange(const core::Case& c, const core::Contrac
 CheckResult check_status(const core::Expect& expect, int status);
 CheckResult check_content_type(std::string_view format, const core::Headers& headers);
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

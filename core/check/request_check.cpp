@@ -18,7 +18,7 @@
 // Id parameters (which are examples, not sets) are ignored, prefixes compare case-sensitively, and
 // an invalid documented regular expression disables that one check instead of guessing.
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 namespace {
 
@@ -562,4 +562,4 @@ std::vector<CheckResult> check_request(const core::Contract& contract, const cor
   return RequestRules(contract).check(merged);
 }
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

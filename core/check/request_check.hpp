@@ -36,7 +36,7 @@
 #include "core/check/result.hpp"
 #include "core/model.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 // The protocol's common parameters (docs/protocol.md 1.2), accepted on every action whether or not
 // the page documents them: Action, Version, Format, AccessKeyId, Signature, SignatureMethod,
@@ -96,4 +96,4 @@ class RequestRules {
 // RequestRules(contract).check(merged), for one-off use.
 std::vector<CheckResult> check_request(const core::Contract& contract, const core::Params& merged);
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -1,6 +1,6 @@
 #include "core/check/result.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 std::string to_string(CaseStatus s) {
   switch (s) {
@@ -47,4 +47,4 @@ Summary summarize(const RunReport& report) {
   return s;
 }
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

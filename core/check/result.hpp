@@ -9,7 +9,7 @@
 #include "core/http.hpp"
 #include "core/model.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 // One check of one exchange. `path` locates the value in the body ("Regions.Region[0].RegionId")
 // where the check is about a part of the body; it is empty for status, Content-Type and the like.
@@ -70,4 +70,4 @@ struct RunReport {
 
 Summary summarize(const RunReport& report);
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -3,7 +3,7 @@
 #include "core/check/check.hpp"
 #include "core/support/text.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 namespace {
 
@@ -249,4 +249,4 @@ std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& co
   return out;
 }
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -41,7 +41,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 struct SdkError {
   std::string name;  // the error's class or name: "ClientError", "SyntaxError", "FooError"
@@ -73,4 +73,4 @@ bool is_parse_failure(const SdkError& e);
 std::vector<CheckResult> check_sdk(const core::Case& c, const core::Contract& contract,
                                    const SdkAnswer& answer);
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

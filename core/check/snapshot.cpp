@@ -8,7 +8,7 @@
 
 #include "core/input_limits.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 namespace {
 
@@ -542,4 +542,4 @@ SnapshotComparison compare_snapshot(const ojson& snapshot, const ojson& actual,
   return std::move(c).finish();
 }
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

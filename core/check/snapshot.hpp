@@ -50,7 +50,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 
 // The tree of a body (see above). Errors: "snapshot.parse" saying why the body does not parse.
 Expected<core::ojson> body_tree(std::string_view body, bool xml);
@@ -97,4 +97,4 @@ struct SnapshotComparison {
 SnapshotComparison compare_snapshot(const core::ojson& snapshot, const core::ojson& actual,
                                     const SnapshotOptions& options);
 
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -255,8 +255,8 @@ class FakeValidator : public Validator {
     std::lock_guard lock(mutex_);
     return violations_;
   }
-  check::RunReport report(const std::string& endpoint) const override {
-    check::RunReport r;
+  core::RunReport report(const std::string& endpoint) const override {
+    core::RunReport r;
     r.endpoint = endpoint;
     return r;
   }

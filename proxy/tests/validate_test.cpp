@@ -75,7 +75,7 @@ net::HttpResponse api_error(int status, const std::string& code) {
 const std::string kDelete =
     "Action=DeleteInstances&Version=2014-05-26&Format=JSON&RegionId=cn-hangzhou&InstanceId.1=i-1";
 
-std::vector<std::string> failed_checks(const check::CaseResult& c) {
+std::vector<std::string> failed_checks(const core::CaseResult& c) {
   std::vector<std::string> out;
   for (const auto& r : c.checks)
     if (!r.passed) out.push_back(r.check);
@@ -134,7 +134,7 @@ TEST(Validator, ConformingExchangeIsOnePassingCase) {
   EXPECT_EQ(c.kind, core::CaseKind::observed);
   EXPECT_EQ(c.product, "Ecs");
   EXPECT_EQ(c.version, "2014-05-26");
-  EXPECT_EQ(c.status, check::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
+  EXPECT_EQ(c.status, core::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
   EXPECT_TRUE(c.sent);
   EXPECT_TRUE(c.answered);
   // Request and response checks both ran.
@@ -229,7 +229,7 @@ TEST(Validator, VersionSelectsTheContractAndV3HeadersCarryIt) {
   observe(*v, r, json(200, R"({"RequestId":"R"})"));
   auto c = v->report("").cases.at(0);
   EXPECT_EQ(c.product, "Vpc");
-  EXPECT_EQ(c.status, check::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
+  EXPECT_EQ(c.status, core::CaseStatus::passed) << ::testing::PrintToString(failed_checks(c));
 }
 
 TEST(Validator, ErrorAnswersNeedAWellFormedBodyAndADocumentedCode) {
@@ -410,7 +410,7 @@ TEST(Validator, KeepsBoundedCasesAndSaysHowManyWereOnlyCounted) {
   ASSERT_EQ(r.cases.size(), kKept + 2);
   // The violating exchange is kept although the passing ones hit their bound.
   EXPECT_EQ(r.cases[kKept].id, "DeleteInstances#" + std::to_string(kKept + 6));
-  EXPECT_EQ(r.cases[kKept].status, check::CaseStatus::failed);
+  EXPECT_EQ(r.cases[kKept].status, core::CaseStatus::failed);
   EXPECT_EQ(r.cases.back().id, "popcheck#retention");
   EXPECT_THAT(r.cases.back().checks.at(0).actual, HasSubstr("5 more passing"));
   EXPECT_EQ(v->violations_json().size(), 1u);

@@ -9,7 +9,7 @@
 namespace popcheck::reports {
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 
 core::Case catalogue_case(const std::string& id, const std::string& kind,
                           std::optional<std::string> code = std::nullopt) {
@@ -48,8 +48,8 @@ std::vector<core::CatalogueEntry> catalogue() {
   return {tags, disks};
 }
 
-check::CaseResult result(const std::string& id, const std::string& kind, CaseStatus status) {
-  check::CaseResult c;
+core::CaseResult result(const std::string& id, const std::string& kind, CaseStatus status) {
+  core::CaseResult c;
   c.id = id;
   c.kind = *core::case_kind_from_string(kind);
   c.product = "Ecs";
@@ -59,8 +59,8 @@ check::CaseResult result(const std::string& id, const std::string& kind, CaseSta
   return c;
 }
 
-check::RunReport run() {
-  check::RunReport r;
+core::RunReport run() {
+  core::RunReport r;
   r.cases = {result("Ecs.RemoveTags.error.a", "error", CaseStatus::passed),
              result("Ecs.RemoveTags.error.b", "error", CaseStatus::failed),
              result("Ecs.RemoveTags.error.b.2", "error", CaseStatus::skipped),

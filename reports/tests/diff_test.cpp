@@ -15,11 +15,11 @@
 namespace popcheck::reports {
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 
-check::CaseResult diff_case(const std::string& id, CaseStatus status,
-                            std::vector<check::CheckResult> failed = {}) {
-  check::CaseResult c;
+core::CaseResult diff_case(const std::string& id, CaseStatus status,
+                           std::vector<core::CheckResult> failed = {}) {
+  core::CaseResult c;
   c.id = id;
   c.product = id.substr(0, id.find('.'));
   c.action = id.substr(id.find('.') + 1, id.find('.', id.find('.') + 1) - id.find('.') - 1);
@@ -36,7 +36,7 @@ check::CaseResult diff_case(const std::string& id, CaseStatus status,
   return c;
 }
 
-check::CheckResult code_check(std::string expected, std::string actual) {
+core::CheckResult code_check(std::string expected, std::string actual) {
   return {"code", false, std::move(expected), std::move(actual), ""};
 }
 
@@ -47,7 +47,7 @@ std::vector<std::string> ids(const std::vector<CaseChange>& list) {
 }
 
 struct Pair {
-  check::RunReport baseline, current;
+  core::RunReport baseline, current;
 };
 
 Pair sample_pair() {
@@ -123,7 +123,7 @@ TEST(Diff, NoRegressionWhenOnlyFixesAndStableFailures) {
   EXPECT_TRUE(same.new_failures.empty());
   EXPECT_EQ(same.still_failing.size(), 5u);  // B, C, D, E and K fail in the baseline
   // Only a fix and an added failing case: not a regression.
-  check::RunReport before, after;
+  core::RunReport before, after;
   before.cases.push_back(diff_case("Ecs.B.error.1", CaseStatus::failed, {code_check("X", "Y")}));
   after.cases.push_back(diff_case("Ecs.B.error.1", CaseStatus::passed));
   after.cases.push_back(diff_case("Ecs.N.error.1", CaseStatus::failed, {code_check("X", "Y")}));
@@ -161,7 +161,7 @@ TEST(Diff, MarkdownListsEachCategory) {
   EXPECT_NE(md.find("`Vpc.D.error.1`"), std::string::npos);
   EXPECT_NE(md.find("code: expected X, actual Z"), std::string::npos);
   // Table cells survive pipes, newlines and markup in values.
-  check::RunReport a, b;
+  core::RunReport a, b;
   a.cases.push_back(diff_case("Ecs.P.error.1", CaseStatus::passed));
   b.cases.push_back(diff_case("Ecs.P.error.1", CaseStatus::failed,
                               {code_check("a|b", "<x>\nline2"), code_check("c", "d")}));

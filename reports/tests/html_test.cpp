@@ -5,11 +5,11 @@
 namespace popcheck::reports {
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 using core::ojson;
 
-check::CaseResult html_case(const std::string& id, const std::string& action, CaseStatus status) {
-  check::CaseResult c;
+core::CaseResult html_case(const std::string& id, const std::string& action, CaseStatus status) {
+  core::CaseResult c;
   c.id = id;
   c.product = "Ecs";
   c.action = action;
@@ -38,8 +38,8 @@ check::CaseResult html_case(const std::string& id, const std::string& action, Ca
   return c;
 }
 
-check::RunReport html_run() {
-  check::RunReport r;
+core::RunReport html_run() {
+  core::RunReport r;
   r.endpoint = "http://127.0.0.1:1/?AccessKeyId=LTAIsupersecretid";
   r.timestamp = "2026-11-23T12:00:00";
   r.duration_s = 4.5;
@@ -67,7 +67,7 @@ size_t count(const std::string& text, const std::string& what) {
 }
 
 TEST(Html, EmbedsTheRunAsParseableJson) {
-  check::RunReport r = html_run();
+  core::RunReport r = html_run();
   Coverage cov = compute_coverage(r, {});
   ojson cov_json = to_json(cov);
   std::string html = render_html(r, &cov_json, {"My run", "reports/results.json"});
@@ -126,7 +126,7 @@ TEST(Html, SelfContained) {
 }
 
 TEST(Html, EscapesHeaderText) {
-  check::RunReport r = html_run();
+  core::RunReport r = html_run();
   r.timestamp = "<b>now</b>";
   std::string html = render_html(r, nullptr, {"a <i>title</i>", "x&y.json"});
   EXPECT_NE(html.find("a &lt;i&gt;title&lt;/i&gt;"), std::string::npos);

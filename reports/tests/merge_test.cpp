@@ -10,18 +10,18 @@
 namespace popcheck::reports {
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 
 // A run of `n` cases over three actions, in the runner's order (sorted by id), with every status.
-check::RunReport full_run(int n) {
-  check::RunReport r;
+core::RunReport full_run(int n) {
+  core::RunReport r;
   r.endpoint = "http://127.0.0.1:8080";
   r.timestamp = "2026-11-23T09:00:00";
-  std::vector<check::CaseResult> cases;
+  std::vector<core::CaseResult> cases;
   const char* actions[] = {"DescribeRegions", "CreateVpc", "RemoveTags"};
   const char* products[] = {"Ecs", "Vpc", "Ecs"};
   for (int i = 0; i < n; ++i) {
-    check::CaseResult c;
+    core::CaseResult c;
     c.product = products[i % 3];
     c.action = actions[i % 3];
     c.version = "2014-05-26";
@@ -59,12 +59,12 @@ check::RunReport full_run(int n) {
 
 // Shard I of N as the runner takes it: every N-th case of the sorted selection, starting at I-1.
 // Each shard is written to JSON and read back, as the merge command sees it.
-std::vector<ShardInput> shards_of(const check::RunReport& full, int count,
+std::vector<ShardInput> shards_of(const core::RunReport& full, int count,
                                   const std::vector<double>& durations,
                                   const std::vector<std::string>& timestamps) {
   std::vector<ShardInput> out;
   for (int s = 0; s < count; ++s) {
-    check::RunReport shard;
+    core::RunReport shard;
     shard.endpoint = full.endpoint;
     shard.timestamp = timestamps[static_cast<size_t>(s)];
     shard.duration_s = durations[static_cast<size_t>(s)];
@@ -79,7 +79,7 @@ std::vector<ShardInput> shards_of(const check::RunReport& full, int count,
 }
 
 TEST(Merge, ShardsGiveTheSingleRunsBytes) {
-  check::RunReport full = full_run(40);
+  core::RunReport full = full_run(40);
   // The single run started with the first shard and took as long as the shards together.
   full.duration_s = 1.25 + 2.5 + 0.75;
   auto shards = shards_of(full, 3, {1.25, 2.5, 0.75},
@@ -102,7 +102,7 @@ TEST(Merge, ShardsGiveTheSingleRunsBytes) {
 }
 
 TEST(Merge, OneShardIsItself) {
-  check::RunReport full = full_run(7);
+  core::RunReport full = full_run(7);
   full.duration_s = 3;
   auto shards = shards_of(full, 1, {3}, {full.timestamp});
   auto merged = merge_reports(shards);
@@ -111,7 +111,7 @@ TEST(Merge, OneShardIsItself) {
 }
 
 TEST(Merge, DuplicateCaseIsAnErrorNamingBothFiles) {
-  check::RunReport full = full_run(9);
+  core::RunReport full = full_run(9);
   auto shards = shards_of(full, 2, {1, 1}, {full.timestamp, full.timestamp});
   shards.push_back({"again/results.json", shards[0].report});
   auto merged = merge_reports(shards);
@@ -123,7 +123,7 @@ TEST(Merge, DuplicateCaseIsAnErrorNamingBothFiles) {
 }
 
 TEST(Merge, DifferentEndpointsAndNoInputAreErrors) {
-  check::RunReport full = full_run(6);
+  core::RunReport full = full_run(6);
   auto shards = shards_of(full, 2, {1, 1}, {full.timestamp, full.timestamp});
   shards[1].report.endpoint = "https://ecs.aliyuncs.com";
   auto merged = merge_reports(shards);

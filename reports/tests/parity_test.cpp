@@ -13,28 +13,28 @@
 namespace popcheck::reports {
 namespace {
 
-check::CaseResult recorded(std::string id, std::string action, std::vector<std::string> gaps) {
-  check::CaseResult c;
+core::CaseResult recorded(std::string id, std::string action, std::vector<std::string> gaps) {
+  core::CaseResult c;
   c.id = std::move(id);
   c.product = "Ecs";
   c.version = "2014-05-26";
   c.action = std::move(action);
   c.kind = core::CaseKind::recorded;
-  c.status = check::CaseStatus::passed;
+  c.status = core::CaseStatus::passed;
   c.checks = {{"status", true, "200", "200", ""}, {"snapshot", true, "", "", ""}};
   c.parity_gaps = std::move(gaps);
   return c;
 }
 
-check::RunReport parity_report() {
-  check::RunReport r;
+core::RunReport parity_report() {
+  core::RunReport r;
   r.endpoint = "http://127.0.0.1:9";
   r.timestamp = "2026-11-23T16:00:00";
   r.cases = {
       recorded("Ecs.DetachDisk.recorded.001", "DetachDisk", {"Instances.Instance[*].Status"}),
       recorded("Ecs.DetachDisk.recorded.002", "DetachDisk", {"A", "B"}),
       recorded("Ecs.RemoveTags.recorded.003", "RemoveTags", {})};
-  check::CaseResult example = recorded("Ecs.DeleteInstances.example.json", "DeleteInstances", {});
+  core::CaseResult example = recorded("Ecs.DeleteInstances.example.json", "DeleteInstances", {});
   example.kind = core::CaseKind::example;
   r.cases.push_back(example);
   return r;
@@ -46,7 +46,7 @@ TEST(ParityGaps, ResultsJsonCountsAndListsThem) {
   EXPECT_EQ(j["cases"][0]["parity_gaps"],
             nlohmann::ordered_json::array({"Instances.Instance[*].Status"}));
   EXPECT_FALSE(j["cases"][2].contains("parity_gaps"));
-  EXPECT_EQ(check::summarize(parity_report()).parity_gaps, 3);
+  EXPECT_EQ(core::summarize(parity_report()).parity_gaps, 3);
 }
 
 TEST(ParityGaps, JunitSuitesOfRecordedCasesCarryTheCount) {
@@ -70,12 +70,12 @@ TEST(ParityGaps, ReadBackAndMergedWithoutLoss) {
   EXPECT_EQ(render_json(back->report), json);
   EXPECT_EQ(render_junit(back->report), render_junit(parity_report()));
 
-  check::RunReport first = parity_report(), second = parity_report();
+  core::RunReport first = parity_report(), second = parity_report();
   first.cases.resize(2);
   second.cases.erase(second.cases.begin(), second.cases.begin() + 2);
   auto merged = merge_reports({{"a.json", first}, {"b.json", second}});
   ASSERT_TRUE(merged) << merged.error().to_string();
-  EXPECT_EQ(check::summarize(*merged).parity_gaps, 3);
+  EXPECT_EQ(core::summarize(*merged).parity_gaps, 3);
 
   auto bad = nlohmann::ordered_json::parse(json);
   bad["cases"][0]["parity_gaps"] = "A";

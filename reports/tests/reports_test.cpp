@@ -16,11 +16,11 @@ namespace popcheck::reports {
 namespace {
 
 namespace fs = std::filesystem;
-using check::CaseStatus;
+using core::CaseStatus;
 
-check::CaseResult make_case(std::string id, std::string product, std::string action,
-                            CaseStatus status) {
-  check::CaseResult c;
+core::CaseResult make_case(std::string id, std::string product, std::string action,
+                           CaseStatus status) {
+  core::CaseResult c;
   c.id = std::move(id);
   c.product = std::move(product);
   c.action = std::move(action);
@@ -57,8 +57,8 @@ check::CaseResult make_case(std::string id, std::string product, std::string act
   return c;
 }
 
-check::RunReport sample() {
-  check::RunReport r;
+core::RunReport sample() {
+  core::RunReport r;
   r.endpoint = "http://127.0.0.1:1";
   r.timestamp = "2026-11-23T16:00:00";
   r.hostname = "host";
@@ -121,7 +121,7 @@ TEST(Junit, ValidatesAgainstTheAntSchema) {
   ASSERT_TRUE(write_reports(sample(), dir.str()));
   EXPECT_EQ(test_support::junit_problems(dir / "junit.xml"), "");
   // An empty run is valid too.
-  ASSERT_TRUE(write_reports(check::RunReport{}, dir.str()));
+  ASSERT_TRUE(write_reports(core::RunReport{}, dir.str()));
   EXPECT_EQ(test_support::junit_problems(dir / "junit.xml"), "");
 }
 
@@ -146,7 +146,7 @@ TEST(Json, SummaryAndCasesInOrder) {
 }
 
 TEST(Json, HostnameAndEmbeddedCoverage) {
-  check::RunReport r = sample();
+  core::RunReport r = sample();
   r.hostname = "ci-runner-7";
   core::ojson coverage{{"totals", {{"codes_documented", 3}}}};
   auto j = nlohmann::ordered_json::parse(render_json(r, &coverage));

@@ -14,11 +14,11 @@
 namespace popcheck::reports {
 namespace {
 
-using check::CaseStatus;
+using core::CaseStatus;
 using ojson = nlohmann::ordered_json;
 
-check::CaseResult io_case(std::string id, CaseStatus status) {
-  check::CaseResult c;
+core::CaseResult io_case(std::string id, CaseStatus status) {
+  core::CaseResult c;
   c.id = std::move(id);
   c.product = "Ecs";
   c.version = "2014-05-26";
@@ -54,8 +54,8 @@ check::CaseResult io_case(std::string id, CaseStatus status) {
   return c;
 }
 
-check::RunReport io_report() {
-  check::RunReport r;
+core::RunReport io_report() {
+  core::RunReport r;
   r.endpoint = "http://127.0.0.1:9";
   r.timestamp = "2026-11-23T16:00:00";
   r.duration_s = 2.5;
@@ -67,7 +67,7 @@ check::RunReport io_report() {
 }
 
 TEST(ResultsIo, RoundTripGivesTheSameFiles) {
-  check::RunReport r = io_report();
+  core::RunReport r = io_report();
   std::string json = render_json(r);
   auto back = parse_results(json, "results.json");
   ASSERT_TRUE(back) << back.error().to_string();

@@ -223,7 +223,7 @@ RunOptions options_for(const FakeApi& api) {
   return o;
 }
 
-std::set<std::string> failed_checks(const check::CaseResult& r) {
+std::set<std::string> failed_checks(const core::CaseResult& r) {
   std::set<std::string> out;
   for (const auto* f : r.failures()) out.insert(f->check);
   return out;
@@ -234,7 +234,7 @@ TEST(Runner, ConformingAnswersPass) {
   auto report = run_cases(four_cases(), options_for(api), {});
   ASSERT_EQ(report.cases.size(), 4u);
   for (const auto& c : report.cases) {
-    EXPECT_EQ(c.status, check::CaseStatus::passed) << c.id << ": " << *failed_checks(c).begin();
+    EXPECT_EQ(c.status, core::CaseStatus::passed) << c.id << ": " << *failed_checks(c).begin();
     EXPECT_FALSE(c.checks.empty());
   }
   EXPECT_TRUE(api.bad_signatures.empty());
@@ -269,7 +269,7 @@ TEST(Runner, EachDeviationIsReportedByItsOwnerOnly) {
       std::set<std::string> want;
       if (d.applies[i]) want.insert(d.owner);
       EXPECT_EQ(failed_checks(c), want) << "deviation " << d.owner << ", case " << c.id;
-      EXPECT_EQ(c.status, d.applies[i] ? check::CaseStatus::failed : check::CaseStatus::passed);
+      EXPECT_EQ(c.status, d.applies[i] ? core::CaseStatus::failed : core::CaseStatus::passed);
     }
   }
 }
@@ -286,7 +286,7 @@ TEST_P(Signing, EveryRequestCarriesAValidSignature) {
   if (sts) o.credentials.security_token = "STS.tok+en/=";
   o.jobs = 3;
   auto report = run_cases(four_cases(), o, {});
-  for (const auto& c : report.cases) EXPECT_EQ(c.status, check::CaseStatus::passed) << c.id;
+  for (const auto& c : report.cases) EXPECT_EQ(c.status, core::CaseStatus::passed) << c.id;
   std::lock_guard lock(api.mutex);
   ASSERT_EQ(api.seen.size(), 4u);
   EXPECT_TRUE(api.bad_signatures.empty()) << api.bad_signatures.front();
@@ -402,7 +402,7 @@ TEST(Runner, NoRetryAfterAnHttpAnswer) {
   RunOptions o = options_for(api);
   o.retries = 3;
   auto report = run_cases(four_cases(), o, {});
-  for (const auto& c : report.cases) EXPECT_EQ(c.status, check::CaseStatus::failed);
+  for (const auto& c : report.cases) EXPECT_EQ(c.status, core::CaseStatus::failed);
   std::lock_guard lock(api.mutex);
   EXPECT_EQ(api.seen.size(), 4u);
 }
@@ -463,7 +463,7 @@ TEST(Runner, NetworkFailuresAreRetriedAFixedNumberOfTimes) {
   cases.resize(1);
   auto report = run_cases(cases, o, {});
   ASSERT_EQ(report.cases.size(), 1u);
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::error);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::error);
   EXPECT_FALSE(report.cases[0].error.empty());
   EXPECT_EQ(s.accepted.load(), 3);
 }
@@ -509,7 +509,7 @@ TEST(Needs, UnmetNeedsSkipWithTheDescription) {
   FakeApi api;
   auto report = run_cases({case_with_need("Ess.RemoveInstances.need")}, options_for(api), {});
   ASSERT_EQ(report.cases.size(), 1u);
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::skipped);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::skipped);
   EXPECT_NE(
       report.cases[0].skip_reason.find("an Active scaling group with room to remove an instance"),
       std::string::npos);
@@ -523,7 +523,7 @@ TEST(Needs, VarsFillNeeds) {
   RunOptions o = options_for(api);
   o.vars["group"] = "asg-from-user";
   auto report = run_cases({case_with_need("Ess.RemoveInstances.need")}, o, {});
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::passed);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::passed);
   std::lock_guard lock(api.mutex);
   ASSERT_EQ(api.seen.size(), 1u);
   EXPECT_NE(api.seen[0].query().find("ScalingGroupId=asg-from-user"), std::string::npos);
@@ -535,7 +535,7 @@ TEST(Needs, AnUndeclaredVariableSkipsToo) {
   FakeApi api;
   auto report = run_cases({make_case("Ess.RemoveInstances.var", false, "JSON", "${nobody}")},
                           options_for(api), {});
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::skipped);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::skipped);
   EXPECT_NE(report.cases[0].skip_reason.find("${nobody}"), std::string::npos);
 }
 
@@ -546,8 +546,8 @@ TEST(Needs, TheEmulatorProvisionsThem) {
   auto report = run_cases({case_with_need("Ess.RemoveInstances.need"),
                            case_with_need("Ess.RemoveInstances.impossible", "impossible")},
                           options_for(api), target);
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::passed);
-  EXPECT_EQ(report.cases[1].status, check::CaseStatus::skipped);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::passed);
+  EXPECT_EQ(report.cases[1].status, core::CaseStatus::skipped);
   EXPECT_NE(report.cases[1].skip_reason.find("cannot create that"), std::string::npos);
   std::lock_guard lock(api.mutex);
   ASSERT_EQ(api.seen.size(), 1u);

@@ -112,7 +112,7 @@ TEST(Scenario, StepsRunInOrderOneAtATimeWhileTheReportKeepsTheGivenOrder) {
   ASSERT_EQ(report.cases.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
     EXPECT_EQ(report.cases[i].id, cases[i].c.id);
-    EXPECT_EQ(report.cases[i].status, check::CaseStatus::passed) << report.cases[i].id;
+    EXPECT_EQ(report.cases[i].status, core::CaseStatus::passed) << report.cases[i].id;
   }
   std::vector<std::string> want;
   for (int step = 1; step <= 12; ++step) want.push_back(std::to_string(step));
@@ -131,9 +131,9 @@ TEST(Scenario, SnapshotCasesCarryTheirParityGaps) {
   CaseItem plain = step_case("gaps", 3);
   auto report = run_cases({gap, diverging, plain}, server.options(2), {});
   ASSERT_EQ(report.cases.size(), 3u);
-  EXPECT_EQ(report.cases[0].status, check::CaseStatus::passed);
+  EXPECT_EQ(report.cases[0].status, core::CaseStatus::passed);
   EXPECT_EQ(report.cases[0].parity_gaps, std::vector<std::string>{"State"});
-  EXPECT_EQ(report.cases[1].status, check::CaseStatus::failed);
+  EXPECT_EQ(report.cases[1].status, core::CaseStatus::failed);
   auto failures = report.cases[1].failures();
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0]->check, "snapshot");
@@ -141,7 +141,7 @@ TEST(Scenario, SnapshotCasesCarryTheirParityGaps) {
   EXPECT_EQ(failures[0]->expected, "\"Stopped\"");
   EXPECT_EQ(failures[0]->actual, "\"Running\"");
   EXPECT_TRUE(report.cases[2].parity_gaps.empty());
-  EXPECT_EQ(check::summarize(report).parity_gaps, 1);
+  EXPECT_EQ(core::summarize(report).parity_gaps, 1);
 }
 
 }  // namespace

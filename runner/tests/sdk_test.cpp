@@ -319,12 +319,12 @@ TEST(SdkRun, ReportsChecksSkipsErrorsAndNoSecrets) {
   size_t progress_calls = 0;
   auto report =
       run_cases_with_sdk(cases, options, Target{}, sdk,
-                         [&](size_t, size_t, const check::CaseResult&) { ++progress_calls; });
+                         [&](size_t, size_t, const core::CaseResult&) { ++progress_calls; });
   ASSERT_TRUE(report) << report.error().to_string();
   ASSERT_EQ(report->cases.size(), cases.size());
   EXPECT_EQ(progress_calls, cases.size());
   EXPECT_NE(report->endpoint.find("fake (fake-sdk@0.1)"), std::string::npos);
-  using check::CaseStatus;
+  using core::CaseStatus;
   EXPECT_EQ(report->cases[0].status, CaseStatus::passed);
   // The SDK surfaced "Bad.Thing": right for the second case, a failed sdk-code for the third.
   EXPECT_EQ(report->cases[1].status, CaseStatus::passed);

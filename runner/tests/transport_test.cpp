@@ -20,7 +20,7 @@ class FakeTransport : public Transport {
   explicit FakeTransport(std::atomic<int>* exchanged, std::mutex* m, std::set<std::string>* params)
       : exchanged_(exchanged), mutex_(m), params_(params) {}
   Expected<void> exchange(const CaseItem& item, const core::Params& params,
-                          check::CaseResult& r) override {
+                          core::CaseResult& r) override {
     ++*exchanged_;
     std::string region;
     for (const auto& [k, v] : params)
@@ -32,12 +32,12 @@ class FakeTransport : public Transport {
     if (region == "boom") return fail("fake.dead", "the transport broke");
     r.sent = true;
     if (region == "lost") {
-      r.status = check::CaseStatus::error;
+      r.status = core::CaseStatus::error;
       r.error = "no answer";
       return {};
     }
     r.answered = true;
-    r.status = check::CaseStatus::passed;
+    r.status = core::CaseStatus::passed;
     return {};
   }
   std::string describe() const override { return " via fake"; }
@@ -83,15 +83,15 @@ TEST(CaseLoop, VariablesAndSkipsComeBeforeTheTransportWhateverItIs) {
   std::vector<std::string> progress;
   auto report =
       run_cases_over(cases, options(), Target{}, f.factory(), 3,
-                     [&](size_t, size_t, const check::CaseResult& r) { progress.push_back(r.id); });
+                     [&](size_t, size_t, const core::CaseResult& r) { progress.push_back(r.id); });
   ASSERT_TRUE(report) << report.error().message;
   ASSERT_EQ(report->cases.size(), 4u);
   EXPECT_EQ(report->endpoint, "http://127.0.0.1:9/ via fake");
   EXPECT_EQ(report->cases[0].id, "a");
-  EXPECT_EQ(report->cases[0].status, check::CaseStatus::passed);
-  EXPECT_EQ(report->cases[1].status, check::CaseStatus::skipped);
+  EXPECT_EQ(report->cases[0].status, core::CaseStatus::passed);
+  EXPECT_EQ(report->cases[1].status, core::CaseStatus::skipped);
   EXPECT_EQ(report->cases[1].skip_reason, "no value for ${nowhere}: pass --var nowhere=VALUE");
-  EXPECT_EQ(report->cases[2].status, check::CaseStatus::error);
+  EXPECT_EQ(report->cases[2].status, core::CaseStatus::error);
   EXPECT_EQ(report->cases[3].id, "d");
   EXPECT_EQ(f.exchanged, 3);  // the skipped case never reached the transport
   EXPECT_EQ(f.params, (std::set<std::string>{"a=cn-hangzhou", "c=lost", "d=plain"}));

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace popcheck::check {
+namespace popcheck::core {
 namespace {
 
 core::Contract remove_instances_contract() {
@@ -402,4 +402,4 @@ TEST(CheckShape, NoneSkipsTheShape) {
 }
 
 }  // namespace
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -9,7 +9,7 @@
 #include "tests/support/contract.hpp"
 #include "tests/support/paths.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 namespace {
 
 using ::testing::HasSubstr;
@@ -447,4 +447,4 @@ TEST(RequestCheck, CataloguesExamplesPassAndNegativeCasesAreCaught) {
 }
 
 }  // namespace
-}  // namespace popcheck::check
+}  // namespace popcheck::core

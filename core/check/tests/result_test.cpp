@@ -6,7 +6,7 @@
 
 #include <tuple>
 
-namespace popcheck::check {
+namespace popcheck::core {
 namespace {
 
 CheckResult check(std::string name, bool passed) {
@@ -63,4 +63,4 @@ TEST(Result, AnEmptyRunSumsToZero) {
 }
 
 }  // namespace
-}  // namespace popcheck::check
+}  // namespace popcheck::core

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace popcheck::check {
+namespace popcheck::core {
 namespace {
 
 using json = nlohmann::json;
@@ -244,4 +244,4 @@ TEST(SdkAnswerFromJson, MalformedLinesAreClearErrors) {
 }
 
 }  // namespace
-}  // namespace popcheck::check
+}  // namespace popcheck::core

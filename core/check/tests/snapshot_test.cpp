@@ -4,7 +4,7 @@
 
 #include "core/check/check.hpp"
 
-namespace popcheck::check {
+namespace popcheck::core {
 namespace {
 
 using core::ojson;
@@ -296,4 +296,4 @@ TEST(SnapshotCheck, XmlAnswersCompareAsTrees) {
 }
 
 }  // namespace
-}  // namespace popcheck::check
+}  // namespace popcheck::core

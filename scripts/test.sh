@@ -13,7 +13,7 @@ cmake --build --preset ci -j "$(nproc)"
 # The sanitizer builds (below) are configured now and built in the background while the ci tests run:
 # ctest spends much of its time waiting on servers and node, and the builds take that idle CPU. They run
 # at nice 10 so that the tests come first, and each gets its priority back when the script waits for it
-# (bench/README.md, "Test command time"). Each build writes its log, printed when it is waited for.
+# (bench/README.md, "test command time"). Each build writes its log, printed when it is waited for.
 cmake --preset fuzz >/dev/null
 cmake --preset tsan >/dev/null
 asan_tests='popcheck_\(core\|protocol\|compile\|check\|proxy\)_tests'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proxy benchmarks (figures are printed, never asserted), in one run:
-#  1. replay requests/s, p50/p99 latency and the server's CPU time per response, with wrk on
-#     loopback at 16 and 64 connections, beside nginx serving the same body with the same
-#     Content-Type in the same run;
+#  1. replay requests/s, p50/p99 latency and the server's CPU time per response (user + system) and
+#     context switches per response, with wrk on loopback at 16 and 64 connections, beside nginx
+#     serving the same body with the same Content-Type in the same run; then, when strace is
+#     installed (STRACE=0 skips it), system calls per response of both over a fixed wrk run;
 #  2. record mode (fsync'd fixtures, grouped flushes) and passthrough against calling the upstream
 #     (the emulator) directly: requests/s and the p50 each adds;
 #  3. start-up time and peak memory (max RSS, /usr/bin/time -v) with 100,000 generated fixtures:
@@ -114,31 +115,77 @@ PY
 echo "popcheck: $("$bin" --version) ($bin); $(nproc) cores; wrk -t$threads -d$duration; body $(wc -c <"$tmp/body.json") bytes"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# cpu_ticks PID...: user+system CPU time of the processes so far, in clock ticks (/proc/PID/stat).
-cpu_ticks() {
-  local total=0 p
-  for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
-  echo "$total"
+# cpu_counts PID... -> "user_ticks system_ticks voluntary involuntary": CPU time of the processes so
+# far in clock ticks (/proc/PID/stat) and their threads' context switches (/proc/PID/task/*/status).
+cpu_counts() {
+  local user=0 sys=0 vol=0 invol=0 p u s
+  for p in "$@"; do
+    read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat")
+    user=$((user + u))
+    sys=$((sys + s))
+    read -r u s < <(awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2}
+      END {print v + 0, n + 0}' /proc/"$p"/task/*/status 2>/dev/null)
+    vol=$((vol + u))
+    invol=$((invol + s))
+  done
+  echo "$user $sys $vol $invol"
 }
 
-# measure URL CONNECTIONS PID... -> "requests/s p50 p99 non2xx cpu_us_per_request": wrk_run plus
-# the CPU time the server processes spent per request served (a figure that load from other
-# processes on the machine disturbs far less than requests/s).
+# measure URL CONNECTIONS PID... -> "requests/s p50 p99 non2xx cpu_us user_us sys_us vcs ics": wrk_run
+# plus the CPU time the server processes spent per request served, split into user and system time
+# (a figure that load from other processes on the machine disturbs far less than requests/s), and
+# their threads' voluntary and involuntary context switches per request.
 measure() {
   local url=$1 c=$2
   shift 2
   local before after rps p50 p99 err
-  before=$(cpu_ticks "$@")
+  before=$(cpu_counts "$@")
   read -r rps p50 p99 err < <(wrk_run "$url" "$c")
-  after=$(cpu_ticks "$@")
+  after=$(cpu_counts "$@")
   python3 - "$rps" "$p50" "$p99" "$err" "$before" "$after" "$duration" <<'PY'
 import os, re, sys
 rps, p50, p99, err, before, after, duration = sys.argv[1:]
 m = re.fullmatch(r"([\d.]+)([smh]?)", duration)
 seconds = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
 served = max(float(rps) * seconds, 1)
-cpu = (int(after) - int(before)) / os.sysconf("SC_CLK_TCK")
-print("%s %s %s %s %.1f" % (rps, p50, p99, err, cpu * 1e6 / served))
+d = [int(a) - int(b) for a, b in zip(after.split(), before.split())]
+tick = os.sysconf("SC_CLK_TCK")
+user, system = d[0] / tick * 1e6 / served, d[1] / tick * 1e6 / served
+print("%s %s %s %s %.1f %.1f %.1f %.2f %.2f"
+      % (rps, p50, p99, err, user + system, user, system, d[2] / served, d[3] / served))
+PY
+}
+
+# syscalls URL PID... -> the system calls the server processes make per response, over a fixed wrk
+# run (SYSCALL_DURATION, default 3s, 16 connections) with strace -c attached to every thread. strace
+# slows the server down, so only the counts mean anything, not the rate. Prints the total per
+# response and the calls that make up most of it.
+syscalls() {
+  local url=$1
+  shift
+  local out=$tmp/strace.txt attach=() p t served tracer
+  for p in "$@"; do for t in /proc/"$p"/task/*; do attach+=(-p "${t##*/}"); done; done
+  timeout 120 strace -c -q -o "$out" "${attach[@]}" &
+  tracer=$!
+  sleep 1  # strace attaches to every thread before the load starts
+  # shellcheck disable=SC2086 # the prefix is words
+  served=$($load_prefix timeout 60 wrk -t "$threads" -c 16 -d "${SYSCALL_DURATION:-3s}" "$url" |
+    grep -o '^ *[0-9]* requests in' | grep -o '[0-9]*')
+  sleep 0.5
+  kill -INT "$tracer"
+  wait "$tracer" || true
+  python3 - "$out" "$served" <<'PY'
+import re, sys
+path, served = sys.argv[1], max(int(sys.argv[2]), 1)
+calls = {}
+for line in open(path):
+    f = line.split()
+    # % time, seconds, usecs/call, calls, [errors], syscall
+    if len(f) >= 5 and re.fullmatch(r"[\d.]+", f[0]) and f[-1] != "total":
+        calls[f[-1]] = calls.get(f[-1], 0) + int(f[3])
+top = sorted(calls.items(), key=lambda kv: -kv[1])[:6]
+print("%.2f (%s) over %d responses" % (sum(calls.values()) / served,
+      ", ".join("%s %.2f" % (k, v / served) for k, v in top), served))
 PY
 }
 
@@ -158,33 +205,48 @@ section1() {
     { echo "nginx does not serve the body" >&2; exit 1; }
   local nginx_workers
   nginx_workers=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
-  printf '%-12s %5s %12s %9s %9s %7s %12s\n' server conns 'requests/s' 'p50 ms' 'p99 ms' non2xx \
-    'cpu us/req'
-  local n_cpus="" p_cpus=""
+  printf '%-12s %5s %12s %9s %9s %7s %12s %10s %8s %8s\n' server conns 'requests/s' 'p50 ms' \
+    'p99 ms' non2xx 'cpu us/req' 'user+sys' 'vcs/req' 'ics/req'
+  local n_cpus="" p_cpus="" n_users="" p_users="" n_syss="" p_syss=""
   for round in $(seq 1 "$rounds"); do
     for c in 16 64; do
       # shellcheck disable=SC2086 # one pid per word
-      read -r n_rps n_p50 n_p99 n_err n_cpu < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" \
-        $nginx_workers)
-      read -r p_rps p_p50 p_p99 p_err p_cpu < <(measure "$proxy_url$query" "$c" "$proxy_pid")
-      printf '%-12s %5s %12s %9s %9s %7s %12s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" "$n_err" \
-        "$n_cpu"
-      printf '%-12s %5s %12s %9s %9s %7s %12s\n' proxy-replay "$c" "$p_rps" "$p_p50" "$p_p99" \
-        "$p_err" "$p_cpu"
+      read -r n_rps n_p50 n_p99 n_err n_cpu n_user n_sys n_vcs n_ics \
+        < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" $nginx_workers)
+      read -r p_rps p_p50 p_p99 p_err p_cpu p_user p_sys p_vcs p_ics \
+        < <(measure "$proxy_url$query" "$c" "$proxy_pid")
+      printf '%-12s %5s %12s %9s %9s %7s %12s %10s %8s %8s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" \
+        "$n_err" "$n_cpu" "$n_user+$n_sys" "$n_vcs" "$n_ics"
+      printf '%-12s %5s %12s %9s %9s %7s %12s %10s %8s %8s\n' proxy-replay "$c" "$p_rps" "$p_p50" \
+        "$p_p99" "$p_err" "$p_cpu" "$p_user+$p_sys" "$p_vcs" "$p_ics"
       python3 -c "print('             replay/nginx at %s connections: %.0f%%' % ($c, 100.0 * $p_rps / $n_rps))"
       n_cpus+=" $n_cpu"
       p_cpus+=" $p_cpu"
+      n_users+=" $n_user"
+      p_users+=" $p_user"
+      n_syss+=" $n_sys"
+      p_syss+=" $p_sys"
     done
   done
   # The spread of the main figure over every run of this section, and the load it ran under.
-  python3 - "$n_cpus" "$p_cpus" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+  python3 - "$n_cpus" "$p_cpus" "$n_users" "$p_users" "$n_syss" "$p_syss" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import statistics, sys
-n, p = ([float(x) for x in a.split()] for a in sys.argv[1:3])
+n, p, nu, pu, ns, ps = ([float(x) for x in a.split()] for a in sys.argv[1:7])
+med = statistics.median
 print("cpu us/req over %d runs each: nginx %.1f-%.1f (median %.1f), proxy %.1f-%.1f (median %.1f);"
       " proxy/nginx by median %.2f; load average now %s"
-      % (len(n), min(n), max(n), statistics.median(n), min(p), max(p), statistics.median(p),
-         statistics.median(p) / statistics.median(n), sys.argv[3]))
+      % (len(n), min(n), max(n), med(n), min(p), max(p), med(p), med(p) / med(n), sys.argv[7]))
+print("user + system us/req by median: nginx %.1f + %.1f, proxy %.1f + %.1f"
+      % (med(nu), med(ns), med(pu), med(ps)))
 PY
+  if command -v strace >/dev/null && [ "${STRACE:-1}" = 1 ]; then
+    # shellcheck disable=SC2086 # one pid per word
+    echo "syscalls/response, nginx: $(syscalls "http://127.0.0.1:$NGINX_PORT$query" $nginx_workers)"
+    echo "syscalls/response, proxy: $(syscalls "$proxy_url$query" "$proxy_pid")"
+  else
+    echo "syscalls/response: not counted (no strace, or STRACE=0)"
+  fi
   stop "$proxy_pid"
   nginx_stop
 }

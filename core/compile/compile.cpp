@@ -353,6 +353,7 @@ CompileResult compile_into(const std::vector<CompileInput>& inputs, const Compil
   // scheduling and memory stays bounded by two windows.
   constexpr size_t kWindow = 64;
   std::vector<bool> several;  // the contract's product comes in several versions
+  several.reserve(contracts.size());
   for (const auto& c : contracts) several.push_back(versions[lower(c.product)].size() > 1);
   std::vector<Compiled> ready, window;
   auto deliver = [&] {

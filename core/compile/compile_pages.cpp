@@ -54,24 +54,24 @@ void fill_from_metadata(Contract& page, const Contract& meta) {
   std::vector<std::string> filled;
   if (page.version.empty()) {
     page.version = meta.version;
-    filled.push_back("version");
+    filled.emplace_back("version");
   }
   if (page.endpoint.empty()) {
     page.endpoint = meta.endpoint;
-    filled.push_back("endpoint");
+    filled.emplace_back("endpoint");
   }
   if (page.title.empty()) page.title = meta.title;
   if (page.response.children.empty() && !meta.response.children.empty()) {
     page.response = meta.response;
-    filled.push_back("response");
+    filled.emplace_back("response");
   }
   if (!page.examples.json && meta.examples.json) {
     page.examples.json = meta.examples.json;
-    filled.push_back("json example");
+    filled.emplace_back("json example");
   }
   if (!page.examples.xml && meta.examples.xml) {
     page.examples.xml = meta.examples.xml;
-    filled.push_back("xml example");
+    filled.emplace_back("xml example");
   }
   if (!filled.empty()) {
     std::string w = "filled from metadata (" + meta.source.file + "):";

@@ -350,10 +350,7 @@ std::string clean_literal(string_view t) {
   return v;
 }
 
-bool is_literal(string_view v) {
-  if (!is_value_token(v) || is_descriptive_word(v)) return false;
-  return true;
-}
+bool is_literal(string_view v) { return is_value_token(v) && !is_descriptive_word(v); }
 
 // Chinese: the literals between the marker and 开头 (prefixes) or the clause end (substrings), split on
 // 、 ， 和 或者 或 and spaces. All or nothing: one non-literal drops the list.
@@ -377,7 +374,7 @@ std::vector<std::string> zh_literals(string_view d, string_view marker, string_v
     } else {
       while (e < limit && !at(d, e, kFullStop) && !at(d, e, kFullComma) &&
              !at(d, e, kFullSemicolon) && d[e] != '\n' &&
-             !(d[e] == '.' && (e + 1 >= d.size() || is_space(d[e + 1]))))
+             (d[e] != '.' || (e + 1 < d.size() && !is_space(d[e + 1]))))
         ++e;
     }
     std::vector<std::string> vals;

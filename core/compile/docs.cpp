@@ -169,7 +169,7 @@ std::vector<std::string> json_top_keys(std::string_view example) {
 namespace doc {
 
 bool action_shaped(string_view s) {
-  if (s.size() < 2 || !(s[0] >= 'A' && s[0] <= 'Z')) return false;
+  if (s.size() < 2 || s[0] < 'A' || s[0] > 'Z') return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return text::is_alnum(c); });
 }
 
@@ -246,7 +246,7 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
     if (context == ExampleContext::Error || xml_root(payload) == "Error") {
       ex.errors.push_back(std::move(b));
     } else if (!ex.xml) {
-      if (!valid) warnings.push_back("the XML success example is not well-formed XML");
+      if (!valid) warnings.emplace_back("the XML success example is not well-formed XML");
       ex.xml = std::move(b);
     }
     return;
@@ -262,7 +262,7 @@ void add_example(Examples& ex, string_view info, string_view raw, ExampleContext
     ex.errors.push_back(std::move(b));
   } else if (!ex.json) {
     if (!valid)
-      warnings.push_back(
+      warnings.emplace_back(
           "the JSON success example is not valid JSON; its keys were read tolerantly");
     ex.json = std::move(b);
   }

@@ -312,7 +312,7 @@ void read_demos(Contract& c, const ojson& api) {
   if (demo.find_first_not_of(" \t\r\n") == std::string::npos) return;
   auto parsed = parse_ordered_json(demo, "responseDemo");
   if (!parsed || !parsed->is_array()) {
-    c.warnings.push_back("responseDemo is not a JSON list; examples skipped");
+    c.warnings.emplace_back("responseDemo is not a JSON list; examples skipped");
     return;
   }
   for (const auto& d : *parsed) {

@@ -89,40 +89,40 @@ bool matches(const std::regex& re, string_view v) {
 std::vector<string_view> violations(const Param& p, string_view value, const std::regex* pattern) {
   std::vector<string_view> out;
   if (value.empty()) {
-    if (p.non_empty) out.push_back("non_empty");
+    if (p.non_empty) out.emplace_back("non_empty");
     return out;
   }
   const bool numeric = p.type.numeric();
   std::optional<double> number;
   if (p.type == TypeClass::integer) {
     if (is_integer(value)) number = as_number(value);
-    if (!number) out.push_back("type");
+    if (!number) out.emplace_back("type");
   } else if (numeric) {
     number = as_number(value);
-    if (!number) out.push_back("type");
+    if (!number) out.emplace_back("type");
   } else if (p.type == TypeClass::boolean && !iequals(value, "true") && !iequals(value, "false")) {
-    out.push_back("type");
+    out.emplace_back("type");
   }
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), value) == p.allowed.end())
-    out.push_back("allowed");
+    out.emplace_back("allowed");
   if (p.max_length || p.min_length) {
     int64_t n = text::utf8_length(value);
-    if (p.max_length && n > *p.max_length) out.push_back("max_length");
-    if (p.min_length && n < *p.min_length) out.push_back("min_length");
+    if (p.max_length && n > *p.max_length) out.emplace_back("max_length");
+    if (p.min_length && n < *p.min_length) out.emplace_back("min_length");
   }
   if (numeric && number) {
-    if (p.maximum && *number > *p.maximum) out.push_back("maximum");
-    if (p.minimum && *number < *p.minimum) out.push_back("minimum");
+    if (p.maximum && *number > *p.maximum) out.emplace_back("maximum");
+    if (p.minimum && *number < *p.minimum) out.emplace_back("minimum");
   }
-  if (pattern != nullptr && !matches(*pattern, value)) out.push_back("pattern");
+  if (pattern != nullptr && !matches(*pattern, value)) out.emplace_back("pattern");
   for (const auto& pre : p.forbidden_prefixes)
     if (value.starts_with(pre)) {
-      out.push_back("forbidden_prefix");
+      out.emplace_back("forbidden_prefix");
       break;
     }
   for (const auto& sub : p.forbidden_substrings)
     if (value.find(sub) != string_view::npos) {
-      out.push_back("forbidden_substring");
+      out.emplace_back("forbidden_substring");
       break;
     }
   return out;
@@ -161,7 +161,7 @@ string typed_default(const Param& p, const std::optional<std::regex>& re) {
 string default_value(const Param& p) {
   auto re = compile_pattern(p);
   // Documents sometimes pad an example with spaces (" cn-hangzhou").
-  const string example(text::trim(p.example));
+  string example(text::trim(p.example));
   if (!example.empty()) {
     if (satisfies(p, example, re)) return example;
     // Documents mask digits of ids and numbers: "123****" is a number whose last digits are hidden.
@@ -209,7 +209,7 @@ string missing_value(const Param& p, const string& example) {
   auto re = compile_pattern(p);
   std::vector<string> tries = {first, "popcheck0missing0000"};
   size_t digits = std::max<size_t>(6, std::min<size_t>(example.size(), 18));
-  tries.push_back(string(digits, '7'));
+  tries.emplace_back(digits, '7');
   if (p.max_length && *p.max_length > 0 && *p.max_length < static_cast<int64_t>(first.size()))
     tries.push_back(first.substr(0, static_cast<size_t>(*p.max_length)));
   if (p.min_length && *p.min_length > static_cast<int64_t>(first.size()) &&

@@ -225,8 +225,7 @@ Expected<Contract> read_plaintext(string_view text, const std::string& file,
     block.clear();
   };
 
-  for (size_t i = 0; i < lines.size(); ++i) {
-    string_view line = lines[i];
+  for (auto line : lines) {
     string_view t = text::trim(line);
     if (is_section_title(t)) {
       flush_desc();

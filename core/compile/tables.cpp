@@ -241,7 +241,7 @@ void settle_roles(Table& table) {
   for (const auto& h : table.header) table.roles.push_back(role_of(h));
   if (table.col(Role::Type) >= 0) return;
   int first = table.col(Role::Name);
-  for (size_t k = static_cast<size_t>(first + 1); first >= 0 && k < table.roles.size(); ++k)
+  for (size_t k = static_cast<size_t>(first) + 1; first >= 0 && k < table.roles.size(); ++k)
     if (table.roles[k] == Role::Name) {
       table.roles[k] = Role::Type;
       return;
@@ -351,7 +351,7 @@ Expected<std::vector<Table>> read_tables(const std::vector<string_view>& lines, 
       string_view t = text::trim(lines[j]);
       if (t.empty()) continue;
       if (++seen > kMaxHeaderLines) break;
-      if (!t.starts_with("|") && !(top == i && t.find('|') != npos)) break;
+      if (!t.starts_with("|") && (top != i || t.find('|') == npos)) break;
       Scan sc;
       scan_line(lines[j], sc);
       pipes += sc.pipes;

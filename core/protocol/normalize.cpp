@@ -164,7 +164,7 @@ bool is_volatile_param(std::string_view name) {
   if (name.size() > kMaxVolatileLength) return false;
   for (const int8_t i : kVolatileByLength[name.size()]) {
     if (i < 0) return false;
-    if (equal_8_to_16(kVolatileParams[static_cast<size_t>(i)].data(), name.data(), name.size()))
+    if (equal_8_to_16(kVolatileParams[static_cast<uint8_t>(i)].data(), name.data(), name.size()))
       return true;
   }
   return false;

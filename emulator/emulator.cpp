@@ -382,6 +382,7 @@ Expected<std::unique_ptr<EmbeddedEmulator>> EmbeddedEmulator::start(const Emulat
 
 std::vector<std::pair<std::string, std::string>> EmbeddedEmulator::product_urls() const {
   std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(product_servers_.size());
   for (const auto& ps : product_servers_)
     out.emplace_back(ps.product, "http://" + ps.host + ":" + std::to_string(ps.server->port()));
   return out;

@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <sstream>
 
 #include "core/support/text.hpp"
@@ -45,7 +46,8 @@ std::optional<uint64_t> parse_ms(std::string_view s) {
 std::optional<double> parse_probability(std::string_view s) {
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty() || !(v >= 0 && v <= 1))
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty() || std::isnan(v) || v < 0 ||
+      v > 1)
     return std::nullopt;
   return v;
 }
@@ -69,7 +71,7 @@ std::unexpected<Error> bad(std::string_view spec, std::string_view part, std::st
 
 // Fills in the defaults of an error rule and checks what the rule needs; `where` names the rule.
 Expected<void> finish(FaultRule& rule, const std::string& where) {
-  auto problem = [&](std::string why) { return fail("fault.parse", where + ": " + why); };
+  auto problem = [&](const std::string& why) { return fail("fault.parse", where + ": " + why); };
   if (rule.kind == FaultKind::error) {
     if (rule.code.empty()) return problem("an error needs a Code, e.g. error:Throttling.User");
     for (char c : rule.code)
@@ -194,6 +196,7 @@ Expected<FaultRule> parse_fault(std::string_view spec) {
     text.remove_prefix(comma + 1);
   }
   std::vector<std::string_view> parts;
+  parts.reserve(raw.size());
   for (std::string_view r : raw) parts.push_back(trim(r));
   FaultRule rule;
   std::string_view head = parts[0];
@@ -364,7 +367,8 @@ Expected<FaultRule> fault_from_json(const ojson& json, const std::string& where)
         return problem(key, "a name or a list of names");
       }
     } else if (key == "probability") {
-      if (!value.is_number() || !(value.get<double>() >= 0 && value.get<double>() <= 1))
+      if (!value.is_number() || std::isnan(value.get<double>()) || value.get<double>() < 0 ||
+          value.get<double>() > 1)
         return problem(key, "a number from 0 to 1");
       rule.probability = value.get<double>();
     } else if (key == "count") {
@@ -446,7 +450,7 @@ Expected<FaultConfig> fault_config_from_json(const ojson& json, uint64_t default
   config.seed = default_seed;
   for (const auto& [key, value] : json.items()) {
     if (key == "seed") {
-      if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0))
+      if (!value.is_number_unsigned() && (!value.is_number_integer() || value.get<int64_t>() < 0))
         return fail("fault.parse", "seed: a whole number");
       config.seed = value.get<uint64_t>();
     } else if (key == "rules") {

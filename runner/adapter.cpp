@@ -2,19 +2,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <cerrno>
 #include <cstring>
 #include <thread>
 
 #include "core/input_limits.hpp"
-
-extern char** environ;
 
 namespace popcheck::runner {
 
@@ -51,14 +49,16 @@ Expected<std::unique_ptr<AdapterProcess>> AdapterProcess::start(
   for (char** e = environ; e && *e; ++e) {
     std::string_view kv(*e);
     auto name = kv.substr(0, kv.find('='));
-    if (!env.count(std::string(name))) envs.emplace_back(kv);
+    if (!env.contains(std::string(name))) envs.emplace_back(kv);
   }
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
   std::vector<char*> envp;
+  envp.reserve(envs.size() + 1);
   for (auto& s : envs) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> args = argv;
   std::vector<char*> argp;
+  argp.reserve(args.size() + 1);
   for (auto& s : args) argp.push_back(s.data());
   argp.push_back(nullptr);
 

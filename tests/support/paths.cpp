@@ -1,7 +1,5 @@
 #include "tests/support/paths.hpp"
 
-#include <stdio.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>

@@ -102,14 +102,19 @@ TEST_F(MetadataFolder, ResolvesProductNames) {
 TEST(MetadataFiles, FolderAndUrlFollowFlagsThenEnvironment) {
   EXPECT_EQ(metadata_dir("/x"), "/x");
   EXPECT_EQ(metadata_base_url("http://127.0.0.1:1/meta"), "http://127.0.0.1:1/meta");
-  ::setenv("POPCHECK_METADATA_DIR", "", 1);
-  ::setenv("XDG_CACHE_HOME", "/cache", 1);
-  EXPECT_EQ(metadata_dir(), "/cache/popcheck/metadata");
-  ::unsetenv("XDG_CACHE_HOME");
-  ::setenv("HOME", "/home/someone", 1);
-  EXPECT_EQ(metadata_dir(), "/home/someone/.cache/popcheck/metadata");
-  ::setenv("POPCHECK_METADATA_URL", "", 1);
-  EXPECT_EQ(metadata_base_url(), std::string(kDefaultMetadataUrl));
+  {
+    test_support::ScopedEnv env(test_support::ScopedEnv::Values{{"POPCHECK_METADATA_DIR", ""},
+                                                                {"XDG_CACHE_HOME", "/cache"}});
+    EXPECT_EQ(metadata_dir(), "/cache/popcheck/metadata");
+  }
+  {
+    test_support::ScopedEnv env(test_support::ScopedEnv::Values{{"POPCHECK_METADATA_DIR", ""},
+                                                                {"XDG_CACHE_HOME", std::nullopt},
+                                                                {"HOME", "/home/someone"},
+                                                                {"POPCHECK_METADATA_URL", ""}});
+    EXPECT_EQ(metadata_dir(), "/home/someone/.cache/popcheck/metadata");
+    EXPECT_EQ(metadata_base_url(), std::string(kDefaultMetadataUrl));
+  }
 }
 
 // A bad base URL is refused before any connection, by core::parse_url, saying what is wrong.

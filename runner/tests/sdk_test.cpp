@@ -12,6 +12,7 @@
 #include <memory>
 #include <random>
 
+#include "tests/support/env.hpp"
 #include "tests/support/files.hpp"
 
 namespace popcheck::runner {
@@ -239,22 +240,19 @@ TEST(SdkOptionsTest, NodePathFromTheAdapterFolderTheProjectAndTheEnvironment) {
   EXPECT_EQ(adapter_node_path(o, argv), "/given");
   o.node_path.clear();
   auto cwd = std::filesystem::current_path();
-  const char* saved = std::getenv("NODE_PATH");
-  std::string saved_value = saved ? saved : "";
-  ::unsetenv("POPCHECK_SDK_MODULES");
-  ::setenv("NODE_PATH", "/inherited", 1);
+  test_support::ScopedEnv env(
+      {{"POPCHECK_SDK_MODULES", std::nullopt}, {"NODE_PATH", "/inherited"}});
   std::filesystem::current_path(s.dir() + "/project");
   std::string path = adapter_node_path(o, argv);
   std::filesystem::current_path(s.dir());  // no node_modules here
   std::string without_project = adapter_node_path(o, argv);
-  ::setenv("POPCHECK_SDK_MODULES", "/sdk", 1);
-  std::string from_env = adapter_node_path(o, argv);
-  ::unsetenv("POPCHECK_SDK_MODULES");
+  std::string from_env;
+  {
+    test_support::ScopedEnv modules(
+        test_support::ScopedEnv::Values{{"POPCHECK_SDK_MODULES", "/sdk"}});
+    from_env = adapter_node_path(o, argv);
+  }
   std::filesystem::current_path(cwd);
-  if (saved)
-    ::setenv("NODE_PATH", saved_value.c_str(), 1);
-  else
-    ::unsetenv("NODE_PATH");
   EXPECT_EQ(path, s.dir() + "/share/adapters/node_modules:" + s.dir() + "/project/node_modules" +
                       ":/inherited");
   EXPECT_EQ(without_project, s.dir() + "/share/adapters/node_modules:/inherited");

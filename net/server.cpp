@@ -181,6 +181,10 @@ class Session : public std::enable_shared_from_this<Session> {
       self_entry_ = worker_.sessions.begin();
       registered_ = true;
     }
+    // Writes are tried synchronously first (write_answer) and must never block the worker.
+    beast::error_code ec;
+    socket_.non_blocking(true, ec);
+    if (ec) return do_close();
     do_read();
   }
 
@@ -214,15 +218,57 @@ class Session : public std::enable_shared_from_this<Session> {
   void expires_after(Clock::duration d) { deadline_ = Clock::now() + d; }
   void expires_never() { deadline_ = Clock::time_point::max(); }
 
+  // Reads the next request. Beast's parser does the parsing; the loop around it is written here
+  // instead of taken from http::async_read, whose layers of composed operations cost a tenth of a
+  // replayed request's instructions (bench/README.md). It keeps async_read's rules: bytes already
+  // buffered are parsed before the socket is read, end of file before any byte is end_of_stream,
+  // and end of file after some bytes lets the parser decide (put_eof).
   void do_read() {
     if (shared_->stopped) return do_close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     expires_after(shared_->options.read_timeout);
-    http::async_read(
-        socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    if (buffer_.size() == 0) return read_more();
+    // Pipelined bytes are parsed on the next turn of the worker's loop, not inside the call that
+    // finished the previous answer: a burst of pipelined requests would otherwise nest one call per
+    // request.
+    asio::post(worker_.ioc, [self = shared_from_this()] { self->parse_buffered(); });
+  }
+
+  // Feeds the buffered bytes to the parser until the request is complete, fails, or needs more.
+  void parse_buffered() {
+    while (buffer_.size() > 0) {
+      beast::error_code ec;
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return fail(ec, "read");
+      if (parser_->is_done()) return on_read({});
+    }
+    read_more();
+  }
+
+  void read_more() {
+    size_t size = beast::read_size(buffer_, 65536);
+    if (size == 0) return fail(http::error::buffer_overflow, "read");
+    socket_.async_read_some(buffer_.prepare(size),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->on_bytes(ec, n);
+                            });
+  }
+
+  void on_bytes(beast::error_code ec, size_t n) {
+    buffer_.commit(n);
+    if (ec == asio::error::eof) {
+      if (!parser_->got_some()) return fail(http::error::end_of_stream, "read");
+      ec = {};
+      parser_->put_eof(ec);
+      if (ec) return fail(ec, "read");
+      return on_read({});
+    }
+    if (ec) return fail(ec, "read");
+    parse_buffered();
   }
 
   void on_read(beast::error_code ec) {
@@ -313,10 +359,25 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     expires_after(shared_->options.read_timeout);
-    // One gathered write of the header block and the body.
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};
-    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->on_write(ec);
+    write_answer(body);
+  }
+
+  // One gathered write of the header block and the body, tried at once on the non-blocking socket:
+  // an answer almost always fits in the socket's buffer, and then no completion goes through the
+  // worker's queue (which also spares the loop a non-blocking epoll_wait per batch of answers).
+  // Whatever the kernel did not take is written asynchronously.
+  void write_answer(const std::string& body) {
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(
+        std::array<asio::const_buffer, 2>{asio::buffer(head_), asio::buffer(body)});
+    beast::error_code ec;
+    size_t n = socket_.write_some(rest, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      return fail(ec, "write");
+    }
+    rest.consume(n);
+    if (beast::buffer_bytes(rest) == 0) return on_write({});
+    asio::async_write(socket_, rest, [self = shared_from_this()](beast::error_code e, size_t) {
+      self->on_write(e);
     });
   }
 

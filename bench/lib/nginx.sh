@@ -9,6 +9,8 @@
 #                                     fastest way nginx has: from memory (`return 200 '...'`) when it
 #                                     can be quoted in the config (no '$'), else from the file with
 #                                     open_file_cache, so that no request pays for open/stat/close.
+#                                     NGINX_MASTER=off runs the one worker inside the started process
+#                                     (for callgrind).
 #   nginx_stop                        stops it and removes NGINX_DIR
 #   wait_for_port PORT                waits (up to 10 s) until something accepts on 127.0.0.1:PORT
 # nginx runs in the foreground of a background job so that nginx_stop can end exactly that process.
@@ -54,7 +56,7 @@ PY
   cat > "$NGINX_DIR/nginx.conf" <<CONF
 $user_line
 daemon off;
-master_process on;
+master_process ${NGINX_MASTER:-on};
 worker_processes $workers;
 pid $NGINX_DIR/nginx.pid;
 error_log $NGINX_DIR/error.log warn;

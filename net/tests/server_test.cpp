@@ -31,6 +31,7 @@ class RawClient {
     ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
   void send(const std::string& data) { asio::write(socket_, asio::buffer(data)); }
+  void shutdown_send() { socket_.shutdown(tcp::socket::shutdown_send); }
   // Everything until the server closes; `error` receives how the stream ended.
   std::string read_all(boost::system::error_code& error) {
     std::string out;
@@ -187,6 +188,51 @@ TEST(Server, PipelinedRequestsOnOneConnectionAreAnsweredInOrder) {
   ASSERT_NE(first, std::string::npos);
   ASSERT_NE(second, std::string::npos);
   EXPECT_LT(first, second);
+}
+
+// An answer larger than the socket's send buffer, to a client that does not read yet: the first
+// write takes only part of it and the rest goes out asynchronously. The client must get every byte,
+// and the connection must go on to the next request afterwards.
+TEST(Server, AnAnswerLargerThanTheSocketBufferArrivesWholeAndTheConnectionGoesOn) {
+  std::string big(24 * 1024 * 1024, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 23);
+  Fixture f(std::make_shared<FunctionHandler>([&big](const HttpRequest& r) {
+    HttpResponse out;
+    out.body = r.target == "/big" ? big : "small";
+    return out;
+  }));
+  RawClient raw(f.port);
+  raw.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /small HTTP/1.1\r\nHost: x\r\nConnection: "
+           "close\r\n\r\n");
+  // Not reading for a moment lets the kernel's buffers fill, so the server's first write is short.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::string all = raw.read_all();
+  const std::string length = "Content-Length: " + std::to_string(big.size()) + "\r\n";
+  auto head_end = all.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos);
+  EXPECT_NE(all.substr(0, head_end + 2).find(length), std::string::npos);
+  ASSERT_GE(all.size(), head_end + 4 + big.size());
+  EXPECT_TRUE(all.compare(head_end + 4, big.size(), big) == 0);
+  std::string second = all.substr(head_end + 4 + big.size());
+  EXPECT_EQ(status_of(second), 200) << second.substr(0, 200);
+  EXPECT_EQ(body_of(second), "small");
+}
+
+// A client that closes its sending side in the middle of a request body: the parser is told of the
+// end of the stream and the request is refused as malformed, on the half of the connection still
+// open.
+TEST(Server, ARequestCutShortByEndOfFileGets400) {
+  Fixture f(echo_handler());
+  RawClient raw(f.port);
+  raw.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  raw.shutdown_send();
+  std::string out = raw.read_all();
+  EXPECT_EQ(status_of(out), 400) << out;
+  EXPECT_NE(out.find("MalformedRequest"), std::string::npos) << out;
+  // Others are still served.
+  RawClient next(f.port);
+  next.send("GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_of(next.read_all()), 200);
 }
 
 TEST(Server, MalformedRequestGets400AndOthersAreStillServed) {

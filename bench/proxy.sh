@@ -16,6 +16,7 @@
 #   repeated, each round measuring nginx and the proxy back to back); PIN=1: the load generator on
 #   CPU 0 and the server under test (nginx or the proxy) on CPU 1, one thread each unless THREADS /
 #   SERVER_THREADS say otherwise, so that wrk never takes the server's core (section 1 only).
+#   In section 1 nginx goes first in odd rounds and the proxy in even ones.
 #   Every section is bounded: wrk runs DURATION, a start-up waits at most 600 s.
 # Needs wrk, nginx, GNU time and (section 4) valgrind: bash scripts/setup.sh bench.
 set -euo pipefail
@@ -210,11 +211,19 @@ section1() {
   local n_cpus="" p_cpus="" n_users="" p_users="" n_syss="" p_syss=""
   for round in $(seq 1 "$rounds"); do
     for c in 16 64; do
-      # shellcheck disable=SC2086 # one pid per word
-      read -r n_rps n_p50 n_p99 n_err n_cpu n_user n_sys n_vcs n_ics \
-        < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" $nginx_workers)
+      # The two servers take turns going first, so that neither always runs in the other's wake.
+      if ((round % 2 == 1)); then
+        # shellcheck disable=SC2086 # one pid per word
+        read -r n_rps n_p50 n_p99 n_err n_cpu n_user n_sys n_vcs n_ics \
+          < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" $nginx_workers)
+      fi
       read -r p_rps p_p50 p_p99 p_err p_cpu p_user p_sys p_vcs p_ics \
         < <(measure "$proxy_url$query" "$c" "$proxy_pid")
+      if ((round % 2 == 0)); then
+        # shellcheck disable=SC2086 # one pid per word
+        read -r n_rps n_p50 n_p99 n_err n_cpu n_user n_sys n_vcs n_ics \
+          < <(measure "http://127.0.0.1:$NGINX_PORT$query" "$c" $nginx_workers)
+      fi
       printf '%-12s %5s %12s %9s %9s %7s %12s %10s %8s %8s\n' nginx "$c" "$n_rps" "$n_p50" "$n_p99" \
         "$n_err" "$n_cpu" "$n_user+$n_sys" "$n_vcs" "$n_ics"
       printf '%-12s %5s %12s %9s %9s %7s %12s %10s %8s %8s\n' proxy-replay "$c" "$p_rps" "$p_p50" \
@@ -239,6 +248,11 @@ print("cpu us/req over %d runs each: nginx %.1f-%.1f (median %.1f), proxy %.1f-%
       % (len(n), min(n), max(n), med(n), min(p), max(p), med(p), med(p) / med(n), sys.argv[7]))
 print("user + system us/req by median: nginx %.1f + %.1f, proxy %.1f + %.1f"
       % (med(nu), med(ns), med(pu), med(ps)))
+# Each proxy run beside the nginx run next to it in time: the load drifts less within a pair than
+# over the section.
+pairs = [b / a for a, b in zip(n, p)]
+print("proxy/nginx per pair of runs: %.2f-%.2f, median %.2f; pairs at or below 1: %d of %d"
+      % (min(pairs), max(pairs), med(pairs), sum(r <= 1 for r in pairs), len(pairs)))
 PY
   if command -v strace >/dev/null && [ "${STRACE:-1}" = 1 ]; then
     # shellcheck disable=SC2086 # one pid per word

@@ -86,6 +86,7 @@ int run_proxy(const ProxyArgs& args) {
   options.upstream.url = args.upstream;
   options.upstream.ca_file = args.ca_file;
   options.upstream.insecure = args.insecure;
+  options.upstream.environment_proxy = true;
   options.upstream.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
   options.forward_threads = static_cast<size_t>(std::max(1, args.forward_threads));
   // Held credentials are used only when asked for (--profile) or offered (the environment); the

@@ -19,6 +19,7 @@
 #include "core/protocol/credentials.hpp"
 #include "core/support/text.hpp"
 #include "emulator/emulator.hpp"
+#include "net/client.hpp"
 #include "reports/coverage.hpp"
 #include "reports/reports.hpp"
 #include "runner/metadata_fetch.hpp"
@@ -267,6 +268,13 @@ int run(const RunFlags& f) {
   auto endpoint = core::parse_url(endpoint_url);
   if (!endpoint) return usage("--endpoint: " + endpoint.error().to_string());
   options.endpoint = *endpoint;
+  // Through the forward proxy the environment names (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as the SDKs
+  // go; never to the embedded emulator, which runs in this process.
+  if (!embedded) {
+    auto proxy = net::proxy_from_environment(options.endpoint);
+    if (!proxy) return usage(proxy.error().to_string());
+    options.client.proxy = std::move(*proxy);
+  }
 
   // 4. Reachability, once: an unreachable endpoint is one message, not a page of failed cases.
   auto target = runner::probe(options);

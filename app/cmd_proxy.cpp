@@ -247,7 +247,8 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
       ->capture_default_str();
   cmd->add_option(
       "--upstream", args->upstream,
-      "http:// or https:// URL of the real endpoint or emulator (not needed for replay)");
+      "http:// or https:// URL of the real endpoint or emulator (not needed for replay); reached "
+      "through the proxy HTTPS_PROXY or HTTP_PROXY names unless NO_PROXY covers it");
   cmd->add_option("--fixtures", args->fixtures, "fixtures folder (<product>/<Action>/*.json)")
       ->required();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")

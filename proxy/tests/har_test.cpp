@@ -398,10 +398,13 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
   ojson relative = {{"request", {{"url", "/?Action=F"}}}, {"response", {{"status", 200}}}};
   ojson word_status = {{"request", {{"url", "http://h/?Action=G"}}},
                        {"response", {{"status", "OK"}}}};
+  // %BE decodes to a byte that is no UTF-8: a fixture's parameters are JSON text.
+  ojson not_utf8 = {{"request", {{"url", "http://h/?Action=Descr%BEibe&Version=1"}}},
+                    {"response", {{"status", 200}}}};
   ojson har = {{"log",
                 {{"entries",
                   {good, no_status, no_url, bad_base64, 7, failed, bad_header, good, relative,
-                   word_status}}}}};
+                   word_status, not_utf8}}}}};
   HarImport imported = har_to_exchanges(har.dump(), "broken.har");
   ASSERT_EQ(imported.exchanges.size(), 2u);
   EXPECT_EQ(imported.exchanges[0].index, 0u);
@@ -411,7 +414,7 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
     EXPECT_EQ(e.file, "broken.har");
     messages.push_back(e.message);
   }
-  ASSERT_EQ(messages.size(), 8u);
+  ASSERT_EQ(messages.size(), 9u);
   EXPECT_EQ(messages[0], "entries[1].response.status: missing");
   EXPECT_EQ(messages[1], "entries[2].request.url: missing");
   EXPECT_EQ(messages[2], "entries[3].response.content.text: not valid base64");
@@ -423,6 +426,9 @@ TEST(HarImport, MalformedEntriesAreNamedAndTheRestImport) {
   EXPECT_TRUE(messages[6].starts_with("entries[8].request.url: not an absolute URL"))
       << messages[6];
   EXPECT_EQ(messages[7], "entries[9].response.status: not a number: \"OK\"");
+  EXPECT_EQ(messages[8],
+            "entries[10].request: parameter 'Action' is not UTF-8 once percent-decoded, so no "
+            "fixture can hold it");
 }
 
 TEST(HarImport, ADocumentThatIsNotHarIsOneError) {

@@ -164,8 +164,15 @@ class ForwardFilter : public ContextFilter {
   bool on_request(Call& call) override;
 
  private:
-  Exchange make_exchange(const net::HttpRequest& request, const core::Response& response,
-                         const MatchMap& match, long long duration_ms) const;
+  // A recording in two halves: the request's side before it is forwarded (so that a request no
+  // fixture can hold is refused before the upstream sees it), the response's side after.
+  struct Recording {
+    Exchange exchange;
+    core::Redactor redactor;  // every credential either side used
+  };
+  Recording record_request(const net::HttpRequest& request, const MatchMap& match) const;
+  void record_response(Recording& recording, const core::Response& response,
+                       long long duration_ms) const;
 };
 
 // A JSON answer of the admin endpoints (net::json_response, on one line), and the proxy's own

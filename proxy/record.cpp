@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include "core/protocol/redact.hpp"
 #include "core/support/text.hpp"
@@ -56,6 +57,20 @@ bool ForwardFilter::on_request(Call& call) {
                                           respond = std::move(call.respond), record,
                                           key = std::move(key), match = std::move(match)]() {
     try {
+      std::optional<Recording> recording;
+      if (record) {
+        recording = record_request(request, match);
+        const RecordedRequest& kept = recording->exchange.request;
+        auto why = first_non_utf8(kept.params, "parameter");
+        if (!why) why = first_non_utf8(kept.headers, "header");
+        if (why) {
+          context.errors.fetch_add(1);
+          respond(api_error(400, "Popcheck.Fixture.Unrecordable",
+                            *why + ": a fixture holds text, so the call cannot be recorded as "
+                                   "sent; nothing was sent upstream"));
+          return;
+        }
+      }
       core::Request sent =
           prepare_forward(request, context.upstream->url(), context.options.credentials);
       auto start = std::chrono::steady_clock::now();
@@ -75,8 +90,8 @@ bool ForwardFilter::on_request(Call& call) {
       }
       context.forwarded.fetch_add(1, std::memory_order_relaxed);
       if (record) {
-        Exchange exchange = make_exchange(request, *response, match, duration);
-        auto written = context.store.record(exchange, key);
+        record_response(*recording, *response, duration);
+        auto written = context.store.record(recording->exchange, key);
         if (!written) {
           context.errors.fetch_add(1);
           respond(api_error(500, "Popcheck.Fixture.WriteFailed",
@@ -101,31 +116,37 @@ bool ForwardFilter::on_request(Call& call) {
   return true;
 }
 
-Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
-                                      const core::Response& response, const MatchMap& match,
-                                      long long duration_ms) const {
-  const ProxyOptions& options = context_.options;
+ForwardFilter::Recording ForwardFilter::record_request(const net::HttpRequest& request,
+                                                       const MatchMap& match) const {
   const net::HttpClient* upstream = context_.upstream.get();
   core::Params merged = core::merge_params(
       core::HttpRequestView{request.method, request.target, &request.headers, request.body});
   // Every credential either side used: none of them may reach the file, wherever it appears.
-  core::Redactor redactor(options.credentials);
-  redactor.add_request_secrets(merged, request.headers);
+  Recording r{Exchange{}, core::Redactor(context_.options.credentials)};
+  r.redactor.add_request_secrets(merged, request.headers);
 
-  Exchange e;
+  Exchange& e = r.exchange;
   e.action = match_param(match, "Action");
-  std::string version = match_param(match, "Version");
-  e.product = product_for(upstream ? upstream->url().host : std::string(), version);
+  e.provenance.api_version = match_param(match, "Version");
+  e.product =
+      product_for(upstream ? upstream->url().host : std::string(), e.provenance.api_version);
   e.request.method = request.method;
   e.request.path = request.target.substr(0, request.target.find('?'));
-  for (const auto& kv : merged)
-    if (!is_credential_param(kv.first)) e.request.params.push_back(kv);
+  for (auto& kv : merged)
+    if (!is_credential_param(kv.first)) e.request.params.push_back(std::move(kv));
   for (const auto& kv : request.headers)
     if (!is_unrecorded_header(kv.first) && !core::is_volatile_header(kv.first))
       e.request.headers.push_back(kv);
   if (!core::is_form_content_type(core::header_value(request.headers, "content-type")))
     e.request.body = request.body;
-  redact_recorded(e.request, redactor);
+  redact_recorded(e.request, r.redactor);
+  return r;
+}
+
+void ForwardFilter::record_response(Recording& recording, const core::Response& response,
+                                    long long duration_ms) const {
+  const net::HttpClient* upstream = context_.upstream.get();
+  Exchange& e = recording.exchange;
   e.response.status = response.status;
   core::Headers response_headers;
   for (const auto& [k, v] : response.headers) {
@@ -135,16 +156,14 @@ Exchange ForwardFilter::make_exchange(const net::HttpRequest& request,
     }
     if (!is_transient_response_header(k)) response_headers.emplace_back(k, v);
   }
-  e.response.headers = redactor.headers(response_headers);
+  e.response.headers = recording.redactor.headers(response_headers);
   e.response.body = response.body;
-  redact_json_paths(e.response.body, options.redact_paths);
+  redact_json_paths(e.response.body, context_.options.redact_paths);
   // Known values and credential names only: the response replays byte for byte otherwise.
-  e.response.body = redactor.text(e.response.body);
+  e.response.body = recording.redactor.text(e.response.body);
   e.provenance.recorded_at = utc_now();
   e.provenance.upstream = upstream ? upstream->url().to_string() : std::string();
-  e.provenance.api_version = version;
   e.provenance.duration_ms = duration_ms;
-  return e;
 }
 
 }  // namespace popcheck::proxy

@@ -403,6 +403,35 @@ TEST(Proxy, AFailedFixtureWriteIsA5xxLeavesNothingAndTheProxyKeepsServing) {
   EXPECT_EQ(stats["recorded"], 1);
 }
 
+TEST(Proxy, ARequestNoFixtureCanHoldIsRefusedBeforeTheUpstreamSeesIt) {
+  TempDir dir;
+  FakeUpstream upstream;
+  RunningProxy proxy(options_for(Mode::record, dir, upstream));
+  // A GBK-encoded value ("\xb1\xb1" is one character there): a fixture holds UTF-8 text.
+  auto r = proxy.send(v1_get({{"Action", "DescribeRegions"}, {"Name", "\xb1\xb1"}}, "a"));
+  EXPECT_EQ(r.status, 400);
+  auto body = core::ojson::parse(r.body);
+  EXPECT_EQ(body["Code"], "Popcheck.Fixture.Unrecordable");
+  EXPECT_NE(body["Message"].get<std::string>().find("parameter 'Name' is not UTF-8"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(upstream.calls(), 0);
+  EXPECT_TRUE(files_below(dir.path()).empty());
+  // A header kept in the fixture, likewise; one the fixture leaves out does not matter.
+  core::Request with_header = v1_get({{"Action", "DescribeRegions"}}, "b");
+  with_header.headers = {{"x-acs-client-tag", "caf\xe9"}, {"user-agent", "caf\xe9"}};
+  r = proxy.send(with_header);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("header 'x-acs-client-tag' is not UTF-8"), std::string::npos) << r.body;
+  EXPECT_EQ(upstream.calls(), 0);
+  with_header.headers = {{"user-agent", "caf\xe9"}};
+  r = proxy.send(with_header);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(upstream.calls(), 1);
+  EXPECT_EQ(files_below(dir.path()).size(), 1u);
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["recorded"], 1);
+}
+
 TEST(Proxy, RedactsResponsePathsAndSecretsFromFixtures) {
   TempDir dir;
   FakeUpstream upstream;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/support/url_encode.hpp"
 #include "popcheck/version.hpp"
 
 namespace popcheck::proxy {
@@ -31,6 +36,47 @@ Exchange round_trip(const Exchange& e) {
   auto back = exchange_from_text(text, "x.json");
   EXPECT_TRUE(back.has_value()) << (back ? "" : back.error().to_string());
   return back ? *back : Exchange{};
+}
+
+// A fixture is JSON: what is_valid_utf8 admits must be what the JSON writer admits, or a recording
+// would fail to write (or a body be base64'd for nothing).
+TEST(Fixture, IsValidUtf8AgreesWithTheJsonWriter) {
+  auto writer_takes = [](const std::string& s) {
+    try {
+      (void)core::ojson(s).dump(-1, ' ', false, core::ojson::error_handler_t::strict);
+      return true;
+    } catch (const core::ojson::exception&) {
+      return false;
+    }
+  };
+  std::vector<std::string> inputs = {"",
+                                     "ascii",
+                                     "\xc3\xa9",
+                                     "\xe4\xb8\xad\xe6\x96\x87",
+                                     "\xf0\x9f\x98\x80",
+                                     "\xc0\xaf",          // overlong '/'
+                                     "\xe0\x80\xaf",      // overlong, three bytes
+                                     "\xed\xa0\x80",      // a surrogate
+                                     "\xf4\x90\x80\x80",  // above U+10FFFF
+                                     "\xf5\x80\x80\x80",
+                                     "\xbe",
+                                     "\xe4\xb8",
+                                     "a\xff",
+                                     std::string("nul\0in", 6)};
+  std::mt19937 random(20261207);
+  for (int i = 0; i < 20000; ++i) {
+    std::string s(random() % 6, '\0');
+    // Mostly bytes at and above 0x80, where the encodings differ.
+    for (char& c : s)
+      c = static_cast<char>(random() % 4 == 0 ? random() % 0x80 : 0x80 + random() % 0x80);
+    inputs.push_back(std::move(s));
+  }
+  size_t valid = 0;
+  for (const auto& s : inputs) {
+    ASSERT_EQ(is_valid_utf8(s), writer_takes(s)) << core::percent_encode(s);
+    valid += is_valid_utf8(s) ? 1 : 0;
+  }
+  EXPECT_GT(valid, 100u);  // both answers were exercised
 }
 
 TEST(Fixture, CompactJsonBodyIsStoredAsJsonAndReplaysExactly) {

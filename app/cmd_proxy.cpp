@@ -1,6 +1,7 @@
 // `popcheck proxy`: the record/replay proxy on the shared Beast server, stopped cleanly by SIGINT
 // or SIGTERM. With --fault it injects latency, errors, resets and truncations; with --contracts it
 // validates every exchange and writes a JUnit report when it stops.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -43,6 +44,7 @@ struct ProxyArgs {
   std::vector<std::string> contracts;
   std::string contracts_report = "popcheck-proxy-junit.xml";
   std::string admin_token;
+  bool fail_on_unused = false;
 };
 
 // "HOST:PORT", "[::1]:PORT" or ":PORT".
@@ -181,6 +183,25 @@ int run_proxy(const ProxyArgs& args) {
   std::cerr << "popcheck proxy: stopped (hits " << s.hits << ", misses " << s.misses
             << ", recorded " << s.recorded << ", forwarded " << s.forwarded << ", errors "
             << s.errors << ")\n";
+  // Fixtures no request was answered with: stale recordings, or calls the client stopped making.
+  int status = 0;
+  if (const auto unused = (*handler)->store().unused();
+      !unused.empty() && (args.fail_on_unused || (*handler)->mode() == proxy::Mode::replay)) {
+    std::cerr << "popcheck proxy: " << unused.size()
+              << " fixture(s) of the folder were never replayed";
+    if (args.fail_on_unused) {
+      std::cerr << ":\n";
+      constexpr size_t kListed = 20;
+      for (size_t i = 0; i < std::min(unused.size(), kListed); ++i)
+        std::cerr << "  " << unused[i] << "\n";
+      if (unused.size() > kListed)
+        std::cerr << "  ... and " << unused.size() - kListed
+                  << " more (GET /__popcheck/unused lists them while the proxy runs)\n";
+      status = 1;
+    } else {
+      std::cerr << " (--fail-on-unused lists them and fails)\n";
+    }
+  }
   if (options.validator) {
     // The endpoint of the report is what the clients talked to: the proxy, and behind it the
     // upstream or the fixtures.
@@ -199,7 +220,7 @@ int run_proxy(const ProxyArgs& args) {
     // Like a test run: some exchange failed its contract.
     if (violating > 0) return 1;
   }
-  return 0;
+  return status;
 }
 
 }  // namespace
@@ -216,7 +237,8 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
       "Requests match on their decoded parameters (query, form body, x-acs-action/version), "
       "whatever\n"
       "their shape (GET, POST form, V3), without signatures, nonces, timestamps or credentials.\n"
-      "Admin endpoints: GET /__popcheck/health, /__popcheck/stats, /__popcheck/misses;\n"
+      "Admin endpoints: GET /__popcheck/health, /__popcheck/stats, /__popcheck/misses,\n"
+      "/__popcheck/unused (fixtures no request was answered with);\n"
       "GET/PUT /__popcheck/mode ({\"mode\":\"replay\"}); POST /__popcheck/reload;\n"
       "GET/PUT/DELETE /__popcheck/faults ({\"seed\":N,\"rules\":[...]});\n"
       "GET /__popcheck/violations (with --contracts).\n"
@@ -279,6 +301,9 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--contracts-report", args->contracts_report,
                   "JUnit report of the validation, written when the proxy stops")
       ->capture_default_str();
+  cmd->add_flag("--fail-on-unused", args->fail_on_unused,
+                "when the proxy stops, list the fixtures of the folder that no request was "
+                "answered with (GET /__popcheck/unused while it runs) and exit 1 if there are any");
   add_admin_token_option(cmd, args->admin_token, kServerAdminTokenHelp);
   cmd->callback([args, seed, &exit_code] {
     args->fault_seed_given = seed->count() > 0;

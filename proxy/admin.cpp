@@ -1,5 +1,5 @@
 // The admin filter: /__popcheck/ endpoints of the proxy (health, stats, mode, reload, misses,
-// faults, violations).
+// unused, faults, violations).
 #include <algorithm>
 #include <cctype>
 
@@ -30,8 +30,8 @@ bool AdminFilter::on_request(Call& call) {
     return true;
   }
   static constexpr std::string_view kOwn[] = {
-      "/__popcheck/health", "/__popcheck/stats",  "/__popcheck/mode",      "/__popcheck/reload",
-      "/__popcheck/misses", "/__popcheck/faults", "/__popcheck/violations"};
+      "/__popcheck/health", "/__popcheck/stats",  "/__popcheck/mode",   "/__popcheck/reload",
+      "/__popcheck/misses", "/__popcheck/unused", "/__popcheck/faults", "/__popcheck/violations"};
   if (std::find(std::begin(kOwn), std::end(kOwn), path) != std::end(kOwn) || !context_.upstream ||
       call.mode == Mode::replay) {
     call.respond(answer(call.request, path));
@@ -67,6 +67,7 @@ net::HttpResponse AdminFilter::answer(const net::HttpRequest& request, std::stri
     j["recorded"] = s.recorded;
     j["forwarded"] = s.forwarded;
     j["errors"] = s.errors;
+    j["unused"] = context_.store.unused_count();
     GroupCommit::Stats commits = context_.store.commit_stats();
     j["flushes"] = commits.batches;
     ojson fault_stats = context_.faults.stats_json();
@@ -130,6 +131,16 @@ net::HttpResponse AdminFilter::answer(const net::HttpRequest& request, std::stri
     ojson errors = ojson::array();
     for (const auto& e : report.errors) errors.push_back(e.to_string());
     j["errors"] = std::move(errors);
+    return json_response(200, j);
+  }
+  if (path == "/__popcheck/unused") {
+    if (method != "GET") return method_not_allowed("GET");
+    ojson j;
+    const std::vector<std::string> unused = context_.store.unused();
+    j["unused"] = unused.size();
+    ojson files = ojson::array();
+    for (const auto& file : unused) files.push_back(file);
+    j["files"] = std::move(files);
     return json_response(200, j);
   }
   if (path == "/__popcheck/misses") {

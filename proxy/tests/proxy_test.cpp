@@ -340,6 +340,31 @@ TEST(Proxy, AMissIsA404NamingTheNearestRecordingAndIsListed) {
   EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["misses"], 1);
 }
 
+TEST(Proxy, UnusedFixturesAreListedByTheAdminEndpointAndCounted) {
+  TempDir dir;
+  FakeUpstream upstream;
+  {
+    RunningProxy recorder(options_for(Mode::record, dir, upstream));
+    for (const char* action : {"DescribeRegions", "DescribeZones", "DetachDisk"})
+      ASSERT_EQ(recorder.send(v1_get({{"Action", action}}, action)).status, 200);
+  }
+  RunningProxy proxy(options_for(Mode::replay, dir, upstream));
+  auto unused = proxy.admin("GET", "/__popcheck/unused");
+  EXPECT_EQ(unused["unused"], 3);
+  ASSERT_EQ(unused["files"].size(), 3u);
+  ASSERT_EQ(proxy.send(v1_get({{"Action", "DescribeZones"}}, "again")).status, 200);
+  unused = proxy.admin("GET", "/__popcheck/unused");
+  ASSERT_EQ(unused["files"].size(), 2u);
+  for (const auto& file : unused["files"]) {
+    const std::string name = file.get<std::string>();
+    EXPECT_EQ(name.find("DescribeZones"), std::string::npos) << name;
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / name)) << name;  // relative to the folder
+  }
+  EXPECT_EQ(proxy.admin("GET", "/__popcheck/stats")["unused"], 2);
+  EXPECT_EQ(proxy.send({"DELETE", "/__popcheck/unused", {{"X-Popcheck-Admin", "1"}}, ""}).status,
+            405);
+}
+
 TEST(Proxy, AutoModeRecordsOnlyWhatIsMissing) {
   TempDir dir;
   FakeUpstream upstream;

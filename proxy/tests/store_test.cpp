@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -160,6 +161,48 @@ TEST(Store, RepeatedRequestsReplayInRecordedOrderThenTheLastAgain) {
   ASSERT_EQ(again.load().loaded, 4u);
   for (int i = 0; i < 3; ++i) again.next(key);
   EXPECT_EQ(again.next(key)->body, "{\"n\":4}");
+}
+
+TEST(Store, UnusedListsTheLoadedFixturesNoRequestWasAnsweredWith) {
+  TempDir dir;
+  Params regions = {{"Action", "DescribeRegions"}, {"Version", "2014-05-26"}};
+  Params zones = {{"Action", "DescribeZones"}, {"Version", "2014-05-26"}};
+  std::vector<std::string> files;  // relative, as unused() gives them
+  {
+    FixtureStore store(dir.str(), {});
+    auto record = [&](const Params& p, const std::string& body) {
+      auto path = store.record(exchange_for(p, body), FixtureStore::key_of(store.match_of(p)));
+      ASSERT_TRUE(path);
+      files.push_back(fs::path(*path).lexically_relative(dir.path()).generic_string());
+    };
+    record(regions, "{\"n\":1}");
+    record(regions, "{\"n\":2}");
+    record(zones, "{\"z\":1}");
+    // What this store recorded is not "unused": it was never loaded.
+    EXPECT_TRUE(store.unused().empty());
+  }
+  FixtureStore store(dir.str(), {});
+  ASSERT_EQ(store.load().loaded, 3u);
+  const std::string regions_key = FixtureStore::key_of(store.match_of(regions));
+  const std::string zones_key = FixtureStore::key_of(store.match_of(zones));
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(store.unused(), sorted(files));
+  store.next(regions_key);  // the first of the key's two
+  EXPECT_EQ(store.unused(), sorted({files[1], files[2]}));
+  store.next(zones_key);
+  store.next(zones_key);  // a repeat of the last one uses nothing more
+  EXPECT_EQ(store.unused(), (std::vector<std::string>{files[1]}));
+  store.next(regions_key);
+  store.next(regions_key);
+  EXPECT_TRUE(store.unused().empty());
+  // A recording made now is served before it is ever "unused"; a reload starts the count again.
+  ASSERT_TRUE(store.record(exchange_for(zones, "{\"z\":2}"), zones_key));
+  EXPECT_TRUE(store.unused().empty());
+  store.load();
+  EXPECT_EQ(store.unused().size(), 4u);
 }
 
 TEST(Store, ReplayIsByteExactAfterReload) {

@@ -135,12 +135,10 @@ net::HttpResponse AdminFilter::answer(const net::HttpRequest& request, std::stri
   }
   if (path == "/__popcheck/unused") {
     if (method != "GET") return method_not_allowed("GET");
-    ojson j;
     const std::vector<std::string> unused = context_.store.unused();
+    ojson j;
     j["unused"] = unused.size();
-    ojson files = ojson::array();
-    for (const auto& file : unused) files.push_back(file);
-    j["files"] = std::move(files);
+    j["files"] = unused;
     return json_response(200, j);
   }
   if (path == "/__popcheck/misses") {

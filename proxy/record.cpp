@@ -60,10 +60,7 @@ bool ForwardFilter::on_request(Call& call) {
       std::optional<Recording> recording;
       if (record) {
         recording = record_request(request, match);
-        const RecordedRequest& kept = recording->exchange.request;
-        auto why = first_non_utf8(kept.params, "parameter");
-        if (!why) why = first_non_utf8(kept.headers, "header");
-        if (why) {
+        if (auto why = not_utf8(recording->exchange.request)) {
           context.errors.fetch_add(1);
           respond(api_error(400, "Popcheck.Fixture.Unrecordable",
                             *why + ": a fixture holds text, so the call cannot be recorded as "

@@ -8,17 +8,22 @@
 #   scripts/fuzz.sh 3                   # what scripts/test.sh runs: a few seconds per target
 #   scripts/fuzz.sh 600                 # the long run: 10 minutes per target
 #   scripts/fuzz.sh 60 har fixture      # some targets only
+#   scripts/fuzz.sh keep [TARGET...]    # after a long run: keep what it learnt in fuzz/corpus/
+# `keep` merges each working corpus into the committed seed corpus fuzz/corpus/<target>/, adding
+# only the inputs that reach an edge the seeds do not (libFuzzer -set_cover_merge, hit counters
+# ignored, so that the set stays small): every CI run then fuzzes from there, and `ctest --preset
+# fuzz` replays them under ASan+UBSan. It builds nothing.
 # Environment: FUZZ_JOBS=N runs N targets at once (default 1); FUZZ_NO_BUILD=1 skips the build;
 # FUZZ_BIN and FUZZ_WORK change the folders of the binaries and of the working corpora.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:?usage: scripts/fuzz.sh SECONDS_PER_TARGET [TARGET...]}
+seconds=${1:?usage: scripts/fuzz.sh SECONDS_PER_TARGET|keep [TARGET...]}
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for src in fuzz/*.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
-if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ] && [ "$seconds" != keep ]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 fi
@@ -60,6 +65,25 @@ run_one() {
   fi
   return "$rc"
 }
+
+keep_one() {
+  local t=$1 before
+  if [ ! -d "$work/$t/corpus" ]; then echo "fuzz.sh: no working corpus $work/$t/corpus" >&2; return 2; fi
+  before=$(ls "fuzz/corpus/$t" | wc -l)
+  timeout 600 "$bin/fuzz_$t" -set_cover_merge=1 -use_counters=0 -max_len="$(max_len "$t")" \
+    "fuzz/corpus/$t" "$work/$t/corpus" >"$work/$t.keep.log" 2>&1 ||
+    { echo "fuzz.sh: merging $t failed, see $work/$t.keep.log" >&2; return 1; }
+  printf 'keep %-16s %5d -> %5d inputs (%s bytes)\n' "$t" "$before" "$(ls "fuzz/corpus/$t" | wc -l)" \
+    "$(cat "fuzz/corpus/$t"/* | wc -c)"
+}
+
+if [ "$seconds" = keep ]; then
+  for t in "${targets[@]}"; do
+    if [ ! -x "$bin/fuzz_$t" ]; then echo "fuzz.sh: no target '$t'" >&2; exit 2; fi
+    keep_one "$t"
+  done
+  exit 0
+fi
 
 failed=0
 jobs=${FUZZ_JOBS:-1}
